@@ -1,0 +1,232 @@
+/*
+ * berth_native: the few system calls Node.js does not expose and berth needs on a hot path:
+ * device nodes (overlay whiteouts, /dev entries in layers), extended attributes
+ * (security.capability, trusted.overlay.opaque) and mount/umount for overlay roots.
+ * Every function throws a JS Error with `code` set to the errno name on failure.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <node_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+
+#define CHECK(call)                                                                           \
+  do {                                                                                        \
+    if ((call) != napi_ok) {                                                                  \
+      napi_throw_error(env, NULL, "berth_native: N-API call failed: " #call);                 \
+      return NULL;                                                                            \
+    }                                                                                         \
+  } while (0)
+
+static const char *errno_name(int e) {
+  switch (e) {
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case EEXIST: return "EEXIST";
+    case EACCES: return "EACCES";
+    case EINVAL: return "EINVAL";
+    case ENOTDIR: return "ENOTDIR";
+    case EISDIR: return "EISDIR";
+    case EBUSY: return "EBUSY";
+    case ENODATA: return "ENODATA";
+    case ENOTSUP: return "ENOTSUP";
+    case ERANGE: return "ERANGE";
+    case ENOSPC: return "ENOSPC";
+    case E2BIG: return "E2BIG";
+    case ELOOP: return "ELOOP";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case EROFS: return "EROFS";
+    case ENODEV: return "ENODEV";
+    default: return "EUNKNOWN";
+  }
+}
+
+static napi_value throw_errno(napi_env env, const char *op, const char *path) {
+  int e = errno;
+  char msg[4352];
+  snprintf(msg, sizeof msg, "%s %s: %s", op, path ? path : "", strerror(e));
+  napi_value code, message, err, errnum;
+  napi_create_string_utf8(env, errno_name(e), NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
+  napi_create_error(env, code, message, &err);
+  napi_create_int32(env, -e, &errnum);
+  napi_set_named_property(env, err, "errno", errnum);
+  napi_throw(env, err);
+  return NULL;
+}
+
+/* Copies a JS string argument into a malloc'd buffer (caller frees); NULL for null/undefined. */
+static char *get_string(napi_env env, napi_value v, int *ok) {
+  napi_valuetype t;
+  *ok = 1;
+  if (napi_typeof(env, v, &t) != napi_ok) { *ok = 0; return NULL; }
+  if (t == napi_null || t == napi_undefined) return NULL;
+  if (t != napi_string) { *ok = 0; napi_throw_type_error(env, NULL, "expected a string"); return NULL; }
+  size_t len;
+  napi_get_value_string_utf8(env, v, NULL, 0, &len);
+  char *s = malloc(len + 1);
+  napi_get_value_string_utf8(env, v, s, len + 1, &len);
+  return s;
+}
+
+static int64_t get_int(napi_env env, napi_value v) {
+  int64_t n = 0;
+  napi_get_value_int64(env, v, &n);
+  return n;
+}
+
+/* mknod(path, mode, major, minor) */
+static napi_value js_mknod(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int ok;
+  char *path = get_string(env, argv[0], &ok);
+  if (!ok || !path) { free(path); return NULL; }
+  mode_t mode = (mode_t)get_int(env, argv[1]);
+  dev_t dev = makedev((unsigned)get_int(env, argv[2]), (unsigned)get_int(env, argv[3]));
+  napi_value r = NULL;
+  if (mknod(path, mode, dev) != 0) r = throw_errno(env, "mknod", path);
+  free(path);
+  return r;
+}
+
+/* lsetxattr(path, name, buffer) */
+static napi_value js_lsetxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int ok1, ok2;
+  char *path = get_string(env, argv[0], &ok1);
+  char *name = get_string(env, argv[1], &ok2);
+  void *data = NULL;
+  size_t len = 0;
+  napi_value r = NULL;
+  if (!ok1 || !ok2 || !path || !name || napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok) {
+    if (ok1 && ok2) napi_throw_type_error(env, NULL, "lsetxattr(path, name, buffer)");
+  } else if (lsetxattr(path, name, data, len, 0) != 0) {
+    r = throw_errno(env, "lsetxattr", path);
+  }
+  free(path);
+  free(name);
+  return r;
+}
+
+/* lgetxattr(path, name) -> Buffer | null when the attribute is absent */
+static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int ok1, ok2;
+  char *path = get_string(env, argv[0], &ok1);
+  char *name = get_string(env, argv[1], &ok2);
+  napi_value r = NULL;
+  if (ok1 && ok2 && path && name) {
+    ssize_t n = lgetxattr(path, name, NULL, 0);
+    if (n < 0) {
+      if (errno == ENODATA || errno == ENOTSUP) napi_get_null(env, &r);
+      else r = throw_errno(env, "lgetxattr", path);
+    } else {
+      void *buf = malloc(n > 0 ? (size_t)n : 1);
+      ssize_t m = lgetxattr(path, name, buf, (size_t)n);
+      if (m < 0) r = throw_errno(env, "lgetxattr", path);
+      else napi_create_buffer_copy(env, (size_t)m, buf, NULL, &r);
+      free(buf);
+    }
+  }
+  free(path);
+  free(name);
+  return r;
+}
+
+/* llistxattr(path) -> string[] */
+static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int ok;
+  char *path = get_string(env, argv[0], &ok);
+  if (!ok || !path) { free(path); return NULL; }
+  napi_value arr = NULL;
+  ssize_t n = llistxattr(path, NULL, 0);
+  if (n < 0) {
+    if (errno == ENOTSUP) napi_create_array(env, &arr);
+    else arr = throw_errno(env, "llistxattr", path);
+  } else {
+    char *buf = malloc(n > 0 ? (size_t)n : 1);
+    ssize_t m = llistxattr(path, buf, (size_t)n);
+    if (m < 0) {
+      arr = throw_errno(env, "llistxattr", path);
+    } else {
+      napi_create_array(env, &arr);
+      uint32_t i = 0;
+      for (ssize_t off = 0; off < m;) {
+        size_t l = strlen(buf + off);
+        napi_value s;
+        napi_create_string_utf8(env, buf + off, l, &s);
+        napi_set_element(env, arr, i++, s);
+        off += (ssize_t)l + 1;
+      }
+    }
+    free(buf);
+  }
+  free(path);
+  return arr;
+}
+
+/* mount(source, target, fstype, flags, data) */
+static napi_value js_mount(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int ok[4];
+  char *source = get_string(env, argv[0], &ok[0]);
+  char *target = get_string(env, argv[1], &ok[1]);
+  char *fstype = get_string(env, argv[2], &ok[2]);
+  unsigned long flags = (unsigned long)get_int(env, argv[3]);
+  char *data = argc > 4 ? get_string(env, argv[4], &ok[3]) : (ok[3] = 1, NULL);
+  napi_value r = NULL;
+  if (ok[0] && ok[1] && ok[2] && ok[3] && target) {
+    if (mount(source, target, fstype, flags, data) != 0) r = throw_errno(env, "mount", target);
+  }
+  free(source);
+  free(target);
+  free(fstype);
+  free(data);
+  return r;
+}
+
+/* umount2(target, flags) */
+static napi_value js_umount2(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int ok;
+  char *target = get_string(env, argv[0], &ok);
+  if (!ok || !target) { free(target); return NULL; }
+  napi_value r = NULL;
+  if (umount2(target, (int)get_int(env, argv[1])) != 0) r = throw_errno(env, "umount2", target);
+  free(target);
+  return r;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"lsetxattr", NULL, js_lsetxattr, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"lgetxattr", NULL, js_lgetxattr, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"llistxattr", NULL, js_llistxattr, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mount", NULL, js_mount, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,37 @@
+// Compiles berth's C parts with the system compiler: the N-API addon (build/berth_native.node)
+// and any helper programs under native/ named *-main.c (build/<name>). Rebuilds only what changed.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'build');
+mkdirSync(out, { recursive: true });
+const cc = process.env.CC || 'cc';
+const nodeInclude = [join(dirname(dirname(process.execPath)), 'include', 'node'), '/usr/include/node'].find((d) =>
+  existsSync(join(d, 'node_api.h')),
+);
+if (!nodeInclude) throw new Error('node_api.h not found: install Node.js headers');
+
+function stale(target, sources) {
+  if (!existsSync(target)) return true;
+  const t = statSync(target).mtimeMs;
+  return sources.some((s) => statSync(s).mtimeMs > t);
+}
+
+function build(target, sources, args) {
+  if (!stale(target, sources)) return;
+  execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-Wno-unused-parameter', ...args, '-o', target, ...sources], {
+    stdio: 'inherit',
+  });
+}
+
+const nativeDir = join(root, 'native');
+build(join(out, 'berth_native.node'), [join(nativeDir, 'addon.c')], [
+  '-shared', '-fPIC', '-I', nodeInclude, '-DNODE_GYP_MODULE_NAME=berth_native',
+]);
+for (const f of readdirSync(nativeDir)) {
+  const m = /^(.*)-main\.c$/.exec(f);
+  if (m) build(join(out, m[1]), [join(nativeDir, f)], []);
+}
