@@ -1,0 +1,76 @@
+/**
+ * @module cli/connect
+ * Finds the daemon: `-H`, then `BERTH_HOST`, then the default socket. When nothing answers at
+ * the default socket, starts berthd itself (detached, logging into the data root), says so in
+ * one line on stderr, and waits for `/_ping`.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, ConnectError } from '../client/client.js';
+import { defaultDataRoot, defaultExecRoot, defaultHost } from '../daemon/config.js';
+import { Unavailable } from '../errdefs/index.js';
+
+export interface ConnectOptions {
+  host?: string;
+  /** Where to say that berthd was started. */
+  notify: (line: string) => void;
+}
+
+export async function connect(opts: ConnectOptions): Promise<Client> {
+  const explicit = opts.host ?? process.env.BERTH_HOST;
+  const client = new Client(explicit || defaultHost());
+  if (explicit) return client;
+  try {
+    await client.ping();
+    return client;
+  } catch (e) {
+    if (!(e instanceof ConnectError) || (e.code !== 'ENOENT' && e.code !== 'ECONNREFUSED')) throw e;
+  }
+  await startDaemon(client, opts.notify);
+  return client;
+}
+
+async function startDaemon(client: Client, notify: (line: string) => void): Promise<void> {
+  if (process.geteuid && process.geteuid() !== 0) {
+    throw new Unavailable(
+      `Cannot connect to the berth daemon at ${client.hostString}. Is the berth daemon running? ` +
+        '(berth starts it by itself only when run as root)',
+    );
+  }
+  const dataRoot = defaultDataRoot();
+  const execRoot = defaultExecRoot();
+  mkdirSync(dataRoot, { recursive: true, mode: 0o711 });
+  const logPath = join(dataRoot, 'berthd.log');
+  const fd = openSync(logPath, 'a', 0o600);
+  const daemonMain = fileURLToPath(new URL('../daemon/main.js', import.meta.url));
+  const child = spawn(process.execPath, [daemonMain, '--data-root', dataRoot, '--exec-root', execRoot], {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? 1));
+  child.unref();
+  notify(`berth: no daemon was running; started berthd (pid ${child.pid}, log ${logPath})`);
+  const deadline = Date.now() + 20_000;
+  let delay = 10;
+  while (Date.now() < deadline) {
+    if (exited !== null) break;
+    try {
+      await client.ping();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 200);
+    }
+  }
+  let tail = '';
+  try {
+    tail = readFileSync(logPath, 'utf8').trim().split('\n').slice(-5).join('\n');
+  } catch {
+    /* no log */
+  }
+  throw new Unavailable(`berthd did not start (see ${logPath})${tail ? `:\n${tail}` : ''}`);
+}

@@ -1,0 +1,47 @@
+/**
+ * @module cli/format/output
+ * docker's `--format` handling for list commands: `table` (the default, with a header row),
+ * `table TEMPLATE`, `json` (one JSON object per line), or a bare Go template per row.
+ */
+import { tabulate } from './tabwriter.js';
+import { Template } from './template.js';
+
+export interface ListFormat {
+  /** The command's default table template, e.g. `table {{.ID}}\t{{.Image}}`. */
+  defaultTable: string;
+  /** Header text per field name, e.g. { ID: 'CONTAINER ID' }. */
+  headers: Record<string, string>;
+}
+
+/** Renders rows; returns the text to print (ending in a newline unless empty). */
+export function renderList(format: string | undefined, rows: readonly object[], spec: ListFormat, quietField?: string): string {
+  let f = format && format.length ? format : spec.defaultTable;
+  if (f === 'json') f = '{{json .}}';
+  if (quietField && !format) f = `{{.${quietField}}}`;
+  const table = f.startsWith('table');
+  if (table) f = f.slice(5).replace(/^\s+/, '') || spec.defaultTable.slice(5).replace(/^\s+/, '');
+  f = f.replace(/\\t/g, '\t').replace(/\\n/g, '\n');
+  const tmpl = new Template(f);
+  const lines: string[] = [];
+  if (table) lines.push(tmpl.execute(headerRow(spec.headers)));
+  for (const r of rows) lines.push(tmpl.execute(r));
+  const text = lines.join('\n');
+  if (lines.length === 0) return '';
+  return (table ? tabulate(text) : text) + '\n';
+}
+
+/** A header object answering every field with its upper-case header text. */
+function headerRow(headers: Record<string, string>): object {
+  return new Proxy(
+    {},
+    {
+      get: (_t, k) => (typeof k === 'string' ? headers[k] ?? k.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase() : undefined),
+    },
+  );
+}
+
+/** Renders one value with a template (inspect --format, version --format). */
+export function renderOne(format: string, value: unknown): string {
+  if (format === 'json') return JSON.stringify(value) + '\n';
+  return new Template(format.replace(/\\t/g, '\t').replace(/\\n/g, '\n')).execute(value) + '\n';
+}

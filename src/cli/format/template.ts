@@ -1,0 +1,280 @@
+/**
+ * @module cli/format/template
+ * The part of Go's text/template that docker's `--format` users write: field chains
+ * (`{{.Repository}}`, `{{.Config.Env}}`, `{{.}}`), pipelines (`{{.Names | upper}}`), functions
+ * (json, upper, lower, title, join, split, index, len, println, printf, truncate, pad, tab),
+ * string and number literals, variables from range, and if / else / range / with / end, with
+ * `{{-` / `-}}` trimming. Values print as Go's %v prints them.
+ */
+import { InvalidArgument } from '../../errdefs/index.js';
+
+type Node =
+  | { kind: 'text'; text: string }
+  | { kind: 'action'; pipe: Cmd[] }
+  | { kind: 'if'; pipe: Cmd[]; body: Node[]; alt: Node[] }
+  | { kind: 'with'; pipe: Cmd[]; body: Node[]; alt: Node[] }
+  | { kind: 'range'; pipe: Cmd[]; vars: string[]; body: Node[]; alt: Node[] };
+type Arg = { t: 'field'; base: string; path: string[] } | { t: 'lit'; v: unknown } | { t: 'fn'; name: string } | { t: 'sub'; pipe: Cmd[] };
+type Cmd = Arg[];
+
+export type TemplateFn = (...args: unknown[]) => unknown;
+
+const builtins: Record<string, TemplateFn> = {
+  json: (v) => JSON.stringify(v ?? null),
+  upper: (s) => String(s).toUpperCase(),
+  lower: (s) => String(s).toLowerCase(),
+  title: (s) => String(s).replace(/\b\w/g, (c) => c.toUpperCase()),
+  join: (a, sep) => (Array.isArray(a) ? a.map(goString).join(String(sep)) : goString(a)),
+  split: (s, sep) => String(s).split(String(sep)),
+  index: (v, ...keys) => keys.reduce<unknown>((o, k) => (o == null ? undefined : (o as Record<string, unknown>)[String(k)]), v),
+  len: (v) => (Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
+  println: (...a) => a.map(goString).join(' ') + '\n',
+  print: (...a) => a.map(goString).join(''),
+  printf: (f, ...a) => {
+    let i = 0;
+    return String(f).replace(/%[-+ #0]*\d*(?:\.\d+)?[svdqtf%]/g, (m) => (m === '%%' ? '%' : m.endsWith('q') ? JSON.stringify(goString(a[i++])) : goString(a[i++])));
+  },
+  truncate: (s, n) => String(s).slice(0, Number(n)),
+  pad: (s, l, r) => ' '.repeat(Number(l)) + goString(s) + ' '.repeat(Number(r)),
+  tab: () => '\t',
+  eq: (a, ...b) => b.some((x) => x === a),
+  ne: (a, b) => a !== b,
+  not: (a) => !truthy(a),
+  and: (...a) => a.every(truthy),
+  or: (...a) => a.find(truthy) ?? a[a.length - 1],
+};
+
+/** Formats a value as Go's %v does for the JSON-like values berth passes to templates. */
+export function goString(v: unknown): string {
+  if (v === undefined) return '<no value>';
+  if (v === null) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goString).join(' ')}]`;
+  if (typeof v === 'object') {
+    const keys = Object.keys(v as object).sort();
+    return `map[${keys.map((k) => `${k}:${goString((v as Record<string, unknown>)[k])}`).join(' ')}]`;
+  }
+  return String(v);
+}
+
+function truthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (v && typeof v === 'object') return Object.keys(v).length > 0;
+  return Boolean(v);
+}
+
+function tokenizeAction(src: string): string[] {
+  const re = /\s*("(?:[^"\\]|\\.)*"|`[^`]*`|\(|\)|\||:=|,|[^\s|()",]+)/gy;
+  const out: string[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(src))) {
+    out.push(m[1]!);
+    if (re.lastIndex >= src.length) break;
+  }
+  if (src.slice(re.lastIndex).trim()) throw new InvalidArgument(`template: unexpected "${src.slice(re.lastIndex).trim()}"`);
+  return out;
+}
+
+function parsePipe(tokens: string[], pos: { i: number }, stop?: string): Cmd[] {
+  const cmds: Cmd[] = [[]];
+  while (pos.i < tokens.length) {
+    const t = tokens[pos.i]!;
+    if (t === stop) break;
+    pos.i++;
+    if (t === '|') cmds.push([]);
+    else if (t === '(') {
+      const pipe = parsePipe(tokens, pos, ')');
+      pos.i++;
+      cmds[cmds.length - 1]!.push({ t: 'sub', pipe });
+    } else cmds[cmds.length - 1]!.push(parseArg(t));
+  }
+  if (cmds.some((c) => c.length === 0)) throw new InvalidArgument('template: missing value for command');
+  return cmds;
+}
+
+function parseArg(t: string): Arg {
+  if (t.startsWith('"')) return { t: 'lit', v: JSON.parse(t) };
+  if (t.startsWith('`')) return { t: 'lit', v: t.slice(1, -1) };
+  if (/^-?\d+(\.\d+)?$/.test(t)) return { t: 'lit', v: Number(t) };
+  if (t === 'true' || t === 'false') return { t: 'lit', v: t === 'true' };
+  if (t === 'nil') return { t: 'lit', v: null };
+  if (t.startsWith('.') || t.startsWith('$')) {
+    const parts = t.split('.');
+    const base = parts[0] === '' ? '.' : parts[0]!;
+    return { t: 'field', base, path: parts.slice(1).filter((p) => p !== '') };
+  }
+  if (!(t in builtins)) throw new InvalidArgument(`template: function "${t}" not defined`);
+  return { t: 'fn', name: t };
+}
+
+export class Template {
+  readonly #nodes: Node[];
+  constructor(src: string) {
+    const parts: { text?: string; action?: string }[] = [];
+    let i = 0;
+    while (i < src.length) {
+      const open = src.indexOf('{{', i);
+      if (open < 0) {
+        parts.push({ text: src.slice(i) });
+        break;
+      }
+      let text = src.slice(i, open);
+      let start = open + 2;
+      if (src[start] === '-' && /\s/.test(src[start + 1] ?? '')) {
+        text = text.trimEnd();
+        start++;
+      }
+      const close = src.indexOf('}}', start);
+      if (close < 0) throw new InvalidArgument('template: unclosed action');
+      let body = src.slice(start, close);
+      i = close + 2;
+      let trimAfter = false;
+      if (/\s-$/.test(body)) {
+        body = body.slice(0, -1);
+        trimAfter = true;
+      }
+      parts.push({ text }, { action: body.trim() });
+      if (trimAfter) while (i < src.length && /\s/.test(src[i]!)) i++;
+    }
+    const pos = { i: 0 };
+    this.#nodes = this.#parseList(parts, pos, false);
+    if (pos.i < parts.length) throw new InvalidArgument(`template: unexpected {{${parts[pos.i]!.action}}}`);
+  }
+
+  #parseList(parts: { text?: string; action?: string }[], pos: { i: number }, nested: boolean): Node[] {
+    const out: Node[] = [];
+    while (pos.i < parts.length) {
+      const p = parts[pos.i]!;
+      if (p.text !== undefined) {
+        if (p.text) out.push({ kind: 'text', text: p.text });
+        pos.i++;
+        continue;
+      }
+      const a = p.action!;
+      const word = a.split(/\s+/)[0]!;
+      if (word === 'end' || word === 'else') {
+        if (!nested) throw new InvalidArgument(`template: unexpected {{${word}}}`);
+        return out;
+      }
+      pos.i++;
+      if (a.startsWith('/*')) continue;
+      if (word === 'if' || word === 'with' || word === 'range') {
+        out.push(this.#parseBlock(word, a, parts, pos));
+        continue;
+      }
+      out.push({ kind: 'action', pipe: parsePipe(tokenizeAction(a), { i: 0 }) });
+    }
+    if (nested) throw new InvalidArgument('template: unexpected EOF');
+    return out;
+  }
+
+  /** Parses `{{if|with|range …}} body [{{else [if …]}} alt] {{end}}`; `pos` is past the opening action. */
+  #parseBlock(word: 'if' | 'with' | 'range', action: string, parts: { text?: string; action?: string }[], pos: { i: number }): Node {
+    const tokens = tokenizeAction(action.slice(word.length));
+    let vars: string[] = [];
+    const assign = tokens.indexOf(':=');
+    if (word === 'range' && assign >= 0) {
+      vars = tokens.slice(0, assign).filter((t) => t !== ',');
+      tokens.splice(0, assign + 1);
+    }
+    const pipe = parsePipe(tokens, { i: 0 });
+    const body = this.#parseList(parts, pos, true);
+    const term = parts[pos.i]?.action;
+    if (term === undefined) throw new InvalidArgument(`template: unexpected EOF in ${word}`);
+    pos.i++;
+    let alt: Node[] = [];
+    if (term.startsWith('else')) {
+      const rest = term.slice(4).trim();
+      if (rest.startsWith('if ')) {
+        // `{{else if …}}` is an if nested in the else branch that shares this block's {{end}}.
+        alt = [this.#parseBlock('if', rest, parts, pos)];
+      } else {
+        alt = this.#parseList(parts, pos, true);
+        if (parts[pos.i]?.action !== 'end') throw new InvalidArgument('template: expected {{end}}');
+        pos.i++;
+      }
+    }
+    return word === 'range' ? { kind: 'range', pipe, vars, body, alt } : { kind: word, pipe, body, alt };
+  }
+
+  execute(data: unknown): string {
+    let out = '';
+    const vars = new Map<string, unknown>([['$', data]]);
+    const run = (nodes: Node[], dot: unknown) => {
+      for (const n of nodes) {
+        if (n.kind === 'text') out += n.text;
+        else if (n.kind === 'action') {
+          const v = this.#evalPipe(n.pipe, dot, vars);
+          out += typeof v === 'string' ? v : goString(v);
+        } else if (n.kind === 'if') run(truthy(this.#evalPipe(n.pipe, dot, vars)) ? n.body : n.alt, dot);
+        else if (n.kind === 'with') {
+          const v = this.#evalPipe(n.pipe, dot, vars);
+          if (truthy(v)) run(n.body, v);
+          else run(n.alt, dot);
+        } else {
+          const v = this.#evalPipe(n.pipe, dot, vars);
+          const entries: [unknown, unknown][] = Array.isArray(v)
+            ? v.map((x, i) => [i, x])
+            : v && typeof v === 'object'
+              ? Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])
+              : [];
+          if (entries.length === 0) run(n.alt, dot);
+          for (const [k, x] of entries) {
+            if (n.vars.length === 1) vars.set(n.vars[0]!, x);
+            if (n.vars.length === 2) {
+              vars.set(n.vars[0]!, k);
+              vars.set(n.vars[1]!, x);
+            }
+            run(n.body, x);
+          }
+        }
+      }
+    };
+    run(this.#nodes, data);
+    return out;
+  }
+
+  #evalPipe(pipe: Cmd[], dot: unknown, vars: Map<string, unknown>): unknown {
+    let prev: unknown;
+    pipe.forEach((cmd, i) => {
+      const args = cmd.map((a) => this.#evalArg(a, dot, vars));
+      const head = cmd[0]!;
+      if (head.t === 'fn') {
+        const fnArgs = args.slice(1);
+        if (i > 0) fnArgs.push(prev);
+        prev = builtins[head.name]!(...fnArgs);
+      } else {
+        if (cmd.length > 1) throw new InvalidArgument('template: can\'t give argument to non-function');
+        prev = args[0];
+      }
+    });
+    return prev;
+  }
+
+  #evalArg(a: Arg, dot: unknown, vars: Map<string, unknown>): unknown {
+    switch (a.t) {
+      case 'lit':
+        return a.v;
+      case 'fn':
+        return undefined;
+      case 'sub':
+        return this.#evalPipe(a.pipe, dot, vars);
+      case 'field': {
+        let v: unknown = a.base === '.' ? dot : vars.get(a.base);
+        if (a.base !== '.' && !vars.has(a.base)) throw new InvalidArgument(`template: undefined variable "${a.base}"`);
+        for (const p of a.path) {
+          if (v === null || v === undefined || typeof v !== 'object') {
+            throw new InvalidArgument(`template: can't evaluate field ${p} in type ${v === null || v === undefined ? 'interface {}' : typeof v}`);
+          }
+          v = (v as Record<string, unknown>)[p];
+          if (typeof v === 'function') v = (v as () => unknown)();
+        }
+        return v;
+      }
+    }
+  }
+}
+
+/** Adds functions (rare; commands may provide helpers such as `ports`). */
+export function registerTemplateFunction(name: string, fn: TemplateFn): void {
+  builtins[name] = fn;
+}

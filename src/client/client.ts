@@ -1,0 +1,221 @@
+/**
+ * @module client/client
+ * An Engine API client over a unix socket (or TCP): JSON calls, raw responses for streams,
+ * newline-delimited JSON message streams, and hijacked connections (attach, exec) with
+ * `Upgrade: tcp`. Errors from the daemon become errdefs classes carrying the HTTP status and
+ * the daemon's message, which the CLI prints as `Error response from daemon: …`.
+ */
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import type { Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import {
+  BerthError, Conflict, Forbidden, InvalidArgument, NotFound, NotModified, SystemError, Unauthorized, Unavailable,
+} from '../errdefs/index.js';
+
+export const CLIENT_API_VERSION = '1.41';
+
+export type Endpoint = { socketPath: string } | { host: string; port: number };
+
+/** Parses `unix:///path`, `tcp://host:port` or a bare socket path. */
+export function parseHost(h: string): Endpoint {
+  if (h.startsWith('unix://')) return { socketPath: h.slice('unix://'.length) };
+  if (h.startsWith('tcp://') || h.startsWith('http://')) {
+    const u = new URL(h.replace(/^tcp:/, 'http:'));
+    return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 2375) };
+  }
+  if (h.startsWith('/')) return { socketPath: h };
+  throw new InvalidArgument(`invalid host "${h}": use unix:///path or tcp://host:port`);
+}
+
+/** A daemon error: the HTTP status and the daemon's own message. */
+export interface DaemonError extends BerthError {
+  status: number;
+}
+
+function daemonError(status: number, message: string): DaemonError {
+  const Cls =
+    status === 304 ? NotModified
+    : status === 400 ? InvalidArgument
+    : status === 401 ? Unauthorized
+    : status === 403 ? Forbidden
+    : status === 404 ? NotFound
+    : status === 409 ? Conflict
+    : status === 503 ? Unavailable
+    : SystemError;
+  const e = new Cls(message) as DaemonError;
+  e.status = status;
+  return e;
+}
+
+export function isDaemonError(e: unknown): e is DaemonError {
+  return e instanceof BerthError && typeof (e as DaemonError).status === 'number';
+}
+
+/** Thrown when nothing answers at the endpoint. */
+export class ConnectError extends Unavailable {
+  readonly code: string | undefined;
+  constructor(message: string, code: string | undefined, cause: unknown) {
+    super(message, { cause });
+    this.code = code;
+  }
+}
+
+export type QueryValue = string | number | boolean | undefined | null | string[] | Record<string, unknown>;
+
+export interface CallOptions {
+  query?: Record<string, QueryValue>;
+  /** A JSON value, a Buffer/string, or a stream (sent chunked). */
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export class Client {
+  readonly endpoint: Endpoint;
+  readonly hostString: string;
+  #version = CLIENT_API_VERSION;
+
+  constructor(host: string) {
+    this.hostString = host;
+    this.endpoint = parseHost(host);
+  }
+
+  path(p: string, query?: Record<string, QueryValue>): string {
+    let s = `/v${this.#version}${p}`;
+    if (query) {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) {
+        if (v === undefined || v === null) continue;
+        if (Array.isArray(v)) v.forEach((x) => q.append(k, x));
+        else if (typeof v === 'object') q.set(k, JSON.stringify(v));
+        else if (typeof v === 'boolean') q.set(k, v ? '1' : '0');
+        else q.set(k, String(v));
+      }
+      const qs = q.toString();
+      if (qs) s += `?${qs}`;
+    }
+    return s;
+  }
+
+  #options(method: string, path: string, headers: Record<string, string>): RequestOptions {
+    return { ...this.endpoint, method, path, headers: { Host: 'berth', ...headers } };
+  }
+
+  /** Sends a request; resolves with the response once headers arrive; throws daemon errors. */
+  async request(method: string, p: string, opts: CallOptions = {}): Promise<IncomingMessage> {
+    const headers: Record<string, string> = { ...opts.headers };
+    let body: Buffer | Readable | undefined;
+    if (opts.body instanceof Readable) body = opts.body;
+    else if (Buffer.isBuffer(opts.body)) body = opts.body;
+    else if (typeof opts.body === 'string') body = Buffer.from(opts.body);
+    else if (opts.body !== undefined) {
+      body = Buffer.from(JSON.stringify(opts.body));
+      headers['Content-Type'] ??= 'application/json';
+    }
+    if (Buffer.isBuffer(body)) headers['Content-Length'] = String(body.length);
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(this.#options(method, this.path(p, opts.query), headers), resolve);
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES') {
+          reject(new ConnectError(`Cannot connect to the berth daemon at ${this.hostString}. Is the berth daemon running?`, e.code, e));
+        } else reject(e);
+      });
+      if (opts.signal) opts.signal.addEventListener('abort', () => req.destroy(), { once: true });
+      if (body instanceof Readable) {
+        body.on('error', (e) => req.destroy(e));
+        body.pipe(req);
+      } else req.end(body);
+    });
+    if ((res.statusCode ?? 500) >= 300 && res.statusCode !== 101) {
+      const text = await readAll(res);
+      let message = text.toString('utf8').trim();
+      try {
+        const j = JSON.parse(message) as { message?: string };
+        if (typeof j.message === 'string') message = j.message;
+      } catch {
+        /* not JSON: keep the text */
+      }
+      throw daemonError(res.statusCode ?? 500, message);
+    }
+    return res;
+  }
+
+  async json<T>(method: string, p: string, opts: CallOptions = {}): Promise<T> {
+    const res = await this.request(method, p, opts);
+    const buf = await readAll(res);
+    if (buf.length === 0) return undefined as T;
+    return JSON.parse(buf.toString('utf8')) as T;
+  }
+
+  /** Reads a JSON message stream (build, pull, load), calling `onMessage` for each object. */
+  async jsonStream(method: string, p: string, opts: CallOptions, onMessage: (m: Record<string, unknown>) => void): Promise<void> {
+    const res = await this.request(method, p, opts);
+    let pending = '';
+    for await (const chunk of res) {
+      pending += (chunk as Buffer).toString('utf8');
+      let idx: number;
+      while ((idx = pending.search(/\r?\n/)) >= 0) {
+        const line = pending.slice(0, idx).trim();
+        pending = pending.slice(idx + (pending[idx] === '\r' ? 2 : 1));
+        if (line) onMessage(JSON.parse(line) as Record<string, unknown>);
+      }
+    }
+    if (pending.trim()) onMessage(JSON.parse(pending) as Record<string, unknown>);
+  }
+
+  /** HEAD /_ping: resolves with the response headers. */
+  async ping(): Promise<IncomingMessage['headers']> {
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(this.#options('HEAD', '/_ping', {}), resolve);
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        reject(new ConnectError(`Cannot connect to the berth daemon at ${this.hostString}. Is the berth daemon running?`, e.code, e)),
+      );
+      req.setTimeout(5000, () => req.destroy(Object.assign(new Error('ping timed out'), { code: 'ETIMEDOUT' })));
+      req.end();
+    });
+    res.resume();
+    return res.headers;
+  }
+
+  /**
+   * Opens a hijacked connection (`Upgrade: tcp`): resolves with the raw socket once the daemon
+   * answers 101, with any bytes that arrived with the headers pushed back onto it.
+   */
+  async hijack(method: string, p: string, opts: CallOptions = {}): Promise<Socket> {
+    const headers: Record<string, string> = { Connection: 'Upgrade', Upgrade: 'tcp', ...opts.headers };
+    let body: Buffer | undefined;
+    if (opts.body !== undefined) {
+      body = Buffer.from(JSON.stringify(opts.body));
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(body.length);
+    }
+    return new Promise<Socket>((resolve, reject) => {
+      const req = httpRequest(this.#options(method, this.path(p, opts.query), headers));
+      req.on('upgrade', (_res, socket, head) => {
+        if (head.length) socket.unshift(head);
+        resolve(socket);
+      });
+      req.on('response', (res) => {
+        void readAll(res).then((buf) => {
+          let message = buf.toString('utf8').trim();
+          try {
+            message = (JSON.parse(message) as { message: string }).message ?? message;
+          } catch {
+            /* keep text */
+          }
+          reject(daemonError(res.statusCode ?? 500, message));
+        });
+      });
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        reject(new ConnectError(`Cannot connect to the berth daemon at ${this.hostString}. Is the berth daemon running?`, e.code, e)),
+      );
+      req.end(body);
+    });
+  }
+}
+
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,72 @@
+/**
+ * @module daemon/config
+ * berthd's command line: dockerd's flag names where they apply.
+ */
+import { InvalidArgument } from '../errdefs/index.js';
+import { parseFlags, type FlagSpec, formatFlagHelp } from '../cli/flags.js';
+import { isLevel, type Level } from '../util/log.js';
+
+export interface DaemonConfig {
+  hosts: string[];
+  dataRoot: string;
+  execRoot: string;
+  logLevel: Level;
+  debug: boolean;
+  pidFile: string;
+  group: string;
+}
+
+/** Defaults; BERTH_DATA_ROOT / BERTH_EXEC_ROOT move them (the CLI's auto-start honours them too). */
+export function defaultDataRoot(): string {
+  return process.env.BERTH_DATA_ROOT || '/var/lib/berth';
+}
+export function defaultExecRoot(): string {
+  return process.env.BERTH_EXEC_ROOT || '/run/berth';
+}
+export function defaultHost(): string {
+  return `unix://${defaultExecRoot()}/berth.sock`;
+}
+
+export const daemonFlags: FlagSpec[] = [
+  { long: 'host', short: 'H', type: 'list', help: 'Daemon socket(s) to listen on (unix:///path or tcp://127.0.0.1:PORT)' },
+  { long: 'data-root', type: 'string', help: 'Root directory of persistent berth state', placeholder: 'string' },
+  { long: 'exec-root', type: 'string', help: 'Root directory for execution state files', placeholder: 'string' },
+  { long: 'log-level', short: 'l', type: 'string', help: 'Set the logging level ("debug"|"info"|"warn"|"error"|"fatal")', default: 'info' },
+  { long: 'debug', short: 'D', type: 'bool', help: 'Enable debug mode' },
+  { long: 'pidfile', short: 'p', type: 'string', help: 'Path to use for daemon PID file' },
+  { long: 'group', short: 'G', type: 'string', help: 'Group for the unix socket', default: 'root' },
+  { long: 'version', short: 'v', type: 'bool', help: 'Print version information and quit' },
+];
+
+export function daemonUsage(): string {
+  return `Usage:\tberthd [OPTIONS]\n\nA self-sufficient runtime for containers, speaking the Docker Engine API.\n\nOptions:\n${formatFlagHelp(daemonFlags)}\n`;
+}
+
+export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: boolean; version: boolean } {
+  const { flags, args, help } = parseFlags(argv, daemonFlags);
+  if (args.length) throw new InvalidArgument(`berthd takes no arguments, got "${args.join(' ')}"`);
+  const execRoot = flags.string('exec-root') || defaultExecRoot();
+  let level = flags.string('log-level');
+  if (!isLevel(level)) throw new InvalidArgument(`unable to parse logging level: ${level}`);
+  const debug = flags.bool('debug');
+  if (debug) level = 'debug';
+  const hosts = flags.list('host');
+  for (const h of hosts) {
+    if (!h.startsWith('unix://') && !h.startsWith('tcp://')) {
+      throw new InvalidArgument(`invalid host "${h}": use unix:///path or tcp://127.0.0.1:PORT`);
+    }
+  }
+  return {
+    help,
+    version: flags.bool('version'),
+    config: {
+      hosts: hosts.length ? hosts : [`unix://${execRoot}/berth.sock`],
+      dataRoot: flags.string('data-root') || defaultDataRoot(),
+      execRoot,
+      logLevel: level as Level,
+      debug,
+      pidFile: flags.string('pidfile') || `${execRoot}/berthd.pid`,
+      group: flags.string('group'),
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * @module engine/engine
+ * The set of services the API serves; `daemon/wire.ts` builds it. Each area adds its service
+ * here as one field.
+ */
+import type { SystemService } from './types.js';
+
+export interface Engine {
+  system: SystemService;
+}

@@ -1,0 +1,191 @@
+/**
+ * @module engine/system/system-service
+ * Answers /version and /info from the machine and from counts the other services report.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { arch, cpus, hostname, release, totalmem } from 'node:os';
+import { promisify } from 'node:util';
+import type { InfoResponse, VersionResponse } from '../../api/types/system.js';
+import { API_VERSION, MIN_API_VERSION } from '../../api/version.js';
+import { BERTH_VERSION } from '../../util/version.js';
+import type { DaemonPaths, InfoCounts, SystemService } from '../types.js';
+
+const run = promisify(execFile);
+
+export interface SystemServiceDeps {
+  paths: DaemonPaths;
+  daemonId: string;
+  debug: boolean;
+  startedAt: Date;
+  /** Other services' counts for /info. */
+  counts: () => Promise<InfoCounts>;
+}
+
+/** Go's GOARCH names for Node's `os.arch()`. */
+export function goArch(a = arch()): string {
+  return a === 'x64' ? 'amd64' : a === 'ia32' ? '386' : a;
+}
+
+export class DefaultSystemService implements SystemService {
+  readonly #deps: SystemServiceDeps;
+  #runcVersion: Promise<{ version: string; commit: string }> | undefined;
+
+  constructor(deps: SystemServiceDeps) {
+    this.#deps = deps;
+  }
+
+  #runc(): Promise<{ version: string; commit: string }> {
+    this.#runcVersion ??= run('runc', ['--version'])
+      .then(({ stdout }) => ({
+        version: /runc version (\S+)/.exec(stdout)?.[1] ?? 'unknown',
+        commit: /commit: (\S+)/.exec(stdout)?.[1] ?? '',
+      }))
+      .catch(() => ({ version: 'not installed', commit: '' }));
+    return this.#runcVersion;
+  }
+
+  async version(): Promise<VersionResponse> {
+    const runc = await this.#runc();
+    const details = {
+      ApiVersion: API_VERSION,
+      Arch: goArch(),
+      BuildTime: '',
+      Experimental: 'false',
+      GitCommit: '',
+      GoVersion: `node${process.versions.node}`,
+      KernelVersion: release(),
+      MinAPIVersion: MIN_API_VERSION,
+      Os: 'linux',
+    };
+    return {
+      Platform: { Name: 'berth' },
+      Components: [
+        { Name: 'Engine', Version: BERTH_VERSION, Details: details },
+        { Name: 'runc', Version: runc.version, Details: { GitCommit: runc.commit } },
+      ],
+      Version: BERTH_VERSION,
+      ApiVersion: API_VERSION,
+      MinAPIVersion: MIN_API_VERSION,
+      GitCommit: '',
+      GoVersion: `node${process.versions.node}`,
+      Os: 'linux',
+      Arch: goArch(),
+      KernelVersion: release(),
+      BuildTime: '',
+    };
+  }
+
+  async info(): Promise<InfoResponse> {
+    const [counts, runc] = await Promise.all([this.#deps.counts(), this.#runc()]);
+    const c = counts.containers ?? { total: 0, running: 0, paused: 0, stopped: 0 };
+    return {
+      ID: this.#deps.daemonId,
+      Containers: c.total,
+      ContainersRunning: c.running,
+      ContainersPaused: c.paused,
+      ContainersStopped: c.stopped,
+      Images: counts.images ?? 0,
+      Driver: 'overlay2',
+      DriverStatus: [
+        ['Backing Filesystem', 'extfs'],
+        ['Supports d_type', 'true'],
+        ['Native Overlay Diff', 'true'],
+      ],
+      Plugins: { Volume: ['local'], Network: ['host', 'null'], Authorization: null, Log: ['json-file'] },
+      MemoryLimit: true,
+      SwapLimit: false,
+      KernelMemory: false,
+      CpuCfsPeriod: true,
+      CpuCfsQuota: true,
+      CPUShares: true,
+      CPUSet: true,
+      PidsLimit: true,
+      IPv4Forwarding: readSysctl('/proc/sys/net/ipv4/ip_forward') === '1',
+      BridgeNfIptables: false,
+      BridgeNfIp6tables: false,
+      Debug: this.#deps.debug,
+      NFd: 0,
+      OomKillDisable: false,
+      NGoroutines: 0,
+      SystemTime: new Date().toISOString(),
+      LoggingDriver: 'json-file',
+      CgroupDriver: 'cgroupfs',
+      CgroupVersion: cgroupVersion(),
+      NEventsListener: 0,
+      KernelVersion: release(),
+      OperatingSystem: osPrettyName(),
+      OSVersion: osVersionId(),
+      OSType: 'linux',
+      Architecture: arch() === 'x64' ? 'x86_64' : arch(),
+      IndexServerAddress: 'https://index.docker.io/v1/',
+      RegistryConfig: {
+        AllowNondistributableArtifactsCIDRs: [],
+        AllowNondistributableArtifactsHostnames: [],
+        InsecureRegistryCIDRs: ['127.0.0.0/8', '::1/128'],
+        IndexConfigs: { 'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true } },
+        Mirrors: [],
+      },
+      NCPU: cpus().length,
+      MemTotal: totalmem(),
+      GenericResources: null,
+      DockerRootDir: this.#deps.paths.dataRoot,
+      HttpProxy: process.env.HTTP_PROXY ?? process.env.http_proxy ?? '',
+      HttpsProxy: process.env.HTTPS_PROXY ?? process.env.https_proxy ?? '',
+      NoProxy: process.env.NO_PROXY ?? process.env.no_proxy ?? '',
+      Name: hostname(),
+      Labels: [],
+      ExperimentalBuild: false,
+      ServerVersion: BERTH_VERSION,
+      Runtimes: { runc: { path: 'runc' } },
+      DefaultRuntime: 'runc',
+      Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+      LiveRestoreEnabled: true,
+      Isolation: '',
+      InitBinary: 'docker-init',
+      ContainerdCommit: { ID: '', Expected: '' },
+      RuncCommit: { ID: runc.commit, Expected: runc.commit },
+      InitCommit: { ID: '', Expected: '' },
+      SecurityOptions: [],
+      Warnings: null,
+    };
+  }
+}
+
+function readSysctl(p: string): string {
+  try {
+    return readFileSync(p, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+function osRelease(): Record<string, string> {
+  const out: Record<string, string> = {};
+  try {
+    for (const line of readFileSync('/etc/os-release', 'utf8').split('\n')) {
+      const m = /^(\w+)=(.*)$/.exec(line);
+      if (m) out[m[1]!] = m[2]!.replace(/^"|"$/g, '');
+    }
+  } catch {
+    /* not Linux-like: leave empty */
+  }
+  return out;
+}
+
+function osPrettyName(): string {
+  return osRelease().PRETTY_NAME ?? 'Linux';
+}
+
+function osVersionId(): string {
+  return osRelease().VERSION_ID ?? '';
+}
+
+function cgroupVersion(): string {
+  try {
+    readFileSync('/sys/fs/cgroup/cgroup.controllers');
+    return '2';
+  } catch {
+    return '1';
+  }
+}
