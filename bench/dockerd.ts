@@ -1,0 +1,49 @@
+/**
+ * @module bench/dockerd
+ * Starts Debian's dockerd on a private socket and data root for side-by-side figures, and
+ * stops it by its PID. Returns undefined when dockerd is not installed.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { dockerBin, run } from '../test/helpers/daemon.js';
+
+export interface Dockerd {
+  host: string;
+  run(args: string[], opts?: { input?: string | Buffer; cwd?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startDockerd(scratch: string): Promise<Dockerd | undefined> {
+  const bin = ['/usr/sbin/dockerd', '/usr/bin/dockerd'].find((p) => existsSync(p));
+  if (!bin || !existsSync(dockerBin)) return undefined;
+  const dir = join(scratch, 'dockerd');
+  await fs.mkdir(dir, { recursive: true });
+  const sock = join(dir, 'docker.sock');
+  const host = `unix://${sock}`;
+  const child = spawn(
+    bin,
+    ['-H', host, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'docker.pid'),
+      '--bridge', 'none', '--iptables=false', '--ip-masq=false', '--storage-driver', 'overlay2'],
+    { stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+  const env = { ...process.env, DOCKER_CONFIG: join(dir, 'config') };
+  const dockerRun: Dockerd['run'] = (args, o = {}) => run(dockerBin, ['-H', host, ...args], { env, cwd: o.cwd, input: o.input, timeoutMs: 600_000 });
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) return undefined;
+    if (existsSync(sock) && (await dockerRun(['version'])).code === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    host,
+    run: dockerRun,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}

@@ -1,0 +1,8 @@
+/**
+ * @module bench/workloads
+ * Every benchmark workload, in run order. Each area adds its workload here.
+ */
+import type { Workload } from './types.js';
+import { apiWorkload } from './api.js';
+
+export const workloads: Workload[] = [apiWorkload];

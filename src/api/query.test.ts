@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InvalidArgument } from '../errdefs/index.js';
+import { Query, parseFilters } from './query.js';
+
+describe('Query', () => {
+  it('reads booleans the way Docker does', () => {
+    const q = new Query(new URLSearchParams('a=1&b=0&c=false&d=no&e=&f=true&g=none&h=yes'));
+    assert.deepEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'z'].map((k) => q.bool(k)), [true, false, false, false, false, true, false, true, false]);
+  });
+
+  it('parses filters in map and list forms', () => {
+    assert.deepEqual([...parseFilters('{"label":{"a=b":true},"dangling":{"true":true}}')], [['label', ['a=b']], ['dangling', ['true']]]);
+    assert.deepEqual([...parseFilters('{"label":["k=v"],"status":["running"]}')], [['label', ['k=v']], ['status', ['running']]]);
+    assert.throws(() => parseFilters('{bad'), InvalidArgument);
+  });
+
+  it('rejects bad JSON parameters with InvalidArgument', () => {
+    assert.throws(() => new Query(new URLSearchParams('buildargs={x')).json('buildargs'), InvalidArgument);
+  });
+});
