@@ -18,7 +18,7 @@ export interface Native {
 }
 
 /** Directory that holds the compiled C parts (build/ at the package root). */
-export const nativeBuildDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'build');
+export const nativeBuildDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'build');
 
 let loaded: Native | undefined;
 

@@ -1,0 +1,337 @@
+/**
+ * @module util/tar/extract
+ * A safe tar extractor, fed by {@link TarParser}. It never writes outside its root:
+ * absolute names, `..`, writing through a symlink (planted earlier in the same tar or already
+ * present in the target, e.g. a lower layer), hard links and relative symlinks leading out
+ * are rejected with an {@link UnsafePathError} before anything is written for that entry.
+ * Parent directories are checked component by component with lstat, never followed.
+ *
+ * Creates regular files, directories, symlinks, hard links, fifos and device nodes with
+ * owner, mode (setuid/setgid/sticky), xattrs (security.capability set after chown) and mtimes
+ * (directories last). In `overlay` mode AUFS whiteouts become overlayfs ones: `.wh.NAME` →
+ * 0/0 char device, `.wh..wh..opq` → `trusted.overlay.opaque=y` on the directory.
+ *
+ * Uses synchronous file-system calls on purpose: one entry costs a few microseconds instead
+ * of a thread-pool round trip per call, which is what makes 10,000-file layers fast.
+ */
+import {
+  closeSync, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync,
+  readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeSync, chmodSync, constants as C,
+} from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgument, SystemError } from '../../errdefs/index.js';
+import { native } from '../native.js';
+import { baseOf, cleanEntryName, cleanLinkTarget, parentOf, symlinkEscapes, UnsafePathError } from './paths.js';
+import type { TarSplitWriter } from './tar-split.js';
+import { defaultExtractLimits, type ExtractLimits, type ExtractStats, type TarHandler, type TarHeader } from './types.js';
+
+export interface ExtractOptions {
+  /** `overlay`: convert AUFS whiteouts to overlayfs ones; `literal`: extract `.wh.*` as files. */
+  whiteouts: 'overlay' | 'literal';
+  /** Records raw bytes and file references for byte-exact reproduction. */
+  split?: TarSplitWriter;
+  /** With `split`: where a recorded file goes when a later entry replaces it. */
+  extraDir?: string;
+  limits?: Partial<ExtractLimits>;
+  /** Apply uid/gid from the archive (default: when running as root). */
+  chown?: boolean;
+}
+
+export interface ExtractResult extends ExtractStats {
+  /** Recorded files moved aside because a later entry replaced them: file index → name in extraDir. */
+  moved: Record<string, string>;
+}
+
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+const S_IFIFO = 0o010000;
+
+function code(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException)?.code;
+}
+
+export class Extractor implements TarHandler {
+  readonly #root: string;
+  readonly #opts: ExtractOptions;
+  readonly #limits: ExtractLimits;
+  readonly #chown: boolean;
+  /** Directories known to be real directories (created or verified), root-relative. */
+  readonly #dirs = new Set<string>(['']);
+  /** Recorded regular files still in place: path → tar-split file index. */
+  readonly #recorded = new Map<string, number>();
+  readonly #moved: Record<string, string> = {};
+  readonly #dirTimes: [string, number][] = [];
+  #file: { fd: number; h: TarHeader; abs: string } | undefined;
+  #entries = 0;
+  #size = 0;
+  #total = 0;
+
+  constructor(root: string, opts: ExtractOptions) {
+    this.#root = root;
+    this.#opts = opts;
+    this.#limits = { ...defaultExtractLimits, ...opts.limits };
+    this.#chown = opts.chown ?? process.getuid?.() === 0;
+  }
+
+  raw(b: Buffer): void {
+    this.#opts.split?.raw(b);
+  }
+
+  data(chunk: Buffer): void {
+    const f = this.#file;
+    if (!f) return;
+    let off = 0;
+    while (off < chunk.length) off += writeSync(f.fd, chunk, off, chunk.length - off);
+  }
+
+  entryEnd(): void {
+    const f = this.#file;
+    if (!f) return;
+    this.#file = undefined;
+    try {
+      if (this.#chown) fchownSync(f.fd, f.h.uid, f.h.gid);
+      fchmodSync(f.fd, f.h.mode);
+      this.#xattrs(f.abs, f.h);
+      futimesSync(f.fd, f.h.mtime, f.h.mtime);
+    } finally {
+      closeSync(f.fd);
+    }
+  }
+
+  entry(h: TarHeader): void {
+    if (++this.#entries > this.#limits.maxEntries) {
+      throw new InvalidArgument(`archive has more than ${this.#limits.maxEntries} entries: refusing to extract it`);
+    }
+    if (Buffer.byteLength(h.name) > this.#limits.maxPathLength) {
+      throw new InvalidArgument(`invalid tar entry: path of ${Buffer.byteLength(h.name)} bytes is too long`);
+    }
+    this.#total += h.size;
+    if (this.#total > this.#limits.maxTotalSize) {
+      throw new InvalidArgument(`archive content exceeds ${this.#limits.maxTotalSize} bytes: refusing to extract it`);
+    }
+    const rel = cleanEntryName(h.name);
+    try {
+      this.#entry(rel, h);
+    } catch (e) {
+      if (e instanceof InvalidArgument || !code(e)) throw e;
+      throw new SystemError(`extracting ${JSON.stringify(h.name)}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  #entry(rel: string, h: TarHeader): void {
+    if (rel === '') {
+      if (h.type !== 'dir') throw new InvalidArgument(`invalid tar entry ${JSON.stringify(h.name)}: the root must be a directory`);
+      this.#meta(this.#root, h, false);
+      this.#dirTimes.push([this.#root, h.mtime]);
+      return;
+    }
+    const parent = parentOf(rel);
+    const base = baseOf(rel);
+    if (this.#opts.whiteouts === 'overlay' && base.startsWith('.wh.')) {
+      this.#ensureDir(parent, h.name);
+      const pabs = this.#abs(parent);
+      if (base === '.wh..wh..opq') {
+        native().lsetxattr(pabs, 'trusted.overlay.opaque', Buffer.from('y'));
+      } else if (!base.startsWith('.wh..wh.')) {
+        const target = parent ? `${parent}/${base.slice(4)}` : base.slice(4);
+        const abs = this.#abs(target);
+        this.#create(target, () => native().mknod(abs, S_IFCHR, 0, 0));
+        if (this.#chown) lchownSync(abs, h.uid, h.gid);
+      }
+      return;
+    }
+    this.#ensureDir(parent, h.name);
+    const abs = this.#abs(rel);
+    switch (h.type) {
+      case 'dir': {
+        try {
+          mkdirSync(abs, 0o700);
+        } catch (e) {
+          if (code(e) !== 'EEXIST') throw e;
+          if (!lstatSync(abs).isDirectory()) {
+            this.#evict(rel);
+            mkdirSync(abs, 0o700);
+          }
+        }
+        this.#dirs.add(rel);
+        this.#meta(abs, h, false);
+        this.#dirTimes.push([abs, h.mtime]);
+        return;
+      }
+      case 'file': {
+        let fd = -1;
+        this.#create(rel, () => {
+          fd = openSync(abs, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
+        });
+        this.#size += h.size;
+        if (this.#opts.split && h.size > 0) this.#recorded.set(rel, this.#opts.split.file(rel, h.size));
+        this.#file = { fd, h, abs };
+        return;
+      }
+      case 'symlink': {
+        if (symlinkEscapes(rel, h.linkname)) {
+          throw new UnsafePathError(`invalid symlink ${JSON.stringify(h.name)} -> ${JSON.stringify(h.linkname)}: it points outside the extraction root`);
+        }
+        this.#create(rel, () => symlinkSync(h.linkname, abs));
+        this.#size += Buffer.byteLength(h.linkname);
+        this.#meta(abs, h, true);
+        lutimesSync(abs, h.mtime, h.mtime);
+        return;
+      }
+      case 'link': {
+        const target = cleanLinkTarget(h.name, h.linkname);
+        if (target === rel) return;
+        this.#ensureDir(parentOf(target), h.linkname, false);
+        const tabs = this.#abs(target);
+        let st;
+        try {
+          st = lstatSync(tabs);
+        } catch (e) {
+          throw new InvalidArgument(`invalid hard link ${JSON.stringify(h.name)}: target ${JSON.stringify(h.linkname)} does not exist`, { cause: e });
+        }
+        if (st.isDirectory()) throw new InvalidArgument(`invalid hard link ${JSON.stringify(h.name)}: target ${JSON.stringify(h.linkname)} is a directory`);
+        this.#create(rel, () => linkSync(tabs, abs));
+        return;
+      }
+      case 'char':
+      case 'block':
+      case 'fifo': {
+        const t = h.type === 'char' ? S_IFCHR : h.type === 'block' ? S_IFBLK : S_IFIFO;
+        this.#create(rel, () => native().mknod(abs, t | (h.mode & 0o777), h.devmajor, h.devminor));
+        this.#meta(abs, h, false);
+        lutimesSync(abs, h.mtime, h.mtime);
+        return;
+      }
+    }
+  }
+
+  #abs(rel: string): string {
+    return rel ? `${this.#root}/${rel}` : this.#root;
+  }
+
+  /** Owner, mode and xattrs of a non-regular entry (regular files use their fd). */
+  #meta(abs: string, h: TarHeader, symlink: boolean): void {
+    if (this.#chown) lchownSync(abs, h.uid, h.gid);
+    if (!symlink) chmodSync(abs, h.mode);
+    this.#xattrs(abs, h);
+  }
+
+  #xattrs(abs: string, h: TarHeader): void {
+    for (const [k, v] of h.xattrs) {
+      if (k.startsWith('trusted.overlay.')) continue;
+      try {
+        native().lsetxattr(abs, k, v);
+      } catch (e) {
+        // As Docker: file systems without xattr support (or user.* on symlinks) are not fatal.
+        if (code(e) !== 'ENOTSUP' && code(e) !== 'EPERM') throw e;
+      }
+    }
+  }
+
+  /**
+   * Makes sure every component of `rel` is a real directory inside the root, creating missing
+   * ones (0755) when `create`; a symlink or non-directory component is an error.
+   */
+  #ensureDir(rel: string, entry: string, create = true): void {
+    if (this.#dirs.has(rel)) return;
+    const parts = rel.split('/');
+    let cur = '';
+    for (const p of parts) {
+      cur = cur ? `${cur}/${p}` : p;
+      if (this.#dirs.has(cur)) continue;
+      const abs = this.#abs(cur);
+      let st;
+      try {
+        st = lstatSync(abs);
+      } catch (e) {
+        if (code(e) !== 'ENOENT' || !create) throw e;
+        mkdirSync(abs, 0o755);
+        this.#dirs.add(cur);
+        continue;
+      }
+      if (st.isSymbolicLink()) {
+        throw new UnsafePathError(
+          `invalid tar entry ${JSON.stringify(entry)}: ${JSON.stringify(cur)} is a symbolic link; writing through it could leave the extraction root`,
+        );
+      }
+      if (!st.isDirectory()) throw new InvalidArgument(`invalid tar entry ${JSON.stringify(entry)}: ${JSON.stringify(cur)} is not a directory`);
+      this.#dirs.add(cur);
+    }
+  }
+
+  /** Runs a create call; when something is already at `rel`, removes it first (tar semantics). */
+  #create(rel: string, make: () => void): void {
+    try {
+      make();
+    } catch (e) {
+      if (code(e) !== 'EEXIST') throw e;
+      this.#evict(rel);
+      make();
+    }
+  }
+
+  /** Removes whatever is at `rel`, keeping recorded file contents in extraDir for replay. */
+  #evict(rel: string): void {
+    const abs = this.#abs(rel);
+    const st = lstatSync(abs);
+    if (st.isDirectory()) {
+      if (this.#opts.split) this.#keepRecordedUnder(rel);
+      for (const d of [...this.#dirs]) if (d === rel || d.startsWith(rel + '/')) this.#dirs.delete(d);
+      rmSync(abs, { recursive: true, force: true });
+      return;
+    }
+    const idx = this.#recorded.get(rel);
+    if (idx !== undefined && this.#opts.split && this.#opts.extraDir) {
+      renameSync(abs, join(this.#opts.extraDir, String(idx)));
+      this.#moved[String(idx)] = String(idx);
+      this.#recorded.delete(rel);
+      return;
+    }
+    unlinkSync(abs);
+  }
+
+  #keepRecordedUnder(rel: string): void {
+    if (!this.#opts.extraDir) return;
+    const walk = (r: string) => {
+      for (const name of readdirSync(this.#abs(r))) {
+        const child = `${r}/${name}`;
+        const st = lstatSync(this.#abs(child));
+        if (st.isDirectory()) walk(child);
+        else if (this.#recorded.has(child)) {
+          const idx = this.#recorded.get(child)!;
+          renameSync(this.#abs(child), join(this.#opts.extraDir!, String(idx)));
+          this.#moved[String(idx)] = String(idx);
+          this.#recorded.delete(child);
+        }
+      }
+    };
+    walk(rel);
+  }
+
+  /** Sets directory mtimes (deepest first) and reports what was extracted. */
+  finish(): ExtractResult {
+    if (this.#file) throw new InvalidArgument('unexpected EOF: the tar archive is truncated');
+    for (let i = this.#dirTimes.length - 1; i >= 0; i--) {
+      const [abs, t] = this.#dirTimes[i]!;
+      try {
+        // lutimes: a directory replaced by a symlink later in the tar is never followed.
+        lutimesSync(abs, t, t);
+      } catch (e) {
+        if (code(e) !== 'ENOENT') throw e;
+      }
+    }
+    return { entries: this.#entries, size: this.#size, moved: this.#moved };
+  }
+
+  /** Releases what an interrupted extraction holds (the caller removes the root). */
+  abort(): void {
+    if (this.#file) {
+      try {
+        closeSync(this.#file.fd);
+      } catch {
+        /* closed */
+      }
+      this.#file = undefined;
+    }
+  }
+}
