@@ -64,6 +64,8 @@ export class DirPacker {
   bytes = 0;
   /** Number of entries written. */
   entries = 0;
+  /** Docker's layer size: regular file sizes (each inode once) plus symlink target lengths. */
+  contentSize = 0;
 
   constructor(root: string, opts: PackOptions) {
     this.#root = root;
@@ -181,6 +183,8 @@ export class DirPacker {
     };
     push(encodeHeader(h), true);
     this.entries++;
+    if (type === 'file') this.contentSize += size;
+    else if (type === 'symlink') this.contentSize += Buffer.byteLength(linkname);
     if (type === 'file' && size > 0) {
       const fd = openSync(abs, C.O_RDONLY | C.O_NOFOLLOW);
       this.#opts.split?.file(rel, size);

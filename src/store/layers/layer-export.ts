@@ -1,0 +1,44 @@
+/**
+ * @module store/layers/layer-export
+ * Reproduces a stored layer's tar byte for byte by replaying its tar-split record against its
+ * directory, and checks on the way that the bytes still hash to the diffID.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { DataLoss } from '../../errdefs/index.js';
+import type { Digest } from '../../image/digest.js';
+import { replayTarSplit } from '../../util/tar/tar-split.js';
+import { DIFF_DIR, EXTRA_DIR, SPLIT_FILE } from './layer-build.js';
+
+export interface ExportSource {
+  /** The layer's directory (`layers/<chain-hex>`). */
+  dir: string;
+  diffId: Digest;
+  tarSize: number;
+  moved: Record<string, string>;
+}
+
+async function* verified(src: ExportSource): AsyncGenerator<Buffer> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const diff = join(src.dir, DIFF_DIR);
+  const extra = join(src.dir, EXTRA_DIR);
+  for await (const b of replayTarSplit(join(src.dir, SPLIT_FILE), (idx, p) => {
+    const moved = src.moved[String(idx)];
+    return moved ? join(extra, moved) : join(diff, p);
+  })) {
+    hash.update(b);
+    size += b.length;
+    if (size > src.tarSize) throw new DataLoss(`layer ${src.diffId}: reproduced tar is longer than recorded`);
+    yield b;
+  }
+  const got = `sha256:${hash.digest('hex')}`;
+  if (got !== src.diffId || size !== src.tarSize) {
+    throw new DataLoss(`layer ${src.diffId}: reproduced tar does not match (got ${got}, ${size} bytes); the layer directory was modified`);
+  }
+}
+
+export function exportLayer(src: ExportSource): Readable {
+  return Readable.from(verified(src), { objectMode: false, highWaterMark: 4 << 20 });
+}

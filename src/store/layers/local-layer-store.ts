@@ -1,0 +1,302 @@
+/**
+ * @module store/layers/local-layer-store
+ * The layer store on disk (`<dataRoot>/layers`), with its index in memory. See types.ts for
+ * the lifecycle; this file publishes, removes, recovers and answers queries.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Conflict, InvalidArgument, NotFound, SystemError } from '../../errdefs/index.js';
+import { chainIdOf } from '../../image/chain.js';
+import { nowRfc3339Nano } from '../../image/config.js';
+import { hexOf, isDigest, type Digest } from '../../image/digest.js';
+import { logger } from '../../util/log.js';
+import { fsyncDir, removeAll, syncFilesystem } from '../fs-sync.js';
+import { Mutex } from '../mutex.js';
+import { DIFF_DIR, extractLayer, packLayer, prepareLayerDir, type BuiltLayer } from './layer-build.js';
+import { exportLayer } from './layer-export.js';
+import type { AppliedLayer, ApplyOptions, LayerInfo, LayerStore, Lease, NewLayerDir } from './types.js';
+
+const log = logger('layers');
+const LINK_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** What layer.json holds. */
+interface LayerRecord extends LayerInfo {
+  moved: Record<string, string>;
+}
+
+function newLinkId(): string {
+  let s = '';
+  for (let i = 0; i < 26; i++) s += LINK_CHARS[randomInt(LINK_CHARS.length)];
+  return s;
+}
+
+export class LocalLayerStore implements LayerStore {
+  readonly root: string;
+  readonly #tmp: string;
+  readonly #links: string;
+  readonly #index = new Map<Digest, LayerRecord>();
+  readonly #holds = new Map<Digest, number>();
+  readonly #mutex = new Mutex();
+
+  constructor(dataRoot: string) {
+    this.root = join(dataRoot, 'layers');
+    this.#tmp = join(dataRoot, 'tmp', 'layers');
+    this.#links = join(this.root, 'l');
+  }
+
+  // --- reading ---------------------------------------------------------------------------
+
+  get(chainId: Digest): LayerInfo | undefined {
+    const r = this.#index.get(chainId);
+    if (!r) return undefined;
+    const { moved: _moved, ...info } = r;
+    return info;
+  }
+
+  has(chainId: Digest): boolean {
+    return this.#index.has(chainId);
+  }
+
+  list(): LayerInfo[] {
+    return [...this.#index.keys()].map((k) => this.get(k)!);
+  }
+
+  #must(chainId: Digest): LayerRecord {
+    const r = this.#index.get(chainId);
+    if (!r) throw new NotFound(`layer ${chainId} does not exist`);
+    return r;
+  }
+
+  #dir(chainId: Digest): string {
+    return join(this.root, hexOf(chainId));
+  }
+
+  diffPath(chainId: Digest): string {
+    this.#must(chainId);
+    return join(this.#dir(chainId), DIFF_DIR);
+  }
+
+  ancestry(chainId: Digest | null): LayerInfo[] {
+    const out: LayerInfo[] = [];
+    for (let c = chainId; c !== null; ) {
+      const r = this.#must(c);
+      out.unshift(this.get(c)!);
+      c = r.parent;
+    }
+    return out;
+  }
+
+  lowerLinks(chainId: Digest | null): string[] {
+    return this.ancestry(chainId).reverse().map((l) => `l/${l.linkId}`);
+  }
+
+  exportTar(chainId: Digest): Readable {
+    const r = this.#must(chainId);
+    return exportLayer({ dir: this.#dir(chainId), diffId: r.diffId, tarSize: r.tarSize, moved: r.moved });
+  }
+
+  // --- leases ----------------------------------------------------------------------------
+
+  lease(): Lease {
+    const held: Digest[] = [];
+    let released = false;
+    return {
+      add: (c) => {
+        if (released) throw new InvalidArgument('lease already released');
+        held.push(c);
+        this.#holds.set(c, (this.#holds.get(c) ?? 0) + 1);
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const c of held) {
+          const n = (this.#holds.get(c) ?? 1) - 1;
+          if (n <= 0) this.#holds.delete(c);
+          else this.#holds.set(c, n);
+        }
+      },
+    };
+  }
+
+  isHeld(chainId: Digest): boolean {
+    return this.#holds.has(chainId);
+  }
+
+  // --- writing ---------------------------------------------------------------------------
+
+  async #stage(): Promise<string> {
+    const tmp = join(this.#tmp, randomBytes(8).toString('hex'));
+    return tmp;
+  }
+
+  #checkParent(parent: Digest | null): void {
+    if (parent !== null && !this.#index.has(parent)) throw new NotFound(`parent layer ${parent} does not exist`);
+  }
+
+  async applyTar(parent: Digest | null, source: AsyncIterable<Buffer>, opts: ApplyOptions = {}): Promise<AppliedLayer> {
+    this.#checkParent(parent);
+    const tmp = await this.#stage();
+    try {
+      prepareLayerDir(tmp);
+      const built = await extractLayer(tmp, source, opts.limits);
+      if (opts.expectDiffId && opts.expectDiffId !== built.diffId) {
+        throw new InvalidArgument(`layer diffID mismatch: expected ${opts.expectDiffId}, got ${built.diffId}`);
+      }
+      const layer = await this.#publish(tmp, parent, built, opts.lease);
+      return { layer, blob: built.blob, compression: built.compression };
+    } catch (e) {
+      await removeAll(tmp);
+      throw e;
+    }
+  }
+
+  async registerDir(parent: Digest | null, dir: string, opts: { lease?: Lease } = {}): Promise<LayerInfo> {
+    this.#checkParent(parent);
+    const tmp = await this.#stage();
+    prepareLayerDir(tmp, false);
+    try {
+      await fs.rename(dir, join(tmp, DIFF_DIR));
+    } catch (e) {
+      await removeAll(tmp);
+      if ((e as NodeJS.ErrnoException).code === 'EXDEV') {
+        throw new InvalidArgument(`cannot register ${dir} as a layer: it must be on the file system of ${this.root}`, { cause: e });
+      }
+      throw new SystemError(`cannot move ${dir} into the layer store: ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      return await this.#publish(tmp, parent, await packLayer(tmp), opts.lease);
+    } catch (e) {
+      await removeAll(tmp);
+      throw e;
+    }
+  }
+
+  async createDir(parent: Digest | null, opts: { lease?: Lease } = {}): Promise<NewLayerDir> {
+    this.#checkParent(parent);
+    const tmp = await this.#stage();
+    prepareLayerDir(tmp);
+    let done = false;
+    return {
+      path: join(tmp, DIFF_DIR),
+      commit: async () => {
+        if (done) throw new InvalidArgument('layer directory already committed or discarded');
+        done = true;
+        try {
+          return await this.#publish(tmp, parent, await packLayer(tmp), opts.lease);
+        } catch (e) {
+          await removeAll(tmp);
+          throw e;
+        }
+      },
+      discard: async () => {
+        done = true;
+        await removeAll(tmp);
+      },
+    };
+  }
+
+  /** Syncs the staged layer, then (serialized) renames it into place and links it. */
+  async #publish(tmp: string, parent: Digest | null, built: BuiltLayer, lease?: Lease): Promise<LayerInfo> {
+    const chainId = chainIdOf(parent, built.diffId);
+    if (this.#index.has(chainId)) {
+      await removeAll(tmp);
+      return this.#mutex.run(() => this.#reuse(chainId, lease));
+    }
+    const record: LayerRecord = {
+      chainId, diffId: built.diffId, parent, size: built.size, tarSize: built.tarSize, linkId: newLinkId(),
+      created: nowRfc3339Nano(), moved: built.moved,
+    };
+    await fs.writeFile(join(tmp, 'layer.json'), JSON.stringify(record));
+    await syncFilesystem(tmp);
+    return this.#mutex.run(async () => {
+      if (this.#index.has(chainId)) {
+        await removeAll(tmp);
+        return this.#reuse(chainId, lease);
+      }
+      this.#checkParent(parent);
+      await fs.rename(tmp, this.#dir(chainId));
+      await fsyncDir(this.root);
+      await fs.symlink(`../${hexOf(chainId)}/${DIFF_DIR}`, join(this.#links, record.linkId));
+      await fsyncDir(this.#links);
+      this.#index.set(chainId, record);
+      lease?.add(chainId);
+      return this.get(chainId)!;
+    });
+  }
+
+  #reuse(chainId: Digest, lease?: Lease): LayerInfo {
+    const info = this.get(chainId);
+    if (!info) throw new NotFound(`layer ${chainId} was removed meanwhile`);
+    lease?.add(chainId);
+    return info;
+  }
+
+  async remove(chainId: Digest): Promise<void> {
+    await this.#mutex.run(async () => {
+      const r = this.#must(chainId);
+      if (this.#holds.has(chainId)) throw new Conflict(`layer ${chainId} is in use`);
+      for (const other of this.#index.values()) {
+        if (other.parent === chainId) throw new Conflict(`layer ${chainId} has child layer ${other.chainId}`);
+      }
+      this.#index.delete(chainId);
+      const trash = join(this.#tmp, `removed-${randomBytes(6).toString('hex')}`);
+      await fs.rename(this.#dir(chainId), trash);
+      await fs.rm(join(this.#links, r.linkId), { force: true });
+      await fsyncDir(this.root);
+      await removeAll(trash);
+    });
+  }
+
+  // --- recovery --------------------------------------------------------------------------
+
+  async recover(): Promise<void> {
+    await removeAll(this.#tmp);
+    await fs.mkdir(this.#tmp, { recursive: true, mode: 0o700 });
+    await fs.mkdir(this.#links, { recursive: true, mode: 0o700 });
+    await fs.chmod(this.root, 0o711);
+    this.#index.clear();
+    for (const name of await fs.readdir(this.root)) {
+      if (name === 'l') continue;
+      const d = `sha256:${name}` as Digest;
+      const dir = join(this.root, name);
+      let rec: LayerRecord | undefined;
+      try {
+        rec = JSON.parse(await fs.readFile(join(dir, 'layer.json'), 'utf8')) as LayerRecord;
+      } catch {
+        rec = undefined;
+      }
+      if (!isDigest(d) || !rec || rec.chainId !== d) {
+        log.warn('removing an invalid layer directory', { dir });
+        await removeAll(dir);
+        continue;
+      }
+      this.#index.set(d, rec);
+    }
+    // Drop layers whose parent is gone (cannot happen through the API; be robust to tampering).
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const r of [...this.#index.values()]) {
+        if (r.parent !== null && !this.#index.has(r.parent)) {
+          log.warn('removing a layer whose parent is missing', { chainId: r.chainId });
+          this.#index.delete(r.chainId);
+          await removeAll(this.#dir(r.chainId));
+          changed = true;
+        }
+      }
+    }
+    await this.#repairLinks();
+  }
+
+  async #repairLinks(): Promise<void> {
+    const wanted = new Map([...this.#index.values()].map((r) => [r.linkId, `../${hexOf(r.chainId)}/${DIFF_DIR}`]));
+    for (const name of await fs.readdir(this.#links)) {
+      const target = await fs.readlink(join(this.#links, name)).catch(() => undefined);
+      if (target === undefined || wanted.get(name) !== target) await fs.rm(join(this.#links, name), { force: true });
+      else wanted.delete(name);
+    }
+    for (const [name, target] of wanted) await fs.symlink(target, join(this.#links, name));
+    if (wanted.size) await fsyncDir(this.#links);
+  }
+}

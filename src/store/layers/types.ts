@@ -1,0 +1,118 @@
+/**
+ * @module store/layers/types
+ * The layer store: each layer extracted once into a directory that overlayfs uses directly
+ * as a lowerdir.
+ *
+ * Terms:
+ * - *diffID*: sha256 of the layer's uncompressed tar.
+ * - *chain ID*: names a layer together with all layers below it (image/chain.ts); the key of
+ *   a layer. Two images sharing a base share its directory.
+ * - *parent*: the chain ID of the layer below (null for a base layer).
+ * - *link ID*: 26 random characters [A-Z0-9]; `layers/l/<linkId>` is a symlink to
+ *   `../<chain-hex>/diff`. The runtime mounts with cwd = {@link LayerReader.root} and
+ *   `lowerdir=l/AAA:l/BBB`, which keeps 100+ layers under the one-page mount option limit.
+ * - *lease*: an in-memory hold on layers that are in use but not yet referenced by an image
+ *   (an import between layer commit and image creation, a build step). Held layers are never
+ *   removed.
+ *
+ * Lifecycle of a layer: it is built in `tmp/layers/<random>/` (extracted from a tar, packed
+ * from a directory handed over, or written directly), with its `layer.json` and its
+ * tar-split record; the file system is synced; then the directory is renamed to
+ * `layers/<chain-hex>/` and the link created. A layer is thus either absent or complete.
+ * Layers never change afterwards. Removal renames the directory back into tmp/ first.
+ * Start-up recovery empties tmp/layers, drops layers whose parent is missing, and repairs links.
+ */
+import type { Readable } from 'node:stream';
+import type { Digest } from '../../image/digest.js';
+import type { Compression } from '../../util/tar/compression.js';
+import type { ExtractLimits } from '../../util/tar/types.js';
+
+export interface LayerInfo {
+  chainId: Digest;
+  diffId: Digest;
+  parent: Digest | null;
+  /** Docker's layer size: bytes of non-directory files, each inode once. */
+  size: number;
+  /** Bytes of the uncompressed layer tar. */
+  tarSize: number;
+  linkId: string;
+  /** When the layer was stored (RFC 3339). */
+  created: string;
+}
+
+/** Read access; all synchronous (the store keeps its index in memory). */
+export interface LayerReader {
+  /** The layers root (`<dataRoot>/layers`): the cwd for overlay mounts with `l/` lowerdirs. */
+  readonly root: string;
+  get(chainId: Digest): LayerInfo | undefined;
+  has(chainId: Digest): boolean;
+  list(): LayerInfo[];
+  /** Absolute path of a layer's extracted directory (NotFound when absent). */
+  diffPath(chainId: Digest): string;
+  /**
+   * The lowerdir list for a stack whose top layer is `chainId`, top-most first, as paths
+   * relative to {@link root}: `['l/TOPLINK', …, 'l/BASELINK']` (join with ':'). [] for null.
+   */
+  lowerLinks(chainId: Digest | null): string[];
+  /** The chain from base to `chainId` (inclusive). */
+  ancestry(chainId: Digest | null): LayerInfo[];
+}
+
+/** A set of held layers; release() when an image (or container) references them. */
+export interface Lease {
+  add(chainId: Digest): void;
+  release(): void;
+}
+
+export interface ApplyOptions {
+  lease?: Lease;
+  limits?: Partial<ExtractLimits>;
+  /** Expected diffID: verified after extraction (load, pull). */
+  expectDiffId?: Digest;
+}
+
+export interface AppliedLayer {
+  layer: LayerInfo;
+  /** Digest and size of the bytes as received (compressed blob for gzip). */
+  blob: { digest: Digest; size: number };
+  compression: Compression;
+}
+
+/** A new, empty layer directory to write files into (COPY/ADD), committed or discarded once. */
+export interface NewLayerDir {
+  /** Absolute path of the directory to fill (on the data root's file system). */
+  readonly path: string;
+  /** Packs the directory (diffID), records it and publishes the layer. */
+  commit(): Promise<LayerInfo>;
+  discard(): Promise<void>;
+}
+
+/** Creates layers. */
+export interface LayerWriter {
+  /** Extracts a tar (plain or gzip) as a new layer on `parent`; returns the existing layer when the chain exists. */
+  applyTar(parent: Digest | null, source: AsyncIterable<Buffer>, opts?: ApplyOptions): Promise<AppliedLayer>;
+  /**
+   * Registers an existing directory as a layer on `parent`: the directory is *moved* (renamed)
+   * into the store — it must be on the data root's file system — then packed to compute its
+   * diffID (overlay whiteouts become AUFS whiteouts in the tar). Use for an overlay upper dir.
+   */
+  registerDir(parent: Digest | null, dir: string, opts?: { lease?: Lease }): Promise<LayerInfo>;
+  /** A new empty directory that becomes a layer on `parent` when committed. */
+  createDir(parent: Digest | null, opts?: { lease?: Lease }): Promise<NewLayerDir>;
+}
+
+/** Produces layer tars. */
+export interface LayerExporter {
+  /** The layer's tar, byte for byte the one whose sha256 is its diffID (verified while streaming). */
+  exportTar(chainId: Digest): Readable;
+}
+
+export interface LayerStore extends LayerReader, LayerWriter, LayerExporter {
+  lease(): Lease;
+  /** Whether a lease holds the layer. */
+  isHeld(chainId: Digest): boolean;
+  /** Removes a layer (Conflict when held or when another layer sits on it). */
+  remove(chainId: Digest): Promise<void>;
+  /** Start-up recovery (see module comment). */
+  recover(): Promise<void>;
+}
