@@ -9,8 +9,13 @@ import { join } from 'node:path';
 import { allRoutes } from '../api/routes/index.js';
 import type { Route } from '../api/router.js';
 import type { Engine } from '../engine/engine.js';
+import { DefaultImageService } from '../engine/images/image-service.js';
 import { DefaultSystemService } from '../engine/system/system-service.js';
 import type { InfoCounts } from '../engine/types.js';
+import { LocalContentStore } from '../store/content/local-content-store.js';
+import { LocalImageStore } from '../store/images/local-image-store.js';
+import { LocalReferenceStore } from '../store/images/local-reference-store.js';
+import { LocalLayerStore } from '../store/layers/local-layer-store.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { DaemonConfig } from './config.js';
 
@@ -44,7 +49,15 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     counts: async () => Object.assign({}, ...(await Promise.all(counters.map((c) => c())))) as InfoCounts,
   });
 
-  const engine: Engine = { system };
+  const content = new LocalContentStore(config.dataRoot);
+  const layers = new LocalLayerStore(config.dataRoot);
+  const imageStore = new LocalImageStore(config.dataRoot, content, layers);
+  const refs = new LocalReferenceStore(config.dataRoot);
+  const images = new DefaultImageService({ content, layers, images: imageStore, refs });
+  await images.recover();
+  counters.push(async () => ({ images: images.count() }));
+
+  const engine: Engine = { system, images };
   return {
     engine,
     routes: allRoutes(engine),

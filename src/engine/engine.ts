@@ -3,8 +3,10 @@
  * The set of services the API serves; `daemon/wire.ts` builds it. Each area adds its service
  * here as one field.
  */
+import type { ImageService } from './images/types.js';
 import type { SystemService } from './types.js';
 
 export interface Engine {
   system: SystemService;
+  images: ImageService;
 }

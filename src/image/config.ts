@@ -196,6 +196,17 @@ export function formatRfc3339Nano(ns: bigint): string {
   return `${base}${frac ? '.' + frac : ''}Z`;
 }
 
+/** Parses an RFC 3339 time to nanoseconds since the epoch (0 when absent or invalid). */
+export function rfc3339ToNanos(time: string | undefined): bigint {
+  if (!time) return 0n;
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(time);
+  if (!m) return 0n;
+  const ms = Date.parse(m[1]! + m[3]!);
+  if (!Number.isFinite(ms)) return 0n;
+  const frac = BigInt((m[2] ?? '').slice(0, 9).padEnd(9, '0'));
+  return BigInt(ms) * 1_000_000n + frac;
+}
+
 /** Parses an RFC 3339 time (any fractional precision) to unix seconds (0 when absent or invalid). */
 export function unixSeconds(time: string | undefined): number {
   if (!time) return 0;

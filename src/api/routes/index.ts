@@ -4,10 +4,12 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import type { Route } from '../router.js';
+import { imageRoutes } from './images.js';
 import { systemRoutes } from './system.js';
 
 export function allRoutes(engine: Engine): Route[] {
   return [
     ...systemRoutes(engine.system),
+    ...imageRoutes(engine.images),
   ];
 }

@@ -16,7 +16,8 @@ import { fsyncDir, removeAll, syncFilesystem } from '../fs-sync.js';
 import { Mutex } from '../mutex.js';
 import { DIFF_DIR, extractLayer, packLayer, prepareLayerDir, type BuiltLayer } from './layer-build.js';
 import { exportLayer } from './layer-export.js';
-import type { AppliedLayer, ApplyOptions, LayerInfo, LayerStore, Lease, NewLayerDir } from './types.js';
+import type { AppliedLayer, ApplyOptions, LayerInfo, LayerStore, Lease, NewLayerDir, StagedLayer } from './types.js';
+import type { ExtractLimits } from '../../util/tar/types.js';
 
 const log = logger('layers');
 const LINK_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -150,6 +151,40 @@ export class LocalLayerStore implements LayerStore {
       await removeAll(tmp);
       throw e;
     }
+  }
+
+  async stageTar(source: AsyncIterable<Buffer>, opts: { limits?: Partial<ExtractLimits> } = {}): Promise<StagedLayer> {
+    const tmp = await this.#stage();
+    let built;
+    try {
+      prepareLayerDir(tmp);
+      built = await extractLayer(tmp, source, opts.limits);
+    } catch (e) {
+      await removeAll(tmp);
+      throw e;
+    }
+    let done = false;
+    const b = built;
+    return {
+      diffId: b.diffId,
+      blob: b.blob,
+      compression: b.compression,
+      commit: async (parent, lease) => {
+        if (done) throw new InvalidArgument('staged layer already committed or discarded');
+        done = true;
+        try {
+          this.#checkParent(parent);
+          return await this.#publish(tmp, parent, b, lease);
+        } catch (e) {
+          await removeAll(tmp);
+          throw e;
+        }
+      },
+      discard: async () => {
+        done = true;
+        await removeAll(tmp);
+      },
+    };
   }
 
   async registerDir(parent: Digest | null, dir: string, opts: { lease?: Lease } = {}): Promise<LayerInfo> {

@@ -78,6 +78,19 @@ export interface AppliedLayer {
   compression: Compression;
 }
 
+/**
+ * A layer extracted into the staging area whose parent is not known yet (`load` meets layer
+ * blobs before the manifest that orders them). Commit or discard it once.
+ */
+export interface StagedLayer {
+  readonly diffId: Digest;
+  readonly blob: { digest: Digest; size: number };
+  readonly compression: Compression;
+  /** Publishes it on `parent`; returns the existing layer (and drops the staged copy) when that chain exists. */
+  commit(parent: Digest | null, lease?: Lease): Promise<LayerInfo>;
+  discard(): Promise<void>;
+}
+
 /** A new, empty layer directory to write files into (COPY/ADD), committed or discarded once. */
 export interface NewLayerDir {
   /** Absolute path of the directory to fill (on the data root's file system). */
@@ -89,6 +102,8 @@ export interface NewLayerDir {
 
 /** Creates layers. */
 export interface LayerWriter {
+  /** Extracts a tar (plain or gzip) into the staging area, to be committed on a parent later. */
+  stageTar(source: AsyncIterable<Buffer>, opts?: { limits?: Partial<ExtractLimits> }): Promise<StagedLayer>;
   /** Extracts a tar (plain or gzip) as a new layer on `parent`; returns the existing layer when the chain exists. */
   applyTar(parent: Digest | null, source: AsyncIterable<Buffer>, opts?: ApplyOptions): Promise<AppliedLayer>;
   /**

@@ -1,0 +1,108 @@
+/**
+ * @module api/routes/images
+ * The image endpoints: /images/json, /images/create (import; pull is the registry's),
+ * /images/get, /images/load, /images/prune, /images/{name}/json|history|tag|get,
+ * DELETE /images/{name}, and /system/df (its image part).
+ */
+import { pipeline } from 'node:stream/promises';
+import type { JsonMessage } from '../../api/types/images.js';
+import type { ImageService } from '../../engine/images/types.js';
+import { InvalidArgument } from '../../errdefs/index.js';
+import { Ctx } from '../context.js';
+import type { Route } from '../router.js';
+
+export interface ImageRouteOptions {
+  /** Handles POST /images/create?fromImage= (pull), when the registry client is wired. */
+  pull?: (ctx: Ctx) => Promise<void>;
+}
+
+/** Runs a use case that reports progress, then answers with its messages as a JSON stream. */
+async function jsonStream(ctx: Ctx, work: (progress: (m: JsonMessage) => void) => Promise<void>): Promise<void> {
+  const messages: JsonMessage[] = [];
+  await work((m) => messages.push(m));
+  const out = ctx.startStream(200, 'application/json');
+  for (const m of messages) Ctx.writeJsonMessage(out, m);
+  out.end();
+}
+
+async function sendTar(ctx: Ctx, images: ImageService, names: string[]): Promise<void> {
+  const format = ctx.query.string('format');
+  if (format !== undefined && format !== 'docker' && format !== 'oci') {
+    throw new InvalidArgument(`invalid format "${format}": use "docker" or "oci"`);
+  }
+  const tar = await images.save(names, { format: format === 'oci' ? 'oci' : 'docker' });
+  const out = ctx.startStream(200, 'application/x-tar');
+  ctx.signal.addEventListener('abort', () => tar.destroy(), { once: true });
+  await pipeline(tar, out);
+}
+
+export function imageRoutes(images: ImageService, opts: ImageRouteOptions = {}): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/images/json',
+      handler: async (ctx) => {
+        const filters = ctx.query.filters();
+        const legacy = ctx.query.string('filter');
+        if (legacy) filters.set('reference', [...(filters.get('reference') ?? []), legacy]);
+        ctx.send(200, await images.list({ all: ctx.query.bool('all'), filters }));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/images/create',
+      handler: async (ctx) => {
+        const src = ctx.query.string('fromSrc');
+        if (src === undefined) {
+          if (opts.pull && ctx.query.has('fromImage')) return opts.pull(ctx);
+          throw new InvalidArgument('pulling images needs the registry client, which is not available in this daemon');
+        }
+        await jsonStream(ctx, async (progress) => {
+          await images.importImage(
+            {
+              source: src === '-' ? ctx.bodyStream() : { url: src },
+              repo: ctx.query.string('repo'),
+              tag: ctx.query.string('tag'),
+              message: ctx.query.string('message'),
+              changes: ctx.query.all('changes'),
+              platform: ctx.query.string('platform'),
+            },
+            progress,
+          );
+        });
+      },
+    },
+    { method: 'GET', path: '/images/get', handler: (ctx) => sendTar(ctx, images, ctx.query.all('names')) },
+    {
+      method: 'POST',
+      path: '/images/load',
+      handler: (ctx) => jsonStream(ctx, (progress) => images.load(ctx.bodyStream(), progress)),
+    },
+    { method: 'POST', path: '/images/prune', handler: async (ctx) => ctx.send(200, await images.prune(ctx.query.filters())) },
+    { method: 'GET', path: '/images/{name*}/json', handler: async (ctx) => ctx.send(200, await images.inspect(ctx.params.name!)) },
+    { method: 'GET', path: '/images/{name*}/history', handler: async (ctx) => ctx.send(200, await images.history(ctx.params.name!)) },
+    { method: 'GET', path: '/images/{name*}/get', handler: (ctx) => sendTar(ctx, images, [ctx.params.name!]) },
+    {
+      method: 'POST',
+      path: '/images/{name*}/tag',
+      handler: async (ctx) => {
+        await images.tag(ctx.params.name!, ctx.query.string('repo') ?? '', ctx.query.string('tag'));
+        ctx.send(201);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/images/{name*}',
+      handler: async (ctx) =>
+        ctx.send(200, await images.remove(ctx.params.name!, { force: ctx.query.bool('force'), noprune: ctx.query.bool('noprune') })),
+    },
+    {
+      method: 'GET',
+      path: '/system/df',
+      handler: async (ctx) => {
+        const du = await images.diskUsage();
+        ctx.send(200, { LayersSize: du.LayersSize, Images: du.Images, Containers: [], Volumes: [], BuildCache: null, BuilderSize: 0 });
+      },
+    },
+  ];
+}

@@ -1,0 +1,138 @@
+/**
+ * @module engine/images/changes
+ * The Dockerfile instructions `import -c` (and `commit -c`) may apply to an image config:
+ * CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR — with
+ * Dockerfile syntax (JSON or shell form, `key=value` pairs with quotes).
+ */
+import { posix } from 'node:path';
+import { InvalidArgument } from '../../errdefs/index.js';
+import { normalizeContainerConfig, type ContainerConfig } from '../../image/config.js';
+
+const ALLOWED = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
+
+/** Splits words as the Dockerfile shell lexer does for key=value lists: quotes and backslashes. */
+export function splitWords(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < s.length) cur += s[++i];
+      else cur += c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < s.length) {
+      cur += s[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw new InvalidArgument(`unterminated quote in ${JSON.stringify(s)}`);
+  if (inWord) out.push(cur);
+  return out;
+}
+
+function jsonArray(args: string): string[] | undefined {
+  if (!args.trimStart().startsWith('[')) return undefined;
+  try {
+    const v = JSON.parse(args) as unknown;
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
+  } catch {
+    /* shell form */
+  }
+  return undefined;
+}
+
+function keyValues(instr: string, args: string): [string, string][] {
+  const words = splitWords(args);
+  if (words.length === 0) throw new InvalidArgument(`${instr} requires at least one argument`);
+  if (!words[0]!.includes('=')) {
+    // Legacy form: `ENV key value with spaces`.
+    const m = /^\s*(\S+)\s+(.*)$/s.exec(args);
+    if (!m) throw new InvalidArgument(`${instr} requires at least two arguments`);
+    return [[m[1]!, m[2]!.trim()]];
+  }
+  return words.map((w) => {
+    const eq = w.indexOf('=');
+    if (eq <= 0) throw new InvalidArgument(`${instr} names can not be blank`);
+    return [w.slice(0, eq), w.slice(eq + 1)];
+  });
+}
+
+/** Applies `changes` to a container config (copied). */
+export function applyChanges(base: ContainerConfig, changes: readonly string[]): ContainerConfig {
+  const c = { ...normalizeContainerConfig(base) };
+  for (const raw of changes) {
+    const line = raw.trim();
+    if (!line) continue;
+    const m = /^(\S+)\s*(.*)$/s.exec(line)!;
+    const instr = m[1]!.toUpperCase();
+    const args = m[2]!;
+    if (!ALLOWED.includes(instr)) throw new InvalidArgument(`${m[1]!.toLowerCase()} is not a valid change command`);
+    switch (instr) {
+      case 'CMD':
+      case 'ENTRYPOINT': {
+        const v = jsonArray(args) ?? ['/bin/sh', '-c', args];
+        if (instr === 'CMD') c.Cmd = v;
+        else {
+          c.Entrypoint = v;
+          c.Cmd = null;
+        }
+        break;
+      }
+      case 'ENV': {
+        const env = [...(c.Env ?? [])];
+        for (const [k, v] of keyValues(instr, args)) {
+          const i = env.findIndex((e) => e.split('=')[0] === k);
+          if (i >= 0) env[i] = `${k}=${v}`;
+          else env.push(`${k}=${v}`);
+        }
+        c.Env = env;
+        break;
+      }
+      case 'LABEL':
+        c.Labels = { ...(c.Labels ?? {}), ...Object.fromEntries(keyValues(instr, args)) };
+        break;
+      case 'EXPOSE': {
+        const ports = { ...(c.ExposedPorts ?? {}) };
+        for (const p of splitWords(args)) {
+          if (!/^\d+(-\d+)?(\/(tcp|udp|sctp))?$/i.test(p)) throw new InvalidArgument(`invalid containerPort: ${p}`);
+          ports[p.includes('/') ? p.toLowerCase() : `${p}/tcp`] = {};
+        }
+        c.ExposedPorts = ports;
+        break;
+      }
+      case 'VOLUME': {
+        const vols = { ...(c.Volumes ?? {}) };
+        for (const v of jsonArray(args) ?? splitWords(args)) vols[v] = {};
+        c.Volumes = vols;
+        break;
+      }
+      case 'USER':
+        c.User = args.trim();
+        break;
+      case 'WORKDIR':
+        c.WorkingDir = posix.resolve(c.WorkingDir || '/', args.trim());
+        break;
+      case 'STOPSIGNAL':
+        c.StopSignal = args.trim();
+        break;
+      case 'ONBUILD':
+        c.OnBuild = [...(c.OnBuild ?? []), args.trim()];
+        break;
+    }
+  }
+  return normalizeContainerConfig(c);
+}

@@ -1,0 +1,104 @@
+/**
+ * @module engine/images/image-service
+ * The image service: one object the API and the other engines call, delegating each use case
+ * to its module. Start-up recovery runs each store's recovery, then removes layers that no
+ * image references (left by an import, load or build that was interrupted).
+ */
+import type { Readable } from 'node:stream';
+import type { DeleteItem, DiskUsage, HistoryItem, ImageInspect, ImageSummary, PruneReport } from '../../api/types/images.js';
+import type { Digest } from '../../image/digest.js';
+import type { StoredImage } from '../../store/images/types.js';
+import { logger } from '../../util/log.js';
+import { ImageContext, type ImageDeps } from './context.js';
+import { diskUsage } from './disk-usage.js';
+import { importImage } from './import.js';
+import { imageHistory, inspectImage } from './inspect.js';
+import { listImages } from './list.js';
+import { loadImages } from './load.js';
+import { pruneImages, removeImage } from './remove.js';
+import { saveImages } from './save.js';
+import { tagImage } from './tag.js';
+import type {
+  ContainerCounter, ImageFilters, ImageInUseCheck, ImageService, ImportRequest, ProgressSink,
+} from './types.js';
+
+const log = logger('images');
+
+export class DefaultImageService implements ImageService {
+  readonly #ctx: ImageContext;
+
+  constructor(deps: ImageDeps) {
+    this.#ctx = new ImageContext(deps);
+  }
+
+  count(): number {
+    return this.#ctx.images.list().length;
+  }
+
+  resolve(name: string): StoredImage {
+    return this.#ctx.resolve(name);
+  }
+
+  async list(opts: { all?: boolean; filters?: ImageFilters }): Promise<ImageSummary[]> {
+    return listImages(this.#ctx, opts);
+  }
+
+  async inspect(name: string): Promise<ImageInspect> {
+    return inspectImage(this.#ctx, name);
+  }
+
+  async history(name: string): Promise<HistoryItem[]> {
+    return imageHistory(this.#ctx, name);
+  }
+
+  tag(name: string, repo: string, tag?: string): Promise<string> {
+    return tagImage(this.#ctx, name, repo, tag);
+  }
+
+  remove(name: string, opts: { force?: boolean; noprune?: boolean } = {}): Promise<DeleteItem[]> {
+    return removeImage(this.#ctx, name, opts.force ?? false, !opts.noprune);
+  }
+
+  prune(filters: ImageFilters): Promise<PruneReport> {
+    return pruneImages(this.#ctx, filters);
+  }
+
+  importImage(req: ImportRequest, progress: ProgressSink): Promise<Digest> {
+    return importImage(this.#ctx, req, progress);
+  }
+
+  save(names: string[], opts: { format?: 'docker' | 'oci' } = {}): Promise<Readable> {
+    return saveImages(this.#ctx, names, opts.format);
+  }
+
+  load(source: AsyncIterable<Buffer>, progress: ProgressSink): Promise<void> {
+    return loadImages(this.#ctx, source, progress);
+  }
+
+  diskUsage(): Promise<Pick<DiskUsage, 'LayersSize' | 'Images'>> {
+    return diskUsage(this.#ctx);
+  }
+
+  setUsageHooks(hooks: { isImageInUse?: ImageInUseCheck; countContainers?: ContainerCounter }): void {
+    if (hooks.isImageInUse) this.#ctx.isImageInUse = hooks.isImageInUse;
+    if (hooks.countContainers) this.#ctx.countContainers = hooks.countContainers;
+  }
+
+  async recover(): Promise<void> {
+    const c = this.#ctx;
+    await c.content.recover();
+    await c.layers.recover();
+    await c.images.recover();
+    await c.refs.recover((id) => c.images.get(id) !== undefined);
+    const used = new Set<Digest>();
+    for (const img of c.images.list()) for (const chain of img.chainIds) used.add(chain);
+    // Remove unreferenced layers top-down (children before parents).
+    const orphans = c.layers.list().filter((l) => !used.has(l.chainId));
+    const depth = (d: Digest) => c.layers.ancestry(d).length;
+    orphans.sort((a, b) => depth(b.chainId) - depth(a.chainId));
+    for (const l of orphans) {
+      log.info('removing a layer no image uses', { chainId: l.chainId });
+      await c.layers.remove(l.chainId);
+    }
+  }
+}
