@@ -1,0 +1,32 @@
+/**
+ * @module cli/commands/image
+ * `berth image COMMAND`: the image management command (ls, rm, prune, inspect, history,
+ * tag, save, load, import), each the same command as its top-level form.
+ */
+import { alias, type Command } from '../command.js';
+import { history } from './history.js';
+import { imageInspect } from './image-inspect.js';
+import { imagePrune } from './image-prune.js';
+import { images } from './images.js';
+import { importCmd } from './import.js';
+import { load } from './load.js';
+import { rmi } from './rmi.js';
+import { save } from './save.js';
+import { tag } from './tag.js';
+
+export const image: Command = {
+  name: 'image',
+  usage: 'COMMAND',
+  description: 'Manage images',
+  subcommands: [
+    history,
+    importCmd,
+    imageInspect,
+    load,
+    alias(images, 'ls', ['list']),
+    imagePrune,
+    alias(rmi, 'rm', ['rmi', 'remove']),
+    save,
+    tag,
+  ],
+};
