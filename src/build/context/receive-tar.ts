@@ -1,0 +1,82 @@
+/**
+ * @module build/context/receive-tar
+ * Receives a build context sent as a tar stream (plain or gzip, as the docker CLI sends it
+ * with or without `--compress`): extracts it into a private directory of the daemon and hashes
+ * every regular file on the way, so COPY never reads a file twice to compute its checksum.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { Extractor } from '../../util/tar/extract.js';
+import { TarIngest } from '../../util/tar/ingest.js';
+import { cleanEntryName } from '../../util/tar/paths.js';
+import type { TarHandler, TarHeader } from '../../util/tar/types.js';
+
+/** Wraps the extractor: passes everything on and hashes each regular file's content. */
+class HashingHandler implements TarHandler {
+  readonly digests = new Map<string, string>();
+  readonly #inner: Extractor;
+  #current: { rel: string; hash: Hash } | undefined;
+
+  constructor(inner: Extractor) {
+    this.#inner = inner;
+  }
+
+  raw(b: Buffer): void {
+    this.#inner.raw(b);
+  }
+
+  entry(h: TarHeader): void {
+    this.#inner.entry(h);
+    this.#current = h.type === 'file' ? { rel: cleanEntryName(h.name), hash: createHash('sha256') } : undefined;
+    if (h.type !== 'file') {
+      // A later non-file entry replaces an earlier file of the same name.
+      this.digests.delete(cleanEntryName(h.name));
+    }
+  }
+
+  data(chunk: Buffer): void {
+    this.#inner.data(chunk);
+    this.#current?.hash.update(chunk);
+  }
+
+  entryEnd(): void {
+    this.#inner.entryEnd();
+    if (this.#current) this.digests.set(this.#current.rel, `sha256:${this.#current.hash.digest('hex')}`);
+    this.#current = undefined;
+  }
+}
+
+export interface ReceivedContext {
+  /** Bytes of the stream as received. */
+  size: number;
+  /** Content digests of the regular files, by root-relative path. */
+  digests: Map<string, string>;
+}
+
+/** Extracts a context tar into `dir` (created), hashing its files. */
+export async function receiveContextTar(source: AsyncIterable<Buffer>, dir: string): Promise<ReceivedContext> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const ex = new Extractor(dir, { whiteouts: 'literal' });
+  const handler = new HashingHandler(ex);
+  const ingest = new TarIngest(handler);
+  let size = 0;
+  let any = false;
+  try {
+    for await (const chunk of source) {
+      if (chunk.length === 0) continue;
+      any = true;
+      size += chunk.length;
+      const wait = ingest.write(chunk);
+      if (wait) await wait;
+    }
+    // An empty body is an empty context (Dockerfile from elsewhere): nothing to extract.
+    if (any) await ingest.end();
+    ex.finish();
+  } catch (e) {
+    ingest.abort();
+    ex.abort();
+    throw e;
+  }
+  // Hard links share their target's content.
+  return { size, digests: handler.digests };
+}
