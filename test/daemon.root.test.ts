@@ -137,6 +137,22 @@ describe('berthd', () => {
     assert.match(help.stdout, /Usage:  berth version \[OPTIONS\]/);
   });
 
+  it('berth build --check reports FILE:LINE problems and exits 1, 0 when clean', async () => {
+    const ctxDir = join(d.dir, 'check');
+    await fs.mkdir(ctxDir, { recursive: true });
+    await fs.writeFile(join(ctxDir, 'Dockerfile'), 'FROM busybox\nRUN true\nCMD ["sh"]\n');
+    const clean = await d.berth(['build', '--check', ctxDir]);
+    assert.equal(clean.code, 0, clean.stderr + clean.stdout);
+    assert.equal(clean.stdout, '');
+    await fs.writeFile(join(ctxDir, 'Bad.Dockerfile'), 'FROM busybox\n\nCOPPY a b\n');
+    const bad = await d.berth(['build', '--check', '-f', join(ctxDir, 'Bad.Dockerfile'), ctxDir], { cwd: ctxDir });
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stdout, 'Bad.Dockerfile:3: dockerfile parse error on line 3: unknown instruction: COPPY\n');
+    const missing = await d.berth(['build', '--check', join(ctxDir, 'nowhere')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no such file or directory/);
+  });
+
   it('reports an unreachable daemon given with -H', async () => {
     const r = await run(process.execPath, [berthBin, '-H', `unix://${d.dir}/nothing.sock`, 'info']);
     assert.equal(r.code, 1);
