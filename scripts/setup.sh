@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(runc conmon containernetworking-plugins iptables busybox-static tini catatonit)
+pkgs=(runc containernetworking-plugins iptables busybox-static tini catatonit file)
 if [[ "${1:-}" == "--test" ]]; then
   pkgs+=(docker-registry tmux)
 fi
