@@ -10,7 +10,7 @@ import { InvalidArgument } from '../errdefs/index.js';
 import { checkDockerfile } from './check.js';
 import { DockerIgnore } from './dockerignore.js';
 import { parseDockerfile } from './instructions/parse.js';
-import { conformanceDir } from './parser/conformance.test.js';
+import { conformanceDir } from '../../test/helpers/conformance.js';
 import { envFrom, expandWord, expandWords } from './shell-lex.js';
 
 function rng(seed: number): () => number {

@@ -3,25 +3,20 @@
  * case must dump exactly to its `result`, every negative case must fail with a LocationError.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { conformanceDir as found } from '../../../test/helpers/conformance.js';
 import { LocationError } from '../../errdefs/index.js';
 import { dumpNode } from './node.js';
 import { parse } from './parser.js';
 
-// dist/src/dockerfile/parser → repo root is four levels up; shared/ sits beside the repo.
-const repoRoot = join(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..');
-export const conformanceDir = [join(repoRoot, '..', 'shared', 'conformance', 'buildkit'), join(repoRoot, 'shared', 'conformance', 'buildkit')].find((d) =>
-  existsSync(d),
-);
-
 describe('parser conformance (BuildKit testfiles)', () => {
   it('finds the conformance data', () => {
-    assert.ok(conformanceDir, 'shared/conformance/buildkit not found beside the repository');
+    assert.ok(found, 'shared/conformance/buildkit not found beside the repository');
   });
-  if (!conformanceDir) return;
+  if (!found) return;
+  const conformanceDir = found;
   const positive = readdirSync(join(conformanceDir, 'parser', 'testfiles')).sort();
   const negative = readdirSync(join(conformanceDir, 'parser', 'testfiles-negative')).sort();
   let passedPositive = 0;
