@@ -63,6 +63,8 @@ export interface ContextEntry {
   ino: number;
   nlink: number;
   mtimeMs: number;
+  uid: number;
+  gid: number;
 }
 
 /**
@@ -86,8 +88,12 @@ export interface BuildContext {
 
 /** Image lookup and creation. */
 export interface BuildImages {
-  /** Docker's lookup of a name, ID or ID prefix; NotFound with `No such image: …`. */
-  resolve(name: string): StoredImage;
+  /**
+   * The image a FROM or `COPY --from` names: Docker's lookup of a name, ID or ID prefix;
+   * pulled when missing (or always, with `pull`) when a registry client is available.
+   * NotFound with `No such image: …` otherwise.
+   */
+  resolveForBuild(name: string, pull: boolean): Promise<StoredImage>;
   get(id: Digest): StoredImage | undefined;
   /** Stores an image config whose layers exist; `parent` is the build parent. */
   create(config: ImageConfig, parent: Digest | undefined): Promise<StoredImage>;

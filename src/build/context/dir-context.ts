@@ -124,7 +124,7 @@ export class DirContext implements BuildContext {
     const type = typeOf(st);
     const e: ContextEntry = {
       rel, type, mode: Number(st.mode) & 0o7777, size: type === 'file' ? Number(st.size) : 0,
-      ino: Number(st.ino), nlink: Number(st.nlink), mtimeMs: Number(st.mtimeNs / 1_000_000n),
+      ino: Number(st.ino), nlink: Number(st.nlink), mtimeMs: Number(st.mtimeNs / 1_000_000n), uid: Number(st.uid), gid: Number(st.gid),
     };
     if (type === 'symlink') {
       try {

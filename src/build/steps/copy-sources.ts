@@ -16,7 +16,7 @@ import { compileComponent, hasWildcards, unescapeComponent } from './wildcard.js
 /** A file tree COPY reads from: the build context, or an image's file system. */
 export interface SourceTree {
   readonly root: string;
-  lstat(rel: string): (ContextEntry & { uid?: number; gid?: number }) | undefined;
+  lstat(rel: string): (ContextEntry) | undefined;
   readdir(rel: string): string[];
   fileDigest(entry: ContextEntry): Promise<string>;
 }
@@ -28,7 +28,7 @@ export interface ResolvedSource {
   name: string;
   /** Root-relative path of what is copied (symlinks followed). */
   rel: string;
-  entry: ContextEntry & { uid?: number; gid?: number };
+  entry: ContextEntry;
 }
 
 export interface ResolveOptions {
@@ -108,7 +108,7 @@ export function resolveSources(tree: SourceTree, sources: readonly string[], opt
 export async function sourceChecksum(tree: SourceTree, src: ResolvedSource, owners: boolean): Promise<string> {
   const h = createHash('sha256');
   const inodes = new Map<number, string>();
-  const line = async (relInside: string, e: ContextEntry & { uid?: number; gid?: number }) => {
+  const line = async (relInside: string, e: ContextEntry) => {
     let what: string;
     if (e.type === 'file') {
       const first = e.nlink > 1 ? inodes.get(e.ino) : undefined;
@@ -119,7 +119,7 @@ export async function sourceChecksum(tree: SourceTree, src: ResolvedSource, owne
       }
     } else if (e.type === 'symlink') what = `symlink ${e.linkTarget ?? ''}`;
     else what = e.type;
-    const owner = owners ? `${e.uid ?? 0}:${e.gid ?? 0}` : '';
+    const owner = owners ? `${e.uid}:${e.gid}` : '';
     h.update(`${JSON.stringify(relInside)} ${e.type} ${e.mode.toString(8)} ${owner} ${what}\n`);
   };
   await line('', src.entry);

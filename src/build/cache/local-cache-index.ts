@@ -1,0 +1,51 @@
+/**
+ * @module build/cache/local-cache-index
+ * The build cache on disk: `buildcache/keys/<key-hex>.json` holds the image a cache key was
+ * recorded for and the key's parts (so a miss can be explained by comparing parts). A record
+ * whose image no longer exists is a miss. Records are written atomically; a damaged one is a
+ * miss.
+ */
+import { mkdirSync, promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { hexOf, isDigest, type Digest } from '../../image/digest.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import type { CacheKey, CacheKeyParts } from '../cache-key.js';
+import type { BuildCacheIndex } from '../types.js';
+
+interface CacheRecord {
+  image: Digest;
+  parts: CacheKeyParts;
+  created: string;
+}
+
+export class LocalCacheIndex implements BuildCacheIndex {
+  readonly #dir: string;
+  readonly #exists: (id: Digest) => boolean;
+
+  /** @param exists whether an image is (still) in the store */
+  constructor(cacheRoot: string, exists: (id: Digest) => boolean) {
+    this.#dir = join(cacheRoot, 'keys');
+    this.#exists = exists;
+    mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+  }
+
+  async lookup(key: CacheKey): Promise<Digest | undefined> {
+    const r = await this.read(key.digest);
+    if (!r || !isDigest(r.image) || !this.#exists(r.image)) return undefined;
+    return r.image;
+  }
+
+  async record(key: CacheKey, image: Digest): Promise<void> {
+    const rec: CacheRecord = { image, parts: key.parts, created: new Date().toISOString() };
+    await writeFileAtomic(join(this.#dir, `${hexOf(key.digest)}.json`), JSON.stringify(rec));
+  }
+
+  /** The stored record of a key (for explaining misses). */
+  async read(digest: Digest): Promise<CacheRecord | undefined> {
+    try {
+      return JSON.parse(await fs.readFile(join(this.#dir, `${hexOf(digest)}.json`), 'utf8')) as CacheRecord;
+    } catch {
+      return undefined;
+    }
+  }
+}

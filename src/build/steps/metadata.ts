@@ -1,0 +1,147 @@
+/**
+ * @module build/steps/metadata
+ * The instructions that change only the image config: ENV, LABEL, MAINTAINER, ARG, EXPOSE,
+ * VOLUME, USER, STOPSIGNAL, SHELL, CMD, ENTRYPOINT, HEALTHCHECK, ONBUILD. Each applies its
+ * change to the stage state and returns the comment Docker records in history
+ * (`/bin/sh -c #(nop)  ENV A=1`) — which is also the normalized instruction for the cache key —
+ * and the build args its expansion read.
+ */
+import { constants } from 'node:os';
+import { InvalidArgument } from '../../errdefs/index.js';
+import type { HealthConfig } from '../../image/config.js';
+import type { StageState } from '../solver/state.js';
+import { goDuration, goList, goQuote, goQuoteList, goQuoteRune } from './go-format.js';
+import type { CommandLine, Frontend, Instruction, InstructionOf } from './types.js';
+
+export interface MetaResult {
+  /** Docker's commit comment, e.g. `ENV A=1`. */
+  comment: string;
+  /** Build args read while expanding. */
+  args: [string, string][];
+  /** Lines printed during the step (`Note: overriding previous HEALTHCHECK: …`). */
+  notes: string[];
+}
+
+export type MetadataOp = Exclude<Instruction['op'], 'RUN' | 'COPY' | 'ADD' | 'WORKDIR'>;
+
+/** The command a CMD/ENTRYPOINT/RUN line stands for: shell form goes through SHELL. */
+export function resolveCmdLine(c: CommandLine, shell: readonly string[]): string[] {
+  return c.prependShell ? [...shell, c.cmdLine.join(' ')] : [...c.cmdLine];
+}
+
+/** Whether a signal name or number is one Docker accepts (signal.ParseSignal). */
+export function validSignal(raw: string): boolean {
+  if (/^-?\d+$/.test(raw)) return Number(raw) > 0 && Number(raw) <= 64;
+  const name = raw.toUpperCase().replace(/^SIG/, '');
+  if (`SIG${name}` in constants.signals) return true;
+  const rt = /^RTM(IN|AX)([+-]\d+)?$/.exec(name);
+  return rt !== null;
+}
+
+function healthText(h: HealthConfig): string {
+  return `&{${goQuoteList(h.Test ?? [])} ${goQuote(goDuration(h.Interval ?? 0))} ${goQuote(goDuration(h.Timeout ?? 0))} ${goQuote(
+    goDuration(h.StartPeriod ?? 0),
+  )} ${goQuoteRune(h.Retries ?? 0)}}`;
+}
+
+/** Applies a config-only instruction to the stage. */
+export function applyMetadata(state: StageState, ins: InstructionOf<MetadataOp>, frontend: Frontend): MetaResult {
+  const args: [string, string][] = [];
+  const notes: string[] = [];
+  const rc = state.runConfig;
+  const x = (w: string) => {
+    const e = state.vars.expand(w);
+    args.push(...e.args);
+    return e.value;
+  };
+  const done = (comment: string): MetaResult => ({ comment, args, notes });
+  switch (ins.op) {
+    case 'ENV': {
+      // Every pair expands against the environment before the instruction.
+      const pairs = ins.pairs.map((p) => ({ key: x(p.key), value: x(p.value) }));
+      for (const p of pairs) state.setEnv(p.key, p.value);
+      return done(`ENV ${pairs.map((p) => `${p.key}=${p.value}`).join(' ')}`);
+    }
+    case 'LABEL': {
+      const pairs = ins.literal ? ins.pairs : ins.pairs.map((p) => ({ key: x(p.key), value: x(p.value) }));
+      const labels = { ...(rc.Labels ?? {}) };
+      for (const p of pairs) labels[p.key] = p.value;
+      rc.Labels = labels;
+      return done(`LABEL ${pairs.map((p) => `${p.key}=${p.value}`).join(' ')}`);
+    }
+    case 'MAINTAINER':
+      state.maintainer = ins.maintainer;
+      return done(`MAINTAINER ${ins.maintainer}`);
+    case 'ARG': {
+      const parts: string[] = [];
+      for (const a of ins.args) {
+        const shown = a.value === undefined ? undefined : x(a.value);
+        state.vars.declareArg(a.key, a.value);
+        parts.push(shown === undefined ? a.key : `${a.key}=${shown}`);
+      }
+      return done(`ARG ${parts.join(' ')}`);
+    }
+    case 'EXPOSE': {
+      const words: string[] = [];
+      for (const p of ins.ports) {
+        const e = state.vars.expandWords(p);
+        args.push(...e.args);
+        words.push(...e.values);
+      }
+      const ports = frontend.parsePorts(words);
+      const exposed = { ...(rc.ExposedPorts ?? {}) };
+      for (const p of ports) exposed[p] = {};
+      rc.ExposedPorts = exposed;
+      return done(`EXPOSE ${words.join(' ')}`);
+    }
+    case 'VOLUME': {
+      const vols = ins.volumes.map(x);
+      const volumes = { ...(rc.Volumes ?? {}) };
+      for (const v of vols) {
+        if (v === '') throw new InvalidArgument('VOLUME specified can not be an empty string');
+        volumes[v] = {};
+      }
+      rc.Volumes = volumes;
+      return done(`VOLUME ${goList(vols)}`);
+    }
+    case 'USER':
+      rc.User = x(ins.user);
+      return done(`USER ${rc.User}`);
+    case 'STOPSIGNAL': {
+      const sig = x(ins.signal);
+      if (!validSignal(sig)) throw new InvalidArgument(`Invalid signal: ${sig}`);
+      rc.StopSignal = sig;
+      return done(`STOPSIGNAL ${sig}`);
+    }
+    case 'SHELL':
+      rc.Shell = [...ins.shell];
+      return done(`SHELL ${goList(rc.Shell)}`);
+    case 'CMD': {
+      rc.Cmd = resolveCmdLine(ins, state.shell());
+      if (ins.cmdLine.length) state.cmdSet = true;
+      return done(`CMD ${goQuoteList(rc.Cmd)}`);
+    }
+    case 'ENTRYPOINT': {
+      rc.Entrypoint = resolveCmdLine(ins, state.shell());
+      if (!state.cmdSet) rc.Cmd = null;
+      return done(`ENTRYPOINT ${goQuoteList(rc.Entrypoint)}`);
+    }
+    case 'HEALTHCHECK': {
+      const old = rc.Healthcheck;
+      if (old?.Test && old.Test.length && old.Test[0] !== 'NONE') notes.push(`Note: overriding previous HEALTHCHECK: ${goList(old.Test)}\n`);
+      const h: HealthConfig = { Test: [...ins.test] };
+      const interval = ins.interval ?? old?.Interval;
+      const timeout = ins.timeout ?? old?.Timeout;
+      const start = ins.startPeriod ?? old?.StartPeriod;
+      if (interval) h.Interval = interval;
+      if (timeout) h.Timeout = timeout;
+      if (start) h.StartPeriod = start;
+      if (ins.retries) h.Retries = ins.retries;
+      rc.Healthcheck = h;
+      return done(`HEALTHCHECK ${healthText(h)}`);
+    }
+    case 'ONBUILD':
+      rc.OnBuild = [...(rc.OnBuild ?? []), ins.expression];
+      return done(`ONBUILD ${ins.expression}`);
+  }
+}
