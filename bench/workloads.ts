@@ -4,5 +4,6 @@
  */
 import type { Workload } from './types.js';
 import { apiWorkload } from './api.js';
+import { imagesWorkload } from './images.js';
 
-export const workloads: Workload[] = [apiWorkload];
+export const workloads: Workload[] = [apiWorkload, imagesWorkload];

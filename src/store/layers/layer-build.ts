@@ -47,15 +47,17 @@ export async function extractLayer(
   limits?: Partial<ExtractLimits>,
 ): Promise<ExtractedLayer> {
   const split = new TarSplitWriter(join(tmp, SPLIT_FILE));
-  const ex = new Extractor(join(tmp, DIFF_DIR), { whiteouts: 'overlay', split, extraDir: join(tmp, EXTRA_DIR), limits });
+  const ex = new Extractor(join(tmp, DIFF_DIR), { whiteouts: 'overlay', split, extraDir: join(tmp, EXTRA_DIR), limits, asyncWrites: true });
   const ingest = new TarIngest(ex);
   try {
     for await (const chunk of source) {
       const wait = ingest.write(chunk);
       if (wait) await wait;
+      const full = ex.pressure();
+      if (full) await full;
     }
     const r = await ingest.end();
-    const stats = ex.finish();
+    const stats = await ex.finishAsync();
     split.finish();
     return {
       diffId: r.tar.digest,

@@ -27,13 +27,17 @@ function fresh(): { dir: string; root: string } {
   return { dir, root };
 }
 
+/** Extracts as the layer store does (thread-pool writes), or synchronously with asyncWrites: false. */
 async function extract(buf: Buffer, root: string, opts: Partial<ExtractOptions> = {}, chunk = 7001) {
-  const ex = new Extractor(root, { whiteouts: 'overlay', ...opts });
+  const ex = new Extractor(root, { whiteouts: 'overlay', asyncWrites: true, ...opts });
   const ing = new TarIngest(ex);
   try {
-    for (let i = 0; i < buf.length; i += chunk) await ing.write(buf.subarray(i, i + chunk));
+    for (let i = 0; i < buf.length; i += chunk) {
+      await ing.write(buf.subarray(i, i + chunk));
+      await ex.pressure();
+    }
     const r = await ing.end();
-    return { ...r, ...ex.finish() };
+    return { ...r, ...(await ex.finishAsync()) };
   } catch (e) {
     ex.abort();
     throw e;
@@ -69,7 +73,7 @@ describe('tar extraction', () => {
   });
   after(() => rmSync(base, { recursive: true, force: true }));
 
-  it('extracts files, dirs, symlinks, hard links, modes, long names and mtimes; diffID = sha256 of the tar', async () => {
+  for (const asyncWrites of [true, false]) it(`extracts files, dirs, symlinks, hard links, modes, long names and mtimes; diffID = sha256 of the tar (${asyncWrites ? 'thread-pool' : 'synchronous'} writes)`, async () => {
     const { root } = fresh();
     const long = 'deep/' + 'x'.repeat(120) + '/file.txt';
     const tar = tarFromEntries([
@@ -81,7 +85,7 @@ describe('tar extraction', () => {
       { name: long, data: 'deep content' },
       { name: 'empty', data: '' },
     ]);
-    const r = await extract(tar, root);
+    const r = await extract(tar, root, { asyncWrites });
     assert.equal(r.tar.digest, sha(tar));
     assert.equal(r.compression, 'none');
     assert.equal(readFileSync(join(root, 'bin/tool'), 'utf8'), 'binary');

@@ -23,6 +23,7 @@ import { InvalidArgument, SystemError } from '../../errdefs/index.js';
 import { native } from '../native.js';
 import { baseOf, cleanEntryName, cleanLinkTarget, parentOf, symlinkEscapes, UnsafePathError } from './paths.js';
 import type { TarSplitWriter } from './tar-split.js';
+import { WriteQueue, type QueuedFile } from './write-queue.js';
 import { defaultExtractLimits, type ExtractLimits, type ExtractStats, type TarHandler, type TarHeader } from './types.js';
 
 export interface ExtractOptions {
@@ -35,6 +36,11 @@ export interface ExtractOptions {
   limits?: Partial<ExtractLimits>;
   /** Apply uid/gid from the archive (default: when running as root). */
   chown?: boolean;
+  /**
+   * Write file contents through the thread pool (see write-queue.ts); the caller then awaits
+   * {@link Extractor.pressure} between chunks and {@link Extractor.finishAsync} at the end.
+   */
+  asyncWrites?: boolean;
 }
 
 export interface ExtractResult extends ExtractStats {
@@ -61,7 +67,8 @@ export class Extractor implements TarHandler {
   readonly #recorded = new Map<string, number>();
   readonly #moved: Record<string, string> = {};
   readonly #dirTimes: [string, number][] = [];
-  #file: { fd: number; h: TarHeader; abs: string } | undefined;
+  #file: { fd: number; h: TarHeader; abs: string; q?: QueuedFile } | undefined;
+  readonly #queue: WriteQueue | undefined;
   #entries = 0;
   #size = 0;
   #total = 0;
@@ -71,6 +78,12 @@ export class Extractor implements TarHandler {
     this.#opts = opts;
     this.#limits = { ...defaultExtractLimits, ...opts.limits };
     this.#chown = opts.chown ?? process.getuid?.() === 0;
+    this.#queue = opts.asyncWrites ? new WriteQueue() : undefined;
+  }
+
+  /** With asyncWrites: a promise to await before feeding more when too much is in flight. */
+  pressure(): Promise<void> | undefined {
+    return this.#queue?.pressure();
   }
 
   raw(b: Buffer): void {
@@ -80,6 +93,10 @@ export class Extractor implements TarHandler {
   data(chunk: Buffer): void {
     const f = this.#file;
     if (!f) return;
+    if (f.q) {
+      this.#queue!.write(f.q, chunk);
+      return;
+    }
     let off = 0;
     while (off < chunk.length) off += writeSync(f.fd, chunk, off, chunk.length - off);
   }
@@ -88,14 +105,18 @@ export class Extractor implements TarHandler {
     const f = this.#file;
     if (!f) return;
     this.#file = undefined;
-    try {
-      if (this.#chown) fchownSync(f.fd, f.h.uid, f.h.gid);
-      fchmodSync(f.fd, f.h.mode);
-      this.#xattrs(f.abs, f.h);
-      futimesSync(f.fd, f.h.mtime, f.h.mtime);
-    } finally {
-      closeSync(f.fd);
-    }
+    const finalize = () => {
+      try {
+        if (this.#chown) fchownSync(f.fd, f.h.uid, f.h.gid);
+        fchmodSync(f.fd, f.h.mode);
+        this.#xattrs(f.abs, f.h);
+        futimesSync(f.fd, f.h.mtime, f.h.mtime);
+      } finally {
+        closeSync(f.fd);
+      }
+    };
+    if (f.q) this.#queue!.end(f.q, finalize);
+    else finalize();
   }
 
   entry(h: TarHeader): void {
@@ -165,7 +186,7 @@ export class Extractor implements TarHandler {
         });
         this.#size += h.size;
         if (this.#opts.split && h.size > 0) this.#recorded.set(rel, this.#opts.split.file(rel, h.size));
-        this.#file = { fd, h, abs };
+        this.#file = { fd, h, abs, ...(this.#queue ? { q: this.#queue.open(fd) } : {}) };
         return;
       }
       case 'symlink': {
@@ -308,9 +329,17 @@ export class Extractor implements TarHandler {
     walk(rel);
   }
 
+  /** finish() once every queued write is done (asyncWrites). */
+  async finishAsync(): Promise<ExtractResult> {
+    if (this.#file) throw new InvalidArgument('unexpected EOF: the tar archive is truncated');
+    await this.#queue?.idle();
+    return this.finish();
+  }
+
   /** Sets directory mtimes (deepest first) and reports what was extracted. */
   finish(): ExtractResult {
     if (this.#file) throw new InvalidArgument('unexpected EOF: the tar archive is truncated');
+    if (this.#queue?.error !== undefined) throw this.#queue.error;
     for (let i = this.#dirTimes.length - 1; i >= 0; i--) {
       const [abs, t] = this.#dirTimes[i]!;
       try {
@@ -325,6 +354,12 @@ export class Extractor implements TarHandler {
 
   /** Releases what an interrupted extraction holds (the caller removes the root). */
   abort(): void {
+    if (this.#queue) {
+      if (this.#file && !this.#file.q) closeSync(this.#file.fd);
+      this.#file = undefined;
+      this.#queue.abort();
+      return;
+    }
     if (this.#file) {
       try {
         closeSync(this.#file.fd);
