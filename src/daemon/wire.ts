@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { allRoutes } from '../api/routes/index.js';
 import type { Route } from '../api/router.js';
 import type { Engine } from '../engine/engine.js';
+import { DefaultBuildService } from '../engine/build/build-service.js';
 import { DefaultImageService } from '../engine/images/image-service.js';
 import { DefaultSystemService } from '../engine/system/system-service.js';
 import type { InfoCounts } from '../engine/types.js';
@@ -57,7 +58,10 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   await images.recover();
   counters.push(async () => ({ images: images.count() }));
 
-  const engine: Engine = { system, images };
+  const build = new DefaultBuildService({ dataRoot: config.dataRoot, images, imageStore, layers });
+  await build.recover();
+
+  const engine: Engine = { system, images, build };
   return {
     engine,
     routes: allRoutes(engine),

@@ -3,10 +3,12 @@
  * The set of services the API serves; `daemon/wire.ts` builds it. Each area adds its service
  * here as one field.
  */
+import type { BuildService } from './build/types.js';
 import type { ImageService } from './images/types.js';
 import type { SystemService } from './types.js';
 
 export interface Engine {
   system: SystemService;
   images: ImageService;
+  build: BuildService;
 }

@@ -4,6 +4,7 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import type { Route } from '../router.js';
+import { buildRoutes } from './build.js';
 import { imageRoutes } from './images.js';
 import { systemRoutes } from './system.js';
 
@@ -11,5 +12,6 @@ export function allRoutes(engine: Engine): Route[] {
   return [
     ...systemRoutes(engine.system),
     ...imageRoutes(engine.images),
+    ...buildRoutes(engine.build),
   ];
 }

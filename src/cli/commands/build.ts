@@ -1,13 +1,19 @@
 /**
  * @module cli/commands/build
- * `berth build [OPTIONS] PATH | URL | -`. `--check` parses and checks the Dockerfile without
- * building: each problem printed as `FILE:LINE: message`, exit 1 when there is any.
+ * `berth build [OPTIONS] PATH | URL | -`. Sends the context as the docker CLI does (POST /build
+ * with a tar filtered by .dockerignore and Docker's query parameters), or — when the daemon is
+ * on this machine and the context is a directory — lets the daemon read the directory in place
+ * (same result, nothing re-sent; `BERTH_BUILD_CONTEXT=tar` forces the tar). Output: Docker's
+ * classic text, or a live view (`--progress=tty`, default on a terminal) or log lines
+ * (`plain`). `--check` parses and checks the Dockerfile without building: each problem
+ * printed as `FILE:LINE: message`, exit 1 when there is any.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
-import { ExitError, type Command } from '../command.js';
-import type { FlagSpec } from '../flags.js';
+import { runBuildRequest } from '../build/run-request.js';
+import type { Command } from '../command.js';
+import type { FlagSpec, Flags } from '../flags.js';
 
 export const buildFlags: FlagSpec[] = [
   { long: 'tag', short: 't', type: 'list', help: 'Name and optionally a tag in the "name:tag" format' },
@@ -53,6 +59,74 @@ export async function runCheck(ctx: { out(t: string): void }, contextDir: string
   return problems.length ? 1 : 0;
 }
 
+/** `--build-arg K=V` / `--build-arg K` (value from the environment, or null when unset). */
+export function buildArgsOf(list: readonly string[], env: NodeJS.ProcessEnv = process.env): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const a of list) {
+    const i = a.indexOf('=');
+    if (i === 0) throw new InvalidArgument(`invalid argument "${a}" for "--build-arg" flag: invalid environment variable: ${a}`);
+    if (i > 0) out[a.slice(0, i)] = a.slice(i + 1);
+    else out[a] = env[a] ?? null;
+  }
+  return out;
+}
+
+/** `--label k=v` / `--label k`. */
+export function labelsOf(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of list) {
+    const i = l.indexOf('=');
+    if (i === 0) throw new InvalidArgument(`invalid argument "${l}" for "--label" flag: invalid label format`);
+    if (i > 0) out[l.slice(0, i)] = l.slice(i + 1);
+    else out[l] = '';
+  }
+  return out;
+}
+
+function checkAddHosts(list: readonly string[]): void {
+  for (const h of list) {
+    const i = h.indexOf(':');
+    if (i <= 0 || i === h.length - 1) throw new InvalidArgument(`invalid argument "${h}" for "--add-host" flag: bad format for add-host: "${h}"`);
+  }
+}
+
+export type ProgressMode = 'classic' | 'plain' | 'tty';
+
+/** `auto`: the live view when stderr is a terminal, else Docker's classic text. */
+export function progressMode(flag: string, stderrIsTty: boolean): ProgressMode {
+  switch (flag) {
+    case 'auto':
+    case '':
+      return stderrIsTty ? 'tty' : 'classic';
+    case 'classic':
+    case 'plain':
+    case 'tty':
+      return flag;
+    default:
+      throw new InvalidArgument(`invalid progress mode "${flag}": use auto, plain, tty or classic`);
+  }
+}
+
+function queryOf(flags: Flags): Record<string, string | string[] | boolean | undefined | Record<string, unknown>> {
+  checkAddHosts(flags.list('add-host'));
+  const q: Record<string, string | string[] | boolean | undefined | Record<string, unknown>> = {
+    t: flags.list('tag'),
+    buildargs: buildArgsOf(flags.list('build-arg')),
+    labels: labelsOf(flags.list('label')),
+    networkmode: flags.string('network') || undefined,
+    extrahosts: flags.list('add-host'),
+    version: '1',
+  };
+  if (flags.string('target')) q.target = flags.string('target');
+  if (flags.string('platform')) q.platform = flags.string('platform');
+  if (flags.bool('no-cache')) q.nocache = true;
+  if (flags.bool('pull')) q.pull = true;
+  if (flags.bool('quiet')) q.q = true;
+  if (flags.bool('force-rm')) q.forcerm = true;
+  if (!flags.bool('rm')) q.rm = false;
+  return q;
+}
+
 export const build: Command = {
   name: 'build',
   aliases: ['builder build', 'image build'],
@@ -65,6 +139,18 @@ export const build: Command = {
       if (args[0] === '-') throw new InvalidArgument('--check needs a build context directory, not "-"');
       return runCheck(ctx, args[0]!, flags.string('file'));
     }
-    throw new ExitError(1, 'berth build: building images needs the builder, which this version of berth does not include yet');
+    const quiet = flags.bool('quiet');
+    const mode = quiet ? 'classic' : progressMode(flags.string('progress'), ctx.stderr.isTTY === true);
+    const iidfile = flags.string('iidfile');
+    // No stale ID file if this build fails.
+    if (iidfile) rmSync(iidfile, { force: true });
+    return runBuildRequest(ctx, {
+      location: args[0]!,
+      file: flags.string('file'),
+      query: queryOf(flags),
+      quiet,
+      mode,
+      iidfile,
+    });
   },
 };

@@ -1,0 +1,111 @@
+/**
+ * @module api/routes/build
+ * POST /build (Docker's legacy builder protocol) and POST /build/prune. The reply is a JSON
+ * message stream (`\r\n` after each message, Go's JSON escaping) started with the first
+ * message; an error before any message is an HTTP error, after it an `errorDetail` message
+ * (with `code` when a RUN failed: the docker CLI exits with it).
+ */
+import type { Writable } from 'node:stream';
+import type { BuildMessage } from '../../api/types/build.js';
+import type { BuildOptions } from '../../build/types.js';
+import { buildErrorCode, type BuildContextInput, type BuildService } from '../../engine/build/types.js';
+import { InvalidArgument, messageOf } from '../../errdefs/index.js';
+import { goJson } from '../../image/config.js';
+import type { Ctx } from '../context.js';
+import type { Route } from '../router.js';
+import { compareVersions } from '../version.js';
+
+function jsonParam<T>(ctx: Ctx, name: string, what: string): T | undefined {
+  try {
+    return ctx.query.json<T>(name);
+  } catch (e) {
+    throw new InvalidArgument(`error reading ${what}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Docker's query parameters → build options. */
+export function buildOptionsOf(ctx: Ctx): BuildOptions {
+  const q = ctx.query;
+  const version = q.string('version');
+  if (version !== undefined && version !== '1' && version !== '') {
+    throw new InvalidArgument(version === '2' ? 'BuildKit builds are not supported by berth: use DOCKER_BUILDKIT=0' : `invalid version "${version}"`);
+  }
+  const forceRemove = q.bool('forcerm');
+  const rmRaw = q.string('rm');
+  const buildArgs = jsonParam<Record<string, string | null>>(ctx, 'buildargs', 'build args') ?? {};
+  const labels = jsonParam<Record<string, string>>(ctx, 'labels', 'labels') ?? {};
+  jsonParam<string[]>(ctx, 'cachefrom', 'cache-from');
+  const platform = q.string('platform');
+  const target = q.string('target');
+  return {
+    dockerfile: q.string('dockerfile') || 'Dockerfile',
+    tags: q.all('t'),
+    buildArgs,
+    labels,
+    ...(target ? { target } : {}),
+    noCache: q.bool('nocache'),
+    pull: q.bool('pull'),
+    remove: forceRemove || rmRaw === undefined || rmRaw === '' ? true : q.bool('rm'),
+    forceRemove,
+    networkMode: q.string('networkmode') ?? '',
+    extraHosts: q.all('extrahosts'),
+    ...(platform ? { platform } : {}),
+  };
+}
+
+function contextOf(ctx: Ctx): BuildContextInput {
+  const q = ctx.query;
+  const local = q.string('contextpath');
+  if (local) return { kind: 'local', path: local, dev: q.int('contextdev') ?? -1, ino: q.int('contextino') ?? -1 };
+  const remote = q.string('remote');
+  if (remote) return { kind: 'remote', url: remote };
+  return { kind: 'tar', stream: ctx.bodyStream() };
+}
+
+function write(out: Writable, m: BuildMessage): void {
+  out.write(goJson(m) + '\r\n');
+}
+
+export function buildRoutes(build: BuildService): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/build',
+      handler: async (ctx) => {
+        const options = buildOptionsOf(ctx);
+        const context = contextOf(ctx);
+        if (context.kind !== 'tar') ctx.bodyStream().resume();
+        let out: Writable | undefined;
+        const send = (m: BuildMessage) => {
+          out ??= ctx.startStream(200, 'application/json');
+          write(out, m);
+        };
+        try {
+          await build.build(
+            {
+              options,
+              context,
+              quiet: ctx.query.bool('q'),
+              events: ctx.query.bool('events'),
+              aux: compareVersions(ctx.apiVersion, '1.30') >= 0,
+            },
+            send,
+            ctx.signal,
+          );
+        } catch (e) {
+          if (!out) throw e;
+          const code = buildErrorCode(e);
+          const message = messageOf(e);
+          write(out, { errorDetail: { ...(code !== undefined ? { code } : {}), message }, error: message });
+        }
+        out?.end();
+        if (!out) ctx.send(200);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/build/prune',
+      handler: (ctx) => ctx.send(200, { CachesDeleted: null, SpaceReclaimed: 0 }),
+    },
+  ];
+}

@@ -1,0 +1,169 @@
+/**
+ * @module cli/build/run-request
+ * Sends a build to the daemon and shows its progress. The context goes in place when the
+ * daemon is on this machine (a unix socket, the directory visible to it), else as a tar with
+ * the docker CLI's `Sending build context to … daemon` line. The reply is shown as Docker's
+ * classic text, or through the live (tty) or log (plain) views; a failed build exits with the
+ * failing RUN's status (1 for other errors), as `docker build` does.
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import { LOCAL_CONTEXT_MISMATCH, type BuildMessage, type BuildProgressEvent } from '../../api/types/build.js';
+import { isDaemonError, type QueryValue } from '../../client/client.js';
+import { ExitError, type CliContext } from '../command.js';
+import type { ProgressMode } from '../commands/build.js';
+import { prepareContext, preparedBody, preparedSize, type PreparedContext } from './context-source.js';
+import { PlainProgress } from './progress-plain.js';
+import { TtyDriver, TtyProgress } from './progress-tty.js';
+import { sendingContextLine } from './sending-line.js';
+
+export interface BuildCall {
+  location: string;
+  file: string;
+  query: Record<string, QueryValue>;
+  quiet: boolean;
+  mode: ProgressMode;
+  iidfile: string;
+}
+
+interface View {
+  message(m: BuildMessage): void;
+  /** The build failed with this message. */
+  fail(message: string): void;
+  end(): void;
+}
+
+function classicView(ctx: CliContext, quiet: boolean, held: string[]): View {
+  return {
+    message: (m) => {
+      if (m.stream === undefined) return;
+      if (quiet) held.push(m.stream);
+      else ctx.out(m.stream);
+    },
+    fail: () => {},
+    end: () => {},
+  };
+}
+
+function eventView(ctx: CliContext, mode: 'tty' | 'plain'): View {
+  const now = () => Date.now();
+  if (mode === 'plain') {
+    const p = new PlainProgress((s) => ctx.err(s), now());
+    return { message: (m) => m.event && p.event(m.event, now()), fail: (msg) => p.fail(msg, now()), end: () => {} };
+  }
+  const view = new TtyProgress(now());
+  const driver = new TtyDriver(view, ctx.stderr);
+  driver.start();
+  return {
+    message: (m) => m.event && view.event(m.event, now()),
+    fail: () => view.model.finish(now(), true),
+    end: () => {
+      if (view.model.ended === undefined) view.model.finish(now(), false);
+      driver.stop();
+    },
+  };
+}
+
+/** Whether the daemon can read `dir` in place: a unix socket on this machine. */
+function localPath(ctx: CliContext, endpoint: unknown, c: PreparedContext): { path: string; dev: number; ino: number } | undefined {
+  if (process.env.BERTH_BUILD_CONTEXT === 'tar') return undefined;
+  if (c.kind !== 'dir' || !c.dir || c.extra.length) return undefined;
+  if (!endpoint || typeof endpoint !== 'object' || !('socketPath' in endpoint)) return undefined;
+  void ctx;
+  const st = statSync(c.dir);
+  return { path: c.dir, dev: st.dev, ino: st.ino };
+}
+
+export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise<number> {
+  const prepared = await prepareContext({ location: call.location, file: call.file, stdin: ctx.stdin });
+  try {
+    const client = await ctx.client();
+    const events = call.mode !== 'classic';
+    const query: Record<string, QueryValue> = { ...call.query, dockerfile: prepared.dockerfile, ...(events ? { events: true } : {}) };
+    const held: string[] = [];
+    const view = events ? eventView(ctx, call.mode as 'tty' | 'plain') : classicView(ctx, call.quiet, held);
+    const size = preparedSize(prepared);
+    const showSending = !call.quiet && call.mode === 'classic';
+    let imageId = '';
+    let error: { message: string; code: number } | undefined;
+    const onMessage = (raw: Record<string, unknown>) => {
+      const m = raw as BuildMessage;
+      if (m.errorDetail || m.error) {
+        error ??= { message: m.errorDetail?.message ?? m.error ?? 'unknown error', code: m.errorDetail?.code || 1 };
+        return;
+      }
+      if (m.aux?.ID) imageId = m.aux.ID;
+      const ev = m.event as BuildProgressEvent | undefined;
+      if (ev?.kind === 'built') imageId = ev.id;
+      view.message(m);
+    };
+    const headers = { 'Content-Type': 'application/x-tar', 'X-Registry-Config': Buffer.from('{}').toString('base64') };
+    const local = localPath(ctx, client.endpoint, prepared);
+    let sent = false;
+    if (local) {
+      if (showSending) ctx.out(sendingContextLine(size, false));
+      try {
+        await client.jsonStream('POST', '/build', {
+          query: { ...query, contextpath: local.path, contextdev: String(local.dev), contextino: String(local.ino) },
+          body: Buffer.alloc(0),
+          headers,
+        }, onMessage);
+        sent = true;
+      } catch (e) {
+        if (!(isDaemonError(e) && e.message.includes(LOCAL_CONTEXT_MISMATCH))) {
+          view.end();
+          throw e;
+        }
+      }
+    }
+    if (!sent) {
+      const body = preparedBody(prepared);
+      const counted = countingBody(body, size, showSending && !local ? (n, last) => ctx.out(sendingContextLine(n, !last && ctx.stdout.isTTY === true)) : undefined, ctx.stdout.isTTY === true);
+      try {
+        await client.jsonStream('POST', '/build', { query, body: counted, headers }, onMessage);
+      } catch (e) {
+        view.end();
+        if (call.quiet && held.length) ctx.err(held.join(''));
+        throw e;
+      }
+    }
+    if (error) {
+      view.fail(error.message);
+      view.end();
+      if (call.quiet) ctx.err(held.join(''));
+      throw new ExitError(error.code, error.message);
+    }
+    view.end();
+    if (call.quiet) ctx.out(held.join(''));
+    if (call.iidfile) {
+      if (!imageId) throw new ExitError(1, `server did not provide an image ID. Cannot write ${call.iidfile}`);
+      writeFileSync(call.iidfile, imageId);
+    }
+    return 0;
+  } finally {
+    if (prepared.kind === 'dir') await prepared.cleanup?.();
+  }
+}
+
+import { Readable } from 'node:stream';
+
+/** Wraps the body to report bytes sent (every 512 kB on a terminal, and once at the end). */
+function countingBody(body: NodeJS.ReadableStream | Buffer, _size: number, report: ((n: number, last: boolean) => void) | undefined, tty: boolean): Readable | Buffer {
+  if (!report) return Buffer.isBuffer(body) ? body : Readable.from(body as AsyncIterable<Buffer>);
+  let n = 0;
+  let lastReport = 0;
+  let lastTime = 0;
+  async function* counted(): AsyncGenerator<Buffer> {
+    const src = Buffer.isBuffer(body) ? [body] : (body as AsyncIterable<Buffer>);
+    for await (const c of src) {
+      n += c.length;
+      if (tty && n - lastReport > 512 << 10 && Date.now() - lastTime >= 100) {
+        report!(n, false);
+        lastReport = n;
+        lastTime = Date.now();
+      }
+      yield c;
+    }
+    report!(n, true);
+  }
+  return Readable.from(counted());
+}

@@ -1,0 +1,54 @@
+/**
+ * @module engine/build/backend
+ * Adapts berth's stores and services to the roles the builder asks for (build/types.ts).
+ */
+import { join } from 'node:path';
+import type { BuildBackend, BuildImages, BuildLayers, StepRunner } from '../../build/types.js';
+import { LocalCacheIndex } from '../../build/cache/local-cache-index.js';
+import { Unavailable } from '../../errdefs/index.js';
+import { encodeImageConfig } from '../../image/config.js';
+import type { ImageStore } from '../../store/images/types.js';
+import type { LayerStore } from '../../store/layers/types.js';
+import type { ImageService } from '../images/types.js';
+
+export interface BuildDeps {
+  dataRoot: string;
+  images: ImageService;
+  imageStore: ImageStore;
+  layers: LayerStore;
+  /** Runs RUN steps (the container engine); absent: RUN fails with a clear error. */
+  runner?: StepRunner;
+}
+
+const noRunner: StepRunner = {
+  create: () => {
+    throw new Unavailable('RUN needs the container runtime, which this berth daemon was started without');
+  },
+};
+
+export function scratchRoot(dataRoot: string): string {
+  return join(dataRoot, 'tmp', 'build');
+}
+
+export function buildBackend(d: BuildDeps): BuildBackend {
+  const images: BuildImages = {
+    resolveForBuild: async (name) => d.images.resolve(name),
+    get: (id) => d.imageStore.get(id),
+    create: (config, parent) => d.imageStore.create(encodeImageConfig(config), parent ? { parent } : {}),
+    tag: (id, name) => d.images.tag(id, name),
+  };
+  const layers: BuildLayers = {
+    root: d.layers.root,
+    lowerLinks: (c) => d.layers.lowerLinks(c),
+    diffPath: (c) => d.layers.diffPath(c),
+    registerDir: (parent, dir, lease) => d.layers.registerDir(parent, dir, { lease }),
+    lease: () => d.layers.lease(),
+    scratchDir: scratchRoot(d.dataRoot),
+  };
+  return {
+    images,
+    layers,
+    runner: d.runner ?? noRunner,
+    cache: new LocalCacheIndex(join(d.dataRoot, 'buildcache'), (id) => d.imageStore.get(id) !== undefined),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * @module engine/build/build-service
+ * POST /build as a use case: checks the tags, opens the context and reads the Dockerfile,
+ * plans and runs the build, then prints `Successfully built …` and applies each tag
+ * (`Successfully tagged …`). Progress goes out as Docker's legacy text (`stream`, `aux`) or,
+ * for the berth CLI's live views, as structured events. With `q=1` only the image ID is sent,
+ * unless the build fails: then the held output goes out before the error, as dockerd does.
+ */
+import { promises as fs } from 'node:fs';
+import type { BuildMessage } from '../../api/types/build.js';
+import type { BuildEvent } from '../../build/events.js';
+import { planBuild } from '../../build/plan/plan.js';
+import { classicMessages } from '../../build/progress/classic.js';
+import { runBuild } from '../../build/solver/run-build.js';
+import type { BuildBackend } from '../../build/types.js';
+import { InvalidArgument } from '../../errdefs/index.js';
+import { parseNormalizedNamed, type Reference } from '../../image/reference.js';
+import { buildBackend, scratchRoot, type BuildDeps } from './backend.js';
+import { openContext } from './context-source.js';
+import type { BuildRequest, BuildService } from './types.js';
+import { join } from 'node:path';
+
+function checkTags(tags: readonly string[]): void {
+  for (const t of tags) {
+    if (t === '') continue;
+    let ref: Reference;
+    try {
+      ref = parseNormalizedNamed(t);
+    } catch (e) {
+      throw new InvalidArgument((e as Error).message, { cause: e });
+    }
+    if (ref.digest !== undefined) throw new InvalidArgument('build tag cannot contain a digest');
+  }
+}
+
+export class DefaultBuildService implements BuildService {
+  readonly #deps: BuildDeps;
+  readonly #backend: BuildBackend;
+
+  constructor(deps: BuildDeps) {
+    this.#deps = deps;
+    this.#backend = buildBackend(deps);
+  }
+
+  async recover(): Promise<void> {
+    await fs.rm(scratchRoot(this.#deps.dataRoot), { recursive: true, force: true });
+    await fs.mkdir(scratchRoot(this.#deps.dataRoot), { recursive: true, mode: 0o700 });
+  }
+
+  async build(req: BuildRequest, send: (m: BuildMessage) => void, signal: AbortSignal): Promise<void> {
+    const opts = req.options;
+    checkTags(opts.tags);
+    const held: BuildMessage[] = [];
+    const out = (m: BuildMessage) => (req.quiet ? held.push(m) : send(m));
+    const emit = (e: BuildEvent) => {
+      if (req.events) out({ event: e });
+      else for (const m of classicMessages(e)) if (m.stream !== undefined || (req.aux && !req.quiet)) out(m);
+    };
+    const opened = await openContext(req.context, {
+      scratch: scratchRoot(this.#deps.dataRoot),
+      cacheRoot: join(this.#deps.dataRoot, 'buildcache'),
+      dockerfile: opts.dockerfile || 'Dockerfile',
+      signal,
+    });
+    try {
+      const plan = planBuild(opened.dockerfile.text, opts, opened.dockerfile.name);
+      const id = await runBuild({ plan, backend: this.#backend, options: opts, context: opened.context, events: emit, signal });
+      emit({ kind: 'built', id });
+      const seen = new Set<string>();
+      for (const t of opts.tags) {
+        if (!t || seen.has(t)) continue;
+        seen.add(t);
+        emit({ kind: 'tagged', name: await this.#backend.images.tag(id, t) });
+      }
+      if (req.quiet) send({ stream: `${id}\n` });
+    } catch (e) {
+      for (const m of held) send(m);
+      throw e;
+    } finally {
+      await opened.context.dispose();
+    }
+  }
+}
