@@ -291,6 +291,15 @@ describe('image commands', () => {
     assert.equal(await ok(d.berth(['image', 'prune', '-f'])), 'Total reclaimed space: 0B\n');
     const declined = await d.berth(['image', 'prune'], { input: 'n\n' });
     assert.equal(declined.stdout, 'WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ');
+    // -a removes every image no container uses (here: all), after asking.
+    const before = JSON.parse((await api(d, 'GET', '/v1.41/images/json')).body).length;
+    assert.ok(before > 0);
+    const all = await ok(d.berth(['image', 'prune', '-a'], { input: 'y\n' }));
+    assert.match(all, /^WARNING! This will remove all images without at least one container associated to them\.\nAre you sure you want to continue\? \[y\/N\] Deleted Images:\n(untagged: .*\n|deleted: sha256:[a-f0-9]{64}\n)+\nTotal reclaimed space: \S+\n$/);
+    assert.equal(JSON.parse((await api(d, 'GET', '/v1.41/images/json')).body).length, 0);
+    assert.deepEqual(readdirSync(join(d.dataRoot, 'layers')), ['l']);
+    // Put back what the later tests use.
+    await ok(d.berth(['import', rootfs, 'bb:1']));
   });
 
   it('reports disk usage like docker system df', async () => {

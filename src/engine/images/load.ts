@@ -22,7 +22,9 @@ import { ByteChannel } from './channel.js';
 import type { ImageContext } from './context.js';
 import type { ProgressSink } from './types.js';
 
+/** Largest non-layer entry kept in memory, and all of them together. */
 const MAX_SMALL = 64 << 20;
+const MAX_SMALL_TOTAL = 256 << 20;
 
 function looksLikeLayer(head: Buffer): boolean {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return true;
@@ -47,6 +49,7 @@ class ArchiveCollector implements TarHandler {
   readonly staged = new Map<string, Promise<StagedLayer>>();
   readonly channels: ByteChannel[] = [];
   failure: unknown;
+  #smallTotal = 0;
   #cur: Entry | undefined;
   readonly #ctx: ImageContext;
 
@@ -102,7 +105,10 @@ class ArchiveCollector implements TarHandler {
       });
       this.staged.set(e.name, p);
     } else {
-      if (e.size > MAX_SMALL) throw new InvalidArgument(`archive entry ${e.name} is not a layer tar and too large (${e.size} bytes)`);
+      this.#smallTotal += e.size;
+      if (e.size > MAX_SMALL || this.#smallTotal > MAX_SMALL_TOTAL) {
+        throw new InvalidArgument(`archive entry ${e.name} is not a layer tar and too large (${e.size} bytes)`);
+      }
       e.small = [head];
     }
   }
