@@ -236,7 +236,7 @@ export class LocalLayerStore implements LayerStore {
   async #publish(tmp: string, parent: Digest | null, built: BuiltLayer, lease?: Lease): Promise<LayerInfo> {
     const chainId = chainIdOf(parent, built.diffId);
     if (this.#index.has(chainId)) {
-      await removeAll(tmp);
+      this.#dropStaged(tmp);
       return this.#mutex.run(() => this.#reuse(chainId, lease));
     }
     const record: LayerRecord = {
@@ -247,7 +247,7 @@ export class LocalLayerStore implements LayerStore {
     await syncFilesystem(tmp);
     return this.#mutex.run(async () => {
       if (this.#index.has(chainId)) {
-        await removeAll(tmp);
+        this.#dropStaged(tmp);
         return this.#reuse(chainId, lease);
       }
       this.#checkParent(parent);
@@ -269,7 +269,7 @@ export class LocalLayerStore implements LayerStore {
   }
 
   async remove(chainId: Digest): Promise<void> {
-    await this.#mutex.run(async () => {
+    const trash = await this.#mutex.run(async () => {
       const r = this.#must(chainId);
       if (this.#holds.has(chainId)) throw new Conflict(`layer ${chainId} is in use`);
       for (const other of this.#index.values()) {
@@ -280,8 +280,15 @@ export class LocalLayerStore implements LayerStore {
       await fs.rename(this.#dir(chainId), trash);
       await fs.rm(join(this.#links, r.linkId), { force: true });
       await fsyncDir(this.root);
-      await removeAll(trash);
+      return trash;
     });
+    // The layer is gone once renamed; deleting its files does not hold up other layer changes.
+    await removeAll(trash);
+  }
+
+  /** Deletes a staged copy that turned out to be a duplicate, in the background (start-up recovery catches leftovers). */
+  #dropStaged(tmp: string): void {
+    removeAll(tmp).catch((e: unknown) => log.warn('could not remove a staged layer', { dir: tmp, error: (e as Error).message }));
   }
 
   // --- recovery --------------------------------------------------------------------------
