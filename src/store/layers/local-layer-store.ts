@@ -14,6 +14,7 @@ import { hexOf, isDigest, type Digest } from '../../image/digest.js';
 import { logger } from '../../util/log.js';
 import { fsyncDir, removeAll, syncFilesystem } from '../fs-sync.js';
 import { Mutex } from '../mutex.js';
+import { LeaseTable } from './lease-table.js';
 import { DIFF_DIR, extractLayer, packLayer, prepareLayerDir, type BuiltLayer } from './layer-build.js';
 import { exportLayer } from './layer-export.js';
 import type { AppliedLayer, ApplyOptions, LayerInfo, LayerStore, Lease, NewLayerDir, StagedLayer } from './types.js';
@@ -38,7 +39,7 @@ export class LocalLayerStore implements LayerStore {
   readonly #tmp: string;
   readonly #links: string;
   readonly #index = new Map<Digest, LayerRecord>();
-  readonly #holds = new Map<Digest, number>();
+  readonly #leases = new LeaseTable();
   readonly #mutex = new Mutex();
 
   constructor(dataRoot: string) {
@@ -101,35 +102,18 @@ export class LocalLayerStore implements LayerStore {
   // --- leases ----------------------------------------------------------------------------
 
   lease(): Lease {
-    const held: Digest[] = [];
-    let released = false;
-    return {
-      add: (c) => {
-        if (released) throw new InvalidArgument('lease already released');
-        held.push(c);
-        this.#holds.set(c, (this.#holds.get(c) ?? 0) + 1);
-      },
-      release: () => {
-        if (released) return;
-        released = true;
-        for (const c of held) {
-          const n = (this.#holds.get(c) ?? 1) - 1;
-          if (n <= 0) this.#holds.delete(c);
-          else this.#holds.set(c, n);
-        }
-      },
-    };
+    return this.#leases.lease();
   }
 
   isHeld(chainId: Digest): boolean {
-    return this.#holds.has(chainId);
+    return this.#leases.isHeld(chainId);
   }
 
   // --- writing ---------------------------------------------------------------------------
 
+  /** A fresh staging directory path under tmp/layers. */
   async #stage(): Promise<string> {
-    const tmp = join(this.#tmp, randomBytes(8).toString('hex'));
-    return tmp;
+    return join(this.#tmp, randomBytes(8).toString('hex'));
   }
 
   #checkParent(parent: Digest | null): void {
@@ -271,7 +255,7 @@ export class LocalLayerStore implements LayerStore {
   async remove(chainId: Digest): Promise<void> {
     const trash = await this.#mutex.run(async () => {
       const r = this.#must(chainId);
-      if (this.#holds.has(chainId)) throw new Conflict(`layer ${chainId} is in use`);
+      if (this.#leases.isHeld(chainId)) throw new Conflict(`layer ${chainId} is in use`);
       for (const other of this.#index.values()) {
         if (other.parent === chainId) throw new Conflict(`layer ${chainId} has child layer ${other.chainId}`);
       }

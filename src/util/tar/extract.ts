@@ -16,13 +16,13 @@
  */
 import {
   closeSync, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync,
-  readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeSync, chmodSync, constants as C,
+  symlinkSync, writeSync, chmodSync, constants as C,
 } from 'node:fs';
-import { join } from 'node:path';
 import { InvalidArgument, SystemError } from '../../errdefs/index.js';
 import { native } from '../native.js';
 import { baseOf, cleanEntryName, cleanLinkTarget, parentOf, symlinkEscapes, UnsafePathError } from './paths.js';
 import type { TarSplitWriter } from './tar-split.js';
+import { ReplacedFiles } from './replaced-files.js';
 import { WriteQueue, type QueuedFile } from './write-queue.js';
 import { defaultExtractLimits, type ExtractLimits, type ExtractStats, type TarHandler, type TarHeader } from './types.js';
 
@@ -63,9 +63,7 @@ export class Extractor implements TarHandler {
   readonly #chown: boolean;
   /** Directories known to be real directories (created or verified), root-relative. */
   readonly #dirs = new Set<string>(['']);
-  /** Recorded regular files still in place: path → tar-split file index. */
-  readonly #recorded = new Map<string, number>();
-  readonly #moved: Record<string, string> = {};
+  readonly #replaced: ReplacedFiles;
   readonly #dirTimes: [string, number][] = [];
   #file: { fd: number; h: TarHeader; abs: string; q?: QueuedFile } | undefined;
   readonly #queue: WriteQueue | undefined;
@@ -79,6 +77,7 @@ export class Extractor implements TarHandler {
     this.#limits = { ...defaultExtractLimits, ...opts.limits };
     this.#chown = opts.chown ?? process.getuid?.() === 0;
     this.#queue = opts.asyncWrites ? new WriteQueue() : undefined;
+    this.#replaced = new ReplacedFiles(root, opts.split ? opts.extraDir : undefined);
   }
 
   /** With asyncWrites: a promise to await before feeding more when too much is in flight. */
@@ -185,7 +184,7 @@ export class Extractor implements TarHandler {
           fd = openSync(abs, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
         });
         this.#size += h.size;
-        if (this.#opts.split && h.size > 0) this.#recorded.set(rel, this.#opts.split.file(rel, h.size));
+        if (this.#opts.split && h.size > 0) this.#replaced.recorded(rel, this.#opts.split.file(rel, h.size));
         this.#file = { fd, h, abs, ...(this.#queue ? { q: this.#queue.open(fd) } : {}) };
         return;
       }
@@ -293,40 +292,8 @@ export class Extractor implements TarHandler {
 
   /** Removes whatever is at `rel`, keeping recorded file contents in extraDir for replay. */
   #evict(rel: string): void {
-    const abs = this.#abs(rel);
-    const st = lstatSync(abs);
-    if (st.isDirectory()) {
-      if (this.#opts.split) this.#keepRecordedUnder(rel);
-      for (const d of [...this.#dirs]) if (d === rel || d.startsWith(rel + '/')) this.#dirs.delete(d);
-      rmSync(abs, { recursive: true, force: true });
-      return;
-    }
-    const idx = this.#recorded.get(rel);
-    if (idx !== undefined && this.#opts.split && this.#opts.extraDir) {
-      renameSync(abs, join(this.#opts.extraDir, String(idx)));
-      this.#moved[String(idx)] = String(idx);
-      this.#recorded.delete(rel);
-      return;
-    }
-    unlinkSync(abs);
-  }
-
-  #keepRecordedUnder(rel: string): void {
-    if (!this.#opts.extraDir) return;
-    const walk = (r: string) => {
-      for (const name of readdirSync(this.#abs(r))) {
-        const child = `${r}/${name}`;
-        const st = lstatSync(this.#abs(child));
-        if (st.isDirectory()) walk(child);
-        else if (this.#recorded.has(child)) {
-          const idx = this.#recorded.get(child)!;
-          renameSync(this.#abs(child), join(this.#opts.extraDir!, String(idx)));
-          this.#moved[String(idx)] = String(idx);
-          this.#recorded.delete(child);
-        }
-      }
-    };
-    walk(rel);
+    for (const d of [...this.#dirs]) if (d === rel || d.startsWith(rel + '/')) this.#dirs.delete(d);
+    this.#replaced.remove(rel);
   }
 
   /** finish() once every queued write is done (asyncWrites). */
@@ -349,7 +316,7 @@ export class Extractor implements TarHandler {
         if (code(e) !== 'ENOENT') throw e;
       }
     }
-    return { entries: this.#entries, size: this.#size, moved: this.#moved };
+    return { entries: this.#entries, size: this.#size, moved: this.#replaced.moved };
   }
 
   /** Releases what an interrupted extraction holds (the caller removes the root). */
