@@ -23,7 +23,8 @@ export interface PlannedStage {
   /** The FROM line as written (`Step N/M : FROM …`). */
   fromText: string;
   fromLine: number;
-  /** The FROM name after meta-arg expansion. */
+  /** The FROM name as written, and after meta-arg expansion ('' is an error when the stage starts). */
+  baseName: string;
   base: string;
   instructions: Instruction[];
 }
@@ -190,8 +191,8 @@ export function planBuild(text: string, options: BuildOptions, file = 'Dockerfil
   const frontend = makeFrontend(df, args);
   const stages: PlannedStage[] = df.stages.map((s) => {
     const base = frontend.expandMeta(s.baseName);
-    if (base === '') throw new InvalidArgument(`base name (${s.baseName}) should not be blank`);
     return {
+      baseName: s.baseName,
       index: s.index,
       ...(s.name !== undefined ? { name: s.name } : {}),
       fromText: s.from.original.trim(),
@@ -205,6 +206,13 @@ export function planBuild(text: string, options: BuildOptions, file = 'Dockerfil
     base: stages[i]!.base,
     copyFrom: s.commands.flatMap((c) => (c.kind === 'COPY' || c.kind === 'ADD') && c.from !== undefined ? [frontend.expandMeta(c.from)] : []),
   }));
+  const names = new Set<string>();
+  for (const r of refs) {
+    const n = r.name?.toLowerCase();
+    if (n === undefined) continue;
+    if (names.has(n)) throw new InvalidArgument(`${n} stage name already used`);
+    names.add(n);
+  }
   const deps = stageDependencies(refs);
   const target = targetIndex(refs, options.target);
   const labels = Object.keys(options.labels).sort();

@@ -37,6 +37,7 @@ export function findStage(stages: readonly StageRefs[], current: number, ref: st
 /** Resolves a stage's FROM. */
 export function resolveBase(stages: readonly StageRefs[], current: number): StageSource {
   const base = stages[current]!.base;
+  if (base === '') return { image: '' };
   if (base.toLowerCase() === 'scratch') return { scratch: true };
   const ix = findStageForFrom(stages, current, base);
   return ix === undefined ? { image: base } : { stage: ix };
@@ -63,7 +64,13 @@ export function stageDependencies(stages: readonly StageRefs[]): number[][] {
     const b = resolveBase(stages, i);
     if ('stage' in b) deps.add(b.stage);
     for (const f of s.copyFrom) {
-      const r = resolveCopyFrom(stages, i, f);
+      // An invalid index (the stage itself, a later one) fails when the step runs, as in Docker.
+      let r: StageSource;
+      try {
+        r = resolveCopyFrom(stages, i, f);
+      } catch {
+        continue;
+      }
       if ('stage' in r) deps.add(r.stage);
     }
     return [...deps].sort((a, b) => a - b);

@@ -4,7 +4,7 @@
  * triggers (inside the FROM step, as Docker runs them), then each instruction as a numbered
  * step ending in ` ---> <image>`; finally the stage's image is reported (`aux`).
  */
-import { Cancelled } from '../../errdefs/index.js';
+import { Cancelled, InvalidArgument } from '../../errdefs/index.js';
 import type { ImageConfig } from '../../image/config.js';
 import type { Digest } from '../../image/digest.js';
 import type { BuildEventSink } from '../events.js';
@@ -40,6 +40,7 @@ export async function runStage(
 ): Promise<StageResult> {
   let step = firstStep;
   sink({ kind: 'step', step, total, stage: stage.index, text: stage.fromText });
+  if (stage.base === '') throw new InvalidArgument(`base name (${stage.baseName}) should not be blank`);
   const base = await baseOf(run, refs, stage);
   const state = new StageState(stage.index, stage.name, base, (env) => run.frontend.stageVars(env));
   const triggers = state.runConfig.OnBuild ?? [];

@@ -84,7 +84,7 @@ async function fromTree(ctx: StepContext, state: StageState, from: string): Prom
   return { tree: new DirContext(view.path), view, id };
 }
 
-async function collectItems(ctx: StepContext, state: StageState, ins: CopyInstruction, sources: string[], views: RootfsView[]): Promise<{
+async function collectItems(ctx: StepContext, ins: CopyInstruction, sources: string[], from: { tree: SourceTree; id: string } | undefined): Promise<{
   items: Item[];
   extra: [string, string][];
   preserveOwners: boolean;
@@ -92,15 +92,9 @@ async function collectItems(ctx: StepContext, state: StageState, ins: CopyInstru
   const run = ctx.run;
   const isAdd = ins.op === 'ADD';
   const extra: [string, string][] = [];
-  let tree: SourceTree = run.context;
-  let strict = true;
-  if (ins.from !== undefined) {
-    const f = await fromTree(ctx, state, ins.from);
-    views.push(f.view);
-    tree = f.tree;
-    strict = false;
-    extra.push(['from', f.id]);
-  }
+  const tree: SourceTree = from ? from.tree : run.context;
+  const strict = !from;
+  if (from) extra.push(['from', from.id]);
   const preserveOwners = ins.from !== undefined && ins.chown === undefined;
   const items: Item[] = [];
   const local: string[] = [];
@@ -112,14 +106,14 @@ async function collectItems(ctx: StepContext, state: StageState, ins: CopyInstru
     local.length = 0;
   };
   for (const s of sources) {
-    if (isUrl(s)) {
-      if (!isAdd) throw new InvalidArgument('source can\'t be a URL for COPY');
+    if (isUrl(s) && isAdd) {
       await flushLocal();
       const d = await downloadSource(s, ins.dest, run.scratch, ins.checksum, run.signal);
       const dl = new DirContext(d.dir);
       const entry = dl.lstat(d.name)!;
       const src: ResolvedSource = { path: d.name, name: d.name, rel: d.name, entry };
-      items.push({ tree: dl, src, checksum: `file:${d.digest.slice('sha256:'.length)}`, mayExtract: false });
+      // Docker records a download's checksum as bare hex.
+      items.push({ tree: dl, src, checksum: d.digest.slice('sha256:'.length), mayExtract: false });
       extra.push([`url ${s}`, d.digest]);
       ctx.emit({ kind: 'note', text: '\n' });
     } else local.push(s);
@@ -128,20 +122,25 @@ async function collectItems(ctx: StepContext, state: StageState, ins: CopyInstru
   return { items, extra, preserveOwners };
 }
 
-/** Runs a COPY or ADD step. */
-export async function copyStep(ctx: StepContext, state: StageState, ins: CopyInstruction): Promise<void> {
+function checkCopyUrls(op: string, sources: readonly string[]): void {
+  if (op === 'COPY' && sources.some(isUrl)) throw new InvalidArgument('source can\'t be a URL for COPY');
+}
+
+/** Docker prefixes errors about the sources with `COPY failed: ` (or `ADD failed: `). */
+async function sourcesFailed<T>(op: string, f: () => Promise<T>): Promise<T> {
   try {
-    await copyStepInner(ctx, state, ins);
+    return await f();
   } catch (e) {
-    if (e instanceof BerthError && !(e as { stepFailed?: boolean }).stepFailed) {
+    if (e instanceof BerthError) {
       const Cls = e.constructor as new (m: string, o?: { cause?: unknown }) => BerthError;
-      throw new Cls(`${ins.op} failed: ${e.message}`, { cause: e });
+      throw new Cls(`${op} failed: ${e.message}`, { cause: e });
     }
     throw e;
   }
 }
 
-async function copyStepInner(ctx: StepContext, state: StageState, ins: CopyInstruction): Promise<void> {
+/** Runs a COPY or ADD step. */
+export async function copyStep(ctx: StepContext, state: StageState, ins: CopyInstruction): Promise<void> {
   const run = ctx.run;
   const args: [string, string][] = [];
   const x = (w: string) => {
@@ -155,16 +154,20 @@ async function copyStepInner(ctx: StepContext, state: StageState, ins: CopyInstr
   const mode = parseChmod(ins.chmod !== undefined ? x(ins.chmod) : undefined);
   const views: RootfsView[] = [];
   try {
-    const { items, extra, preserveOwners } = await collectItems(ctx, state, ins, sources, views);
+    checkCopyUrls(ins.op, sources);
+    const fromView = ins.from !== undefined ? await fromTree(ctx, state, ins.from) : undefined;
+    if (fromView) views.push(fromView.view);
+    const { items, extra, preserveOwners } = await sourcesFailed(ins.op, () => collectItems(ctx, ins, sources, fromView));
     const inline = ins.heredocs.map((h) => ({ name: h.name, content: h.expand ? x(h.content) : h.content }));
     const count = items.length + inline.length;
-    if (count === 0) throw new InvalidArgument('no source files were specified');
+    if (count === 0) throw new InvalidArgument(`${ins.op} failed: no source files were specified`);
     if (count > 1 && !dest.endsWith('/')) {
       throw new InvalidArgument(`When using ${ins.op} with more than one source file, the destination must be a directory and end with a /`);
     }
     const hashes = [...items.map((i) => i.checksum), ...inline.map((f) => `inline:${createHash('sha256').update(f.content).digest('hex')}`)];
     const srcHash = hashes.length === 1 ? hashes[0]! : hashList('multi', hashes);
-    const comment = `${ins.op} ${chown !== undefined ? `--chown=${chown} ` : ''}${srcHash} in ${dest} `;
+    // Docker 20.10 writes no space between the --chown flag and the source hash.
+    const comment = `${ins.op} ${chown !== undefined ? `--chown=${chown}` : ''}${srcHash} in ${dest} `;
     const flags = [mode !== undefined ? `--chmod=${mode.toString(8)}` : '', ins.link ? '--link' : ''].filter(Boolean);
     const key = stepKey(state, {
       instruction: flags.length ? `${comment}${flags.join(' ')}` : comment,

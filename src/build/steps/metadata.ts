@@ -129,16 +129,21 @@ export function applyMetadata(state: StageState, ins: InstructionOf<MetadataOp>,
     case 'HEALTHCHECK': {
       const old = rc.Healthcheck;
       if (old?.Test && old.Test.length && old.Test[0] !== 'NONE') notes.push(`Note: overriding previous HEALTHCHECK: ${goList(old.Test)}\n`);
-      const h: HealthConfig = { Test: [...ins.test] };
-      const interval = ins.interval ?? old?.Interval;
-      const timeout = ins.timeout ?? old?.Timeout;
-      const start = ins.startPeriod ?? old?.StartPeriod;
-      if (interval) h.Interval = interval;
-      if (timeout) h.Timeout = timeout;
-      if (start) h.StartPeriod = start;
-      if (ins.retries) h.Retries = ins.retries;
-      rc.Healthcheck = h;
-      return done(`HEALTHCHECK ${healthText(h)}`);
+      const given: HealthConfig = { Test: [...ins.test] };
+      if (ins.interval) given.Interval = ins.interval;
+      if (ins.timeout) given.Timeout = ins.timeout;
+      if (ins.startPeriod) given.StartPeriod = ins.startPeriod;
+      if (ins.retries) given.Retries = ins.retries;
+      // History shows the instruction; the config inherits what it leaves unset from the
+      // image's healthcheck (Docker merges the image config into the step's container config,
+      // which shares this struct with the build state).
+      const merged: HealthConfig = { ...given };
+      if (!merged.Interval && old?.Interval) merged.Interval = old.Interval;
+      if (!merged.Timeout && old?.Timeout) merged.Timeout = old.Timeout;
+      if (!merged.StartPeriod && old?.StartPeriod) merged.StartPeriod = old.StartPeriod;
+      if (!merged.Retries && old?.Retries) merged.Retries = old.Retries;
+      rc.Healthcheck = merged;
+      return done(`HEALTHCHECK ${healthText(given)}`);
     }
     case 'ONBUILD':
       rc.OnBuild = [...(rc.OnBuild ?? []), ins.expression];

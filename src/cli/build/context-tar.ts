@@ -7,9 +7,9 @@
  */
 import { promises as fs } from 'node:fs';
 import { Readable } from 'node:stream';
-import { BLOCK, encodeHeader, paddingOf } from '../../util/tar/header.js';
-import type { TarHeader } from '../../util/tar/types.js';
+import { BLOCK, paddingOf } from '../../util/tar/header.js';
 import type { WalkEntry } from './context-walk.js';
+import { encodeContextHeader, type ContextHeader } from './go-tar-header.js';
 
 /** An extra file put into the context (a Dockerfile from stdin or from outside the context). */
 export interface ExtraFile {
@@ -17,30 +17,21 @@ export interface ExtraFile {
   data: Buffer;
 }
 
-function headerOf(e: WalkEntry): TarHeader {
-  const type = e.type === 'link' ? 'link' : e.type;
+const TYPEFLAGS: Record<WalkEntry['type'], string> = { file: '0', link: '1', symlink: '2', char: '3', block: '4', dir: '5', fifo: '6' };
+
+function headerOf(e: WalkEntry): ContextHeader {
   return {
     name: e.type === 'dir' ? `${e.rel}/` : e.rel,
-    type,
+    typeflag: TYPEFLAGS[e.type],
     mode: e.stat.mode & 0o7777,
-    uid: 0,
-    gid: 0,
     size: e.type === 'file' ? e.stat.size : 0,
     mtime: Math.floor(e.stat.mtimeMs / 1000),
     linkname: e.linkname,
-    uname: '',
-    gname: '',
-    devmajor: 0,
-    devminor: 0,
-    xattrs: new Map(),
   };
 }
 
-function extraHeader(f: ExtraFile): TarHeader {
-  return {
-    name: f.rel, type: 'file', mode: 0o600, uid: 0, gid: 0, size: f.data.length, mtime: Math.floor(Date.now() / 1000),
-    linkname: '', uname: '', gname: '', devmajor: 0, devminor: 0, xattrs: new Map(),
-  };
+function extraHeader(f: ExtraFile): ContextHeader {
+  return { name: f.rel, typeflag: '0', mode: 0o600, size: f.data.length, mtime: Math.floor(Date.now() / 1000), linkname: '' };
 }
 
 /** Bytes of the context tar. */
@@ -48,9 +39,9 @@ export function contextTarSize(entries: readonly WalkEntry[], extra: readonly Ex
   let n = 2 * BLOCK;
   for (const e of entries) {
     const h = headerOf(e);
-    n += encodeHeader(h).length + h.size + paddingOf(h.size);
+    n += encodeContextHeader(h).length + h.size + paddingOf(h.size);
   }
-  for (const f of extra) n += encodeHeader(extraHeader(f)).length + f.data.length + paddingOf(f.data.length);
+  for (const f of extra) n += encodeContextHeader(extraHeader(f)).length + f.data.length + paddingOf(f.data.length);
   return n;
 }
 
@@ -58,7 +49,7 @@ async function* tarChunks(entries: readonly WalkEntry[], extra: readonly ExtraFi
   const buf = Buffer.allocUnsafe(1 << 20);
   for (const e of entries) {
     const h = headerOf(e);
-    yield encodeHeader(h);
+    yield encodeContextHeader(h);
     if (e.type !== 'file' || h.size === 0) continue;
     const fh = await fs.open(e.abs, 'r');
     try {
@@ -80,7 +71,7 @@ async function* tarChunks(entries: readonly WalkEntry[], extra: readonly ExtraFi
     if (pad) yield Buffer.alloc(pad);
   }
   for (const f of extra) {
-    yield encodeHeader(extraHeader(f));
+    yield encodeContextHeader(extraHeader(f));
     yield f.data;
     const pad = paddingOf(f.data.length);
     if (pad) yield Buffer.alloc(pad);

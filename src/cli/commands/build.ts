@@ -13,7 +13,8 @@ import { join, relative, resolve } from 'node:path';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { runBuildRequest } from '../build/run-request.js';
 import type { Command } from '../command.js';
-import type { FlagSpec, Flags } from '../flags.js';
+import { FlagError, type FlagSpec, type Flags } from '../flags.js';
+import { parseNormalizedNamed } from '../../image/reference.js';
 
 export const buildFlags: FlagSpec[] = [
   { long: 'tag', short: 't', type: 'list', help: 'Name and optionally a tag in the "name:tag" format' },
@@ -107,8 +108,20 @@ export function progressMode(flag: string, stderrIsTty: boolean): ProgressMode {
   }
 }
 
+/** The docker CLI checks `-t` names before anything is sent (a flag error, status 125). */
+function checkTags(tags: readonly string[]): void {
+  for (const t of tags) {
+    try {
+      parseNormalizedNamed(t);
+    } catch (e) {
+      throw new FlagError(`invalid argument "${t}" for "-t, --tag" flag: ${(e as Error).message}`, { cause: e });
+    }
+  }
+}
+
 function queryOf(flags: Flags): Record<string, string | string[] | boolean | undefined | Record<string, unknown>> {
   checkAddHosts(flags.list('add-host'));
+  checkTags(flags.list('tag'));
   const q: Record<string, string | string[] | boolean | undefined | Record<string, unknown>> = {
     t: flags.list('tag'),
     buildargs: buildArgsOf(flags.list('build-arg')),
