@@ -132,6 +132,8 @@ export interface RunSpec {
   /** '' / 'default' / 'bridge' / 'none' / 'host'. */
   networkMode: string;
   extraHosts: string[];
+  /** Files to provide read-only at these paths (a `#!` heredoc script), outside the layer. */
+  files: { path: string; data: string; mode: number }[];
   /** The container config Docker records for the step's container. */
   config: ContainerConfig;
 }

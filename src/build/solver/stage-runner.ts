@@ -40,7 +40,7 @@ export async function runStage(
 ): Promise<StageResult> {
   let step = firstStep;
   sink({ kind: 'step', step, total, stage: stage.index, text: stage.fromText });
-  if (stage.base === '') throw new InvalidArgument(`base name (${stage.baseName}) should not be blank`);
+  if (stage.baseError !== undefined) throw new InvalidArgument(stage.baseError);
   const base = await baseOf(run, refs, stage);
   const state = new StageState(stage.index, stage.name, base, (env) => run.frontend.stageVars(env));
   const triggers = state.runConfig.OnBuild ?? [];

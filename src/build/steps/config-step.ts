@@ -11,11 +11,11 @@ import { finishContainer } from './containers.js';
 import { applyMetadata, type MetadataOp } from './metadata.js';
 import type { InstructionOf } from './types.js';
 
-export async function configStep(ctx: StepContext, state: StageState, ins: InstructionOf<MetadataOp>): Promise<void> {
-  const r = applyMetadata(state, ins, ctx.run.frontend);
+export async function configStep(ctx: StepContext, state: StageState, ins: InstructionOf<MetadataOp>, args: [string, string][]): Promise<void> {
+  const r = applyMetadata(state, ins);
   for (const text of r.notes) ctx.emit({ kind: 'note', text });
   const cc = withCmdComment(state, r.comment);
-  const key = stepKey(state, { instruction: r.comment, args: r.args });
+  const key = stepKey(state, { instruction: r.comment, args });
   if (await probeCache(ctx, state, key)) return;
   const id = newContainerId();
   ctx.emit({ kind: 'container', id });

@@ -60,7 +60,7 @@ function hashList(prefix: string, items: readonly string[]): string {
 /** The image view a `--from` names (a finished stage or an image). */
 async function fromTree(ctx: StepContext, state: StageState, from: string): Promise<{ tree: SourceTree; view: RootfsView; id: string }> {
   const run = ctx.run;
-  const ref = run.frontend.expandMeta(from);
+  const ref = from;
   const ix = run.resolveStageRef(state.index, ref, true);
   let id: string;
   let top: Digest | null;
@@ -139,26 +139,18 @@ async function sourcesFailed<T>(op: string, f: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs a COPY or ADD step. */
-export async function copyStep(ctx: StepContext, state: StageState, ins: CopyInstruction): Promise<void> {
+/** Runs a COPY or ADD step (instruction already expanded). */
+export async function copyStep(ctx: StepContext, state: StageState, ins: CopyInstruction, args: [string, string][]): Promise<void> {
   const run = ctx.run;
-  const args: [string, string][] = [];
-  const x = (w: string) => {
-    const e = state.vars.expand(w);
-    args.push(...e.args);
-    return e.value;
-  };
-  const sources = ins.sources.map(x);
-  const dest = x(ins.dest);
-  const chown = ins.chown !== undefined ? x(ins.chown) : undefined;
-  const mode = parseChmod(ins.chmod !== undefined ? x(ins.chmod) : undefined);
+  const { sources, dest, chown } = ins;
+  const mode = parseChmod(ins.chmod);
   const views: RootfsView[] = [];
   try {
     checkCopyUrls(ins.op, sources);
     const fromView = ins.from !== undefined ? await fromTree(ctx, state, ins.from) : undefined;
     if (fromView) views.push(fromView.view);
     const { items, extra, preserveOwners } = await sourcesFailed(ins.op, () => collectItems(ctx, ins, sources, fromView));
-    const inline = ins.heredocs.map((h) => ({ name: h.name, content: h.expand ? x(h.content) : h.content }));
+    const inline = ins.inline.map((f) => ({ name: f.name, content: f.data }));
     const count = items.length + inline.length;
     if (count === 0) throw new InvalidArgument(`${ins.op} failed: no source files were specified`);
     if (count > 1 && !dest.endsWith('/')) {

@@ -3,21 +3,18 @@
  * The instructions that change only the image config: ENV, LABEL, MAINTAINER, ARG, EXPOSE,
  * VOLUME, USER, STOPSIGNAL, SHELL, CMD, ENTRYPOINT, HEALTHCHECK, ONBUILD. Each applies its
  * change to the stage state and returns the comment Docker records in history
- * (`/bin/sh -c #(nop)  ENV A=1`) — which is also the normalized instruction for the cache key —
- * and the build args its expansion read.
+ * (`/bin/sh -c #(nop)  ENV A=1`), which is also the normalized instruction for the cache key.
  */
 import { constants } from 'node:os';
 import { InvalidArgument } from '../../errdefs/index.js';
 import type { HealthConfig } from '../../image/config.js';
 import type { StageState } from '../solver/state.js';
 import { goDuration, goList, goQuote, goQuoteList, goQuoteRune } from './go-format.js';
-import type { CommandLine, Frontend, Instruction, InstructionOf } from './types.js';
+import type { CommandLine, Instruction, InstructionOf } from './types.js';
 
 export interface MetaResult {
   /** Docker's commit comment, e.g. `ENV A=1`. */
   comment: string;
-  /** Build args read while expanding. */
-  args: [string, string][];
   /** Lines printed during the step (`Note: overriding previous HEALTHCHECK: …`). */
   notes: string[];
 }
@@ -44,88 +41,60 @@ function healthText(h: HealthConfig): string {
   )} ${goQuoteRune(h.Retries ?? 0)}}`;
 }
 
-/** Applies a config-only instruction to the stage. */
-export function applyMetadata(state: StageState, ins: InstructionOf<MetadataOp>, frontend: Frontend): MetaResult {
-  const args: [string, string][] = [];
+/** Applies a config-only instruction (already expanded) to the stage. */
+export function applyMetadata(state: StageState, ins: InstructionOf<MetadataOp>): MetaResult {
   const notes: string[] = [];
   const rc = state.runConfig;
-  const x = (w: string) => {
-    const e = state.vars.expand(w);
-    args.push(...e.args);
-    return e.value;
-  };
-  const done = (comment: string): MetaResult => ({ comment, args, notes });
+  const done = (comment: string): MetaResult => ({ comment, notes });
   switch (ins.op) {
-    case 'ENV': {
-      // Every pair expands against the environment before the instruction.
-      const pairs = ins.pairs.map((p) => ({ key: x(p.key), value: x(p.value) }));
-      for (const p of pairs) state.setEnv(p.key, p.value);
-      return done(`ENV ${pairs.map((p) => `${p.key}=${p.value}`).join(' ')}`);
-    }
+    case 'ENV':
+      for (const p of ins.pairs) state.setEnv(p.key, p.value);
+      return done(`ENV ${ins.pairs.map((p) => `${p.key}=${p.value}`).join(' ')}`);
     case 'LABEL': {
-      const pairs = ins.literal ? ins.pairs : ins.pairs.map((p) => ({ key: x(p.key), value: x(p.value) }));
       const labels = { ...(rc.Labels ?? {}) };
-      for (const p of pairs) labels[p.key] = p.value;
+      for (const p of ins.pairs) labels[p.key] = p.value;
       rc.Labels = labels;
-      return done(`LABEL ${pairs.map((p) => `${p.key}=${p.value}`).join(' ')}`);
+      return done(`LABEL ${ins.pairs.map((p) => `${p.key}=${p.value}`).join(' ')}`);
     }
     case 'MAINTAINER':
       state.maintainer = ins.maintainer;
       return done(`MAINTAINER ${ins.maintainer}`);
-    case 'ARG': {
-      const parts: string[] = [];
-      for (const a of ins.args) {
-        const shown = a.value === undefined ? undefined : x(a.value);
-        state.vars.declareArg(a.key, a.value);
-        parts.push(shown === undefined ? a.key : `${a.key}=${shown}`);
-      }
-      return done(`ARG ${parts.join(' ')}`);
-    }
+    case 'ARG':
+      for (const a of ins.args) state.vars.declareArg(a.key, a.value);
+      return done(`ARG ${ins.args.map((a) => (a.value === undefined ? a.key : `${a.key}=${a.value}`)).join(' ')}`);
     case 'EXPOSE': {
-      const words: string[] = [];
-      for (const p of ins.ports) {
-        const e = state.vars.expandWords(p);
-        args.push(...e.args);
-        words.push(...e.values);
-      }
-      const ports = frontend.parsePorts(words);
       const exposed = { ...(rc.ExposedPorts ?? {}) };
-      for (const p of ports) exposed[p] = {};
+      for (const k of ins.keys) exposed[k] = {};
       rc.ExposedPorts = exposed;
-      return done(`EXPOSE ${words.join(' ')}`);
+      return done(`EXPOSE ${ins.ports.join(' ')}`);
     }
     case 'VOLUME': {
-      const vols = ins.volumes.map(x);
       const volumes = { ...(rc.Volumes ?? {}) };
-      for (const v of vols) {
+      for (const v of ins.volumes) {
         if (v === '') throw new InvalidArgument('VOLUME specified can not be an empty string');
         volumes[v] = {};
       }
       rc.Volumes = volumes;
-      return done(`VOLUME ${goList(vols)}`);
+      return done(`VOLUME ${goList(ins.volumes)}`);
     }
     case 'USER':
-      rc.User = x(ins.user);
+      rc.User = ins.user;
       return done(`USER ${rc.User}`);
-    case 'STOPSIGNAL': {
-      const sig = x(ins.signal);
-      if (!validSignal(sig)) throw new InvalidArgument(`Invalid signal: ${sig}`);
-      rc.StopSignal = sig;
-      return done(`STOPSIGNAL ${sig}`);
-    }
+    case 'STOPSIGNAL':
+      if (!validSignal(ins.signal)) throw new InvalidArgument(`Invalid signal: ${ins.signal}`);
+      rc.StopSignal = ins.signal;
+      return done(`STOPSIGNAL ${ins.signal}`);
     case 'SHELL':
       rc.Shell = [...ins.shell];
       return done(`SHELL ${goList(rc.Shell)}`);
-    case 'CMD': {
+    case 'CMD':
       rc.Cmd = resolveCmdLine(ins, state.shell());
       if (ins.cmdLine.length) state.cmdSet = true;
       return done(`CMD ${goQuoteList(rc.Cmd)}`);
-    }
-    case 'ENTRYPOINT': {
+    case 'ENTRYPOINT':
       rc.Entrypoint = resolveCmdLine(ins, state.shell());
       if (!state.cmdSet) rc.Cmd = null;
       return done(`ENTRYPOINT ${goQuoteList(rc.Entrypoint)}`);
-    }
     case 'HEALTHCHECK': {
       const old = rc.Healthcheck;
       if (old?.Test && old.Test.length && old.Test[0] !== 'NONE') notes.push(`Note: overriding previous HEALTHCHECK: ${goList(old.Test)}\n`);

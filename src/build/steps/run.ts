@@ -7,8 +7,8 @@
  * environment and are recorded in history as `|N K=V … cmd` (which is also what the cache
  * compares); an inherited ENTRYPOINT is ignored and healthchecks are off in the container;
  * a non-zero exit fails the build with `The command '…' returned a non-zero code: N`.
- * Heredocs follow BuildKit: a lone `<<EOF` runs its body (as a script file when it starts
- * with `#!`), other heredocs are handed to the shell as written.
+ * Heredocs follow BuildKit (resolved by the frontend): a lone `<<EOF` runs its body, as an
+ * executable file at /dev/pipes/<name> when it starts with `#!`.
  */
 import { readdirSync } from 'node:fs';
 import { InvalidArgument } from '../../errdefs/index.js';
@@ -22,34 +22,16 @@ import type { InstructionOf } from './types.js';
 
 type RunInstruction = InstructionOf<'RUN'>;
 
-/** The command line a RUN stands for (heredocs resolved), before SHELL is prepended. */
-export function runCommandLine(ins: RunInstruction): { prependShell: boolean; cmdLine: string[] } {
-  if (!ins.heredocs.length) return ins;
-  if (ins.cmdLine.length !== 1 || !ins.prependShell) throw new InvalidArgument(`parsing produced an invalid run command: [${ins.cmdLine.join(' ')}]`);
-  const line = ins.cmdLine[0]!;
-  const only = /^\s*\d*<<-?\s*["']?([^"'\s]+)["']?\s*$/.exec(line);
-  if (only && ins.heredocs.length === 1) {
-    const data = ins.heredocs[0]!.content;
-    if (data.startsWith('#!')) {
-      // A script with its own interpreter: run it as a file.
-      const q = `'${data.replace(/'/g, `'\\''`)}'`;
-      return { prependShell: true, cmdLine: [`f=$(mktemp) && printf '%s' ${q} > "$f" && chmod +x "$f" && "$f"; s=$?; rm -f "$f"; exit $s`] };
-    }
-    return { prependShell: true, cmdLine: [data] };
-  }
-  let b = line;
-  for (const f of ins.heredocs) b += `\n${f.content}${f.name}`;
-  return { prependShell: true, cmdLine: [b] };
-}
-
 export async function runStep(ctx: StepContext, state: StageState, ins: RunInstruction): Promise<void> {
   const run = ctx.run;
-  if (ins.mounts.length) throw new InvalidArgument('the --mount option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled');
-  if (ins.security !== undefined) throw new InvalidArgument('the --security option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled');
-  const network = ins.network ?? run.options.networkMode;
+  const needsBuildKit = (flag: string) =>
+    new InvalidArgument(`the --${flag} option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled`);
+  if (ins.mounts.length) throw needsBuildKit('mount');
+  if (ins.security !== 'sandbox') throw needsBuildKit('security');
+  const network = ins.networkSet ? ins.network : run.options.networkMode;
   if (!['', 'default', 'bridge', 'none', 'host'].includes(network)) throw new InvalidArgument(`unsupported network mode ${network}: use default, none or host`);
 
-  const cmd = resolveCmdLine(runCommandLine(ins), state.shell());
+  const cmd = resolveCmdLine(ins, state.shell());
   const buildArgs = state.vars.runBuildArgs();
   const saveCmd = buildArgs.length ? [`|${buildArgs.length}`, ...buildArgs, ...cmd] : cmd;
   const probeConfig = copyRunConfig(state.runConfig, (c) => {
@@ -59,7 +41,10 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
   const key = stepKey(state, {
     instruction: `RUN ${JSON.stringify(saveCmd)}`,
     args: buildArgs.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]),
-    extra: ins.network !== undefined ? [['network', ins.network]] : [],
+    extra: [
+      ...(ins.networkSet ? [['network', ins.network] as [string, string]] : []),
+      ...(ins.executable ? [['script', ins.executable.data] as [string, string]] : []),
+    ],
   });
   if (await probeCache(ctx, state, key)) return;
 
@@ -81,6 +66,7 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
     volumes: Object.keys(state.runConfig.Volumes ?? {}),
     networkMode: network,
     extraHosts: run.options.extraHosts,
+    files: ins.executable ? [{ path: `/dev/pipes/${ins.executable.name}`, data: ins.executable.data, mode: 0o755 }] : [],
     config: containerConfig,
   });
   ctx.emit({ kind: 'container', id: container.id });

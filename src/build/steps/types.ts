@@ -8,11 +8,10 @@
  */
 
 export interface InlineFile {
-  /** The heredoc delimiter, also the name it is referred to by. */
+  /** The heredoc delimiter, also the file's name. */
   name: string;
-  content: string;
-  /** Expand variables in the content (unquoted delimiter). */
-  expand: boolean;
+  /** The content (expanded when its delimiter was not quoted). */
+  data: string;
 }
 
 interface Base {
@@ -30,28 +29,39 @@ export interface CommandLine {
 
 export type Instruction = Base &
   (
-    | ({ op: 'RUN'; heredocs: InlineFile[]; mounts: string[]; network?: string; security?: string } & CommandLine)
+    | ({
+        op: 'RUN';
+        /** A `#!` heredoc script, run as an executable file at `/dev/pipes/<name>`. */
+        executable?: InlineFile;
+        /** `--mount` specs (not supported by this builder: an error, as in Docker's legacy builder). */
+        mounts: string[];
+        network: 'default' | 'none' | 'host';
+        /** `--network` was given. */
+        networkSet: boolean;
+        security: 'sandbox' | 'insecure';
+      } & CommandLine)
     | ({ op: 'CMD' } & CommandLine)
     | ({ op: 'ENTRYPOINT' } & CommandLine)
     | { op: 'SHELL'; shell: string[] }
     | { op: 'ENV'; pairs: { key: string; value: string }[] }
-    | { op: 'LABEL'; pairs: { key: string; value: string }[]; /** From `--label`: not expanded. */ literal?: boolean }
+    | { op: 'LABEL'; pairs: { key: string; value: string }[] }
     | { op: 'ARG'; args: { key: string; value?: string }[] }
     | {
         op: 'COPY' | 'ADD';
         sources: string[];
         dest: string;
-        heredocs: InlineFile[];
+        /** Heredoc sources. */
+        inline: InlineFile[];
         chown?: string;
         chmod?: string;
         from?: string;
         link: boolean;
         checksum?: string;
-        keepGitDir: boolean;
         exclude: string[];
         parents: boolean;
       }
-    | { op: 'EXPOSE'; ports: string[] }
+    /** `ports` as written (expanded words); `keys` the config keys (`80/tcp`), after expansion. */
+    | { op: 'EXPOSE'; ports: string[]; keys: string[] }
     | { op: 'VOLUME'; volumes: string[] }
     | { op: 'USER'; user: string }
     | { op: 'WORKDIR'; path: string }
@@ -72,43 +82,33 @@ export type Instruction = Base &
 export type Op = Instruction['op'];
 export type InstructionOf<K extends Op> = Extract<Instruction, { op: K }>;
 
-/** The result of expanding one word. */
-export interface Expanded {
-  value: string;
-  /** Build args the expansion read, with their values (ENV variables are not args). */
-  args: [string, string][];
-}
-
 /**
  * One stage's variables: the ENV of its image and steps, and the ARGs it declared, with
  * Docker's precedence (ENV wins; an ARG takes the user's value, else its default, else the
  * meta arg of the same name).
  */
 export interface StageVars {
-  declareArg(key: string, rawDefault: string | undefined): void;
+  /**
+   * The instruction with the words Docker expands expanded against the scope at this point
+   * (`ENV A=changed N=$A` reads the old A), and the build args that expansion read.
+   */
+  expand<I extends Instruction>(ins: I): { ins: I; args: [string, string][] };
+  /** Declares an ARG (default already expanded). */
+  declareArg(key: string, value: string | undefined): void;
   /** Sets an ENV variable (value already expanded). */
   setEnv(key: string, value: string): void;
-  expand(word: string): Expanded;
-  /** Expands into several words (EXPOSE `$PORTS`). */
-  expandWords(word: string): { values: string[]; args: [string, string][] };
   /** Declared args with values that no ENV overrides, as sorted `K=V` (RUN's history prefix). */
   runBuildArgs(): string[];
   /** The environment of a RUN: config env + its build args (+ proxy args given by the user). */
   runEnv(configEnv: readonly string[]): string[];
-  /** Declared build args with values, name → value. */
-  argValues(): Map<string, string>;
 }
 
 /** What the solver needs of the Dockerfile frontend. */
 export interface Frontend {
   /** A stage's scope, starting from its base image's env (`K=V` list). */
   stageVars(imageEnv: readonly string[]): StageVars;
-  /** Expands a word with the meta args only (FROM names, --from values). */
-  expandMeta(word: string): string;
-  /** Parses an ONBUILD trigger as an instruction (line = the FROM's line). */
+  /** Parses an ONBUILD trigger as an instruction (reported at the FROM's line). */
   parseTrigger(text: string, line: number): Instruction;
   /** User build args no ARG consumed. */
   unconsumedArgs(): string[];
-  /** EXPOSE specs (`80`, `53/udp`, `8000-8002`) → `port/proto` entries; InvalidArgument when malformed. */
-  parsePorts(specs: readonly string[]): string[];
 }

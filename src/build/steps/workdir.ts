@@ -23,12 +23,11 @@ export function normalizeWorkdir(current: string, requested: string): string {
   return requested.startsWith('/') ? posix.normalize(requested).replace(/(.)\/$/, '$1') : posix.join('/', current || '/', requested);
 }
 
-export async function workdirStep(ctx: StepContext, state: StageState, ins: InstructionOf<'WORKDIR'>): Promise<void> {
-  const e = state.vars.expand(ins.path);
-  state.runConfig.WorkingDir = normalizeWorkdir(state.runConfig.WorkingDir, e.value);
+export async function workdirStep(ctx: StepContext, state: StageState, ins: InstructionOf<'WORKDIR'>, args: [string, string][]): Promise<void> {
+  state.runConfig.WorkingDir = normalizeWorkdir(state.runConfig.WorkingDir, ins.path);
   const comment = `WORKDIR ${state.runConfig.WorkingDir}`;
   const cc = withCmdCommentString(state, comment);
-  const key = stepKey(state, { instruction: comment, args: e.args });
+  const key = stepKey(state, { instruction: comment, args });
   if (await probeCache(ctx, state, key)) return;
   const run = ctx.run;
   const id = newContainerId();
