@@ -1,85 +1,80 @@
 /**
  * @module dockerfile/check
- * `build --check`: parse errors and a set of Docker's lint rules, each as a problem with the
- * line it concerns, named as Docker names them (`FromAsCasing: …`).
+ * `build --check`: every problem a Dockerfile has, without building — the syntax error that
+ * stops parsing, or else each instruction's error and the lint findings (check-rules.ts), in
+ * line order. An empty list means clean. Errors read as they would when building
+ * (`dockerfile parse error on line 3: unknown instruction: COPPY`); findings as
+ * `RuleName: message` in Docker's words (`JSONArgsRecommended: JSON arguments recommended for
+ * CMD to prevent unintended behavior related to OS signals`). The CLI prints each as
+ * `FILE:LINE: message`.
+ *
+ * The `# check=skip=Rule1,Rule2` directive (or `skip=all`) turns rules off, as in Docker.
  */
 import { LocationError } from '../errdefs/index.js';
-import { parseCommand } from './instructions/parse.js';
+import { type Checked, lint } from './check-rules.js';
+import { instructionError, reasonOf } from './errors.js';
+import { parseInstruction } from './instructions/parse.js';
+import type { DockerfileAst } from './parser/node.js';
 import { parse } from './parser/parser.js';
 
 export interface Problem {
+  /** 1-based line the problem concerns. */
   line: number;
   message: string;
+  /** The lint rule, for findings (undefined for errors). */
+  rule?: string;
 }
 
+/** Rules the `# check=skip=…` directive turns off ("all" for every rule). */
+function skippedRules(ast: DockerfileAst): Set<string> {
+  const skip = new Set<string>();
+  for (const d of ast.directives) {
+    if (d.name !== 'check') continue;
+    for (const part of d.value.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq < 0 || part.slice(0, eq).trim().toLowerCase() !== 'skip') continue;
+      for (const r of part.slice(eq + 1).split(',')) if (r.trim()) skip.add(r.trim().toLowerCase());
+    }
+  }
+  return skip;
+}
+
+/** Checks a Dockerfile's text; `fileName` names it in locations. Never throws for bad input. */
 export function checkDockerfile(text: string, fileName: string): Problem[] {
-  const problems: Problem[] = [];
-  let ast;
+  let ast: DockerfileAst;
   try {
     ast = parse(text, fileName);
   } catch (e) {
     if (e instanceof LocationError) return [{ line: e.line, message: e.message }];
-    throw e;
+    return [{ line: 1, message: reasonOf(e) }];
   }
-  for (const w of ast.warnings) problems.push({ line: w.line, message: `NoEmptyContinuation: Empty continuation line` });
-  const stageNames = new Map<string, number>();
-  let perStage = new Map<string, number>();
+  const problems: Problem[] = [];
+  const items: Checked[] = [];
   let seenFrom = false;
-  const upper = ast.nodes.filter((n) => n.keyword === n.keyword.toUpperCase()).length;
-  const majorityUpper = upper * 2 >= ast.nodes.length;
-  for (const node of ast.nodes) {
-    const kw = node.keyword.toUpperCase();
-    const line = node.startLine;
+  for (const node of ast.children) {
     try {
-      parseCommand(node, fileName);
+      const cmd = parseInstruction(node, fileName);
+      if (cmd.kind === 'FROM') seenFrom = true;
+      else if (!seenFrom && cmd.kind !== 'ARG') throw instructionError('no build stage in current context', fileName, node.startLine, node.endLine);
+      items.push({ node, cmd });
     } catch (e) {
-      if (e instanceof LocationError) {
-        problems.push({ line: e.line, message: e.message });
-        continue;
-      }
-      throw e;
-    }
-    const expectedCase = majorityUpper ? node.keyword.toUpperCase() : node.keyword.toLowerCase();
-    if (node.keyword !== expectedCase) {
-      problems.push({ line, message: `ConsistentInstructionCasing: Command '${node.keyword}' should match the case of the command majority (${majorityUpper ? 'uppercase' : 'lowercase'})` });
-    }
-    if (kw === 'FROM') {
-      seenFrom = true;
-      perStage = new Map();
-      if (node.args.length === 3) {
-        const as = node.args[1]!;
-        const fromUpper = node.keyword === node.keyword.toUpperCase();
-        const asUpper = as === as.toUpperCase();
-        if (fromUpper !== asUpper) problems.push({ line, message: `FromAsCasing: '${as}' and '${node.keyword}' keywords' casing do not match` });
-        const name = node.args[2]!;
-        if (name !== name.toLowerCase()) problems.push({ line, message: `StageNameCasing: Stage name '${name}' should be lowercase` });
-        const lower = name.toLowerCase();
-        if (lower === 'scratch' || lower === 'context') {
-          problems.push({ line, message: `ReservedStageName: Stage name should not use the same name as reserved stage "${lower}"` });
-        }
-        if (stageNames.has(lower)) problems.push({ line, message: `DuplicateStageName: Duplicate stage name "${lower}", stage names should be unique` });
-        stageNames.set(lower, line);
-      }
-      continue;
-    }
-    if (!seenFrom) continue;
-    if ((kw === 'CMD' || kw === 'ENTRYPOINT') && !node.json && node.args.length) {
-      problems.push({ line, message: `JSONArgsRecommended: JSON arguments recommended for ${kw} to prevent unintended behavior related to OS signals` });
-    }
-    if (kw === 'CMD' || kw === 'ENTRYPOINT' || kw === 'HEALTHCHECK') {
-      const prev = perStage.get(kw);
-      if (prev !== undefined) {
-        problems.push({ line: prev, message: `MultipleInstructionsDisallowed: Multiple ${kw} instructions should not be used in the same stage because only the last one will be used` });
-      }
-      perStage.set(kw, line);
-    }
-    if (kw === 'MAINTAINER') problems.push({ line, message: 'MaintainerDeprecated: Maintainer instruction is deprecated in favor of using label' });
-    if ((kw === 'ENV' || kw === 'LABEL') && node.args[2] === '') {
-      problems.push({ line, message: `LegacyKeyValueFormat: "${kw} key=value" should be used instead of legacy "${kw} key value" format` });
-    }
-    if (kw === 'WORKDIR' && node.args[0] && !node.args[0].startsWith('/') && !node.args[0].startsWith('$')) {
-      problems.push({ line, message: `WorkdirRelativePath: Relative workdir "${node.args[0]}" can have unexpected results if the base image changes` });
+      problems.push({ line: e instanceof LocationError ? e.line : node.startLine, message: e instanceof Error ? e.message : String(e) });
+      items.push({ node });
     }
   }
-  return problems.sort((a, b) => a.line - b.line);
+  const skip = skippedRules(ast);
+  const findings = [
+    ...ast.warnings.map((w) => ({ rule: w.rule, line: w.line, message: 'Empty continuation line' })),
+    ...lint(items, ast.escapeToken),
+  ];
+  if (!skip.has('all')) {
+    for (const f of findings) {
+      if (!skip.has(f.rule.toLowerCase())) problems.push({ line: f.line, message: `${f.rule}: ${f.message}`, rule: f.rule });
+    }
+  }
+  // By line; on one line errors first, then findings by rule name.
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.line - b.p.line || (a.p.rule ?? '').localeCompare(b.p.rule ?? '') || a.i - b.i)
+    .map(({ p }) => p);
 }

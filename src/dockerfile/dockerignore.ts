@@ -1,133 +1,151 @@
 /**
  * @module dockerfile/dockerignore
- * `.dockerignore` with Docker's semantics: one pattern per line, `#` comments, blank lines
- * ignored, patterns cleaned like Go's filepath.Clean with a leading `/` dropped, `!` exceptions
- * applied in order (the last matching pattern decides), `*` and `?` within one path element,
- * `**` across any number of them, `[a-z]` classes and `\` escapes.
+ * `.dockerignore` with Docker's semantics.
  *
- * A path is excluded when it or one of its parent directories matches. The Dockerfile and
- * .dockerignore are always sent to the daemon even when excluded; the builder just does not
- * COPY them (that policy belongs to the caller).
+ * Reading (`parseDockerignore`): a UTF-8 BOM is dropped; a line starting with `#` is a comment;
+ * blank lines are skipped; each pattern is trimmed, cleaned like Go's filepath.Clean, and loses
+ * a leading `/` (`/a` and `a` are the same); `!` makes an exception (re-includes).
+ *
+ * Matching (`DockerIgnore.excludes`): patterns apply in order and the last one that matches
+ * decides. A path is excluded when it *or one of its parent directories* matches, so `dir`
+ * excludes `dir/a/b`, and `!dir/keep` after it re-includes `dir/keep` (and everything in it).
+ * `canSkipDir` tells a context walker that nothing below an excluded directory can come back.
+ *
+ * The Dockerfile and `.dockerignore` themselves: when the patterns exclude them, the docker CLI
+ * still sends them (it adds `!Dockerfile` and `!.dockerignore`; see
+ * `trimBuildFilesFromExcludes`) so the daemon can read them, and the daemon then removes them
+ * from the context, so COPY never sees them (`buildFilesToHide`). This module only answers
+ * questions; that policy is the caller's.
  */
-import { posix } from 'node:path';
+import { InvalidArgument } from '../errdefs/index.js';
+import { PathPattern } from './dockerignore-pattern.js';
+import { trimSpace } from './go-text.js';
+import { cleanPath } from './go-path.js';
 
 export interface IgnorePattern {
-  /** The cleaned pattern without its `!`. */
+  /** The cleaned pattern, without `!`. */
   pattern: string;
+  /** A `!` exception: re-includes what it matches. */
   exclusion: boolean;
-  re: RegExp;
 }
 
-/** Parses the text of a .dockerignore file. */
-export function parseDockerignore(text: string): IgnorePattern[] {
+/** The patterns of a `.dockerignore` text, in order, as strings (exceptions keep their `!`). */
+export function readDockerignore(text: string): string[] {
   if (text.startsWith('\ufeff')) text = text.slice(1);
-  const out: IgnorePattern[] = [];
-  for (const rawLine of text.split(/\r?\n/)) {
-    let p = rawLine.trim();
-    if (p === '' || p.startsWith('#')) continue;
-    const exclusion = p.startsWith('!');
-    if (exclusion) p = p.slice(1).trim();
+  const out: string[] = [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (let line of lines) {
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line.startsWith('#')) continue;
+    let p = trimSpace(line);
+    if (p === '') continue;
+    const invert = p.startsWith('!');
+    if (invert) p = trimSpace(p.slice(1));
     if (p.length > 0) {
-      p = posix.normalize(p);
-      if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+      p = cleanPath(p);
       if (p.length > 1 && p.startsWith('/')) p = p.slice(1);
-      if (p.startsWith('./') && p.length > 2) p = p.slice(2);
     }
-    out.push({ pattern: p, exclusion, re: compile(p) });
+    out.push(invert ? '!' + p : p);
   }
   return out;
 }
 
-/** A Docker ignore pattern as an anchored regular expression over slash-separated paths. */
-export function compile(pattern: string): RegExp {
-  let re = '^';
-  const chars = [...pattern];
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i]!;
-    if (ch === '*') {
-      if (chars[i + 1] === '*') {
-        i++;
-        if (chars[i + 1] === '/') i++;
-        re += i + 1 >= chars.length ? '.*' : '(.*/)?';
-      } else re += '[^/]*';
-    } else if (ch === '?') re += '[^/]';
-    else if (ch === '\\') {
-      if (i + 1 < chars.length) re += '\\' + chars[++i]!;
-      else re += '\\\\';
-    } else if (ch === '[') {
-      const end = chars.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        let body = chars.slice(i + 1, end).join('');
-        if (body.startsWith('^') || body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body}]`;
-        i = end;
-      }
-    } else if ('.+()|{}$^]'.includes(ch)) re += '\\' + ch;
-    else re += ch;
+/** Pattern strings (as `readDockerignore` gives them) → checked patterns. Throws InvalidArgument. */
+export function compilePatterns(patterns: readonly string[]): IgnorePattern[] {
+  const out: IgnorePattern[] = [];
+  for (const raw of patterns) {
+    let p = trimSpace(raw);
+    if (p === '') continue;
+    p = cleanPath(p);
+    const exclusion = p.startsWith('!');
+    if (exclusion) {
+      if (p.length === 1) throw new InvalidArgument('illegal exclusion pattern: "!"');
+      p = p.slice(1);
+    }
+    out.push({ pattern: p, exclusion });
   }
-  try {
-    return new RegExp(re + '$', 's');
-  } catch {
-    // A malformed class: match it literally, as nothing else could.
-    return new RegExp('^' + pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$', 's');
-  }
+  return out;
 }
 
+/** Parses a `.dockerignore` text. Throws InvalidArgument for a malformed pattern. */
+export function parseDockerignore(text: string): IgnorePattern[] {
+  return compilePatterns(readDockerignore(text));
+}
+
+/** Normalizes a context path: `./a//b/` → `a/b`; the context root is `.`. */
+function normalize(path: string): string {
+  const p = cleanPath(path);
+  return p.startsWith('/') ? cleanPath(p.slice(1)) : p;
+}
+
+/** Answers, for paths relative to the build context, whether `.dockerignore` excludes them. */
 export class DockerIgnore {
   readonly patterns: readonly IgnorePattern[];
-  readonly #hasExclusions: boolean;
+  readonly #compiled: { p: PathPattern; exclusion: boolean }[];
+  /** Whether any pattern is a `!` exception. */
+  readonly hasExceptions: boolean;
 
   constructor(patterns: readonly IgnorePattern[]) {
     this.patterns = patterns;
-    this.#hasExclusions = patterns.some((p) => p.exclusion);
+    this.#compiled = patterns.map((p) => ({ p: new PathPattern(p.pattern), exclusion: p.exclusion }));
+    this.hasExceptions = patterns.some((p) => p.exclusion);
   }
 
   static fromText(text: string): DockerIgnore {
     return new DockerIgnore(parseDockerignore(text));
   }
 
-  /** Whether a context-relative path (`a/b/c`, no leading `./`) is excluded. */
+  /** Whether `path` (`a/b/c`, slash-separated, relative to the context) is excluded. */
   excludes(path: string): boolean {
-    const file = posix.normalize(path).replace(/^\.\//, '').replace(/\/$/, '');
-    const parent = posix.dirname(file);
-    const parentDirs = parent === '.' ? [] : parent.split('/');
+    const file = normalize(path);
+    if (file === '.') return false; // the context itself is never excluded
+    const slash = file.lastIndexOf('/');
+    const parents = slash < 0 ? [] : file.slice(0, slash).split('/');
     let matched = false;
-    for (const p of this.patterns) {
-      if (p.exclusion !== matched) continue;
-      let match = p.re.test(file);
-      if (!match) {
-        for (let i = 0; i < parentDirs.length; i++) {
-          if (p.re.test(parentDirs.slice(0, i + 1).join('/'))) {
-            match = true;
-            break;
-          }
-        }
-      }
-      if (match) matched = !p.exclusion;
+    for (const { p, exclusion } of this.#compiled) {
+      // Only an exception can change an excluded path, and only a pattern an included one.
+      if (exclusion !== matched) continue;
+      let match = p.matches(file);
+      for (let i = 0; !match && i < parents.length; i++) match = p.matches(parents.slice(0, i + 1).join('/'));
+      if (match) matched = !exclusion;
     }
     return matched;
   }
 
+  /** Whether `path` is sent to the builder (the opposite of `excludes`). */
+  includes(path: string): boolean {
+    return !this.excludes(path);
+  }
+
   /**
-   * Whether a directory and everything below it can be skipped: it is excluded and no `!`
+   * Whether directory `dir` and everything below it can be skipped: it is excluded and no `!`
    * exception could re-include anything under it.
    */
   canSkipDir(dir: string): boolean {
-    if (!this.excludes(dir)) return false;
-    if (!this.#hasExclusions) return true;
-    const dirSegs = dir.split('/');
-    return !this.patterns.some((p) => p.exclusion && mayMatchUnder(p.pattern, dirSegs));
+    const d = normalize(dir);
+    if (!this.excludes(d)) return false;
+    return !this.#compiled.some(({ p, exclusion }) => exclusion && p.mayMatchBelow(d));
+  }
+
+  /**
+   * Which of `.dockerignore` and the Dockerfile these patterns exclude: the daemon receives
+   * them anyway but removes them from the context, so the builder must not COPY them.
+   */
+  buildFilesToHide(dockerfile = 'Dockerfile'): string[] {
+    return ['.dockerignore', dockerfile].filter((f) => this.excludes(f));
   }
 }
 
-function mayMatchUnder(pattern: string, dirSegs: string[]): boolean {
-  const segs = pattern.split('/');
-  for (let i = 0; i < segs.length; i++) {
-    const s = segs[i]!;
-    if (/[*?[\\]/.test(s)) return true;
-    if (i >= dirSegs.length) return true;
-    if (s !== dirSegs[i]) return false;
-  }
-  return true;
+/**
+ * The docker CLI's adjustment before sending a context: when the patterns exclude
+ * `.dockerignore` or the Dockerfile, exceptions are appended so both are still sent.
+ */
+export function trimBuildFilesFromExcludes(patterns: readonly string[], dockerfile = 'Dockerfile'): string[] {
+  const out = [...patterns];
+  const m = new DockerIgnore(compilePatterns(patterns));
+  if (m.excludes('.dockerignore')) out.push('!.dockerignore');
+  const df = normalize(dockerfile);
+  if (m.excludes(df)) out.push('!' + df);
+  return out;
 }

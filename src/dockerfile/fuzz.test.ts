@@ -1,18 +1,31 @@
 /**
- * The frontend never throws anything but its own errors (LocationError / InvalidArgument) and
- * never hangs, on random bytes and on mutated corpus files. Deterministic: a fixed seed.
+ * Fuzzing the frontend: on random bytes and on mutated Dockerfiles (the conformance corpus and
+ * a few of our own), parsing, stage parsing, word expansion with scoping, ONBUILD triggers,
+ * heredoc scripts, `.dockerignore` and the checker throw nothing but the frontend's own errors
+ * (LocationError / InvalidArgument), and every input is handled quickly (no hang).
+ * Deterministic: fixed seeds.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { InvalidArgument } from '../errdefs/index.js';
+import { dumpAst } from './ast-dump.js';
 import { checkDockerfile } from './check.js';
 import { DockerIgnore } from './dockerignore.js';
-import { parseDockerfile } from './instructions/parse.js';
-import { conformanceDir } from '../../test/helpers/conformance.js';
-import { envFrom, expandWord, expandWords } from './shell-lex.js';
+import { expandCommand } from './expand.js';
+import { parseTrigger } from './instructions/parse.js';
+import { runScript } from './instructions/run.js';
+import { BuildArgScope, platformArgs } from './scope.js';
+import { envFrom } from './shell-env.js';
+import { expandWord, expandWords } from './shell-lex.js';
+import { parseDockerfile } from './stages.js';
 
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const testfiles = join(repoRoot, '..', 'shared', 'conformance', 'buildkit', 'parser', 'testfiles');
+
+/** mulberry32: a small deterministic generator. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
@@ -24,63 +37,133 @@ function rng(seed: number): () => number {
   };
 }
 
-const alphabet = ['\\', '`', '$', '{', '}', '"', "'", '[', ']', ',', '\n', '\r', '\t', ' ', '#', '=', '-', '<', '<<EOF\n', 'EOF', ':', '-', '+', '?', '%', '/', '*',
-  'FROM ', 'RUN ', 'COPY ', 'ENV ', 'ARG ', 'ONBUILD ', 'HEALTHCHECK ', '--from=', '\ufeff', 'é', '\u0000', 'AS '];
+const tokens = [
+  '\\', '`', '$', '${', '}', '"', "'", '[', ']', ',', '\n', '\r\n', '\t', ' ', '#', '=', '-', '--', '<<', '<<-', '<<EOF\n', 'EOF\n', ':',
+  ':-', '+', '?', '%%', '##', '/', '//', '*', '**', '!', 'FROM ', 'RUN ', 'COPY ', 'ADD ', 'ENV ', 'ARG ', 'LABEL ', 'ONBUILD ', 'CMD ',
+  'HEALTHCHECK ', 'EXPOSE ', 'VOLUME ', 'SHELL ', 'WORKDIR ', 'USER ', 'STOPSIGNAL ', 'MAINTAINER ', ' AS ', 'NONE', '--from=', '--mount=',
+  'type=cache,', 'target=', '--interval=', '1m30s', '80-90/udp', '# escape=`\n', '# syntax=x\n', '\ufeff', 'é', '한', '\u0000', '["a", "b"]',
+];
 
-function ownError(e: unknown): boolean {
-  return e instanceof InvalidArgument;
+const ownCorpus = [
+  'ARG BASE=alpine\nFROM --platform=$BUILDPLATFORM ${BASE}:3 AS build\nARG TARGETOS\nRUN --mount=type=cache,target=/c,id=$TARGETOS make\nCOPY --from=build --chown=1:1 <<EOF /x\nhi $TARGETOS\nEOF\n',
+  'FROM a\nONBUILD RUN <<-EOF\n\techo 1\n\tEOF\nHEALTHCHECK --interval=5s --retries=2 CMD ["x"]\nEXPOSE 80 443/udp 8000-8010\nVOLUME ["/v"]\n',
+  '# escape=`\nFROM a\nENV A=1 B="two words" C=${A:-x}`\n  D=$B\nRUN echo `\n# c\n\n  done\nSHELL ["pwsh", "-c"]\nCMD echo\n',
+  'FROM a\nRUN cat <<A <<"B" > /out\n$x\nA\n$y\nB\nADD --checksum=sha256:0 --keep-git-dir https://x/y.git /src\nUSER ${U:?set U}\n',
+];
+
+function corpus(): string[] {
+  assert.ok(existsSync(testfiles), `conformance corpus missing: ${testfiles}`);
+  return [...readdirSync(testfiles).sort().map((d) => readFileSync(join(testfiles, d, 'Dockerfile'), 'utf8')), ...ownCorpus];
 }
 
+function isOwn(e: unknown): boolean {
+  return e instanceof InvalidArgument; // LocationError is an InvalidArgument
+}
+
+/** Everything a build would do with a Dockerfile's text, short of running it. */
 function exercise(text: string): void {
-  for (const f of [
-    () => parseDockerfile(text),
-    () => checkDockerfile(text, 'Dockerfile'),
-    () => expandWord(text, envFrom({ A: '1', NULL: '' })),
-    () => expandWords(text, envFrom({ A: 'x y' })),
-    () => DockerIgnore.fromText(text).excludes('a/b/c'),
-  ]) {
-    try {
-      f();
-    } catch (e) {
-      if (!ownError(e)) {
-        assert.fail(`unexpected ${(e as Error)?.constructor?.name}: ${(e as Error)?.message} for input ${JSON.stringify(text)}`);
+  const steps: (() => unknown)[] = [
+    () => {
+      const df = parseDockerfile(text);
+      dumpAst(df.ast);
+      const g = new BuildArgScope({ buildArgs: { A: '1', HTTP_PROXY: 'p' }, predefined: platformArgs({ os: 'linux', architecture: 'amd64' }), escapeToken: df.escapeToken });
+      g.addMetaArgs(df.metaArgs);
+      for (const stage of df.stages) {
+        try {
+          expandCommand(stage.from, g.fromEnv(), { escapeToken: df.escapeToken });
+        } catch (e) {
+          if (!isOwn(e)) throw e;
+        }
+        const s = g.stage(['PATH=/bin']);
+        for (const cmd of stage.commands) {
+          try {
+            const { command } = expandCommand(cmd, s.getter(), { escapeToken: df.escapeToken });
+            s.apply(command);
+            if (command.kind === 'RUN') runScript(command);
+            if (command.kind === 'ONBUILD') parseTrigger(command.expression, command.location);
+          } catch (e) {
+            if (!isOwn(e)) throw e;
+          }
+        }
+        s.runEnv();
+        s.runBuildArgs();
       }
+      g.unusedBuildArgs();
+    },
+    () => expandWord(text, envFrom({ A: '1', NULL: '' })),
+    () => expandWords(text, envFrom({ A: 'x y' }), '`'),
+    () => {
+      const d = DockerIgnore.fromText(text);
+      d.excludes('a/b/c');
+      d.canSkipDir('a');
+    },
+  ];
+  for (const step of steps) {
+    try {
+      step();
+    } catch (e) {
+      if (!isOwn(e)) assert.fail(`unexpected ${(e as Error)?.name}: ${(e as Error)?.message}\ninput: ${JSON.stringify(text)}`);
     }
+  }
+  // The checker reports problems; it never throws.
+  try {
+    checkDockerfile(text, 'Dockerfile');
+  } catch (e) {
+    assert.fail(`checkDockerfile threw ${String(e)}\ninput: ${JSON.stringify(text)}`);
   }
 }
 
-describe('frontend fuzz', () => {
-  it('random inputs from a Dockerfile-ish alphabet and random bytes', () => {
-    const r = rng(42);
-    for (let i = 0; i < 3000; i++) {
-      let s = '';
-      const n = Math.floor(r() * 60);
-      for (let j = 0; j < n; j++) s += r() < 0.2 ? String.fromCharCode(Math.floor(r() * 256)) : alphabet[Math.floor(r() * alphabet.length)]!;
-      exercise(s);
+function timed(text: string, slowest: { ms: number; input: string }): void {
+  const t0 = performance.now();
+  exercise(text);
+  const ms = performance.now() - t0;
+  if (ms > slowest.ms) Object.assign(slowest, { ms, input: text });
+}
+
+describe('frontend fuzz', { timeout: 120_000 }, () => {
+  it('random bytes and random token soup', (t) => {
+    const r = rng(0x5eed);
+    const slowest = { ms: 0, input: '' };
+    const decoder = new TextDecoder();
+    let n = 0;
+    for (; n < 2500; n++) {
+      const len = Math.floor(r() * 120);
+      if (n % 2 === 0) {
+        const bytes = new Uint8Array(len);
+        for (let j = 0; j < len; j++) bytes[j] = Math.floor(r() * 256);
+        timed(decoder.decode(bytes), slowest);
+      } else {
+        let s = '';
+        for (let j = 0; j < len / 3; j++) s += tokens[Math.floor(r() * tokens.length)]!;
+        timed(s, slowest);
+      }
     }
+    t.diagnostic(`fuzz: ${n} random inputs, slowest ${slowest.ms.toFixed(1)}ms`);
+    assert.ok(slowest.ms < 1000, `slow input (${slowest.ms}ms): ${JSON.stringify(slowest.input)}`);
   });
 
-  it('mutated corpus files', () => {
-    assert.ok(conformanceDir);
-    const dir = join(conformanceDir, 'parser', 'testfiles');
-    const corpus = readdirSync(dir).map((d) => readFileSync(join(dir, d, 'Dockerfile'), 'utf8'));
+  it('mutated corpus files', (t) => {
+    const files = corpus();
     const r = rng(7);
-    let count = 0;
-    for (const base of corpus) {
-      for (let k = 0; k < 100; k++) {
+    const slowest = { ms: 0, input: '' };
+    let n = 0;
+    for (const base of files) {
+      for (let k = 0; k < 80; k++, n++) {
         const chars = [...base];
-        const edits = 1 + Math.floor(r() * 5);
+        const edits = 1 + Math.floor(r() * 6);
         for (let e = 0; e < edits; e++) {
           const pos = Math.floor(r() * (chars.length + 1));
           const op = r();
-          if (op < 0.4) chars.splice(pos, 1);
-          else if (op < 0.8) chars.splice(pos, 0, alphabet[Math.floor(r() * alphabet.length)]!);
-          else chars.splice(pos, 0, ...chars.slice(Math.floor(r() * chars.length), Math.floor(r() * chars.length)));
+          if (op < 0.35) chars.splice(pos, 1 + Math.floor(r() * 4));
+          else if (op < 0.75) chars.splice(pos, 0, tokens[Math.floor(r() * tokens.length)]!);
+          else if (op < 0.9) chars.splice(pos, 0, ...chars.slice(Math.floor(r() * chars.length), Math.floor(r() * chars.length)));
+          else chars[pos] = String.fromCharCode(Math.floor(r() * 128));
         }
-        exercise(chars.join(''));
-        count++;
+        timed(chars.join(''), slowest);
       }
     }
-    assert.ok(count >= 3000);
+    t.diagnostic(`fuzz: ${n} mutated corpus inputs, slowest ${slowest.ms.toFixed(1)}ms`);
+    assert.ok(n >= 2500);
+    assert.ok(slowest.ms < 1000, `slow input (${slowest.ms}ms): ${JSON.stringify(slowest.input)}`);
   });
 });

@@ -1,20 +1,49 @@
 /**
  * @module dockerfile/scope
- * Docker's scoping of build args and environment variables, as pure state the builder steps:
+ * Docker's scoping of build args and environment variables, as pure state the builder steps
+ * through. Terms:
  *
- * - `BuildArgs` holds the user's `--build-arg`s, the ARGs declared before the first FROM (the
- *   "meta" args, usable only in FROM lines) and the predefined platform args.
- * - `StageScope` is one stage's view: an ARG declared in the stage takes the user's value, else
- *   its own default (expanded), else — when declared without a default — the meta arg of the
- *   same name. ENV always wins over ARG of the same name. Undeclared args are invisible.
- * - The proxy args (HTTP_PROXY, …) reach RUN without being declared, but stay out of history
- *   and cache keys unless declared.
+ * - *build args*: the user's `--build-arg K=V` values.
+ * - *global scope*: the predefined args (TARGETPLATFORM, TARGETOS, TARGETARCH, TARGETVARIANT,
+ *   BUILDPLATFORM, BUILDOS, BUILDARCH, BUILDVARIANT — values from the caller, see
+ *   `platformArgs`) and the *meta args* (ARGs before the first FROM). FROM lines expand
+ *   against it (`BuildArgScope.fromEnv`).
+ * - *stage scope* (`StageScope`): inside a stage only what the stage declares is visible. An ARG
+ *   takes the build arg of its name if given, else its own default, else (declared without a
+ *   default) the global value of the same name — which is how `ARG TARGETOS` or a re-declared
+ *   meta arg becomes usable. ENV always wins over an ARG of the same name.
+ * - *proxy args* (HTTP_PROXY, http_proxy, HTTPS_PROXY, https_proxy, FTP_PROXY, ftp_proxy,
+ *   NO_PROXY, no_proxy, ALL_PROXY, all_proxy): usable without being declared when given as
+ *   build args, but left out of history and cache keys unless declared.
+ *
+ * Lifecycle for one build:
+ *
+ * ```ts
+ * const g = new BuildArgScope({ buildArgs, predefined: platformArgs(target, build) });
+ * g.addMetaArgs(df.metaArgs);
+ * for (const stage of df.stages) {
+ *   const from = expandCommand(stage.from, g.fromEnv(), { escapeToken }).command;
+ *   const s = g.stage(baseImageConfig.Env ?? []);
+ *   for (const cmd of stage.commands) {
+ *     const { command, used } = expandCommand(cmd, s.getter(), { escapeToken });
+ *     s.apply(command);                        // ARG declares, ENV sets; others no-op
+ *     // RUN: environment s.runEnv(); history/cache prefix s.runBuildArgs()
+ *     // other steps: cache on s.argValues(used)
+ *   }
+ * }
+ * g.unusedBuildArgs();                         // "One or more build-args [...] were not consumed"
+ * ```
  */
-import type { ArgCommand } from './instructions/types.js';
-import { expandWord, type EnvGetter } from './shell-lex.js';
+import type { ArgCommand, StageCommand } from './instructions/types.js';
+import { expandWord } from './shell-lex.js';
+import type { EnvGetter } from './types.js';
 
 export const PROXY_ARGS: readonly string[] = [
   'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy',
+];
+
+export const PLATFORM_ARGS: readonly string[] = [
+  'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
 ];
 
 export interface Platform {
@@ -23,156 +52,205 @@ export interface Platform {
   variant?: string;
 }
 
-/** TARGETPLATFORM, TARGETOS, … BUILDVARIANT for a target and build platform. */
+/** The predefined platform args for a target and a build platform (e.g. linux/amd64). */
 export function platformArgs(target: Platform, build: Platform = target): Record<string, string> {
-  const fmt = (p: Platform) => `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
+  const format = (p: Platform) => `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
   return {
-    TARGETPLATFORM: fmt(target),
+    TARGETPLATFORM: format(target),
     TARGETOS: target.os,
     TARGETARCH: target.architecture,
     TARGETVARIANT: target.variant ?? '',
-    BUILDPLATFORM: fmt(build),
+    BUILDPLATFORM: format(build),
     BUILDOS: build.os,
     BUILDARCH: build.architecture,
     BUILDVARIANT: build.variant ?? '',
   };
 }
 
-function mapGetter(...maps: Map<string, string>[]): EnvGetter {
+function getter(entries: () => Iterable<[string, string]>): EnvGetter {
   return {
-    get: (name) => {
-      for (const m of maps) if (m.has(name)) return m.get(name);
+    get(name) {
+      for (const [k, v] of entries()) if (k === name) return v;
       return undefined;
     },
+    keys: () => [...entries()].map(([k]) => k),
   };
 }
 
-export class BuildArgs {
-  readonly #user: Map<string, string>;
-  readonly #global = new Map<string, string>();
-  readonly #consumed = new Set<string>();
-  readonly #escape: string;
+export interface BuildArgScopeOptions {
+  /** `--build-arg` values. */
+  buildArgs?: Readonly<Record<string, string>>;
+  /** Predefined global args (`platformArgs(…)`); build args of the same name override them. */
+  predefined?: Readonly<Record<string, string>>;
+  /** The Dockerfile's escape character, for expanding meta ARG defaults. */
+  escapeToken?: string;
+}
 
-  /**
-   * @param userArgs `--build-arg` values (an arg given without a value and absent from the
-   *   environment should simply be left out by the caller)
-   */
-  constructor(userArgs: Record<string, string>, metaArgs: readonly ArgCommand[], platform: Record<string, string>, escape = '\\') {
-    this.#user = new Map(Object.entries(userArgs));
-    this.#escape = escape;
-    for (const [k, v] of Object.entries(platform)) this.#global.set(k, v);
+/** The global scope of one build. */
+export class BuildArgScope {
+  readonly #buildArgs: Map<string, string>;
+  /** Global args: predefined, then meta args (undefined: declared without any value). */
+  readonly #global = new Map<string, string | undefined>();
+  readonly #consumed = new Set<string>();
+  readonly escapeToken: string;
+
+  constructor(opts: BuildArgScopeOptions = {}) {
+    this.#buildArgs = new Map(Object.entries(opts.buildArgs ?? {}));
+    this.escapeToken = opts.escapeToken ?? '\\';
+    for (const [k, v] of Object.entries(opts.predefined ?? {})) {
+      this.#global.set(k, this.#buildArgs.get(k) ?? v);
+      this.#consumed.add(k);
+    }
+  }
+
+  /** The `--build-arg` value of `key`, if given (marks it consumed). */
+  buildArg(key: string): string | undefined {
+    const v = this.#buildArgs.get(key);
+    if (v !== undefined) this.#consumed.add(key);
+    return v;
+  }
+
+  /** Declares the ARGs before the first FROM, in order; defaults expand against the scope so far. */
+  addMetaArgs(metaArgs: readonly ArgCommand[]): void {
     for (const cmd of metaArgs) {
       for (const a of cmd.args) {
-        const v = this.#valueFor(a.key, a.value, mapGetter(this.#global));
-        if (v !== undefined) this.#global.set(a.key, v);
+        let value = this.buildArg(a.key);
+        if (value === undefined && a.value !== undefined) value = expandWord(a.value, this.fromEnv(), this.escapeToken).result;
+        this.#global.set(a.key, value);
       }
     }
   }
 
-  #valueFor(key: string, rawDefault: string | undefined, env: EnvGetter): string | undefined {
-    if (this.#user.has(key)) {
-      this.#consumed.add(key);
-      return this.#user.get(key);
-    }
-    if (rawDefault !== undefined) return expandWord(rawDefault, env, this.#escape).result;
-    return undefined;
-  }
-
-  /** Variables visible in FROM lines: the meta args and the platform args. */
-  fromEnv(): EnvGetter {
-    return mapGetter(this.#global);
-  }
-
-  /** A new stage's scope, starting from the base image's environment (`K=V` list). */
-  stage(imageEnv: readonly string[]): StageScope {
-    return new StageScope(this, imageEnv);
-  }
-
-  /** User build args no ARG declared (Docker warns: "One or more build-args [x] were not consumed"). */
-  unconsumed(): string[] {
-    return [...this.#user.keys()].filter((k) => !this.#consumed.has(k) && !PROXY_ARGS.includes(k)).sort();
-  }
-
-  /** @internal for StageScope */
-  resolve(key: string, rawDefault: string | undefined, env: EnvGetter): string | undefined {
-    const v = this.#valueFor(key, rawDefault, env);
-    if (v !== undefined) return v;
+  /** The value of a global arg (predefined or meta), undefined when unset. */
+  globalValue(key: string): string | undefined {
     return this.#global.get(key);
   }
 
-  /** @internal */
-  userValue(key: string): string | undefined {
-    return this.#user.get(key);
+  /** Names declared in the global scope (predefined and meta args). */
+  globalNames(): string[] {
+    return [...this.#global.keys()];
   }
 
-  get escape(): string {
-    return this.#escape;
-  }
-}
-
-export class StageScope {
-  readonly #build: BuildArgs;
-  /** Declared ARGs with their values (undefined: declared without any value). */
-  readonly #args = new Map<string, string | undefined>();
-  readonly #env = new Map<string, string>();
-
-  constructor(build: BuildArgs, imageEnv: readonly string[]) {
-    this.#build = build;
-    for (const kv of imageEnv) {
-      const i = kv.indexOf('=');
-      if (i < 0) this.#env.set(kv, '');
-      else this.#env.set(kv.slice(0, i), kv.slice(i + 1));
-    }
-  }
-
-  /** Declares an ARG in this stage (its default is expanded with the scope before it). */
-  declareArg(key: string, rawDefault?: string): void {
-    this.#args.set(key, this.#build.resolve(key, rawDefault, this.getter()));
-  }
-
-  /** Sets an ENV variable (the value already expanded). */
-  setEnv(key: string, value: string): void {
-    this.#env.delete(key);
-    this.#env.set(key, value);
-  }
-
-  /** What Dockerfile words expand against: ENV first, then declared args with values. */
-  getter(): EnvGetter {
-    return {
-      get: (name) => {
-        if (this.#env.has(name)) return this.#env.get(name);
-        return this.#args.get(name);
-      },
-    };
-  }
-
-  /** The image config's Env list, in order. */
-  env(): string[] {
-    return [...this.#env].map(([k, v]) => `${k}=${v}`);
-  }
-
-  /**
-   * Build args a RUN sees and records: declared args with a value that no ENV overrides,
-   * as sorted `K=V` (Docker's `|N K=V … /bin/sh -c …` history prefix and cache key).
-   */
-  runBuildArgs(): string[] {
-    const out: string[] = [];
-    for (const [k, v] of this.#args) if (v !== undefined && !this.#env.has(k)) out.push(`${k}=${v}`);
-    return out.sort();
-  }
-
-  /** The environment of a RUN: config env, then its build args, then undeclared proxy args given by the user. */
-  runEnv(): string[] {
-    const out = this.env().concat(this.runBuildArgs());
+  /** The proxy args given as build args, as `[K, V]`. */
+  proxyArgs(): [string, string][] {
+    const out: [string, string][] = [];
     for (const p of PROXY_ARGS) {
-      const v = this.#build.userValue(p);
-      if (v !== undefined && !this.#args.has(p) && !this.#env.has(p)) out.push(`${p}=${v}`);
+      const v = this.#buildArgs.get(p);
+      if (v !== undefined) out.push([p, v]);
     }
     return out;
   }
 
-  /** Declared arg names (for diagnostics). */
-  declared(): string[] {
+  /** What FROM lines expand against: global args with values, then proxy build args. */
+  fromEnv(): EnvGetter {
+    return getter(() => {
+      const out: [string, string][] = [];
+      for (const [k, v] of this.#global) if (v !== undefined) out.push([k, v]);
+      for (const [k, v] of this.proxyArgs()) if (!this.#global.has(k)) out.push([k, v]);
+      return out;
+    });
+  }
+
+  /** A new stage's scope, starting from its base image's config Env (`K=V` list). */
+  stage(imageEnv: readonly string[] = []): StageScope {
+    return new StageScope(this, imageEnv);
+  }
+
+  /** Build args no ARG declared (Docker warns: "One or more build-args [X] were not consumed"). */
+  unusedBuildArgs(): string[] {
+    return [...this.#buildArgs.keys()].filter((k) => !this.#consumed.has(k) && !PROXY_ARGS.includes(k)).sort();
+  }
+}
+
+/** One stage's view of args and environment. */
+export class StageScope {
+  readonly #global: BuildArgScope;
+  /** The image config's Env, in order. */
+  readonly #env: [string, string][] = [];
+  /** Declared ARGs (undefined: declared without any value). */
+  readonly #args = new Map<string, string | undefined>();
+
+  constructor(global: BuildArgScope, imageEnv: readonly string[]) {
+    this.#global = global;
+    for (const kv of imageEnv) {
+      const eq = kv.indexOf('=');
+      this.setEnv(eq < 0 ? kv : kv.slice(0, eq), eq < 0 ? '' : kv.slice(eq + 1));
+    }
+  }
+
+  #envHas(key: string): boolean {
+    return this.#env.some(([k]) => k === key);
+  }
+
+  /** Declares an ARG; `value` is its default, already expanded (see expandCommand). */
+  declareArg(key: string, value?: string): void {
+    let v = this.#global.buildArg(key);
+    if (v === undefined) v = value ?? this.#global.globalValue(key);
+    this.#args.set(key, v);
+  }
+
+  /** Sets an ENV variable: replaced in place when already set, else appended. */
+  setEnv(key: string, value: string): void {
+    const i = this.#env.findIndex(([k]) => k === key);
+    if (i >= 0) this.#env[i] = [key, value];
+    else this.#env.push([key, value]);
+  }
+
+  /** Applies an expanded instruction's effect on the scope: ARG declares, ENV sets. */
+  apply(cmd: StageCommand): void {
+    if (cmd.kind === 'ARG') for (const a of cmd.args) this.declareArg(a.key, a.value);
+    else if (cmd.kind === 'ENV') for (const p of cmd.pairs) this.setEnv(p.key, p.value);
+  }
+
+  /** The image config's Env after the stage's ENVs, as `K=V`. */
+  env(): string[] {
+    return this.#env.map(([k, v]) => `${k}=${v}`);
+  }
+
+  /** Declared args with a value that no ENV overrides, as `[K, V]` in declaration order. */
+  #visibleArgs(): [string, string][] {
+    const out: [string, string][] = [];
+    for (const [k, v] of this.#args) if (v !== undefined && !this.#envHas(k)) out.push([k, v]);
+    return out;
+  }
+
+  #undeclaredProxies(): [string, string][] {
+    return this.#global.proxyArgs().filter(([k]) => !this.#args.has(k) && !this.#envHas(k));
+  }
+
+  /** What the next instruction's words expand against: ENV, then args, then proxy build args. */
+  getter(): EnvGetter {
+    return getter(() => [...this.#env, ...this.#visibleArgs(), ...this.#undeclaredProxies()]);
+  }
+
+  /** The environment of a RUN: the config Env, then the build args in scope (proxies included). */
+  runEnv(): string[] {
+    const args = [...this.#visibleArgs(), ...this.#undeclaredProxies()].map(([k, v]) => `${k}=${v}`).sort();
+    return [...this.env(), ...args];
+  }
+
+  /**
+   * The build args a RUN records, sorted `K=V` (Docker's `|N K=V … /bin/sh -c …` history
+   * prefix and cache key): declared args with a value not overridden by ENV; undeclared proxy
+   * args are left out.
+   */
+  runBuildArgs(): string[] {
+    return this.#visibleArgs().map(([k, v]) => `${k}=${v}`).sort();
+  }
+
+  /** The build args among `names` (e.g. expandCommand's `used`), with their values: for cache keys. */
+  argValues(names: Iterable<string>): Record<string, string> {
+    const visible = new Map(this.#visibleArgs());
+    const out: Record<string, string> = {};
+    for (const n of [...names].sort()) {
+      const v = visible.get(n);
+      if (v !== undefined) out[n] = v;
+    }
+    return out;
+  }
+
+  /** Names of the ARGs declared in this stage so far. */
+  declaredArgs(): string[] {
     return [...this.#args.keys()];
   }
 }

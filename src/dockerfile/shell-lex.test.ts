@@ -1,93 +1,66 @@
 /**
- * BuildKit's word-expansion conformance cases (../shared/conformance/buildkit/shell): every A
- * and U line of envVarTest and every case of wordsTest.
+ * Word expansion: the API and Docker's forms beyond the conformance files (which
+ * conformance.test.ts runs).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { InvalidArgument } from '../errdefs/index.js';
-import { conformanceDir as found } from './parser/conformance.test.js';
-import { envFrom, expandWord, expandWords } from './shell-lex.js';
+import { envFrom } from './shell-env.js';
+import { expandWord, expandWords, ShellLex } from './shell-lex.js';
 
-describe('word expansion conformance (BuildKit shell tests)', () => {
-  it('finds the conformance data', () => assert.ok(found));
-  if (!found) return;
-  const conformanceDir = found;
+describe('word expansion', () => {
+  const env = envFrom({ A: 'alpha', EMPTY: '', PATHV: '/usr/local/bin:/usr/bin', FILE: 'archive.tar.gz' });
 
-  it('envVarTest: every A and U case', (t) => {
-    const env = envFrom({ PWD: '/home', SHELL: 'bash', KOREAN: '한국어', NULL: '' });
-    const failures: string[] = [];
-    let total = 0;
-    for (const line of readFileSync(join(conformanceDir, 'shell', 'envVarTest'), 'utf8').split('\n')) {
-      if (line.trim() === '' || line.startsWith('#')) continue;
-      const [platform, input, expected] = line.split('|').map((s) => s.trim()) as [string, string, string];
-      if (platform === 'W') continue;
-      total++;
-      let got: string;
-      try {
-        got = expandWord(input, env).result;
-      } catch (e) {
-        if (!(e instanceof InvalidArgument)) throw e;
-        got = 'error';
-      }
-      if (got !== expected) failures.push(`${input} → ${JSON.stringify(got)}, want ${JSON.stringify(expected)}`);
-    }
-    const summary = `envVarTest: ${total - failures.length}/${total}`;
-    t.diagnostic(summary);
-    console.log(summary);
-    assert.deepEqual(failures, []);
+  it('reports the variables it used, set and unset', () => {
+    const r = expandWord('$A-${B:-x}-${EMPTY}', env);
+    assert.equal(r.result, 'alpha-x-');
+    assert.deepEqual([...r.matched].sort(), ['A', 'EMPTY']);
+    assert.deepEqual([...r.unmatched], ['B']);
   });
 
-  it('wordsTest: every case', (t) => {
-    const vars: Record<string, string> = {};
-    const failures: string[] = [];
-    let total = 0;
-    for (const line of readFileSync(join(conformanceDir, 'shell', 'wordsTest'), 'utf8').split('\n')) {
-      if (line.trim() === '' || line.startsWith('#')) continue;
-      if (line.startsWith('ENV ')) {
-        const kv = line.slice(4);
-        const i = kv.indexOf('=');
-        vars[kv.slice(0, i)] = kv.slice(i + 1);
-        continue;
-      }
-      const i = line.indexOf('|');
-      const input = line.slice(0, i).trim();
-      const expected = line.slice(i + 1).replace(/^ +/, '');
-      total++;
-      let got: string;
-      try {
-        got = expandWords(input, envFrom(vars)).words.join(',');
-      } catch (e) {
-        if (!(e instanceof InvalidArgument)) throw e;
-        got = 'error';
-      }
-      if (got !== expected) failures.push(`${input} → ${JSON.stringify(got)}, want ${JSON.stringify(expected)}`);
-    }
-    const summary = `wordsTest: ${total - failures.length}/${total}`;
-    t.diagnostic(summary);
-    console.log(summary);
-    assert.deepEqual(failures, []);
+  it('pattern removal and substitution', () => {
+    assert.equal(expandWord('${FILE%.*}', env).result, 'archive.tar');
+    assert.equal(expandWord('${FILE%%.*}', env).result, 'archive');
+    assert.equal(expandWord('${FILE#*.}', env).result, 'tar.gz');
+    assert.equal(expandWord('${FILE##*.}', env).result, 'gz');
+    assert.equal(expandWord('${PATHV/bin/sbin}', env).result, '/usr/local/sbin:/usr/bin');
+    assert.equal(expandWord('${PATHV//bin/sbin}', env).result, '/usr/local/sbin:/usr/sbin');
+    assert.equal(expandWord('${PATHV//\\//_}', env).result, '_usr_local_bin:_usr_bin');
+    assert.equal(expandWord('${A/#al/AL}', env).result, 'alpha', 'no anchors: # is literal');
+    assert.equal(expandWord('${A//?/x}', env).result, 'xxxxx');
   });
 
-  it('reports which variables a word used', () => {
-    const r = expandWord('${A}-$B-${C:-x}', envFrom({ A: '1', B: '2' }));
-    assert.equal(r.result, '1-2-x');
-    assert.deepEqual([...r.matched].sort(), ['A', 'B']);
-    assert.deepEqual([...r.unmatched], ['C']);
+  it('error forms', () => {
+    assert.throws(() => expandWord('${B:?must be set}', env), /failed to process "\$\{B:\?must be set\}": B: must be set/);
+    assert.throws(() => expandWord('${B?}', env), /B: is not allowed to be unset/);
+    assert.throws(() => expandWord('${EMPTY:?}', env), /EMPTY: is not allowed to be empty/);
+    assert.throws(() => expandWord('${A', env), /missing '}'/);
+    assert.throws(() => expandWord('${A:%x}', env), /unsupported modifier \(:%\)/);
+    assert.throws(() => expandWord('${A/x', env), /missing '\/' in \$\{\}/);
+    assert.throws(() => expandWord('${A#\\x}', env), /invalid pattern/);
   });
 
-  it('supports the pattern forms', () => {
-    const env = envFrom({ F: 'archive.tar.gz', P: '/usr/local/bin' });
-    assert.equal(expandWord('${F%.*}', env).result, 'archive.tar');
-    assert.equal(expandWord('${F%%.*}', env).result, 'archive');
-    assert.equal(expandWord('${F#*.}', env).result, 'tar.gz');
-    assert.equal(expandWord('${F##*.}', env).result, 'gz');
-    assert.equal(expandWord('${P/local/opt}', env).result, '/usr/opt/bin');
-    assert.equal(expandWord('${P//\\//:}', env).result, ':usr:local:bin');
+  it('expands into several words', () => {
+    const e = envFrom({ PORTS: '80/tcp  443/tcp' });
+    assert.deepEqual(expandWords('$PORTS 8080', e).words, ['80/tcp', '443/tcp', '8080']);
+    assert.deepEqual(expandWords('"$PORTS" x', e).words, ['80/tcp  443/tcp', 'x']);
   });
 
-  it('honours the backtick escape', () => {
-    assert.equal(expandWord('a`$B', envFrom({ B: 'x' }), '`').result, 'a$B');
+  it('uses the configured escape character', () => {
+    const e = envFrom({ X: 'v' });
+    assert.equal(expandWord('a`$X\\b', e, '`').result, 'a$X\\b');
+    assert.equal(new ShellLex({ escapeToken: '`' }).processWord('"`"$X"', e), '"v');
+    assert.equal(expandWord('c:\\dir', e).result, 'c:dir');
+  });
+
+  it('options: raw quotes, raw escapes, skip unset, skip quotes', () => {
+    const e = envFrom({ X: 'v' });
+    assert.equal(new ShellLex({ rawQuotes: true }).processWord(`'a' "$X"`, e), `'a' "v"`);
+    assert.equal(new ShellLex({ rawEscapes: true }).processWord('a\\ b', e), 'a\\ b');
+    assert.equal(new ShellLex({ skipUnsetEnv: true }).processWord('$X $Y ${Z:-d} ${W}', e), 'v $Y ${Z:-d} ${W}');
+    assert.equal(new ShellLex({ skipProcessQuotes: true }).processWord(`'$X' "$X"`, e), `'v' "v"`);
+  });
+
+  it('keeps a heredoc marker with its blanks in one word', () => {
+    assert.deepEqual(new ShellLex().processWords('cat << EOF >x', envFrom({})), ['cat', '<< EOF', '>x']);
   });
 });

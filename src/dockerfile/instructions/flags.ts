@@ -1,53 +1,66 @@
 /**
  * @module dockerfile/instructions/flags
- * An instruction's `--flags`: which it accepts, their values, and Docker's errors
- * (`Unknown flag: x`, `Missing a value on flag: x`, `Duplicate flag specified: x`).
+ * An instruction's `--flags`, read with BuildKit's rules and words: each instruction declares
+ * the flags it accepts and their kind (bool, string, or a repeatable list); a lone `--` ends
+ * the flags; `--bool` alone means true.
  */
 import { InvalidArgument } from '../../errdefs/index.js';
 
-export type FlagKind = 'string' | 'bool' | 'list';
+export type FlagKind = 'bool' | 'string' | 'strings';
 
+/** The flags of one instruction, checked against what it accepts. Throws InvalidArgument. */
 export class InstructionFlags {
-  readonly #values = new Map<string, string | boolean | string[]>();
+  readonly #bools = new Map<string, boolean>();
+  readonly #strings = new Map<string, string>();
+  readonly #lists = new Map<string, string[]>();
+  /** Names of the flags given, in order. */
+  readonly used: string[] = [];
 
-  constructor(raw: readonly string[], accepted: Record<string, FlagKind>) {
-    for (const f of raw) {
-      if (!f.startsWith('--')) throw new InvalidArgument(`Arg "${f}" doesn't start with "--"`);
-      const body = f.slice(2);
-      const eq = body.indexOf('=');
-      const name = eq >= 0 ? body.slice(0, eq) : body;
-      const value = eq >= 0 ? body.slice(eq + 1) : undefined;
-      const kind = accepted[name];
-      if (!kind) throw new InvalidArgument(`Unknown flag: ${name}`);
-      if (kind === 'list') {
-        if (value === undefined || value === '') throw new InvalidArgument(`Missing a value on flag: ${name}`);
-        const prev = (this.#values.get(name) as string[] | undefined) ?? [];
-        this.#values.set(name, [...prev, value]);
-        continue;
-      }
-      if (this.#values.has(name)) throw new InvalidArgument(`Duplicate flag specified: ${name}`);
-      if (kind === 'bool') {
-        if (value === undefined || value.toLowerCase() === 'true') this.#values.set(name, true);
-        else if (value.toLowerCase() === 'false') this.#values.set(name, false);
-        else throw new InvalidArgument(`expecting boolean value for flag ${name}, not: ${value}`);
-      } else {
-        if (value === undefined) throw new InvalidArgument(`Missing a value on flag: ${name}`);
-        this.#values.set(name, value);
+  constructor(raw: readonly string[], accepted: Readonly<Record<string, FlagKind>>) {
+    for (const a of raw) {
+      if (a === '--') break; // the end of the options
+      if (!a.startsWith('--')) throw new InvalidArgument(`arg should start with -- : ${a}`);
+      const eq = a.indexOf('=');
+      const flagName = eq < 0 ? a : a.slice(0, eq);
+      const value = eq < 0 ? undefined : a.slice(eq + 1);
+      const name = flagName.slice(2);
+      const kind = Object.hasOwn(accepted, name) ? accepted[name] : undefined;
+      if (!kind) throw new InvalidArgument(`unknown flag: ${flagName}`);
+      if (this.used.includes(name) && kind !== 'strings') throw new InvalidArgument(`duplicate flag specified: ${flagName}`);
+      this.used.push(name);
+      switch (kind) {
+        case 'bool': {
+          if (value === '') throw new InvalidArgument(`missing a value on flag: ${flagName}`);
+          const v = (value ?? 'true').toLowerCase();
+          if (v !== 'true' && v !== 'false') throw new InvalidArgument(`expecting boolean value for flag ${flagName}, not: ${value}`);
+          this.#bools.set(name, v === 'true');
+          break;
+        }
+        case 'string':
+          if (value === undefined) throw new InvalidArgument(`missing a value on flag: ${flagName}`);
+          this.#strings.set(name, value);
+          break;
+        case 'strings':
+          if (value === undefined) throw new InvalidArgument(`missing a value on flag: ${flagName}`);
+          this.#lists.set(name, [...(this.#lists.get(name) ?? []), value]);
+          break;
       }
     }
   }
 
+  /** A bool flag's value; undefined when not given. */
+  bool(name: string): boolean | undefined {
+    return this.#bools.get(name);
+  }
+
+  /** A string flag's value; undefined when not given or given empty. */
   string(name: string): string | undefined {
-    const v = this.#values.get(name);
-    return typeof v === 'string' ? v : undefined;
+    const v = this.#strings.get(name);
+    return v === '' ? undefined : v;
   }
 
-  bool(name: string): boolean {
-    return this.#values.get(name) === true;
-  }
-
-  list(name: string): string[] {
-    const v = this.#values.get(name);
-    return Array.isArray(v) ? v : [];
+  /** A list flag's values, in order. */
+  strings(name: string): string[] {
+    return this.#lists.get(name) ?? [];
   }
 }

@@ -1,105 +1,82 @@
 /**
  * @module dockerfile/instructions/parse
- * Syntax nodes → typed commands → stages. A dispatch table maps each keyword to its family's
- * parser; errors get the instruction's line (`dockerfile parse error on line 7: …`).
+ * Syntax node → typed instruction. A table maps each keyword to its family's parser, so a new
+ * instruction is one row. Errors are LocationErrors in BuildKit's words
+ * (`dockerfile parse error on line 7: unknown instruction: COPPY`).
  */
 import { InvalidArgument, LocationError } from '../../errdefs/index.js';
+import { instructionError, reasonOf } from '../errors.js';
 import type { Node } from '../parser/node.js';
 import { parse } from '../parser/parser.js';
-import { parseCopy, parseVolume, parseWorkdir } from './file-family.js';
-import {
-  parseArg, parseEnv, parseExpose, parseFrom, parseLabel, parseMaintainer, parseOnbuild, parseStopSignal, parseUser,
-} from './meta-family.js';
-import { parseCmd, parseEntrypoint, parseHealthcheck, parseRun, parseShell } from './run-family.js';
-import type { ArgCommand, Command, Dockerfile, Location, Stage } from './types.js';
+import { parseCmd, parseEntrypoint, parseShell } from './command-line.js';
+import { parseAdd, parseCopy } from './copy-add.js';
+import { parseExpose } from './expose.js';
+import { parseFrom } from './from.js';
+import { parseHealthcheck } from './healthcheck.js';
+import { parseArg, parseEnv, parseLabel } from './key-value.js';
+import { parseOnbuild } from './onbuild.js';
+import { parseRun } from './run.js';
+import { parseMaintainer, parseStopSignal, parseUser, parseVolume, parseWorkdir } from './simple.js';
+import type { Command, StageCommand } from './types.js';
 
-type CommandParser = (node: Node, location: Location) => Command;
+type InstructionParser = (node: Node, file: string) => Command;
 
-const parsers: Record<string, CommandParser> = {
-  from: parseFrom,
-  run: parseRun,
-  cmd: parseCmd,
-  entrypoint: parseEntrypoint,
-  shell: parseShell,
-  healthcheck: parseHealthcheck,
-  env: parseEnv,
-  label: parseLabel,
+const parsers: Readonly<Record<string, InstructionParser>> = {
+  add: parseAdd,
   arg: parseArg,
+  cmd: parseCmd,
   copy: parseCopy,
-  add: parseCopy,
+  entrypoint: parseEntrypoint,
+  env: parseEnv,
   expose: parseExpose,
-  volume: parseVolume,
-  user: parseUser,
-  workdir: parseWorkdir,
-  stopsignal: parseStopSignal,
+  from: parseFrom,
+  healthcheck: parseHealthcheck,
+  label: parseLabel,
   maintainer: parseMaintainer,
   onbuild: parseOnbuild,
+  run: parseRun,
+  shell: parseShell,
+  stopsignal: parseStopSignal,
+  user: parseUser,
+  volume: parseVolume,
+  workdir: parseWorkdir,
 };
 
-/** One syntax node → its typed command. */
-export function parseCommand(node: Node, file: string): Command {
-  const location = { file, startLine: node.startLine, endLine: node.endLine };
-  const p = parsers[node.keyword.toLowerCase()];
+/** One node → its typed instruction. `file` names the Dockerfile in errors and locations. */
+export function parseInstruction(node: Node, file = 'Dockerfile'): Command {
+  const parser = Object.hasOwn(parsers, node.keyword.toLowerCase()) ? parsers[node.keyword.toLowerCase()] : undefined;
   try {
-    if (!p) throw new InvalidArgument(`unknown instruction: ${node.keyword.toUpperCase()}`);
-    return p(node, location);
+    if (!parser) throw new InvalidArgument(`unknown instruction: ${node.keyword}`);
+    return parser(node, file);
   } catch (e) {
     if (e instanceof InvalidArgument && !(e instanceof LocationError)) {
-      throw new LocationError(`dockerfile parse error on line ${node.startLine}: ${e.message}`, file, node.startLine, node.endLine, { cause: e });
+      throw instructionError(reasonOf(e), file, node.startLine, node.endLine, e);
     }
     throw e;
   }
 }
 
-/** Parses a Dockerfile into its meta ARGs and stages. */
-export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
-  const ast = parse(text, file);
-  const metaArgs: ArgCommand[] = [];
-  const stages: Stage[] = [];
-  for (const node of ast.nodes) {
-    const cmd = parseCommand(node, file);
-    if (cmd.kind === 'FROM') {
-      stages.push({
-        index: stages.length,
-        ...(cmd.stageName !== undefined ? { name: cmd.stageName } : {}),
-        baseName: cmd.image,
-        ...(cmd.platform !== undefined ? { platform: cmd.platform } : {}),
-        from: cmd,
-        commands: [],
-        location: { ...cmd.location },
-      });
-      continue;
-    }
-    const current = stages[stages.length - 1];
-    if (!current) {
-      if (cmd.kind === 'ARG') {
-        metaArgs.push(cmd);
-        continue;
-      }
-      throw new LocationError(
-        `dockerfile parse error on line ${node.startLine}: no build stage in current context`,
-        file,
-        node.startLine,
-        node.endLine,
-      );
-    }
-    current.commands.push(cmd);
-    current.location.endLine = cmd.location.endLine;
+/**
+ * Parses an ONBUILD trigger (`OnbuildCommand.expression`) when it fires in a child build. The
+ * command's location is `location` (Docker reports triggers at the child's FROM line).
+ */
+export function parseTrigger(
+  expression: string,
+  location: { file: string; startLine: number; endLine: number },
+): StageCommand {
+  let ast;
+  try {
+    ast = parse(expression, location.file);
+  } catch (e) {
+    throw instructionError(reasonOf(e), location.file, location.startLine, location.endLine, e);
   }
-  if (stages.length === 0) {
-    throw new LocationError('dockerfile parse error: no build stage in current context (a Dockerfile needs a FROM)', file, ast.nodes[0]?.startLine ?? 0);
+  if (ast.children.length !== 1) {
+    throw instructionError('onbuild trigger should be a single expression', location.file, location.startLine, location.endLine);
   }
-  return { metaArgs, stages, escape: ast.directives.escape, warnings: ast.warnings };
-}
-
-/** The stage a `--target` or `COPY --from` names: a stage name (case-insensitive) or an index. */
-export function findStage(df: Dockerfile, ref: string, before = df.stages.length): Stage | undefined {
-  const lower = ref.toLowerCase();
-  const byName = df.stages.slice(0, before).find((s) => s.name === lower);
-  if (byName) return byName;
-  if (/^\d+$/.test(ref)) {
-    const i = Number(ref);
-    if (i < before) return df.stages[i];
+  const node = { ...ast.children[0]!, startLine: location.startLine, endLine: location.endLine };
+  const cmd = parseInstruction(node, location.file);
+  if (cmd.kind === 'FROM') {
+    throw instructionError("FROM isn't allowed as an ONBUILD trigger", location.file, location.startLine, location.endLine);
   }
-  return undefined;
+  return cmd;
 }

@@ -1,60 +1,62 @@
 /**
  * @module dockerfile/parser/heredoc
- * Finds heredoc markers (`<<EOF`, `<<-EOF`, `<<"EOF"`, `3<<EOF`) in a RUN, COPY or ADD line.
- * A quoted delimiter (any part quoted) turns expansion of the body off.
+ * Heredoc markers in a RUN, COPY or ADD line, read as BuildKit reads them: the line is split
+ * into shell words (quotes and escapes kept, `<< EOF` one word), and each word of the form
+ * `[fd]<<[-]DELIM` is a marker. The delimiter loses its quotes; when any part of it was quoted,
+ * the body is not expanded. Heredocs always use `\` as escape character, whatever the
+ * `# escape=` directive says.
  */
-const markerRe = /^(\d*)<<(-?)([^<]*)$/;
+import { InvalidArgument } from '../../errdefs/index.js';
+import { ShellLex } from '../shell-lex.js';
+import { emptyEnv } from '../shell-env.js';
+import type { Heredoc } from './node.js';
 
-/** Words of a line split on unquoted whitespace, quotes and escapes kept as written. */
-function rawWords(line: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let quote = '';
-  let inWord = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quote) {
-      word += ch;
-      if (ch === quote) quote = '';
-      else if (ch === '\\' && quote === '"' && i + 1 < line.length) word += line[++i]!;
-      continue;
-    }
-    if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-      continue;
-    }
-    inWord = true;
-    if (ch === "'" || ch === '"') quote = ch;
-    if (ch === '\\' && i + 1 < line.length) {
-      word += ch + line[++i]!;
-      continue;
-    }
-    word += ch;
+/** `^(\d*)<<(-?)\s*([^<]*)$` with Go's ASCII \d and \s. */
+const markerRe = /^([0-9]*)<<(-?)[\t\n\f\r ]*([^<]*)$/s;
+
+const lineLex = new ShellLex({ rawQuotes: true, rawEscapes: true, skipUnsetEnv: true });
+const plainLex = new ShellLex({ skipUnsetEnv: true });
+const rawQuoteLex = new ShellLex({ skipUnsetEnv: true, rawQuotes: true });
+
+function countQuotes(s: string): number {
+  let n = 0;
+  for (const ch of s) if (ch === "'" || ch === '"') n++;
+  return n;
+}
+
+/**
+ * The marker a word is, or undefined. Throws InvalidArgument when the delimiter cannot be
+ * lexed (an unterminated quote).
+ */
+export function parseHeredocMarker(word: string): Omit<Heredoc, 'content'> | undefined {
+  const m = markerRe.exec(word);
+  if (!m || m[3] === '') return undefined;
+  const rest = m[3]!;
+  const words = plainLex.processWords(rest, emptyEnv);
+  if (words.length !== 1) return undefined;
+  const raw = rawQuoteLex.processWords(rest, emptyEnv);
+  if (raw.length !== 1) throw new InvalidArgument(`internal lexing of heredoc produced inconsistent results: ${rest}`);
+  const name = words[0]!;
+  return {
+    name,
+    expand: countQuotes(name) === countQuotes(raw[0]!),
+    chomp: m[2] === '-',
+    fileDescriptor: m[1] ? Number(m[1]) : 0,
+  };
+}
+
+/** The heredoc markers of an instruction line, in order. */
+export function heredocMarkers(line: string): Omit<Heredoc, 'content'>[] {
+  let words: string[];
+  try {
+    words = lineLex.processWords(line, emptyEnv);
+  } catch {
+    return []; // an unbalanced quote: BuildKit finds no heredocs either
   }
-  if (inWord) words.push(word);
-  return words;
-}
-
-export interface HeredocMarker {
-  name: string;
-  expand: boolean;
-  chomp: boolean;
-  fileDescriptor: number;
-}
-
-/** The heredoc markers of a line, in order. */
-export function heredocMarkers(line: string): HeredocMarker[] {
-  const out: HeredocMarker[] = [];
-  for (const w of rawWords(line)) {
-    const m = markerRe.exec(w);
-    if (!m || m[3] === '') continue;
-    const raw = m[3]!;
-    const quoted = /['"]/.test(raw);
-    const name = raw.replace(/\\(.)/g, '$1').replace(/['"]/g, '');
-    if (name === '' || /\s/.test(name)) continue;
-    out.push({ name, expand: !quoted, chomp: m[2] === '-', fileDescriptor: m[1] ? Number(m[1]) : 0 });
+  const out: Omit<Heredoc, 'content'>[] = [];
+  for (const w of words) {
+    const marker = parseHeredocMarker(w);
+    if (marker) out.push(marker);
   }
   return out;
 }

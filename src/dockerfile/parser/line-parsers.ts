@@ -1,56 +1,43 @@
 /**
  * @module dockerfile/parser/line-parsers
- * How each instruction's text after the keyword (and its flags) is split into arguments, one
- * small parser per shape, chosen through a dispatch table: JSON-or-shell (RUN, CMD,
- * ENTRYPOINT, SHELL), JSON-or-list (ADD, COPY, VOLUME), name=value pairs (ENV, LABEL), words
- * (ARG), whitespace lists (FROM, EXPOSE), one string (USER, WORKDIR, …), HEALTHCHECK and
- * ONBUILD's sub-instruction.
+ * How each instruction's argument text is split (see node.ts for the resulting shapes): one
+ * small parser per shape, chosen through a table keyed by the lower-case keyword, so a new
+ * instruction is one row. Parsers throw InvalidArgument; the caller adds the line.
  */
 import { InvalidArgument } from '../../errdefs/index.js';
+import { goQuote, isSpace, splitWhitespace, splitWhitespace2 } from '../go-text.js';
+import { parseJsonArray } from './json-array.js';
 
-export interface Parsed {
+export interface LineArgs {
   args: string[];
   json: boolean;
-  /** ONBUILD: the trigger's text, parsed by the caller into a sub-node. */
-  subLine?: string;
 }
 
-export type LineParser = (rest: string, escape: string) => Parsed;
+/** Parses the argument text of one instruction (already trimmed, flags removed). */
+export type LineParser = (rest: string, escapeToken: string) => LineArgs;
 
-const isSpace = (ch: string) => /\s/u.test(ch);
+const none: LineArgs = { args: [], json: false };
 
-/** JSON array of strings; `undefined` when the text is not valid JSON; throws when valid JSON is not all strings. */
-export function parseJsonArray(rest: string): string[] | undefined {
-  const t = rest.replace(/^\s+/u, '');
-  if (!t.startsWith('[')) return undefined;
-  let v: unknown;
-  try {
-    v = JSON.parse(t);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(v)) return undefined;
-  if (!v.every((x) => typeof x === 'string')) throw new InvalidArgument('dockerfile is not a string array');
-  return v as string[];
-}
-
-/** Splits on whitespace keeping quotes and escapes in the words (ENV, LABEL, ARG). */
-export function parseWords(rest: string, escape: string): string[] {
-  const words: string[] = [];
+/**
+ * Splits on blanks outside quotes, keeping quotes and escapes in the words (they are removed
+ * later, by word expansion). An escape at the very end is dropped.
+ */
+export function parseWords(rest: string, escapeToken: string): string[] {
   const chars = [...rest];
-  let word = '';
+  const words: string[] = [];
   let phase: 'spaces' | 'word' | 'quote' = 'spaces';
   let quote = '';
   let blankOK = false;
-  for (let i = 0; i <= chars.length; i++) {
-    const end = i === chars.length;
-    let ch = chars[i] ?? '';
+  let word = '';
+  for (let pos = 0; pos <= chars.length; pos++) {
+    const atEnd = pos === chars.length;
+    let ch = atEnd ? '' : chars[pos]!;
     if (phase === 'spaces') {
-      if (end) break;
+      if (atEnd) break;
       if (isSpace(ch)) continue;
       phase = 'word';
     }
-    if (end) {
+    if (atEnd) {
       if (blankOK || word.length > 0) words.push(word);
       break;
     }
@@ -67,95 +54,94 @@ export function parseWords(rest: string, escape: string): string[] {
         blankOK = true;
         phase = 'quote';
       }
-      if (ch === escape) {
-        if (i + 1 === chars.length) continue;
+      if (ch === escapeToken) {
+        if (pos + 1 === chars.length) continue;
+        // Keep the escape and the character it escapes, even a quote.
         word += ch;
-        ch = chars[++i]!;
+        ch = chars[++pos]!;
       }
       word += ch;
       continue;
     }
-    // in quote
+    // In quotes: the escape character means nothing inside single quotes.
     if (ch === quote) phase = 'word';
-    if (ch === escape && quote !== "'") {
-      if (i + 1 === chars.length) {
+    if (ch === escapeToken && quote !== "'") {
+      if (pos + 1 === chars.length) {
         phase = 'word';
         continue;
       }
       word += ch;
-      ch = chars[++i]!;
+      ch = chars[++pos]!;
     }
     word += ch;
   }
   return words;
 }
 
-const maybeJson: LineParser = (rest) => {
-  const t = rest.trim();
-  if (t === '') return { args: [], json: false };
-  const arr = parseJsonArray(t);
-  if (arr) return { args: arr, json: true };
-  return { args: [t], json: false };
-};
-
-const maybeJsonToList: LineParser = (rest) => {
-  const arr = parseJsonArray(rest);
-  if (arr) return { args: arr, json: true };
-  return whitespaceList(rest, '\\');
-};
-
-const whitespaceList: LineParser = (rest) => {
-  const t = rest.trim();
-  return { args: t === '' ? [] : t.split(/\s+/u), json: false };
-};
-
-const oneString: LineParser = (rest) => ({ args: rest === '' ? [] : [rest], json: false });
-
-function nameVal(key: string): LineParser {
-  return (rest, escape) => {
-    const words = parseWords(rest, escape);
-    if (words.length === 0) return { args: [], json: false };
+/** ENV and LABEL: `k=v k2="v 2"`, or the legacy `K value with spaces` (one pair). */
+function nameVal(keyword: string): LineParser {
+  return (rest, escapeToken) => {
+    const words = parseWords(rest, escapeToken);
+    if (words.length === 0) return none;
     if (!words[0]!.includes('=')) {
-      const parts = rest.split(/\s+(.*)/su);
-      if (parts.length < 2 || parts[1] === '') throw new InvalidArgument(`${key} must have two arguments`);
+      const parts = splitWhitespace2(rest);
+      if (parts.length < 2) throw new InvalidArgument(`${keyword} must have two arguments`);
       return { args: [parts[0]!, parts[1]!, ''], json: false };
     }
     const args: string[] = [];
     for (const w of words) {
       const i = w.indexOf('=');
-      if (i < 0) throw new InvalidArgument(`Syntax error - can't find = in ${JSON.stringify(w)}. Must be of the form: name=value`);
-      if (i === 0) throw new InvalidArgument(`${key} names can not be blank`);
+      if (i < 0) throw new InvalidArgument(`Syntax error - can't find = in ${goQuote(w)}. Must be of the form: name=value`);
       args.push(w.slice(0, i), w.slice(i + 1), '=');
     }
     return { args, json: false };
   };
 }
 
-const nameOrNameVal: LineParser = (rest, escape) => ({ args: parseWords(rest, escape), json: false });
+const words: LineParser = (rest, escapeToken) => ({ args: parseWords(rest, escapeToken), json: false });
 
-const healthcheck: LineParser = (rest) => {
-  const m = /^(\S+)\s*([\s\S]*)$/u.exec(rest);
-  if (!m) return { args: [], json: false };
-  const cmd = maybeJson(m[2]!, '\\');
-  return { args: [m[1]!, ...cmd.args], json: cmd.json };
+const whitespaceList: LineParser = (rest) => (rest === '' ? none : { args: splitWhitespace(rest), json: false });
+
+const oneString: LineParser = (rest) => (rest === '' ? none : { args: [rest], json: false });
+
+/** RUN, CMD, ENTRYPOINT, SHELL: exec form, else the whole text as one shell-form string. */
+const maybeJson: LineParser = (rest) => {
+  if (rest === '') return none;
+  const arr = parseJsonArray(rest);
+  return arr ? { args: arr, json: true } : { args: [rest], json: false };
 };
 
-const subCommand: LineParser = (rest) => (rest === '' ? { args: [], json: false } : { args: [], json: false, subLine: rest });
+/** ADD, COPY, VOLUME: exec form, else the words split on blanks. */
+const maybeJsonToList: LineParser = (rest, escapeToken) => {
+  const arr = parseJsonArray(rest);
+  return arr ? { args: arr, json: true } : whitespaceList(rest, escapeToken);
+};
 
-/** Line parser per lower-case keyword; an unknown keyword has none. */
-export const lineParsers: Record<string, LineParser> = {
+/** HEALTHCHECK: the type word, then the command as for CMD. */
+const healthConfig: LineParser = (rest, escapeToken) => {
+  const chars = [...rest];
+  let sep = 0;
+  while (sep < chars.length && !isSpace(chars[sep]!)) sep++;
+  if (sep === 0) return none;
+  let next = sep;
+  while (next < chars.length && isSpace(chars[next]!)) next++;
+  const cmd = maybeJson(chars.slice(next).join(''), escapeToken);
+  return { args: [chars.slice(0, sep).join(''), ...cmd.args], json: cmd.json };
+};
+
+/** The line parser of each known instruction (ONBUILD is handled by the node builder). */
+export const lineParsers: Readonly<Record<string, LineParser>> = {
   add: maybeJsonToList,
-  arg: nameOrNameVal,
+  arg: words,
   cmd: maybeJson,
   copy: maybeJsonToList,
   entrypoint: maybeJson,
   env: nameVal('ENV'),
   expose: whitespaceList,
   from: whitespaceList,
-  healthcheck,
+  healthcheck: healthConfig,
   label: nameVal('LABEL'),
   maintainer: oneString,
-  onbuild: subCommand,
   run: maybeJson,
   shell: maybeJson,
   stopsignal: oneString,
@@ -164,63 +150,5 @@ export const lineParsers: Record<string, LineParser> = {
   workdir: oneString,
 };
 
-/**
- * Splits leading `--flag[=value]` words off an instruction's text (quotes and `\` handled,
- * `--` ends the flags); returns the flags and the rest.
- */
-export function extractFlags(line: string): { flags: string[]; rest: string } {
-  const words: string[] = [];
-  let word = '';
-  let phase: 'spaces' | 'word' | 'quote' = 'spaces';
-  let quote = '';
-  let blankOK = false;
-  for (let pos = 0; pos <= line.length; pos++) {
-    const end = pos === line.length;
-    let ch = line[pos] ?? '';
-    if (phase === 'spaces') {
-      if (end) break;
-      if (isSpace(ch)) continue;
-      if (ch !== '-' || pos + 1 === line.length || line[pos + 1] !== '-') return { flags: words, rest: line.slice(pos) };
-      phase = 'word';
-    }
-    if (end) {
-      if (word !== '--' && (blankOK || word.length > 0)) words.push(word);
-      break;
-    }
-    if (phase === 'word') {
-      if (isSpace(ch)) {
-        phase = 'spaces';
-        if (word === '--') return { flags: words, rest: line.slice(pos) };
-        if (blankOK || word.length > 0) words.push(word);
-        word = '';
-        blankOK = false;
-        continue;
-      }
-      if (ch === "'" || ch === '"') {
-        quote = ch;
-        blankOK = true;
-        phase = 'quote';
-        continue;
-      }
-      if (ch === '\\') {
-        if (pos + 1 === line.length) continue;
-        ch = line[++pos]!;
-      }
-      word += ch;
-      continue;
-    }
-    if (ch === quote) {
-      phase = 'word';
-      continue;
-    }
-    if (ch === '\\') {
-      if (pos + 1 === line.length) {
-        phase = 'word';
-        continue;
-      }
-      ch = line[++pos]!;
-    }
-    word += ch;
-  }
-  return { flags: words, rest: '' };
-}
+/** Every instruction keyword, lower-case. */
+export const instructionNames: readonly string[] = [...Object.keys(lineParsers), 'onbuild'].sort();

@@ -1,0 +1,32 @@
+/**
+ * @module dockerfile/errors
+ * How the frontend words its errors. Every error about a Dockerfile is a LocationError (file,
+ * first and last line) whose message names the line, in Docker's words:
+ *
+ * - the syntax pass (text → nodes): `Dockerfile parse error line 3: ENV must have two arguments`
+ *   (the legacy builder's wording for errors in the text itself);
+ * - the instruction pass (nodes → typed instructions) and expansion:
+ *   `dockerfile parse error on line 7: unknown instruction: COPPY` (BuildKit's wording);
+ * - a file without any instruction: `file with no instructions`.
+ *
+ * The bare reason (`ENV must have two arguments`) is the error's `cause`, an InvalidArgument.
+ */
+import { InvalidArgument, LocationError } from '../errdefs/index.js';
+
+/** An error found while reading the text (directives, continuations, line parsers, heredocs). */
+export function syntaxError(reason: string, file: string, startLine: number, endLine = startLine, cause?: unknown): LocationError {
+  const inner = new InvalidArgument(reason, cause === undefined ? undefined : { cause });
+  return new LocationError(`Dockerfile parse error line ${startLine}: ${reason}`, file, startLine, endLine, { cause: inner });
+}
+
+/** An error found in one instruction (its meaning, flags, arguments or word expansion). */
+export function instructionError(reason: string, file: string, startLine: number, endLine = startLine, cause?: unknown): LocationError {
+  const inner = new InvalidArgument(reason, cause === undefined ? undefined : { cause });
+  return new LocationError(`dockerfile parse error on line ${startLine}: ${reason}`, file, startLine, endLine, { cause: inner });
+}
+
+/** The reason of a frontend error without the `… parse error … line N: ` prefix. */
+export function reasonOf(e: unknown): string {
+  if (e instanceof LocationError && e.cause instanceof InvalidArgument) return e.cause.message;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,22 @@
+/**
+ * @module dockerfile/go-path
+ * Go's path.Clean for slash-separated paths: one slash between elements, no `.` elements,
+ * `..` resolved against the element before it, `/..` at the root dropped, `.` for empty.
+ */
+
+export function cleanPath(p: string): string {
+  if (p === '') return '.';
+  const rooted = p.startsWith('/');
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length && out[out.length - 1] !== '..') out.pop();
+      else if (!rooted) out.push('..');
+      continue;
+    }
+    out.push(seg);
+  }
+  const s = (rooted ? '/' : '') + out.join('/');
+  return s === '' ? '.' : s;
+}
