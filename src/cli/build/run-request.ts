@@ -133,7 +133,11 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
       throw new ExitError(error.code, error.message);
     }
     view.end();
-    if (call.quiet) ctx.out(held.join(''));
+    if (call.quiet) {
+      // As the docker CLI: -q prints the daemon's text (the ID), which is also what --iidfile gets.
+      imageId = held.join('');
+      ctx.out(imageId);
+    }
     if (call.iidfile) {
       if (!imageId) throw new ExitError(1, `server did not provide an image ID. Cannot write ${call.iidfile}`);
       writeFileSync(call.iidfile, imageId);
