@@ -12,7 +12,7 @@ function cmd(text: string): Command {
   return parseInstruction(ast.children[ast.children.length - 1]!);
 }
 
-const env = envFrom({ A: 'old', DIR: '/srv', USERNAME: 'app', PORTS: '80 443/udp', TAG: '1.2', T: 'cache', EMPTY: '' });
+const env = envFrom({ A: 'old', DIR: '/srv', USERNAME: 'app', PORTS: '80 443/udp', TAG: '1.2', T: 'cache', EMPTY: '', S: 'TERM' });
 
 describe('expandCommand', () => {
   it('ENV expands against the environment before the instruction', () => {
@@ -52,7 +52,9 @@ describe('expandCommand', () => {
     assert.equal(pick('USER $USERNAME\n').user, 'app');
     assert.equal(pick('WORKDIR ${DIR}/w\n').path, '/srv/w');
     assert.deepEqual(pick('VOLUME ["$DIR/v", "/x"]\n').volumes, ['/srv/v', '/x']);
-    assert.equal(pick('STOPSIGNAL SIG$A\n').signal, 'SIGold');
+    assert.equal(pick('STOPSIGNAL SIG$S\n').signal, 'SIGTERM');
+    assert.throws(() => pick('STOPSIGNAL SIG$A\n'), /Invalid signal: SIGold/);
+    assert.throws(() => pick('COPY --chmod=$TAG a b\n'), /invalid chmod parameter: '1.2'. it should be octal string and between 0 and 07777/);
     assert.deepEqual(pick('ARG X=$A Y\n').args, [{ key: 'X', value: 'old' }, { key: 'Y' }]);
     const f = pick('FROM --platform=$P alpine:$TAG AS b\n');
     assert.deepEqual([f.image, f.platform, f.stageName], ['alpine:1.2', undefined, 'b']);

@@ -16,6 +16,7 @@ import { instructionError, reasonOf } from './errors.js';
 import { parsePortSpecs } from './instructions/expose.js';
 import { parseMount } from './instructions/run-mount.js';
 import type { Command, InlineFile, KeyValue } from './instructions/types.js';
+import { checkChmod, checkSignal } from './instructions/validate.js';
 import { ShellLex } from './shell-lex.js';
 import type { EnvGetter } from './types.js';
 
@@ -107,12 +108,15 @@ function expandInner(cmd: Command, x: Expander): Command {
     case 'COPY': {
       let out = { ...cmd, sources: cmd.sources.map(x.word), dest: x.word(cmd.dest), inline: x.inline(cmd.inline), exclude: [...cmd.exclude] };
       out = withOptional(out, 'chown', x.optional(cmd.chown));
-      return withOptional(out, 'chmod', x.optional(cmd.chmod));
+      out = withOptional(out, 'chmod', x.optional(cmd.chmod));
+      if (out.chmod !== undefined) checkChmod(out.chmod);
+      return out;
     }
     case 'ADD': {
       let out = { ...cmd, sources: cmd.sources.map(x.word), dest: x.word(cmd.dest), inline: x.inline(cmd.inline), exclude: [...cmd.exclude] };
       out = withOptional(out, 'chown', x.optional(cmd.chown));
       out = withOptional(out, 'chmod', x.optional(cmd.chmod));
+      if (out.chmod !== undefined) checkChmod(out.chmod);
       return withOptional(out, 'checksum', x.optional(cmd.checksum));
     }
     case 'EXPOSE': {
@@ -128,8 +132,11 @@ function expandInner(cmd: Command, x: Expander): Command {
       return { ...cmd, user: x.word(cmd.user) };
     case 'WORKDIR':
       return { ...cmd, path: x.word(cmd.path) };
-    case 'STOPSIGNAL':
-      return { ...cmd, signal: x.word(cmd.signal) };
+    case 'STOPSIGNAL': {
+      const signal = x.word(cmd.signal);
+      checkSignal(signal);
+      return { ...cmd, signal };
+    }
     case 'RUN':
       return { ...cmd, mounts: cmd.mountSpecs.map((spec) => parseMount(spec, { expand: x.word })) };
     default:

@@ -136,6 +136,8 @@ describe('typed instructions', () => {
     assert.equal(error('COPY --checksum=x a b\n').message, 'dockerfile parse error on line 1: unknown flag: --checksum');
     assert.match(error('COPY --from=$X a b\n').message, /variable expansion is not supported for --from/);
     assert.equal(error('ADD a <<EOF\nx\nEOF\n').message, 'dockerfile parse error on line 1: ADD cannot accept a heredoc as a destination');
+    assert.match(error('COPY --chmod=999 a b\n').message, /invalid chmod parameter: '999'/);
+    assert.deepEqual(['755', 'u+x,go=r', 'a-w', '$M'].map((m) => one(`COPY --chmod=${m} a b\n`, 'COPY').chmod), ['755', 'u+x,go=r', 'a-w', '$M']);
     assert.equal(error('COPY --link=maybe a b\n').message, 'dockerfile parse error on line 1: expecting boolean value for flag --link, not: maybe');
     assert.equal(error('COPY --chown a b\n').message, 'dockerfile parse error on line 1: missing a value on flag: --chown');
     assert.equal(error('COPY --from=a --from=b a b\n').message, 'dockerfile parse error on line 1: duplicate flag specified: --from');
@@ -159,6 +161,8 @@ describe('typed instructions', () => {
     assert.equal(one('MAINTAINER Me <me@x>\n', 'MAINTAINER').maintainer, 'Me <me@x>');
     assert.equal(error('VOLUME [""]\n').message, 'dockerfile parse error on line 1: VOLUME specified can not be an empty string');
     assert.equal(error('USER\n').message, 'dockerfile parse error on line 1: USER requires exactly one argument');
+    assert.equal(error('STOPSIGNAL SIGFOO\n').message, 'dockerfile parse error on line 1: Invalid signal: SIGFOO');
+    assert.deepEqual(['9', 'kill', 'SIGRTMIN+3', '"SIGTERM"', '$S'].map((s) => one(`STOPSIGNAL ${s}\n`, 'STOPSIGNAL').signal), ['9', 'kill', 'SIGRTMIN+3', '"SIGTERM"', '$S']);
   });
 
   it('ONBUILD keeps the trigger as written and refuses ONBUILD, FROM and MAINTAINER', () => {
