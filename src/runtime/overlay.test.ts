@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MOUNT_DATA_LIMIT, overlayMount } from './overlay.js';
+
+describe('overlayMount', () => {
+  const dirs = { upper: '/d/c/1/upper', work: '/d/c/1/work', target: '/d/c/1/rootfs', emptyLower: '/d/c/1/empty' };
+  it('uses short relative lowerdirs from the layers root', () => {
+    const m = overlayMount({ layersRoot: '/d/layers', lowerLinks: ['l/AAA', 'l/BBB'] }, dirs);
+    assert.deepEqual(m, { cwd: '/d/layers', target: '/d/c/1/rootfs', options: 'lowerdir=l/AAA:l/BBB,upperdir=/d/c/1/upper,workdir=/d/c/1/work,index=off' });
+  });
+  it('stands in an empty lower for images without layers', () => {
+    assert.match(overlayMount({ layersRoot: '/d/layers', lowerLinks: [] }, dirs).options, /^lowerdir=\/d\/c\/1\/empty,/);
+  });
+  it('keeps 128 layers under one page', () => {
+    const links = Array.from({ length: 128 }, (_, i) => `l/${String(i).padStart(26, 'X')}`);
+    assert.ok(Buffer.byteLength(overlayMount({ layersRoot: '/var/lib/berth/layers', lowerLinks: links }, dirs).options) < MOUNT_DATA_LIMIT);
+  });
+});

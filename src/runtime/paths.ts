@@ -1,0 +1,63 @@
+/**
+ * @module runtime/paths
+ * Where a container's files live (see types.ts for the two directories). Pure.
+ */
+import { join } from 'node:path';
+
+export interface ContainerFiles {
+  dir: string;
+  /** OCI bundle config (the bundle is the container directory). */
+  config: string;
+  rootfs: string;
+  upper: string;
+  work: string;
+  emptyLower: string;
+  hosts: string;
+  hostname: string;
+  resolvConf: string;
+  log: string;
+  exit: string;
+}
+
+export interface ShimFiles {
+  dir: string;
+  attach: string;
+  console: string;
+  pid: string;
+  runcLog: string;
+  shimLog: string;
+  /** Execs: their process.json and exit file live here. */
+  process: string;
+  exit: string;
+}
+
+export function containerFiles(dir: string, id: string): ContainerFiles {
+  return {
+    dir,
+    config: join(dir, 'config.json'),
+    rootfs: join(dir, 'rootfs'),
+    upper: join(dir, 'upper'),
+    work: join(dir, 'work'),
+    emptyLower: join(dir, 'empty'),
+    hosts: join(dir, 'hosts'),
+    hostname: join(dir, 'hostname'),
+    resolvConf: join(dir, 'resolv.conf'),
+    log: join(dir, `${id}-json.log`),
+    exit: join(dir, 'exit.json'),
+  };
+}
+
+/** Unix socket paths must stay under 108 bytes: short names under `<execRoot>/shim/<id>/`. */
+export function shimFiles(shimRoot: string, key: string): ShimFiles {
+  const dir = join(shimRoot, key);
+  return {
+    dir,
+    attach: join(dir, 'a'),
+    console: join(dir, 'c'),
+    pid: join(dir, 'pid'),
+    runcLog: join(dir, 'runc.log'),
+    shimLog: join(dir, 'shim.log'),
+    process: join(dir, 'process.json'),
+    exit: join(dir, 'exit.json'),
+  };
+}

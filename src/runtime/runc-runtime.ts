@@ -1,0 +1,266 @@
+/**
+ * @module runtime/runc-runtime
+ * The ContainerRuntime on runc: mounts the overlay root, resolves the user in the image,
+ * writes the bundle and the /etc files, and creates each process under its own berth-shim.
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgument, NotFound } from '../errdefs/index.js';
+import { hostsFile, hostnameFile, resolvConf } from './files.js';
+import { secureJoin } from './fs/secure-join.js';
+import { hostBoundingSet, hostDevices, hostHostsFile, hostLastCap, hostResolvConf, initBinary } from './host.js';
+import { mountOverlay, unmount } from './overlay-driver.js';
+import { overlayMount } from './overlay.js';
+import { containerFiles, shimFiles } from './paths.js';
+import { Runc } from './runc.js';
+import { launchShim, SHIM_BINARY } from './shim/launch.js';
+import { ShimConnection, type AttachWants } from './shim/client.js';
+import { execEnv, processEnv } from './spec/env.js';
+import { generateSpec } from './spec/generate.js';
+import type { OciProcess, OciSpec } from './spec/oci.js';
+import { effectiveCapabilities } from './spec/capabilities.js';
+import { resolveUser, type ResolvedUser } from './spec/user.js';
+import type {
+  ContainerRuntime, CreateRequest, CreatedProcess, ExecProcess, ExecRequest, ExitStatus, ProcessConfig,
+} from './types.js';
+
+export interface RuncRuntimeOptions {
+  /** runc's state root, e.g. `<execRoot>/runc`. */
+  runcRoot: string;
+  /** Shim directories, e.g. `<execRoot>/shim`. */
+  shimRoot: string;
+  runcBinary?: string;
+  shimBinary?: string;
+  /** cgroup parent (cgroupfs path), default `/berth`. */
+  cgroupParent?: string;
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+    throw e;
+  }
+}
+
+/** Resolves a Docker user value against the passwd/group files of a mounted root. */
+export async function resolveUserIn(rootfs: string, user: string, groupAdd: string[] = []): Promise<ResolvedUser> {
+  const [passwd, group] = await Promise.all([
+    secureJoin(rootfs, '/etc/passwd').then(readIfExists),
+    secureJoin(rootfs, '/etc/group').then(readIfExists),
+  ]);
+  return resolveUser(user, { passwd, group }, groupAdd);
+}
+
+export async function readExitFile(path: string): Promise<ExitStatus | undefined> {
+  const text = await readIfExists(path);
+  if (!text) return undefined;
+  try {
+    const j = JSON.parse(text) as { ExitCode: number; FinishedAt: string; Signal?: number };
+    return { exitCode: j.ExitCode, finishedAt: j.FinishedAt, signal: j.Signal ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+export class RuncRuntime implements ContainerRuntime {
+  readonly runc: Runc;
+  readonly #shimRoot: string;
+  readonly #shimBinary: string;
+  readonly #cgroupParent: string;
+
+  constructor(o: RuncRuntimeOptions) {
+    this.runc = new Runc({ root: o.runcRoot, binary: o.runcBinary });
+    this.#shimRoot = o.shimRoot;
+    this.#shimBinary = o.shimBinary ?? SHIM_BINARY;
+    this.#cgroupParent = o.cgroupParent ?? '/berth';
+  }
+
+  shimFiles(key: string) {
+    return shimFiles(this.#shimRoot, key);
+  }
+
+  async create(req: CreateRequest): Promise<CreatedProcess> {
+    const f = containerFiles(req.dir, req.id);
+    const s = shimFiles(this.#shimRoot, req.id);
+    const h = req.host;
+    await Promise.all([
+      fs.mkdir(f.rootfs, { recursive: true }),
+      fs.mkdir(f.upper, { recursive: true }),
+      fs.mkdir(f.work, { recursive: true }),
+      fs.rm(s.dir, { recursive: true, force: true }).then(() => fs.mkdir(s.dir, { recursive: true, mode: 0o700 })),
+      fs.rm(f.exit, { force: true }),
+      req.layers.lowerLinks.length ? undefined : fs.mkdir(f.emptyLower, { recursive: true }),
+    ]);
+    unmount(f.rootfs);
+    mountOverlay(overlayMount(req.layers, { upper: f.upper, work: f.work, target: f.rootfs, emptyLower: f.emptyLower }));
+    try {
+      const user = await resolveUserIn(f.rootfs, req.process.user, req.process.groupAdd);
+      const env = processEnv(req.process.env, { hostname: h.hostname, tty: req.process.tty, home: user.home });
+      let init: string | undefined;
+      if (h.init) {
+        init = initBinary();
+        if (!init) throw new InvalidArgument('--init: no init binary found on this host (install tini or catatonit)');
+      }
+      const isHost = h.network.mode === 'host';
+      const spec = generateSpec({
+        rootfs: f.rootfs,
+        readonlyRootfs: h.readonlyRootfs,
+        args: req.process.args,
+        env,
+        cwd: req.process.cwd,
+        user,
+        tty: req.process.tty,
+        consoleSize: req.process.consoleSize,
+        hostname: h.hostname,
+        domainname: h.domainname,
+        network: h.network,
+        privileged: h.privileged,
+        capAdd: h.capAdd,
+        capDrop: h.capDrop,
+        lastCap: hostLastCap(),
+        bounding: hostBoundingSet(),
+        noNewPrivileges: h.noNewPrivileges,
+        mounts: h.mounts,
+        etcFiles: { hosts: f.hosts, resolvConf: f.resolvConf, hostname: f.hostname },
+        resources: h.resources,
+        cgroupsPath: `${this.#cgroupParent}/${req.id}`,
+        oomScoreAdj: h.oomScoreAdj,
+        shmSize: h.shmSize,
+        hostDevices: h.privileged ? hostDevices() : undefined,
+        devices: h.devices,
+        sysctls: h.sysctls,
+        init,
+      });
+      const hosts = isHost
+        ? hostHostsFile()
+        : hostsFile({ hostname: h.hostname, domainname: h.domainname, extraHosts: h.extraHosts, addresses: h.addresses });
+      await Promise.all([
+        fs.writeFile(f.config, JSON.stringify(spec)),
+        fs.writeFile(f.hosts, hosts),
+        fs.writeFile(f.hostname, hostnameFile(h.hostname)),
+        fs.writeFile(f.resolvConf, resolvConf(hostResolvConf(), { keepLoopback: isHost, dns: h.dns, dnsSearch: h.dnsSearch, dnsOptions: h.dnsOptions })),
+      ]);
+      const tty = req.process.tty;
+      const pid = await launchShim({
+        binary: this.#shimBinary,
+        attach: s.attach,
+        pidFile: s.pid,
+        exitFile: f.exit,
+        log: h.log === false ? undefined : f.log,
+        runcLog: s.runcLog,
+        console: tty ? s.console : undefined,
+        size: req.process.consoleSize ? { rows: req.process.consoleSize.height, cols: req.process.consoleSize.width } : undefined,
+        stdin: req.process.openStdin,
+        shimLog: s.shimLog,
+        step: 'create',
+        runcArgv: this.runc.createArgv(req.id, { bundle: f.dir, pidFile: s.pid, logFile: s.runcLog, consoleSocket: tty ? s.console : undefined }),
+      });
+      return { pid, env, user };
+    } catch (e) {
+      await this.runc.delete(req.id, { force: true }).catch(() => {});
+      unmount(f.rootfs);
+      await fs.rm(s.dir, { recursive: true, force: true }).catch(() => {});
+      throw e;
+    }
+  }
+
+  async start(id: string): Promise<void> {
+    await this.runc.start(id);
+  }
+
+  attach(id: string, wants: AttachWants, signal?: AbortSignal): Promise<ShimConnection> {
+    return ShimConnection.connect(shimFiles(this.#shimRoot, id).attach, wants, { signal });
+  }
+
+  async kill(id: string, signal: number, opts: { all?: boolean } = {}): Promise<void> {
+    await this.runc.kill(id, signal, opts);
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.runc.pause(id);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.runc.resume(id);
+  }
+
+  async pids(id: string): Promise<number[]> {
+    return this.runc.ps(id);
+  }
+
+  async state(id: string): Promise<'created' | 'running' | 'paused' | 'stopped' | undefined> {
+    const s = await this.runc.state(id);
+    if (!s) return undefined;
+    return s.status === 'creating' ? 'created' : s.status;
+  }
+
+  exitStatus(dir: string): Promise<ExitStatus | undefined> {
+    return readExitFile(join(dir, 'exit.json'));
+  }
+
+  async cleanup(id: string, dir: string): Promise<void> {
+    await this.runc.delete(id, { force: true }).catch((e) => {
+      if (!(e instanceof NotFound)) throw e;
+    });
+    unmount(join(dir, 'rootfs'));
+    await fs.rm(shimFiles(this.#shimRoot, id).dir, { recursive: true, force: true });
+  }
+
+  async exec(req: ExecRequest): Promise<ExecProcess> {
+    const s = shimFiles(this.#shimRoot, req.execId);
+    const spec = JSON.parse(await fs.readFile(join(req.containerDir, 'config.json'), 'utf8')) as OciSpec;
+    const base = spec.process;
+    const user = req.user ? await resolveUserIn(spec.root.path, req.user) : undefined;
+    const caps = req.privileged ? effectiveCapabilities({ privileged: true, lastCap: hostLastCap(), bounding: hostBoundingSet() }) : undefined;
+    // The container's environment without the init's TERM (an exec gets TERM only with a TTY).
+    const containerEnv = base.terminal ? base.env.filter((e) => e !== 'TERM=xterm') : base.env;
+    let env = execEnv(containerEnv, req.env, req.tty);
+    if (user && !req.env?.some((e) => e.startsWith('HOME='))) env = env.map((e) => (e.startsWith('HOME=') ? `HOME=${user.home}` : e));
+    const proc: OciProcess = {
+      ...base,
+      terminal: req.tty,
+      args: req.args,
+      env,
+      cwd: req.cwd ? req.cwd : base.cwd,
+      user: user ? { uid: user.uid, gid: user.gid, ...(user.additionalGids.length ? { additionalGids: user.additionalGids } : {}) } : base.user,
+      ...(caps ? { capabilities: { bounding: caps, effective: caps, permitted: caps } } : {}),
+    };
+    delete proc.consoleSize;
+    if (req.tty && req.consoleSize && req.consoleSize.height > 0) proc.consoleSize = { ...req.consoleSize };
+    await fs.rm(s.dir, { recursive: true, force: true });
+    await fs.mkdir(s.dir, { recursive: true, mode: 0o700 });
+    await fs.writeFile(s.process, JSON.stringify(proc));
+    let pid: number;
+    try {
+      pid = await launchShim({
+        binary: this.#shimBinary,
+        attach: s.attach,
+        pidFile: s.pid,
+        exitFile: s.exit,
+        runcLog: s.runcLog,
+        console: req.tty ? s.console : undefined,
+        size: req.consoleSize ? { rows: req.consoleSize.height, cols: req.consoleSize.width } : undefined,
+        stdin: req.openStdin,
+        hold: req.attach,
+        shimLog: s.shimLog,
+        step: 'exec',
+        runcArgv: this.runc.execArgv(req.containerId, { processFile: s.process, pidFile: s.pid, logFile: s.runcLog, consoleSocket: req.tty ? s.console : undefined }),
+      });
+    } catch (e) {
+      await fs.rm(s.dir, { recursive: true, force: true }).catch(() => {});
+      throw e;
+    }
+    return {
+      pid,
+      attach: (wants, signal) => ShimConnection.connect(s.attach, wants, { signal }),
+      status: () => readExitFile(s.exit),
+      remove: () => fs.rm(s.dir, { recursive: true, force: true }),
+    };
+  }
+}
+
+/** The resolved process config of a container (for callers that keep what create returned). */
+export type { ProcessConfig };

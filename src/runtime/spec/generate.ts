@@ -1,0 +1,189 @@
+/**
+ * @module runtime/spec/generate
+ * Builds a container's OCI spec (config.json) from resolved run options, with Docker's
+ * defaults: capabilities, masked and read-only paths, the standard mounts, device rules,
+ * namespaces (pid, ipc, uts, mount and network unless `host`), sysctls, cgroup limits, the
+ * /etc files bind-mounted from the container's directory, and `--init`. Pure.
+ */
+import type { ResolvedUser } from './user.js';
+import type { OciDevice, OciLinux, OciMount, OciNamespace, OciResources, OciSpec } from './oci.js';
+import { effectiveCapabilities } from './capabilities.js';
+import {
+  DEFAULT_SHM_SIZE, MASKED_PATHS, NETNS_SYSCTLS, READONLY_PATHS, defaultDeviceRules, defaultMounts,
+} from './defaults.js';
+
+export type NetworkSetting = { mode: 'none' } | { mode: 'host' } | { mode: 'path'; path: string };
+
+export interface ResourceOptions {
+  /** Bytes; 0 = unlimited. */
+  memory?: number;
+  /** Memory + swap in bytes; 0 = twice `memory`, -1 = unlimited. */
+  memorySwap?: number;
+  memoryReservation?: number;
+  /** CPUs × 1e9 (`--cpus`). */
+  nanoCpus?: number;
+  cpuShares?: number;
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  /** 0 or -1 = unlimited. */
+  pidsLimit?: number;
+}
+
+/** Where the container's /etc/hosts, /etc/resolv.conf and /etc/hostname come from (host paths). */
+export interface EtcFiles {
+  hosts?: string;
+  resolvConf?: string;
+  hostname?: string;
+}
+
+export interface SpecInput {
+  /** Absolute host path of the (mounted) root file system. */
+  rootfs: string;
+  readonlyRootfs?: boolean;
+  /** The command, already combined from ENTRYPOINT and CMD. */
+  args: string[];
+  /** The full process environment. */
+  env: string[];
+  cwd?: string;
+  user: ResolvedUser;
+  tty: boolean;
+  consoleSize?: { height: number; width: number };
+  hostname: string;
+  domainname?: string;
+  network: NetworkSetting;
+  privileged?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  /** /proc/sys/kernel/cap_last_cap of this host. */
+  lastCap?: number;
+  /** berthd's own capability bounding set (CapBnd). */
+  bounding?: bigint;
+  noNewPrivileges?: boolean;
+  /** Binds, volumes and tmpfs mounts, already resolved to OCI mounts. */
+  mounts?: OciMount[];
+  etcFiles?: EtcFiles;
+  resources?: ResourceOptions;
+  cgroupsPath: string;
+  oomScoreAdj?: number;
+  shmSize?: number;
+  /** Every device of the host (privileged containers get them all). */
+  hostDevices?: OciDevice[];
+  /** `--device` entries. */
+  devices?: OciDevice[];
+  sysctls?: Record<string, string>;
+  /** Host path of the init binary (`--init`), mounted as /sbin/docker-init. */
+  init?: string;
+}
+
+export const INIT_PATH = '/sbin/docker-init';
+
+const depth = (p: string) => p.split('/').filter(Boolean).length;
+
+function clean(p: string): string {
+  const parts: string[] = [];
+  for (const s of p.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') parts.pop();
+    else parts.push(s);
+  }
+  return '/' + parts.join('/');
+}
+
+function mountsOf(input: SpecInput): OciMount[] {
+  const user: OciMount[] = (input.mounts ?? []).map((m) => ({ ...m, destination: clean(m.destination) }));
+  const etcOpts = ['rbind', 'rprivate', ...(input.readonlyRootfs ? ['ro'] : [])];
+  const etc: [string, string | undefined][] = [
+    ['/etc/resolv.conf', input.etcFiles?.resolvConf],
+    ['/etc/hostname', input.etcFiles?.hostname],
+    ['/etc/hosts', input.etcFiles?.hosts],
+  ];
+  for (const [dest, src] of etc) {
+    if (src && !user.some((m) => m.destination === dest)) user.push({ destination: dest, type: 'bind', source: src, options: etcOpts });
+  }
+  if (input.init) user.push({ destination: INIT_PATH, type: 'bind', source: input.init, options: ['bind', 'ro'] });
+  // Parents before children (a stable sort keeps the user's order otherwise).
+  user.sort((a, b) => depth(a.destination) - depth(b.destination));
+  const taken = new Set(user.map((m) => m.destination));
+  const defaults = defaultMounts({ privileged: !!input.privileged, shmSize: input.shmSize || DEFAULT_SHM_SIZE }).filter(
+    (m) => !taken.has(m.destination) && !(m.destination.startsWith('/dev/') && taken.has('/dev')),
+  );
+  return [...defaults, ...user];
+}
+
+function resourcesOf(input: SpecInput): OciResources {
+  const r = input.resources ?? {};
+  const out: OciResources = {
+    devices: input.privileged ? [{ allow: true, access: 'rwm' }] : defaultDeviceRules(),
+  };
+  for (const d of input.devices ?? []) {
+    if (d.type === 'b' || d.type === 'c') out.devices!.push({ allow: true, type: d.type, major: d.major, minor: d.minor, access: 'rwm' });
+  }
+  if (r.memory && r.memory > 0) {
+    out.memory = { limit: r.memory };
+    if (r.memorySwap === -1) out.memory.swap = -1;
+    else out.memory.swap = r.memorySwap && r.memorySwap > 0 ? r.memorySwap : r.memory * 2;
+  }
+  if (r.memoryReservation && r.memoryReservation > 0) out.memory = { ...out.memory, reservation: r.memoryReservation };
+  const cpu: NonNullable<OciResources['cpu']> = {};
+  if (r.nanoCpus && r.nanoCpus > 0) {
+    cpu.period = 100_000;
+    cpu.quota = Math.round((r.nanoCpus * 100_000) / 1e9);
+  }
+  if (r.cpuQuota && r.cpuQuota > 0) cpu.quota = r.cpuQuota;
+  if (r.cpuPeriod && r.cpuPeriod > 0) cpu.period = r.cpuPeriod;
+  if (r.cpuShares && r.cpuShares > 0) cpu.shares = r.cpuShares;
+  if (r.cpusetCpus) cpu.cpus = r.cpusetCpus;
+  if (r.cpusetMems) cpu.mems = r.cpusetMems;
+  if (Object.keys(cpu).length) out.cpu = cpu;
+  if (r.pidsLimit && r.pidsLimit > 0) out.pids = { limit: r.pidsLimit };
+  return out;
+}
+
+export function generateSpec(input: SpecInput): OciSpec {
+  const caps = effectiveCapabilities({ privileged: input.privileged, add: input.capAdd, drop: input.capDrop, lastCap: input.lastCap, bounding: input.bounding });
+  const namespaces: OciNamespace[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
+  if (input.network.mode === 'none') namespaces.push({ type: 'network' });
+  else if (input.network.mode === 'path') namespaces.push({ type: 'network', path: input.network.path });
+  const linux: OciLinux = {
+    namespaces,
+    resources: resourcesOf(input),
+    cgroupsPath: input.cgroupsPath,
+  };
+  if (!input.privileged) {
+    linux.maskedPaths = [...MASKED_PATHS];
+    linux.readonlyPaths = [...READONLY_PATHS];
+  }
+  const devices = [...(input.privileged ? input.hostDevices ?? [] : []), ...(input.devices ?? [])];
+  if (devices.length) {
+    const seen = new Set<string>();
+    linux.devices = devices.filter((d) => !seen.has(d.path) && (seen.add(d.path), true));
+  }
+  const sysctl = { ...(input.network.mode === 'host' ? {} : NETNS_SYSCTLS), ...(input.sysctls ?? {}) };
+  if (Object.keys(sysctl).length) linux.sysctl = sysctl;
+
+  const args = input.init ? [INIT_PATH, '--', ...input.args] : [...input.args];
+  const spec: OciSpec = {
+    ociVersion: '1.0.2-dev',
+    process: {
+      terminal: input.tty,
+      user: { uid: input.user.uid, gid: input.user.gid, ...(input.user.additionalGids.length ? { additionalGids: [...input.user.additionalGids] } : {}) },
+      args,
+      env: [...input.env],
+      cwd: input.cwd && input.cwd !== '' ? clean(input.cwd) : '/',
+      capabilities: { bounding: caps, effective: caps, permitted: caps },
+      noNewPrivileges: !!input.noNewPrivileges,
+      oomScoreAdj: input.oomScoreAdj ?? 0,
+    },
+    root: { path: input.rootfs, readonly: !!input.readonlyRootfs },
+    hostname: input.hostname,
+    mounts: mountsOf(input),
+    linux,
+  };
+  if (input.tty && input.consoleSize && input.consoleSize.height > 0 && input.consoleSize.width > 0) {
+    spec.process.consoleSize = { ...input.consoleSize };
+  }
+  if (input.domainname) spec.domainname = input.domainname;
+  return spec;
+}
