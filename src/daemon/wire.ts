@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { allRoutes } from '../api/routes/index.js';
 import type { Route } from '../api/router.js';
 import type { Engine } from '../engine/engine.js';
+import { scratchRoot, stepContainersRoot } from '../engine/build/backend.js';
 import { DefaultBuildService } from '../engine/build/build-service.js';
+import { RuntimeStepRunner } from '../engine/build/runtime-runner.js';
+import { RuncRuntime } from '../runtime/runc-runtime.js';
 import { DefaultImageService } from '../engine/images/image-service.js';
 import { DefaultSystemService } from '../engine/system/system-service.js';
 import type { InfoCounts } from '../engine/types.js';
@@ -58,7 +61,16 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   await images.recover();
   counters.push(async () => ({ images: images.count() }));
 
-  const build = new DefaultBuildService({ dataRoot: config.dataRoot, images, imageStore, layers });
+  // RUN steps: runc containers in the builder's own runc and shim roots.
+  const buildRuntime = new RuncRuntime({
+    runcRoot: join(config.execRoot, 'build', 'runc'),
+    shimRoot: join(config.execRoot, 'build', 'shim'),
+    cgroupParent: '/berth-build',
+  });
+  const build = new DefaultBuildService({
+    dataRoot: config.dataRoot, images, imageStore, layers, runtime: buildRuntime,
+    runner: new RuntimeStepRunner(buildRuntime, layers, stepContainersRoot(config.dataRoot), scratchRoot(config.dataRoot)),
+  });
   await build.recover();
 
   const engine: Engine = { system, images, build };

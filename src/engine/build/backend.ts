@@ -9,6 +9,7 @@ import { Unavailable } from '../../errdefs/index.js';
 import { encodeImageConfig } from '../../image/config.js';
 import type { ImageStore } from '../../store/images/types.js';
 import type { LayerStore } from '../../store/layers/types.js';
+import type { ContainerRuntime } from '../../runtime/types.js';
 import type { ImageService } from '../images/types.js';
 
 export interface BuildDeps {
@@ -16,8 +17,10 @@ export interface BuildDeps {
   images: ImageService;
   imageStore: ImageStore;
   layers: LayerStore;
-  /** Runs RUN steps (the container engine); absent: RUN fails with a clear error. */
+  /** Runs RUN steps; absent: RUN fails with a clear error. */
   runner?: StepRunner;
+  /** The runtime behind `runner`, for cleaning up step containers at start-up. */
+  runtime?: Pick<ContainerRuntime, 'cleanup'>;
 }
 
 const noRunner: StepRunner = {
@@ -28,6 +31,11 @@ const noRunner: StepRunner = {
 
 export function scratchRoot(dataRoot: string): string {
   return join(dataRoot, 'tmp', 'build');
+}
+
+/** Where RUN step containers live (kept there after a failed step, until the next start-up). */
+export function stepContainersRoot(dataRoot: string): string {
+  return join(dataRoot, 'tmp', 'build-containers');
 }
 
 export function buildBackend(d: BuildDeps): BuildBackend {

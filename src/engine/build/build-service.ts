@@ -15,7 +15,7 @@ import { runBuild } from '../../build/solver/run-build.js';
 import type { BuildBackend } from '../../build/types.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import { parseNormalizedNamed, type Reference } from '../../image/reference.js';
-import { buildBackend, scratchRoot, type BuildDeps } from './backend.js';
+import { buildBackend, scratchRoot, stepContainersRoot, type BuildDeps } from './backend.js';
 import { openContext } from './context-source.js';
 import type { BuildRequest, BuildService } from './types.js';
 import { join } from 'node:path';
@@ -45,6 +45,13 @@ export class DefaultBuildService implements BuildService {
   async recover(): Promise<void> {
     await fs.rm(scratchRoot(this.#deps.dataRoot), { recursive: true, force: true });
     await fs.mkdir(scratchRoot(this.#deps.dataRoot), { recursive: true, mode: 0o700 });
+    // Step containers of builds the daemon did not finish: forget them in runc, unmount, remove.
+    const containers = stepContainersRoot(this.#deps.dataRoot);
+    await fs.mkdir(containers, { recursive: true, mode: 0o700 });
+    for (const name of await fs.readdir(containers)) {
+      if (/^[0-9a-f]{64}$/.test(name)) await this.#deps.runtime?.cleanup(name, join(containers, name)).catch(() => {});
+      await fs.rm(join(containers, name), { recursive: true, force: true });
+    }
   }
 
   async build(req: BuildRequest, send: (m: BuildMessage) => void, signal: AbortSignal): Promise<void> {

@@ -1,0 +1,162 @@
+/**
+ * @module engine/build/runtime-runner
+ * RUN steps on berth's container runtime (runc under berth-shim), in the build's own runc and
+ * shim roots: an intermediate container per step on an overlay of the image's layers, its
+ * output streamed, its exit status returned, its upper directory handed over as the new layer.
+ *
+ * Docker's RUN semantics kept here: `--network none|host` (the default network is the host's,
+ * as berth has no build bridge); no json-file log; an *init layer* (as Docker's `-init` layer)
+ * holds the mount points runc needs (/etc/hosts, /etc/hostname, /etc/resolv.conf, /dev, /proc,
+ * /sys, /.dockerenv), so they never land in the step's layer; each VOLUME path gets a fresh
+ * directory holding a copy of the image's content there (as Docker fills a new volume), so the
+ * command's writes below it are dropped while the mount point stays in the layer.
+ */
+import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { mkdirSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readOnlyView } from '../../build/rootfs/overlay.js';
+import type { RunSpec, StepContainer, StepRunner } from '../../build/types.js';
+import { Cancelled, SystemError } from '../../errdefs/index.js';
+import type { LayerReader } from '../../store/layers/types.js';
+import type { OutputFrame } from '../../runtime/shim/client.js';
+import { containerFiles } from '../../runtime/paths.js';
+import type { ContainerRuntime, NetworkSetting, OciMount } from '../../runtime/types.js';
+import { logger } from '../../util/log.js';
+
+const log = logger('build');
+
+function networkOf(mode: string): NetworkSetting {
+  return mode === 'none' ? { mode: 'none' } : { mode: 'host' };
+}
+
+/** Makes the init layer: the mount points of a container, outside its own layer. */
+function makeInitLayer(dir: string): string {
+  const init = join(dir, 'init');
+  rmSync(init, { recursive: true, force: true });
+  for (const d of ['etc', 'dev', 'proc', 'sys']) mkdirSync(join(init, d), { recursive: true, mode: 0o755 });
+  for (const f of ['etc/hosts', 'etc/hostname', 'etc/resolv.conf', '.dockerenv']) writeFileSync(join(init, f), '', { mode: f === '.dockerenv' ? 0o755 : 0o644 });
+  return init;
+}
+
+/** A directory for each VOLUME, filled with the image's content at that path. */
+async function volumeMounts(dir: string, view: string | undefined, volumes: readonly string[]): Promise<OciMount[]> {
+  const out: OciMount[] = [];
+  let n = 0;
+  for (const v of volumes) {
+    const rel = v.replace(/^\/+/, '').replace(/\/+$/, '');
+    if (!rel || rel.split('/').includes('..')) continue;
+    const src = join(dir, 'volumes', String(n++));
+    mkdirSync(src, { recursive: true, mode: 0o755 });
+    if (view) {
+      const from = join(view, rel);
+      try {
+        if ((await fs.lstat(from)).isDirectory()) await copyTree(from, src);
+      } catch {
+        /* not in the image */
+      }
+    }
+    out.push({ destination: `/${rel}`, type: 'bind', source: src, options: ['rbind', 'rw'] });
+  }
+  return out;
+}
+
+function copyTree(from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    execFile('cp', ['-a', `${from}/.`, to], (err, _o, stderr) => (err ? reject(new SystemError(`cannot fill a volume: ${stderr.trim() || err.message}`)) : resolve())),
+  );
+}
+
+export class RuntimeStepRunner implements StepRunner {
+  readonly #runtime: ContainerRuntime;
+  readonly #layers: LayerReader;
+  readonly #dir: string;
+  readonly #scratch: string;
+  #init: string | undefined;
+
+  /**
+   * @param dir where step containers live (on the data root's file system)
+   * @param scratch a directory for temporary image views
+   */
+  constructor(runtime: ContainerRuntime, layers: LayerReader, dir: string, scratch: string) {
+    this.#runtime = runtime;
+    this.#layers = layers;
+    this.#dir = dir;
+    this.#scratch = scratch;
+  }
+
+  async create(spec: RunSpec): Promise<StepContainer> {
+    const id = randomBytes(32).toString('hex');
+    const dir = join(this.#dir, id);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const files = containerFiles(dir, id);
+    const mounts: OciMount[] = [];
+    if (spec.files.length) {
+      const pipes = join(dir, 'pipes');
+      mkdirSync(pipes);
+      for (const f of spec.files) writeFileSync(join(pipes, f.path.split('/').pop()!), f.data, { mode: f.mode });
+      mounts.push({ destination: '/dev/pipes', type: 'bind', source: pipes, options: ['rbind', 'ro'] });
+    }
+    const runtime = this.#runtime;
+    const layers = this.#layers;
+    const lowers = layers.lowerLinks(spec.topChainId);
+    if (spec.volumes.length) {
+      const view = readOnlyView(layers.root, lowers, this.#scratch);
+      try {
+        mounts.push(...(await volumeMounts(dir, view.path, spec.volumes)));
+      } finally {
+        await view.release();
+      }
+    }
+    this.#init ??= makeInitLayer(this.#dir);
+    const init = this.#init;
+    let created = false;
+    let removed = false;
+    const container: StepContainer = {
+      id,
+      run: async (out, signal) => {
+        if (signal.aborted) throw new Cancelled('Build cancelled');
+        await runtime.create({
+          id,
+          dir,
+          layers: { layersRoot: layers.root, lowerLinks: [init, ...lowers] },
+          process: { args: spec.argv, env: spec.env, cwd: spec.workingDir, user: spec.user, tty: false, openStdin: false },
+          host: { hostname: id.slice(0, 12), network: networkOf(spec.networkMode), extraHosts: spec.extraHosts, mounts, log: false },
+        });
+        created = true;
+        const conn = await runtime.attach(id, { stdout: true, stderr: true }, signal);
+        const onAbort = () => void runtime.kill(id, 9).catch(() => {});
+        signal.addEventListener('abort', onAbort, { once: true });
+        try {
+          await runtime.start(id);
+          for await (const f of conn.output as AsyncIterable<OutputFrame>) {
+            if (f.stream === 2) out.stderr(f.data);
+            else out.stdout(f.data);
+          }
+          let code = await conn.exit;
+          if (code === undefined) code = (await runtime.exitStatus(dir))?.exitCode;
+          if (signal.aborted) throw new Cancelled('Build cancelled');
+          if (code === undefined) throw new SystemError(`the RUN container ${id.slice(0, 12)} ended without an exit status`);
+          return code;
+        } finally {
+          signal.removeEventListener('abort', onAbort);
+        }
+      },
+      takeUpperDir: async () => {
+        await runtime.cleanup(id, dir);
+        const moved = join(this.#dir, `upper-${id}`);
+        await fs.rename(files.upper, moved);
+        await fs.mkdir(files.upper);
+        return moved;
+      },
+      remove: async () => {
+        if (removed) return;
+        removed = true;
+        if (created) await runtime.cleanup(id, dir).catch((e) => log.warn('cleanup of a build container failed', { id, error: String(e) }));
+        await fs.rm(dir, { recursive: true, force: true });
+        await fs.rm(join(this.#dir, `upper-${id}`), { recursive: true, force: true });
+      },
+    };
+    return container;
+  }
+}
