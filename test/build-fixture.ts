@@ -131,7 +131,13 @@ function applyWhiteouts(root: string): void {
         rmSyncForce(p);
         continue;
       }
-      if (lstatSync(p).isDirectory()) walk(p);
+      let isDir = false;
+      try {
+        isDir = lstatSync(p).isDirectory();
+      } catch {
+        continue; // removed by a whiteout met earlier in this directory
+      }
+      if (isDir) walk(p);
     }
   };
   walk(root);

@@ -124,6 +124,11 @@ export class RuntimeStepRunner implements StepRunner {
           host: { hostname: id.slice(0, 12), network: networkOf(spec.networkMode), extraHosts: spec.extraHosts, mounts, log: false },
         });
         created = true;
+        // With the host's network the runtime copies the host's /etc/hosts; --add-host entries
+        // still belong in it, as Docker appends them.
+        if (spec.networkMode !== 'none' && spec.extraHosts.length) {
+          await fs.appendFile(files.hosts, spec.extraHosts.map((h) => `${h.slice(h.indexOf(':') + 1)}\t${h.slice(0, h.indexOf(':'))}\n`).join(''));
+        }
         const conn = await runtime.attach(id, { stdout: true, stderr: true }, signal);
         const onAbort = () => void runtime.kill(id, 9).catch(() => {});
         signal.addEventListener('abort', onAbort, { once: true });
