@@ -1,0 +1,3 @@
+#!/bin/sh
+# Prints the greeting the image was built with.
+echo "${GREETING:-hello} world!"
