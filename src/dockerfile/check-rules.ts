@@ -43,12 +43,19 @@ function distance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** Work allowed for suggestions in one check (character pairs compared), so huge files stay fast. */
+let suggestBudget = 0;
+
 /** The closest option within distance 2 (BuildKit's suggest.Search), or undefined. */
 export function suggest(value: string, options: Iterable<string>): string | undefined {
   let best: string | undefined;
   let min = 3;
+  if (value.length > 256) return undefined;
   for (const o of options) {
     if (o === value) return undefined;
+    if (Math.abs(o.length - value.length) >= min) continue;
+    suggestBudget -= o.length * value.length;
+    if (suggestBudget < 0) return undefined;
     const d = distance(value, o);
     if (d < min) [best, min] = [o, d];
   }
@@ -118,6 +125,7 @@ function fromRules(node: Node, cmd: Extract<Command, { kind: 'FROM' }>, seen: Se
 /** Runs every rule; `items` are the instructions in order. */
 export function lint(items: readonly Checked[], escapeToken: string): Finding[] {
   const out: Finding[] = [];
+  suggestBudget = 20_000_000;
   casingRule(items, out);
   const global = new BuildArgScope({ predefined: platformArgs({ os: 'linux', architecture: 'amd64' }), escapeToken });
   const stageNames = new Set<string>();
@@ -206,9 +214,8 @@ export function lint(items: readonly Checked[], escapeToken: string): Finding[] 
       continue; // reported when building
     }
     // The base image may define variables; only report names that look like a typo.
-    const declared = new Set([...stage.declaredArgs(), ...stage.env().map((kv) => kv.slice(0, kv.indexOf('=')))]);
     for (const name of expanded.unmatched) {
-      if (declared.has(name)) continue;
+      if (stage.isDefined(name)) continue;
       const s = suggest(name, known);
       if (s) add('UndefinedVar', `Usage of undefined variable '$${name}' (did you mean $${s}?)`);
     }

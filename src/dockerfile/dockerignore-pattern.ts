@@ -6,16 +6,9 @@
  * suffix and a trailing `**` any prefix. The syntax is checked as Go's filepath.Match checks it.
  */
 import { InvalidArgument } from '../errdefs/index.js';
+import { Nfa } from './glob-nfa.js';
 
 type MatchType = 'exact' | 'prefix' | 'suffix' | 'regexp';
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-function escapeClassChar(s: string): string {
-  return s.replace(/[\]\\^-]/g, '\\$&');
-}
 
 /** Throws InvalidArgument when `pattern` is not valid Go filepath.Match syntax. */
 export function validatePattern(pattern: string): void {
@@ -58,39 +51,48 @@ export function validatePattern(pattern: string): void {
   }
 }
 
-/** A validated class starting at `c[i]` (`[`), as a RegExp class; returns it and the next index. */
-function classToRegex(c: string[], i: number): [string, number] {
-  let out = '[';
+/** A validated class starting at `c[i]` (`[`), as a test; returns it and the next index. */
+function classTest(c: string[], i: number): [(ch: string) => boolean, number] {
   i++;
-  if (c[i] === '^') {
-    out += '^';
-    i++;
-  }
-  const char = (): string => {
+  const negated = c[i] === '^';
+  if (negated) i++;
+  const ranges: [number, number][] = [];
+  const char = (): number => {
     if (c[i] === '\\') i++;
-    return escapeClassChar(c[i++]!);
+    return c[i++]!.codePointAt(0)!;
   };
-  for (let ranges = 0; ; ranges++) {
-    if (c[i] === ']' && ranges > 0) return [out + ']', i + 1];
-    out += char();
+  for (;;) {
+    if (c[i] === ']' && ranges.length > 0) break;
+    const lo = char();
+    let hi = lo;
     if (c[i] === '-') {
       i++;
-      out += '-' + char();
+      hi = char();
     }
+    ranges.push([lo, hi]);
   }
+  const test = (ch: string) => {
+    const cp = ch.codePointAt(0)!;
+    return ranges.some(([lo, hi]) => lo <= cp && cp <= hi) !== negated;
+  };
+  return [test, i + 1];
 }
+
+const notSlash = (ch: string) => ch !== '/';
+const notNewline = (ch: string) => ch !== '\n';
 
 /** A compiled pattern (already cleaned, without its `!`). */
 export class PathPattern {
   readonly pattern: string;
   readonly #type: MatchType;
-  readonly #re?: RegExp;
+  readonly #nfa?: Nfa;
 
   constructor(pattern: string) {
     validatePattern(pattern);
     this.pattern = pattern;
     const c = [...pattern];
-    let re = '^';
+    const nfa = new Nfa();
+    let s = nfa.start;
     let type: MatchType = 'exact';
     for (let i = 0, step = 0; i < c.length; step++) {
       const ch = c[i++]!;
@@ -102,39 +104,48 @@ export class PathPattern {
             // A trailing ** accepts everything below, as .gitignore does.
             if (type === 'exact') type = 'prefix';
             else {
-              re += '.*';
+              nfa.loop(s, notNewline);
               type = 'regexp';
             }
           } else {
-            re += '(.*/)?';
+            // Any number of leading path elements, even none: (.*/)?
+            const next = nfa.state();
+            const any = nfa.state();
+            nfa.epsilon(s, next);
+            nfa.epsilon(s, any);
+            nfa.loop(any, notNewline);
+            nfa.edge(any, next, (x) => x === '/');
+            s = next;
             type = 'regexp';
           }
           if (step === 0) type = 'suffix';
         } else {
-          re += '[^/]*';
+          // A fresh state keeps this loop apart from earlier ones.
+          const t = nfa.state();
+          nfa.epsilon(s, t);
+          s = t;
+          nfa.loop(s, notSlash);
           type = 'regexp';
         }
       } else if (ch === '?') {
-        re += '[^/]';
+        s = nfa.char(s, notSlash);
         type = 'regexp';
       } else if (ch === '\\') {
-        re += escapeRegex(c[i++]!);
+        const lit = c[i++]!;
+        s = nfa.char(s, (x) => x === lit);
         type = 'regexp';
       } else if (ch === '[') {
-        const [cls, next] = classToRegex(c, i - 1);
-        re += cls;
+        const [test, next] = classTest(c, i - 1);
+        s = nfa.char(s, test);
         i = next;
         type = 'regexp';
-      } else re += escapeRegex(ch);
-    }
-    this.#type = type;
-    if (type === 'regexp') {
-      try {
-        this.#re = new RegExp(re + '$', 'su');
-      } catch (e) {
-        throw new InvalidArgument(`syntax error in pattern: ${pattern}`, { cause: e });
+      } else {
+        s = nfa.char(s, (x) => x === ch);
       }
     }
+    nfa.accept = s;
+    this.#type = type;
+    if (type === 'regexp') this.#nfa = nfa;
   }
 
   /** Whether the pattern matches a cleaned, slash-separated, relative path. */
@@ -149,7 +160,31 @@ export class PathPattern {
         return path.endsWith(suffix) || (suffix.startsWith('/') && path === suffix.slice(1));
       }
       case 'regexp':
-        return this.#re!.test(path);
+        return this.#nfa!.matches([...path]);
+    }
+  }
+
+  /**
+   * Whether the pattern matches `path` or one of its parent directories (Docker's
+   * MatchesOrParentMatches for one pattern), in one pass over the path.
+   */
+  matchesSelfOrParent(path: string): boolean {
+    switch (this.#type) {
+      case 'exact':
+        return path === this.pattern || path.startsWith(this.pattern + '/');
+      case 'prefix':
+        // A parent starting with the prefix means the path does too.
+        return path.startsWith(this.pattern.slice(0, -2));
+      case 'suffix': {
+        if (this.matches(path)) return true;
+        for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) if (this.matches(path.slice(0, i))) return true;
+        return false;
+      }
+      case 'regexp': {
+        const chars = [...path];
+        // Every accepted prefix that ends right before a `/` is a parent directory.
+        return this.#nfa!.matchEnds(chars).some((e) => e === chars.length || chars[e] === '/');
+      }
     }
   }
 

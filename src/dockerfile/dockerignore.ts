@@ -100,15 +100,11 @@ export class DockerIgnore {
   excludes(path: string): boolean {
     const file = normalize(path);
     if (file === '.') return false; // the context itself is never excluded
-    const slash = file.lastIndexOf('/');
-    const parents = slash < 0 ? [] : file.slice(0, slash).split('/');
     let matched = false;
     for (const { p, exclusion } of this.#compiled) {
       // Only an exception can change an excluded path, and only a pattern an included one.
       if (exclusion !== matched) continue;
-      let match = p.matches(file);
-      for (let i = 0; !match && i < parents.length; i++) match = p.matches(parents.slice(0, i + 1).join('/'));
-      if (match) matched = !exclusion;
+      if (p.matchesSelfOrParent(file)) matched = !exclusion;
     }
     return matched;
   }

@@ -166,4 +166,27 @@ describe('frontend fuzz', { timeout: 120_000 }, () => {
     assert.ok(n >= 2500);
     assert.ok(slowest.ms < 1000, `slow input (${slowest.ms}ms): ${JSON.stringify(slowest.input)}`);
   });
+
+  it('adversarial inputs stay fast (no backtracking blow-ups)', () => {
+    const inputs = [
+      'FROM a\nRUN a' + ' '.repeat(50_000) + 'b\n',
+      '# escape=' + ' \t'.repeat(20_000) + 'x\nFROM a\n',
+      'FROM a\nENV X=${A//' + '*'.repeat(3000) + 'x/y} Y=${A%%' + '*?'.repeat(1000) + 'z}\n',
+      'FROM a\nRUN x' + ' \\\n'.repeat(20_000) + 'y\n',
+      'FROM a\nLABEL ' + 'k=v '.repeat(20_000) + '\n',
+      'FROM a\nRUN ' + '<<E '.repeat(2000) + '\n' + 'E\n'.repeat(2000),
+    ];
+    for (const text of inputs) {
+      const t0 = performance.now();
+      exercise(text);
+      const ms = performance.now() - t0;
+      assert.ok(ms < 2000, `${ms.toFixed(0)}ms for ${JSON.stringify(text.slice(0, 40))}…`);
+    }
+    const t0 = performance.now();
+    expandWord('${A//' + '*'.repeat(3000) + 'x/y}', envFrom({ A: 'a'.repeat(3000) }));
+    const d = DockerIgnore.fromText('*'.repeat(30) + 'x\n' + '**/'.repeat(30) + 'y\n!' + '?*'.repeat(20) + 'z\n');
+    d.excludes('a/'.repeat(2000) + 'b');
+    d.canSkipDir('a/'.repeat(1000) + 'b');
+    assert.ok(performance.now() - t0 < 2000);
+  });
 });

@@ -25,7 +25,7 @@
  *   const from = expandCommand(stage.from, g.fromEnv(), { escapeToken }).command;
  *   const s = g.stage(baseImageConfig.Env ?? []);
  *   for (const cmd of stage.commands) {
- *     const { command, used } = expandCommand(cmd, s.getter(), { escapeToken });
+ *     const { command, used } = expandCommand(cmd, s.getter(), { escapeToken }); // env before cmd
  *     s.apply(command);                        // ARG declares, ENV sets; others no-op
  *     // RUN: environment s.runEnv(); history/cache prefix s.runBuildArgs()
  *     // other steps: cache on s.argValues(used)
@@ -67,14 +67,11 @@ export function platformArgs(target: Platform, build: Platform = target): Record
   };
 }
 
-function getter(entries: () => Iterable<[string, string]>): EnvGetter {
-  return {
-    get(name) {
-      for (const [k, v] of entries()) if (k === name) return v;
-      return undefined;
-    },
-    keys: () => [...entries()].map(([k]) => k),
-  };
+/** A snapshot EnvGetter over `[K, V]` entries; the first entry of a name wins. */
+function snapshot(entries: Iterable<[string, string]>): EnvGetter {
+  const m = new Map<string, string>();
+  for (const [k, v] of entries) if (!m.has(k)) m.set(k, v);
+  return { get: (name) => m.get(name), keys: () => [...m.keys()] };
 }
 
 export interface BuildArgScopeOptions {
@@ -131,6 +128,11 @@ export class BuildArgScope {
     return [...this.#global.keys()];
   }
 
+  /** A build arg's value without marking it consumed. */
+  buildArgValue(key: string): string | undefined {
+    return this.#buildArgs.get(key);
+  }
+
   /** The proxy args given as build args, as `[K, V]`. */
   proxyArgs(): [string, string][] {
     const out: [string, string][] = [];
@@ -141,14 +143,12 @@ export class BuildArgScope {
     return out;
   }
 
-  /** What FROM lines expand against: global args with values, then proxy build args. */
+  /** What FROM lines expand against (a snapshot): global args with values, then proxy build args. */
   fromEnv(): EnvGetter {
-    return getter(() => {
-      const out: [string, string][] = [];
-      for (const [k, v] of this.#global) if (v !== undefined) out.push([k, v]);
-      for (const [k, v] of this.proxyArgs()) if (!this.#global.has(k)) out.push([k, v]);
-      return out;
-    });
+    const out: [string, string][] = [];
+    for (const [k, v] of this.#global) if (v !== undefined) out.push([k, v]);
+    for (const [k, v] of this.proxyArgs()) if (!this.#global.has(k)) out.push([k, v]);
+    return snapshot(out);
   }
 
   /** A new stage's scope, starting from its base image's config Env (`K=V` list). */
@@ -165,8 +165,9 @@ export class BuildArgScope {
 /** One stage's view of args and environment. */
 export class StageScope {
   readonly #global: BuildArgScope;
-  /** The image config's Env, in order. */
+  /** The image config's Env, in order, and where each name is in it. */
   readonly #env: [string, string][] = [];
+  readonly #envIndex = new Map<string, number>();
   /** Declared ARGs (undefined: declared without any value). */
   readonly #args = new Map<string, string | undefined>();
 
@@ -179,7 +180,7 @@ export class StageScope {
   }
 
   #envHas(key: string): boolean {
-    return this.#env.some(([k]) => k === key);
+    return this.#envIndex.has(key);
   }
 
   /** Declares an ARG; `value` is its default, already expanded (see expandCommand). */
@@ -191,9 +192,12 @@ export class StageScope {
 
   /** Sets an ENV variable: replaced in place when already set, else appended. */
   setEnv(key: string, value: string): void {
-    const i = this.#env.findIndex(([k]) => k === key);
-    if (i >= 0) this.#env[i] = [key, value];
-    else this.#env.push([key, value]);
+    const i = this.#envIndex.get(key);
+    if (i !== undefined) this.#env[i] = [key, value];
+    else {
+      this.#envIndex.set(key, this.#env.length);
+      this.#env.push([key, value]);
+    }
   }
 
   /** Applies an expanded instruction's effect on the scope: ARG declares, ENV sets. */
@@ -218,9 +222,25 @@ export class StageScope {
     return this.#global.proxyArgs().filter(([k]) => !this.#args.has(k) && !this.#envHas(k));
   }
 
-  /** What the next instruction's words expand against: ENV, then args, then proxy build args. */
+  /**
+   * What the next instruction's words expand against: ENV, then declared args, then proxy
+   * build args. A live view: expand an instruction completely before applying it.
+   */
   getter(): EnvGetter {
-    return getter(() => [...this.#env, ...this.#visibleArgs(), ...this.#undeclaredProxies()]);
+    return {
+      get: (name) => {
+        const i = this.#envIndex.get(name);
+        if (i !== undefined) return this.#env[i]![1];
+        if (this.#args.has(name)) return this.#args.get(name);
+        return PROXY_ARGS.includes(name) ? this.#global.buildArgValue(name) : undefined;
+      },
+      keys: () => snapshot([...this.#env, ...this.#visibleArgs(), ...this.#undeclaredProxies()]).keys(),
+    };
+  }
+
+  /** Whether `name` is an ENV variable or a declared ARG (with or without a value). */
+  isDefined(name: string): boolean {
+    return this.#envIndex.has(name) || this.#args.has(name);
   }
 
   /** The environment of a RUN: the config Env, then the build args in scope (proxies included). */

@@ -2,58 +2,53 @@
  * @module dockerfile/shell-pattern
  * The shell patterns of `${v#pat}`, `${v##pat}`, `${v%pat}`, `${v%%pat}`, `${v/pat/repl}` and
  * `${v//pat/repl}` as BuildKit reads them: `*` is any string (shortest or longest match), `?`
- * one character, `\` escapes `*`, `?` and `\` (and is dropped before `}` and `/`); there are no
- * bracket expressions. Errors are InvalidArgument; callers add the word being expanded.
+ * one character (neither crosses a newline), `\` escapes `*`, `?` and `\` (and is dropped
+ * before `}` and `/`); there are no bracket expressions. Matching runs on a small automaton,
+ * in time proportional to value × pattern. Errors are InvalidArgument.
  */
 import { InvalidArgument } from '../errdefs/index.js';
+import { Nfa } from './glob-nfa.js';
 
-/** Characters that are literal in a shell pattern but special in a regular expression. */
-const regexSpecial = new Set(['[', ']', '{', '}', '.', '+', '(', ')', '|', '^', '$']);
+const notNewline = (c: string) => c !== '\n';
 
-/** A shell pattern as a RegExp source ('u' flag); `anchored` matches at the start only. */
-export function patternToRegex(pattern: string, greedy: boolean, anchored: boolean): RegExp {
+/** A shell pattern as an automaton. Throws InvalidArgument for a bad escape. */
+export function compileShellPattern(pattern: string): Nfa {
   const chars = [...pattern];
-  let out = anchored ? '^' : '';
-  // Go's `.` matches anything but a newline.
-  const star = greedy ? '[^\\n]*' : '[^\\n]*?';
+  const nfa = new Nfa();
+  let s = nfa.start;
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
-    switch (ch) {
-      case '*':
-        out += star;
-        continue;
-      case '?':
-        out += '[^\\n]';
-        continue;
-      case '\\': {
-        const next = chars[i + 1];
-        // `}` and `/` are escaped only to get them through ${…}; the escape is not part of the pattern.
-        if (next === '}' || next === '/') continue;
-        if (next !== '*' && next !== '?' && next !== '\\') {
-          throw new InvalidArgument(`invalid escape '\\${next ?? ''}'`);
-        }
-        out += '\\' + next;
-        i++;
-        continue;
-      }
+    if (ch === '*') {
+      nfa.loop(s, notNewline);
+      continue;
     }
-    out += regexSpecial.has(ch) ? '\\' + ch : ch;
+    if (ch === '?') {
+      s = nfa.char(s, notNewline);
+      continue;
+    }
+    let lit = ch;
+    if (ch === '\\') {
+      const next = chars[i + 1];
+      // `}` and `/` are escaped only to get them through ${…}; the escape is not part of the pattern.
+      if (next === '}' || next === '/') continue;
+      if (next !== '*' && next !== '?' && next !== '\\') {
+        throw new InvalidArgument(`invalid pattern (${pattern}) in substitution: invalid escape '\\${next ?? ''}'`);
+      }
+      lit = next;
+      i++;
+    }
+    s = nfa.char(s, (c) => c === lit);
   }
-  return new RegExp(out, 'u');
-}
-
-function compile(pattern: string, greedy: boolean, anchored: boolean): RegExp {
-  try {
-    return patternToRegex(pattern, greedy, anchored);
-  } catch (e) {
-    throw new InvalidArgument(`invalid pattern (${pattern}) in substitution: ${(e as Error).message}`, { cause: e });
-  }
+  nfa.accept = s;
+  return nfa;
 }
 
 /** `${v#pat}` / `${v##pat}`: removes the shortest (longest when greedy) matching prefix. */
 export function trimPrefix(pattern: string, value: string, greedy: boolean): string {
-  const m = compile(pattern, greedy, true).exec(value);
-  return m ? value.slice(m.index + m[0].length) : value;
+  const chars = [...value];
+  const ends = compileShellPattern(pattern).matchEnds(chars);
+  if (ends.length === 0) return value;
+  return chars.slice(greedy ? ends[ends.length - 1] : ends[0]).join('');
 }
 
 /** Reverses a pattern keeping each escape before the character it escapes (`a\*c` → `c\*a`). */
@@ -82,7 +77,6 @@ function reverse(s: string): string {
 
 /** `${v%pat}` / `${v%%pat}`: removes the shortest (longest when greedy) matching suffix. */
 export function trimSuffix(pattern: string, value: string, greedy: boolean): string {
-  // A regular expression cannot find the shortest rightmost match, so search the reversed value.
   return reverse(trimPrefix(reversePattern(pattern), reverse(value), greedy));
 }
 
@@ -106,8 +100,7 @@ function expandTemplate(template: string, match: string): string {
       out += '$';
       continue;
     }
-    const name = m[1] ?? m[2]!;
-    if (name === '0') out += match;
+    if ((m[1] ?? m[2]) === '0') out += match;
     i += m[0].length;
   }
   return out;
@@ -115,33 +108,26 @@ function expandTemplate(template: string, match: string): string {
 
 /**
  * `${v/pat/repl}` (first match, replacement taken literally) and `${v//pat/repl}` (every
- * match, with Go's `$` template expansion in the replacement, and an empty match right after a
- * previous match skipped, as Go's ReplaceAllString does).
+ * match, with Go's `$` template expansion in the replacement and an empty match right after a
+ * previous match skipped, as Go's ReplaceAllString does). Matches are leftmost, then longest.
  */
 export function replacePattern(value: string, pattern: string, replacement: string, all: boolean): string {
-  const re = compile(pattern, true, false);
+  const nfa = compileShellPattern(pattern);
+  const chars = [...value];
   if (!all) {
-    const m = re.exec(value);
+    const m = nfa.leftmostLongest(chars);
     if (!m) return value;
-    return value.slice(0, m.index) + replacement + value.slice(m.index + m[0].length);
+    return chars.slice(0, m[0]).join('') + replacement + chars.slice(m[1]).join('');
   }
-  const g = new RegExp(re.source, 'gu');
   let out = '';
-  let copied = 0;
-  let prevEnd = -1;
-  for (let m = g.exec(value); m; m = g.exec(value)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (m[0].length === 0) {
-      // Advance past one code point so the loop ends.
-      const cp = value.codePointAt(start);
-      g.lastIndex = start + (cp !== undefined && cp > 0xffff ? 2 : 1);
-      if (start === prevEnd) continue;
-    }
-    out += value.slice(copied, start) + expandTemplate(replacement, m[0]);
-    copied = end;
-    prevEnd = end;
-    if (start >= value.length) break;
+  let lastEnd = 0;
+  for (let pos = 0; pos <= chars.length; ) {
+    const m = nfa.leftmostLongest(chars, pos);
+    if (!m) break;
+    out += chars.slice(lastEnd, m[0]).join('');
+    if (m[1] > lastEnd || m[0] === 0) out += expandTemplate(replacement, chars.slice(m[0], m[1]).join(''));
+    lastEnd = m[1];
+    pos = pos + 1 > m[1] ? pos + 1 : m[1];
   }
-  return out + value.slice(copied);
+  return out + chars.slice(lastEnd).join('');
 }

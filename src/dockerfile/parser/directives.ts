@@ -10,8 +10,23 @@ import { InvalidArgument } from '../../errdefs/index.js';
 import { trimLeftSpace } from '../go-text.js';
 import type { Directive } from './node.js';
 
-/** `name = value`, Go's regexp `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` (\s is ASCII). */
-const directiveRe = /^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/s;
+/** The `name =` part of Go's `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` (\s is ASCII). */
+const directiveNameRe = /^([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=/;
+const asciiSpace = (ch: string | undefined) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\f' || ch === '\r';
+
+/** Matches `name = value` as the Go regexp does (linear: no backtracking on long blanks). */
+function matchDirective(text: string): [string, string] | undefined {
+  const m = directiveNameRe.exec(text);
+  if (!m) return undefined;
+  const rest = text.slice(m[0].length);
+  let start = 0;
+  let end = rest.length;
+  while (start < end && asciiSpace(rest[start])) start++;
+  while (end > start && asciiSpace(rest[end - 1])) end--;
+  // The value needs one character; with only blanks left the regexp takes the last one.
+  if (start === end) return rest.length ? [m[1]!, rest[rest.length - 1]!] : undefined;
+  return [m[1]!, rest.slice(start, end)];
+}
 const known = new Set(['syntax', 'escape', 'check']);
 
 /** Checks an escape directive's value: only `\` and `` ` `` are allowed. */
@@ -37,14 +52,14 @@ export class DirectiveParser {
       this.#done = true;
       return false;
     }
-    const m = directiveRe.exec(trimLeftSpace(text.slice(1)));
-    const name = m?.[1]?.toLowerCase();
+    const m = matchDirective(trimLeftSpace(text.slice(1)));
+    const name = m?.[0].toLowerCase();
     if (!m || !name || !known.has(name)) {
       this.#done = true;
       return false;
     }
     if (this.directives.some((d) => d.name === name)) throw new InvalidArgument(`only one ${name} parser directive can be used`);
-    const value = m[2]!;
+    const value = m[1];
     if (name === 'escape') this.escapeToken = validateEscapeToken(value);
     this.directives.push({ name, value, line: lineNo });
     return true;

@@ -59,7 +59,9 @@ function isComment(line: string): boolean {
 
 /** Removes a trailing continuation escape; `more` tells whether the line continues. */
 function trimContinuation(line: string, escapeToken: string): { text: string; more: boolean } {
-  const body = line.replace(/[ \t]*$/, '');
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
+  const body = line.slice(0, end);
   if (!body.endsWith(escapeToken)) return { text: line, more: false };
   const before = body.slice(0, body.length - escapeToken.length);
   if (before === '') return { text: '', more: true };
