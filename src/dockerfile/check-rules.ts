@@ -5,13 +5,16 @@
  * Rules that need the base image (its env, its platform) look only at what the Dockerfile
  * itself says, so they never report what the base image might define.
  */
+import { reasonOf } from './errors.js';
 import type { Command } from './instructions/types.js';
+import { checkChmod, checkSignal } from './instructions/validate.js';
 import { expandCommand } from './expand.js';
 import type { Node } from './parser/node.js';
 import { BuildArgScope, PLATFORM_ARGS, platformArgs } from './scope.js';
 
 export interface Finding {
-  rule: string;
+  /** The lint rule; undefined for an error the step would fail with. */
+  rule?: string;
   line: number;
   message: string;
 }
@@ -207,11 +210,17 @@ export function lint(items: readonly Checked[], escapeToken: string): Finding[] 
     if ((cmd.kind === 'RUN' || cmd.kind === 'CMD' || cmd.kind === 'ENTRYPOINT') && cmd.prependShell && /^\s*\[/.test(cmd.cmdLine[0] ?? '')) {
       add('MalformedExecForm', `${cmd.keyword} arguments look like a JSON array but are not valid JSON, so they run as a shell command`);
     }
+    // Values Docker checks when the step runs: known here when the step uses no variable.
+    const constant = !cmd.original.includes('$');
     let expanded;
     try {
       expanded = expandCommand(cmd, stage.getter(), { escapeToken });
-    } catch {
-      continue; // reported when building
+      const c = expanded.command;
+      if (constant && c.kind === 'STOPSIGNAL') checkSignal(c.signal);
+      if (constant && (c.kind === 'COPY' || c.kind === 'ADD') && c.chmod !== undefined) checkChmod(c.chmod);
+    } catch (e) {
+      if (constant) out.push({ line, message: reasonOf(e) });
+      if (!expanded) continue;
     }
     // The base image may define variables; only report names that look like a typo.
     for (const name of expanded.unmatched) {

@@ -21,6 +21,12 @@ describe('checkDockerfile', () => {
       '3:dockerfile parse error on line 3: ENV names can not be blank',
     ]);
     assert.deepEqual(rules('RUN x\nFROM a\n'), ['1:dockerfile parse error on line 1: no build stage in current context']);
+    assert.deepEqual(rules('FROM a\nSTOPSIGNAL SIGNOPE\nCOPY --chmod=999 a b\nEXPOSE 80/xyz\nRUN --mount=type=nfs x\nSTOPSIGNAL $S\n'), [
+      '2:Invalid signal: SIGNOPE',
+      "3:invalid chmod parameter: '999'. it should be octal string and between 0 and 07777",
+      '4:invalid port: "80/xyz": invalid proto: xyz',
+      '5:unsupported mount type "nfs"',
+    ]);
   });
 
   it('reports Docker lint rules with Docker\'s messages', () => {

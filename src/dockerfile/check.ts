@@ -3,7 +3,8 @@
  * `build --check`: every problem a Dockerfile has, without building — the syntax error that
  * stops parsing, or else each instruction's error and the lint findings (check-rules.ts), in
  * line order. An empty list means clean. Errors read as they would when building
- * (`dockerfile parse error on line 3: unknown instruction: COPPY`); findings as
+ * (`dockerfile parse error on line 3: unknown instruction: COPPY`, or for a step that would
+ * fail, `Invalid signal: SIGNOPE`); findings as
  * `RuleName: message` in Docker's words (`JSONArgsRecommended: JSON arguments recommended for
  * CMD to prevent unintended behavior related to OS signals`). The CLI prints each as
  * `FILE:LINE: message`.
@@ -67,10 +68,9 @@ export function checkDockerfile(text: string, fileName: string): Problem[] {
     ...ast.warnings.map((w) => ({ rule: w.rule, line: w.line, message: 'Empty continuation line' })),
     ...lint(items, ast.escapeToken),
   ];
-  if (!skip.has('all')) {
-    for (const f of findings) {
-      if (!skip.has(f.rule.toLowerCase())) problems.push({ line: f.line, message: `${f.rule}: ${f.message}`, rule: f.rule });
-    }
+  for (const f of findings) {
+    if (f.rule === undefined) problems.push({ line: f.line, message: f.message });
+    else if (!skip.has('all') && !skip.has(f.rule.toLowerCase())) problems.push({ line: f.line, message: `${f.rule}: ${f.message}`, rule: f.rule });
   }
   // By line; on one line errors first, then findings by rule name.
   return problems

@@ -7,6 +7,8 @@
  *   (the legacy builder's wording for errors in the text itself);
  * - the instruction pass (nodes → typed instructions) and expansion:
  *   `dockerfile parse error on line 7: unknown instruction: COPPY` (BuildKit's wording);
+ * - when a step expands its words (expandCommand), Docker's words alone, as Docker prints
+ *   errors of a running step: `failed to process "${A": syntax error: missing '}'`;
  * - a file without any instruction: `file with no instructions`.
  *
  * The bare reason (`ENV must have two arguments`) is the error's `cause`, an InvalidArgument.
@@ -23,6 +25,12 @@ export function syntaxError(reason: string, file: string, startLine: number, end
 export function instructionError(reason: string, file: string, startLine: number, endLine = startLine, cause?: unknown): LocationError {
   const inner = new InvalidArgument(reason, cause === undefined ? undefined : { cause });
   return new LocationError(`dockerfile parse error on line ${startLine}: ${reason}`, file, startLine, endLine, { cause: inner });
+}
+
+/** An error found when a step's words are expanded: Docker's bare words, located. */
+export function stepError(reason: string, file: string, startLine: number, endLine = startLine, cause?: unknown): LocationError {
+  const inner = new InvalidArgument(reason, cause === undefined ? undefined : { cause });
+  return new LocationError(reason, file, startLine, endLine, { cause: inner });
 }
 
 /** The reason of a frontend error without the `… parse error … line N: ` prefix. */

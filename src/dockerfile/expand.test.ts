@@ -53,8 +53,11 @@ describe('expandCommand', () => {
     assert.equal(pick('WORKDIR ${DIR}/w\n').path, '/srv/w');
     assert.deepEqual(pick('VOLUME ["$DIR/v", "/x"]\n').volumes, ['/srv/v', '/x']);
     assert.equal(pick('STOPSIGNAL SIG$S\n').signal, 'SIGTERM');
-    assert.throws(() => pick('STOPSIGNAL SIG$A\n'), /Invalid signal: SIGold/);
-    assert.throws(() => pick('COPY --chmod=$TAG a b\n'), /invalid chmod parameter: '1.2'. it should be octal string and between 0 and 07777/);
+    assert.throws(() => pick('EXPOSE $A\n'), /^LocationError: invalid containerPort: old$/);
+    assert.throws(() => pick('EXPOSE 80/xyz\n'), /invalid port: "80\/xyz": invalid proto: xyz/);
+    assert.throws(() => pick('RUN --mount=type=nfs x\n'), /unsupported mount type "nfs"/);
+    assert.throws(() => pick('RUN --mount=type=bind,mode=0700 x\n'), /mode not allowed for "bind" type mounts/);
+    assert.throws(() => pick('RUN --mount=type=cache,size=1 x\n'), /unexpected key 'size' for mount type 'cache'/);
     assert.deepEqual(pick('ARG X=$A Y\n').args, [{ key: 'X', value: 'old' }, { key: 'Y' }]);
     const f = pick('FROM --platform=$P alpine:$TAG AS b\n');
     assert.deepEqual([f.image, f.platform, f.stageName], ['alpine:1.2', undefined, 'b']);
@@ -86,7 +89,7 @@ describe('expandCommand', () => {
     assert.throws(() => expandCommand(cmd('FROM x\n\nUSER ${A\n'), env), (e: unknown) => {
       assert.ok(e instanceof LocationError);
       assert.equal(e.line, 3);
-      assert.match(e.message, /^dockerfile parse error on line 3: failed to process "\$\{A": syntax error: missing '}'$/);
+      assert.equal(e.message, `failed to process "\${A": syntax error: missing '}'`);
       return true;
     });
     assert.throws(() => expandCommand(cmd('FROM $EMPTY\n'), env), /base name \(\$EMPTY\) should not be blank/);

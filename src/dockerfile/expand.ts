@@ -12,11 +12,10 @@
  * ENTRYPOINT, SHELL, HEALTHCHECK, MAINTAINER, ONBUILD, COPY --from, --exclude patterns.
  */
 import { InvalidArgument, LocationError } from '../errdefs/index.js';
-import { instructionError, reasonOf } from './errors.js';
+import { reasonOf, stepError } from './errors.js';
 import { parsePortSpecs } from './instructions/expose.js';
 import { parseMount } from './instructions/run-mount.js';
 import type { Command, InlineFile, KeyValue } from './instructions/types.js';
-import { checkChmod, checkSignal } from './instructions/validate.js';
 import { ShellLex } from './shell-lex.js';
 import type { EnvGetter } from './types.js';
 
@@ -108,15 +107,12 @@ function expandInner(cmd: Command, x: Expander): Command {
     case 'COPY': {
       let out = { ...cmd, sources: cmd.sources.map(x.word), dest: x.word(cmd.dest), inline: x.inline(cmd.inline), exclude: [...cmd.exclude] };
       out = withOptional(out, 'chown', x.optional(cmd.chown));
-      out = withOptional(out, 'chmod', x.optional(cmd.chmod));
-      if (out.chmod !== undefined) checkChmod(out.chmod);
-      return out;
+      return withOptional(out, 'chmod', x.optional(cmd.chmod));
     }
     case 'ADD': {
       let out = { ...cmd, sources: cmd.sources.map(x.word), dest: x.word(cmd.dest), inline: x.inline(cmd.inline), exclude: [...cmd.exclude] };
       out = withOptional(out, 'chown', x.optional(cmd.chown));
       out = withOptional(out, 'chmod', x.optional(cmd.chmod));
-      if (out.chmod !== undefined) checkChmod(out.chmod);
       return withOptional(out, 'checksum', x.optional(cmd.checksum));
     }
     case 'EXPOSE': {
@@ -132,11 +128,8 @@ function expandInner(cmd: Command, x: Expander): Command {
       return { ...cmd, user: x.word(cmd.user) };
     case 'WORKDIR':
       return { ...cmd, path: x.word(cmd.path) };
-    case 'STOPSIGNAL': {
-      const signal = x.word(cmd.signal);
-      checkSignal(signal);
-      return { ...cmd, signal };
-    }
+    case 'STOPSIGNAL':
+      return { ...cmd, signal: x.word(cmd.signal) };
     case 'RUN':
       return { ...cmd, mounts: cmd.mountSpecs.map((spec) => parseMount(spec, { expand: x.word })) };
     default:
@@ -146,8 +139,9 @@ function expandInner(cmd: Command, x: Expander): Command {
 
 /**
  * Expands one instruction against `env` (the global scope for FROM, the stage scope's
- * `getter()` otherwise). Returns a copy; the input is not changed. Throws LocationError
- * naming the instruction's line when a word cannot be expanded or a result is invalid.
+ * `getter()` otherwise). Returns a copy; the input is not changed. Throws a LocationError (the
+ * instruction's lines; the message in Docker's words for a failing step) when a word cannot be
+ * expanded or a result is invalid (EXPOSE ports, RUN mounts, an empty VOLUME or FROM).
  */
 export function expandCommand<C extends Command>(cmd: C, env: EnvGetter, opts: ExpandOptions = {}): ExpandedCommand<C> {
   const x = new Expander(env, opts.escapeToken ?? '\\');
@@ -155,7 +149,7 @@ export function expandCommand<C extends Command>(cmd: C, env: EnvGetter, opts: E
     return { command: expandInner(cmd, x) as C, used: x.used, unmatched: x.unmatched };
   } catch (e) {
     if (e instanceof InvalidArgument && !(e instanceof LocationError)) {
-      throw instructionError(reasonOf(e), cmd.location.file, cmd.location.startLine, cmd.location.endLine, e);
+      throw stepError(reasonOf(e), cmd.location.file, cmd.location.startLine, cmd.location.endLine, e);
     }
     throw e;
   }

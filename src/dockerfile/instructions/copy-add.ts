@@ -12,7 +12,6 @@ import { ShellLex } from '../shell-lex.js';
 import { base, inlineFile } from './base.js';
 import { InstructionFlags } from './flags.js';
 import type { AddCommand, CopyCommand, SourcesAndDest } from './types.js';
-import { checkChmod, isPlain } from './validate.js';
 
 function marker(word: string): ReturnType<typeof parseHeredocMarker> {
   try {
@@ -42,7 +41,6 @@ function sourcesAndDest(node: Node, keyword: string, flags: InstructionFlags): S
   }
   const chown = flags.string('chown');
   const chmod = flags.string('chmod');
-  if (chmod !== undefined && isPlain(chmod)) checkChmod(chmod);
   return {
     sources,
     inline,

@@ -91,6 +91,16 @@ export function parseExpose(node: Node, file: string): ExposeCommand {
   if (node.args.length === 0) throw atLeastOne('EXPOSE');
   new InstructionFlags(node.flags, {});
   const specs = [...node.args].sort();
-  // Words that use variables get their ports when expanded (expandCommand).
-  return { kind: 'EXPOSE', ...base(node, file), specs, ports: parsePortSpecs(specs.filter((s) => !s.includes('$'))) };
+  // Docker checks ports when the step runs: here words that use variables or are invalid are
+  // left out; expandCommand parses them all (and fails on a bad one).
+  const valid = specs.filter((s) => {
+    if (s.includes('$')) return false;
+    try {
+      parsePortSpec(s);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return { kind: 'EXPOSE', ...base(node, file), specs, ports: parsePortSpecs(valid) };
 }

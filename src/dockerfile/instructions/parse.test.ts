@@ -63,13 +63,11 @@ describe('typed instructions', () => {
     assert.deepEqual([tmp.mounts[0]!.sizeLimit, tmp.mounts[1]!.mode, tmp.mounts[1]!.uid], [64 * 1024 * 1024, 0o600, 1]);
     assert.match(error('RUN --network=bridge x\n').message, /invalid network mode "bridge"/);
     assert.match(error('RUN --security=weird x\n').message, /security "weird" is not valid/);
-    assert.match(error('RUN --mount=type=nfs x\n').message, /unsupported mount type "nfs"/);
-    assert.match(error('RUN --mount=type=bind,mode=0700 x\n').message, /mode not allowed for "bind" type mounts/);
-    assert.match(error('RUN --mount=type=cache,size=1 x\n').message, /unexpected key 'size' for mount type 'cache'/);
     assert.match(error('RUN --mount=from=$X x\n').message, /'from' doesn't support variable expansion/);
     assert.match(error('RUN --mount=target=a\\"b x\n').message, /failed to parse csv mounts/);
-    const lenient = one('RUN --mount=type=$T,target=/x y\n', 'RUN');
-    assert.equal(lenient.mounts[0]!.target, '/x', 'a spec with variables is parsed leniently before expansion');
+    const lenient = one('RUN --mount=type=$T,target=/x --mount=type=nfs,size=x y\n', 'RUN');
+    assert.equal(lenient.mounts[0]!.target, '/x', 'mounts are checked when the step runs (expandCommand), as Docker does');
+    assert.deepEqual(lenient.mounts[1], { type: 'bind', readOnly: true, required: false });
   });
 
   it('RUN heredocs: inline files and what runs', () => {
@@ -136,7 +134,6 @@ describe('typed instructions', () => {
     assert.equal(error('COPY --checksum=x a b\n').message, 'dockerfile parse error on line 1: unknown flag: --checksum');
     assert.match(error('COPY --from=$X a b\n').message, /variable expansion is not supported for --from/);
     assert.equal(error('ADD a <<EOF\nx\nEOF\n').message, 'dockerfile parse error on line 1: ADD cannot accept a heredoc as a destination');
-    assert.match(error('COPY --chmod=999 a b\n').message, /invalid chmod parameter: '999'/);
     assert.deepEqual(['755', 'u+x,go=r', 'a-w', '$M'].map((m) => one(`COPY --chmod=${m} a b\n`, 'COPY').chmod), ['755', 'u+x,go=r', 'a-w', '$M']);
     assert.equal(error('COPY --link=maybe a b\n').message, 'dockerfile parse error on line 1: expecting boolean value for flag --link, not: maybe');
     assert.equal(error('COPY --chown a b\n').message, 'dockerfile parse error on line 1: missing a value on flag: --chown');
@@ -147,9 +144,7 @@ describe('typed instructions', () => {
     const e = one('EXPOSE 80 53/UDP 8000-8002/tcp 132/sctp $P\n', 'EXPOSE');
     assert.deepEqual(e.ports.map((p) => p.key), ['132/sctp', '53/udp', '80/tcp', '8000/tcp', '8001/tcp', '8002/tcp']);
     assert.deepEqual(e.specs, ['$P', '132/sctp', '53/UDP', '80', '8000-8002/tcp']);
-    assert.match(error('EXPOSE 80/xyz\n').message, /invalid port: "80\/xyz": invalid proto: xyz/);
-    assert.match(error('EXPOSE 70000\n').message, /invalid containerPort: 70000/);
-    assert.match(error('EXPOSE 9-8\n').message, /invalid containerPort: 9-8/);
+    assert.deepEqual(one('EXPOSE 80/xyz 81\n', 'EXPOSE').ports.map((p) => p.key), ['81/tcp'], 'bad ports fail when the step runs');
   });
 
   it('VOLUME, USER, WORKDIR, STOPSIGNAL, MAINTAINER', () => {
@@ -161,8 +156,7 @@ describe('typed instructions', () => {
     assert.equal(one('MAINTAINER Me <me@x>\n', 'MAINTAINER').maintainer, 'Me <me@x>');
     assert.equal(error('VOLUME [""]\n').message, 'dockerfile parse error on line 1: VOLUME specified can not be an empty string');
     assert.equal(error('USER\n').message, 'dockerfile parse error on line 1: USER requires exactly one argument');
-    assert.equal(error('STOPSIGNAL SIGFOO\n').message, 'dockerfile parse error on line 1: Invalid signal: SIGFOO');
-    assert.deepEqual(['9', 'kill', 'SIGRTMIN+3', '"SIGTERM"', '$S'].map((s) => one(`STOPSIGNAL ${s}\n`, 'STOPSIGNAL').signal), ['9', 'kill', 'SIGRTMIN+3', '"SIGTERM"', '$S']);
+    assert.deepEqual(['9', 'kill', 'SIGRTMIN+3', '"SIGTERM"', '$S', 'SIGNOPE'].map((s) => one(`STOPSIGNAL ${s}\n`, 'STOPSIGNAL').signal), ['9', 'kill', 'SIGRTMIN+3', '"SIGTERM"', '$S', 'SIGNOPE']);
   });
 
   it('ONBUILD keeps the trigger as written and refuses ONBUILD, FROM and MAINTAINER', () => {

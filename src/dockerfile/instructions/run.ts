@@ -27,7 +27,9 @@ export function parseRun(node: Node, file: string): RunCommand {
   const security = flags.string('security') ?? 'sandbox';
   if (!(securities as readonly string[]).includes(security)) throw new InvalidArgument(`security ${JSON.stringify(security)} is not valid`);
   const mountSpecs = flags.strings('mount');
-  const mounts = mountSpecs.map((spec) => parseMount(spec, { lenient: spec.includes('$') }));
+  // Docker checks mount options when the step runs (expandCommand parses them strictly); here
+  // only the CSV syntax and variables in `from` are errors.
+  const mounts = mountSpecs.map((spec) => parseMount(spec, { lenient: true }));
   return {
     kind: 'RUN',
     ...base(node, file),

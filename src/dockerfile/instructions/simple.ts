@@ -8,7 +8,6 @@ import type { Node } from '../parser/node.js';
 import { atLeastOne, base, exactlyOne } from './base.js';
 import { InstructionFlags } from './flags.js';
 import type { MaintainerCommand, StopSignalCommand, UserCommand, VolumeCommand, WorkdirCommand } from './types.js';
-import { checkSignal, isPlain } from './validate.js';
 
 function one(node: Node, keyword: string, checkFlags = true): string {
   if (node.args.length !== 1) throw exactlyOne(keyword);
@@ -26,9 +25,7 @@ export function parseWorkdir(node: Node, file: string): WorkdirCommand {
 
 export function parseStopSignal(node: Node, file: string): StopSignalCommand {
   // Docker does not check STOPSIGNAL's flags.
-  const signal = one(node, 'STOPSIGNAL', false);
-  if (isPlain(signal)) checkSignal(signal);
-  return { kind: 'STOPSIGNAL', ...base(node, file), signal };
+  return { kind: 'STOPSIGNAL', ...base(node, file), signal: one(node, 'STOPSIGNAL', false) };
 }
 
 export function parseMaintainer(node: Node, file: string): MaintainerCommand {

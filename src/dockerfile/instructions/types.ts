@@ -99,8 +99,8 @@ export interface RunCommand extends CommandBase, CommandLine {
   /** `--mount` values as written. */
   mountSpecs: string[];
   /**
-   * The mounts. Final after expandCommand; before it, a spec that uses `$variables` is
-   * parsed leniently (invalid values left out).
+   * The mounts. Final after expandCommand (which checks them as Docker does when the step
+   * runs); before it, values are taken as written and invalid ones left out.
    */
   mounts: RunMount[];
   network: 'default' | 'none' | 'host';
@@ -203,7 +203,10 @@ export interface ExposeCommand extends CommandBase {
   kind: 'EXPOSE';
   /** The port words as written (sorted, as Docker sorts them). */
   specs: string[];
-  /** The ports. Final after expandCommand; before it, words using `$variables` are left out. */
+  /**
+   * The ports. Final after expandCommand (which fails on a bad one, as Docker does when the
+   * step runs); before it, words using `$variables` or invalid ones are left out.
+   */
   ports: ExposedPort[];
 }
 

@@ -1,15 +1,10 @@
 /**
  * @module dockerfile/instructions/validate
- * Checks of values Docker validates once they are expanded: `--chmod` (octal up to 07777 or a
- * symbolic mode like `u+x,go=r`) and STOPSIGNAL (a signal number or name, with or without
- * SIG). Used at parse time for literal values and by expandCommand after expansion.
+ * Checks of values Docker validates when the step runs (after expansion): `--chmod` (octal up
+ * to 07777 or a symbolic mode like `u+x,go=r`) and STOPSIGNAL (a signal number or name, with
+ * or without SIG). For the builder's steps and for `build --check`.
  */
 import { InvalidArgument } from '../../errdefs/index.js';
-
-/** A value word expansion leaves as is (no `$`, quotes or escapes): checkable before expansion. */
-export function isPlain(value: string): boolean {
-  return /^[A-Za-z0-9_.,:+=-]*$/.test(value);
-}
 
 const symbolicMode = /^[ugoa]*(?:[-+=](?:[rwxXst]*|[ugo]))+(?:,[ugoa]*(?:[-+=](?:[rwxXst]*|[ugo]))+)*$/;
 
