@@ -4,6 +4,7 @@
  */
 import type { Workload } from './types.js';
 import { apiWorkload } from './api.js';
+import { buildWorkload } from './build.js';
 import { imagesWorkload } from './images.js';
 
-export const workloads: Workload[] = [apiWorkload, imagesWorkload];
+export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload];
