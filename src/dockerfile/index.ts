@@ -21,6 +21,8 @@ export { runScript, type RunScript } from './instructions/run.js';
 export { parseMount } from './instructions/run-mount.js';
 export { parsePortSpec, parsePortSpecs } from './instructions/expose.js';
 export { parseDuration } from './instructions/duration.js';
+export { checkChmod, checkSignal } from './instructions/validate.js';
+export { parseHeredocMarker } from './parser/heredoc.js';
 export { findStage, parseDockerfile, parseStages, type Dockerfile, type Stage, type Stages } from './stages.js';
 
 // Expansion and scoping.
@@ -32,6 +34,9 @@ export {
 } from './scope.js';
 
 // .dockerignore and checks.
-export { DockerIgnore, parseDockerignore, trimBuildFilesFromExcludes, type IgnorePattern } from './dockerignore.js';
+export {
+  compilePatterns, DockerIgnore, parseDockerignore, readDockerignore, trimBuildFilesFromExcludes, type IgnorePattern,
+} from './dockerignore.js';
 export { checkDockerfile, type Problem } from './check.js';
 export { reasonOf } from './errors.js';
+export { instructionNames } from './parser/line-parsers.js';
