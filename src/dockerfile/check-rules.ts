@@ -10,7 +10,7 @@ import type { Command } from './instructions/types.js';
 import { checkChmod, checkSignal } from './instructions/validate.js';
 import { expandCommand } from './expand.js';
 import type { Node } from './parser/node.js';
-import { BuildArgScope, PLATFORM_ARGS, platformArgs } from './scope.js';
+import { BuildArgScope, platformArgs, type StageScope } from './scope.js';
 
 export interface Finding {
   /** The lint rule; undefined for an error the step would fail with. */
@@ -86,7 +86,9 @@ function casingRule(items: readonly Checked[], out: Finding[]): void {
   }
 }
 
-function fromRules(node: Node, cmd: Extract<Command, { kind: 'FROM' }>, seen: Set<string>, global: BuildArgScope, out: Finding[]): void {
+function fromRules(
+  node: Node, cmd: Extract<Command, { kind: 'FROM' }>, seen: Set<string>, global: BuildArgScope, escapeToken: string, out: Finding[],
+): void {
   const line = node.startLine;
   const add = (rule: string, message: string) => out.push({ rule, line, message });
   if (node.args.length === 3) {
@@ -113,7 +115,7 @@ function fromRules(node: Node, cmd: Extract<Command, { kind: 'FROM' }>, seen: Se
   }
   let unmatched: Set<string>;
   try {
-    unmatched = expandCommand(cmd, global.fromEnv()).unmatched;
+    unmatched = expandCommand(cmd, global.fromEnv(), { escapeToken }).unmatched;
   } catch {
     return; // the error shows when building
   }
@@ -128,7 +130,7 @@ function fromRules(node: Node, cmd: Extract<Command, { kind: 'FROM' }>, seen: Se
 /** Runs every rule; `items` are the instructions in order. */
 export function lint(items: readonly Checked[], escapeToken: string): Finding[] {
   const out: Finding[] = [];
-  suggestBudget = 20_000_000;
+  suggestBudget = 5_000_000;
   casingRule(items, out);
   const global = new BuildArgScope({ predefined: platformArgs({ os: 'linux', architecture: 'amd64' }), escapeToken });
   const stageNames = new Set<string>();
@@ -137,19 +139,22 @@ export function lint(items: readonly Checked[], escapeToken: string): Finding[] 
   let used = new Map<string, number>();
   let shellSet = false;
   let workdirSeen = false;
-  // Names any stage defines (ENV, ARG): for "did you mean" on undefined variables.
-  const known = new Set<string>([...PLATFORM_ARGS]);
-  for (const { cmd } of items) {
-    if (cmd?.kind === 'ARG') for (const a of cmd.args) known.add(a.key);
-    if (cmd?.kind === 'ENV') for (const p of cmd.pairs) known.add(p.key);
-  }
+  // What each stage leaves to a stage built FROM it (by name and by index).
+  const finished: { name?: string; stage: StageScope; shellSet: boolean }[] = [];
+  const finish = () => {
+    if (inStage) finished[finished.length - 1]!.shellSet = shellSet;
+  };
   for (const { node, cmd } of items) {
     if (!cmd) continue;
     const line = node.startLine;
     const add = (rule: string, message: string, at = line) => out.push({ rule, line: at, message });
     if (cmd.kind === 'FROM') {
-      fromRules(node, cmd, stageNames, global, out);
-      [inStage, stage, used, shellSet, workdirSeen] = [true, global.stage(), new Map(), false, false];
+      fromRules(node, cmd, stageNames, global, escapeToken, out);
+      finish();
+      const ref = cmd.image.toLowerCase();
+      const parent = finished.find((f) => f.name === ref) ?? (/^[0-9]+$/.test(ref) ? finished[Number(ref)] : undefined);
+      [inStage, stage, used, shellSet, workdirSeen] = [true, global.stage(parent?.stage.env() ?? []), new Map(), parent?.shellSet ?? false, false];
+      finished.push({ ...(cmd.stageName !== undefined ? { name: cmd.stageName } : {}), stage, shellSet });
       continue;
     }
     if (!inStage) {
@@ -222,10 +227,16 @@ export function lint(items: readonly Checked[], escapeToken: string): Finding[] 
       if (constant) out.push({ line, message: reasonOf(e) });
       if (!expanded) continue;
     }
-    // The base image may define variables; only report names that look like a typo.
+    // The base image may define variables: only report names that look like a typo of one
+    // this stage defines (BuildKit suggests from the same names).
+    let options: Set<string> | undefined;
     for (const name of expanded.unmatched) {
-      if (stage.isDefined(name)) continue;
-      const s = suggest(name, known);
+      if (stage.isDefined(name) || suggestBudget <= 0) continue;
+      if (!options) {
+        options = new Set([...stage.getter().keys(), ...stage.declaredArgs()]);
+        suggestBudget -= options.size * 16;
+      }
+      const s = suggest(name, options);
       if (s) add('UndefinedVar', `Usage of undefined variable '$${name}' (did you mean $${s}?)`);
     }
     stage.apply(expanded.command);

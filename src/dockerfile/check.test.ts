@@ -65,7 +65,12 @@ describe('checkDockerfile', () => {
     assert.deepEqual(rules('# check=skip=all\nFROM a\nCMD x\n'), []);
   });
 
-  it('JSONArgsRecommended is not reported after a SHELL', () => {
+  it('JSONArgsRecommended is not reported after a SHELL, also one of the parent stage', () => {
     assert.deepEqual(rules('FROM a\nSHELL ["/bin/bash", "-c"]\nCMD x\n'), []);
+    assert.deepEqual(rules('FROM a AS base\nSHELL ["/bin/bash", "-c"]\nFROM base\nCMD x\nFROM a\nENTRYPOINT x\n'), ['6:JSONArgsRecommended']);
+  });
+
+  it('a stage built FROM another inherits its ENV', () => {
+    assert.deepEqual(rules('FROM a AS base\nENV APP_DIR=/app\nFROM base\nWORKDIR $APP_DIR\nFROM a\nARG APP_DIRS\nWORKDIR $APP_DIR\n'), ['7:UndefinedVar']);
   });
 });
