@@ -160,7 +160,7 @@ export function lint(items: readonly Checked[], escapeToken: string): Finding[] 
     if (!inStage) {
       if (cmd.kind === 'ARG') {
         try {
-          global.addMetaArgs([expandCommand(cmd, global.fromEnv(), { escapeToken }).command]);
+          global.addMetaArgs([cmd]);
         } catch {
           // reported when building
         }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { LocationError } from '../errdefs/index.js';
 import { expandCommand } from './expand.js';
 import type { Command } from './instructions/types.js';
 import { BuildArgScope, platformArgs, type StageScope } from './scope.js';
@@ -91,5 +92,13 @@ describe('build-arg and ENV scoping', () => {
     g.addMetaArgs(df.metaArgs);
     assert.equal(g.globalValue('B'), 'x-linux');
     assert.equal(g.fromEnv().get('TARGETPLATFORM'), 'linux/amd64');
+    g.addMetaArgs(parseDockerfile('ARG A\nARG C\nFROM x\n').metaArgs);
+    assert.deepEqual([g.globalValue('A'), g.fromEnv().get('C'), g.globalNames().includes('C')], ['x', undefined, true]);
+    assert.throws(() => g.addMetaArgs(parseDockerfile('ARG OK=1\nARG D=${NOPE:?needed}\nFROM x\n').metaArgs), (e: unknown) => {
+      assert.ok(e instanceof LocationError);
+      assert.equal(e.line, 2);
+      assert.equal(e.message, 'failed to process "${NOPE:?needed}": NOPE: needed');
+      return true;
+    });
   });
 });

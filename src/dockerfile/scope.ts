@@ -35,6 +35,7 @@
  * ```
  */
 import type { ArgCommand, StageCommand } from './instructions/types.js';
+import { reasonOf, stepError } from './errors.js';
 import { expandWord } from './shell-lex.js';
 import type { EnvGetter } from './types.js';
 
@@ -107,13 +108,23 @@ export class BuildArgScope {
     return v;
   }
 
-  /** Declares the ARGs before the first FROM, in order; defaults expand against the scope so far. */
+  /**
+   * Declares the ARGs before the first FROM, in order (unexpanded, as parsed); each default
+   * expands against the global scope so far. A re-declaration without a value keeps the
+   * earlier value. Throws LocationError when a default cannot be expanded.
+   */
   addMetaArgs(metaArgs: readonly ArgCommand[]): void {
     for (const cmd of metaArgs) {
       for (const a of cmd.args) {
         let value = this.buildArg(a.key);
-        if (value === undefined && a.value !== undefined) value = expandWord(a.value, this.fromEnv(), this.escapeToken).result;
-        this.#global.set(a.key, value);
+        if (value === undefined && a.value !== undefined) {
+          try {
+            value = expandWord(a.value, this.fromEnv(), this.escapeToken).result;
+          } catch (e) {
+            throw stepError(reasonOf(e), cmd.location.file, cmd.location.startLine, cmd.location.endLine, e);
+          }
+        }
+        if (value !== undefined || !this.#global.has(a.key)) this.#global.set(a.key, value);
       }
     }
   }
