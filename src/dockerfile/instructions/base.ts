@@ -6,16 +6,9 @@
 import { InvalidArgument } from '../../errdefs/index.js';
 import { trimSpace } from '../go-text.js';
 import { chompHeredoc, type Heredoc, type Node } from '../parser/node.js';
-import type { InlineFile } from './types.js';
+import type { CommandBase, InlineFile } from './types.js';
 
-export interface Base {
-  keyword: string;
-  location: { file: string; startLine: number; endLine: number };
-  original: string;
-  comments: string[];
-}
-
-export function base(node: Node, file: string): Base {
+export function base(node: Node, file: string): CommandBase {
   return {
     keyword: node.keyword,
     location: { file, startLine: node.startLine, endLine: node.endLine },

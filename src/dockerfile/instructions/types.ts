@@ -14,7 +14,8 @@
  */
 import type { Location } from '../types.js';
 
-interface CommandBase {
+/** What every command carries. */
+export interface CommandBase {
   /** The keyword as written, e.g. `run` or `RUN`. */
   keyword: string;
   location: Location;
