@@ -13,7 +13,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { BerthError, InvalidArgument } from '../../errdefs/index.js';
+import { logger } from '../../util/log.js';
 import type { Digest } from '../../image/digest.js';
 import { DirContext } from '../context/dir-context.js';
 import { readOnlyView, writableView, type RootfsView } from '../rootfs/overlay.js';
@@ -30,6 +32,8 @@ import type { InstructionOf } from './types.js';
 import { dirLinkReader, isDirIn } from './view-reader.js';
 
 type CopyInstruction = InstructionOf<'COPY' | 'ADD'>;
+
+const log = logger('build');
 
 /** One thing to copy, with the tree it comes from. */
 interface Item {
@@ -145,6 +149,7 @@ export async function copyStep(ctx: StepContext, state: StageState, ins: CopyIns
   const { sources, dest, chown } = ins;
   const mode = parseChmod(ins.chmod);
   const views: RootfsView[] = [];
+  const t0 = performance.now();
   try {
     checkCopyUrls(ins.op, sources);
     const fromView = ins.from !== undefined ? await fromTree(ctx, state, ins.from) : undefined;
@@ -157,6 +162,7 @@ export async function copyStep(ctx: StepContext, state: StageState, ins: CopyIns
       throw new InvalidArgument(`When using ${ins.op} with more than one source file, the destination must be a directory and end with a /`);
     }
     const hashes = [...items.map((i) => i.checksum), ...inline.map((f) => `inline:${createHash('sha256').update(f.content).digest('hex')}`)];
+    log.debug('copy sources', { checksumMs: Math.round(performance.now() - t0) });
     const srcHash = hashes.length === 1 ? hashes[0]! : hashList('multi', hashes);
     // Docker 20.10 writes no space between the --chown flag and the source hash.
     const comment = `${ins.op} ${chown !== undefined ? `--chown=${chown}` : ''}${srcHash} in ${dest} `;
@@ -171,6 +177,7 @@ export async function copyStep(ctx: StepContext, state: StageState, ins: CopyIns
       extra,
     });
     const cc = withCmdCommentString(state, comment);
+    const tSources = performance.now();
     if (await probeCache(ctx, state, key)) return;
 
     const layers = run.backend.layers;
@@ -201,10 +208,12 @@ export async function copyStep(ctx: StepContext, state: StageState, ins: CopyIns
     for (const f of inline) await writeInlineFile(intoDir ? join(destAbs, f.name) : destAbs, f.content, opts);
     await view.release();
     views.pop();
+    const tCopied = performance.now();
     const layer = readdirSync(view.upper).length
       ? await layers.registerDir(parent, view.upper, run.lease)
       : null;
     await commitStep(ctx, state, { containerId: '', containerConfig: cc, layer, key });
+    log.debug('copy step', { copyMs: Math.round(tCopied - tSources), layerMs: Math.round(performance.now() - tCopied) });
   } finally {
     for (const v of views.reverse()) await v.release();
   }

@@ -8,8 +8,6 @@
  * A Dockerfile from stdin (`-f -`) or from outside the context directory is added to the
  * context under a random name that `.dockerignore` then excludes, so COPY never sees it.
  */
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -48,7 +46,7 @@ function dockerfileOnly(text: Buffer, name = 'Dockerfile'): PreparedContext {
 
 /** Adds an outside Dockerfile under a random name and has .dockerignore exclude it. */
 function withOutsideDockerfile(dir: string, entries: WalkEntry[], data: Buffer): { extra: ExtraFile[]; dockerfile: string; entries: WalkEntry[] } {
-  const name = `.dockerfile.${randomBytes(10).toString('hex')}`;
+  const name = `.dockerfile.${Array.from({ length: 20 }, () => Math.floor(Math.random() * 16).toString(16)).join('')}`;
   let ignore = '';
   try {
     ignore = readFileSync(join(dir, '.dockerignore'), 'utf8');
@@ -155,6 +153,7 @@ async function fromGit(url: string, file: string, stdin: NodeJS.ReadableStream):
   const remote = repo.startsWith('github.com/') ? `https://${repo}` : repo;
   const args = ['clone', '--recurse-submodules', '--depth', '1', ...(ref ? ['--branch', ref] : []), remote, tmp];
   try {
+    const { execFile } = await import('node:child_process');
     await new Promise<void>((res, rej) =>
       execFile('git', args, (err, _o, stderr) => (err ? rej(new Unavailable(`unable to prepare context: unable to 'git clone' to temporary context directory: ${stderr.trim() || err.message}`)) : res())),
     );

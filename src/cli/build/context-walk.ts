@@ -9,7 +9,8 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { DockerIgnore } from '../../dockerfile/index.js';
+// The matcher alone: the CLI does not need the rest of the frontend (parser) to send a context.
+import { DockerIgnore } from '../../dockerfile/dockerignore.js';
 
 export interface WalkEntry {
   /** Path inside the context, `/`-separated. */

@@ -7,13 +7,12 @@
  * failing RUN's status (1 for other errors), as `docker build` does.
  */
 import { statSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { LOCAL_CONTEXT_MISMATCH, type BuildMessage, type BuildProgressEvent } from '../../api/types/build.js';
 import { isDaemonError, type QueryValue } from '../../client/client.js';
 import { ExitError, type CliContext } from '../command.js';
 import type { ProgressMode } from '../commands/build.js';
 import { prepareContext, preparedBody, preparedSize, type PreparedContext } from './context-source.js';
-import { PlainProgress } from './progress-plain.js';
-import { TtyDriver, TtyProgress } from './progress-tty.js';
 import { sendingContextLine } from './sending-line.js';
 
 export interface BuildCall {
@@ -44,12 +43,14 @@ function classicView(ctx: CliContext, quiet: boolean, held: string[]): View {
   };
 }
 
-function eventView(ctx: CliContext, mode: 'tty' | 'plain'): View {
+async function eventView(ctx: CliContext, mode: 'tty' | 'plain'): Promise<View> {
   const now = () => Date.now();
   if (mode === 'plain') {
+    const { PlainProgress } = await import('./progress-plain.js');
     const p = new PlainProgress((s) => ctx.err(s), now());
     return { message: (m) => m.event && p.event(m.event, now()), fail: (msg) => p.fail(msg, now()), end: () => {} };
   }
+  const { TtyDriver, TtyProgress } = await import('./progress-tty.js');
   const view = new TtyProgress(now());
   const driver = new TtyDriver(view, ctx.stderr);
   driver.start();
@@ -64,11 +65,10 @@ function eventView(ctx: CliContext, mode: 'tty' | 'plain'): View {
 }
 
 /** Whether the daemon can read `dir` in place: a unix socket on this machine. */
-function localPath(ctx: CliContext, endpoint: unknown, c: PreparedContext): { path: string; dev: number; ino: number } | undefined {
+function localPath(endpoint: unknown, c: PreparedContext): { path: string; dev: number; ino: number } | undefined {
   if (process.env.BERTH_BUILD_CONTEXT === 'tar') return undefined;
   if (c.kind !== 'dir' || !c.dir || c.extra.length) return undefined;
   if (!endpoint || typeof endpoint !== 'object' || !('socketPath' in endpoint)) return undefined;
-  void ctx;
   const st = statSync(c.dir);
   return { path: c.dir, dev: st.dev, ino: st.ino };
 }
@@ -80,7 +80,7 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
     const events = call.mode !== 'classic';
     const query: Record<string, QueryValue> = { ...call.query, dockerfile: prepared.dockerfile, ...(events ? { events: true } : {}) };
     const held: string[] = [];
-    const view = events ? eventView(ctx, call.mode as 'tty' | 'plain') : classicView(ctx, call.quiet, held);
+    const view = events ? await eventView(ctx, call.mode as 'tty' | 'plain') : classicView(ctx, call.quiet, held);
     const size = preparedSize(prepared);
     const showSending = !call.quiet && call.mode === 'classic';
     let imageId = '';
@@ -97,7 +97,7 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
       view.message(m);
     };
     const headers = { 'Content-Type': 'application/x-tar', 'X-Registry-Config': Buffer.from('{}').toString('base64') };
-    const local = localPath(ctx, client.endpoint, prepared);
+    const local = localPath(client.endpoint, prepared);
     let sent = false;
     if (local) {
       if (showSending) ctx.out(sendingContextLine(size, false));
@@ -147,8 +147,6 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
     if (prepared.kind === 'dir') await prepared.cleanup?.();
   }
 }
-
-import { Readable } from 'node:stream';
 
 /** Wraps the body to report bytes sent (every 512 kB on a terminal, and once at the end). */
 function countingBody(body: NodeJS.ReadableStream | Buffer, _size: number, report: ((n: number, last: boolean) => void) | undefined, tty: boolean): Readable | Buffer {

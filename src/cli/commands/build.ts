@@ -11,7 +11,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
-import { runBuildRequest } from '../build/run-request.js';
 import type { Command } from '../command.js';
 import { FlagError, type FlagSpec, type Flags } from '../flags.js';
 import { parseNormalizedNamed } from '../../image/reference.js';
@@ -157,6 +156,8 @@ export const build: Command = {
     const iidfile = flags.string('iidfile');
     // No stale ID file if this build fails.
     if (iidfile) rmSync(iidfile, { force: true });
+    // Loaded on demand, so other commands start without the build client.
+    const { runBuildRequest } = await import('../build/run-request.js');
     return runBuildRequest(ctx, {
       location: args[0]!,
       file: flags.string('file'),
