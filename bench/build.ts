@@ -136,6 +136,18 @@ export const buildWorkload: Workload = {
         });
       d = await measure(ctx, 'docker', docker, 'bench-docker');
     }
+    // The same client on both sides: the docker CLI against berthd, for the engines alone.
+    let viaDocker: { noCache: number; cached: number } | undefined;
+    if (ctx.docker) {
+      const seven = join(ctx.scratch, 'dockercli-seven');
+      sevenStepContext(seven);
+      const dockerCli: Runner = (args, cwd) => ctx.berth.docker(['build', '-q', ...args], { cwd, env: { DOCKER_BUILDKIT: '0' }, timeoutMs: 600_000 });
+      await timed(() => dockerCli(['-t', 'bench-dcli:seven', '.'], seven));
+      viaDocker = {
+        noCache: await medianOf(5, () => timed(() => dockerCli(['--no-cache', '-t', 'bench-dcli:seven', '.'], seven))),
+        cached: await medianOf(5, () => timed(() => dockerCli(['-t', 'bench-dcli:seven', '.'], seven))),
+      };
+    }
     const fig = (name: string, value: number, docker: number | undefined, goal: string): Figure => ({
       name, value, unit: 'ms', higherIsBetter: false, ...(docker !== undefined ? { docker } : {}), goal,
     });
@@ -144,6 +156,12 @@ export const buildWorkload: Workload = {
       fig('7-step build, fully cached (median of 5)', b.cached, d?.cached, '≤ 1× Docker'),
       fig('COPY . of 200 MB + 5,000 files, cold (median of 3)', b.cold, d?.cold, '≤ 0.5× Docker'),
       fig('same, rebuilt with nothing changed (median of 5)', b.rebuild, d?.rebuild, '≤ 0.1× Docker'),
+      ...(viaDocker
+        ? [
+            fig('7-step build, --no-cache, docker CLI → berthd (median of 5)', viaDocker.noCache, d?.noCache, 'informational: same client'),
+            fig('7-step build, fully cached, docker CLI → berthd (median of 5)', viaDocker.cached, d?.cached, 'informational: same client'),
+          ]
+        : []),
     ];
   },
 };

@@ -8,7 +8,7 @@
 import { mkdirSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { hexOf, isDigest, type Digest } from '../../image/digest.js';
-import { writeFileAtomic } from '../../util/atomic.js';
+import { tempPathFor } from '../../util/atomic.js';
 import type { CacheKey, CacheKeyParts } from '../cache-key.js';
 import type { BuildCacheIndex } from '../types.js';
 
@@ -37,7 +37,12 @@ export class LocalCacheIndex implements BuildCacheIndex {
 
   async record(key: CacheKey, image: Digest): Promise<void> {
     const rec: CacheRecord = { image, parts: key.parts, created: new Date().toISOString() };
-    await writeFileAtomic(join(this.#dir, `${hexOf(key.digest)}.json`), JSON.stringify(rec));
+    // Atomic (a reader never sees half a record) but not synced: after a crash a record may be
+    // missing, which is only a cache miss, and builds do not wait for the disk.
+    const target = join(this.#dir, `${hexOf(key.digest)}.json`);
+    const tmp = tempPathFor(target);
+    await fs.writeFile(tmp, JSON.stringify(rec));
+    await fs.rename(tmp, target);
   }
 
   /** The stored record of a key (for explaining misses). */

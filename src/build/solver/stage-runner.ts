@@ -4,7 +4,9 @@
  * triggers (inside the FROM step, as Docker runs them), then each instruction as a numbered
  * step ending in ` ---> <image>`; finally the stage's image is reported (`aux`).
  */
+import { performance } from 'node:perf_hooks';
 import { Cancelled, InvalidArgument } from '../../errdefs/index.js';
+import { logger } from '../../util/log.js';
 import type { ImageConfig } from '../../image/config.js';
 import type { Digest } from '../../image/digest.js';
 import type { BuildEventSink } from '../events.js';
@@ -13,6 +15,8 @@ import { resolveBase, type StageRefs } from '../plan/stage-graph.js';
 import { dispatch } from './dispatch.js';
 import { StageState } from './state.js';
 import type { BuildRun, StageResult, StepContext, StepEvent } from './step-context.js';
+
+const log = logger('build');
 
 function stepContext(run: BuildRun, sink: BuildEventSink, step: number): StepContext {
   return { run, emit: (e: StepEvent) => sink({ ...e, step } as Parameters<BuildEventSink>[0]) };
@@ -56,7 +60,9 @@ export async function runStage(
     if (run.signal.aborted) throw new Cancelled('Build cancelled');
     step++;
     sink({ kind: 'step', step, total, stage: stage.index, text: ins.text });
+    const t0 = performance.now();
     await dispatch(stepContext(run, sink, step), state, ins);
+    log.debug('step', { step, op: ins.op, ms: Math.round(performance.now() - t0) });
     state.syncImage();
     sink({ kind: 'image', step, id: state.imageId });
   }

@@ -11,6 +11,8 @@
  * executable file at /dev/pipes/<name> when it starts with `#!`.
  */
 import { readdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { logger } from '../../util/log.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import { StepFailed } from '../errors.js';
 import { commitStep, probeCache, stepKey } from '../solver/probe-commit.js';
@@ -21,6 +23,8 @@ import { resolveCmdLine } from './metadata.js';
 import type { InstructionOf } from './types.js';
 
 type RunInstruction = InstructionOf<'RUN'>;
+
+const log = logger('build');
 
 export async function runStep(ctx: StepContext, state: StageState, ins: RunInstruction): Promise<void> {
   const run = ctx.run;
@@ -56,6 +60,7 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
     c.Healthcheck = { Test: ['NONE'] };
   });
   const top = state.imageId ? run.backend.images.get(state.imageId)?.topChainId ?? null : null;
+  const t0 = performance.now();
   const container = await run.backend.runner.create({
     imageId: state.imageId,
     topChainId: top,
@@ -76,14 +81,20 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
       const data = decoders[stream].decode(b, { stream: true });
       if (data) ctx.emit({ kind: 'output', stream, data });
     };
+    const t1 = performance.now();
     const code = await container.run({ stdout: out('stdout'), stderr: out('stderr') }, run.signal);
+    const t2 = performance.now();
     for (const s of ['stdout', 'stderr'] as const) {
       const rest = decoders[s].decode();
       if (rest) ctx.emit({ kind: 'output', stream: s, data: rest });
     }
     if (code !== 0) throw new StepFailed(`The command '${cmd.join(' ')}' returned a non-zero code: ${code}`, code);
     const upper = await container.takeUpperDir();
+    const t3 = performance.now();
     const layer = readdirSync(upper).length ? await run.backend.layers.registerDir(top, upper, run.lease) : null;
+    const t4 = performance.now();
     await commitStep(ctx, state, { containerId: container.id, containerConfig: probeConfig, layer, key });
+    const ms = (a: number, b: number) => Math.round(b - a);
+    log.debug('run step', { create: ms(t0, t1), run: ms(t1, t2), upper: ms(t2, t3), layer: ms(t3, t4), commit: ms(t4, performance.now()) });
   });
 }
