@@ -5,7 +5,10 @@
  * - a 7-step build (FROM, ENV, COPY, WORKDIR, 2 RUN, ENTRYPOINT) with --no-cache, and fully
  *   cached (goals ≤ 0.4× and ≤ 1× Docker);
  * - `COPY . /app` of a context with one 200 MB file and 5,000 small files: cold (a fresh
- *   context, --no-cache) and rebuilt with nothing changed (goals ≤ 0.5× and ≤ 0.1× Docker).
+ *   context, --no-cache) and rebuilt with nothing changed (goals ≤ 0.5× and ≤ 0.1× Docker);
+ * - two independent CPU-bound stages, against the same two RUNs in one stage (the gain of
+ *   running stages in parallel; Docker's legacy builder runs them one after the other);
+ * - with the docker CLI as the client of both engines, to compare the servers alone.
  * Each figure is the median of several runs, in milliseconds, CLI start-up included.
  */
 import { randomBytes } from 'node:crypto';
@@ -117,35 +120,66 @@ async function measure(ctx: BenchContext, name: string, build: Runner, tag: stri
   return { noCache, cached, cold: median(colds), rebuild };
 }
 
+/** Two independent stages, each a CPU-bound RUN, joined by a final stage. */
+const PARALLEL = [
+  'FROM busybox:latest AS one',
+  'RUN i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done; echo $i > /one',
+  'FROM busybox:latest AS two',
+  'RUN i=0; while [ $i -lt 400000 ]; do i=$((i+2-1)); done; echo $i > /two',
+  'FROM busybox:latest',
+  'COPY --from=one /one /one',
+  'COPY --from=two /two /two',
+  '',
+].join('\n');
+
+/** The same work in one stage: the two RUNs one after the other. */
+const SEQUENTIAL = [
+  'FROM busybox:latest',
+  'RUN i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done; echo $i > /one',
+  'RUN i=0; while [ $i -lt 400000 ]; do i=$((i+2-1)); done; echo $i > /two',
+  '',
+].join('\n');
+
+async function parallelStages(ctx: BenchContext, build: Runner, name: string): Promise<{ parallel: number; sequential: number }> {
+  const par = join(ctx.scratch, `${name}-parallel`);
+  const seq = join(ctx.scratch, `${name}-sequential`);
+  mkdirSync(par, { recursive: true });
+  mkdirSync(seq, { recursive: true });
+  writeFileSync(join(par, 'Dockerfile'), PARALLEL);
+  writeFileSync(join(seq, 'Dockerfile'), SEQUENTIAL);
+  return {
+    parallel: await medianOf(3, () => timed(() => build(['--no-cache', '.'], par))),
+    sequential: await medianOf(3, () => timed(() => build(['--no-cache', '.'], seq))),
+  };
+}
+
 export const buildWorkload: Workload = {
-  name: 'build: 7 steps (no cache, cached), COPY of 200 MB + 5,000 files (cold, unchanged)',
+  name: 'build: 7 steps (no cache, cached), COPY of 200 MB + 5,000 files (cold, unchanged), parallel stages',
   async run(ctx) {
     const rootfs = await busyboxTar(ctx.scratch);
     const imp = await ctx.berth.berth(['import', '-', 'busybox:latest'], { input: rootfs });
     if (imp.code !== 0) throw new Error(imp.stderr);
     const berth: Runner = (args, cwd) => ctx.berth.berth(['build', '-q', ...args], { cwd, timeoutMs: 600_000 });
     const b = await measure(ctx, 'berth', berth, 'bench-berth');
+    const pb = await parallelStages(ctx, berth, 'berth');
     let d: typeof b | undefined;
+    let pd: typeof pb | undefined;
+    // The same client on both sides (the docker CLI against berthd): the engines alone.
+    let viaDocker: { noCache: number; cached: number } | undefined;
     if (ctx.docker) {
       const di = await ctx.docker.run(['import', '-', 'busybox:latest'], { input: rootfs });
       if (di.code !== 0) throw new Error(di.stderr);
-      const docker: Runner = (args, cwd) =>
-        run('/usr/bin/env', ['DOCKER_BUILDKIT=0', 'DOCKER_CONFIG=' + join(ctx.scratch, 'docker-config'), '/usr/local/bin/docker', '-H', ctx.docker!.host, 'build', '-q', ...args], {
-          cwd,
-          timeoutMs: 600_000,
-        });
+      const env = ['DOCKER_BUILDKIT=0', `DOCKER_CONFIG=${join(ctx.scratch, 'docker-config')}`, '/usr/local/bin/docker'];
+      const docker: Runner = (args, cwd) => run('/usr/bin/env', [...env, '-H', ctx.docker!.host, 'build', '-q', ...args], { cwd, timeoutMs: 600_000 });
       d = await measure(ctx, 'docker', docker, 'bench-docker');
-    }
-    // The same client on both sides: the docker CLI against berthd, for the engines alone.
-    let viaDocker: { noCache: number; cached: number } | undefined;
-    if (ctx.docker) {
+      pd = await parallelStages(ctx, docker, 'docker');
       const seven = join(ctx.scratch, 'dockercli-seven');
       sevenStepContext(seven);
-      const dockerCli: Runner = (args, cwd) => ctx.berth.docker(['build', '-q', ...args], { cwd, env: { DOCKER_BUILDKIT: '0' }, timeoutMs: 600_000 });
-      await timed(() => dockerCli(['-t', 'bench-dcli:seven', '.'], seven));
+      const dockerToBerth: Runner = (args, cwd) => run('/usr/bin/env', [...env, '-H', ctx.berth.host, 'build', '-q', ...args], { cwd, timeoutMs: 600_000 });
+      await timed(() => dockerToBerth(['-t', 'bench-dcli:seven', '.'], seven));
       viaDocker = {
-        noCache: await medianOf(5, () => timed(() => dockerCli(['--no-cache', '-t', 'bench-dcli:seven', '.'], seven))),
-        cached: await medianOf(5, () => timed(() => dockerCli(['-t', 'bench-dcli:seven', '.'], seven))),
+        noCache: await medianOf(5, () => timed(() => dockerToBerth(['--no-cache', '-t', 'bench-dcli:seven', '.'], seven))),
+        cached: await medianOf(5, () => timed(() => dockerToBerth(['-t', 'bench-dcli:seven', '.'], seven))),
       };
     }
     const fig = (name: string, value: number, docker: number | undefined, goal: string): Figure => ({
@@ -156,10 +190,11 @@ export const buildWorkload: Workload = {
       fig('7-step build, fully cached (median of 5)', b.cached, d?.cached, '≤ 1× Docker'),
       fig('COPY . of 200 MB + 5,000 files, cold (median of 3)', b.cold, d?.cold, '≤ 0.5× Docker'),
       fig('same, rebuilt with nothing changed (median of 5)', b.rebuild, d?.rebuild, '≤ 0.1× Docker'),
+      fig('2 independent CPU-bound stages, --no-cache (median of 3)', pb.parallel, pd?.parallel, `below the same 2 RUNs in one stage: ${Math.round(pb.sequential)} ms`),
       ...(viaDocker
         ? [
-            fig('7-step build, --no-cache, docker CLI → berthd (median of 5)', viaDocker.noCache, d?.noCache, 'informational: same client'),
-            fig('7-step build, fully cached, docker CLI → berthd (median of 5)', viaDocker.cached, d?.cached, 'informational: same client'),
+            fig('7-step build, --no-cache, docker CLI → berthd (median of 5)', viaDocker.noCache, d?.noCache, 'informational: same client both sides'),
+            fig('7-step build, fully cached, docker CLI → berthd (median of 5)', viaDocker.cached, d?.cached, 'informational: same client both sides'),
           ]
         : []),
     ];

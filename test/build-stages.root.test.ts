@@ -82,6 +82,22 @@ describe('berth build: stages', () => {
     for (let i = 0; i < 4; i++) assert.equal(f.get(`/f${i}`)?.content, `${i}`.repeat(1000));
   });
 
+  it('builds independent stages at the same time', async () => {
+    const dir = ctx({
+      Dockerfile: 'FROM busybox AS a\nRUN sleep 1.5 && echo a > /a\nFROM busybox AS b\nRUN sleep 1.5 && echo b > /b\nFROM busybox\nCOPY --from=a /a /a\nCOPY --from=b /b /b\n',
+    });
+    const t0 = Date.now();
+    const r = await b.build(dir, ['-t', 'stages:parallel']);
+    const ms = Date.now() - t0;
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(ms < 2900, `two 1.5 s stages took ${ms} ms: not in parallel`);
+    const steps = (r.stdout.match(/^Step (\d+)\//gm) ?? []).map((x) => Number(x.slice(5, -1)));
+    assert.deepEqual(steps, [1, 2, 3, 4, 5, 6, 7], 'output in stage order');
+    const f = await imageFiles(b.d, 'stages:parallel');
+    assert.equal(f.get('/a')?.content, 'a\n');
+    assert.equal(f.get('/b')?.content, 'b\n');
+  });
+
   it('runs ONBUILD triggers when a child builds FROM the image; the child has no triggers of its own', async () => {
     const parent = ctx({ 'p.txt': 'parent', Dockerfile: 'FROM busybox\nONBUILD COPY c.txt /from-child.txt\nONBUILD ENV TRIGGERED=yes\n' });
     const p = await b.build(parent, ['-t', 'onbuild:parent']);
