@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tutorial flow on examples/hello: build it with -t hello:latest, list it, tag it, run it.
 #   scripts/demo.sh                 uses `berth` on PATH (or this checkout's build)
-#   BERTH=/path/to/berth            the berth command to use
+#   BERTH=/path/to/berth            the berth command to use (also for make-busybox.sh)
 # The local busybox base image is made first when missing (scripts/make-busybox.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,7 +15,7 @@ fi
 say() { printf '\n$ berth %s\n' "$*"; }
 
 if ! "${berth[@]}" image inspect busybox:latest >/dev/null 2>&1; then
-  BERTH="${berth[*]}" bash "$here/scripts/make-busybox.sh" busybox:latest
+  bash "$here/scripts/make-busybox.sh" busybox:latest
 fi
 say build -t hello:latest examples/hello
 "${berth[@]}" build -t hello:latest "$here/examples/hello"
