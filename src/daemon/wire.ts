@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import { allRoutes } from '../api/routes/index.js';
 import type { Route } from '../api/router.js';
@@ -13,7 +14,9 @@ import { scratchRoot, stepContainersRoot } from '../engine/build/backend.js';
 import { DefaultBuildService } from '../engine/build/build-service.js';
 import { RuntimeStepRunner } from '../engine/build/runtime-runner.js';
 import { RuncRuntime } from '../runtime/runc-runtime.js';
+import { DefaultContainerService } from '../engine/containers/container-service.js';
 import { DefaultImageService } from '../engine/images/image-service.js';
+import { LocalVolumeService } from '../engine/volumes/local-volume-service.js';
 import { DefaultSystemService } from '../engine/system/system-service.js';
 import type { InfoCounts } from '../engine/types.js';
 import { LocalContentStore } from '../store/content/local-content-store.js';
@@ -73,7 +76,25 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   });
   await build.recover();
 
-  const engine: Engine = { system, images, build };
+  // Containers: runc under one berth-shim per process; volumes of the local driver.
+  const volumes = new LocalVolumeService(config.dataRoot);
+  await volumes.recover();
+  const containers = new DefaultContainerService(join(config.dataRoot, 'containers'), {
+    runtime: new RuncRuntime({ runcRoot: join(config.execRoot, 'runc'), shimRoot: join(config.execRoot, 'shim') }),
+    resolveImage: (name) => images.resolve(name),
+    imageById: (id) => imageStore.get(id),
+    layers,
+    volumes,
+    ncpu: cpus().length,
+    hostName: hostname(),
+  });
+  volumes.setUsers((name) => containers.volumeUsers(name));
+  images.setUsageHooks({ isImageInUse: (id) => containers.isImageInUse(id), countContainers: (id) => containers.countByImage(id) });
+  await containers.recover();
+  counters.push(async () => ({ containers: containers.counts() }));
+  closers.push(() => containers.close());
+
+  const engine: Engine = { system, images, build, containers, execs: containers.execs, volumes };
   return {
     engine,
     routes: allRoutes(engine),

@@ -4,11 +4,16 @@
  * here as one field.
  */
 import type { BuildService } from './build/types.js';
+import type { ContainerService, ExecService } from './containers/types.js';
 import type { ImageService } from './images/types.js';
 import type { SystemService } from './types.js';
+import type { VolumeService } from './volumes/types.js';
 
 export interface Engine {
   system: SystemService;
   images: ImageService;
   build: BuildService;
+  containers: ContainerService;
+  execs: ExecService;
+  volumes: VolumeService;
 }

@@ -12,6 +12,8 @@ export interface ContainerFiles {
   upper: string;
   work: string;
   emptyLower: string;
+  /** The init layer (mount points, /.dockerenv), the topmost lower. */
+  init: string;
   hosts: string;
   hostname: string;
   resolvConf: string;
@@ -39,6 +41,7 @@ export function containerFiles(dir: string, id: string): ContainerFiles {
     upper: join(dir, 'upper'),
     work: join(dir, 'work'),
     emptyLower: join(dir, 'empty'),
+    init: join(dir, 'init'),
     hosts: join(dir, 'hosts'),
     hostname: join(dir, 'hostname'),
     resolvConf: join(dir, 'resolv.conf'),

@@ -9,9 +9,9 @@ import { InvalidArgument, NotFound } from '../errdefs/index.js';
 import { hostsFile, hostnameFile, resolvConf } from './files.js';
 import { secureJoin } from './fs/secure-join.js';
 import { hostBoundingSet, hostDevices, hostHostsFile, hostLastCap, hostResolvConf, initBinary } from './host.js';
-import { mountOverlay, unmount } from './overlay-driver.js';
-import { overlayMount } from './overlay.js';
+import { unmount } from './overlay-driver.js';
 import { containerFiles, shimFiles } from './paths.js';
+import { mountContainerRoot } from './rootfs.js';
 import { Runc } from './runc.js';
 import { launchShim, SHIM_BINARY } from './shim/launch.js';
 import { ShimConnection, type AttachWants } from './shim/client.js';
@@ -87,16 +87,12 @@ export class RuncRuntime implements ContainerRuntime {
     const s = shimFiles(this.#shimRoot, req.id);
     const h = req.host;
     await Promise.all([
-      fs.mkdir(f.rootfs, { recursive: true }),
-      fs.mkdir(f.upper, { recursive: true }),
-      fs.mkdir(f.work, { recursive: true }),
       fs.rm(s.dir, { recursive: true, force: true }).then(() => fs.mkdir(s.dir, { recursive: true, mode: 0o700 })),
       fs.rm(f.exit, { force: true }),
-      req.layers.lowerLinks.length ? undefined : fs.mkdir(f.emptyLower, { recursive: true }),
+      mountContainerRoot(f, req.layers),
     ]);
-    unmount(f.rootfs);
-    mountOverlay(overlayMount(req.layers, { upper: f.upper, work: f.work, target: f.rootfs, emptyLower: f.emptyLower }));
     try {
+      if (req.prepare) await req.prepare(f.rootfs);
       const user = await resolveUserIn(f.rootfs, req.process.user, req.process.groupAdd);
       const env = processEnv(req.process.env, { hostname: h.hostname, tty: req.process.tty, home: user.home });
       let init: string | undefined;
@@ -202,11 +198,13 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   async cleanup(id: string, dir: string): Promise<void> {
-    await this.runc.delete(id, { force: true }).catch((e) => {
-      if (!(e instanceof NotFound)) throw e;
-    });
     unmount(join(dir, 'rootfs'));
-    await fs.rm(shimFiles(this.#shimRoot, id).dir, { recursive: true, force: true });
+    await Promise.all([
+      this.runc.delete(id, { force: true }).catch((e) => {
+        if (!(e instanceof NotFound)) throw e;
+      }),
+      fs.rm(shimFiles(this.#shimRoot, id).dir, { recursive: true, force: true }),
+    ]);
   }
 
   async exec(req: ExecRequest): Promise<ExecProcess> {

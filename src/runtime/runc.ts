@@ -43,6 +43,17 @@ export function runcMessage(output: string): string {
   return msg || output.trim();
 }
 
+/**
+ * What kind of failure a runc create/exec error is, the way dockerd tells them apart (by runc's
+ * text, the only thing runc gives): the command is missing (exit status 127), cannot be run
+ * (126), or anything else.
+ */
+export function classifyRuncError(message: string): 'not-found' | 'permission' | 'other' {
+  if (/executable file not found|no such file or directory/.test(message)) return 'not-found';
+  if (/permission denied/.test(message)) return 'permission';
+  return 'other';
+}
+
 export class Runc {
   readonly binary: string;
   readonly root: string;

@@ -76,6 +76,8 @@ export interface CreateRequest {
   layers: LayerStack;
   process: ProcessConfig;
   host: HostSettings;
+  /** Runs once the root is mounted, before the spec is written (e.g. copying image files into new volumes). */
+  prepare?: (rootfs: string) => Promise<void>;
 }
 
 export interface CreatedProcess {

@@ -5,13 +5,21 @@
 import type { Engine } from '../../engine/engine.js';
 import type { Route } from '../router.js';
 import { buildRoutes } from './build.js';
+import { containerIoRoutes } from './containers-io.js';
+import { containerRoutes } from './containers.js';
+import { execRoutes } from './exec.js';
 import { imageRoutes } from './images.js';
 import { systemRoutes } from './system.js';
+import { volumeRoutes } from './volumes.js';
 
 export function allRoutes(engine: Engine): Route[] {
   return [
     ...systemRoutes(engine.system),
     ...imageRoutes(engine.images),
     ...buildRoutes(engine.build),
+    ...containerRoutes(engine.containers),
+    ...containerIoRoutes(engine.containers),
+    ...execRoutes(engine.execs),
+    ...volumeRoutes(engine.volumes),
   ];
 }

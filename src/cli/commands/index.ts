@@ -3,7 +3,25 @@
  * Every berth command, in help order. Each area adds its commands here.
  */
 import { alias, type Command } from '../command.js';
+import { attach } from './attach.js';
 import { build } from './build.js';
+import { container, exportCmd } from './container.js';
+import { cp } from './cp.js';
+import { create } from './create.js';
+import { exec } from './exec.js';
+import { kill } from './kill.js';
+import { logs } from './logs.js';
+import { pause, unpause } from './pause.js';
+import { ps } from './ps.js';
+import { rename } from './rename.js';
+import { restart } from './restart.js';
+import { rm } from './rm.js';
+import { run } from './run.js';
+import { start } from './start.js';
+import { stop } from './stop.js';
+import { top } from './top.js';
+import { volume } from './volume.js';
+import { wait } from './wait.js';
 import { history } from './history.js';
 import { image } from './image.js';
 import { inspect } from './image-inspect.js';
@@ -26,18 +44,38 @@ const system: Command = {
 
 export const commands: Command[] = [
   // Management commands
+  container,
   image,
   system,
+  volume,
   // Commands
+  attach,
   build,
+  cp,
+  create,
+  exec,
+  exportCmd,
   history,
   images,
   importCmd,
   info,
   inspect,
+  kill,
   load,
+  logs,
+  pause,
+  ps,
+  rename,
+  restart,
+  rm,
   rmi,
+  run,
   save,
+  start,
+  stop,
   tag,
+  top,
+  unpause,
   version,
+  wait,
 ];

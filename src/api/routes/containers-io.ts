@@ -1,0 +1,126 @@
+/**
+ * @module api/routes/containers-io
+ * The streaming container endpoints: attach (hijacked: `101 UPGRADED` with `Upgrade: tcp`,
+ * else `200` raw-stream), wait (headers flushed before the wait, so clients can send start),
+ * logs (frames without a TTY, raw with one; `timestamps` prefixes), archive (GET/HEAD/PUT,
+ * with X-Docker-Container-Path-Stat) and export.
+ */
+import { pipeline } from 'node:stream/promises';
+import type { ContainerService } from '../../engine/containers/types.js';
+import { parseCondition } from '../../engine/containers/wait.js';
+import { InvalidArgument } from '../../errdefs/index.js';
+import { formatLogTime } from '../../runtime/logs/json-file.js';
+import type { Ctx } from '../context.js';
+import type { Route } from '../router.js';
+
+/** `since`/`until`: unix seconds with an optional fraction, or RFC 3339; 0 or absent = none. */
+export function parseTimeParam(v: string | undefined, name: string): bigint | undefined {
+  if (v === undefined || v === '' || v === '0') return undefined;
+  const m = /^(-?\d+)(?:\.(\d{1,9}))?$/.exec(v);
+  if (m) return BigInt(m[1]!) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0') || '0');
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new InvalidArgument(`invalid value for "${name}": failed to parse value as time or duration: "${v}"`);
+  return BigInt(t) * 1_000_000n;
+}
+
+function parseTail(v: string | undefined): number | undefined {
+  if (v === undefined || v === '' || v === 'all') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgument(`invalid value for "tail": "${v}"`);
+  return n < 0 ? undefined : n;
+}
+
+function pathStatHeader(stat: unknown): string {
+  return Buffer.from(JSON.stringify(stat)).toString('base64');
+}
+
+async function logsHandler(ctx: Ctx, containers: ContainerService): Promise<void> {
+  const q = ctx.query;
+  const { tty, records } = await containers.logs(ctx.params.id!, {
+    stdout: q.bool('stdout'), stderr: q.bool('stderr'), follow: q.bool('follow'), tail: parseTail(q.string('tail')),
+    since: parseTimeParam(q.string('since'), 'since'), until: parseTimeParam(q.string('until'), 'until'), signal: ctx.signal,
+  });
+  const timestamps = q.bool('timestamps');
+  const out = ctx.startStream(200, 'application/vnd.docker.raw-stream');
+  for await (const r of records) {
+    const data = timestamps ? Buffer.concat([Buffer.from(formatLogTime(r.timeNs) + ' '), r.log]) : r.log;
+    let ok: boolean;
+    if (tty) ok = out.write(data);
+    else {
+      const h = Buffer.alloc(8);
+      h[0] = r.stream === 'stderr' ? 2 : 1;
+      h.writeUInt32BE(data.length, 4);
+      ok = out.write(Buffer.concat([h, data]));
+    }
+    if (!ok) await new Promise((res) => out.once('drain', res));
+    if (ctx.signal.aborted) break;
+  }
+  out.end();
+}
+
+export function containerIoRoutes(containers: ContainerService): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/containers/{id}/attach',
+      handler: async (ctx) => {
+        const q = ctx.query;
+        await containers.attach(
+          ctx.params.id!,
+          { stdin: q.bool('stdin'), stdout: q.bool('stdout'), stderr: q.bool('stderr'), stream: q.bool('stream'), logs: q.bool('logs'), detachKeys: q.string('detachKeys') },
+          () => ctx.hijack(),
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/{id}/wait',
+      handler: async (ctx) => {
+        const condition = parseCondition(ctx.query.string('condition'));
+        const { result } = await containers.wait(ctx.params.id!, condition, ctx.signal);
+        const out = ctx.startStream(200, 'application/json');
+        const r = await result;
+        if (!ctx.signal.aborted) out.end(JSON.stringify(r) + '\n');
+      },
+    },
+    { method: 'GET', path: '/containers/{id}/logs', handler: (ctx) => logsHandler(ctx, containers) },
+    {
+      method: 'HEAD',
+      path: '/containers/{id}/archive',
+      handler: async (ctx) => {
+        const { stat } = await containers.archive(ctx.params.id!, ctx.query.string('path') ?? '', { statOnly: true });
+        ctx.sendBytes(200, '', 'application/x-tar', { 'X-Docker-Container-Path-Stat': pathStatHeader(stat) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/containers/{id}/archive',
+      handler: async (ctx) => {
+        const { stat, tar } = await containers.archive(ctx.params.id!, ctx.query.string('path') ?? '');
+        const out = ctx.startStream(200, 'application/x-tar', { 'X-Docker-Container-Path-Stat': pathStatHeader(stat) });
+        ctx.signal.addEventListener('abort', () => tar!.destroy(), { once: true });
+        await pipeline(tar!, out);
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/containers/{id}/archive',
+      handler: async (ctx) => {
+        await containers.extract(ctx.params.id!, ctx.query.string('path') ?? '', ctx.bodyStream(), {
+          noOverwriteDirNonDir: ctx.query.bool('noOverwriteDirNonDir'), copyUIDGID: ctx.query.bool('copyUIDGID'),
+        });
+        ctx.send(200);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/containers/{id}/export',
+      handler: async (ctx) => {
+        const tar = await containers.export(ctx.params.id!);
+        const out = ctx.startStream(200, 'application/x-tar');
+        ctx.signal.addEventListener('abort', () => tar.destroy(), { once: true });
+        await pipeline(tar, out);
+      },
+    },
+  ];
+}

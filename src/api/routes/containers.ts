@@ -1,0 +1,123 @@
+/**
+ * @module api/routes/containers
+ * The container endpoints except the streaming ones (containers-io.ts): create, list,
+ * inspect, start, stop, restart, kill, pause, unpause, rename, resize, top, remove, prune.
+ */
+import type { ContainerCreateRequest } from '../types/containers.js';
+import type { ContainerService } from '../../engine/containers/types.js';
+import { InvalidArgument } from '../../errdefs/index.js';
+import type { Route } from '../router.js';
+
+function optionalInt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgument(`invalid value for ${name}: ${JSON.stringify(v)}`);
+  return n;
+}
+
+export function containerRoutes(containers: ContainerService): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/containers/json',
+      handler: async (ctx) => {
+        const limit = optionalInt(ctx.query.string('limit') ?? ctx.query.string('last'), 'limit');
+        ctx.send(200, await containers.list({ all: ctx.query.bool('all'), limit, size: ctx.query.bool('size'), filters: ctx.query.filters() }));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/create',
+      handler: async (ctx) => {
+        const body = await ctx.json<ContainerCreateRequest>();
+        ctx.send(201, await containers.create(body, { name: ctx.query.string('name') || undefined }));
+      },
+    },
+    { method: 'POST', path: '/containers/prune', handler: async (ctx) => ctx.send(200, await containers.prune(ctx.query.filters())) },
+    {
+      method: 'GET',
+      path: '/containers/{id}/json',
+      handler: async (ctx) => ctx.send(200, await containers.inspect(ctx.params.id!, { size: ctx.query.bool('size') })),
+    },
+    {
+      method: 'GET',
+      path: '/containers/{id}/top',
+      handler: async (ctx) => ctx.send(200, await containers.top(ctx.params.id!, ctx.query.string('ps_args') || undefined)),
+    },
+    {
+      method: 'POST',
+      path: '/containers/{id}/start',
+      handler: async (ctx) => {
+        await containers.start(ctx.params.id!);
+        ctx.noContent();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/{id}/stop',
+      handler: async (ctx) => {
+        await containers.stop(ctx.params.id!, { timeout: optionalInt(ctx.query.string('t'), 't'), signal: ctx.query.string('signal') || undefined });
+        ctx.noContent();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/{id}/restart',
+      handler: async (ctx) => {
+        await containers.restart(ctx.params.id!, { timeout: optionalInt(ctx.query.string('t'), 't'), signal: ctx.query.string('signal') || undefined });
+        ctx.noContent();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/{id}/kill',
+      handler: async (ctx) => {
+        await containers.kill(ctx.params.id!, ctx.query.string('signal') || undefined);
+        ctx.noContent();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/{id}/pause',
+      handler: async (ctx) => {
+        await containers.pause(ctx.params.id!);
+        ctx.noContent();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/{id}/unpause',
+      handler: async (ctx) => {
+        await containers.unpause(ctx.params.id!);
+        ctx.noContent();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/{id}/rename',
+      handler: async (ctx) => {
+        await containers.rename(ctx.params.id!, ctx.query.string('name') ?? '');
+        ctx.noContent();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/{id}/resize',
+      handler: async (ctx) => {
+        const h = optionalInt(ctx.query.string('h'), 'h') ?? 0;
+        const w = optionalInt(ctx.query.string('w'), 'w') ?? 0;
+        await containers.resize(ctx.params.id!, h, w);
+        ctx.send(200);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/containers/{id}',
+      handler: async (ctx) => {
+        if (ctx.query.bool('link')) throw new InvalidArgument('legacy links are not supported by berth');
+        await containers.remove(ctx.params.id!, { force: ctx.query.bool('force'), volumes: ctx.query.bool('v') });
+        ctx.noContent();
+      },
+    },
+  ];
+}

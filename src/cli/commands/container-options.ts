@@ -1,0 +1,277 @@
+/**
+ * @module cli/commands/container-options
+ * The flags `berth run` and `berth create` share, and how they become a create request, as
+ * the docker CLI builds it: env files, memory sizes, CPUs, `--mount` and `--tmpfs`, restart
+ * policies, ports, labels, and the command after the image.
+ */
+import { readFileSync } from 'node:fs';
+import type { ContainerCreateRequest, HostConfigWire, MountWire } from '../../api/types/containers.js';
+import { ExitError } from '../command.js';
+import { FlagError, type FlagSpec, type Flags } from '../flags.js';
+
+const s = (long: string, help: string, short?: string, placeholder = 'string'): FlagSpec => ({ long, short, type: 'string', help, placeholder });
+const l = (long: string, help: string, short?: string, placeholder = 'list'): FlagSpec => ({ long, short, type: 'list', help, placeholder });
+const b = (long: string, help: string, short?: string): FlagSpec => ({ long, short, type: 'bool', help });
+
+export const createFlags: FlagSpec[] = [
+  l('add-host', 'Add a custom host-to-IP mapping (host:ip)'),
+  l('attach', 'Attach to STDIN, STDOUT or STDERR', 'a'),
+  l('cap-add', 'Add Linux capabilities'),
+  l('cap-drop', 'Drop Linux capabilities'),
+  s('cidfile', 'Write the container ID to the file'),
+  { long: 'cpu-period', type: 'int', help: 'Limit CPU CFS (Completely Fair Scheduler) period' },
+  { long: 'cpu-quota', type: 'int', help: 'Limit CPU CFS (Completely Fair Scheduler) quota' },
+  { long: 'cpu-shares', short: 'c', type: 'int', help: 'CPU shares (relative weight)' },
+  s('cpus', 'Number of CPUs', undefined, 'decimal'),
+  s('cpuset-cpus', 'CPUs in which to allow execution (0-3, 0,1)'),
+  s('cpuset-mems', 'MEMs in which to allow execution (0-3, 0,1)'),
+  l('device', 'Add a host device to the container'),
+  l('dns', 'Set custom DNS servers'),
+  l('dns-option', 'Set DNS options'),
+  l('dns-search', 'Set custom DNS search domains'),
+  s('domainname', 'Container NIS domain name'),
+  s('entrypoint', 'Overwrite the default ENTRYPOINT of the image'),
+  l('env', 'Set environment variables', 'e'),
+  l('env-file', 'Read in a file of environment variables'),
+  l('expose', 'Expose a port or a range of ports'),
+  l('group-add', 'Add additional groups to join'),
+  s('hostname', 'Container host name', 'h'),
+  b('init', 'Run an init inside the container that forwards signals and reaps processes'),
+  b('interactive', 'Keep STDIN open even if not attached', 'i'),
+  l('label', 'Set meta data on a container', 'l'),
+  l('label-file', 'Read in a line delimited file of labels'),
+  s('log-driver', 'Logging driver for the container'),
+  l('log-opt', 'Log driver options'),
+  s('memory', 'Memory limit', 'm', 'bytes'),
+  s('memory-reservation', 'Memory soft limit', undefined, 'bytes'),
+  s('memory-swap', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", undefined, 'bytes'),
+  l('mount', 'Attach a filesystem mount to the container', undefined, 'mount'),
+  s('name', 'Assign a name to the container'),
+  s('network', 'Connect a container to a network', undefined, 'network'),
+  { long: 'net', type: 'string', help: 'Connect a container to a network', hidden: true },
+  { long: 'oom-score-adj', type: 'int', help: "Tune host's OOM preferences (-1000 to 1000)" },
+  { long: 'pids-limit', type: 'int', help: 'Tune container pids limit (set -1 for unlimited)' },
+  s('platform', 'Set platform if server is multi-platform capable'),
+  b('privileged', 'Give extended privileges to this container'),
+  l('publish', "Publish a container's port(s) to the host", 'p'),
+  b('publish-all', 'Publish all exposed ports to random ports', 'P'),
+  s('pull', 'Pull image before running ("always"|"missing"|"never")'),
+  b('quiet', 'Suppress the pull output', 'q'),
+  b('read-only', "Mount the container's root filesystem as read only"),
+  s('restart', 'Restart policy to apply when a container exits'),
+  l('security-opt', 'Security Options'),
+  s('shm-size', 'Size of /dev/shm', undefined, 'bytes'),
+  s('stop-signal', 'Signal to stop the container'),
+  { long: 'stop-timeout', type: 'int', help: 'Timeout (in seconds) to stop a container' },
+  l('sysctl', 'Sysctl options', undefined, 'map'),
+  l('tmpfs', 'Mount a tmpfs directory'),
+  b('tty', 'Allocate a pseudo-TTY', 't'),
+  s('user', 'Username or UID (format: <name|uid>[:<group|gid>])', 'u'),
+  l('volume', 'Bind mount a volume', 'v'),
+  s('workdir', 'Working directory inside the container', 'w'),
+];
+
+export const runOnlyFlags: FlagSpec[] = [
+  b('detach', 'Run container in background and print container ID', 'd'),
+  s('detach-keys', 'Override the key sequence for detaching a container'),
+  b('rm', 'Automatically remove the container when it exits'),
+  { long: 'sig-proxy', type: 'bool', help: 'Proxy received signals to the process', default: true },
+];
+
+/** docker's RAMInBytes: `64m`, `1g`, `512k`, `100` (binary units). */
+export function parseBytes(v: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([bkmgtp]?)b?$/i.exec(v.trim());
+  if (!m) throw new FlagError(`invalid argument "${v}" for "--${flag}" flag: invalid size: '${v}'`);
+  const mult = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 }[m[2]!.toLowerCase()]!;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+function parseEnvFile(path: string, env = process.env): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ExitError(125, `open ${path}: no such file or directory`, { cause: e });
+  }
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/^\s+/, '');
+    if (!line || line.startsWith('#')) continue;
+    if (line.includes('=')) out.push(line.replace(/\r$/, ''));
+    else {
+      const k = line.trim();
+      if (env[k] !== undefined) out.push(`${k}=${env[k]}`);
+    }
+  }
+  return out;
+}
+
+/** `-e NAME` takes NAME from the client's environment (dropped when unset), as docker does. */
+export function envValues(list: string[], files: string[]): string[] {
+  const out: string[] = [];
+  for (const f of files) out.push(...parseEnvFile(f));
+  for (const e of list) {
+    if (e.includes('=')) out.push(e);
+    else if (process.env[e] !== undefined) out.push(`${e}=${process.env[e]}`);
+    else out.push(e);
+  }
+  return out;
+}
+
+export function parseMountFlag(v: string): MountWire {
+  const m: MountWire = { Type: 'volume', Target: '' };
+  for (const field of v.split(',')) {
+    const eq = field.indexOf('=');
+    const key = (eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase();
+    const val = eq < 0 ? undefined : field.slice(eq + 1);
+    const bool = () => val === undefined || val === 'true' || val === '1';
+    switch (key) {
+      case 'type': m.Type = val as MountWire['Type']; break;
+      case 'source': case 'src': m.Source = val; break;
+      case 'target': case 'destination': case 'dst': m.Target = val ?? ''; break;
+      case 'readonly': case 'ro': m.ReadOnly = bool(); break;
+      case 'consistency': m.Consistency = val; break;
+      case 'bind-propagation': m.BindOptions = { ...m.BindOptions, Propagation: val }; break;
+      case 'bind-nonrecursive': m.BindOptions = { ...m.BindOptions, NonRecursive: bool() }; break;
+      case 'volume-nocopy': m.VolumeOptions = { ...m.VolumeOptions, NoCopy: bool() }; break;
+      case 'volume-driver': m.VolumeOptions = { ...m.VolumeOptions, DriverConfig: { ...m.VolumeOptions?.DriverConfig, Name: val } }; break;
+      case 'volume-label': {
+        const [k, lv] = (val ?? '').split('=', 2) as [string, string?];
+        m.VolumeOptions = { ...m.VolumeOptions, Labels: { ...m.VolumeOptions?.Labels, [k]: lv ?? '' } };
+        break;
+      }
+      case 'tmpfs-size': m.TmpfsOptions = { ...m.TmpfsOptions, SizeBytes: parseBytes(val ?? '', 'mount') }; break;
+      case 'tmpfs-mode': m.TmpfsOptions = { ...m.TmpfsOptions, Mode: parseInt(val ?? '', 8) }; break;
+      default:
+        throw new FlagError(`invalid argument "${v}" for "--mount" flag: unexpected key '${key}' in '${field}'`);
+    }
+  }
+  return m;
+}
+
+function parseRestart(v: string): HostConfigWire['RestartPolicy'] {
+  if (!v) return undefined;
+  const [name, count] = v.split(':', 2) as [string, string?];
+  if (!['no', 'always', 'on-failure', 'unless-stopped'].includes(name)) throw new FlagError(`invalid restart policy ${name}`);
+  if (count !== undefined && name !== 'on-failure') throw new FlagError(`invalid restart policy format: maximum retry count can only be used with 'on-failure'`);
+  const n = count === undefined ? 0 : Number(count);
+  if (!Number.isInteger(n)) throw new FlagError(`invalid restart policy format: maximum retry count must be an integer`);
+  return { Name: name as 'no', MaximumRetryCount: n };
+}
+
+/** `-p [ip:][hostPort:]containerPort[/proto]`. */
+function parsePorts(list: string[], expose: string[]): { exposed: Record<string, Record<string, never>>; bindings: NonNullable<HostConfigWire['PortBindings']> } {
+  const exposed: Record<string, Record<string, never>> = {};
+  const bindings: NonNullable<HostConfigWire['PortBindings']> = {};
+  for (const e of expose) exposed[e.includes('/') ? e : `${e}/tcp`] = {};
+  for (const p of list) {
+    const [spec, proto = 'tcp'] = p.split('/', 2) as [string, string?];
+    const parts = spec.split(':');
+    const cport = parts.pop()!;
+    const hostPort = parts.pop() ?? '';
+    const hostIp = parts.join(':').replace(/^\[|\]$/g, '');
+    if (!/^\d+(-\d+)?$/.test(cport)) throw new FlagError(`invalid argument "${p}" for "-p, --publish" flag: Invalid containerPort: ${cport}`);
+    const key = `${cport}/${proto}`;
+    exposed[key] = {};
+    (bindings[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
+  }
+  return { exposed, bindings };
+}
+
+function keyValues(list: string[], files: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = [...files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((x) => x.trim() && !x.startsWith('#'))), ...list];
+  for (const kv of lines) {
+    const eq = kv.indexOf('=');
+    out[eq < 0 ? kv : kv.slice(0, eq)] = eq < 0 ? '' : kv.slice(eq + 1);
+  }
+  return out;
+}
+
+export interface CreatePlan {
+  body: ContainerCreateRequest;
+  name?: string;
+}
+
+/** The create request for `IMAGE [COMMAND] [ARG...]` with these flags. */
+export function buildCreateRequest(flags: Flags, args: string[], opts: { detach: boolean; stdinIsTty: boolean; size?: [number, number] }): CreatePlan {
+  const [image, ...cmd] = args;
+  const attach = flags.list('attach').map((a) => a.toLowerCase());
+  for (const a of attach) if (!['stdin', 'stdout', 'stderr'].includes(a)) throw new FlagError(`invalid argument "${a}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`);
+  const interactive = flags.bool('interactive');
+  const tty = flags.bool('tty');
+  const attachStdin = !opts.detach && (attach.length ? attach.includes('stdin') : interactive);
+  const attachStdout = !opts.detach && (attach.length ? attach.includes('stdout') : true);
+  const attachStderr = !opts.detach && (attach.length ? attach.includes('stderr') : true);
+  const { exposed, bindings } = parsePorts(flags.list('publish'), flags.list('expose'));
+  const host: HostConfigWire = {
+    Binds: flags.list('volume').length ? flags.list('volume') : null,
+    NetworkMode: flags.string('network') || flags.string('net') || 'default',
+    PortBindings: bindings,
+    RestartPolicy: parseRestart(flags.string('restart')) ?? { Name: 'no', MaximumRetryCount: 0 },
+    AutoRemove: flags.bool('rm'),
+    CapAdd: flags.list('cap-add').length ? flags.list('cap-add') : null,
+    CapDrop: flags.list('cap-drop').length ? flags.list('cap-drop') : null,
+    Dns: flags.list('dns'),
+    DnsOptions: flags.list('dns-option'),
+    DnsSearch: flags.list('dns-search'),
+    ExtraHosts: flags.list('add-host').length ? flags.list('add-host') : null,
+    GroupAdd: flags.list('group-add').length ? flags.list('group-add') : null,
+    OomScoreAdj: flags.int('oom-score-adj'),
+    Privileged: flags.bool('privileged'),
+    PublishAllPorts: flags.bool('publish-all'),
+    ReadonlyRootfs: flags.bool('read-only'),
+    SecurityOpt: flags.list('security-opt').length ? flags.list('security-opt') : null,
+    Tmpfs: flags.list('tmpfs').length ? Object.fromEntries(flags.list('tmpfs').map((t) => [t.split(':')[0]!, t.split(':').slice(1).join(':')])) : undefined,
+    ShmSize: flags.string('shm-size') ? parseBytes(flags.string('shm-size'), 'shm-size') : 0,
+    Sysctls: flags.list('sysctl').length ? keyValues(flags.list('sysctl')) : undefined,
+    ConsoleSize: opts.size ?? [0, 0],
+    Memory: flags.string('memory') ? parseBytes(flags.string('memory'), 'memory') : 0,
+    MemoryReservation: flags.string('memory-reservation') ? parseBytes(flags.string('memory-reservation'), 'memory-reservation') : 0,
+    MemorySwap: flags.string('memory-swap') ? (flags.string('memory-swap') === '-1' ? -1 : parseBytes(flags.string('memory-swap'), 'memory-swap')) : 0,
+    NanoCpus: flags.string('cpus') ? Math.round(Number(flags.string('cpus')) * 1e9) : 0,
+    CpuShares: flags.int('cpu-shares'),
+    CpuPeriod: flags.int('cpu-period'),
+    CpuQuota: flags.int('cpu-quota'),
+    CpusetCpus: flags.string('cpuset-cpus'),
+    CpusetMems: flags.string('cpuset-mems'),
+    PidsLimit: flags.changed('pids-limit') ? flags.int('pids-limit') : null,
+    Devices: flags.list('device').map((d) => {
+      const [host, container = host, perms = 'rwm'] = d.split(':');
+      return { PathOnHost: host!, PathInContainer: container!, CgroupPermissions: perms };
+    }),
+    Init: flags.bool('init') ? true : null,
+    Mounts: flags.list('mount').length ? flags.list('mount').map(parseMountFlag) : undefined,
+    LogConfig: { Type: flags.string('log-driver'), Config: keyValues(flags.list('log-opt')) },
+  };
+  if (flags.string('cpus') && !(Number(flags.string('cpus')) > 0)) throw new FlagError(`invalid argument "${flags.string('cpus')}" for "--cpus" flag: failed to parse ${flags.string('cpus')} as a rational number`);
+  let entrypoint: string[] | undefined;
+  if (flags.string('entrypoint')) entrypoint = [flags.string('entrypoint')];
+  else if (flags.changed('entrypoint')) entrypoint = [''];
+  const body: ContainerCreateRequest = {
+    Hostname: flags.string('hostname'),
+    Domainname: flags.string('domainname'),
+    User: flags.string('user'),
+    AttachStdin: attachStdin,
+    AttachStdout: attachStdout,
+    AttachStderr: attachStderr,
+    ExposedPorts: Object.keys(exposed).length ? exposed : undefined,
+    Tty: tty,
+    OpenStdin: interactive,
+    StdinOnce: interactive && attachStdin,
+    Env: envValues(flags.list('env'), flags.list('env-file')),
+    Cmd: cmd.length ? cmd : null,
+    Image: image!,
+    Volumes: {},
+    WorkingDir: flags.string('workdir'),
+    Entrypoint: entrypoint ?? null,
+    Labels: keyValues(flags.list('label'), flags.list('label-file')),
+    ...(flags.string('stop-signal') ? { StopSignal: flags.string('stop-signal') } : {}),
+    ...(flags.changed('stop-timeout') ? { StopTimeout: flags.int('stop-timeout') } : {}),
+    HostConfig: host,
+    NetworkingConfig: { EndpointsConfig: {} },
+  };
+  if (!entrypoint) delete body.Entrypoint;
+  void opts.stdinIsTty;
+  return { body, name: flags.string('name') || undefined };
+}

@@ -1,0 +1,113 @@
+/**
+ * @module cli/commands/cp
+ * `berth cp CONTAINER:SRC_PATH DEST_PATH|-` and `berth cp SRC_PATH|- CONTAINER:DEST_PATH`,
+ * through GET/PUT /containers/{id}/archive. Local files are packed and unpacked with the
+ * system's tar. As docker: copying to an existing directory puts the source inside it;
+ * otherwise the copy takes the destination's name; `-` streams a tar.
+ */
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { isDaemonError, type Client } from '../../client/client.js';
+import { messageOf } from '../../errdefs/index.js';
+import { ExitError, type Command } from '../command.js';
+import { enc } from './container-each.js';
+
+function splitArg(a: string): { container?: string; path: string } {
+  if (a.startsWith('/') || a.startsWith('.') || a === '-') return { path: a };
+  const i = a.indexOf(':');
+  if (i <= 0) return { path: a };
+  return { container: a.slice(0, i), path: a.slice(i + 1) };
+}
+
+function runTar(args: string[], input?: Readable, output?: NodeJS.WritableStream): Promise<void> {
+  return new Promise((res, rej) => {
+    const child = spawn('tar', args, { stdio: [input ? 'pipe' : 'ignore', output ? 'pipe' : 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    if (input) input.pipe(child.stdin!);
+    if (output) child.stdout!.pipe(output as NodeJS.WritableStream & import('node:stream').Writable, { end: false });
+    child.on('error', rej);
+    child.on('close', (code) => (code === 0 ? res() : rej(new ExitError(1, err.trim() || `tar exited with ${code}`))));
+  });
+}
+
+async function statRemote(client: Client, container: string, path: string): Promise<{ mode: number } | undefined> {
+  try {
+    const r = await client.request('HEAD', `/containers/${enc(container)}/archive`, { query: { path } });
+    r.resume();
+    const h = r.headers['x-docker-container-path-stat'];
+    return h ? (JSON.parse(Buffer.from(String(h), 'base64').toString()) as { mode: number }) : undefined;
+  } catch (e) {
+    if (isDaemonError(e) && e.status === 404) return undefined;
+    throw e;
+  }
+}
+
+const isDirMode = (mode: number) => (mode & 0x80000000) !== 0;
+
+export const cp: Command = {
+  name: 'cp',
+  usage: '[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tberth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH',
+  description: 'Copy files/folders between a container and the local filesystem',
+  args: { min: 2, max: 2 },
+  flags: [
+    { long: 'archive', short: 'a', type: 'bool', help: 'Archive mode (copy all uid/gid information)' },
+    { long: 'follow-link', short: 'L', type: 'bool', help: 'Always follow symbol link in SRC_PATH' },
+    { long: 'quiet', short: 'q', type: 'bool', help: 'Suppress progress output during copy' },
+  ],
+  async run(ctx, args, flags) {
+    const src = splitArg(args[0]!);
+    const dst = splitArg(args[1]!);
+    if (src.container && dst.container) throw new ExitError(1, 'copying between containers is not supported');
+    if (!src.container && !dst.container) throw new ExitError(1, 'must specify at least one container source');
+    const client = await ctx.client();
+    try {
+      if (src.container) {
+        const res = await client.request('GET', `/containers/${enc(src.container)}/archive`, { query: { path: src.path } });
+        if (dst.path === '-') {
+          for await (const c of res) ctx.stdout.write(c as Buffer);
+          return;
+        }
+        const dest = resolve(dst.path);
+        let destIsDir = false;
+        try {
+          destIsDir = statSync(dest).isDirectory();
+        } catch {
+          /* new name */
+        }
+        const name = basename(src.path.replace(/\/\.?$/, '')) || '.';
+        if (destIsDir) await runTar(['-x', '--no-same-owner', '-C', dest, '-f', '-'], res);
+        else await runTar(['-x', '--no-same-owner', '-C', dirname(dest), '-f', '-', '--transform', `s|^${name.replace(/[|\\&.*^$[\]]/g, '\\$&')}|${basename(dest)}|`], res);
+        return;
+      }
+      const container = dst.container!;
+      if (src.path === '-') {
+        (await client.request('PUT', `/containers/${enc(container)}/archive`, { query: { path: dst.path }, body: ctx.stdin, headers: { 'Content-Type': 'application/x-tar' } })).resume();
+        return;
+      }
+      const local = resolve(src.path);
+      try {
+        statSync(local);
+      } catch {
+        throw new ExitError(1, `lstat ${local}: no such file or directory`);
+      }
+      const st = await statRemote(client, container, dst.path);
+      let target: string;
+      let entry: string;
+      if (st && isDirMode(st.mode)) {
+        target = dst.path;
+        entry = basename(local);
+      } else {
+        target = dirname(dst.path) || '/';
+        entry = basename(dst.path);
+      }
+      const tar = spawn('tar', ['-c', '-C', dirname(local), '-f', '-', '--transform', `s|^${basename(local).replace(/[|\\&.*^$[\]]/g, '\\$&')}|${entry}|`, basename(local)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      (await client.request('PUT', `/containers/${enc(container)}/archive`, { query: { path: target, copyUIDGID: flags.bool('archive') ? 1 : undefined }, body: tar.stdout, headers: { 'Content-Type': 'application/x-tar' } })).resume();
+    } catch (e) {
+      if (isDaemonError(e)) throw new ExitError(1, `Error response from daemon: ${messageOf(e)}`);
+      throw e;
+    }
+  },
+};

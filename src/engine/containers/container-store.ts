@@ -1,0 +1,128 @@
+/**
+ * @module engine/containers/container-store
+ * Container records on disk, one directory per container, with an in-memory index by ID and
+ * by name. Records are written tmp → fsync → rename. Lookup follows Docker: full ID, then
+ * name, then unique ID prefix.
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { readJsonIfExists, writeJsonAtomic } from '../../util/atomic.js';
+import { logger } from '../../util/log.js';
+import type { ContainerRecord } from './record.js';
+
+const log = logger('containers');
+const RECORD = 'container.json';
+
+export class ContainerStore {
+  readonly root: string;
+  readonly #byId = new Map<string, ContainerRecord>();
+  readonly #byName = new Map<string, string>();
+
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  dirOf(id: string): string {
+    return join(this.root, id);
+  }
+
+  /** Loads every record; directories without a readable record are left for `orphans()`. */
+  async load(): Promise<string[]> {
+    await fs.mkdir(this.root, { recursive: true, mode: 0o710 });
+    const orphans: string[] = [];
+    for (const id of await fs.readdir(this.root)) {
+      if (!/^[0-9a-f]{64}$/.test(id)) continue;
+      let rec: ContainerRecord | undefined;
+      try {
+        rec = await readJsonIfExists<ContainerRecord>(join(this.root, id, RECORD));
+      } catch (e) {
+        log.warn('unreadable container record', { id, error: String(e) });
+      }
+      if (!rec) {
+        orphans.push(id);
+        continue;
+      }
+      this.#byId.set(id, rec);
+      this.#byName.set(rec.Name.slice(1), id);
+    }
+    return orphans;
+  }
+
+  all(): ContainerRecord[] {
+    return [...this.#byId.values()];
+  }
+
+  get(id: string): ContainerRecord | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** Docker's lookup: full ID, name (with or without `/`), unique ID prefix. */
+  find(ref: string): ContainerRecord | undefined {
+    const exact = this.#byId.get(ref);
+    if (exact) return exact;
+    const byName = this.#byName.get(ref.startsWith('/') ? ref.slice(1) : ref);
+    if (byName) return this.#byId.get(byName);
+    if (!/^[0-9a-f]+$/.test(ref)) return undefined;
+    let found: ContainerRecord | undefined;
+    for (const [id, r] of this.#byId) {
+      if (!id.startsWith(ref)) continue;
+      if (found) throw new InvalidArgument(`Multiple IDs found with provided prefix: ${ref}`);
+      found = r;
+    }
+    return found;
+  }
+
+  /** Like find, NotFound with Docker's message when nothing matches. */
+  resolve(ref: string): ContainerRecord {
+    const r = this.find(ref);
+    if (!r) throw new NotFound(`No such container: ${ref}`);
+    return r;
+  }
+
+  nameTaken(name: string): string | undefined {
+    return this.#byName.get(name);
+  }
+
+  /** Reserves `name` for `id` (409 with Docker's message when taken). */
+  reserveName(name: string, id: string): void {
+    const other = this.#byName.get(name);
+    if (other && other !== id) {
+      throw new Conflict(
+        `Conflict. The container name "/${name}" is already in use by container "${other}". You have to remove (or rename) that container to be able to reuse that name.`,
+      );
+    }
+    this.#byName.set(name, id);
+  }
+
+  releaseName(name: string, id: string): void {
+    if (this.#byName.get(name) === id) this.#byName.delete(name);
+  }
+
+  async save(rec: ContainerRecord): Promise<void> {
+    this.#byId.set(rec.ID, rec);
+    this.#byName.set(rec.Name.slice(1), rec.ID);
+    await fs.mkdir(this.dirOf(rec.ID), { recursive: true, mode: 0o710 });
+    await writeJsonAtomic(join(this.dirOf(rec.ID), RECORD), rec);
+  }
+
+  /** Forgets the record and removes the container directory (nothing may be mounted in it). */
+  async delete(id: string): Promise<void> {
+    const rec = this.#byId.get(id);
+    if (rec) this.releaseName(rec.Name.slice(1), id);
+    this.#byId.delete(id);
+    await removeTree(this.dirOf(id));
+  }
+}
+
+/** rm -rf that also copes with overlay work dirs left with mode 000. */
+export async function removeTree(dir: string): Promise<void> {
+  try {
+    await fs.rm(dir, { recursive: true, force: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'ENOTEMPTY') throw e;
+    await fs.chmod(join(dir, 'work', 'work'), 0o700).catch(() => {});
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * @module engine/containers/control
+ * Signals and stops: kill, stop (the stop signal, then SIGKILL after the timeout, as
+ * Docker escalates), restart, pause and unpause (the cgroup freezer through runc), and
+ * remove (with force: kill first).
+ */
+import { Conflict, NotModified } from '../../errdefs/index.js';
+import type { ContainerContext } from './context.js';
+import { removeStopped } from './exit.js';
+import type { ContainerRecord } from './record.js';
+import { parseSignal } from './signals.js';
+
+const SIGKILL = 9;
+
+function notRunning(rec: ContainerRecord): Conflict {
+  return new Conflict(`Container ${rec.ID} is not running`);
+}
+
+export async function killContainer(ctx: ContainerContext, ref: string, signal?: string): Promise<void> {
+  const rec = ctx.store.resolve(ref);
+  const sig = parseSignal(signal, 'SIGKILL');
+  if (!rec.State.Running) throw new Conflict(`Cannot kill container: ${ref}: Container ${rec.ID} is not running`);
+  await ctx.deps.runtime.kill(rec.ID, sig, { all: sig === SIGKILL });
+  if (rec.State.Paused && sig === SIGKILL) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
+}
+
+/** Waits for the handled exit, at most `ms` (negative: forever); true when it exited. */
+function exitedWithin(ctx: ContainerContext, id: string, ms: number): Promise<boolean> {
+  const h = ctx.running.get(id);
+  if (!h) return Promise.resolve(true);
+  if (ms < 0) return h.exited.then(() => true);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    void h.exited.then(() => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+/** Stops a running container (the caller holds its lock). */
+export async function stopContainer(ctx: ContainerContext, rec: ContainerRecord, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
+  const timer = ctx.restartTimers.get(rec.ID);
+  if (!rec.State.Running) {
+    if (rec.State.Restarting || timer) {
+      if (timer) clearTimeout(timer);
+      ctx.restartTimers.delete(rec.ID);
+      rec.ManuallyStopped = true;
+      rec.State = { ...rec.State, Status: 'exited', Restarting: false };
+      await ctx.save(rec);
+      return;
+    }
+    throw new NotModified(`container ${rec.ID} is not running`);
+  }
+  rec.ManuallyStopped = true;
+  const sig = parseSignal(opts.signal ?? rec.Config.StopSignal, 'SIGTERM');
+  const timeout = opts.timeout ?? rec.Config.StopTimeout ?? 10;
+  if (sig !== SIGKILL) {
+    await ctx.deps.runtime.kill(rec.ID, sig).catch(() => {});
+    if (rec.State.Paused) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
+    if (await exitedWithin(ctx, rec.ID, timeout < 0 ? -1 : timeout * 1000)) return;
+  }
+  await ctx.deps.runtime.kill(rec.ID, SIGKILL, { all: true }).catch(() => {});
+  if (rec.State.Paused) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
+  await exitedWithin(ctx, rec.ID, -1);
+}
+
+export async function pauseContainer(ctx: ContainerContext, ref: string): Promise<void> {
+  const rec = ctx.store.resolve(ref);
+  await ctx.lock(rec.ID, async () => {
+    if (!rec.State.Running) throw notRunning(rec);
+    if (rec.State.Paused) throw new Conflict(`Container ${rec.ID} is already paused`);
+    await ctx.deps.runtime.pause(rec.ID);
+    rec.State = { ...rec.State, Status: 'paused', Paused: true };
+    await ctx.save(rec);
+  });
+}
+
+export async function unpauseContainer(ctx: ContainerContext, ref: string): Promise<void> {
+  const rec = ctx.store.resolve(ref);
+  await ctx.lock(rec.ID, async () => {
+    if (!rec.State.Paused) throw new Conflict(`Container ${rec.ID} is not paused`);
+    await ctx.deps.runtime.resume(rec.ID);
+    rec.State = { ...rec.State, Status: 'running', Paused: false };
+    await ctx.save(rec);
+  });
+}
+
+export async function removeContainer(ctx: ContainerContext, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+  const rec = ctx.store.resolve(ref);
+  await ctx.lock(rec.ID, async () => {
+    if (rec.State.Status === 'removing') throw new Conflict(`removal of container ${ref} is already in progress`);
+    if (rec.State.Running) {
+      if (!opts.force) {
+        throw new Conflict(
+          rec.State.Paused
+            ? `You cannot remove a paused container ${rec.ID}. Unpause and then stop the container before attempting removal or force remove`
+            : `You cannot remove a running container ${rec.ID}. Stop the container before attempting removal or force remove`,
+        );
+      }
+      rec.State = { ...rec.State, Status: 'removing' };
+      await ctx.deps.runtime.kill(rec.ID, SIGKILL, { all: true }).catch(() => {});
+      if (rec.State.Paused) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
+      await exitedWithin(ctx, rec.ID, -1);
+    }
+    await removeStopped(ctx, rec, { volumes: opts.volumes });
+  });
+}

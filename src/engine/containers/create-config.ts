@@ -1,0 +1,147 @@
+/**
+ * @module engine/containers/create-config
+ * Turns a create request and its image into a container record, as dockerd does: the
+ * request's Config merged with the image's (user, env, command, workdir, ports, volumes,
+ * labels, stop signal, healthcheck), HostConfig validated (network, restart policy, limits,
+ * security options) and the mount points planned. Pure.
+ */
+import type { ContainerCreateRequest, HostConfigWire } from '../../api/types/containers.js';
+import { InvalidArgument, NotFound } from '../../errdefs/index.js';
+import type { ContainerConfig } from '../../image/config.js';
+import { mergeCommand, processCommand } from '../../runtime/spec/command.js';
+import { mergeEnv } from '../../runtime/spec/env.js';
+import { planMounts, type PlannedMount } from './mounts.js';
+import { initialState, type ContainerRecord } from './record.js';
+
+export interface CreateInputs {
+  id: string;
+  name: string;
+  created: string;
+  imageId: string;
+  image: Partial<ContainerConfig> | null | undefined;
+  request: ContainerCreateRequest;
+  /** Number of CPUs on this host (for the --cpus range check). */
+  ncpu: number;
+  /** This host's name (the hostname of `--network host` containers). */
+  hostName: string;
+}
+
+const strSlice = (v: string[] | string | null | undefined): string[] | null | undefined =>
+  typeof v === 'string' ? [v] : v;
+
+/** The network mode berth runs: '' and 'default'/'bridge' are `none` until bridge networking exists. */
+export function effectiveNetworkMode(mode: string | undefined): 'none' | 'host' {
+  return mode === 'host' ? 'host' : 'none';
+}
+
+function checkHostConfig(h: HostConfigWire, ncpu: number): void {
+  const mode = h.NetworkMode ?? '';
+  if (!['', 'default', 'bridge', 'none', 'host'].includes(mode)) {
+    if (mode.startsWith('container:')) throw new InvalidArgument(`network mode "${mode}" is not supported by berth yet`);
+    throw new NotFound(`network ${mode} not found`);
+  }
+  const rp = h.RestartPolicy;
+  if (rp && rp.Name && !['no', 'always', 'on-failure', 'unless-stopped'].includes(rp.Name)) {
+    throw new InvalidArgument(`invalid restart policy '${rp.Name}'`);
+  }
+  if (rp && rp.Name !== 'on-failure' && rp.MaximumRetryCount) {
+    throw new InvalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  }
+  if (rp && rp.MaximumRetryCount < 0) throw new InvalidArgument('invalid restart policy: maximum retry count cannot be negative');
+  if (h.AutoRemove && rp && rp.Name && rp.Name !== 'no') {
+    throw new InvalidArgument(`can't create 'AutoRemove' container with restart policy`);
+  }
+  if (h.Memory && h.Memory > 0 && h.Memory < 6 * 1024 * 1024) throw new InvalidArgument('Minimum memory limit allowed is 6MB');
+  if (h.MemorySwap && h.MemorySwap > 0 && h.Memory && h.MemorySwap < h.Memory) {
+    throw new InvalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
+  }
+  if (h.NanoCpus && (h.NanoCpus < 1e7 || h.NanoCpus > ncpu * 1e9)) {
+    throw new InvalidArgument(`Range of CPUs is from 0.01 to ${ncpu}.00, as there are only ${ncpu} CPUs available`);
+  }
+  if (h.NanoCpus && (h.CpuQuota || h.CpuPeriod)) {
+    throw new InvalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  }
+  for (const o of h.SecurityOpt ?? []) {
+    const [k, v] = o.includes('=') ? o.split('=', 2) : o.split(':', 2);
+    if (k === 'no-new-privileges' && (v === undefined || v === 'true' || v === 'false')) continue;
+    if (k === 'apparmor' || k === 'seccomp' || k === 'label' || k === 'systempaths') continue;
+    throw new InvalidArgument(`invalid --security-opt 2: "${o}"`);
+  }
+  for (const k of ['PidMode', 'IpcMode', 'UTSMode', 'UsernsMode'] as const) {
+    const v = h[k];
+    if (v && v !== '' && v !== 'private' && v !== 'shareable') throw new InvalidArgument(`${k} "${v}" is not supported by berth yet`);
+  }
+}
+
+/** no-new-privileges from SecurityOpt. */
+export function noNewPrivileges(h: HostConfigWire): boolean {
+  let on = false;
+  for (const o of h.SecurityOpt ?? []) {
+    const [k, v] = o.includes('=') ? o.split('=', 2) : o.split(':', 2);
+    if (k === 'no-new-privileges') on = v === undefined || v === 'true';
+  }
+  return on;
+}
+
+export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mounts: PlannedMount[] } {
+  const req = inp.request;
+  const img = inp.image ?? {};
+  const host: HostConfigWire = { ...(req.HostConfig ?? {}) };
+  checkHostConfig(host, inp.ncpu);
+  host.NetworkMode = host.NetworkMode || 'default';
+  host.RestartPolicy = host.RestartPolicy && host.RestartPolicy.Name ? host.RestartPolicy : { Name: 'no', MaximumRetryCount: 0 };
+  host.LogConfig = host.LogConfig && host.LogConfig.Type ? host.LogConfig : { Type: 'json-file', Config: {} };
+  if (host.LogConfig.Type !== 'json-file') throw new InvalidArgument(`logging driver "${host.LogConfig.Type}" is not supported by berth (json-file only)`);
+
+  const cmd = mergeCommand({ Entrypoint: strSlice(req.Entrypoint), Cmd: strSlice(req.Cmd) }, { Entrypoint: img.Entrypoint ?? null, Cmd: img.Cmd ?? null });
+  const proc = processCommand(cmd);
+  const cmdFromImage = !(strSlice(req.Cmd)?.length) && !(strSlice(req.Entrypoint)?.length) && req.Entrypoint == null;
+  const exposed = { ...(img.ExposedPorts ?? {}), ...(req.ExposedPorts ?? {}) };
+  const volumes = { ...(img.Volumes ?? {}), ...(req.Volumes ?? {}) };
+  const labels = { ...(img.Labels ?? {}), ...(req.Labels ?? {}) };
+  const isHost = effectiveNetworkMode(host.NetworkMode) === 'host';
+  const hostname = req.Hostname || (isHost ? inp.hostName : inp.id.slice(0, 12));
+
+  const config: ContainerRecord['Config'] = {
+    Hostname: hostname,
+    Domainname: req.Domainname ?? '',
+    User: req.User || img.User || '',
+    AttachStdin: !!req.AttachStdin,
+    AttachStdout: !!req.AttachStdout,
+    AttachStderr: !!req.AttachStderr,
+    ...(Object.keys(exposed).length ? { ExposedPorts: exposed } : {}),
+    Tty: !!req.Tty,
+    OpenStdin: !!req.OpenStdin,
+    StdinOnce: !!req.StdinOnce,
+    Env: mergeEnv(req.Env, img.Env ?? null),
+    Cmd: cmd.Cmd,
+    ...(req.Healthcheck ?? img.Healthcheck ? { Healthcheck: (req.Healthcheck ?? img.Healthcheck) as Record<string, unknown> } : {}),
+    ...(cmdFromImage && img.ArgsEscaped ? { ArgsEscaped: true } : {}),
+    Image: req.Image ?? '',
+    Volumes: Object.keys(volumes).length ? volumes : null,
+    WorkingDir: req.WorkingDir || img.WorkingDir || '',
+    Entrypoint: cmd.Entrypoint,
+    OnBuild: img.OnBuild && img.OnBuild.length ? img.OnBuild : null,
+    Labels: labels,
+    ...(req.StopSignal || img.StopSignal ? { StopSignal: req.StopSignal || img.StopSignal } : {}),
+    ...(req.StopTimeout !== undefined && req.StopTimeout !== null ? { StopTimeout: req.StopTimeout } : {}),
+  };
+  if (config.WorkingDir && !config.WorkingDir.startsWith('/')) {
+    throw new InvalidArgument(`the working directory '${config.WorkingDir}' is invalid, it needs to be an absolute path`);
+  }
+  const mounts = planMounts({ binds: host.Binds, mounts: host.Mounts, tmpfs: host.Tmpfs, imageVolumes: Object.keys(volumes) });
+  const record: ContainerRecord = {
+    ID: inp.id,
+    Name: `/${inp.name}`,
+    Created: inp.created,
+    Path: proc.path,
+    Args: proc.args,
+    Config: config,
+    HostConfig: host,
+    ImageID: inp.imageId,
+    State: initialState(),
+    RestartCount: 0,
+    Mounts: [],
+  };
+  return { record, mounts };
+}

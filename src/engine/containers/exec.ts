@@ -1,0 +1,177 @@
+/**
+ * @module engine/containers/exec
+ * Execs, as dockerd keeps them: configs in memory (create → start → inspect), each run under
+ * its own shim inside a running container. An attached start streams until the process
+ * ends; a failed start writes the runtime's error into the stream with Docker's text and
+ * leaves exit status 127 (command not found) or 126.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ExecCreateRequest, ExecInspect } from '../../api/types/containers.js';
+import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { classifyRuncError, RuncError } from '../../runtime/runc.js';
+import type { ExecProcess, ShimConnection } from '../../runtime/types.js';
+import { logger } from '../../util/log.js';
+import type { ContainerContext } from './context.js';
+import { OutputWriter, pump } from './streams.js';
+import type { ClientStreams, ExecService } from './types.js';
+
+const log = logger('exec');
+
+interface ExecRecord {
+  id: string;
+  containerId: string;
+  config: ExecCreateRequest;
+  running: boolean;
+  started: boolean;
+  exitCode: number | null;
+  pid: number;
+  process?: ExecProcess;
+  monitor?: ShimConnection;
+}
+
+export class DefaultExecService implements ExecService {
+  readonly #ctx: ContainerContext;
+  readonly #execs = new Map<string, ExecRecord>();
+
+  constructor(ctx: ContainerContext) {
+    this.#ctx = ctx;
+    ctx.events.on('removed-container', (id: string) => {
+      for (const [k, e] of this.#execs) if (e.containerId === id) this.#execs.delete(k);
+    });
+  }
+
+  #get(id: string): ExecRecord {
+    const e = this.#execs.get(id);
+    if (!e) throw new NotFound(`No such exec instance: ${id}`);
+    return e;
+  }
+
+  /** Exec IDs of a container (inspect's ExecIDs). */
+  idsOf(containerId: string): string[] {
+    return [...this.#execs.values()].filter((e) => e.containerId === containerId && e.running).map((e) => e.id);
+  }
+
+  forget(containerId: string): void {
+    for (const [k, e] of this.#execs) if (e.containerId === containerId) this.#execs.delete(k);
+  }
+
+  async create(ref: string, req: ExecCreateRequest): Promise<{ Id: string }> {
+    const rec = this.#ctx.store.resolve(ref);
+    if (!rec.State.Running) throw new Conflict(`Container ${rec.ID} is not running`);
+    if (rec.State.Paused) throw new Conflict(`Container ${rec.ID} is paused, unpause the container before exec`);
+    if (rec.State.Restarting) throw new Conflict(`Container ${rec.ID} is restarting, wait until the container is running`);
+    if (!req.Cmd || req.Cmd.length === 0) throw new InvalidArgument('No exec command specified');
+    const id = randomBytes(32).toString('hex');
+    this.#execs.set(id, { id, containerId: rec.ID, config: { ...req }, running: false, started: false, exitCode: null, pid: 0 });
+    return { Id: id };
+  }
+
+  async start(id: string, opts: { detach: boolean; tty: boolean; consoleSize?: [number, number] }, connect?: () => ClientStreams): Promise<void> {
+    const e = this.#get(id);
+    if (e.started) throw new Conflict(`Error: Exec command ${id} has already run`);
+    const rec = this.#ctx.store.get(e.containerId);
+    if (!rec || !rec.State.Running) throw new Conflict(`Container ${e.containerId} is not running`);
+    if (rec.State.Paused) throw new Conflict(`Container ${e.containerId} is paused, unpause the container before exec`);
+    e.started = true;
+    const c = e.config;
+    const tty = !!c.Tty;
+    const size = opts.consoleSize ?? c.ConsoleSize ?? undefined;
+    const attached = !opts.detach && !!connect;
+    const client = attached ? connect!() : undefined;
+    try {
+      e.process = await this.#ctx.deps.runtime.exec({
+        containerId: e.containerId,
+        containerDir: this.#ctx.dirOf(e.containerId),
+        execId: id,
+        args: c.Cmd!,
+        env: c.Env ?? undefined,
+        user: c.User || undefined,
+        cwd: c.WorkingDir || undefined,
+        tty,
+        openStdin: !!c.AttachStdin && attached,
+        privileged: !!c.Privileged,
+        consoleSize: size && size[0] > 0 && size[1] > 0 ? { height: size[0], width: size[1] } : undefined,
+        attach: attached,
+      });
+    } catch (err) {
+      if (!(err instanceof RuncError)) throw err;
+      e.exitCode = classifyRuncError(err.runcMessage) === 'not-found' ? 127 : 126;
+      const message = `OCI runtime exec failed: ${err.runcMessage}: unknown`;
+      if (!attached) throw new InvalidArgument(message, { cause: err });
+      await new OutputWriter(client!.output, tty).write(1, Buffer.from(message + '\r\n'));
+      client!.close();
+      return;
+    }
+    e.running = true;
+    e.pid = e.process.pid;
+    if (!attached) {
+      void this.#watch(e);
+      return;
+    }
+    let conn: ShimConnection;
+    try {
+      conn = await e.process.attach({ stdin: !!c.AttachStdin, stdout: c.AttachStdout !== false, stderr: c.AttachStderr !== false });
+    } catch (err) {
+      log.debug('exec attach failed', { id, error: String(err) });
+      await this.#finish(e, undefined);
+      client!.close();
+      return;
+    }
+    e.monitor = conn;
+    await pump(conn, client!, { tty, stdin: !!c.AttachStdin, stdinOnce: true, detachKeys: c.DetachKeys });
+    const code = await conn.exit;
+    await this.#finish(e, code);
+    client!.close();
+  }
+
+  async #watch(e: ExecRecord): Promise<void> {
+    try {
+      e.monitor = await e.process!.attach({});
+      await e.monitor.exit;
+    } catch {
+      /* already ended */
+    }
+    await this.#finish(e, undefined);
+  }
+
+  async #finish(e: ExecRecord, code: number | undefined): Promise<void> {
+    const st = await e.process?.status().catch(() => undefined);
+    e.exitCode = st?.exitCode ?? code ?? e.exitCode ?? 126;
+    e.running = false;
+    e.monitor = undefined;
+    await e.process?.remove().catch(() => {});
+  }
+
+  async resize(id: string, height: number, width: number): Promise<void> {
+    const e = this.#get(id);
+    if (!e.running) {
+      if (e.started) return;
+      throw new Conflict(`Exec ${id} is not running`);
+    }
+    if (e.monitor) e.monitor.resize(height, width);
+    else {
+      const m = await e.process!.attach({}).catch(() => undefined);
+      m?.resize(height, width);
+      m?.close();
+    }
+  }
+
+  async inspect(id: string): Promise<ExecInspect> {
+    const e = this.#get(id);
+    const c = e.config;
+    const cmd = c.Cmd ?? [];
+    return {
+      CanRemove: false,
+      ContainerID: e.containerId,
+      DetachKeys: c.DetachKeys ?? '',
+      ExitCode: e.exitCode,
+      ID: e.id,
+      OpenStderr: !!c.AttachStderr,
+      OpenStdin: !!c.AttachStdin,
+      OpenStdout: !!c.AttachStdout,
+      ProcessConfig: { arguments: cmd.slice(1), entrypoint: cmd[0] ?? '', privileged: !!c.Privileged, tty: !!c.Tty, ...(c.User ? { user: c.User } : {}) },
+      Running: e.running,
+      Pid: e.pid,
+    };
+  }
+}

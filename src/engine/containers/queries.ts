@@ -1,0 +1,122 @@
+/**
+ * @module engine/containers/queries
+ * What the API shows of containers: the inspect document, the `ps` summary with Docker's
+ * status text and filters (id, name, label, status, exited, ancestor, before, since, volume,
+ * network), and the counts for /info.
+ */
+import type { ContainerInspect, ContainerSummary } from '../../api/types/containers.js';
+import { InvalidArgument } from '../../errdefs/index.js';
+import { containerFiles } from '../../runtime/paths.js';
+import type { ContainerContext } from './context.js';
+import { effectiveNetworkMode } from './create-config.js';
+import { mountPointWire, type PlannedMount } from './mounts.js';
+import type { ContainerRecord } from './record.js';
+import { statusText } from './status.js';
+import type { ListOptions } from './types.js';
+
+function command(rec: ContainerRecord): string {
+  if (!rec.Args.length) return rec.Path;
+  return `${rec.Path} ${rec.Args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
+}
+
+function networkName(rec: ContainerRecord): string {
+  return effectiveNetworkMode(rec.HostConfig.NetworkMode);
+}
+
+function endpoint(): Record<string, unknown> {
+  return {
+    IPAMConfig: null, Links: null, Aliases: null, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0,
+    IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null,
+  };
+}
+
+export function summary(rec: ContainerRecord): ContainerSummary {
+  return {
+    Id: rec.ID,
+    Names: [rec.Name],
+    Image: rec.Config.Image,
+    ImageID: rec.ImageID,
+    Command: command(rec),
+    Created: Math.floor(Date.parse(rec.Created) / 1000),
+    Ports: [],
+    Labels: rec.Config.Labels ?? {},
+    State: rec.State.Status,
+    Status: statusText({ status: rec.State.Status, startedAt: rec.State.StartedAt, finishedAt: rec.State.FinishedAt, exitCode: rec.State.ExitCode }),
+    HostConfig: { NetworkMode: rec.HostConfig.NetworkMode ?? 'default' },
+    NetworkSettings: { Networks: { [networkName(rec)]: endpoint() } },
+    Mounts: (rec.Mounts as PlannedMount[]).map(mountPointWire),
+  };
+}
+
+export function inspectRecord(ctx: ContainerContext, rec: ContainerRecord): ContainerInspect {
+  const dir = ctx.dirOf(rec.ID);
+  const f = containerFiles(dir, rec.ID);
+  const net = networkName(rec);
+  return {
+    Id: rec.ID,
+    Created: rec.Created,
+    Path: rec.Path,
+    Args: rec.Args,
+    State: { ...rec.State },
+    Image: rec.ImageID,
+    ResolvConfPath: f.resolvConf,
+    HostnamePath: f.hostname,
+    HostsPath: f.hosts,
+    LogPath: f.log,
+    Name: rec.Name,
+    RestartCount: rec.RestartCount,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: rec.HostConfig,
+    GraphDriver: { Data: { LowerDir: '', MergedDir: f.rootfs, UpperDir: f.upper, WorkDir: f.work }, Name: 'overlay2' },
+    Mounts: (rec.Mounts as PlannedMount[]).map(mountPointWire),
+    Config: rec.Config,
+    NetworkSettings: {
+      Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
+      SandboxKey: rec.State.Running && net === 'none' ? `/proc/${rec.State.Pid}/ns/net` : '', SecondaryIPAddresses: null,
+      SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '',
+      IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '', Networks: { [net]: endpoint() },
+    },
+  };
+}
+
+const FILTERS = ['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'volume', 'network', 'health', 'isolation', 'is-task', 'publish', 'expose'];
+const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
+
+function labelMatch(labels: Record<string, string>, f: string): boolean {
+  const [k, v] = f.split('=', 2) as [string, string?];
+  return k in labels && (v === undefined || labels[k] === v);
+}
+
+export function listContainers(ctx: ContainerContext, opts: ListOptions, ancestorIds: (ref: string) => string[]): ContainerSummary[] {
+  const f = opts.filters;
+  for (const k of f.keys()) if (!FILTERS.includes(k)) throw new InvalidArgument(`invalid filter '${k}'`);
+  for (const s of f.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgument(`invalid filter 'status=${s}'`);
+  let recs = ctx.store.all().sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : 0));
+  const createdOf = (ref: string) => ctx.store.resolve(ref).Created;
+  const before = f.get('before')?.map(createdOf);
+  const since = f.get('since')?.map(createdOf);
+  const ancestors = f.has('ancestor') ? new Set(f.get('ancestor')!.flatMap(ancestorIds)) : undefined;
+  const all = opts.all || (opts.limit !== undefined && opts.limit > 0) || f.has('status') || f.has('exited') || !!before || !!since;
+  recs = recs.filter((r) => {
+    if (!all && !r.State.Running) return false;
+    const name = r.Name.slice(1);
+    if (f.has('id') && !f.get('id')!.some((v) => r.ID.startsWith(v))) return false;
+    if (f.has('name') && !f.get('name')!.some((v) => new RegExp(v.replace(/^\//, '')).test(name))) return false;
+    if (f.has('label') && !f.get('label')!.every((l) => labelMatch(r.Config.Labels ?? {}, l))) return false;
+    if (f.has('status') && !f.get('status')!.includes(r.State.Status)) return false;
+    if (f.has('exited') && (r.State.Running || !r.HasBeenStarted || !f.get('exited')!.map(Number).includes(r.State.ExitCode))) return false;
+    if (before && !before.every((c) => r.Created < c)) return false;
+    if (since && !since.every((c) => r.Created > c)) return false;
+    if (ancestors && !ancestors.has(r.ImageID)) return false;
+    if (f.has('volume') && !f.get('volume')!.some((v) => (r.Mounts as PlannedMount[]).some((m) => m.Name === v || m.Destination === v || m.Source === v))) return false;
+    if (f.has('network') && !f.get('network')!.includes(networkName(r))) return false;
+    return true;
+  });
+  if (opts.limit !== undefined && opts.limit > 0) recs = recs.slice(0, opts.limit);
+  return recs.map((r) => summary(r));
+}

@@ -1,0 +1,65 @@
+/**
+ * @module engine/containers/recover
+ * berthd start-up: load every record; reconnect to containers still running under their
+ * shims; settle those that ended while berthd was away (exit file, unmount, AutoRemove,
+ * restart policy); finish interrupted removals; and start `always` / `unless-stopped`
+ * containers, as dockerd does at start-up.
+ */
+import { ShimGone } from '../../runtime/shim/client.js';
+import { logger } from '../../util/log.js';
+import { removeTree } from './container-store.js';
+import type { ContainerContext } from './context.js';
+import { handleExit, removeStopped } from './exit.js';
+import { startContainer } from './start.js';
+
+const log = logger('containers');
+
+export async function recoverContainers(ctx: ContainerContext): Promise<void> {
+  const orphans = await ctx.store.load();
+  for (const id of orphans) {
+    const dir = ctx.dirOf(id);
+    await ctx.deps.runtime.cleanup(id, dir).catch(() => {});
+    await removeTree(dir).catch((e) => log.warn('removing leftover container directory', { id, error: String(e) }));
+  }
+  const toStart: string[] = [];
+  for (const rec of ctx.store.all()) {
+    const id = rec.ID;
+    if (rec.State.Status === 'removing') {
+      await removeStopped(ctx, rec, { volumes: !!rec.HostConfig.AutoRemove }).catch((e) => log.warn('finishing removal', { id, error: String(e) }));
+      continue;
+    }
+    if (rec.State.Running) {
+      try {
+        const monitor = await ctx.deps.runtime.attach(id, {});
+        const state = await ctx.deps.runtime.state(id).catch(() => undefined);
+        if (state === 'created') {
+          // berthd stopped between runc create and runc start: the command never ran.
+          await ctx.deps.runtime.kill(id, 9, { all: true }).catch(() => {});
+        }
+        const handle = { monitor, exited: Promise.resolve() };
+        ctx.running.set(id, handle);
+        handle.exited = monitor.exit.then((code) => handleExit(ctx, id, code));
+        if (state === 'paused' && !rec.State.Paused) rec.State = { ...rec.State, Status: 'paused', Paused: true };
+        if (state === 'running' && rec.State.Paused) rec.State = { ...rec.State, Status: 'running', Paused: false };
+        log.info('reconnected to running container', { id, pid: monitor.pid });
+        continue;
+      } catch (e) {
+        if (!(e instanceof ShimGone)) log.warn('reconnecting to container', { id, error: String(e) });
+      }
+      await handleExit(ctx, id, undefined);
+      continue;
+    }
+    // Not running: make sure nothing is left mounted from an unclean shutdown.
+    await ctx.deps.runtime.cleanup(id, ctx.dirOf(id)).catch(() => {});
+    const policy = rec.HostConfig.RestartPolicy?.Name;
+    if (rec.State.Restarting || ((policy === 'always' || policy === 'unless-stopped') && !rec.ManuallyStopped && rec.HasBeenStarted)) {
+      toStart.push(id);
+    }
+  }
+  for (const id of toStart) {
+    const rec = ctx.store.get(id);
+    if (!rec) continue;
+    rec.State = { ...rec.State, Restarting: false, Status: rec.State.Status === 'restarting' ? 'exited' : rec.State.Status };
+    await ctx.lock(id, () => startContainer(ctx, rec)).catch((e) => log.warn('starting container at daemon start-up', { id, error: String(e) }));
+  }
+}

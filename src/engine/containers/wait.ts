@@ -1,0 +1,37 @@
+/**
+ * @module engine/containers/wait
+ * POST /containers/{id}/wait: `not-running` (at once when stopped), `next-exit`, `removed`.
+ * The waiter is registered before the call returns, so an exit that happens while the API
+ * flushes its headers is not missed.
+ */
+import type { WaitResponse } from '../../api/types/containers.js';
+import { InvalidArgument } from '../../errdefs/index.js';
+import type { ContainerContext } from './context.js';
+import type { WaitCondition } from './types.js';
+
+export function parseCondition(c: string | undefined): WaitCondition {
+  if (!c || c === 'not-running') return 'not-running';
+  if (c === 'next-exit' || c === 'removed') return c;
+  throw new InvalidArgument(`invalid condition: "${c}"`);
+}
+
+export function waitFor(ctx: ContainerContext, ref: string, condition: WaitCondition, signal?: AbortSignal): { result: Promise<WaitResponse> } {
+  const rec = ctx.store.resolve(ref);
+  if (condition === 'not-running' && !rec.State.Running && !rec.State.Restarting) {
+    return { result: Promise.resolve({ Error: null, StatusCode: rec.State.ExitCode }) };
+  }
+  const event = condition === 'removed' ? `removed:${rec.ID}` : `exit:${rec.ID}`;
+  const result = new Promise<WaitResponse>((resolve) => {
+    const onEvent = (r: WaitResponse) => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(r);
+    };
+    const onAbort = () => {
+      ctx.events.off(event, onEvent);
+      resolve({ Error: { Message: 'the client went away' }, StatusCode: -1 });
+    };
+    ctx.events.once(event, onEvent);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  return { result };
+}
