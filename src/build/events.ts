@@ -41,7 +41,5 @@ export type BuildEvent =
   /** A tag was applied: `Successfully tagged <name>`. */
   | { kind: 'tagged'; name: string };
 
-export type BuildEventKind = BuildEvent['kind'];
-
 /** Receives events; must not throw. */
 export type BuildEventSink = (e: BuildEvent) => void;

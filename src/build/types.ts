@@ -80,8 +80,6 @@ export interface BuildContext {
   readdir(rel: string): string[];
   /** sha256 of a regular file's content (cached by the file's stat when possible). */
   fileDigest(entry: ContextEntry): Promise<string>;
-  /** Reads a file of the context (the Dockerfile, .dockerignore). */
-  readFile(rel: string): Promise<Buffer>;
   /** Releases temporary files and saves hash caches. */
   dispose(): Promise<void>;
 }
@@ -107,8 +105,6 @@ export interface BuildLayers {
   readonly root: string;
   /** Lowerdirs (relative to root), top-most first, for a stack; [] for null. */
   lowerLinks(chainId: Digest | null): string[];
-  /** Absolute path of a layer's directory. */
-  diffPath(chainId: Digest): string;
   /** Moves a directory (on the data root's file system) into the store as a layer on `parent`. */
   registerDir(parent: Digest | null, dir: string, lease: Lease): Promise<LayerInfo>;
   lease(): Lease;
@@ -163,6 +159,8 @@ export interface BuildCacheIndex {
   /** The image a key was recorded for, if that image still exists. */
   lookup(key: CacheKey): Promise<Digest | undefined>;
   record(key: CacheKey, image: Digest): Promise<void>;
+  /** Start-up: drops records of images that are gone; returns how many. */
+  prune(): Promise<number>;
 }
 
 /** Everything a build needs from berth. */

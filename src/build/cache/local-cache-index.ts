@@ -45,6 +45,24 @@ export class LocalCacheIndex implements BuildCacheIndex {
     await fs.rename(tmp, target);
   }
 
+  /** Start-up: drops records whose image is gone and leftovers of interrupted writes. */
+  async prune(): Promise<number> {
+    let removed = 0;
+    for (const name of await fs.readdir(this.#dir)) {
+      const p = join(this.#dir, name);
+      let drop = !name.endsWith('.json');
+      if (!drop) {
+        const r = await this.read(`sha256:${name.slice(0, -'.json'.length)}`);
+        drop = !r || !isDigest(r.image) || !this.#exists(r.image);
+      }
+      if (drop) {
+        await fs.rm(p, { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   /** The stored record of a key (for explaining misses). */
   async read(digest: Digest): Promise<CacheRecord | undefined> {
     try {

@@ -60,6 +60,22 @@ export class DigestCache {
   }
 }
 
+/** Removes the digest caches of contexts not built from for `maxAgeMs`. */
+export async function pruneDigestCaches(dir: string, maxAgeMs: number): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  const cutoff = Date.now() - maxAgeMs;
+  for (const n of names) {
+    const p = `${dir}/${n}`;
+    const st = await fs.stat(p).catch(() => undefined);
+    if (st && st.mtimeMs < cutoff) await fs.rm(p, { force: true });
+  }
+}
+
 /** Now in nanoseconds since the epoch, comparable with file times. */
 export function nowNs(): bigint {
   return BigInt(Date.now()) * 1_000_000n;

@@ -170,10 +170,6 @@ export class DirContext implements BuildContext {
     return digest;
   }
 
-  async readFile(rel: string): Promise<Buffer> {
-    return fs.readFile(this.#abs(rel));
-  }
-
   async dispose(): Promise<void> {
     await this.#opts.cache?.save();
     await this.#opts.cleanup?.();

@@ -77,6 +77,5 @@ export async function receiveContextTar(source: AsyncIterable<Buffer>, dir: stri
     ex.abort();
     throw e;
   }
-  // Hard links share their target's content.
   return { size, digests: handler.digests };
 }

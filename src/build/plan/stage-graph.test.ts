@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidArgument } from '../../errdefs/index.js';
-import { neededStages, resolveBase, resolveCopyFrom, stageDependencies, stageWaves, targetIndex, type StageRefs } from './stage-graph.js';
+import { neededStages, resolveBase, resolveCopyFrom, stageDependencies, targetIndex, type StageRefs } from './stage-graph.js';
 
 const stages: StageRefs[] = [
   { name: 'deps', base: 'busybox', copyFrom: [] },
@@ -34,7 +34,6 @@ describe('stage graph', () => {
     assert.deepEqual(deps, [[], [], [0], [0, 1], [3]]);
     assert.deepEqual(neededStages(deps, targetIndex(stages, undefined)), [0, 1, 3, 4]);
     assert.deepEqual(neededStages(deps, targetIndex(stages, 'TOOLS')), [1]);
-    assert.deepEqual(stageWaves(deps, [0, 1, 3, 4]), [[0, 1], [3], [4]]);
   });
 
   it('reports an unknown target as Docker does', () => {

@@ -98,20 +98,3 @@ export function neededStages(deps: readonly number[][], target: number): number[
   visit(target);
   return [...seen].sort((a, b) => a - b);
 }
-
-/**
- * Groups the needed stages into waves: every stage of a wave depends only on stages of earlier
- * waves, so a wave's stages can run in parallel. (The scheduler starts each stage as soon as
- * its own dependencies are done; waves describe the plan.)
- */
-export function stageWaves(deps: readonly number[][], needed: readonly number[]): number[][] {
-  const level = new Map<number, number>();
-  for (const i of needed) {
-    let l = 0;
-    for (const d of deps[i]!) l = Math.max(l, level.get(d)! + 1);
-    level.set(i, l);
-  }
-  const waves: number[][] = [];
-  for (const i of needed) (waves[level.get(i)!] ??= []).push(i);
-  return waves;
-}

@@ -64,8 +64,7 @@ function hashList(prefix: string, items: readonly string[]): string {
 /** The image view a `--from` names (a finished stage or an image). */
 async function fromTree(ctx: StepContext, state: StageState, from: string): Promise<{ tree: SourceTree; view: RootfsView; id: string }> {
   const run = ctx.run;
-  const ref = from;
-  const ix = run.resolveStageRef(state.index, ref, true);
+  const ix = run.resolveStageRef(state.index, from, true);
   let id: string;
   let top: Digest | null;
   if (ix !== undefined) {
@@ -76,7 +75,7 @@ async function fromTree(ctx: StepContext, state: StageState, from: string): Prom
   } else {
     let img;
     try {
-      img = await run.backend.images.resolveForBuild(ref, false);
+      img = await run.backend.images.resolveForBuild(from, false);
     } catch (e) {
       throw new InvalidArgument(`invalid from flag value ${from}: ${(e as Error).message}`, { cause: e });
     }
@@ -207,7 +206,7 @@ export async function copyStep(ctx: StepContext, state: StageState, ins: CopyIns
     }
     for (const f of inline) await writeInlineFile(intoDir ? join(destAbs, f.name) : destAbs, f.content, opts);
     await view.release();
-    views.pop();
+    views.splice(views.indexOf(view), 1);
     const tCopied = performance.now();
     const layer = readdirSync(view.upper).length
       ? await layers.registerDir(parent, view.upper, run.lease)

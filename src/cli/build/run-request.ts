@@ -117,7 +117,7 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
     }
     if (!sent) {
       const body = preparedBody(prepared);
-      const counted = countingBody(body, size, showSending && !local ? (n, last) => ctx.out(sendingContextLine(n, !last && ctx.stdout.isTTY === true)) : undefined, ctx.stdout.isTTY === true);
+      const counted = countingBody(body, showSending && !local ? (n, last) => ctx.out(sendingContextLine(n, !last && ctx.stdout.isTTY === true)) : undefined, ctx.stdout.isTTY === true);
       try {
         await client.jsonStream('POST', '/build', { query, body: counted, headers }, onMessage);
       } catch (e) {
@@ -149,7 +149,7 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
 }
 
 /** Wraps the body to report bytes sent (every 512 kB on a terminal, and once at the end). */
-function countingBody(body: NodeJS.ReadableStream | Buffer, _size: number, report: ((n: number, last: boolean) => void) | undefined, tty: boolean): Readable | Buffer {
+function countingBody(body: NodeJS.ReadableStream | Buffer, report: ((n: number, last: boolean) => void) | undefined, tty: boolean): Readable | Buffer {
   if (!report) return Buffer.isBuffer(body) ? body : Readable.from(body as AsyncIterable<Buffer>);
   let n = 0;
   let lastReport = 0;

@@ -48,7 +48,6 @@ export function buildBackend(d: BuildDeps): BuildBackend {
   const layers: BuildLayers = {
     root: d.layers.root,
     lowerLinks: (c) => d.layers.lowerLinks(c),
-    diffPath: (c) => d.layers.diffPath(c),
     registerDir: (parent, dir, lease) => d.layers.registerDir(parent, dir, { lease }),
     lease: () => d.layers.lease(),
     scratchDir: scratchRoot(d.dataRoot),

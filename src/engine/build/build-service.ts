@@ -7,7 +7,9 @@
  * unless the build fails: then the held output goes out before the error, as dockerd does.
  */
 import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import type { BuildMessage } from '../../api/types/build.js';
+import { pruneDigestCaches } from '../../build/context/digest-cache.js';
 import type { BuildEvent } from '../../build/events.js';
 import { planBuild } from '../../build/plan/plan.js';
 import { classicMessages } from '../../build/progress/classic.js';
@@ -18,7 +20,6 @@ import { parseNormalizedNamed, type Reference } from '../../image/reference.js';
 import { buildBackend, scratchRoot, stepContainersRoot, type BuildDeps } from './backend.js';
 import { openContext } from './context-source.js';
 import type { BuildRequest, BuildService } from './types.js';
-import { join } from 'node:path';
 
 function checkTags(tags: readonly string[]): void {
   for (const t of tags) {
@@ -45,6 +46,8 @@ export class DefaultBuildService implements BuildService {
   async recover(): Promise<void> {
     await fs.rm(scratchRoot(this.#deps.dataRoot), { recursive: true, force: true });
     await fs.mkdir(scratchRoot(this.#deps.dataRoot), { recursive: true, mode: 0o700 });
+    await this.#backend.cache.prune();
+    await pruneDigestCaches(join(this.#deps.dataRoot, 'buildcache', 'files'), 30 * 24 * 3600 * 1000);
     // Step containers of builds the daemon did not finish: forget them in runc, unmount, remove.
     const containers = stepContainersRoot(this.#deps.dataRoot);
     await fs.mkdir(containers, { recursive: true, mode: 0o700 });
