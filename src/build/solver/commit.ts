@@ -21,6 +21,17 @@ export interface ChildSpec {
   diffId: Digest | null;
 }
 
+/** Go writes maps with sorted keys: Labels, ExposedPorts and Volumes come out as Docker's do. */
+function sortedMaps(c: ContainerConfig): ContainerConfig {
+  const sort = <T>(m: Record<string, T> | null | undefined) =>
+    m ? Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : m;
+  const out = { ...c };
+  if (c.Labels) out.Labels = sort(c.Labels)!;
+  if (c.ExposedPorts) out.ExposedPorts = sort(c.ExposedPorts)!;
+  if (c.Volumes) out.Volumes = sort(c.Volumes)!;
+  return out;
+}
+
 /** The config of the image a step produces on `parent` (undefined for `FROM scratch`). */
 export function childImageConfig(parent: ImageConfig | undefined, spec: ChildSpec): ImageConfig {
   const created = nowRfc3339Nano();
@@ -40,9 +51,9 @@ export function childImageConfig(parent: ImageConfig | undefined, spec: ChildSpe
     os: parent?.os || 'linux',
     ...(parent?.['os.version'] ? { 'os.version': parent['os.version'] } : {}),
     ...(parent?.['os.features'] ? { 'os.features': parent['os.features'] } : {}),
-    config: spec.config,
+    config: sortedMaps(spec.config),
     container: spec.containerId,
-    container_config: spec.containerConfig,
+    container_config: sortedMaps(spec.containerConfig),
     created,
     docker_version: BERTH_VERSION,
     ...(spec.author ? { author: spec.author } : {}),
