@@ -34,7 +34,8 @@
  *                       wants). Must come first; the shim answers READY. A client that asks for
  *                       no output (berthd's monitor connection) never receives output.
  *     0x00 STDIN        bytes for the container's stdin (honoured for clients that said stdin)
- *     0x12 CLOSE_STDIN  close the container's stdin once pending bytes are written (pipe mode)
+ *     0x12 CLOSE_STDIN  close the container's stdin once pending bytes are written (pipe mode;
+ *                       ignored with a TTY)
  *     0x13 RESIZE       payload: rows u16 BE, cols u16 BE (TTY mode)
  *   shim -> client
  *     0x11 READY        payload: the process ID in ASCII; output sent after this is complete
@@ -666,6 +667,9 @@ static void handle_frame(int i, unsigned type, const unsigned char *p, uint32_t 
       flush_stdin();
       break;
     case T_CLOSE_STDIN:
+      /* A terminal's input cannot be closed apart from its output: nothing to do (a later
+       * attach must still be able to type). */
+      if (tty_mode) break;
       stdin_close_pending = 1;
       flush_stdin();
       break;
