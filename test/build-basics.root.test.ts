@@ -181,4 +181,15 @@ describe('berth build: output, config, cache, options', () => {
     assert.ok(((await inspectConfig(b.d, 'stdin:2')).Env as string[]).includes('FROM_STDIN=1'));
     assert.ok(!existsSync(join(dir, 'iid')));
   });
+
+  it('serves the docker CLI with the Dockerfile on stdin, a context on stdin and a compressed context', { skip: !hasDocker && 'docker CLI not installed' }, async () => {
+    const dir = ctx({ 'a.txt': 'A' });
+    const df = await b.d.docker(['build', '-q', '-f', '-', '.'], { cwd: dir, env: { DOCKER_BUILDKIT: '0' }, input: 'FROM busybox\nCOPY a.txt /a\n' });
+    assert.equal(df.code, 0, df.stderr);
+    const compressed = await b.d.docker(['build', '-q', '--compress', '-f', '-', '.'], { cwd: dir, env: { DOCKER_BUILDKIT: '0' }, input: 'FROM busybox\nCOPY a.txt /a\n' });
+    assert.equal(compressed.code, 0, compressed.stderr);
+    assert.equal(compressed.stdout, df.stdout, 'same result, from the cache');
+    const onlyDf = await b.d.docker(['build', '-q', '-'], { env: { DOCKER_BUILDKIT: '0' }, input: 'FROM busybox\nENV STDIN=1\n' });
+    assert.equal(onlyDf.code, 0, onlyDf.stderr);
+  });
 });
