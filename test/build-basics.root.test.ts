@@ -4,7 +4,7 @@
  * --build-arg, and the error paths with Docker's messages and exit codes.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildDaemon, historyCreatedBy, imageId, inspectConfig, makeContext, normalizeIds, type BuildDaemon } from './build-fixture.js';
@@ -17,18 +17,12 @@ const hello = {
 
 describe('berth build: output, config, cache, options', () => {
   let b: BuildDaemon;
-  const dirs: string[] = [];
-  const ctx = (files: Parameters<typeof makeContext>[0]) => {
-    const d = makeContext(files);
-    dirs.push(d);
-    return d;
-  };
+  const ctx = (files: Parameters<typeof makeContext>[0]) => b.context(files);
   before(async () => {
     b = await buildDaemon();
   });
   after(async () => {
     await b.cleanup();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it("prints Docker's legacy builder output, then uses the cache", async () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildDaemon, makeContext, type BuildDaemon } from './build-fixture.js';
+import { buildDaemon, type BuildDaemon } from './build-fixture.js';
 
 /** For each step number, whether it came from the cache. */
 function cachedSteps(stdout: string): Map<number, boolean> {
@@ -24,21 +24,18 @@ const dockerfile = 'FROM busybox\nENV A=1\nCOPY a.txt /a\nCOPY b.txt /b\nCOPY . 
 
 describe('berth build: cache', () => {
   let b: BuildDaemon;
-  const dirs: string[] = [];
   before(async () => {
     b = await buildDaemon();
   });
   after(async () => {
     await b.cleanup();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   for (const mode of ['local', 'tar'] as const) {
     it(`invalidates exactly the steps from the first COPY of a changed file (${mode} context)`, async () => {
       const env = mode === 'tar' ? { BERTH_BUILD_CONTEXT: 'tar' } : {};
       // Contents unique to this test: the cache is shared by every context with the same files.
-      const dir = makeContext({ 'a.txt': `a-${mode}`, 'b.txt': `b-${mode}`, 'ignored.txt': 'i', '.dockerignore': 'ignored.txt\n', Dockerfile: dockerfile });
-      dirs.push(dir);
+      const dir = b.context({ 'a.txt': `a-${mode}`, 'b.txt': `b-${mode}`, 'ignored.txt': 'i', '.dockerignore': 'ignored.txt\n', Dockerfile: dockerfile });
       const build = async () => {
         const r = await b.build(dir, [], { env });
         assert.equal(r.code, 0, r.stderr);
@@ -69,8 +66,7 @@ describe('berth build: cache', () => {
   }
 
   it('keys COPY on the files a wildcard matched, and keeps the cache across a daemon restart', async () => {
-    const dir = makeContext({ 'x1.txt': 'same', Dockerfile: 'FROM busybox\nCOPY *.txt /w/\n' });
-    dirs.push(dir);
+    const dir = b.context({ 'x1.txt': 'same', Dockerfile: 'FROM busybox\nCOPY *.txt /w/\n' });
     assert.equal((await b.build(dir)).code, 0);
     await b.d.stop();
     await b.d.restart();
@@ -83,8 +79,7 @@ describe('berth build: cache', () => {
   });
 
   it('misses cleanly when the cached image was removed', async () => {
-    const dir = makeContext({ Dockerfile: 'FROM busybox\nENV GONE=1\n' });
-    dirs.push(dir);
+    const dir = b.context({ Dockerfile: 'FROM busybox\nENV GONE=1\n' });
     assert.equal((await b.build(dir, ['-t', 'gone:1'])).code, 0);
     const rmi = await b.d.berth(['rmi', 'gone:1']);
     assert.equal(rmi.code, 0, rmi.stderr);

@@ -17,12 +17,7 @@ describe('berth build: COPY and ADD', () => {
   let b: BuildDaemon;
   let server: Server;
   let port = 0;
-  const dirs: string[] = [];
-  const ctx = (files: Parameters<typeof makeContext>[0]) => {
-    const d = makeContext(files);
-    dirs.push(d);
-    return d;
-  };
+  const ctx = (files: Parameters<typeof makeContext>[0]) => b.context(files);
   const buildFiles = async (files: Parameters<typeof makeContext>[0], tag: string, args: string[] = []): Promise<Map<string, FileInfo>> => {
     const r = await b.build(ctx(files), ['-t', tag, ...args]);
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
@@ -45,7 +40,6 @@ describe('berth build: COPY and ADD', () => {
   after(async () => {
     server.close();
     await b.cleanup();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('copies wildcards, directory contents (flattened for wildcard dirs) and follows the trailing-slash rules', async () => {
@@ -135,12 +129,10 @@ describe('berth build: COPY and ADD', () => {
     assert.ok(!f.has('/ctx/secret'));
     assert.ok(!f.has('/ctx/Dockerfile'));
     assert.ok(f.has('/ctx/.dockerignore'));
-    // The docker CLI's tar path gives the same files.
-    const f2 = await buildFiles(files, 'copy:ignore-tar', []).then(async () => {
-      const r = await b.d.berth(['build', '--progress=classic', '-t', 'copy:ignore-tar2', '.'], { cwd: dirs.at(-1)!, env: { BERTH_BUILD_CONTEXT: 'tar' } });
-      assert.equal(r.code, 0, r.stderr);
-      return imageFiles(b.d, 'copy:ignore-tar2');
-    });
+    // The docker CLI's way (the context sent as a tar) gives the same files.
+    const tarBuild = await b.build(ctx(files), ['-t', 'copy:ignore-tar'], { env: { BERTH_BUILD_CONTEXT: 'tar' } });
+    assert.equal(tarBuild.code, 0, tarBuild.stderr);
+    const f2 = await imageFiles(b.d, 'copy:ignore-tar');
     assert.deepEqual([...f2.keys()].filter((k) => k.startsWith('/ctx')).sort(), [...f.keys()].filter((k) => k.startsWith('/ctx')).sort());
     const r = await b.build(ctx({ ...files, Dockerfile: 'FROM busybox\nCOPY secret/key /\n' }));
     assert.equal(r.code, 1);

@@ -19,6 +19,8 @@ export interface BuildDaemon {
   build(dir: string, args?: string[], opts?: { env?: NodeJS.ProcessEnv; input?: string | Buffer }): Promise<RunResult>;
   /** Runs `docker build` with the legacy builder against berthd. */
   dockerBuild(dir: string, args?: string[]): Promise<RunResult>;
+  /** A build context written from `files` (see makeContext), removed by cleanup. */
+  context(files: Record<string, FileSpec>): string;
   cleanup(): Promise<void>;
 }
 
@@ -26,13 +28,22 @@ export async function buildDaemon(): Promise<BuildDaemon> {
   const d = await startDaemon();
   const imp = await d.berth(['import', '-', 'busybox:latest'], { input: busyboxRootfsTar() });
   if (imp.code !== 0) throw new Error(`import busybox: ${imp.stderr}`);
+  const contexts: string[] = [];
   return {
     d,
     busybox: imp.stdout.trim(),
+    context: (files) => {
+      const dir = makeContext(files);
+      contexts.push(dir);
+      return dir;
+    },
     build: (dir, args = [], opts = {}) =>
       d.berth(['build', '--progress=classic', ...args, '.'], { cwd: dir, env: opts.env, input: opts.input, timeoutMs: 300_000 }),
     dockerBuild: (dir, args = []) => d.docker(['build', ...args, '.'], { cwd: dir, env: { DOCKER_BUILDKIT: '0' }, timeoutMs: 300_000 }),
-    cleanup: () => d.cleanup(),
+    cleanup: async () => {
+      await d.cleanup();
+      for (const c of contexts) await fs.rm(c, { recursive: true, force: true });
+    },
   };
 }
 

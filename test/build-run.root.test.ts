@@ -5,7 +5,7 @@
  * status as the CLI's, its container kept unless --force-rm.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildDaemon, historyCreatedBy, imageFiles, makeContext, normalizeIds, type BuildDaemon } from './build-fixture.js';
@@ -13,19 +13,13 @@ import { hasDocker } from './helpers/daemon.js';
 
 describe('berth build: RUN', () => {
   let b: BuildDaemon;
-  const dirs: string[] = [];
-  const ctx = (files: Parameters<typeof makeContext>[0]) => {
-    const d = makeContext(files);
-    dirs.push(d);
-    return d;
-  };
+  const ctx = (files: Parameters<typeof makeContext>[0]) => b.context(files);
   const stepContainers = () => readdirSync(join(b.d.dataRoot, 'tmp', 'build-containers')).filter((n) => /^[0-9a-f]{64}$/.test(n));
   before(async () => {
     b = await buildDaemon();
   });
   after(async () => {
     await b.cleanup();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('streams stdout and stderr (red) between Running in and Removing intermediate container', async () => {

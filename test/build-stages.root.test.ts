@@ -4,24 +4,17 @@
  * stages run in parallel shown in stage order.
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { buildDaemon, historyCreatedBy, imageFiles, inspectConfig, makeContext, normalizeIds, type BuildDaemon } from './build-fixture.js';
 
 describe('berth build: stages', () => {
   let b: BuildDaemon;
-  const dirs: string[] = [];
-  const ctx = (files: Parameters<typeof makeContext>[0]) => {
-    const d = makeContext(files);
-    dirs.push(d);
-    return d;
-  };
+  const ctx = (files: Parameters<typeof makeContext>[0]) => b.context(files);
   before(async () => {
     b = await buildDaemon();
   });
   after(async () => {
     await b.cleanup();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   const multi = [
