@@ -5,7 +5,7 @@
  * status as the CLI's, its container kept unless --force-rm.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildDaemon, historyCreatedBy, imageFiles, makeContext, normalizeIds, type BuildDaemon } from './build-fixture.js';
@@ -104,6 +104,8 @@ describe('berth build: RUN', () => {
     assert.equal(r.stderr, "The command '/bin/sh -c echo partial && exit 3' returned a non-zero code: 3\n");
     assert.match(normalizeIds(r.stdout), /Step 3\/4 : RUN echo partial && exit 3\n ---> Running in <id>\npartial\n$/);
     assert.equal(stepContainers().length, before + 1, 'the failed step\'s container is kept');
+    const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
+    assert.ok(!mounts.includes(join(b.d.dataRoot, 'tmp', 'build-containers')), 'kept, but not left mounted');
     const forced = await b.build(dir, ['--force-rm']);
     assert.equal(forced.code, 3);
     assert.match(normalizeIds(forced.stdout), /partial\nRemoving intermediate container <id>\n$/);

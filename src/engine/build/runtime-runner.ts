@@ -110,7 +110,6 @@ export class RuntimeStepRunner implements StepRunner {
     }
     this.#init ??= makeInitLayer(this.#dir);
     const init = this.#init;
-    let created = false;
     let removed = false;
     const container: StepContainer = {
       id,
@@ -123,16 +122,15 @@ export class RuntimeStepRunner implements StepRunner {
           process: { args: spec.argv, env: spec.env, cwd: spec.workingDir, user: spec.user, tty: false, openStdin: false },
           host: { hostname: id.slice(0, 12), network: networkOf(spec.networkMode), extraHosts: spec.extraHosts, mounts, log: false },
         });
-        created = true;
-        // With the host's network the runtime copies the host's /etc/hosts; --add-host entries
-        // still belong in it, as Docker appends them.
-        if (spec.networkMode !== 'none' && spec.extraHosts.length) {
-          await fs.appendFile(files.hosts, spec.extraHosts.map((h) => `${h.slice(h.indexOf(':') + 1)}\t${h.slice(0, h.indexOf(':'))}\n`).join(''));
-        }
-        const conn = await runtime.attach(id, { stdout: true, stderr: true }, signal);
         const onAbort = () => void runtime.kill(id, 9).catch(() => {});
         signal.addEventListener('abort', onAbort, { once: true });
         try {
+          // With the host's network the runtime copies the host's /etc/hosts; --add-host entries
+          // still belong in it, as Docker appends them.
+          if (spec.networkMode !== 'none' && spec.extraHosts.length) {
+            await fs.appendFile(files.hosts, spec.extraHosts.map((h) => `${h.slice(h.indexOf(':') + 1)}\t${h.slice(0, h.indexOf(':'))}\n`).join(''));
+          }
+          const conn = await runtime.attach(id, { stdout: true, stderr: true }, signal);
           await runtime.start(id);
           for await (const f of conn.output as AsyncIterable<OutputFrame>) {
             if (f.stream === 2) out.stderr(f.data);
@@ -145,10 +143,12 @@ export class RuntimeStepRunner implements StepRunner {
           return code;
         } finally {
           signal.removeEventListener('abort', onAbort);
+          // The process has ended: forget it in runc and unmount its root, also when the
+          // container is kept after a failure (its files stay in its directory).
+          await runtime.cleanup(id, dir).catch((e) => log.warn('cleanup of a build container failed', { id, error: String(e) }));
         }
       },
       takeUpperDir: async () => {
-        await runtime.cleanup(id, dir);
         const moved = join(this.#dir, `upper-${id}`);
         await fs.rename(files.upper, moved);
         await fs.mkdir(files.upper);
@@ -157,7 +157,6 @@ export class RuntimeStepRunner implements StepRunner {
       remove: async () => {
         if (removed) return;
         removed = true;
-        if (created) await runtime.cleanup(id, dir).catch((e) => log.warn('cleanup of a build container failed', { id, error: String(e) }));
         await fs.rm(dir, { recursive: true, force: true });
         await fs.rm(join(this.#dir, `upper-${id}`), { recursive: true, force: true });
       },
