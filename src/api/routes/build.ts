@@ -7,8 +7,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { BuildMessage } from '../../api/types/build.js';
-import type { BuildOptions } from '../../build/types.js';
-import { buildErrorCode, type BuildContextInput, type BuildService } from '../../engine/build/types.js';
+import { buildErrorCode, type BuildContextInput, type BuildOptions, type BuildService } from '../../engine/build/types.js';
 import { InvalidArgument, messageOf } from '../../errdefs/index.js';
 import { goJson } from '../../image/config.js';
 import type { Ctx } from '../context.js';

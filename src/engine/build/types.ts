@@ -11,6 +11,8 @@
  */
 import type { BuildMessage } from '../../api/types/build.js';
 import type { BuildOptions } from '../../build/types.js';
+
+export type { BuildOptions };
 import { StepFailed } from '../../build/errors.js';
 
 export type BuildContextInput =
