@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
-# README's first command: install everything berth needs, then run the main job.
+# README's first command: install everything berth needs, then run the main job: make the
+# local busybox base image (no registry is reachable here), build examples/hello with
+# -t hello:latest, list it, tag it and run it (it prints "hello world!").
+# berth starts berthd by itself when no daemon answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# berth starts berthd by itself when no daemon answers.
 berth version
-# The local base image, made from Debian's busybox-static (no registry is reachable here).
-if ! berth image inspect busybox:latest >/dev/null 2>&1; then
-  bash scripts/make-busybox.sh busybox:latest
-fi
-berth images
+bash scripts/demo.sh
