@@ -51,8 +51,10 @@ export async function recoverContainers(ctx: ContainerContext): Promise<void> {
     }
     // Not running: make sure nothing is left mounted from an unclean shutdown.
     await ctx.deps.runtime.cleanup(id, ctx.dirOf(id)).catch(() => {});
+    // As dockerd at start-up: `always` starts again (even after a manual stop), `unless-stopped`
+    // unless it was stopped by hand, and whatever was waiting to restart.
     const policy = rec.HostConfig.RestartPolicy?.Name;
-    if (rec.State.Restarting || ((policy === 'always' || policy === 'unless-stopped') && !rec.ManuallyStopped && rec.HasBeenStarted)) {
+    if (rec.State.Restarting || (rec.HasBeenStarted && (policy === 'always' || (policy === 'unless-stopped' && !rec.ManuallyStopped)))) {
       toStart.push(id);
     }
   }
