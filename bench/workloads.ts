@@ -6,5 +6,6 @@ import type { Workload } from './types.js';
 import { apiWorkload } from './api.js';
 import { buildWorkload } from './build.js';
 import { imagesWorkload } from './images.js';
+import { runWorkload } from './run.js';
 
-export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload];
+export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload, runWorkload];

@@ -34,6 +34,7 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   ctx.running.delete(id);
   if (!rec) return;
   const dir = ctx.dirOf(id);
+  const t0 = performance.now();
   const status = await ctx.deps.runtime.exitStatus(dir).catch(() => undefined);
   let error = '';
   if (!status && monitorCode === undefined) {
@@ -41,8 +42,9 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     error = 'the container monitor exited unexpectedly';
     await ctx.deps.runtime.kill(id, 9, { all: true }).catch(() => {});
   }
-  await ctx.deps.runtime.cleanup(id, dir).then(
-    () => ctx.cleaned.add(id),
+  // cleanup() unmounts the root before it first waits, so removal may go on alongside.
+  const cleaning = ctx.deps.runtime.cleanup(id, dir).then(
+    () => void ctx.cleaned.add(id),
     (e) => log.warn('cleanup after exit failed', { id, error: String(e) }),
   );
   const removing = rec.State.Status === 'removing';
@@ -52,13 +54,16 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     ExitCode: status?.exitCode ?? monitorCode ?? 255, FinishedAt: status?.finishedAt ?? nowRfc3339Nano(), Error: error,
   };
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
-  if (!autoRemove && !removing) await ctx.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
-  ctx.emitExit(id, { Error: null, StatusCode: rec.State.ExitCode });
-  if (removing) return;
   if (autoRemove) {
-    await removeStopped(ctx, rec, { volumes: true }).catch((e) => log.error('auto-remove failed', { id, error: String(e) }));
+    ctx.emitExit(id, { Error: null, StatusCode: rec.State.ExitCode });
+    await removeStopped(ctx, rec, { volumes: true }, cleaning).catch((e) => log.error('auto-remove failed', { id, error: String(e) }));
+    log.debug('container exited and removed', { id, ms: +(performance.now() - t0).toFixed(1) });
     return;
   }
+  await cleaning;
+  if (!removing) await ctx.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
+  ctx.emitExit(id, { Error: null, StatusCode: rec.State.ExitCode });
+  if (removing) return;
   if (shouldRestart(rec)) scheduleRestart(ctx, rec, Date.now() - startedAt);
 }
 
@@ -92,15 +97,20 @@ function scheduleRestart(ctx: ContainerContext, rec: ContainerRecord, ranMs: num
 }
 
 /** Removes a container that is not running: its files, record, and (with `volumes`) its anonymous volumes. */
-export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord, opts: { volumes?: boolean }): Promise<void> {
+/** `cleaning`: a runtime cleanup already under way (its unmount done), awaited alongside the file removal. */
+export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord, opts: { volumes?: boolean }, cleaning?: Promise<void>): Promise<void> {
   rec.State = { ...rec.State, Status: 'removing' };
   const timer = ctx.restartTimers.get(rec.ID);
   if (timer) clearTimeout(timer);
   ctx.restartTimers.delete(rec.ID);
   ctx.restartDelay.delete(rec.ID);
   const dir = ctx.dirOf(rec.ID);
-  if (!ctx.cleaned.delete(rec.ID)) await ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {});
-  await ctx.store.delete(rec.ID);
+  if (cleaning) await Promise.all([cleaning, ctx.store.delete(rec.ID)]);
+  else {
+    if (!ctx.cleaned.has(rec.ID)) await ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {});
+    await ctx.store.delete(rec.ID);
+  }
+  ctx.cleaned.delete(rec.ID);
   ctx.events.emit(`gone:${rec.ID}`);
   if (opts.volumes) {
     for (const m of rec.Mounts as PlannedMount[]) {

@@ -136,6 +136,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   await prepareBindSources(points);
   const dir = ctx.dirOf(rec.ID);
   ctx.cleaned.delete(rec.ID);
+  const t0 = performance.now();
   let pid: number;
   try {
     ({ pid } = await ctx.deps.runtime.create({
@@ -155,6 +156,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     await failStart(ctx, rec, f.error.message, f.exitCode);
     throw f.error;
   }
+  const tCreated = performance.now();
   let handle;
   try {
     const monitor = await ctx.deps.runtime.attach(rec.ID, {});
@@ -172,7 +174,11 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     const pending = ctx.pending.get(rec.ID);
     ctx.pending.delete(rec.ID);
     if (pending) await Promise.all([...pending].map((p) => p.connect().catch((err) => log.debug('attach lost', { error: String(err) }))));
+    const tSaved = performance.now();
     await ctx.deps.runtime.start(rec.ID);
+    log.debug('container started', {
+      id: rec.ID, createMs: +(tCreated - t0).toFixed(1), saveMs: +(tSaved - tCreated).toFixed(1), startMs: +(performance.now() - tSaved).toFixed(1),
+    });
   } catch (e) {
     await ctx.deps.runtime.kill(rec.ID, 9, { all: true }).catch(() => {});
     if (handle) await handle.exited;
