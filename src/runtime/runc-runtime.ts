@@ -193,6 +193,10 @@ export class RuncRuntime implements ContainerRuntime {
     return s.status === 'creating' ? 'created' : s.status;
   }
 
+  async list(): Promise<string[]> {
+    return (await this.runc.list()).map((s) => s.id);
+  }
+
   exitStatus(dir: string): Promise<ExitStatus | undefined> {
     return readExitFile(join(dir, 'exit.json'));
   }

@@ -144,4 +144,6 @@ export interface ContainerRuntime {
   exec(req: ExecRequest): Promise<ExecProcess>;
   /** Whether runc still knows the container (and its state). */
   state(id: string): Promise<'created' | 'running' | 'paused' | 'stopped' | undefined>;
+  /** IDs of every container runc knows in this runtime's root. */
+  list(): Promise<string[]>;
 }

@@ -5,6 +5,7 @@
  * reconnects to containers still running under their shims.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, PathStat, TopResponse,
@@ -28,7 +29,7 @@ import { inspectRecord, listContainers } from './queries.js';
 import { recoverContainers } from './recover.js';
 import { nowRfc3339Nano } from './record.js';
 import { startContainer } from './start.js';
-import { pruneContainers, topOf } from './maintenance.js';
+import { duBytes, pruneContainers, topOf } from './maintenance.js';
 import type { AttachOptions, ClientStreams, ContainerService, ListOptions, LogsOptions, WaitCondition } from './types.js';
 import { waitFor } from './wait.js';
 
@@ -139,20 +140,33 @@ export class DefaultContainerService implements ContainerService {
   }
 
   async list(opts: ListOptions): Promise<ContainerSummary[]> {
-    return listContainers(this.ctx, opts, (ref) => {
+    const list = listContainers(this.ctx, opts, (ref) => {
       try {
         return [this.ctx.deps.resolveImage(ref).record.id];
       } catch {
         return [];
       }
     });
+    if (opts.size) {
+      for (const c of list) Object.assign(c, await this.#sizes(c.Id, c.ImageID));
+    }
+    return list;
   }
 
-  async inspect(ref: string): Promise<ContainerInspect> {
+  /** SizeRw (the container's own files) and SizeRootFs (those plus its image's layers). */
+  async #sizes(id: string, imageId: string): Promise<{ SizeRw: number; SizeRootFs: number }> {
+    const rw = await duBytes(join(this.ctx.dirOf(id), 'upper'));
+    const image = this.ctx.deps.imageById(imageId as `sha256:${string}`);
+    const layers = (image?.chainIds ?? []).reduce((n, c) => n + (this.ctx.deps.layers.get(c)?.size ?? 0), 0);
+    return { SizeRw: rw, SizeRootFs: rw + layers };
+  }
+
+  async inspect(ref: string, opts: { size?: boolean } = {}): Promise<ContainerInspect> {
     const rec = this.ctx.store.resolve(ref);
     const out = inspectRecord(this.ctx, rec);
     const ids = this.execs.idsOf(rec.ID);
     out.ExecIDs = ids.length ? ids : null;
+    if (opts.size) Object.assign(out, await this.#sizes(rec.ID, rec.ImageID));
     return out;
   }
 

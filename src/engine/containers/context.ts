@@ -19,7 +19,7 @@ export interface ContainerDeps {
   /** Docker's image lookup by name (NotFound: `No such image: …`). */
   resolveImage(name: string): StoredImage;
   imageById(id: Digest): StoredImage | undefined;
-  layers: { readonly root: string; lowerLinks(chainId: Digest | null): string[] };
+  layers: { readonly root: string; lowerLinks(chainId: Digest | null): string[]; get(chainId: Digest): { size: number } | undefined };
   volumes: VolumeService & { mountpoint(name: string): string };
   /** This host's CPU count and hostname. */
   ncpu: number;

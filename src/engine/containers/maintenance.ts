@@ -38,7 +38,8 @@ export async function topOf(ctx: ContainerContext, ref: string, psArgs = '-ef'):
   return { Titles: titles, Processes: processes };
 }
 
-async function duBytes(dir: string): Promise<number> {
+/** Bytes of the regular files under a directory (a container's upper directory: SizeRw). */
+export async function duBytes(dir: string): Promise<number> {
   let total = 0;
   const walk = async (d: string) => {
     const names = await fs.readdir(d).catch(() => [] as string[]);

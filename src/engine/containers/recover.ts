@@ -58,6 +58,14 @@ export async function recoverContainers(ctx: ContainerContext): Promise<void> {
       toStart.push(id);
     }
   }
+  // Processes runc knows that no running record owns (berthd died between runc create and
+  // saving the record): nothing can reach them any more.
+  for (const id of await ctx.deps.runtime.list().catch(() => [] as string[])) {
+    if (ctx.running.has(id)) continue;
+    log.warn('removing a container process no record owns', { id });
+    await ctx.deps.runtime.kill(id, 9, { all: true }).catch(() => {});
+    await ctx.deps.runtime.cleanup(id, ctx.dirOf(id)).catch(() => {});
+  }
   for (const id of toStart) {
     const rec = ctx.store.get(id);
     if (!rec) continue;
