@@ -11,7 +11,7 @@ import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, PathStat, TopResponse,
   WaitResponse,
 } from '../../api/types/containers.js';
-import { Conflict, InvalidArgument, NotFound, NotModified } from '../../errdefs/index.js';
+import { Conflict, InvalidArgument, NotModified } from '../../errdefs/index.js';
 import type { LogRecord } from '../../runtime/logs/json-file.js';
 import { logger } from '../../util/log.js';
 import type { ImageUse } from '../images/types.js';
@@ -29,6 +29,7 @@ import { inspectRecord, listContainers } from './queries.js';
 import { recoverContainers } from './recover.js';
 import { nowRfc3339Nano } from './record.js';
 import { startContainer } from './start.js';
+import { ContainerStepRunner } from './step-runner.js';
 import { duBytes, pruneContainers, topOf } from './maintenance.js';
 import type { AttachOptions, ClientStreams, ContainerService, ListOptions, LogsOptions, WaitCondition } from './types.js';
 import { waitFor } from './wait.js';
@@ -248,11 +249,12 @@ export class DefaultContainerService implements ContainerService {
     return this.ctx.store.all().filter((r) => r.Mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((r) => r.ID);
   }
 
-  /** The record of a container (for the builder's step runner). */
-  record(ref: string) {
-    const r = this.ctx.store.find(ref);
-    if (!r) throw new NotFound(`No such container: ${ref}`);
-    return r;
+  /**
+   * The builder's entry point: intermediate containers for RUN steps, built from a layer stack,
+   * visible in `ps -a` while they exist (see step-runner.ts).
+   */
+  stepRunner(): ContainerStepRunner {
+    return new ContainerStepRunner(this.ctx);
   }
 
   async recover(): Promise<void> {

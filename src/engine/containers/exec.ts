@@ -35,9 +35,8 @@ export class DefaultExecService implements ExecService {
 
   constructor(ctx: ContainerContext) {
     this.#ctx = ctx;
-    ctx.events.on('removed-container', (id: string) => {
-      for (const [k, e] of this.#execs) if (e.containerId === id) this.#execs.delete(k);
-    });
+    // Exec records live as long as their container runs, as in dockerd.
+    ctx.events.on('container-exited', (id: string) => this.forget(id));
   }
 
   #get(id: string): ExecRecord {

@@ -53,6 +53,7 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     ...rec.State, Status: removing ? 'removing' : 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,
     ExitCode: status?.exitCode ?? monitorCode ?? 255, FinishedAt: status?.finishedAt ?? nowRfc3339Nano(), Error: error,
   };
+  ctx.events.emit('container-exited', id);
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
   if (autoRemove) {
     ctx.emitExit(id, { Error: null, StatusCode: rec.State.ExitCode });
