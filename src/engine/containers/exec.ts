@@ -35,8 +35,8 @@ export class DefaultExecService implements ExecService {
 
   constructor(ctx: ContainerContext) {
     this.#ctx = ctx;
-    // Exec records live as long as their container runs, as in dockerd.
-    ctx.events.on('container-exited', (id: string) => this.forget(id));
+    // Exec records of a run are dropped when the container starts again or goes away.
+    ctx.events.on('container-reset', (id: string) => this.forget(id));
   }
 
   #get(id: string): ExecRecord {

@@ -53,7 +53,6 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     ...rec.State, Status: removing ? 'removing' : 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,
     ExitCode: status?.exitCode ?? monitorCode ?? 255, FinishedAt: status?.finishedAt ?? nowRfc3339Nano(), Error: error,
   };
-  ctx.events.emit('container-exited', id);
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
   if (autoRemove) {
     ctx.emitExit(id, { Error: null, StatusCode: rec.State.ExitCode });
@@ -121,5 +120,6 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
     }
   }
   ctx.dropLock(rec.ID);
+  ctx.events.emit('container-reset', rec.ID);
   ctx.emitRemoved(rec.ID, { Error: null, StatusCode: rec.State.ExitCode });
 }

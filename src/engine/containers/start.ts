@@ -136,6 +136,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   await prepareBindSources(points);
   const dir = ctx.dirOf(rec.ID);
   ctx.cleaned.delete(rec.ID);
+  ctx.events.emit('container-reset', rec.ID);
   const t0 = performance.now();
   let pid: number;
   try {
