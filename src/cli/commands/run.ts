@@ -47,11 +47,15 @@ export const run: Command = {
       return 0;
     }
     const body = plan.body;
-    const socket = await client.hijack('POST', `/containers/${id}/attach`, {
-      query: { stream: 1, stdin: body.AttachStdin ? 1 : undefined, stdout: body.AttachStdout ? 1 : undefined, stderr: body.AttachStderr ? 1 : undefined, detachKeys: flags.string('detach-keys') || undefined },
-    });
-    socket.pause();
-    const waitRes = await client.request('POST', `/containers/${id}/wait`, { query: { condition: rm ? 'removed' : 'next-exit' } });
+    // Attach and wait are both in place (headers received) before start, as the docker CLI does.
+    const [socket, waitRes] = await Promise.all([
+      client
+        .hijack('POST', `/containers/${id}/attach`, {
+          query: { stream: 1, stdin: body.AttachStdin ? 1 : undefined, stdout: body.AttachStdout ? 1 : undefined, stderr: body.AttachStderr ? 1 : undefined, detachKeys: flags.string('detach-keys') || undefined },
+        })
+        .then((s) => (s.pause(), s)),
+      client.request('POST', `/containers/${id}/wait`, { query: { condition: rm ? 'removed' : 'next-exit' } }),
+    ]);
     const waited = readAll(waitRes);
     try {
       await start();

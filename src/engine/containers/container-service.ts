@@ -266,6 +266,7 @@ export class DefaultContainerService implements ContainerService {
     for (const t of this.ctx.restartTimers.values()) clearTimeout(t);
     this.ctx.restartTimers.clear();
     for (const h of this.ctx.running.values()) h.monitor.close();
+    await Promise.race([Promise.all([...this.ctx.background]), new Promise((r) => setTimeout(r, 5000).unref())]);
     log.debug('container monitors released');
   }
 }

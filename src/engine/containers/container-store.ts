@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
-import { readJsonIfExists, writeJsonAtomic } from '../../util/atomic.js';
+import { readJsonIfExists, writeFileAtomic } from '../../util/atomic.js';
 import { logger } from '../../util/log.js';
 import type { ContainerRecord } from './record.js';
 
@@ -18,6 +18,8 @@ export class ContainerStore {
   readonly root: string;
   readonly #byId = new Map<string, ContainerRecord>();
   readonly #byName = new Map<string, string>();
+  /** Each container's record writes, in order (a later state never lands before an earlier one). */
+  readonly #writes = new Map<string, Promise<void>>();
 
   constructor(root: string) {
     this.root = root;
@@ -99,11 +101,22 @@ export class ContainerStore {
     if (this.#byName.get(name) === id) this.#byName.delete(name);
   }
 
-  async save(rec: ContainerRecord): Promise<void> {
+  /** Writes the record as it is now; writes of one container happen in call order. */
+  save(rec: ContainerRecord): Promise<void> {
     this.#byId.set(rec.ID, rec);
     this.#byName.set(rec.Name.slice(1), rec.ID);
-    await fs.mkdir(this.dirOf(rec.ID), { recursive: true, mode: 0o710 });
-    await writeJsonAtomic(join(this.dirOf(rec.ID), RECORD), rec);
+    const snapshot = JSON.stringify(rec);
+    const dir = this.dirOf(rec.ID);
+    const prev = this.#writes.get(rec.ID) ?? Promise.resolve();
+    const next = prev.catch(() => {}).then(async () => {
+      await fs.mkdir(dir, { recursive: true, mode: 0o710 });
+      await writeFileAtomic(join(dir, RECORD), snapshot);
+    });
+    this.#writes.set(rec.ID, next);
+    void next.finally(() => {
+      if (this.#writes.get(rec.ID) === next) this.#writes.delete(rec.ID);
+    }).catch(() => {});
+    return next;
   }
 
   /** Forgets the record and removes the container directory (nothing may be mounted in it). */
@@ -111,6 +124,7 @@ export class ContainerStore {
     const rec = this.#byId.get(id);
     if (rec) this.releaseName(rec.Name.slice(1), id);
     this.#byId.delete(id);
+    await this.#writes.get(id)?.catch(() => {});
     await removeTree(this.dirOf(id));
   }
 }

@@ -45,6 +45,8 @@ export class ContainerContext {
   readonly pending = new Map<string, Set<PendingAttach>>();
   readonly restartTimers = new Map<string, NodeJS.Timeout>();
   readonly restartDelay = new Map<string, number>();
+  /** Work that outlives the request that started it (runc's own cleanup after an auto-remove). */
+  readonly background = new Set<Promise<void>>();
   /** Containers whose runtime state was cleaned up since their process ended. */
   readonly cleaned = new Set<string>();
   readonly #locks = new Map<string, Mutex>();
@@ -64,6 +66,11 @@ export class ContainerContext {
 
   dropLock(id: string): void {
     this.#locks.delete(id);
+  }
+
+  track(p: Promise<void>): void {
+    this.background.add(p);
+    void p.finally(() => this.background.delete(p));
   }
 
   dirOf(id: string): string {

@@ -44,7 +44,7 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   }
   // cleanup() unmounts the root before it first waits, so removal may go on alongside.
   const cleaning = ctx.deps.runtime.cleanup(id, dir).then(
-    () => void ctx.cleaned.add(id),
+    () => void (ctx.store.get(id) && ctx.cleaned.add(id)),
     (e) => log.warn('cleanup after exit failed', { id, error: String(e) }),
   );
   const removing = rec.State.Status === 'removing';
@@ -105,7 +105,11 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
   ctx.restartTimers.delete(rec.ID);
   ctx.restartDelay.delete(rec.ID);
   const dir = ctx.dirOf(rec.ID);
-  if (cleaning) await Promise.all([cleaning, ctx.store.delete(rec.ID)]);
+  // The root is unmounted already; runc forgetting the container need not hold up the removal.
+  if (cleaning) {
+    ctx.track(cleaning);
+    await ctx.store.delete(rec.ID);
+  }
   else {
     if (!ctx.cleaned.has(rec.ID)) await ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {});
     await ctx.store.delete(rec.ID);

@@ -167,7 +167,8 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     };
     rec.HasBeenStarted = true;
     rec.ManuallyStopped = false;
-    await ctx.save(rec);
+    // Saved alongside runc start (writes of a record are ordered, so the exit's state lands after).
+    const saved = ctx.save(rec);
     handle = { monitor, exited: Promise.resolve() };
     ctx.running.set(rec.ID, handle);
     handle.exited = monitor.exit.then((code) => handleExit(ctx, rec.ID, code));
@@ -175,10 +176,10 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     const pending = ctx.pending.get(rec.ID);
     ctx.pending.delete(rec.ID);
     if (pending) await Promise.all([...pending].map((p) => p.connect().catch((err) => log.debug('attach lost', { error: String(err) }))));
-    const tSaved = performance.now();
-    await ctx.deps.runtime.start(rec.ID);
+    const tPending = performance.now();
+    await Promise.all([saved, ctx.deps.runtime.start(rec.ID)]);
     log.debug('container started', {
-      id: rec.ID, createMs: +(tCreated - t0).toFixed(1), saveMs: +(tSaved - tCreated).toFixed(1), startMs: +(performance.now() - tSaved).toFixed(1),
+      id: rec.ID, createMs: +(tCreated - t0).toFixed(1), attachMs: +(tPending - tCreated).toFixed(1), startMs: +(performance.now() - tPending).toFixed(1),
     });
   } catch (e) {
     await ctx.deps.runtime.kill(rec.ID, 9, { all: true }).catch(() => {});
