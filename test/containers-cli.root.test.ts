@@ -202,6 +202,10 @@ describe('containers with the berth CLI', { timeout: 300_000 }, () => {
     assert.notEqual(ro.code, 0);
     assert.match(ro.stderr, /Read-only file system/);
     assert.equal(await ok(d.berth(['run', '--rm', '--init', 'busybox', 'sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "'])), '/sbin/docker-init -- sh -c cat /proc/1/cmdline | tr "\\0" " " ');
+    const oom = await d.berth(['run', '--name', 'oom', '-m', '8m', 'busybox', 'sh', '-c', 'a=$(head -c 60000000 /dev/zero | tr "\\0" a); echo survived']);
+    assert.equal(oom.code, 137);
+    assert.equal((await ok(d.berth(['container', 'inspect', '-f', '{{.State.OOMKilled}}', 'oom']))).trim(), 'true');
+    await ok(d.berth(['rm', 'oom']));
     assert.equal(await ok(d.berth(['run', '--rm', '-m', '64m', '--cpus', '0.5', '--pids-limit', '50', 'busybox', 'sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/pids/pids.max'])), `${64 << 20}\n50000\n50\n`);
   });
 

@@ -193,6 +193,22 @@ export class RuncRuntime implements ContainerRuntime {
     return s.status === 'creating' ? 'created' : s.status;
   }
 
+  async oomKilled(id: string): Promise<boolean> {
+    const candidates = [
+      `/sys/fs/cgroup/memory${this.#cgroupParent}/${id}/memory.oom_control`, // v1
+      `/sys/fs/cgroup${this.#cgroupParent}/${id}/memory.events`, // v2
+    ];
+    for (const p of candidates) {
+      try {
+        const m = /^oom_kill (\d+)$/m.exec(await fs.readFile(p, 'utf8'));
+        if (m) return Number(m[1]) > 0;
+      } catch {
+        /* not this hierarchy */
+      }
+    }
+    return false;
+  }
+
   async list(): Promise<string[]> {
     return (await this.runc.list()).map((s) => s.id);
   }

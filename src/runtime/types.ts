@@ -146,4 +146,6 @@ export interface ContainerRuntime {
   state(id: string): Promise<'created' | 'running' | 'paused' | 'stopped' | undefined>;
   /** IDs of every container runc knows in this runtime's root. */
   list(): Promise<string[]>;
+  /** Whether the kernel's OOM killer struck in the container's cgroup (ask before cleanup). */
+  oomKilled(id: string): Promise<boolean>;
 }

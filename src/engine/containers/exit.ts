@@ -35,7 +35,10 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   if (!rec) return;
   const dir = ctx.dirOf(id);
   const t0 = performance.now();
-  const status = await ctx.deps.runtime.exitStatus(dir).catch(() => undefined);
+  const [status, oom] = await Promise.all([
+    ctx.deps.runtime.exitStatus(dir).catch(() => undefined),
+    rec.HostConfig.Memory ? ctx.deps.runtime.oomKilled(id).catch(() => false) : false,
+  ]);
   let error = '';
   if (!status && monitorCode === undefined) {
     // The shim went away without recording an exit: make sure nothing is left running.
@@ -51,7 +54,7 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   const startedAt = Date.parse(rec.State.StartedAt);
   rec.State = {
     ...rec.State, Status: removing ? 'removing' : 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,
-    ExitCode: status?.exitCode ?? monitorCode ?? 255, FinishedAt: status?.finishedAt ?? nowRfc3339Nano(), Error: error,
+    ExitCode: status?.exitCode ?? monitorCode ?? 255, FinishedAt: status?.finishedAt ?? nowRfc3339Nano(), Error: error, OOMKilled: oom,
   };
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
   if (autoRemove) {
