@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MNT_DETACH, native } from '../../src/util/native.js';
 
 export const distRoot = join(fileURLToPath(import.meta.url), '..', '..', '..');
 export const berthBin = join(distRoot, 'src', 'cli', 'main.js');
@@ -70,6 +71,22 @@ async function waitForSocket(socket: string, child: ChildProcess, log: () => str
   throw new Error(`berthd did not start: ${log()}`);
 }
 
+/** Detaches every mount below `dir` (deepest first), so removing it never crosses into a mount. */
+export async function unmountUnder(dir: string): Promise<void> {
+  const mounts = (await fs.readFile('/proc/self/mounts', 'utf8'))
+    .split('\n')
+    .map((l) => l.split(' ')[1]?.replace(/\\040/g, ' '))
+    .filter((m): m is string => !!m && m.startsWith(dir + '/'))
+    .sort((a, b) => b.length - a.length);
+  for (const m of mounts) {
+    try {
+      native().umount2(m, MNT_DETACH);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
 export async function startDaemon(opts: { extraArgs?: string[]; dir?: string } = {}): Promise<TestDaemon> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'berth-test-'));
   const dataRoot = join(dir, 'data');
@@ -118,6 +135,7 @@ export async function startDaemon(opts: { extraArgs?: string[]; dir?: string } =
     },
     cleanup: async () => {
       await d.stop();
+      await unmountUnder(dir);
       await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
     },
   };
