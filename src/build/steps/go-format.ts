@@ -4,28 +4,9 @@
  * slices, `%q` of an int (a quoted rune), `%v` of a string slice, and time.Duration's String.
  */
 
-/** Go's strconv.Quote (printable Unicode kept, control characters escaped). */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    switch (ch) {
-      case '"': out += '\\"'; continue;
-      case '\\': out += '\\\\'; continue;
-      case '\x07': out += '\\a'; continue;
-      case '\b': out += '\\b'; continue;
-      case '\f': out += '\\f'; continue;
-      case '\n': out += '\\n'; continue;
-      case '\r': out += '\\r'; continue;
-      case '\t': out += '\\t'; continue;
-      case '\v': out += '\\v'; continue;
-    }
-    if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else if ((c >= 0x80 && c < 0xa0) || c === 0xad) out += '\\u' + c.toString(16).padStart(4, '0');
-    else out += ch;
-  }
-  return out + '"';
-}
+import { goQuote } from '../../util/go-quote.js';
+
+export { goQuote };
 
 /** `%q` of a []string: `["a" "b"]`. */
 export function goQuoteList(list: readonly string[] | null | undefined): string {
