@@ -78,7 +78,7 @@ export const imagesWorkload: Workload = {
     const importMs = await timed(() => ctx.berth.berth(['import', tarFile, 'bench:1'], { timeoutMs: 600_000 }));
     let saveMs = Infinity;
     for (let i = 0; i < 3; i++) {
-      saveMs = Math.min(saveMs, await timed(() => run('bash', ['-c', `'${process.execPath}' '${berthBin}' -H '${ctx.berth.host}' save bench:1 >/dev/null`], { timeoutMs: 600_000 })));
+      saveMs = Math.min(saveMs, await timed(() => run('bash', ['-c', `'${berthBin}' -H '${ctx.berth.host}' save bench:1 >/dev/null`], { timeoutMs: 600_000 })));
     }
     let dockerImport: number | undefined;
     let dockerSave: number | undefined;

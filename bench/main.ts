@@ -7,7 +7,7 @@
 import { mkdtempSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon } from '../test/helpers/daemon.js';
+import { startDaemon, stopCliHost } from '../test/helpers/daemon.js';
 import { startDockerd } from './dockerd.js';
 import type { Figure } from './types.js';
 import { workloads } from './workloads.js';
@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const selected = workloads.filter((w) => only.length === 0 || only.some((o) => w.name.includes(o)));
   const scratch = mkdtempSync(join(tmpdir(), 'berth-bench-'));
+  // The berth launcher's CLI host for this run, in a directory of its own; stopped at the end.
+  process.env.BERTH_CLI_DIR = join(scratch, 'cli');
   const berth = await startDaemon();
   const docker = await startDockerd(scratch);
   if (!docker) console.log('(dockerd not installed: Docker columns are empty; `apt-get install docker.io` to compare)');
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await berth.cleanup();
+    await stopCliHost(process.env.BERTH_CLI_DIR);
     await docker?.stop();
     await fs.rm(scratch, { recursive: true, force: true });
   }

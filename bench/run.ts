@@ -157,6 +157,8 @@ export const runWorkload: Workload = {
       await floor.done();
     }
     const berthCli = await measure(() => timedOk(() => ctx.berth.berth(['run', '--rm', 'busybox', 'true'])));
+    // The same CLI without its warm host: a Node.js process per command.
+    const berthCold = await measure(() => timedOk(() => ctx.berth.berth(['run', '--rm', 'busybox', 'true'], { env: { BERTH_CLI_HOST: '0' } })));
     const dockerCli = await measure(() => timedOk(() => run(dockerBin, ['-H', ctx.berth.host, 'run', '--rm', 'busybox', 'true'], { env: { ...process.env, DOCKER_CONFIG: join(ctx.scratch, 'docker-cfg') } })));
     const apiOnly = await measure(() => apiRun(ctx.berth));
     const goal = '≤ 3× floor, ≤ 0.35× docker';
@@ -164,6 +166,10 @@ export const runWorkload: Workload = {
       { name: `${name}, median of ${N} in a row`, value: v.seq, unit: 'ms', higherIsBetter: false, floor: floorFig.seq, docker: docker?.seq, goal },
       { name: `${name}, ${N} at once (wall)`, value: v.par, unit: 'ms', higherIsBetter: false, floor: floorFig.par, docker: docker?.par, goal },
     ];
-    return [...fig('berth CLI → berthd', berthCli), ...fig('docker CLI → berthd', dockerCli), ...fig('API client → berthd (no CLI process)', apiOnly)];
+    return [
+      ...fig('berth CLI → berthd', berthCli),
+      ...fig('berth CLI without its CLI host (BERTH_CLI_HOST=0) → berthd', berthCold).map((f) => ({ ...f, goal: 'informational' })),
+      ...fig('docker CLI → berthd', dockerCli), ...fig('API client → berthd (no CLI process)', apiOnly),
+    ];
   },
 };

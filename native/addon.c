@@ -7,6 +7,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <node_api.h>
+#include <poll.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +47,8 @@ static const char *errno_name(int e) {
     case ENAMETOOLONG: return "ENAMETOOLONG";
     case EROFS: return "EROFS";
     case ENODEV: return "ENODEV";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case EPROTO: return "EPROTO";
     default: return "EUNKNOWN";
   }
 }
@@ -216,6 +222,102 @@ static napi_value js_umount2(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* Waits up to timeout_ms for fd to be readable; 0 when it is. */
+static int wait_readable(int fd, int timeout_ms) {
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  int r;
+  do r = poll(&p, 1, timeout_ms);
+  while (r < 0 && errno == EINTR);
+  if (r == 0) errno = ETIMEDOUT;
+  return r > 0 ? 0 : -1;
+}
+
+/*
+ * recvCommand(fd, timeoutMs) -> { fds: number[], data: Buffer }
+ * Reads one length-prefixed message (u32 big-endian length, then the bytes) from a connected
+ * unix stream socket, with the file descriptors sent alongside it (SCM_RIGHTS, close-on-exec).
+ */
+static napi_value js_recv_command(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int fd = (int)get_int(env, argv[0]);
+  int timeout = argc > 1 ? (int)get_int(env, argv[1]) : 2000;
+  int fds[8];
+  int nfds = 0;
+  unsigned char head[4];
+  size_t have = 0;
+  char *data = NULL;
+  size_t want = 0;
+  napi_value r = NULL;
+  /* The header, with the descriptors. */
+  while (have < sizeof head) {
+    if (wait_readable(fd, timeout) != 0) goto fail;
+    char control[CMSG_SPACE(sizeof fds)];
+    struct iovec iov = {.iov_base = head + have, .iov_len = sizeof head - have};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+    ssize_t n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EPROTO;
+      goto fail;
+    }
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+      int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+      for (int i = 0; i < k; i++) {
+        int got;
+        memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof got);
+        if (nfds < 8) fds[nfds++] = got;
+        else close(got);
+      }
+    }
+    have += (size_t)n;
+  }
+  want = ((size_t)head[0] << 24) | ((size_t)head[1] << 16) | ((size_t)head[2] << 8) | head[3];
+  if (want > (64u << 20)) {
+    errno = EPROTO;
+    goto fail;
+  }
+  data = malloc(want ? want : 1);
+  if (!data) goto fail;
+  have = 0;
+  while (have < want) {
+    if (wait_readable(fd, timeout) != 0) goto fail;
+    ssize_t n = recv(fd, data + have, want - have, MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EPROTO;
+      goto fail;
+    }
+    have += (size_t)n;
+  }
+  {
+    napi_value obj, arr, buf, v;
+    void *copy;
+    CHECK(napi_create_object(env, &obj));
+    CHECK(napi_create_array_with_length(env, (size_t)nfds, &arr));
+    for (int i = 0; i < nfds; i++) {
+      CHECK(napi_create_int32(env, fds[i], &v));
+      CHECK(napi_set_element(env, arr, (uint32_t)i, v));
+    }
+    CHECK(napi_create_buffer_copy(env, want, data, &copy, &buf));
+    CHECK(napi_set_named_property(env, obj, "fds", arr));
+    CHECK(napi_set_named_property(env, obj, "data", buf));
+    free(data);
+    return obj;
+  }
+fail:
+  {
+    int e = errno;
+    for (int i = 0; i < nfds; i++) close(fds[i]);
+    free(data);
+    errno = e;
+    r = throw_errno(env, "recvmsg", "");
+  }
+  return r;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -224,6 +326,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"llistxattr", NULL, js_llistxattr, NULL, NULL, NULL, napi_enumerable, NULL},
       {"mount", NULL, js_mount, NULL, NULL, NULL, napi_enumerable, NULL},
       {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"recvCommand", NULL, js_recv_command, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -1,7 +1,8 @@
 // Compiles berth's C parts with the system compiler: the N-API addon (build/berth_native.node)
 // and any helper programs under native/ named *-main.c (build/<name>). Rebuilds only what changed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,3 +36,7 @@ for (const f of readdirSync(nativeDir)) {
   const m = /^(.*)-main\.c$/.exec(f);
   if (m) build(join(out, m[1]), [join(nativeDir, f)], []);
 }
+
+// A new stamp for every build: a running CLI host (src/cli/host.ts) that sees it change retires,
+// so commands never run on code older than the files on disk.
+writeFileSync(join(out, 'cli-stamp'), `${Date.now()}-${randomBytes(6).toString('hex')}\n`);

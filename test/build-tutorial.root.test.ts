@@ -21,7 +21,7 @@ describe('build tutorial', () => {
     b = await buildDaemon();
     wrapperDir = mkdtempSync(join(tmpdir(), 'berth-demo-'));
     // scripts/demo.sh takes one berth command: a wrapper pointing at this test's daemon.
-    writeFileSync(join(wrapperDir, 'berth'), `#!/bin/sh\nexec "${process.execPath}" "${berthBin}" -H "${b.d.host}" "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(wrapperDir, 'berth'), `#!/bin/sh\nexec "${berthBin}" -H "${b.d.host}" "$@"\n`, { mode: 0o755 });
     hasRun = (await b.d.berth(['run', '--help'])).code === 0;
   });
   after(async () => {

@@ -71,7 +71,7 @@ describe('interactive containers in a terminal', { timeout: 300_000, skip: !hasT
 
   for (const cli of ['berth', 'docker'] as const) {
     it(`${cli} run -it: own pts, size follows the terminal, Ctrl-C, exit status`, { skip: cli === 'docker' && !hasDocker }, async () => {
-      const bin = cli === 'berth' ? `${process.execPath} ${berthBin}` : dockerBin;
+      const bin = cli === 'berth' ? berthBin : dockerBin;
       const t = new Term({ DOCKER_HOST: d.host, DOCKER_CONFIG: `${d.dir}/docker-config` });
       try {
         t.type(`${bin} -H ${d.host} run -it --rm busybox sh; echo "EXIT=$?"`);
@@ -96,7 +96,7 @@ describe('interactive containers in a terminal', { timeout: 300_000, skip: !hasT
     });
 
     it(`${cli}: detach keys leave it running; attach and exec -it come back`, { skip: cli === 'docker' && !hasDocker }, async () => {
-      const bin = cli === 'berth' ? `${process.execPath} ${berthBin}` : dockerBin;
+      const bin = cli === 'berth' ? berthBin : dockerBin;
       const name = `det-${cli}`;
       const t = new Term({ DOCKER_CONFIG: `${d.dir}/docker-config` });
       try {

@@ -154,7 +154,7 @@ describe('berthd', () => {
   });
 
   it('reports an unreachable daemon given with -H', async () => {
-    const r = await run(process.execPath, [berthBin, '-H', `unix://${d.dir}/nothing.sock`, 'info']);
+    const r = await run(berthBin, ['-H', `unix://${d.dir}/nothing.sock`, 'info']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Cannot connect to the berth daemon at unix:\/\/.*nothing\.sock/);
   });
@@ -193,12 +193,12 @@ describe('berthd lifecycle', () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-auto-'));
     const env = { ...process.env, BERTH_DATA_ROOT: join(dir, 'data'), BERTH_EXEC_ROOT: join(dir, 'run'), BERTH_HOST: '' };
     try {
-      const r = await run(process.execPath, [berthBin, 'version'], { env });
+      const r = await run(berthBin, ['version'], { env });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /started berthd \(pid \d+, log .*berthd\.log\)/);
       assert.match(r.stdout, /Server: berth/);
       // A second call finds the running daemon and says nothing on stderr.
-      const again = await run(process.execPath, [berthBin, 'version'], { env });
+      const again = await run(berthBin, ['version'], { env });
       assert.equal(again.code, 0);
       assert.equal(again.stderr, '');
     } finally {

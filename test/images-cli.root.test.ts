@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { buildArchive, testImageConfig, type TestImage } from '../src/store/testing/archive.js';
 import { busyboxRootfsTar, GROUP, PASSWD } from '../src/store/testing/busybox-rootfs.js';
 import { tarFromEntries } from '../src/util/tar/memory-tar.js';
-import { berthBin, hasDocker, run, startDaemon, type TestDaemon } from './helpers/daemon.js';
+import { berthBin, distRoot, hasDocker, run, startDaemon, type TestDaemon } from './helpers/daemon.js';
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
@@ -315,9 +315,9 @@ describe('image commands', () => {
   });
 
   it('makes busybox:latest with scripts/make-busybox.sh', async () => {
-    const script = join(berthBin, '..', '..', '..', '..', 'scripts', 'make-busybox.sh');
+    const script = join(distRoot, '..', 'scripts', 'make-busybox.sh');
     const wrapper = join(d.dir, 'berth-wrapper');
-    writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${berthBin}" "$@"\n`, { mode: 0o755 });
+    writeFileSync(wrapper, `#!/bin/sh\nexec "${berthBin}" "$@"\n`, { mode: 0o755 });
     const r = await run('bash', [script], { env: { ...process.env, BERTH_HOST: d.host, BERTH: wrapper } });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^sha256:[a-f0-9]{64}\n$/);

@@ -8,10 +8,24 @@ import type { Client } from '../client/client.js';
 import { BerthError } from '../errdefs/index.js';
 import type { FlagSpec, Flags } from './flags.js';
 
-export interface CliContext {
+/** What a command gets from whoever runs it: its caller's stdio, directory, environment, signals. */
+export interface CliIO {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
   readonly stdin: NodeJS.ReadStream;
+  /** The caller's working directory: relative paths on the command line are relative to it. */
+  readonly cwd: string;
+  /** The caller's environment. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Calls `handler` when the caller receives one of `signals`; returns the function that stops it. */
+  onSignals(signals: NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void;
+  /** The API client once connected (the CLI host closes it when the command ends). */
+  client?: Promise<Client>;
+}
+
+export interface CliContext extends Omit<CliIO, 'client'> {
+  /** `p` made absolute against the caller's working directory. */
+  resolve(p: string): string;
   /** The API client; connects on first use, starting berthd when nothing answers at the default socket. */
   client(): Promise<Client>;
   /** Writes to stdout / stderr. */

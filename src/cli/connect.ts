@@ -14,13 +14,15 @@ import { Unavailable } from '../errdefs/index.js';
 
 export interface ConnectOptions {
   host?: string;
+  /** The caller's environment (BERTH_HOST, BERTH_DATA_ROOT, BERTH_EXEC_ROOT). */
+  env: NodeJS.ProcessEnv;
   /** Where to say that berthd was started. */
   notify: (line: string) => void;
 }
 
 export async function connect(opts: ConnectOptions): Promise<Client> {
-  const explicit = opts.host ?? process.env.BERTH_HOST;
-  const client = new Client(explicit || defaultHost());
+  const explicit = opts.host ?? opts.env.BERTH_HOST;
+  const client = new Client(explicit || defaultHost(opts.env));
   if (explicit) return client;
   try {
     await client.ping();
@@ -28,19 +30,19 @@ export async function connect(opts: ConnectOptions): Promise<Client> {
   } catch (e) {
     if (!(e instanceof ConnectError) || (e.code !== 'ENOENT' && e.code !== 'ECONNREFUSED')) throw e;
   }
-  await startDaemon(client, opts.notify);
+  await startDaemon(client, opts.env, opts.notify);
   return client;
 }
 
-async function startDaemon(client: Client, notify: (line: string) => void): Promise<void> {
+async function startDaemon(client: Client, env: NodeJS.ProcessEnv, notify: (line: string) => void): Promise<void> {
   if (process.geteuid && process.geteuid() !== 0) {
     throw new Unavailable(
       `Cannot connect to the berth daemon at ${client.hostString}. Is the berth daemon running? ` +
         '(berth starts it by itself only when run as root)',
     );
   }
-  const dataRoot = defaultDataRoot();
-  const execRoot = defaultExecRoot();
+  const dataRoot = defaultDataRoot(env);
+  const execRoot = defaultExecRoot(env);
   mkdirSync(dataRoot, { recursive: true, mode: 0o711 });
   const logPath = join(dataRoot, 'berthd.log');
   const fd = openSync(logPath, 'a', 0o600);
@@ -48,6 +50,8 @@ async function startDaemon(client: Client, notify: (line: string) => void): Prom
   const child = spawn(process.execPath, [daemonMain, '--data-root', dataRoot, '--exec-root', execRoot], {
     detached: true,
     stdio: ['ignore', fd, fd],
+    cwd: '/',
+    env,
   });
   closeSync(fd);
   let exited: number | null = null;

@@ -5,7 +5,7 @@
  * `Upgrade: tcp`. Errors from the daemon become errdefs classes carrying the HTTP status and
  * the daemon's message, which the CLI prints as `Error response from daemon: …`.
  */
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { Agent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import {
@@ -74,10 +74,20 @@ export class Client {
   readonly endpoint: Endpoint;
   readonly hostString: string;
   #version = CLIENT_API_VERSION;
+  /** Its own connections, so that close() ends exactly this client's requests. */
+  readonly #agent = new Agent({ keepAlive: true });
+  readonly #hijacked = new Set<Socket>();
 
   constructor(host: string) {
     this.hostString = host;
     this.endpoint = parseHost(host);
+  }
+
+  /** Ends every connection of this client, pending requests and hijacked streams included. */
+  close(): void {
+    this.#agent.destroy();
+    for (const s of this.#hijacked) s.destroy();
+    this.#hijacked.clear();
   }
 
   path(p: string, query?: Record<string, QueryValue>): string {
@@ -98,7 +108,7 @@ export class Client {
   }
 
   #options(method: string, path: string, headers: Record<string, string>): RequestOptions {
-    return { ...this.endpoint, method, path, headers: { Host: 'berth', ...headers } };
+    return { ...this.endpoint, method, path, headers: { Host: 'berth', ...headers }, agent: this.#agent };
   }
 
   /** Sends a request; resolves with the response once headers arrive; throws daemon errors. */
@@ -193,6 +203,8 @@ export class Client {
       const req = httpRequest(this.#options(method, this.path(p, opts.query), headers));
       req.on('upgrade', (_res, socket, head) => {
         if (head.length) socket.unshift(head);
+        this.#hijacked.add(socket);
+        socket.once('close', () => this.#hijacked.delete(socket));
         resolve(socket);
       });
       req.on('response', (res) => {

@@ -17,14 +17,14 @@ export interface DaemonConfig {
 }
 
 /** Defaults; BERTH_DATA_ROOT / BERTH_EXEC_ROOT move them (the CLI's auto-start honours them too). */
-export function defaultDataRoot(): string {
-  return process.env.BERTH_DATA_ROOT || '/var/lib/berth';
+export function defaultDataRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.BERTH_DATA_ROOT || '/var/lib/berth';
 }
-export function defaultExecRoot(): string {
-  return process.env.BERTH_EXEC_ROOT || '/run/berth';
+export function defaultExecRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.BERTH_EXEC_ROOT || '/run/berth';
 }
-export function defaultHost(): string {
-  return `unix://${defaultExecRoot()}/berth.sock`;
+export function defaultHost(env: NodeJS.ProcessEnv = process.env): string {
+  return `unix://${defaultExecRoot(env)}/berth.sock`;
 }
 
 export const daemonFlags: FlagSpec[] = [

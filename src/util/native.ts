@@ -1,7 +1,7 @@
 /**
  * @module util/native
  * Typed access to berth's small C addon (native/addon.c): device nodes, extended attributes
- * and mounts, which Node.js does not expose. Errors carry `code` (e.g. "ENOENT") like fs errors.
+ * mounts, and file descriptors received over a unix socket, which Node.js does not expose. Errors carry `code` (e.g. "ENOENT") like fs errors.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,11 @@ export interface Native {
   llistxattr(path: string): string[];
   mount(source: string | null, target: string, fstype: string | null, flags: number, data?: string | null): void;
   umount2(target: string, flags: number): void;
+  /**
+   * One length-prefixed message from a connected unix stream socket and the file descriptors
+   * sent with it (close-on-exec); waits up to `timeoutMs` for each part.
+   */
+  recvCommand(fd: number, timeoutMs: number): { fds: number[]; data: Buffer };
 }
 
 /** Directory that holds the compiled C parts (build/ at the package root). */

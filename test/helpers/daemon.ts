@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { MNT_DETACH, native } from '../../src/util/native.js';
 
 export const distRoot = join(fileURLToPath(import.meta.url), '..', '..', '..');
-export const berthBin = join(distRoot, 'src', 'cli', 'main.js');
+/** The `berth` users run: the launcher (native/berth-main.c), which uses the CLI host when one runs. */
+export const berthBin = join(distRoot, '..', 'build', 'berth');
+/** The CLI in a Node.js process of its own (what the launcher falls back to). */
+export const berthMainJs = join(distRoot, 'src', 'cli', 'main.js');
 export const berthdBin = join(distRoot, 'src', 'daemon', 'main.js');
 export const dockerBin = '/usr/local/bin/docker';
 export const hasDocker = existsSync(dockerBin);
@@ -63,12 +66,35 @@ async function waitForSocket(socket: string, child: ChildProcess, log: () => str
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`berthd exited with ${child.exitCode}: ${log()}`);
     if (existsSync(socket)) {
-      const r = await run(process.execPath, [berthBin, '-H', `unix://${socket}`, 'version', '--format', '{{.Server.Version}}']);
+      const r = await run(berthBin, ['-H', `unix://${socket}`, 'version', '--format', '{{.Server.Version}}']);
       if (r.code === 0) return;
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`berthd did not start: ${log()}`);
+}
+
+/** Stops the CLI host serving the socket directory `dir` (BERTH_CLI_DIR), if one runs. */
+export async function stopCliHost(dir: string): Promise<void> {
+  let pid = 0;
+  try {
+    pid = Number((await fs.readFile(join(dir, 'host.pid'), 'utf8')).trim());
+  } catch {
+    return;
+  }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Detaches every mount below `dir` (deepest first), so removing it never crosses into a mount. */
@@ -113,7 +139,7 @@ export async function startDaemon(opts: { extraArgs?: string[]; dir?: string } =
     host,
     process: await launch(),
     berth: (args, o = {}) =>
-      run(process.execPath, [berthBin, '-H', host, ...args], { env: { ...process.env, ...o.env }, cwd: o.cwd, input: o.input, timeoutMs: o.timeoutMs }),
+      run(berthBin, ['-H', host, ...args], { env: { ...process.env, ...o.env }, cwd: o.cwd, input: o.input, timeoutMs: o.timeoutMs }),
     docker: (args, o = {}) =>
       run(dockerBin, ['-H', host, ...args], {
         env: { ...process.env, DOCKER_CONFIG: join(dir, 'docker-config'), ...o.env },

@@ -67,6 +67,8 @@ export interface ContextRequest {
   /** `-f`: '' (default), a path, or `-`. */
   file: string;
   stdin: NodeJS.ReadableStream;
+  /** The caller's working directory, for a relative PATH and `-f`. */
+  cwd: string;
 }
 
 export async function prepareContext(req: ContextRequest): Promise<PreparedContext> {
@@ -77,7 +79,7 @@ export async function prepareContext(req: ContextRequest): Promise<PreparedConte
     if (looksLikeArchive(body)) return { kind: 'bytes', body, dockerfile: file || 'Dockerfile' };
     return dockerfileOnly(body);
   }
-  if (isGitUrl(location)) return fromGit(location, file, req.stdin);
+  if (isGitUrl(location)) return fromGit(location, file, req.stdin, req.cwd);
   if (/^https?:\/\//i.test(location)) {
     let res: Response;
     try {
@@ -90,25 +92,25 @@ export async function prepareContext(req: ContextRequest): Promise<PreparedConte
     if (looksLikeArchive(body)) return { kind: 'bytes', body, dockerfile: file || 'Dockerfile' };
     return dockerfileOnly(body, file && file !== '-' ? file : 'Dockerfile');
   }
-  return fromDir(location, file, req.stdin);
+  return fromDir(location, file, req.stdin, req.cwd);
 }
 
-async function fromDir(location: string, file: string, stdin: NodeJS.ReadableStream, cleanup?: () => Promise<void>): Promise<PreparedContext> {
+async function fromDir(location: string, file: string, stdin: NodeJS.ReadableStream, cwd: string, cleanup?: () => Promise<void>): Promise<PreparedContext> {
   let st;
+  const dir = resolve(cwd, location);
   try {
-    st = statSync(location);
+    st = statSync(dir);
   } catch {
     throw new NotFound(`unable to prepare context: path "${location}" not found`);
   }
   if (!st.isDirectory()) throw new InvalidArgument(`unable to prepare context: context must be a directory: ${location}`);
-  const dir = resolve(location);
   const ignore = readDockerignore(dir);
   if (file === '-') {
     const data = await readStdin(stdin);
     const entries = walkContext(dir, ignore, ['.dockerignore']);
     return { kind: 'dir', dir, ...withOutsideDockerfile(dir, entries, data), ...(cleanup ? { cleanup } : {}) };
   }
-  const dfAbs = file ? (isAbsolute(file) ? file : resolve(file)) : join(dir, 'Dockerfile');
+  const dfAbs = file ? resolve(cwd, file) : join(dir, 'Dockerfile');
   let rel = relative(dir, dfAbs);
   const inside = rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
   if (!inside) {
@@ -145,7 +147,7 @@ async function fromDir(location: string, file: string, stdin: NodeJS.ReadableStr
   return { kind: 'dir', dir, dockerfile: rel, entries, extra: [], ...(cleanup ? { cleanup } : {}) };
 }
 
-async function fromGit(url: string, file: string, stdin: NodeJS.ReadableStream): Promise<PreparedContext> {
+async function fromGit(url: string, file: string, stdin: NodeJS.ReadableStream, cwd: string): Promise<PreparedContext> {
   const [repo, fragment = ''] = url.split('#', 2) as [string, string?];
   const [ref, subdir = ''] = fragment.split(':', 2) as [string, string?];
   const tmp = mkdtempSync(join(tmpdir(), 'berth-build-git-'));
@@ -157,7 +159,7 @@ async function fromGit(url: string, file: string, stdin: NodeJS.ReadableStream):
     await new Promise<void>((res, rej) =>
       execFile('git', args, (err, _o, stderr) => (err ? rej(new Unavailable(`unable to prepare context: unable to 'git clone' to temporary context directory: ${stderr.trim() || err.message}`)) : res())),
     );
-    return await fromDir(join(tmp, subdir), file, stdin, cleanup);
+    return await fromDir(join(tmp, subdir), file, stdin, cwd, cleanup);
   } catch (e) {
     await cleanup();
     throw e;

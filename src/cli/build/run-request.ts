@@ -65,8 +65,8 @@ async function eventView(ctx: CliContext, mode: 'tty' | 'plain'): Promise<View> 
 }
 
 /** Whether the daemon can read `dir` in place: a unix socket on this machine. */
-function localPath(endpoint: unknown, c: PreparedContext): { path: string; dev: number; ino: number } | undefined {
-  if (process.env.BERTH_BUILD_CONTEXT === 'tar') return undefined;
+function localPath(env: NodeJS.ProcessEnv, endpoint: unknown, c: PreparedContext): { path: string; dev: number; ino: number } | undefined {
+  if (env.BERTH_BUILD_CONTEXT === 'tar') return undefined;
   if (c.kind !== 'dir' || !c.dir || c.extra.length) return undefined;
   if (!endpoint || typeof endpoint !== 'object' || !('socketPath' in endpoint)) return undefined;
   const st = statSync(c.dir);
@@ -74,7 +74,7 @@ function localPath(endpoint: unknown, c: PreparedContext): { path: string; dev: 
 }
 
 export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise<number> {
-  const prepared = await prepareContext({ location: call.location, file: call.file, stdin: ctx.stdin });
+  const prepared = await prepareContext({ location: call.location, file: call.file, stdin: ctx.stdin, cwd: ctx.cwd });
   try {
     const client = await ctx.client();
     const events = call.mode !== 'classic';
@@ -97,7 +97,7 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
       view.message(m);
     };
     const headers = { 'Content-Type': 'application/x-tar', 'X-Registry-Config': Buffer.from('{}').toString('base64') };
-    const local = localPath(client.endpoint, prepared);
+    const local = localPath(ctx.env, client.endpoint, prepared);
     let sent = false;
     if (local) {
       if (showSending) ctx.out(sendingContextLine(size, false));

@@ -9,7 +9,7 @@
  * printed as `FILE:LINE: message`, exit 1 when there is any.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import type { Command } from '../command.js';
 import { FlagError, type FlagSpec, type Flags } from '../flags.js';
@@ -34,16 +34,16 @@ export const buildFlags: FlagSpec[] = [
   { long: 'platform', type: 'string', help: 'Set platform if server is multi-platform capable' },
 ];
 
-/** `-f` relative to the context unless absolute; default PATH/Dockerfile. */
-export function dockerfilePath(contextDir: string, file: string): string {
-  if (!file) return join(contextDir, 'Dockerfile');
-  return resolve(file);
+/** `-f` relative to the working directory unless absolute; default PATH/Dockerfile. */
+export function dockerfilePath(cwd: string, contextDir: string, file: string): string {
+  if (!file) return resolve(cwd, contextDir, 'Dockerfile');
+  return resolve(cwd, file);
 }
 
-export async function runCheck(ctx: { out(t: string): void }, contextDir: string, file: string): Promise<number> {
+export async function runCheck(ctx: { out(t: string): void; cwd: string }, contextDir: string, file: string): Promise<number> {
   // Loaded on demand: the frontend is only needed by build commands.
   const { checkDockerfile } = await import('../../dockerfile/index.js');
-  const path = dockerfilePath(contextDir, file);
+  const path = dockerfilePath(ctx.cwd, contextDir, file);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -53,14 +53,14 @@ export async function runCheck(ctx: { out(t: string): void }, contextDir: string
     }
     throw new InvalidArgument(`cannot read Dockerfile ${path}: ${(e as Error).message}`, { cause: e });
   }
-  const shown = relative(process.cwd(), path) || path;
+  const shown = relative(ctx.cwd, path) || path;
   const problems = checkDockerfile(text, shown);
   for (const p of problems) ctx.out(`${shown}:${p.line}: ${p.message}\n`);
   return problems.length ? 1 : 0;
 }
 
 /** `--build-arg K=V` / `--build-arg K` (value from the environment, or null when unset). */
-export function buildArgsOf(list: readonly string[], env: NodeJS.ProcessEnv = process.env): Record<string, string | null> {
+export function buildArgsOf(list: readonly string[], env: NodeJS.ProcessEnv): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   for (const a of list) {
     const i = a.indexOf('=');
@@ -118,12 +118,12 @@ function checkTags(tags: readonly string[]): void {
   }
 }
 
-function queryOf(flags: Flags): Record<string, string | string[] | boolean | undefined | Record<string, unknown>> {
+function queryOf(flags: Flags, env: NodeJS.ProcessEnv): Record<string, string | string[] | boolean | undefined | Record<string, unknown>> {
   checkAddHosts(flags.list('add-host'));
   checkTags(flags.list('tag'));
   const q: Record<string, string | string[] | boolean | undefined | Record<string, unknown>> = {
     t: flags.list('tag'),
-    buildargs: buildArgsOf(flags.list('build-arg')),
+    buildargs: buildArgsOf(flags.list('build-arg'), env),
     labels: labelsOf(flags.list('label')),
     networkmode: flags.string('network') || undefined,
     extrahosts: flags.list('add-host'),
@@ -153,7 +153,7 @@ export const build: Command = {
     }
     const quiet = flags.bool('quiet');
     const mode = quiet ? 'classic' : progressMode(flags.string('progress'), ctx.stderr.isTTY === true);
-    const iidfile = flags.string('iidfile');
+    const iidfile = flags.string('iidfile') && ctx.resolve(flags.string('iidfile'));
     // No stale ID file if this build fails.
     if (iidfile) rmSync(iidfile, { force: true });
     // Loaded on demand, so other commands start without the build client.
@@ -161,7 +161,7 @@ export const build: Command = {
     return runBuildRequest(ctx, {
       location: args[0]!,
       file: flags.string('file'),
-      query: queryOf(flags),
+      query: queryOf(flags, ctx.env),
       quiet,
       mode,
       iidfile,

@@ -5,7 +5,7 @@ import { buildCreateRequest, createFlags, parseBytes, parseMountFlag, runOnlyFla
 
 function plan(argv: string[], detach = false) {
   const { flags, args } = parseFlags(argv, [...createFlags, ...runOnlyFlags], { interspersed: false });
-  return buildCreateRequest(flags, args, { detach, stdinIsTty: false });
+  return buildCreateRequest(flags, args, { detach, stdinIsTty: false, caller: { env: process.env, resolve: (p) => p } });
 }
 
 describe('run/create options', () => {

@@ -86,10 +86,17 @@ export function parseBytes(v: string, flag: string): number {
   return Math.floor(Number(m[1]) * mult);
 }
 
-function parseEnvFile(path: string, env = process.env): string[] {
+/** Where the caller's environment and working directory come in. */
+export interface CallerEnv {
+  env: NodeJS.ProcessEnv;
+  resolve(p: string): string;
+}
+
+function parseEnvFile(path: string, caller: CallerEnv): string[] {
+  const env = caller.env;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(caller.resolve(path), 'utf8');
   } catch (e) {
     throw new ExitError(125, `open ${path}: no such file or directory`, { cause: e });
   }
@@ -107,12 +114,12 @@ function parseEnvFile(path: string, env = process.env): string[] {
 }
 
 /** `-e NAME` takes NAME from the client's environment (dropped when unset), as docker does. */
-export function envValues(list: string[], files: string[]): string[] {
+export function envValues(list: string[], files: string[], caller: CallerEnv): string[] {
   const out: string[] = [];
-  for (const f of files) out.push(...parseEnvFile(f));
+  for (const f of files) out.push(...parseEnvFile(f, caller));
   for (const e of list) {
     if (e.includes('=')) out.push(e);
-    else if (process.env[e] !== undefined) out.push(`${e}=${process.env[e]}`);
+    else if (caller.env[e] !== undefined) out.push(`${e}=${caller.env[e]}`);
     else out.push(e);
   }
   return out;
@@ -178,9 +185,9 @@ function parsePorts(list: string[], expose: string[]): { exposed: Record<string,
   return { exposed, bindings };
 }
 
-function keyValues(list: string[], files: string[] = []): Record<string, string> {
+function keyValues(list: string[], files: string[] = [], caller?: CallerEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  const lines = [...files.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((x) => x.trim() && !x.startsWith('#'))), ...list];
+  const lines = [...files.flatMap((f) => readFileSync(caller ? caller.resolve(f) : f, 'utf8').split('\n').filter((x) => x.trim() && !x.startsWith('#'))), ...list];
   for (const kv of lines) {
     const eq = kv.indexOf('=');
     out[eq < 0 ? kv : kv.slice(0, eq)] = eq < 0 ? '' : kv.slice(eq + 1);
@@ -194,7 +201,11 @@ export interface CreatePlan {
 }
 
 /** The create request for `IMAGE [COMMAND] [ARG...]` with these flags. */
-export function buildCreateRequest(flags: Flags, args: string[], opts: { detach: boolean; stdinIsTty: boolean; size?: [number, number] }): CreatePlan {
+export function buildCreateRequest(
+  flags: Flags,
+  args: string[],
+  opts: { detach: boolean; stdinIsTty: boolean; size?: [number, number]; caller: CallerEnv },
+): CreatePlan {
   const [image, ...cmd] = args;
   const attach = flags.list('attach').map((a) => a.toLowerCase());
   for (const a of attach) if (!['stdin', 'stdout', 'stderr'].includes(a)) throw new FlagError(`invalid argument "${a}" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`);
@@ -259,13 +270,13 @@ export function buildCreateRequest(flags: Flags, args: string[], opts: { detach:
     Tty: tty,
     OpenStdin: interactive,
     StdinOnce: interactive && attachStdin,
-    Env: envValues(flags.list('env'), flags.list('env-file')),
+    Env: envValues(flags.list('env'), flags.list('env-file'), opts.caller),
     Cmd: cmd.length ? cmd : null,
     Image: image!,
     Volumes: {},
     WorkingDir: flags.string('workdir'),
     Entrypoint: entrypoint ?? null,
-    Labels: keyValues(flags.list('label'), flags.list('label-file')),
+    Labels: keyValues(flags.list('label'), flags.list('label-file'), opts.caller),
     ...(flags.string('stop-signal') ? { StopSignal: flags.string('stop-signal') } : {}),
     ...(flags.changed('stop-timeout') ? { StopTimeout: flags.int('stop-timeout') } : {}),
     HostConfig: host,

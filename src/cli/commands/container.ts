@@ -63,7 +63,7 @@ const exportCmd: Command = {
     const res = await (await ctx.client()).request('GET', `/containers/${enc(args[0]!)}/export`);
     const { createWriteStream } = await import('node:fs');
     const { pipeline } = await import('node:stream/promises');
-    if (flags.string('output')) await pipeline(res, createWriteStream(flags.string('output')));
+    if (flags.string('output')) await pipeline(res, createWriteStream(ctx.resolve(flags.string('output'))));
     else if (ctx.stdout.isTTY) throw new ExitError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
     else for await (const c of res) ctx.stdout.write(c as Buffer);
   },

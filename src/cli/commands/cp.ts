@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { isDaemonError, type Client } from '../../client/client.js';
 import { messageOf } from '../../errdefs/index.js';
@@ -70,7 +70,7 @@ export const cp: Command = {
           for await (const c of res) ctx.stdout.write(c as Buffer);
           return;
         }
-        const dest = resolve(dst.path);
+        const dest = ctx.resolve(dst.path);
         let destIsDir = false;
         try {
           destIsDir = statSync(dest).isDirectory();
@@ -87,7 +87,7 @@ export const cp: Command = {
         (await client.request('PUT', `/containers/${enc(container)}/archive`, { query: { path: dst.path }, body: ctx.stdin, headers: { 'Content-Type': 'application/x-tar' } })).resume();
         return;
       }
-      const local = resolve(src.path);
+      const local = ctx.resolve(src.path);
       try {
         statSync(local);
       } catch {

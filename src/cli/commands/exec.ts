@@ -37,7 +37,7 @@ export const exec: Command = {
     const { Id } = await client.json<{ Id: string }>('POST', `/containers/${enc(container)}/exec`, {
       body: {
         User: flags.string('user'), Privileged: flags.bool('privileged'), Tty: tty, AttachStdin: interactive && !detach, AttachStdout: !detach,
-        AttachStderr: !detach, Detach: detach, DetachKeys: flags.string('detach-keys'), Env: envValues(flags.list('env'), flags.list('env-file')),
+        AttachStderr: !detach, Detach: detach, DetachKeys: flags.string('detach-keys'), Env: envValues(flags.list('env'), flags.list('env-file'), ctx),
         WorkingDir: flags.string('workdir'), Cmd: cmd,
       },
     });

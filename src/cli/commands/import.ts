@@ -29,7 +29,7 @@ export const importCmd: Command = {
     if (source === '-') body = ctx.stdin;
     else if (!isUrl(source)) {
       fromSrc = '-';
-      const file = createReadStream(source, { highWaterMark: 1 << 20 });
+      const file = createReadStream(ctx.resolve(source), { highWaterMark: 1 << 20 });
       await new Promise<void>((resolve, reject) => {
         file.once('open', () => resolve());
         file.once('error', (e) =>

@@ -19,7 +19,7 @@ export const load: Command = {
   async run(ctx, _args, flags) {
     const input = flags.string('input');
     if (!input && ctx.stdin.isTTY) throw new ExitError(1, 'requested load from stdin, but stdin is empty');
-    const body = input ? createReadStream(input, { highWaterMark: 1 << 20 }) : ctx.stdin;
+    const body = input ? createReadStream(ctx.resolve(input), { highWaterMark: 1 << 20 }) : ctx.stdin;
     const opened = new Promise<void>((resolve, reject) => {
       if (!input) return resolve();
       body.once('open', () => resolve());

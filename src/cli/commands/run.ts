@@ -30,10 +30,10 @@ export const run: Command = {
     const interactive = flags.bool('interactive');
     if (tty && interactive && !detach && !ctx.stdin.isTTY) throw new ExitError(1, 'the input device is not a TTY');
     const size: [number, number] | undefined = tty && ctx.stdout.isTTY ? [ctx.stdout.rows ?? 0, ctx.stdout.columns ?? 0] : undefined;
-    const plan = buildCreateRequest(flags, args, { detach, stdinIsTty: !!ctx.stdin.isTTY, size });
+    const plan = buildCreateRequest(flags, args, { detach, stdinIsTty: !!ctx.stdin.isTTY, size, caller: ctx });
     const client = await ctx.client();
     const id = await createContainer(ctx, client, plan, 'run');
-    if (flags.string('cidfile')) writeFileSync(flags.string('cidfile'), id);
+    if (flags.string('cidfile')) writeFileSync(ctx.resolve(flags.string('cidfile')), id);
     const start = async () => {
       try {
         (await client.request('POST', `/containers/${id}/start`)).resume();
@@ -67,10 +67,10 @@ export const run: Command = {
     const stopResize = tty ? followTerminalSize(client, `/containers/${id}/resize`, ctx.stdout) : () => {};
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
     const proxy = (sig: NodeJS.Signals) => void client.request('POST', `/containers/${id}/kill`, { query: { signal: sig } }).then((r) => r.resume(), () => {});
-    if (!tty && flags.bool('sig-proxy')) for (const s of signals) process.on(s, proxy);
+    const stopProxy = !tty && flags.bool('sig-proxy') ? ctx.onSignals(signals, proxy) : () => {};
     const how = await streamConnection(socket, { tty, stdin: !!body.AttachStdin, detachKeys: flags.string('detach-keys'), out: ctx.stdout, err: ctx.stderr, input: ctx.stdin });
     stopResize();
-    for (const s of signals) process.off(s, proxy);
+    stopProxy();
     if (how === 'detached') {
       waitRes.destroy();
       return 0;

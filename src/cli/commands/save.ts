@@ -20,7 +20,7 @@ export const save: Command = {
     { long: 'format', type: 'string', help: 'Archive format: "docker" (docker-archive) or "oci" (OCI image layout)', default: 'docker' },
   ],
   async run(ctx, args, flags) {
-    const output = flags.string('output');
+    const output = flags.string('output') && ctx.resolve(flags.string('output'));
     if (!output && ctx.stdout.isTTY) {
       throw new ExitError(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
     }
