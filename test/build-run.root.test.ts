@@ -96,24 +96,40 @@ describe('berth build: RUN', () => {
     assert.equal((await imageFiles(b.d, 'run:nonet')).get('/tmp/ifaces')?.content, 'lo\n');
   });
 
-  it('fails with the RUN\'s exit status, keeping its container unless --force-rm', async () => {
+  it('fails with the RUN\'s exit status, keeping its container unless --force-rm; --rm=false keeps them all', async () => {
+    const listed = async () => (await b.d.berth(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Status}} {{.Command}}'])).stdout.trim().split('\n').filter(Boolean);
     const dir = ctx({ Dockerfile: 'FROM busybox\nRUN echo before\nRUN echo partial && exit 3\nRUN echo never\n' });
-    const before = stepContainers().length;
+    const before = (await listed()).length;
     const r = await b.build(dir);
     assert.equal(r.code, 3);
     assert.equal(r.stderr, "The command '/bin/sh -c echo partial && exit 3' returned a non-zero code: 3\n");
     assert.match(normalizeIds(r.stdout), /Step 3\/4 : RUN echo partial && exit 3\n ---> Running in <id>\npartial\n$/);
-    assert.equal(stepContainers().length, before + 1, 'the failed step\'s container is kept');
+    const failedId = /Running in ([0-9a-f]{12})\npartial/.exec(r.stdout)![1]!;
+    // As Docker's: the failed step's container is a container now, Exited with the step's status.
+    const after = await listed();
+    assert.equal(after.length, before + 1, 'the failed step\'s container is kept');
+    assert.ok(after.some((l) => l.startsWith(failedId) && l.includes(" Exited (3) ") && l.includes('"/bin/sh -c \'echo partial')), after.join('\n'));
+    assert.equal(stepContainers().length, 0, 'moved out of the builder\'s directory');
     const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
-    assert.ok(!mounts.includes(join(b.d.dataRoot, 'tmp', 'build-containers')), 'kept, but not left mounted');
+    assert.ok(!mounts.includes(b.d.dataRoot), 'kept, but not left mounted');
     const forced = await b.build(dir, ['--force-rm']);
     assert.equal(forced.code, 3);
     assert.match(normalizeIds(forced.stdout), /partial\nRemoving intermediate container <id>\n$/);
-    assert.equal(stepContainers().length, before + 1);
-    const kept = await b.build(ctx({ Dockerfile: 'FROM busybox\nRUN echo ok\n' }), ['--rm=false']);
+    assert.equal((await listed()).length, before + 1);
+    // --rm=false: every step's container stays, the config-only ones as Created.
+    const kept = await b.build(ctx({ Dockerfile: 'FROM busybox\nENV K=1\nRUN echo ok\n' }), ['--rm=false', '--no-cache']);
     assert.equal(kept.code, 0, kept.stderr);
     assert.ok(!kept.stdout.includes('Removing intermediate container'));
-    assert.equal(stepContainers().length, before + 2);
+    const all = await listed();
+    assert.equal(all.length, before + 3);
+    assert.ok(all.some((l) => / Created "\/bin\/sh -c '#\(nop\) /.test(l)), all.join('\n'));
+    assert.ok(all.some((l) => / Exited \(0\) .*"\/bin\/sh -c 'echo ok'"/.test(l)), all.join('\n'));
+    // They are ordinary containers: removable, and they hold their image as docker's do.
+    const rmi = await b.d.berth(['rmi', 'busybox']);
+    assert.equal(rmi.code, 1);
+    assert.match(rmi.stderr, /conflict: unable to remove repository reference "busybox" \(must force\) - container [0-9a-f]{12} is using its referenced image/);
+    assert.equal((await b.d.berth(['container', 'prune', '-f'])).code, 0);
+    assert.equal((await listed()).length, 0);
   });
 
   it('gives the docker CLI the exit status too', { skip: !hasDocker && 'docker CLI not installed' }, async () => {

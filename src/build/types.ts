@@ -147,11 +147,34 @@ export interface StepContainer {
   takeUpperDir(): Promise<string>;
   /** Removes the container (and whatever it still holds). */
   remove(): Promise<void>;
+  /** Keeps the container (`--rm=false`, or a failed step without `--force-rm`): listed by `ps -a` from now on. */
+  keep(): Promise<void>;
+}
+
+/** An intermediate container the build keeps, handed to the container engine. */
+export interface KeptContainer {
+  id: string;
+  /** The image it was created from ('' for scratch). */
+  imageId: string;
+  /** The container config Docker records for the step. */
+  config: ContainerConfig;
+  /** The process it ran, for a RUN step; absent for steps that ran none (they stay Created). */
+  ran?: {
+    argv: string[];
+    /** Undefined when the process never started. */
+    exitCode?: number;
+    startedAt?: string;
+    finishedAt?: string;
+    /** Its directory (overlay upper and work directories in the container layout), moved over. */
+    dir: string;
+  };
 }
 
 /** Creates intermediate containers for RUN (visible as containers while they exist). */
 export interface StepRunner {
   create(spec: RunSpec): Promise<StepContainer>;
+  /** Keeps the container of a step that ran no process (config-only steps, WORKDIR). */
+  keepUnstarted(c: KeptContainer): Promise<void>;
 }
 
 /** Where cache keys point. */

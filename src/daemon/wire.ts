@@ -70,10 +70,8 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     shimRoot: join(config.execRoot, 'build', 'shim'),
     cgroupParent: '/berth-build',
   });
-  const build = new DefaultBuildService({
-    dataRoot: config.dataRoot, images, imageStore, layers, runtime: buildRuntime,
-    runner: new RuntimeStepRunner(buildRuntime, layers, stepContainersRoot(config.dataRoot), scratchRoot(config.dataRoot)),
-  });
+  const runner = new RuntimeStepRunner(buildRuntime, layers, stepContainersRoot(config.dataRoot), scratchRoot(config.dataRoot));
+  const build = new DefaultBuildService({ dataRoot: config.dataRoot, images, imageStore, layers, runtime: buildRuntime, runner });
   await build.recover();
 
   // Containers: runc under one berth-shim per process; volumes of the local driver.
@@ -89,6 +87,8 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     hostName: hostname(),
   });
   volumes.setUsers((name) => containers.volumeUsers(name));
+  // Intermediate containers a build keeps become containers (listed by `ps -a`, removable).
+  runner.keeper = (kept) => containers.adoptBuildContainer(kept);
   images.setUsageHooks({ isImageInUse: (id) => containers.isImageInUse(id), countContainers: (id) => containers.countByImage(id) });
   await containers.recover();
   counters.push(async () => ({ containers: containers.counts() }));

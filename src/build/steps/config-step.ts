@@ -21,5 +21,9 @@ export async function configStep(ctx: StepContext, state: StageState, ins: Instr
   ctx.emit({ kind: 'container', id });
   cc.Hostname = id.slice(0, 12);
   cc.Labels ??= {};
-  await finishContainer(ctx, id, undefined, () => commitStep(ctx, state, { containerId: id, containerConfig: cc, layer: null, key }).then(() => {}));
+  const parent = state.imageId;
+  await finishContainer(ctx, id, undefined, () => commitStep(ctx, state, { containerId: id, containerConfig: cc, layer: null, key }).then(() => {}), {
+    imageId: parent,
+    config: cc,
+  });
 }

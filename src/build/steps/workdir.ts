@@ -34,6 +34,7 @@ export async function workdirStep(ctx: StepContext, state: StageState, ins: Inst
   ctx.emit({ kind: 'container', id });
   cc.Hostname = id.slice(0, 12);
   cc.Labels ??= {};
+  const parentImage = state.imageId;
   await finishContainer(ctx, id, undefined, async () => {
     const layers = run.backend.layers;
     const parent = topChain(ctx, state);
@@ -47,5 +48,5 @@ export async function workdirStep(ctx: StepContext, state: StageState, ins: Inst
     }
     const layer = readdirSync(view.upper).length ? await layers.registerDir(parent, view.upper, run.lease) : null;
     await commitStep(ctx, state, { containerId: id, containerConfig: cc, layer, key });
-  });
+  }, { imageId: parentImage, config: cc });
 }

@@ -27,6 +27,7 @@ const noRunner: StepRunner = {
   create: () => {
     throw new Unavailable('RUN needs the container runtime, which this berth daemon was started without');
   },
+  keepUnstarted: async () => {},
 };
 
 export function scratchRoot(dataRoot: string): string {

@@ -16,7 +16,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readOnlyView } from '../../build/rootfs/overlay.js';
-import type { RunSpec, StepContainer, StepRunner } from '../../build/types.js';
+import type { KeptContainer, RunSpec, StepContainer, StepRunner } from '../../build/types.js';
 import { Cancelled, SystemError } from '../../errdefs/index.js';
 import type { LayerReader } from '../../store/layers/types.js';
 import type { OutputFrame } from '../../runtime/shim/client.js';
@@ -68,6 +68,8 @@ function copyTree(from: string, to: string): Promise<void> {
 }
 
 export class RuntimeStepRunner implements StepRunner {
+  /** Where kept containers go (the container engine); without it they are removed. */
+  keeper: ((c: KeptContainer) => Promise<void>) | undefined;
   readonly #runtime: ContainerRuntime;
   readonly #layers: LayerReader;
   readonly #dir: string;
@@ -83,6 +85,10 @@ export class RuntimeStepRunner implements StepRunner {
     this.#layers = layers;
     this.#dir = dir;
     this.#scratch = scratch;
+  }
+
+  async keepUnstarted(c: KeptContainer): Promise<void> {
+    await this.keeper?.(c);
   }
 
   async create(spec: RunSpec): Promise<StepContainer> {
@@ -111,6 +117,9 @@ export class RuntimeStepRunner implements StepRunner {
     this.#init ??= makeInitLayer(this.#dir);
     const init = this.#init;
     let removed = false;
+    let startedAt: string | undefined;
+    let finishedAt: string | undefined;
+    let exitCode: number | undefined;
     const container: StepContainer = {
       id,
       run: async (out, signal) => {
@@ -132,12 +141,16 @@ export class RuntimeStepRunner implements StepRunner {
           }
           const conn = await runtime.attach(id, { stdout: true, stderr: true }, signal);
           await runtime.start(id);
+          startedAt = new Date().toISOString();
           for await (const f of conn.output as AsyncIterable<OutputFrame>) {
             if (f.stream === 2) out.stderr(f.data);
             else out.stdout(f.data);
           }
           let code = await conn.exit;
-          if (code === undefined) code = (await runtime.exitStatus(dir))?.exitCode;
+          const status = await runtime.exitStatus(dir);
+          if (code === undefined) code = status?.exitCode;
+          exitCode = code;
+          finishedAt = status?.finishedAt ?? new Date().toISOString();
           if (signal.aborted) throw new Cancelled('Build cancelled');
           if (code === undefined) throw new SystemError(`the RUN container ${id.slice(0, 12)} ended without an exit status`);
           return code;
@@ -159,6 +172,13 @@ export class RuntimeStepRunner implements StepRunner {
         removed = true;
         await fs.rm(dir, { recursive: true, force: true });
         await fs.rm(join(this.#dir, `upper-${id}`), { recursive: true, force: true });
+      },
+      keep: async () => {
+        if (removed) return;
+        await fs.rm(join(this.#dir, `upper-${id}`), { recursive: true, force: true });
+        if (!this.keeper) return container.remove();
+        removed = true;
+        await this.keeper({ id, imageId: spec.imageId, config: spec.config, ran: { argv: spec.argv, exitCode, startedAt, finishedAt, dir } });
       },
     };
     return container;

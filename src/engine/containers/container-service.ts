@@ -29,7 +29,8 @@ import { inspectRecord, listContainers } from './queries.js';
 import { recoverContainers } from './recover.js';
 import { nowRfc3339Nano } from './record.js';
 import { startContainer } from './start.js';
-import { ContainerStepRunner } from './step-runner.js';
+import type { KeptContainer } from '../../build/types.js';
+import { adoptBuildContainer } from './adopt.js';
 import { duBytes, pruneContainers, topOf } from './maintenance.js';
 import type { AttachOptions, ClientStreams, ContainerService, ListOptions, LogsOptions, WaitCondition } from './types.js';
 import { waitFor } from './wait.js';
@@ -249,12 +250,9 @@ export class DefaultContainerService implements ContainerService {
     return this.ctx.store.all().filter((r) => r.Mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((r) => r.ID);
   }
 
-  /**
-   * The builder's entry point: intermediate containers for RUN steps, built from a layer stack,
-   * visible in `ps -a` while they exist (see step-runner.ts).
-   */
-  stepRunner(): ContainerStepRunner {
-    return new ContainerStepRunner(this.ctx);
+  /** Takes over an intermediate container the builder keeps (see adopt.ts). */
+  adoptBuildContainer(k: KeptContainer): Promise<void> {
+    return adoptBuildContainer(this.ctx, k);
   }
 
   async recover(): Promise<void> {
