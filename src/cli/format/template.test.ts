@@ -14,6 +14,7 @@ describe('Template', () => {
 
   it('applies functions and pipelines', () => {
     assert.equal(t('{{json .}}', { a: 1 }), '{"a":1}');
+    assert.equal(t('{{json .}}', { cmd: 'a<b>&c' }), '{"cmd":"a\\u003cb\\u003e\\u0026c"}', 'escaped as Go does');
     assert.equal(t('{{.Name | upper}}', { Name: 'w' }), 'W');
     assert.equal(t('{{join .L ","}}', { L: ['a', 'b'] }), 'a,b');
     assert.equal(t('{{index .Labels "k"}}', { Labels: { k: 'v' } }), 'v');

@@ -20,7 +20,8 @@ type Cmd = Arg[];
 export type TemplateFn = (...args: unknown[]) => unknown;
 
 const builtins: Record<string, TemplateFn> = {
-  json: (v) => JSON.stringify(v ?? null),
+  // Go's json.Marshal escapes <, > and & (and U+2028/U+2029) for HTML safety; docker's output has them so.
+  json: (v) => JSON.stringify(v ?? null).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
   upper: (s) => String(s).toUpperCase(),
   lower: (s) => String(s).toLowerCase(),
   title: (s) => String(s).replace(/\b\w/g, (c) => c.toUpperCase()),

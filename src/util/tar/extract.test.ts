@@ -210,9 +210,9 @@ describe('tar extraction', () => {
 
 describe('hostile archives', () => {
   before(() => {
-    base ??= mkdtempSync(join(tmpdir(), 'berth-tar-'));
-    mkdirSync(base, { recursive: true });
+    base = mkdtempSync(join(tmpdir(), 'berth-tar-'));
   });
+  after(() => rmSync(base, { recursive: true, force: true }));
 
   /** Extracts into <dir>/root; asserts it fails with `re` and that nothing appeared beside root. */
   async function rejects(entries: MemEntry[] | Buffer, re: RegExp, prepare?: (root: string, dir: string) => void) {
