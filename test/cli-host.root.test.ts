@@ -94,7 +94,21 @@ describe('the berth launcher and its CLI host', { timeout: 240_000 }, () => {
     // Output into a pipe that closes early does not hurt the host.
     const head = spawn('sh', ['-c', `"${berthBin}" -H "${d.host}" run --rm busybox sh -c 'yes | head -c 3000000' | head -c 10 >/dev/null`], { env: { ...process.env, ...env() } });
     await new Promise((r) => head.once('exit', r));
+    // As with docker's CLI dying of SIGPIPE, the --rm container finishes and goes by itself.
+    const deadline = Date.now() + 20_000;
+    while ((await ok(d.berth(['ps', '-aq'], { env: env() }))) !== '' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.equal(await ok(d.berth(['version', '--format', '{{.Server.Os}}'], { env: env() })), 'linux\n');
+    // A follower whose reader went away ends, as a process would die of SIGPIPE.
+    await ok(d.berth(['run', '-d', '--name', 'ticker', 'busybox', 'sh', '-c', 'while :; do echo tick; sleep 0.05; done'], { env: env() }));
+    const follow = spawn('sh', ['-c', `"${berthBin}" -H "${d.host}" logs -f ticker | head -n 2`], { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let ticks = '';
+    follow.stdout!.on('data', (c) => (ticks += c));
+    const t = setTimeout(() => follow.kill('SIGKILL'), 10_000);
+    const fcode = await new Promise((r) => follow.once('exit', (c) => r(c)));
+    clearTimeout(t);
+    assert.equal(fcode, 0);
+    assert.equal(ticks, 'tick\ntick\n');
+    await ok(d.berth(['rm', '-f', 'ticker'], { env: env() }));
   });
 
   it('passes signals on: handled ones to the command, others end the launcher as they would a process', async () => {

@@ -110,8 +110,13 @@ class Session {
     const stdout = writableOn(outFd);
     const stderr = outFd === errFd ? stdout : writableOn(errFd);
     this.#streams = [stdin, stdout, stderr];
-    // A reader that went away (EPIPE) ends this command's output, not the host.
-    for (const s of this.#streams) s.on('error', () => {});
+    // A reader that went away (EPIPE) ends the command as SIGPIPE ends a process (docker's CLI
+    // dies of it); other stream errors end only that stream, never the host.
+    for (const s of this.#streams) {
+      s.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') void this.#finish(`K ${osConstants.signals.SIGPIPE}\n`);
+      });
+    }
     const signals = this.#signals;
     this.#io = {
       stdin,
