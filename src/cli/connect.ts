@@ -9,7 +9,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, ConnectError } from '../client/client.js';
-import { defaultDataRoot, defaultExecRoot, defaultHost } from '../daemon/config.js';
+import { defaultDataRoot, defaultExecRoot, defaultHost } from '../util/default-paths.js';
 import { Unavailable } from '../errdefs/index.js';
 
 export interface ConnectOptions {

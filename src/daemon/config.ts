@@ -4,6 +4,7 @@
  */
 import { InvalidArgument } from '../errdefs/index.js';
 import { parseFlags, type FlagSpec, formatFlagHelp } from '../cli/flags.js';
+import { defaultDataRoot, defaultExecRoot } from '../util/default-paths.js';
 import { isLevel, type Level } from '../util/log.js';
 
 export interface DaemonConfig {
@@ -14,17 +15,6 @@ export interface DaemonConfig {
   debug: boolean;
   pidFile: string;
   group: string;
-}
-
-/** Defaults; BERTH_DATA_ROOT / BERTH_EXEC_ROOT move them (the CLI's auto-start honours them too). */
-export function defaultDataRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.BERTH_DATA_ROOT || '/var/lib/berth';
-}
-export function defaultExecRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.BERTH_EXEC_ROOT || '/run/berth';
-}
-export function defaultHost(env: NodeJS.ProcessEnv = process.env): string {
-  return `unix://${defaultExecRoot(env)}/berth.sock`;
 }
 
 export const daemonFlags: FlagSpec[] = [
