@@ -49,7 +49,7 @@
 
 extern char **environ;
 
-static char root_dir[PATH_MAX - 64];  /* the package root: <root>/build/berth is this program */
+static char root_dir[PATH_MAX - 64];  /* the compiled tree: <root>/dist/native/berth is this program */
 static int host_fd = -1;
 static int saved_flags[3];
 static struct termios saved_termios;
@@ -62,7 +62,7 @@ static void restore_stdio(void) {
 }
 
 static void js_path(char *out, size_t n, const char *name) {
-  snprintf(out, n, "%s/dist/src/cli/%s", root_dir, name);
+  snprintf(out, n, "%s/src/cli/%s", root_dir, name);
 }
 
 /* Runs the command the plain way: node dist/src/cli/main.js ARGS (replaces this process). */
@@ -212,7 +212,7 @@ int main(int argc, char **argv) {
     return 125;
   }
   self[n] = 0;
-  /* <root>/build/berth -> <root> */
+  /* <root>/dist/native/berth -> <root>/dist */
   char *slash = strrchr(self, '/');
   if (slash) *slash = 0;
   slash = strrchr(self, '/');

@@ -1,5 +1,5 @@
-// Compiles berth's C parts with the system compiler: the N-API addon (build/berth_native.node)
-// and any helper programs under native/ named *-main.c (build/<name>). Rebuilds only what changed.
+// Compiles berth's C parts with the system compiler: the N-API addon (dist/native/berth_native.node)
+// and any helper programs under native/ named *-main.c (dist/native/<name>). Rebuilds only what changed.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'build');
+const out = join(root, 'dist', 'native');
 mkdirSync(out, { recursive: true });
 const cc = process.env.CC || 'cc';
 const nodeInclude = [join(dirname(dirname(process.execPath)), 'include', 'node'), '/usr/include/node'].find((d) =>

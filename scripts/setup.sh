@@ -26,6 +26,6 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
 fi
 npm run build --silent
 
-ln -sf "$PWD/build/berth" /usr/local/bin/berth
+ln -sf "$PWD/dist/native/berth" /usr/local/bin/berth
 ln -sf "$PWD/dist/src/daemon/main.js" /usr/local/bin/berthd
 chmod +x dist/src/cli/main.js dist/src/daemon/main.js

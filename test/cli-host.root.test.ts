@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { berthBin, distRoot, stopCliHost, type TestDaemon } from './helpers/daemon.js';
 import { cleanupDaemon, daemonWithBusybox, ok } from './containers-helpers.js';
 
-const stampPath = join(distRoot, '..', 'build', 'cli-stamp');
+const stampPath = join(distRoot, 'native', 'cli-stamp');
 
 async function waitFor(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;

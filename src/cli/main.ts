@@ -2,7 +2,7 @@
 /**
  * @module cli/main
  * `berth` in a process of its own: runs one command on this process's stdio, directory and
- * environment, then exits with its status. (build/berth, the launcher users run, prefers a warm
+ * environment, then exits with its status. (dist/native/berth, the launcher users run, prefers a warm
  * CLI host, cli/host, and falls back to this.)
  */
 import { runCli } from './cli.js';

@@ -22,8 +22,8 @@ export interface Native {
   recvCommand(fd: number, timeoutMs: number): { fds: number[]; data: Buffer };
 }
 
-/** Directory that holds the compiled C parts (build/ at the package root). */
-export const nativeBuildDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'build');
+/** Directory that holds the compiled C parts (dist/native/). */
+export const nativeBuildDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native');
 
 let loaded: Native | undefined;
 

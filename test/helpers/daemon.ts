@@ -11,7 +11,7 @@ import { MNT_DETACH, native } from '../../src/util/native.js';
 
 export const distRoot = join(fileURLToPath(import.meta.url), '..', '..', '..');
 /** The `berth` users run: the launcher (native/berth-main.c), which uses the CLI host when one runs. */
-export const berthBin = join(distRoot, '..', 'build', 'berth');
+export const berthBin = join(distRoot, 'native', 'berth');
 /** The CLI in a Node.js process of its own (what the launcher falls back to). */
 export const berthMainJs = join(distRoot, 'src', 'cli', 'main.js');
 export const berthdBin = join(distRoot, 'src', 'daemon', 'main.js');

@@ -3,8 +3,8 @@
  * Adapts berth's stores and services to the roles the builder asks for (build/types.ts).
  */
 import { join } from 'node:path';
-import type { BuildBackend, BuildImages, BuildLayers, StepRunner } from '../../build/types.js';
-import { LocalCacheIndex } from '../../build/cache/local-cache-index.js';
+import type { BuildBackend, BuildImages, BuildLayers, StepRunner } from '../../builder/types.js';
+import { LocalCacheIndex } from '../../builder/cache/local-cache-index.js';
 import { Unavailable } from '../../errdefs/index.js';
 import { encodeImageConfig } from '../../image/config.js';
 import type { ImageStore } from '../../store/images/types.js';

@@ -9,12 +9,12 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildMessage } from '../../api/types/build.js';
-import { pruneDigestCaches } from '../../build/context/digest-cache.js';
-import type { BuildEvent } from '../../build/events.js';
-import { planBuild } from '../../build/plan/plan.js';
-import { classicMessages } from '../../build/progress/classic.js';
-import { runBuild } from '../../build/solver/run-build.js';
-import type { BuildBackend } from '../../build/types.js';
+import { pruneDigestCaches } from '../../builder/context/digest-cache.js';
+import type { BuildEvent } from '../../builder/events.js';
+import { planBuild } from '../../builder/plan/plan.js';
+import { classicMessages } from '../../builder/progress/classic.js';
+import { runBuild } from '../../builder/solver/run-build.js';
+import type { BuildBackend } from '../../builder/types.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import { parseNormalizedNamed, type Reference } from '../../image/reference.js';
 import { buildBackend, scratchRoot, stepContainersRoot, type BuildDeps } from './backend.js';

@@ -10,10 +10,10 @@
  * `errorDetail` (with the RUN's exit status as `code`, see {@link buildErrorCode}).
  */
 import type { BuildMessage } from '../../api/types/build.js';
-import type { BuildOptions } from '../../build/types.js';
+import type { BuildOptions } from '../../builder/types.js';
 
 export type { BuildOptions };
-import { StepFailed } from '../../build/errors.js';
+import { StepFailed } from '../../builder/errors.js';
 
 export type BuildContextInput =
   | { kind: 'tar'; stream: AsyncIterable<Buffer> }

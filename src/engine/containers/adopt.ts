@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { KeptContainer } from '../../build/types.js';
+import type { KeptContainer } from '../../builder/types.js';
 import type { ContainerContext } from './context.js';
 import { generateName } from './names.js';
 import { initialState, nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';

@@ -29,7 +29,7 @@ import { inspectRecord, listContainers } from './queries.js';
 import { recoverContainers } from './recover.js';
 import { nowRfc3339Nano } from './record.js';
 import { startContainer } from './start.js';
-import type { KeptContainer } from '../../build/types.js';
+import type { KeptContainer } from '../../builder/types.js';
 import { adoptBuildContainer } from './adopt.js';
 import { duBytes, pruneContainers, topOf } from './maintenance.js';
 import type { AttachOptions, ClientStreams, ContainerService, ListOptions, LogsOptions, WaitCondition } from './types.js';

@@ -1,0 +1,71 @@
+/**
+ * @module builder/solver/stage-runner
+ * Runs one stage: its FROM (an image, `scratch`, or a finished stage), the base image's ONBUILD
+ * triggers (inside the FROM step, as Docker runs them), then each instruction as a numbered
+ * step ending in ` ---> <image>`; finally the stage's image is reported (`aux`).
+ */
+import { performance } from 'node:perf_hooks';
+import { Cancelled, InvalidArgument } from '../../errdefs/index.js';
+import { logger } from '../../util/log.js';
+import type { ImageConfig } from '../../image/config.js';
+import type { Digest } from '../../image/digest.js';
+import type { BuildEventSink } from '../events.js';
+import type { PlannedStage } from '../plan/plan.js';
+import { resolveBase, type StageRefs } from '../plan/stage-graph.js';
+import { dispatch } from './dispatch.js';
+import { StageState } from './state.js';
+import type { BuildRun, StageResult, StepContext, StepEvent } from './step-context.js';
+
+const log = logger('build');
+
+function stepContext(run: BuildRun, sink: BuildEventSink, step: number): StepContext {
+  return { run, emit: (e: StepEvent) => sink({ ...e, step } as Parameters<BuildEventSink>[0]) };
+}
+
+async function baseOf(run: BuildRun, refs: readonly StageRefs[], stage: PlannedStage): Promise<{ id: Digest | ''; config: ImageConfig | undefined }> {
+  const b = resolveBase(refs, stage.index);
+  if ('scratch' in b) return { id: '', config: undefined };
+  if ('stage' in b) {
+    const r = run.stages.get(b.stage)!;
+    return { id: r.id, config: r.config };
+  }
+  const img = await run.backend.images.resolveForBuild(b.image, run.options.pull);
+  return { id: img.record.id, config: img.config };
+}
+
+/** Runs a stage; `firstStep` is the number of its FROM step, `total` the build's step count. */
+export async function runStage(
+  run: BuildRun,
+  refs: readonly StageRefs[],
+  stage: PlannedStage,
+  firstStep: number,
+  total: number,
+  sink: BuildEventSink,
+): Promise<StageResult> {
+  let step = firstStep;
+  sink({ kind: 'step', step, total, stage: stage.index, text: stage.fromText });
+  if (stage.baseError !== undefined) throw new InvalidArgument(stage.baseError);
+  const base = await baseOf(run, refs, stage);
+  const state = new StageState(stage.index, stage.name, base, (env) => run.frontend.stageVars(env));
+  const triggers = state.runConfig.OnBuild ?? [];
+  if (triggers.length) {
+    state.runConfig.OnBuild = null;
+    const ctx = stepContext(run, sink, step);
+    sink({ kind: 'triggers', step, count: triggers.length });
+    for (const t of triggers) await dispatch(ctx, state, run.frontend.parseTrigger(t, stage.fromLine));
+  }
+  state.syncImage();
+  sink({ kind: 'image', step, id: state.imageId });
+  for (const ins of stage.instructions) {
+    if (run.signal.aborted) throw new Cancelled('Build cancelled');
+    step++;
+    sink({ kind: 'step', step, total, stage: stage.index, text: ins.text });
+    const t0 = performance.now();
+    await dispatch(stepContext(run, sink, step), state, ins);
+    log.debug('step', { step, op: ins.op, ms: Math.round(performance.now() - t0) });
+    state.syncImage();
+    sink({ kind: 'image', step, id: state.imageId });
+  }
+  sink({ kind: 'stage', stage: stage.index, id: state.imageId });
+  return { id: state.imageId, config: state.image };
+}

@@ -1,0 +1,195 @@
+/**
+ * @module builder/types
+ * Contracts of the builder: what a build asks for ({@link BuildOptions}), where its files come
+ * from ({@link BuildContext}) and the narrow roles it needs from the rest of berth — image
+ * lookup and creation, layers, intermediate containers for RUN, the cache index. `daemon/`
+ * chooses the implementations; `engine/build` adapts them to these roles.
+ *
+ * Lifecycle of a build: the context is prepared (a received tar extracted, or a local
+ * directory on the daemon's host), the Dockerfile is read from it and planned (stages, steps),
+ * the needed stages run (independent ones in parallel), each step probing the cache and, on a
+ * miss, producing a layer (RUN, COPY/ADD, WORKDIR) or only a new config, and committing an
+ * intermediate image whose parent is the previous step's image — as Docker's legacy builder
+ * does. The target stage's last image is the result; it is tagged, and the context disposed.
+ */
+import type { ContainerConfig, ImageConfig } from '../image/config.js';
+import type { Digest } from '../image/digest.js';
+import type { StoredImage } from '../store/images/types.js';
+import type { LayerInfo, Lease } from '../store/layers/types.js';
+import type { CacheKey } from './cache-key.js';
+
+/** What the client asked for (POST /build's query, normalized). */
+export interface BuildOptions {
+  /** Path of the Dockerfile inside the context; default `Dockerfile`. */
+  dockerfile: string;
+  /** `-t` names, in order. */
+  tags: string[];
+  /** `--build-arg`: a null value means "named without a value and not in the client's env". */
+  buildArgs: Record<string, string | null>;
+  /** `--label`: added as LABEL steps at the end of the target stage. */
+  labels: Record<string, string>;
+  target?: string;
+  noCache: boolean;
+  /** Accepted; a no-op until berth has a registry client. */
+  pull: boolean;
+  /** Remove intermediate containers after a successful step (default true). */
+  remove: boolean;
+  /** Always remove intermediate containers, also after a failed step. */
+  forceRemove: boolean;
+  /** RUN's network: '' / 'default' / 'bridge' / 'none' / 'host'. */
+  networkMode: string;
+  /** `host:ip` entries for RUN's /etc/hosts. */
+  extraHosts: string[];
+  platform?: string;
+}
+
+export function defaultBuildOptions(): BuildOptions {
+  return {
+    dockerfile: 'Dockerfile', tags: [], buildArgs: {}, labels: {}, noCache: false, pull: false,
+    remove: true, forceRemove: false, networkMode: '', extraHosts: [],
+  };
+}
+
+/** One entry of a build context, as `lstat` sees it (excluded paths are never seen). */
+export interface ContextEntry {
+  /** Path relative to the context root, `/`-separated, no leading `./`; '' is the root. */
+  rel: string;
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  mode: number;
+  size: number;
+  /** Symlink target. */
+  linkTarget?: string;
+  /** Identity of the inode (hard links share it). */
+  ino: number;
+  nlink: number;
+  mtimeMs: number;
+  uid: number;
+  gid: number;
+}
+
+/**
+ * The files a build may COPY/ADD from its context: a directory (received and extracted, or the
+ * client's own directory on this host) seen through the exclusions of `.dockerignore`.
+ */
+export interface BuildContext {
+  /** Absolute path of the context directory. */
+  readonly root: string;
+  /** The entry at `rel` (symlinks not followed); undefined when missing or excluded. */
+  lstat(rel: string): ContextEntry | undefined;
+  /** Names in a directory that are not excluded, sorted bytewise. */
+  readdir(rel: string): string[];
+  /** sha256 of a regular file's content (cached by the file's stat when possible). */
+  fileDigest(entry: ContextEntry): Promise<string>;
+  /** Releases temporary files and saves hash caches. */
+  dispose(): Promise<void>;
+}
+
+/** Image lookup and creation. */
+export interface BuildImages {
+  /**
+   * The image a FROM or `COPY --from` names: Docker's lookup of a name, ID or ID prefix;
+   * pulled when missing (or always, with `pull`) when a registry client is available.
+   * NotFound with `No such image: …` otherwise.
+   */
+  resolveForBuild(name: string, pull: boolean): Promise<StoredImage>;
+  get(id: Digest): StoredImage | undefined;
+  /** Stores an image config whose layers exist; `parent` is the build parent. */
+  create(config: ImageConfig, parent: Digest | undefined): Promise<StoredImage>;
+  /** Tags an image; returns the familiar name (`name:tag`). */
+  tag(id: Digest, name: string): Promise<string>;
+}
+
+/** Layer access the builder needs. */
+export interface BuildLayers {
+  /** The layers root: cwd for overlay mounts with `l/<link>` lowerdirs. */
+  readonly root: string;
+  /** Lowerdirs (relative to root), top-most first, for a stack; [] for null. */
+  lowerLinks(chainId: Digest | null): string[];
+  /** Moves a directory (on the data root's file system) into the store as a layer on `parent`. */
+  registerDir(parent: Digest | null, dir: string, lease: Lease): Promise<LayerInfo>;
+  lease(): Lease;
+  /** A directory on the data root's file system for temporary build files (removed at start-up). */
+  readonly scratchDir: string;
+}
+
+/** What a RUN step's process gets. */
+export interface RunSpec {
+  /** The image the container is created from ('' for scratch). */
+  imageId: string;
+  /** Top layer of the image (null for no layers). */
+  topChainId: Digest | null;
+  /** argv to execute (shell already prepended for the shell form). */
+  argv: string[];
+  env: string[];
+  workingDir: string;
+  user: string;
+  /** Mount points of VOLUMEs: writes below them are not kept (a volume is mounted there). */
+  volumes: string[];
+  /** '' / 'default' / 'bridge' / 'none' / 'host'. */
+  networkMode: string;
+  extraHosts: string[];
+  /** Files to provide read-only at these paths (a `#!` heredoc script), outside the layer. */
+  files: { path: string; data: string; mode: number }[];
+  /** The container config Docker records for the step's container. */
+  config: ContainerConfig;
+}
+
+/** An intermediate container made for a RUN step. */
+export interface StepContainer {
+  /** Full 64-hex container ID. */
+  readonly id: string;
+  /** Runs the process to completion, streaming its output; resolves with its exit status. */
+  run(out: { stdout(b: Buffer): void; stderr(b: Buffer): void }, signal: AbortSignal): Promise<number>;
+  /**
+   * After run: moves the container's overlay upper directory out (to become a layer) and returns
+   * its path; whiteouts are overlay char devices. The container keeps an empty one.
+   */
+  takeUpperDir(): Promise<string>;
+  /** Removes the container (and whatever it still holds). */
+  remove(): Promise<void>;
+  /** Keeps the container (`--rm=false`, or a failed step without `--force-rm`): listed by `ps -a` from now on. */
+  keep(): Promise<void>;
+}
+
+/** An intermediate container the build keeps, handed to the container engine. */
+export interface KeptContainer {
+  id: string;
+  /** The image it was created from ('' for scratch). */
+  imageId: string;
+  /** The container config Docker records for the step. */
+  config: ContainerConfig;
+  /** The process it ran, for a RUN step; absent for steps that ran none (they stay Created). */
+  ran?: {
+    argv: string[];
+    /** Undefined when the process never started. */
+    exitCode?: number;
+    startedAt?: string;
+    finishedAt?: string;
+    /** Its directory (overlay upper and work directories in the container layout), moved over. */
+    dir: string;
+  };
+}
+
+/** Creates intermediate containers for RUN (visible as containers while they exist). */
+export interface StepRunner {
+  create(spec: RunSpec): Promise<StepContainer>;
+  /** Keeps the container of a step that ran no process (config-only steps, WORKDIR). */
+  keepUnstarted(c: KeptContainer): Promise<void>;
+}
+
+/** Where cache keys point. */
+export interface BuildCacheIndex {
+  /** The image a key was recorded for, if that image still exists. */
+  lookup(key: CacheKey): Promise<Digest | undefined>;
+  record(key: CacheKey, image: Digest): Promise<void>;
+  /** Start-up: drops records of images that are gone; returns how many. */
+  prune(): Promise<number>;
+}
+
+/** Everything a build needs from berth. */
+export interface BuildBackend {
+  images: BuildImages;
+  layers: BuildLayers;
+  runner: StepRunner;
+  cache: BuildCacheIndex;
+}
