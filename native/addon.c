@@ -318,6 +318,83 @@ fail:
   return r;
 }
 
+/* ---- in-root path resolution (openat2) -------------------------------------------------------
+ * openat2(dirfd, path, flags, mode, resolve) -> fd
+ * Opens `path` relative to the directory `dirfd` with openat2(2)'s RESOLVE_* flags, so a path
+ * inside a container's root is resolved as the container sees it (RESOLVE_IN_ROOT) by the
+ * kernel, atomically, instead of name by name from user space. A concurrent rename inside the
+ * root makes the kernel answer EAGAIN; that is retried here a bounded number of times.
+ */
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+
+static const char *inroot_errno_name(int e) {
+  switch (e) {
+    case EAGAIN: return "EAGAIN";
+    case EXDEV: return "EXDEV";
+    case EBADF: return "EBADF";
+    case EMFILE: return "EMFILE";
+    case ENFILE: return "ENFILE";
+    case ENOSYS: return "ENOSYS";
+    case ENXIO: return "ENXIO";
+    default: return errno_name(e);
+  }
+}
+
+static napi_value inroot_throw(napi_env env, int e, const char *path) {
+  char msg[4352];
+  napi_value code, message, err, errnum;
+  snprintf(msg, sizeof msg, "openat2 %s: %s", path ? path : "", strerror(e));
+  if (napi_create_string_utf8(env, inroot_errno_name(e), NAPI_AUTO_LENGTH, &code) != napi_ok ||
+      napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message) != napi_ok ||
+      napi_create_error(env, code, message, &err) != napi_ok || napi_create_int32(env, -e, &errnum) != napi_ok ||
+      napi_set_named_property(env, err, "errno", errnum) != napi_ok) {
+    napi_throw_error(env, NULL, msg);
+    return NULL;
+  }
+  napi_throw(env, err);
+  return NULL;
+}
+
+static napi_value js_openat2(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) {
+    napi_throw_type_error(env, NULL, "openat2(dirfd, path, flags, mode, resolve)");
+    return NULL;
+  }
+  int ok;
+  char *path = get_string(env, argv[1], &ok);
+  if (!ok || !path) {
+    if (ok) napi_throw_type_error(env, NULL, "openat2: path must be a string");
+    free(path);
+    return NULL;
+  }
+  struct open_how how;
+  memset(&how, 0, sizeof how);
+  how.flags = (uint64_t)get_int(env, argv[2]);
+  how.mode = (uint64_t)get_int(env, argv[3]);
+  how.resolve = (uint64_t)get_int(env, argv[4]);
+  int dirfd = (int)get_int(env, argv[0]);
+  long fd = -1;
+  for (int attempt = 0; attempt < 64; attempt++) {
+    fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+    if (fd >= 0 || (errno != EAGAIN && errno != EINTR)) break;
+  }
+  napi_value r = NULL;
+  if (fd < 0) {
+    r = inroot_throw(env, errno, path);
+  } else if (napi_create_int32(env, (int32_t)fd, &r) != napi_ok) {
+    close((int)fd);
+    napi_throw_error(env, NULL, "berth_native: openat2: cannot return the descriptor");
+    r = NULL;
+  }
+  free(path);
+  return r;
+}
+/* ---- end of in-root path resolution ---------------------------------------------------------- */
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -327,6 +404,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"mount", NULL, js_mount, NULL, NULL, NULL, napi_enumerable, NULL},
       {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recvCommand", NULL, js_recv_command, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"openat2", NULL, js_openat2, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

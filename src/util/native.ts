@@ -20,6 +20,12 @@ export interface Native {
    * sent with it (close-on-exec); waits up to `timeoutMs` for each part.
    */
   recvCommand(fd: number, timeoutMs: number): { fds: number[]; data: Buffer };
+  /**
+   * openat2(2): opens `path` relative to the open directory `dirfd` with `flags` (O_*) and
+   * `resolve` (RESOLVE_*); returns the new descriptor. Retries the kernel's EAGAIN (a rename
+   * raced the lookup) a bounded number of times.
+   */
+  openat2(dirfd: number, path: string, flags: number, mode: number, resolve: number): number;
 }
 
 /** Directory that holds the compiled C parts (dist/native/). */
@@ -45,3 +51,13 @@ export const MS_BIND = 0x1000;
 export const MS_REC = 0x4000;
 export const MS_PRIVATE = 0x40000;
 export const MNT_DETACH = 0x2;
+
+// openat2(2) resolve flags (linux/openat2.h).
+export const RESOLVE_NO_XDEV = 0x01;
+export const RESOLVE_NO_MAGICLINKS = 0x02;
+export const RESOLVE_NO_SYMLINKS = 0x04;
+export const RESOLVE_BENEATH = 0x08;
+export const RESOLVE_IN_ROOT = 0x10;
+// open(2) flags Node.js does not name (x86-64 and arm64 values).
+export const O_PATH = 0o10000000;
+export const O_CLOEXEC = 0o2000000;
