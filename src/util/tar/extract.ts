@@ -11,6 +11,11 @@
  * (directories last). In `overlay` mode AUFS whiteouts become overlayfs ones: `.wh.NAME` →
  * 0/0 char device, `.wh..wh..opq` → `trusted.overlay.opaque=y` on the directory.
  *
+ * With `dirfd` every name is looked up relative to the descriptor of its parent directory,
+ * each directory opened one component at a time without following symlinks (util/fd-path.ts):
+ * a tree another process changes meanwhile (a running container's root, where a directory can
+ * be swapped for a symlink between any two calls) can then never lead a write outside it.
+ *
  * Uses synchronous file-system calls on purpose: one entry costs a few microseconds instead
  * of a thread-pool round trip per call, which is what makes 10,000-file layers fast.
  */
@@ -19,6 +24,7 @@ import {
   symlinkSync, writeSync, chmodSync, constants as C,
 } from 'node:fs';
 import { InvalidArgument, SystemError } from '../../errdefs/index.js';
+import { chmodAt, fdPath, openDirAt, removeAllAt } from '../fd-path.js';
 import { native } from '../native.js';
 import { baseOf, cleanEntryName, cleanLinkTarget, parentOf, symlinkEscapes, UnsafePathError } from './paths.js';
 import type { TarSplitWriter } from './tar-split.js';
@@ -41,7 +47,15 @@ export interface ExtractOptions {
    * {@link Extractor.pressure} between chunks and {@link Extractor.finishAsync} at the end.
    */
   asyncWrites?: boolean;
+  /**
+   * Extract beneath this open directory (the caller's; `root` is then only a label), resolving
+   * every name from descriptors, never by a path from the root. Not with `split`/`asyncWrites`.
+   */
+  dirfd?: number;
 }
+
+/** Directory descriptors an fd-mode extraction keeps open at most between two entries. */
+const MAX_DIR_FDS = 256;
 
 export interface ExtractResult extends ExtractStats {
   /** Recorded files moved aside because a later entry replaced them: file index → name in extraDir. */
@@ -64,7 +78,9 @@ export class Extractor implements TarHandler {
   /** Directories known to be real directories (created or verified), root-relative. */
   readonly #dirs = new Set<string>(['']);
   readonly #replaced: ReplacedFiles;
-  readonly #dirTimes: [string, number][] = [];
+  readonly #dirTimes: [string, number, string][] = [];
+  /** With `dirfd`: open descriptors of directories, root-relative (the root's is not here). */
+  readonly #dirFds = new Map<string, number>();
   #file: { fd: number; h: TarHeader; abs: string; q?: QueuedFile } | undefined;
   readonly #queue: WriteQueue | undefined;
   #entries = 0;
@@ -77,6 +93,7 @@ export class Extractor implements TarHandler {
     this.#limits = { ...defaultExtractLimits, ...opts.limits };
     this.#chown = opts.chown ?? process.getuid?.() === 0;
     this.#queue = opts.asyncWrites ? new WriteQueue() : undefined;
+    if (opts.dirfd !== undefined && (opts.split || opts.asyncWrites)) throw new InvalidArgument('extracting from a descriptor takes neither split nor asyncWrites');
     this.#replaced = new ReplacedFiles(root, opts.split ? opts.extraDir : undefined);
   }
 
@@ -130,6 +147,7 @@ export class Extractor implements TarHandler {
       throw new InvalidArgument(`archive content exceeds ${this.#limits.maxTotalSize} bytes: refusing to extract it`);
     }
     const rel = cleanEntryName(h.name);
+    if (this.#dirFds.size > MAX_DIR_FDS) this.#closeDirFds();
     try {
       this.#entry(rel, h);
     } catch (e) {
@@ -141,8 +159,8 @@ export class Extractor implements TarHandler {
   #entry(rel: string, h: TarHeader): void {
     if (rel === '') {
       if (h.type !== 'dir') throw new InvalidArgument(`invalid tar entry ${JSON.stringify(h.name)}: the root must be a directory`);
-      this.#meta(this.#root, h, false);
-      this.#dirTimes.push([this.#root, h.mtime]);
+      this.#meta('', this.#abs(''), h, false);
+      this.#dirTimes.push([this.#abs(''), h.mtime, '']);
       return;
     }
     const parent = parentOf(rel);
@@ -174,8 +192,8 @@ export class Extractor implements TarHandler {
           }
         }
         this.#dirs.add(rel);
-        this.#meta(abs, h, false);
-        this.#dirTimes.push([abs, h.mtime]);
+        this.#meta(rel, abs, h, false);
+        this.#dirTimes.push([abs, h.mtime, rel]);
         return;
       }
       case 'file': {
@@ -194,7 +212,7 @@ export class Extractor implements TarHandler {
         }
         this.#create(rel, () => symlinkSync(h.linkname, abs));
         this.#size += Buffer.byteLength(h.linkname);
-        this.#meta(abs, h, true);
+        this.#meta(rel, abs, h, true);
         lutimesSync(abs, h.mtime, h.mtime);
         return;
       }
@@ -218,21 +236,48 @@ export class Extractor implements TarHandler {
       case 'fifo': {
         const t = h.type === 'char' ? S_IFCHR : h.type === 'block' ? S_IFBLK : S_IFIFO;
         this.#create(rel, () => native().mknod(abs, t | (h.mode & 0o777), h.devmajor, h.devminor));
-        this.#meta(abs, h, false);
+        this.#meta(rel, abs, h, false);
         lutimesSync(abs, h.mtime, h.mtime);
         return;
       }
     }
   }
 
+  /** The path naming `rel`: from the root, or (fd mode) from its parent's descriptor. */
   #abs(rel: string): string {
-    return rel ? `${this.#root}/${rel}` : this.#root;
+    const fd = this.#opts.dirfd;
+    if (fd === undefined) return rel ? `${this.#root}/${rel}` : this.#root;
+    return rel ? fdPath(this.#dirFd(parentOf(rel)), baseOf(rel)) : fdPath(fd);
+  }
+
+  /** fd mode: the descriptor of directory `rel`, opened component by component, never through a symlink. */
+  #dirFd(rel: string): number {
+    if (rel === '') return this.#opts.dirfd!;
+    const known = this.#dirFds.get(rel);
+    if (known !== undefined) return known;
+    const fd = openDirAt(this.#dirFd(parentOf(rel)), baseOf(rel));
+    this.#dirFds.set(rel, fd);
+    return fd;
+  }
+
+  #closeDirFds(under?: string): void {
+    for (const [rel, fd] of [...this.#dirFds]) {
+      if (under !== undefined && rel !== under && !rel.startsWith(under + '/')) continue;
+      closeSync(fd);
+      this.#dirFds.delete(rel);
+    }
   }
 
   /** Owner, mode and xattrs of a non-regular entry (regular files use their fd). */
-  #meta(abs: string, h: TarHeader, symlink: boolean): void {
+  #meta(rel: string, abs: string, h: TarHeader, symlink: boolean): void {
     if (this.#chown) lchownSync(abs, h.uid, h.gid);
-    if (!symlink) chmodSync(abs, h.mode);
+    if (!symlink) {
+      const fd = this.#opts.dirfd;
+      if (fd === undefined) chmodSync(abs, h.mode);
+      else if (rel === '') fchmodSync(fd, h.mode);
+      // Never chmod by a name that could meanwhile be a symlink.
+      else chmodAt(this.#dirFd(parentOf(rel)), baseOf(rel), h.mode);
+    }
     this.#xattrs(abs, h);
   }
 
@@ -293,7 +338,12 @@ export class Extractor implements TarHandler {
   /** Removes whatever is at `rel`, keeping recorded file contents in extraDir for replay. */
   #evict(rel: string): void {
     for (const d of [...this.#dirs]) if (d === rel || d.startsWith(rel + '/')) this.#dirs.delete(d);
-    this.#replaced.remove(rel);
+    if (this.#opts.dirfd === undefined) {
+      this.#replaced.remove(rel);
+      return;
+    }
+    this.#closeDirFds(rel);
+    removeAllAt(this.#dirFd(parentOf(rel)), baseOf(rel));
   }
 
   /** finish() once every queued write is done (asyncWrites). */
@@ -307,20 +357,27 @@ export class Extractor implements TarHandler {
   finish(): ExtractResult {
     if (this.#file) throw new InvalidArgument('unexpected EOF: the tar archive is truncated');
     if (this.#queue?.error !== undefined) throw this.#queue.error;
-    for (let i = this.#dirTimes.length - 1; i >= 0; i--) {
-      const [abs, t] = this.#dirTimes[i]!;
-      try {
-        // lutimes: a directory replaced by a symlink later in the tar is never followed.
-        lutimesSync(abs, t, t);
-      } catch (e) {
-        if (code(e) !== 'ENOENT') throw e;
+    const fdMode = this.#opts.dirfd !== undefined;
+    try {
+      for (let i = this.#dirTimes.length - 1; i >= 0; i--) {
+        const [abs, t, rel] = this.#dirTimes[i]!;
+        try {
+          // lutimes: a directory replaced by a symlink later in the tar is never followed.
+          lutimesSync(fdMode ? this.#abs(rel) : abs, t, t);
+        } catch (e) {
+          // fd mode: a directory that is gone or no longer one (changed meanwhile) keeps its time.
+          if (code(e) !== 'ENOENT' && !(fdMode && (code(e) === 'ELOOP' || code(e) === 'ENOTDIR'))) throw e;
+        }
       }
+    } finally {
+      this.#closeDirFds();
     }
     return { entries: this.#entries, size: this.#size, moved: this.#replaced.moved };
   }
 
   /** Releases what an interrupted extraction holds (the caller removes the root). */
   abort(): void {
+    this.#closeDirFds();
     if (this.#queue) {
       if (this.#file && !this.#file.q) closeSync(this.#file.fd);
       this.#file = undefined;

@@ -10,12 +10,19 @@
  * a 0/0 char device `x` → empty file `.wh.x` (mode 0600), a directory with
  * `trusted.overlay.opaque=y` → the directory, then `dir/.wh..wh..opq`. Other
  * `trusted.overlay.*` xattrs are never written.
+ *
+ * With `dirfd` the packer works from open directory descriptors (util/fd-path.ts): a tree that
+ * another process changes meanwhile, such as a running container's root, can never lead it
+ * outside (an entry that changes type or vanishes while it is packed is left out). With `top`
+ * it writes Docker's archive of one path (`docker cp`, GET /archive): one entry and, for a
+ * directory, its contents, renamed.
  */
-import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, constants as C } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, constants as C, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DataLoss } from '../../errdefs/index.js';
-import { native } from '../native.js';
+import { fdPath, openDirAt } from '../fd-path.js';
+import { native, O_CLOEXEC } from '../native.js';
 import { BLOCK, encodeHeader, paddingOf } from './header.js';
 import type { TarSplitWriter } from './tar-split.js';
 import type { TarEntryType, TarHeader } from './types.js';
@@ -24,7 +31,21 @@ export interface PackOptions {
   whiteouts: 'overlay' | 'literal';
   /** Records the produced stream as raw bytes + file references. */
   split?: TarSplitWriter;
+  /**
+   * Pack from this open directory (the caller keeps it open until the stream ends, then closes
+   * it): every entry is looked up relative to its directory's descriptor, never by name from
+   * the root, which is then only a label.
+   */
+  dirfd?: number;
+  /**
+   * Docker's archive of one path: the entry `name` of the directory (without `name`, the
+   * directory itself), with a directory's contents below it, named `as` (`.` gives `./`, `./a`).
+   */
+  top?: { name?: string; as: string };
 }
+
+/** Errors meaning an entry changed or vanished between lstat and open. */
+const CHANGED = new Set(['ENOENT', 'ELOOP', 'ENOTDIR', 'ENXIO', 'EISDIR']);
 
 const CHUNK = 1 << 20;
 const END = Buffer.alloc(BLOCK * 2);
@@ -33,6 +54,8 @@ interface Frame {
   rel: string;
   names: string[];
   i: number;
+  /** With `dirfd`: the directory's descriptor (the root's is the caller's). */
+  fd?: number;
 }
 
 function sortBytewise(names: string[]): string[] {
@@ -58,6 +81,8 @@ export class DirPacker {
   readonly #opts: PackOptions;
   readonly #stack: Frame[];
   readonly #links = new Map<string, string>();
+  /** With `top` and no name: the directory's own entry is still to be written. */
+  #rootEntry: boolean;
   #file: { fd: number; left: number; rel: string; padding: number } | undefined;
   #done = false;
   /** Total bytes produced. */
@@ -70,7 +95,18 @@ export class DirPacker {
   constructor(root: string, opts: PackOptions) {
     this.#root = root;
     this.#opts = opts;
-    this.#stack = [{ rel: '', names: sortBytewise(readdirSync(root)), i: 0 }];
+    const fd = opts.dirfd;
+    const names = opts.top?.name !== undefined ? [opts.top.name] : sortBytewise(readdirSync(fd === undefined ? root : fdPath(fd)));
+    this.#stack = [{ rel: '', names, i: 0, ...(fd === undefined ? {} : { fd }) }];
+    this.#rootEntry = opts.top !== undefined && opts.top.name === undefined;
+  }
+
+  /** The archive name of a root-relative path. */
+  #tarRel(rel: string): string {
+    const t = this.#opts.top;
+    if (!t) return rel;
+    if (t.name === undefined) return rel === '' ? t.as : `${t.as}/${rel}`;
+    return t.as + rel.slice(t.name.length);
   }
 
   /** The next chunk of the stream, or null when it is complete. */
@@ -99,6 +135,13 @@ export class DirPacker {
           if (f.padding) push(Buffer.alloc(f.padding), true);
           continue;
         }
+        if (this.#rootEntry) {
+          this.#rootEntry = false;
+          const fd = this.#opts.dirfd;
+          const abs = fd === undefined ? this.#root : fdPath(fd);
+          this.#header('', abs, fd === undefined ? lstatSync(abs) : fstatSync(fd), undefined, push);
+          continue;
+        }
         const top = this.#stack[this.#stack.length - 1];
         if (!top) {
           if (this.#done) break;
@@ -108,10 +151,11 @@ export class DirPacker {
         }
         if (top.i >= top.names.length) {
           this.#stack.pop();
+          if (top.fd !== undefined && this.#stack.length) closeSync(top.fd);
           continue;
         }
         const name = top.names[top.i++]!;
-        this.#emit(top.rel ? `${top.rel}/${name}` : name, name, push);
+        this.#emit(top.rel ? `${top.rel}/${name}` : name, name, top, push);
       }
     } catch (e) {
       this.destroy();
@@ -123,24 +167,67 @@ export class DirPacker {
     return b;
   }
 
-  #emit(rel: string, name: string, push: (b: Buffer, raw: boolean) => void): void {
-    const abs = `${this.#root}/${rel}`;
-    const st = lstatSync(abs);
+  #emit(rel: string, name: string, parent: Frame, push: (b: Buffer, raw: boolean) => void): void {
+    if (parent.fd === undefined) {
+      const abs = `${this.#root}/${rel}`;
+      this.#header(rel, abs, lstatSync(abs), undefined, push);
+      return;
+    }
+    const abs = fdPath(parent.fd, name);
+    let st: Stats;
+    let fd: number | undefined;
+    try {
+      st = lstatSync(abs);
+      if (st.isDirectory()) fd = openDirAt(parent.fd, name);
+      else if (st.isFile()) fd = openSync(abs, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK | O_CLOEXEC);
+    } catch (e) {
+      if (CHANGED.has((e as NodeJS.ErrnoException).code ?? '')) return;
+      throw e;
+    }
+    if (fd !== undefined) {
+      const now = fstatSync(fd);
+      if (now.isDirectory() !== st.isDirectory() || now.isFile() !== st.isFile()) {
+        closeSync(fd);
+        return;
+      }
+      st = now;
+    }
+    this.#header(rel, abs, st, fd, push);
+  }
+
+  /**
+   * Writes the entry for `rel` from its stat; `fd` (fd mode, files and directories) is its open
+   * descriptor, which this takes over.
+   */
+  #header(rel: string, abs: string, st: Stats, fd: number | undefined, push: (b: Buffer, raw: boolean) => void): void {
+    const own = { fd };
+    try {
+      this.#write(rel, abs, st, own, push);
+    } finally {
+      if (own.fd !== undefined) closeSync(own.fd);
+    }
+  }
+
+  /** #header's body; it clears `own.fd` once the descriptor is handed over (to #file or a frame). */
+  #write(rel: string, abs: string, st: Stats, own: { fd: number | undefined }, push: (b: Buffer, raw: boolean) => void): void {
+    const fd = own.fd;
+    const name = rel.slice(rel.lastIndexOf('/') + 1);
+    const out = this.#tarRel(rel);
     let type: TarEntryType;
     let linkname = '';
     let size = 0;
     let mode = st.mode & 0o7777;
-    let tarName = rel;
+    let tarName = out;
     let opaque = false;
     let dev = { major: 0, minor: 0 };
     if (st.isDirectory()) {
       type = 'dir';
-      tarName = rel + '/';
+      tarName = out + '/';
       if (this.#opts.whiteouts === 'overlay') opaque = native().lgetxattr(abs, 'trusted.overlay.opaque')?.toString() === 'y';
     } else if (st.isCharacterDevice() && st.rdev === 0 && this.#opts.whiteouts === 'overlay') {
       type = 'file';
-      const slash = rel.lastIndexOf('/');
-      tarName = slash >= 0 ? `${rel.slice(0, slash)}/.wh.${name}` : `.wh.${name}`;
+      const slash = out.lastIndexOf('/');
+      tarName = slash >= 0 ? `${out.slice(0, slash)}/.wh.${name}` : `.wh.${name}`;
       mode = 0o600;
     } else if (st.isSocket()) {
       return;
@@ -151,7 +238,7 @@ export class DirPacker {
         type = 'link';
         linkname = first;
       } else {
-        if (key) this.#links.set(key, rel);
+        if (key) this.#links.set(key, out);
         if (st.isFile()) {
           type = 'file';
           size = st.size;
@@ -179,26 +266,35 @@ export class DirPacker {
       gname: '',
       devmajor: dev.major,
       devminor: dev.minor,
-      xattrs: tarName === rel || type === 'dir' ? xattrsOf(abs) : new Map(),
+      xattrs: tarName === out || type === 'dir' ? xattrsOf(type === 'dir' && fd !== undefined ? fdPath(fd) : abs) : new Map(),
     };
     push(encodeHeader(h), true);
     this.entries++;
     if (type === 'file') this.contentSize += size;
     else if (type === 'symlink') this.contentSize += Buffer.byteLength(linkname);
     if (type === 'file' && size > 0) {
-      const fd = openSync(abs, C.O_RDONLY | C.O_NOFOLLOW);
+      const file = fd ?? openSync(abs, C.O_RDONLY | C.O_NOFOLLOW);
+      own.fd = undefined;
       this.#opts.split?.file(rel, size);
-      this.#file = { fd, left: size, rel, padding: paddingOf(size) };
+      this.#file = { fd: file, left: size, rel, padding: paddingOf(size) };
     }
     if (type === 'dir') {
       if (opaque) {
         push(
-          encodeHeader({ ...h, name: `${rel}/.wh..wh..opq`, type: 'file', mode: mode & 0o777, size: 0, xattrs: new Map() }),
+          encodeHeader({ ...h, name: `${out}/.wh..wh..opq`, type: 'file', mode: mode & 0o777, size: 0, xattrs: new Map() }),
           true,
         );
         this.entries++;
       }
-      this.#stack.push({ rel, names: sortBytewise(readdirSync(abs)), i: 0 });
+      // The root's own entry (top without a name) has its frame already.
+      if (rel === '') return;
+      if (fd === undefined) {
+        this.#stack.push({ rel, names: sortBytewise(readdirSync(abs)), i: 0 });
+      } else {
+        const names = sortBytewise(readdirSync(fdPath(fd)));
+        own.fd = undefined;
+        this.#stack.push({ rel, names, i: 0, fd });
+      }
     }
   }
 
@@ -212,6 +308,8 @@ export class DirPacker {
       }
       this.#file = undefined;
     }
+    // Directory descriptors opened here (the root's belongs to the caller).
+    for (const f of this.#stack.slice(1)) if (f.fd !== undefined) closeSync(f.fd);
     this.#stack.length = 0;
     this.#done = true;
   }
@@ -228,8 +326,8 @@ function xattrsOf(abs: string): Map<string, Buffer> {
   return out;
 }
 
-/** The tar of a directory as a stream. */
-export function packDir(root: string, opts: PackOptions): Readable {
+/** The tar of a directory as a stream; `closed` runs once when the stream ends or is destroyed. */
+export function packDir(root: string, opts: PackOptions, closed?: () => void): Readable {
   let packer: DirPacker | undefined;
   return new Readable({
     highWaterMark: 4 * CHUNK,
@@ -250,7 +348,11 @@ export function packDir(root: string, opts: PackOptions): Readable {
     },
     destroy(err, cb) {
       packer?.destroy();
-      cb(err);
+      try {
+        closed?.();
+      } finally {
+        cb(err);
+      }
     },
   });
 }
