@@ -244,7 +244,13 @@ export class DirPacker {
           size = st.size;
         } else if (st.isSymbolicLink()) {
           type = 'symlink';
-          linkname = readlinkSync(abs);
+          try {
+            linkname = readlinkSync(abs);
+          } catch (e) {
+            // fd mode: no longer a symlink (EINVAL) or gone: it changed while packed.
+            if (this.#opts.dirfd !== undefined && ['EINVAL', 'ENOENT'].includes((e as NodeJS.ErrnoException).code ?? '')) return;
+            throw e;
+          }
         } else if (st.isCharacterDevice() || st.isBlockDevice()) {
           type = st.isCharacterDevice() ? 'char' : 'block';
           dev = devNumbers(st.rdev);
