@@ -47,6 +47,19 @@ async function statRemote(client: Client, container: string, path: string): Prom
 
 const isDirMode = (mode: number) => (mode & 0x80000000) !== 0;
 
+/** A GNU tar --transform renaming the leading `from` of member names (not symlink targets) to `to`. */
+export function renameTransform(from: string, to: string): string {
+  const re = from.replace(/[|\\&.*^$[\]]/g, '\\$&');
+  const rep = to.replace(/[|\\&]/g, '\\$&');
+  return `s|^${re}|${rep}|S`;
+}
+
+/** The name the daemon gives the archive's top entry for a source path (Docker's filepath.Base). */
+export function topEntryName(path: string): string {
+  if (path === '.' || path.endsWith('/.')) return '.';
+  return basename(path.replace(/\/+$/, '')) || '.';
+}
+
 export const cp: Command = {
   name: 'cp',
   usage: '[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tberth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH',
@@ -77,9 +90,9 @@ export const cp: Command = {
         } catch {
           /* new name */
         }
-        const name = basename(src.path.replace(/\/\.?$/, '')) || '.';
+        const name = topEntryName(src.path);
         if (destIsDir) await runTar(['-x', '--no-same-owner', '-C', dest, '-f', '-'], res);
-        else await runTar(['-x', '--no-same-owner', '-C', dirname(dest), '-f', '-', '--transform', `s|^${name.replace(/[|\\&.*^$[\]]/g, '\\$&')}|${basename(dest)}|`], res);
+        else await runTar(['-x', '--no-same-owner', '-C', dirname(dest), '-f', '-', '--transform', renameTransform(name, basename(dest))], res);
         return;
       }
       const container = dst.container!;
@@ -103,7 +116,7 @@ export const cp: Command = {
         target = dirname(dst.path) || '/';
         entry = basename(dst.path);
       }
-      const tar = spawn('tar', ['-c', '-C', dirname(local), '-f', '-', '--transform', `s|^${basename(local).replace(/[|\\&.*^$[\]]/g, '\\$&')}|${entry}|`, basename(local)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const tar = spawn('tar', ['-c', '-C', dirname(local), '-f', '-', '--transform', renameTransform(basename(local), entry), basename(local)], { stdio: ['ignore', 'pipe', 'inherit'] });
       (await client.request('PUT', `/containers/${enc(container)}/archive`, { query: { path: target, copyUIDGID: flags.bool('archive') ? 1 : undefined }, body: tar.stdout, headers: { 'Content-Type': 'application/x-tar' } })).resume();
     } catch (e) {
       if (isDaemonError(e)) throw new ExitError(1, `Error response from daemon: ${messageOf(e)}`);

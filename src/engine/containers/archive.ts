@@ -1,26 +1,34 @@
 /**
  * @module engine/containers/archive
  * `docker cp` both ways and `export`: GET/HEAD /archive (a tar whose top entry is the path's
- * base name, and its stat in X-Docker-Container-Path-Stat), PUT /archive (a tar extracted by
- * the safe extractor, which never writes outside the target directory nor through symlinks).
- * Paths resolve as the container sees them: symlinks stay inside its root, and paths under a
- * volume or bind mount resolve to the mount's source. A stopped container's root is mounted
- * for the duration of the call.
+ * base name, and its stat in X-Docker-Container-Path-Stat), PUT /archive (a tar extracted
+ * into a directory) and GET /export (the whole root file system).
+ *
+ * A running container's processes can change its files while berth reads or writes them, for
+ * instance swap a directory for a symlink to a host path in a loop (CVE-2018-15664). So no
+ * path inside a container is ever resolved by name on the host: the path is resolved once, by
+ * the kernel, inside the container's root (openat2 RESOLVE_IN_ROOT, runtime/fs/in-root.ts),
+ * and everything below the descriptor that gives is read and written relative to descriptors
+ * (the tar packer and extractor in fd mode). Paths under a volume or bind mount resolve in the
+ * mount's source; the container's hosts, hostname and resolv.conf are its own files. A
+ * stopped container's root is mounted for the duration of the call.
  */
-import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
-import { basename, dirname } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { closeSync, fstatSync, lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { PathStat } from '../../api/types/containers.js';
 import { InvalidArgument, NotFound, SystemError } from '../../errdefs/index.js';
-import { secureJoin } from '../../runtime/fs/secure-join.js';
+import { baseName, RootDir, splitContainerPath } from '../../runtime/fs/in-root.js';
 import { unmount } from '../../runtime/overlay-driver.js';
-import { containerFiles } from '../../runtime/paths.js';
+import { containerFiles, type ContainerFiles } from '../../runtime/paths.js';
 import { mountContainerRoot } from '../../runtime/rootfs.js';
+import { fdPath } from '../../util/fd-path.js';
+import { O_PATH } from '../../util/native.js';
 import { Extractor } from '../../util/tar/extract.js';
 import { TarIngest } from '../../util/tar/ingest.js';
+import { packDir } from '../../util/tar/pack.js';
+import { placeOf, type Place } from './archive-place.js';
 import type { ContainerContext } from './context.js';
-import type { PlannedMount } from './mounts.js';
 import type { ContainerRecord } from './record.js';
 
 /** Go's os.FileMode bits for a stat mode. */
@@ -41,109 +49,153 @@ export function goFileMode(mode: number): number {
 }
 
 /** Runs `fn` with the container's root mounted (already, when it runs; for the call otherwise). */
-async function withRoot<T>(ctx: ContainerContext, rec: ContainerRecord, fn: (rootfs: string) => Promise<T>): Promise<T> {
+async function withRoot<T>(ctx: ContainerContext, rec: ContainerRecord, fn: (rootfs: string, files: ContainerFiles) => Promise<T>): Promise<T> {
   const f = containerFiles(ctx.dirOf(rec.ID), rec.ID);
-  if (rec.State.Running) return fn(f.rootfs);
+  if (rec.State.Running) return fn(f.rootfs, f);
   return ctx.lock(rec.ID, async () => {
-    if (rec.State.Running) return fn(f.rootfs);
+    if (rec.State.Running) return fn(f.rootfs, f);
     const image = ctx.deps.imageById(rec.ImageID as `sha256:${string}`);
     if (!image) throw new SystemError(`the image of container ${rec.ID} no longer exists`);
     await mountContainerRoot(f, { layersRoot: ctx.deps.layers.root, lowerLinks: ctx.deps.layers.lowerLinks(image.topChainId) });
     try {
-      return await fn(f.rootfs);
+      return await fn(f.rootfs, f);
     } finally {
       unmount(f.rootfs);
     }
   });
 }
 
-/** The host path of a container path: inside a mount's source when under one, else in the root. */
-async function hostPath(rec: ContainerRecord, rootfs: string, path: string, noFollowLast: boolean): Promise<string> {
-  const clean = '/' + path.split('/').filter((p) => p && p !== '.').join('/');
-  let best: PlannedMount | undefined;
-  for (const m of rec.Mounts as PlannedMount[]) {
-    if (m.Type === 'tmpfs' || !m.Source) continue;
-    if (clean === m.Destination || clean.startsWith(m.Destination.replace(/\/$/, '') + '/')) {
-      if (!best || m.Destination.length > best.Destination.length) best = m;
-    }
-  }
-  if (best) return secureJoin(best.Source, clean.slice(best.Destination.length), { noFollowLast });
-  return secureJoin(rootfs, clean, { noFollowLast });
-}
-
-async function statOf(abs: string, name: string): Promise<PathStat> {
-  const st = await fs.lstat(abs);
-  return {
-    name,
-    size: st.size,
-    mode: goFileMode(st.mode),
-    mtime: st.mtime.toISOString().replace(/\.000Z$/, 'Z'),
-    linkTarget: st.isSymbolicLink() ? await fs.readlink(abs) : '',
-  };
+function code(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException)?.code;
 }
 
 function notFound(path: string, rec: ContainerRecord): NotFound {
   return new NotFound(`Could not find the file ${path} in container ${rec.Name.slice(1)}`);
 }
 
+/** Docker's errors for a path that cannot be looked at, worded with the container path only. */
+function pathError(e: unknown, path: string, abs: string, rec: ContainerRecord): Error {
+  if (code(e) === 'ENOENT') return notFound(path, rec);
+  if (code(e) === 'ENOTDIR') return new SystemError(`lstat ${abs}: not a directory`, { cause: e });
+  if (code(e) === 'ELOOP') return new SystemError(`lstat ${abs}: too many levels of symbolic links`, { cause: e });
+  return new SystemError(`lstat ${abs}: ${code(e) ?? (e as Error).message}`, { cause: e });
+}
+
+/**
+ * What GET/HEAD /archive look at: the open directory to pack from and the entry in it (none:
+ * the directory itself, for `/`, `dir/` and `dir/.`), with its stat. The caller closes `fd`.
+ */
+interface Target {
+  fd: number;
+  leaf: string | undefined;
+  st: Stats;
+}
+
+function openTarget(root: RootDir, place: Place, leaf: string | undefined): Target {
+  if (leaf === undefined) {
+    const fd = root.openDir(place.inner);
+    return { fd, leaf, st: fstatSync(fd) };
+  }
+  const fd = root.openDir(posix.dirname(place.inner));
+  try {
+    return { fd, leaf, st: lstatSync(fdPath(fd, leaf)) };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** Docker's LinkTarget: the symlink fully resolved in the container, as an absolute path. */
+function linkTargetOf(root: RootDir, place: Place, t: Target): string {
+  const target = readlinkSync(fdPath(t.fd, t.leaf));
+  try {
+    const fd = root.open(place.inner, O_PATH);
+    try {
+      const host = readlinkSync(`/proc/self/fd/${fd}`);
+      const base = readlinkSync(`/proc/self/fd/${root.fd}`);
+      if (host === base) return place.at;
+      if (host.startsWith(base + '/')) return posix.join(place.at, host.slice(base.length));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* dangling: as written */
+  }
+  return target.startsWith('/') ? posix.join(place.at, target) : posix.join(place.at, posix.dirname(place.inner), target);
+}
+
+function statOf(root: RootDir, place: Place, t: Target, abs: string): PathStat {
+  return {
+    name: baseName(abs),
+    size: t.st.size,
+    mode: goFileMode(t.st.mode),
+    mtime: t.st.mtime.toISOString().replace(/\.000Z$/, 'Z'),
+    linkTarget: t.st.isSymbolicLink() ? linkTargetOf(root, place, t) : '',
+  };
+}
+
 export function archiveOf(ctx: ContainerContext, ref: string, path: string, opts: { statOnly?: boolean }): Promise<{ stat: PathStat; tar?: Readable }> {
   const rec = ctx.store.resolve(ref);
   if (!path) throw new InvalidArgument('Path cannot be empty');
-  const follow = path.endsWith('/') || path.endsWith('/.');
-  // Resolves as soon as the stat is known; the root stays mounted until tar has finished.
+  const split = splitContainerPath(path);
+  // Resolves as soon as the stat is known; the root stays mounted until the tar is consumed.
   return new Promise((resolve, reject) => {
-    withRoot(ctx, rec, async (rootfs) => {
-      const abs = await hostPath(rec, rootfs, path, !follow);
-      const name = basename(path.replace(/\/\.?$/, '')) || '/';
+    withRoot(ctx, rec, async (rootfs, files) => {
+      const place = placeOf(rec, files, rootfs, split.abs);
+      const root = RootDir.open(place.hostRoot);
+      let t: Target;
+      try {
+        t = openTarget(root, place, split.leaf);
+      } catch (e) {
+        root.close();
+        throw pathError(e, path, split.abs, rec);
+      }
       let stat: PathStat;
       try {
-        stat = await statOf(abs, name);
-      } catch {
-        throw notFound(path, rec);
+        stat = statOf(root, place, t, split.abs);
+      } catch (e) {
+        closeSync(t.fd);
+        root.close();
+        throw pathError(e, path, split.abs, rec);
       }
-      if (opts.statOnly) return resolve({ stat });
-      const base = basename(abs);
-      const args = ['--numeric-owner', '--xattrs', '-C', dirname(abs), '-cf', '-', '--transform', `s|^${escapeSed(base)}|${escapeSed(name === '/' ? '.' : name)}|`, base];
-      await runTar(args, (tar) => resolve({ stat, tar }));
+      root.close();
+      if (opts.statOnly) {
+        closeSync(t.fd);
+        return resolve({ stat });
+      }
+      const as = stat.name === '/' ? '.' : stat.name;
+      let closed!: () => void;
+      const done = new Promise<void>((r) => (closed = r));
+      const tar = packDir(split.abs, { whiteouts: 'literal', dirfd: t.fd, top: t.leaf === undefined ? { as } : { name: t.leaf, as } }, () => {
+        closeSync(t.fd);
+        closed();
+      });
+      resolve({ stat, tar });
+      await done;
     }).catch(reject);
-  });
-}
-
-function escapeSed(s: string): string {
-  return s.replace(/[|\\&.*^$[\]]/g, (c) => `\\${c}`);
-}
-
-/** Runs tar, handing its output stream over at once; resolves when tar has finished. */
-function runTar(args: string[], give: (out: Readable) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('tar', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    const out = new PassThrough({ highWaterMark: 1 << 20 });
-    child.stdout.pipe(out);
-    out.on('close', () => child.stdout.destroy());
-    give(out);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0 && !out.destroyed) out.destroy(new SystemError(`creating the archive: ${err.trim() || `tar exited with ${code}`}`));
-      resolve();
-    });
   });
 }
 
 export async function extractInto(ctx: ContainerContext, ref: string, path: string, tar: Readable, _opts: { noOverwriteDirNonDir?: boolean }): Promise<void> {
   const rec = ctx.store.resolve(ref);
-  if (rec.HostConfig.ReadonlyRootfs) throw new InvalidArgument('container rootfs is marked read-only');
-  await withRoot(ctx, rec, async (rootfs) => {
-    const abs = await hostPath(rec, rootfs, path, false);
-    let st;
+  if (!path) throw new InvalidArgument('Path cannot be empty');
+  const split = splitContainerPath(path);
+  await withRoot(ctx, rec, async (rootfs, files) => {
+    const place = placeOf(rec, files, rootfs, split.abs);
+    if (place.rw === false) throw new InvalidArgument('mounted volume is marked read-only');
+    if (place.rw === undefined && rec.HostConfig.ReadonlyRootfs) throw new InvalidArgument('container rootfs is marked read-only');
+    const root = RootDir.open(place.hostRoot);
+    let fd: number;
     try {
-      st = await fs.stat(abs);
-    } catch {
-      throw notFound(path, rec);
+      // The extraction point is followed to the end, symlinks included, inside the root.
+      fd = root.openDir(place.inner);
+    } catch (e) {
+      if (code(e) === 'ENOTDIR') throw new InvalidArgument('extraction point is not a directory');
+      throw pathError(e, path, split.abs, rec);
+    } finally {
+      root.close();
     }
-    if (!st.isDirectory()) throw new InvalidArgument('extraction point is not a directory');
-    const ex = new Extractor(abs, { whiteouts: 'literal' });
+    const ex = new Extractor(split.abs, { whiteouts: 'literal', dirfd: fd });
     const ingest = new TarIngest(ex);
     try {
       for await (const chunk of tar) {
@@ -156,6 +208,8 @@ export async function extractInto(ctx: ContainerContext, ref: string, path: stri
       ingest.abort();
       ex.abort();
       throw e;
+    } finally {
+      closeSync(fd);
     }
   });
 }
@@ -163,6 +217,15 @@ export async function extractInto(ctx: ContainerContext, ref: string, path: stri
 export function exportOf(ctx: ContainerContext, ref: string): Promise<Readable> {
   const rec = ctx.store.resolve(ref);
   return new Promise((resolve, reject) => {
-    withRoot(ctx, rec, (rootfs) => runTar(['--numeric-owner', '--xattrs', '-C', rootfs, '-cf', '-', '.'], resolve)).catch(reject);
+    withRoot(ctx, rec, async (rootfs) => {
+      const root = RootDir.open(rootfs);
+      let closed!: () => void;
+      const done = new Promise<void>((r) => (closed = r));
+      resolve(packDir('/', { whiteouts: 'literal', dirfd: root.fd }, () => {
+        root.close();
+        closed();
+      }));
+      await done;
+    }).catch(reject);
   });
 }
