@@ -5,7 +5,8 @@
  * through that path, for a few seconds each. Nothing may ever be written into the host
  * directory, and no host file's content or size may ever come back. Then the `cp` path forms
  * whose behaviour follows Docker's archive API (the container's real /etc/hosts, a single
- * file's entry name, `dir/.`, `file/`).
+ * file's entry name, `dir/.`, `file/`). And a build whose RUN leaves links to a host directory
+ * in the stage: COPY, ADD and WORKDIR through them write inside the image, never on the host.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -227,5 +228,45 @@ describe('cp path forms as Docker', { timeout: 300_000 }, () => {
       assert.match(dr.stderr, /not a directory/);
     }
     assert.ok(!existsSync(join(scratch, 'passwd')));
+  });
+});
+
+describe('COPY, ADD and WORKDIR through links a RUN left in the stage', { timeout: 300_000 }, () => {
+  let d: TestDaemon;
+  before(async () => {
+    d = await daemonWithBusybox();
+  });
+  after(async () => {
+    await cleanupDaemon(d);
+  });
+
+  it('write inside the image, never on the host', async () => {
+    const host = join(d.dir, 'buildhost');
+    mkdirSync(host);
+    writeFileSync(join(host, 'keep'), HOST_SECRET);
+    const ctx = join(d.dir, 'ctx');
+    mkdirSync(ctx);
+    writeFileSync(join(ctx, 'f'), 'copied');
+    writeFileSync(join(ctx, 'a.tar'), tarFromEntries([{ name: 'fromtar', data: 'extracted' }]));
+    const climb = '../'.repeat(12) + host.slice(1);
+    writeFileSync(join(ctx, 'Dockerfile'), [
+      'FROM busybox',
+      `RUN ln -s ${host} /abs && ln -s ${climb} /rel && mkdir /real && ln -s ${host} /real/inner && ln -s ${host}/keep /file`,
+      'COPY f /abs/',
+      'COPY f /rel/sub/x',
+      'COPY f /real/inner/y',
+      'COPY f /file',
+      'ADD a.tar /abs/',
+      'WORKDIR /abs/wd',
+      '',
+    ].join('\n'));
+    const r = await d.berth(['build', '-q', '-t', 'linked', ctx]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(host), ['keep']);
+    assert.equal(readFileSync(join(host, 'keep'), 'utf8'), HOST_SECRET);
+    // Inside the image the links lead where the container sees them: the same path in its root.
+    const inside = await ok(d.berth(['run', '--rm', 'linked', 'sh', '-c',
+      `cd ${host} && cat f sub/x y fromtar && echo && ls -d wd && readlink /file && cat /file`]));
+    assert.equal(inside, `copiedcopiedcopiedextracted\nwd\n${host}/keep\ncopied`);
   });
 });

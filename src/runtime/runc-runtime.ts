@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgument, NotFound } from '../errdefs/index.js';
 import { hostsFile, hostnameFile, resolvConf } from './files.js';
-import { secureJoin } from './fs/secure-join.js';
+import { readFileInRoot } from './fs/in-root.js';
 import { hostBoundingSet, hostDevices, hostHostsFile, hostLastCap, hostResolvConf, initBinary } from './host.js';
 import { unmount } from './overlay-driver.js';
 import { containerFiles, shimFiles } from './paths.js';
@@ -47,10 +47,9 @@ async function readIfExists(path: string): Promise<string | undefined> {
 
 /** Resolves a Docker user value against the passwd/group files of a mounted root. */
 export async function resolveUserIn(rootfs: string, user: string, groupAdd: string[] = []): Promise<ResolvedUser> {
-  const [passwd, group] = await Promise.all([
-    secureJoin(rootfs, '/etc/passwd').then(readIfExists),
-    secureJoin(rootfs, '/etc/group').then(readIfExists),
-  ]);
+  // Resolved in the root by the kernel: a running container cannot point berth at the host's files.
+  const passwd = readFileInRoot(rootfs, '/etc/passwd');
+  const group = readFileInRoot(rootfs, '/etc/group');
   return resolveUser(user, { passwd, group }, groupAdd);
 }
 

@@ -4,21 +4,13 @@
  * up in the destination image's /etc/passwd and /etc/group; without a group the *user* part is
  * also used as the group (a group of that name must exist; a number gives gid = uid).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { InvalidArgument } from '../../errdefs/index.js';
-import { resolveInScope } from '../rootfs/scope.js';
+import { readFileInRoot } from '../../runtime/fs/in-root.js';
 import type { Identity } from './copy-files.js';
-import { dirLinkReader } from './view-reader.js';
 
 function lookup(root: string, file: 'passwd' | 'group', name: string): number | undefined {
-  const rel = resolveInScope(`/etc/${file}`, dirLinkReader(root), { strict: false, followLast: true });
-  let text: string;
-  try {
-    text = readFileSync(join(root, rel), 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readFileInRoot(root, `/etc/${file}`);
+  if (text === undefined) return undefined;
   for (const line of text.split('\n')) {
     const f = line.split(':');
     if (f[0] === name && f.length >= 3 && /^\d+$/.test(f[2]!)) return Number(f[2]);

@@ -19,6 +19,7 @@ import { logger } from '../../util/log.js';
 import type { Digest } from '../../image/digest.js';
 import { DirContext } from '../context/dir-context.js';
 import { readOnlyView, writableView, type RootfsView } from '../rootfs/overlay.js';
+import { assertNoSymlinks } from '../../runtime/fs/in-root.js';
 import { resolveInScope } from '../rootfs/scope.js';
 import { commitStep, probeCache, stepKey, topChain } from '../solver/probe-commit.js';
 import { withCmdCommentString, type StageState } from '../solver/state.js';
@@ -194,6 +195,9 @@ export async function copyStep(ctx: StepContext, state: StageState, ins: CopyIns
     const destPath = normalizeDest(state.runConfig.WorkingDir, dest);
     const reader = dirLinkReader(view.path);
     const destRel = resolveInScope(destPath, reader, { strict: false, followLast: true });
+    // What a RUN left in the stage (links to host paths among them) was followed in the view's
+    // scope above; the kernel confirms the result holds no symlink before anything is written.
+    assertNoSymlinks(view.path, destRel);
     const destAbs = destRel === '' ? view.path : join(view.path, destRel);
     const intoDir = dest.endsWith('/') || isDirIn(view.path, destRel);
     for (const it of items) {

@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { InvalidArgument } from '../../errdefs/index.js';
+import { assertNoSymlinks } from '../../runtime/fs/in-root.js';
 import { writableView } from '../rootfs/overlay.js';
 import { resolveInScope } from '../rootfs/scope.js';
 import { commitStep, probeCache, stepKey, topChain } from '../solver/probe-commit.js';
@@ -41,6 +42,7 @@ export async function workdirStep(ctx: StepContext, state: StageState, ins: Inst
     const view = writableView(layers.root, layers.lowerLinks(parent), run.scratch);
     try {
       const rel = resolveInScope(state.runConfig.WorkingDir, dirLinkReader(view.path), { strict: false, followLast: true });
+      assertNoSymlinks(view.path, rel);
       if (rel) mkdirAll(join(view.path, rel), { uid: 0, gid: 0 });
       else mkdirSync(view.path, { recursive: true });
     } finally {

@@ -12,9 +12,10 @@
  * volume's source), resolve paths with {@link RootDir.open}/{@link RootDir.openDir}, and
  * {@link RootDir.close} it; every descriptor returned is the caller's to close.
  */
-import { closeSync, constants as C, openSync } from 'node:fs';
+import { closeSync, constants as C, fstatSync, openSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { native, O_CLOEXEC, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS } from '../../util/native.js';
+import { SystemError } from '../../errdefs/index.js';
+import { native, O_CLOEXEC, O_PATH, RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS } from '../../util/native.js';
 
 const IN_ROOT = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 
@@ -70,4 +71,63 @@ export function baseName(abs: string): string {
   if (abs.endsWith('/.')) return '.';
   const t = abs.replace(/\/+$/, '');
   return t === '' ? '/' : posix.basename(t);
+}
+
+function errno(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException)?.code;
+}
+
+/**
+ * The content of the file at `path` inside the root `hostRoot` (a container's /etc/passwd),
+ * resolved in the root; undefined when it does not exist or is not a file.
+ */
+export function readFileInRoot(hostRoot: string, path: string): string | undefined {
+  let root: RootDir;
+  try {
+    root = RootDir.open(hostRoot);
+  } catch (e) {
+    if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR') return undefined;
+    throw e;
+  }
+  try {
+    const fd = root.open(path, C.O_RDONLY | C.O_NONBLOCK);
+    try {
+      // Only a regular file: a fifo or a device planted there could block or never end.
+      return fstatSync(fd).isFile() ? readFileSync(fd, 'utf8') : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    if (['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENXIO'].includes(errno(e) ?? '')) return undefined;
+    throw e;
+  } finally {
+    root.close();
+  }
+}
+
+/**
+ * For a root-relative path already resolved by name (every symlink followed in scope, as the
+ * builder does for COPY and WORKDIR destinations): checks with the kernel that the part of it
+ * that exists holds no symlink at all (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), so the
+ * writes made through it cannot leave the root. A SystemError when one is found.
+ */
+export function assertNoSymlinks(hostRoot: string, rel: string): void {
+  const parts = rel.split('/').filter((p) => p !== '' && p !== '.');
+  const fd0 = openSync(hostRoot, C.O_RDONLY | C.O_DIRECTORY | O_CLOEXEC);
+  try {
+    for (let k = parts.length; k > 0; k--) {
+      try {
+        closeSync(native().openat2(fd0, parts.slice(0, k).join('/'), O_PATH | O_CLOEXEC, 0, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS));
+        return;
+      } catch (e) {
+        if (errno(e) === 'ENOENT') continue;
+        // A file where a directory is expected: the caller's own checks report it.
+        if (errno(e) === 'ENOTDIR') return;
+        if (errno(e) === 'ELOOP' || errno(e) === 'EXDEV') throw new SystemError(`/${rel} leads through a symbolic link that changed while it was resolved`, { cause: e });
+        throw e;
+      }
+    }
+  } finally {
+    closeSync(fd0);
+  }
 }
