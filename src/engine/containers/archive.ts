@@ -81,6 +81,14 @@ function pathError(e: unknown, path: string, abs: string, rec: ContainerRecord):
   return new SystemError(`lstat ${abs}: ${code(e) ?? (e as Error).message}`, { cause: e });
 }
 
+function openRoot(place: Place, path: string, abs: string, rec: ContainerRecord): RootDir {
+  try {
+    return RootDir.open(place.hostRoot);
+  } catch (e) {
+    throw pathError(e, path, abs, rec);
+  }
+}
+
 /**
  * What GET/HEAD /archive look at: the open directory to pack from and the entry in it (none:
  * the directory itself, for `/`, `dir/` and `dir/.`), with its stat. The caller closes `fd`.
@@ -142,7 +150,7 @@ export function archiveOf(ctx: ContainerContext, ref: string, path: string, opts
   return new Promise((resolve, reject) => {
     withRoot(ctx, rec, async (rootfs, files) => {
       const place = placeOf(rec, files, rootfs, split.abs);
-      const root = RootDir.open(place.hostRoot);
+      const root = openRoot(place, path, split.abs, rec);
       let t: Target;
       try {
         t = openTarget(root, place, split.leaf);
@@ -184,7 +192,7 @@ export async function extractInto(ctx: ContainerContext, ref: string, path: stri
     const place = placeOf(rec, files, rootfs, split.abs);
     if (place.rw === false) throw new InvalidArgument('mounted volume is marked read-only');
     if (place.rw === undefined && rec.HostConfig.ReadonlyRootfs) throw new InvalidArgument('container rootfs is marked read-only');
-    const root = RootDir.open(place.hostRoot);
+    const root = openRoot(place, path, split.abs, rec);
     let fd: number;
     try {
       // The extraction point is followed to the end, symlinks included, inside the root.
