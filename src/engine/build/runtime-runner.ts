@@ -19,8 +19,6 @@ import { readOnlyView } from '../../builder/rootfs/overlay.js';
 import type { KeptContainer, RunSpec, StepContainer, StepRunner } from '../../builder/types.js';
 import { Cancelled, SystemError } from '../../errdefs/index.js';
 import type { LayerReader } from '../../store/layers/types.js';
-import type { OutputFrame } from '../../runtime/shim/client.js';
-import { containerFiles } from '../../runtime/paths.js';
 import type { ContainerRuntime, NetworkSetting, OciMount } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 
@@ -95,7 +93,7 @@ export class RuntimeStepRunner implements StepRunner {
     const id = randomBytes(32).toString('hex');
     const dir = join(this.#dir, id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const files = containerFiles(dir, id);
+    const files = this.#runtime.paths(dir, id);
     const mounts: OciMount[] = [];
     if (spec.files.length) {
       const pipes = join(dir, 'pipes');
@@ -142,7 +140,7 @@ export class RuntimeStepRunner implements StepRunner {
           const conn = await runtime.attach(id, { stdout: true, stderr: true }, signal);
           await runtime.start(id);
           startedAt = new Date().toISOString();
-          for await (const f of conn.output as AsyncIterable<OutputFrame>) {
+          for await (const f of conn.output) {
             if (f.stream === 2) out.stderr(f.data);
             else out.stdout(f.data);
           }

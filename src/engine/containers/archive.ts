@@ -13,10 +13,7 @@ import { basename, dirname } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type { PathStat } from '../../api/types/containers.js';
 import { InvalidArgument, NotFound, SystemError } from '../../errdefs/index.js';
-import { secureJoin } from '../../runtime/fs/secure-join.js';
-import { unmount } from '../../runtime/overlay-driver.js';
-import { containerFiles } from '../../runtime/paths.js';
-import { mountContainerRoot } from '../../runtime/rootfs.js';
+import { secureJoin } from '../../util/secure-join.js';
 import { Extractor } from '../../util/tar/extract.js';
 import { TarIngest } from '../../util/tar/ingest.js';
 import type { ContainerContext } from './context.js';
@@ -42,17 +39,19 @@ export function goFileMode(mode: number): number {
 
 /** Runs `fn` with the container's root mounted (already, when it runs; for the call otherwise). */
 async function withRoot<T>(ctx: ContainerContext, rec: ContainerRecord, fn: (rootfs: string) => Promise<T>): Promise<T> {
-  const f = containerFiles(ctx.dirOf(rec.ID), rec.ID);
-  if (rec.State.Running) return fn(f.rootfs);
+  const runtime = ctx.deps.runtime;
+  const dir = ctx.dirOf(rec.ID);
+  const rootfs = runtime.paths(dir, rec.ID).rootfs;
+  if (rec.State.Running) return fn(rootfs);
   return ctx.lock(rec.ID, async () => {
-    if (rec.State.Running) return fn(f.rootfs);
+    if (rec.State.Running) return fn(rootfs);
     const image = ctx.deps.imageById(rec.ImageID as `sha256:${string}`);
     if (!image) throw new SystemError(`the image of container ${rec.ID} no longer exists`);
-    await mountContainerRoot(f, { layersRoot: ctx.deps.layers.root, lowerLinks: ctx.deps.layers.lowerLinks(image.topChainId) });
+    const mounted = await runtime.mountRoot(rec.ID, dir, { layersRoot: ctx.deps.layers.root, lowerLinks: ctx.deps.layers.lowerLinks(image.topChainId) });
     try {
-      return await fn(f.rootfs);
+      return await fn(mounted);
     } finally {
-      unmount(f.rootfs);
+      await runtime.unmountRoot(rec.ID, dir);
     }
   });
 }

@@ -5,10 +5,7 @@
  * connects before the process runs, so `docker run` and `start -a` miss nothing.
  */
 import { Conflict } from '../../errdefs/index.js';
-import { readLogs } from '../../runtime/logs/json-file.js';
-import { containerFiles } from '../../runtime/paths.js';
-import { ShimGone } from '../../runtime/shim/client.js';
-import type { ShimConnection } from '../../runtime/types.js';
+import { ProcessGone, type ProcessConnection } from '../../runtime/types.js';
 import type { ContainerContext } from './context.js';
 import { OutputWriter, pump } from './streams.js';
 import type { AttachOptions, ClientStreams } from './types.js';
@@ -21,8 +18,8 @@ export async function attachContainer(ctx: ContainerContext, ref: string, opts: 
   const tty = !!rec.Config.Tty;
   const stdin = opts.stdin && !!rec.Config.OpenStdin;
   const wants = { stdin, stdout: opts.stdout, stderr: opts.stderr };
-  let conn: ShimConnection | undefined;
-  let connect: Promise<ShimConnection | undefined> | undefined;
+  let conn: ProcessConnection | undefined;
+  let connect: Promise<ProcessConnection | undefined> | undefined;
   if (opts.stream && !ctx.running.has(rec.ID)) {
     // Register before anything else can happen (a start may already be under way).
     connect = new Promise((resolve) => {
@@ -45,7 +42,7 @@ export async function attachContainer(ctx: ContainerContext, ref: string, opts: 
   }
   if (opts.logs) {
     const writer = new OutputWriter(client.output, tty);
-    for await (const r of readLogs(containerFiles(ctx.dirOf(rec.ID), rec.ID).log, { stdout: opts.stdout, stderr: opts.stderr })) {
+    for await (const r of ctx.deps.runtime.readLogs(rec.ID, ctx.dirOf(rec.ID), { stdout: opts.stdout, stderr: opts.stderr })) {
       await writer.write(r.stream === 'stderr' ? 2 : 1, r.log);
     }
   }
@@ -58,7 +55,7 @@ export async function attachContainer(ctx: ContainerContext, ref: string, opts: 
     try {
       conn = await ctx.deps.runtime.attach(rec.ID, wants);
     } catch (e) {
-      if (!(e instanceof ShimGone)) throw e;
+      if (!(e instanceof ProcessGone)) throw e;
     }
   }
   if (!conn) {

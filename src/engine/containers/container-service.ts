@@ -12,7 +12,7 @@ import type {
   WaitResponse,
 } from '../../api/types/containers.js';
 import { Conflict, InvalidArgument, NotModified } from '../../errdefs/index.js';
-import type { LogRecord } from '../../runtime/logs/json-file.js';
+import type { LogRecord } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 import type { ImageUse } from '../images/types.js';
 import { archiveOf, exportOf, extractInto } from './archive.js';

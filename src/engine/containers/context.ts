@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { WaitResponse } from '../../api/types/containers.js';
 import type { Digest } from '../../image/digest.js';
-import type { ContainerRuntime, ShimConnection } from '../../runtime/types.js';
+import type { ContainerRuntime, ProcessConnection } from '../../runtime/types.js';
 import type { StoredImage } from '../../store/images/types.js';
 import { Mutex } from '../../store/mutex.js';
 import type { VolumeService } from '../volumes/types.js';
@@ -27,7 +27,7 @@ export interface ContainerDeps {
 }
 
 export interface RunHandle {
-  monitor: ShimConnection;
+  monitor: ProcessConnection;
   /** Resolves once the exit has been handled (state saved, root unmounted). */
   exited: Promise<void>;
 }

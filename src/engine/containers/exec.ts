@@ -8,8 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ExecCreateRequest, ExecInspect } from '../../api/types/containers.js';
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
-import { classifyRuncError, RuncError } from '../../runtime/runc.js';
-import type { ExecProcess, ShimConnection } from '../../runtime/types.js';
+import { CommandNotFound, ProcessCreateError, type ExecProcess, type ProcessConnection } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import { OutputWriter, pump } from './streams.js';
@@ -26,7 +25,7 @@ interface ExecRecord {
   exitCode: number | null;
   pid: number;
   process?: ExecProcess;
-  monitor?: ShimConnection;
+  monitor?: ProcessConnection;
 }
 
 export class DefaultExecService implements ExecService {
@@ -93,9 +92,9 @@ export class DefaultExecService implements ExecService {
         attach: attached,
       });
     } catch (err) {
-      if (!(err instanceof RuncError)) throw err;
-      e.exitCode = classifyRuncError(err.runcMessage) === 'not-found' ? 127 : 126;
-      const message = `OCI runtime exec failed: ${err.runcMessage}: unknown`;
+      if (!(err instanceof ProcessCreateError)) throw err;
+      e.exitCode = err instanceof CommandNotFound ? 127 : 126;
+      const message = `OCI runtime exec failed: ${err.detail}: unknown`;
       if (!attached) throw new InvalidArgument(message, { cause: err });
       await new OutputWriter(client!.output, tty).write(1, Buffer.from(message + '\r\n'));
       client!.close();
@@ -107,7 +106,7 @@ export class DefaultExecService implements ExecService {
       void this.#watch(e);
       return;
     }
-    let conn: ShimConnection;
+    let conn: ProcessConnection;
     try {
       conn = await e.process.attach({ stdin: !!c.AttachStdin, stdout: c.AttachStdout !== false, stderr: c.AttachStderr !== false });
     } catch (err) {

@@ -4,8 +4,7 @@
  * container stops.
  */
 import { InvalidArgument } from '../../errdefs/index.js';
-import { readLogs, type LogRecord } from '../../runtime/logs/json-file.js';
-import { containerFiles } from '../../runtime/paths.js';
+import type { LogRecord } from '../../runtime/types.js';
 import type { ContainerContext } from './context.js';
 import type { LogsOptions } from './types.js';
 
@@ -27,7 +26,7 @@ export function containerLogs(ctx: ContainerContext, ref: string, opts: LogsOpti
       opts.signal?.addEventListener('abort', done, { once: true });
     });
   }
-  const records = readLogs(containerFiles(ctx.dirOf(rec.ID), rec.ID).log, {
+  const records = ctx.deps.runtime.readLogs(rec.ID, ctx.dirOf(rec.ID), {
     stdout: opts.stdout, stderr: opts.stderr, tail: opts.tail, since: opts.since, until: opts.until, follow, stopped, signal: opts.signal,
   });
   return { tty: !!rec.Config.Tty, records };

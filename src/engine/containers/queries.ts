@@ -6,7 +6,6 @@
  */
 import type { ContainerInspect, ContainerSummary } from '../../api/types/containers.js';
 import { InvalidArgument } from '../../errdefs/index.js';
-import { containerFiles } from '../../runtime/paths.js';
 import type { ContainerContext } from './context.js';
 import { effectiveNetworkMode } from './create-config.js';
 import { mountPointWire, type PlannedMount } from './mounts.js';
@@ -50,7 +49,7 @@ export function summary(rec: ContainerRecord): ContainerSummary {
 
 export function inspectRecord(ctx: ContainerContext, rec: ContainerRecord): ContainerInspect {
   const dir = ctx.dirOf(rec.ID);
-  const f = containerFiles(dir, rec.ID);
+  const f = ctx.deps.runtime.paths(dir, rec.ID);
   const net = networkName(rec);
   return {
     Id: rec.ID,

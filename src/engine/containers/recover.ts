@@ -5,7 +5,7 @@
  * restart policy); finish interrupted removals; and start `always` / `unless-stopped`
  * containers, as dockerd does at start-up.
  */
-import { ShimGone } from '../../runtime/shim/client.js';
+import { ProcessGone } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 import { removeTree } from './container-store.js';
 import type { ContainerContext } from './context.js';
@@ -44,7 +44,7 @@ export async function recoverContainers(ctx: ContainerContext): Promise<void> {
         log.info('reconnected to running container', { id, pid: monitor.pid });
         continue;
       } catch (e) {
-        if (!(e instanceof ShimGone)) log.warn('reconnecting to container', { id, error: String(e) });
+        if (!(e instanceof ProcessGone)) log.warn('reconnecting to container', { id, error: String(e) });
       }
       await handleExit(ctx, id, undefined);
       continue;

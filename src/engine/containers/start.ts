@@ -9,9 +9,10 @@ import { execFile } from 'node:child_process';
 import { promises as fs, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { InvalidArgument, NotModified, SystemError } from '../../errdefs/index.js';
-import { classifyRuncError, RuncError } from '../../runtime/runc.js';
-import { secureJoin } from '../../runtime/fs/secure-join.js';
-import type { HostSettings, OciMount, ProcessConfig } from '../../runtime/types.js';
+import {
+  CommandNotFound, CommandNotRunnable, ProcessCreateError, type HostSettings, type OciMount, type ProcessConfig,
+} from '../../runtime/types.js';
+import { secureJoin } from '../../util/secure-join.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import { effectiveNetworkMode, noNewPrivileges } from './create-config.js';
@@ -109,16 +110,11 @@ async function copyUp(rootfs: string, points: PlannedMount[]): Promise<void> {
   }
 }
 
-export function startFailure(e: RuncError): { error: Error; exitCode: number } {
-  const msg = `failed to create task for container: failed to create shim task: OCI runtime create failed: ${e.runcMessage}: unknown`;
-  switch (classifyRuncError(e.runcMessage)) {
-    case 'not-found':
-      return { error: new InvalidArgument(msg, { cause: e }), exitCode: 127 };
-    case 'permission':
-      return { error: new InvalidArgument(msg, { cause: e }), exitCode: 126 };
-    default:
-      return { error: new SystemError(msg, { cause: e }), exitCode: 128 };
-  }
+export function startFailure(e: ProcessCreateError): { error: Error; exitCode: number } {
+  const msg = `failed to create task for container: failed to create shim task: OCI runtime create failed: ${e.detail}: unknown`;
+  if (e instanceof CommandNotFound) return { error: new InvalidArgument(msg, { cause: e }), exitCode: 127 };
+  if (e instanceof CommandNotRunnable) return { error: new InvalidArgument(msg, { cause: e }), exitCode: 126 };
+  return { error: new SystemError(msg, { cause: e }), exitCode: 128 };
 }
 
 /** Starts a container (the caller holds its lock). */
@@ -149,7 +145,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       prepare: points.some((m) => (m as { CopyUp?: boolean }).CopyUp) ? (rootfs) => copyUp(rootfs, points) : undefined,
     }));
   } catch (e) {
-    if (!(e instanceof RuncError)) {
+    if (!(e instanceof ProcessCreateError)) {
       if (e instanceof InvalidArgument) await failStart(ctx, rec, e.message, 128);
       throw e;
     }

@@ -14,7 +14,7 @@ import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, ExecCreateRequest,
   ExecInspect, PathStat, TopResponse, WaitResponse,
 } from '../../api/types/containers.js';
-import type { LogRecord } from '../../runtime/logs/json-file.js';
+import type { LogRecord } from '../../runtime/types.js';
 import type { ImageUse } from '../images/types.js';
 
 /** A raw two-way stream to a client (the API's hijacked connection). */
