@@ -1,0 +1,112 @@
+/**
+ * @module engine/containers/testing/harness
+ * The container engine on a fake runtime, for unit tests without root: the services built as
+ * daemon/wire.ts builds them, over a temporary records directory and one make-believe image
+ * (see runtime/testing/fake-runtime.ts for what its commands do).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { ContainerCreateRequest, ContainerInspect } from '../../../api/types/containers.js';
+import { NotFound } from '../../../errdefs/index.js';
+import type { Digest } from '../../../image/digest.js';
+import { FakeRuntime } from '../../../runtime/testing/fake-runtime.js';
+import type { StoredImage } from '../../../store/images/types.js';
+import { DefaultContainerService } from '../container-service.js';
+import type { ClientStreams } from '../types.js';
+
+export const IMAGE_ID = `sha256:${'ab'.repeat(32)}` as Digest;
+
+const image = {
+  record: { id: IMAGE_ID },
+  config: { config: { Cmd: ['sleep', 'forever'], Env: ['PATH=/bin'] } },
+  chainIds: [],
+  topChainId: null,
+} as unknown as StoredImage;
+
+export interface Harness {
+  runtime: FakeRuntime;
+  containers: DefaultContainerService;
+  execs: DefaultContainerService['execs'];
+  /** Creates a container from the test image; returns its ID. */
+  create(req?: Partial<ContainerCreateRequest>): Promise<string>;
+  inspect(id: string): Promise<ContainerInspect>;
+  /** Polls until `cond` holds (fails after 10 s). */
+  until(cond: () => boolean | Promise<boolean>, what: string): Promise<void>;
+  /** A new engine over the same records and runtime, as after a berthd restart. */
+  restartDaemon(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function harness(): Promise<Harness> {
+  const root = mkdtempSync(join(tmpdir(), 'berth-engine-'));
+  const runtime = new FakeRuntime();
+  const build = () =>
+    new DefaultContainerService(join(root, 'containers'), {
+      runtime,
+      resolveImage: (name) => {
+        if (name !== 'test' && name !== IMAGE_ID) throw new NotFound(`No such image: ${name}`);
+        return image;
+      },
+      imageById: (id) => (id === IMAGE_ID ? image : undefined),
+      layers: { root: join(root, 'layers'), lowerLinks: () => [], get: () => undefined },
+      volumes: {
+        mountpoint: (name: string) => join(root, 'volumes', name),
+        remove: async () => {},
+      } as unknown as DefaultContainerService['ctx']['deps']['volumes'],
+      ncpu: 2,
+      hostName: 'host',
+    });
+  let containers = build();
+  await containers.recover();
+  const h: Harness = {
+    runtime,
+    containers,
+    execs: containers.execs,
+    create: async (req = {}) => (await h.containers.create({ Image: 'test', ...req } as ContainerCreateRequest, {})).Id,
+    inspect: (id) => h.containers.inspect(id),
+    until: async (cond, what) => {
+      const end = Date.now() + 10_000;
+      while (!(await cond())) {
+        if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+    restartDaemon: async () => {
+      await containers.close();
+      containers = build();
+      h.containers = containers;
+      h.execs = containers.execs;
+      await containers.recover();
+    },
+    close: async () => {
+      await containers.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
+
+/** A client connection for attach and exec: what the process writes, and input to send. */
+export function client(): { streams: ClientStreams; input: PassThrough; output: () => Buffer; closed: Promise<void> } {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (c: Buffer) => chunks.push(c));
+  let close!: () => void;
+  const closed = new Promise<void>((r) => (close = r));
+  return {
+    streams: {
+      input,
+      output,
+      close: () => {
+        output.end();
+        close();
+      },
+    },
+    input,
+    output: () => Buffer.concat(chunks),
+    closed,
+  };
+}
