@@ -65,9 +65,11 @@ function copyTree(from: string, to: string): Promise<void> {
   );
 }
 
+/** Where kept containers go (the container engine adopts them). */
+export type ContainerKeeper = (c: KeptContainer) => Promise<void>;
+
 export class RuntimeStepRunner implements StepRunner {
-  /** Where kept containers go (the container engine); without it they are removed. */
-  keeper: ((c: KeptContainer) => Promise<void>) | undefined;
+  readonly #keeper: ContainerKeeper | undefined;
   readonly #runtime: ContainerRuntime;
   readonly #layers: LayerReader;
   readonly #dir: string;
@@ -77,8 +79,10 @@ export class RuntimeStepRunner implements StepRunner {
   /**
    * @param dir where step containers live (on the data root's file system)
    * @param scratch a directory for temporary image views
+   * @param keeper where kept containers go; without one they are removed
    */
-  constructor(runtime: ContainerRuntime, layers: LayerReader, dir: string, scratch: string) {
+  constructor(runtime: ContainerRuntime, layers: LayerReader, dir: string, scratch: string, keeper?: ContainerKeeper) {
+    this.#keeper = keeper;
     this.#runtime = runtime;
     this.#layers = layers;
     this.#dir = dir;
@@ -86,7 +90,7 @@ export class RuntimeStepRunner implements StepRunner {
   }
 
   async keepUnstarted(c: KeptContainer): Promise<void> {
-    await this.keeper?.(c);
+    await this.#keeper?.(c);
   }
 
   async create(spec: RunSpec): Promise<StepContainer> {
@@ -174,9 +178,9 @@ export class RuntimeStepRunner implements StepRunner {
       keep: async () => {
         if (removed) return;
         await fs.rm(join(this.#dir, `upper-${id}`), { recursive: true, force: true });
-        if (!this.keeper) return container.remove();
+        if (!this.#keeper) return container.remove();
         removed = true;
-        await this.keeper({ id, imageId: spec.imageId, config: spec.config, ran: { argv: spec.argv, exitCode, startedAt, finishedAt, dir } });
+        await this.#keeper({ id, imageId: spec.imageId, config: spec.config, ran: { argv: spec.argv, exitCode, startedAt, finishedAt, dir } });
       },
     };
     return container;

@@ -40,10 +40,10 @@ export function goFileMode(mode: number): number {
 /** Runs `fn` with the container's root mounted (already, when it runs; for the call otherwise). */
 async function withRoot<T>(ctx: ContainerContext, rec: ContainerRecord, fn: (rootfs: string) => Promise<T>): Promise<T> {
   const runtime = ctx.deps.runtime;
-  const dir = ctx.dirOf(rec.ID);
+  const dir = ctx.store.dirOf(rec.ID);
   const rootfs = runtime.paths(dir, rec.ID).rootfs;
   if (rec.State.Running) return fn(rootfs);
-  return ctx.lock(rec.ID, async () => {
+  return ctx.locks.run(rec.ID, async () => {
     if (rec.State.Running) return fn(rootfs);
     const image = ctx.deps.imageById(rec.ImageID as `sha256:${string}`);
     if (!image) throw new SystemError(`the image of container ${rec.ID} no longer exists`);

@@ -23,26 +23,23 @@ export async function attachContainer(ctx: ContainerContext, ref: string, opts: 
   if (opts.stream && !ctx.running.has(rec.ID)) {
     // Register before anything else can happen (a start may already be under way).
     connect = new Promise((resolve) => {
-      const pending = {
+      const withdraw = ctx.attaches.add(rec.ID, {
         connect: async () => {
           resolve(await ctx.deps.runtime.attach(rec.ID, wants));
         },
-      };
-      let set = ctx.pending.get(rec.ID);
-      if (!set) ctx.pending.set(rec.ID, (set = new Set()));
-      set.add(pending);
+      });
       const drop = () => {
-        ctx.pending.get(rec.ID)?.delete(pending);
-        ctx.events.off(`gone:${rec.ID}`, drop);
+        withdraw();
+        offGone();
         resolve(undefined);
       };
+      const offGone = ctx.waiters.onGone(rec.ID, drop);
       client.output.once('close', drop);
-      ctx.events.once(`gone:${rec.ID}`, drop);
     });
   }
   if (opts.logs) {
     const writer = new OutputWriter(client.output, tty);
-    for await (const r of ctx.deps.runtime.readLogs(rec.ID, ctx.dirOf(rec.ID), { stdout: opts.stdout, stderr: opts.stderr })) {
+    for await (const r of ctx.deps.runtime.readLogs(rec.ID, ctx.store.dirOf(rec.ID), { stdout: opts.stdout, stderr: opts.stderr })) {
       await writer.write(r.stream === 'stderr' ? 2 : 1, r.log);
     }
   }

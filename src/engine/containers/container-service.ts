@@ -1,29 +1,21 @@
 /**
  * @module engine/containers/container-service
- * The ContainerService: create, start and the other use cases, over the record store and the
- * runtime, each state change under the container's lock; plus start-up recovery, which
- * reconnects to containers still running under their shims.
+ * The ContainerService: create, start and the other lifecycle use cases and queries, over the
+ * record store and the runtime, each state change under the container's lock; plus start-up
+ * recovery, which reconnects to containers still running under their shims. (A container's
+ * I/O is container-io.ts; execs are exec.ts; all share one ContainerContext.)
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import type {
-  ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, PathStat, TopResponse,
-  WaitResponse,
+  ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, TopResponse,
 } from '../../api/types/containers.js';
 import { Conflict, InvalidArgument, NotModified } from '../../errdefs/index.js';
-import type { LogRecord } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
-import type { ImageUse } from '../images/types.js';
-import { archiveOf, exportOf, extractInto } from './archive.js';
-import { attachContainer } from './attach.js';
-import { ContainerStore } from './container-store.js';
-import { ContainerContext, type ContainerDeps } from './context.js';
+import type { ContainerContext } from './context.js';
 import { buildRecord } from './create-config.js';
 import { killContainer, pauseContainer, removeContainer, stopContainer, unpauseContainer } from './control.js';
-import { DefaultExecService } from './exec.js';
 import { removeStopped } from './exit.js';
-import { containerLogs } from './logs.js';
 import { generateName, normalizeName } from './names.js';
 import { inspectRecord, listContainers } from './queries.js';
 import { recoverContainers } from './recover.js';
@@ -32,8 +24,7 @@ import { startContainer } from './start.js';
 import type { KeptContainer } from '../../builder/types.js';
 import { adoptBuildContainer } from './adopt.js';
 import { duBytes, pruneContainers, topOf } from './maintenance.js';
-import type { AttachOptions, ClientStreams, ContainerService, ListOptions, LogsOptions, WaitCondition } from './types.js';
-import { waitFor } from './wait.js';
+import type { ContainerService, ListOptions } from './types.js';
 
 const log = logger('containers');
 
@@ -47,11 +38,9 @@ export function newContainerId(): string {
 
 export class DefaultContainerService implements ContainerService {
   readonly ctx: ContainerContext;
-  readonly execs: DefaultExecService;
 
-  constructor(containersRoot: string, deps: ContainerDeps) {
-    this.ctx = new ContainerContext(new ContainerStore(containersRoot), deps);
-    this.execs = new DefaultExecService(this.ctx);
+  constructor(ctx: ContainerContext) {
+    this.ctx = ctx;
   }
 
   #uniqueName(): string {
@@ -82,7 +71,7 @@ export class DefaultContainerService implements ContainerService {
         if (created && !m.NoCopy) (m as { CopyUp?: boolean }).CopyUp = true;
       }
       record.Mounts = mounts;
-      await this.ctx.save(record);
+      await this.ctx.store.save(record);
     } catch (e) {
       this.ctx.store.releaseName(name, id);
       throw e;
@@ -93,10 +82,10 @@ export class DefaultContainerService implements ContainerService {
   async start(ref: string): Promise<void> {
     const rec = this.ctx.store.resolve(ref);
     try {
-      await this.ctx.lock(rec.ID, () => startContainer(this.ctx, rec));
+      await this.ctx.locks.run(rec.ID, () => startContainer(this.ctx, rec));
     } catch (e) {
       if (!(e instanceof NotModified) && rec.HostConfig.AutoRemove && !rec.State.Running && this.ctx.store.get(rec.ID)) {
-        await this.ctx.lock(rec.ID, () => removeStopped(this.ctx, rec, { volumes: true })).catch(() => {});
+        await this.ctx.locks.run(rec.ID, () => removeStopped(this.ctx, rec, { volumes: true })).catch(() => {});
       }
       throw e;
     }
@@ -104,7 +93,7 @@ export class DefaultContainerService implements ContainerService {
 
   async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
     const rec = this.ctx.store.resolve(ref);
-    await this.ctx.lock(rec.ID, () => stopContainer(this.ctx, rec, opts));
+    await this.ctx.locks.run(rec.ID, () => stopContainer(this.ctx, rec, opts));
   }
 
   kill(ref: string, signal?: string): Promise<void> {
@@ -113,7 +102,7 @@ export class DefaultContainerService implements ContainerService {
 
   async restart(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
     const rec = this.ctx.store.resolve(ref);
-    await this.ctx.lock(rec.ID, async () => {
+    await this.ctx.locks.run(rec.ID, async () => {
       if (rec.State.Running || rec.State.Restarting) {
         await stopContainer(this.ctx, rec, opts).catch((e) => {
           if (!(e instanceof NotModified)) throw e;
@@ -124,21 +113,7 @@ export class DefaultContainerService implements ContainerService {
   }
 
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
-    const id = this.ctx.store.resolve(ref).ID;
     await removeContainer(this.ctx, ref, opts);
-    this.execs.forget(id);
-  }
-
-  async wait(ref: string, condition: WaitCondition, signal?: AbortSignal): Promise<{ result: Promise<WaitResponse> }> {
-    return waitFor(this.ctx, ref, condition, signal);
-  }
-
-  attach(ref: string, opts: AttachOptions, connect: () => ClientStreams): Promise<void> {
-    return attachContainer(this.ctx, ref, opts, connect);
-  }
-
-  async logs(ref: string, opts: LogsOptions): Promise<{ tty: boolean; records: AsyncIterable<LogRecord> }> {
-    return containerLogs(this.ctx, ref, opts);
   }
 
   async list(opts: ListOptions): Promise<ContainerSummary[]> {
@@ -157,7 +132,7 @@ export class DefaultContainerService implements ContainerService {
 
   /** SizeRw (the container's own files) and SizeRootFs (those plus its image's layers). */
   async #sizes(id: string, imageId: string): Promise<{ SizeRw: number; SizeRootFs: number }> {
-    const rw = await duBytes(join(this.ctx.dirOf(id), 'upper'));
+    const rw = await duBytes(join(this.ctx.store.dirOf(id), 'upper'));
     const image = this.ctx.deps.imageById(imageId as `sha256:${string}`);
     const layers = (image?.chainIds ?? []).reduce((n, c) => n + (this.ctx.deps.layers.get(c)?.size ?? 0), 0);
     return { SizeRw: rw, SizeRootFs: rw + layers };
@@ -166,7 +141,7 @@ export class DefaultContainerService implements ContainerService {
   async inspect(ref: string, opts: { size?: boolean } = {}): Promise<ContainerInspect> {
     const rec = this.ctx.store.resolve(ref);
     const out = inspectRecord(this.ctx, rec);
-    const ids = this.execs.idsOf(rec.ID);
+    const ids = this.ctx.execs.idsOf(rec.ID);
     out.ExecIDs = ids.length ? ids : null;
     if (opts.size) Object.assign(out, await this.#sizes(rec.ID, rec.ImageID));
     return out;
@@ -174,9 +149,9 @@ export class DefaultContainerService implements ContainerService {
 
   async resize(ref: string, height: number, width: number): Promise<void> {
     const rec = this.ctx.store.resolve(ref);
-    const h = this.ctx.running.get(rec.ID);
-    if (!h) throw new Conflict(`Container ${rec.ID} is not running`);
-    h.monitor.resize(height, width);
+    const monitor = this.ctx.running.monitor(rec.ID);
+    if (!monitor) throw new Conflict(`Container ${rec.ID} is not running`);
+    monitor.resize(height, width);
   }
 
   top(ref: string, psArgs?: string): Promise<TopResponse> {
@@ -187,13 +162,13 @@ export class DefaultContainerService implements ContainerService {
     const rec = this.ctx.store.resolve(ref);
     if (!newName) throw new InvalidArgument('Neither old nor new names may be empty');
     const name = normalizeName(newName);
-    await this.ctx.lock(rec.ID, async () => {
+    await this.ctx.locks.run(rec.ID, async () => {
       const old = rec.Name.slice(1);
       if (old === name) throw new InvalidArgument('Renaming a container with the same name as its current name');
       this.ctx.store.reserveName(name, rec.ID);
       rec.Name = `/${name}`;
       try {
-        await this.ctx.save(rec);
+        await this.ctx.store.save(rec);
       } catch (e) {
         rec.Name = `/${old}`;
         this.ctx.store.releaseName(name, rec.ID);
@@ -215,39 +190,11 @@ export class DefaultContainerService implements ContainerService {
     return pruneContainers(this.ctx, filters);
   }
 
-  archive(ref: string, path: string, opts: { statOnly?: boolean } = {}): Promise<{ stat: PathStat; tar?: Readable }> {
-    return archiveOf(this.ctx, ref, path, opts);
-  }
-
-  extract(ref: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
-    return extractInto(this.ctx, ref, path, tar, opts);
-  }
-
-  export(ref: string): Promise<Readable> {
-    return exportOf(this.ctx, ref);
-  }
-
-  async isImageInUse(imageId: string): Promise<ImageUse | undefined> {
-    const users = this.ctx.store.all().filter((r) => r.ImageID === imageId);
-    const running = users.find((r) => r.State.Running);
-    const u = running ?? users[0];
-    return u ? { containerId: u.ID, running: !!running } : undefined;
-  }
-
-  async countByImage(imageId: string): Promise<number> {
-    return this.ctx.store.all().filter((r) => r.ImageID === imageId).length;
-  }
-
   counts(): { total: number; running: number; paused: number; stopped: number } {
     const all = this.ctx.store.all();
     const paused = all.filter((r) => r.State.Paused).length;
     const running = all.filter((r) => r.State.Running && !r.State.Paused).length;
     return { total: all.length, running, paused, stopped: all.length - running - paused };
-  }
-
-  /** Names of containers using a volume (for the volume service). */
-  volumeUsers(name: string): string[] {
-    return this.ctx.store.all().filter((r) => r.Mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((r) => r.ID);
   }
 
   /** Takes over an intermediate container the builder keeps (see adopt.ts). */
@@ -260,11 +207,9 @@ export class DefaultContainerService implements ContainerService {
   }
 
   async close(): Promise<void> {
-    this.ctx.closing = true;
-    for (const t of this.ctx.restartTimers.values()) clearTimeout(t);
-    this.ctx.restartTimers.clear();
-    for (const h of this.ctx.running.values()) h.monitor.close();
-    await Promise.race([Promise.all([...this.ctx.background]), new Promise((r) => setTimeout(r, 5000).unref())]);
+    this.ctx.running.release();
+    this.ctx.restarts.close();
+    await this.ctx.background.settle(5000);
     log.debug('container monitors released');
   }
 }

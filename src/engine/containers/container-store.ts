@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { readJsonIfExists, writeFileAtomic } from '../../util/atomic.js';
 import { logger } from '../../util/log.js';
+import type { ImageUse } from '../images/types.js';
 import type { ContainerRecord } from './record.js';
 
 const log = logger('containers');
@@ -80,6 +81,24 @@ export class ContainerStore {
     const r = this.find(ref);
     if (!r) throw new NotFound(`No such container: ${ref}`);
     return r;
+  }
+
+  /** A container using the image (a running one first), for the image engine's rmi check. */
+  imageUse(imageId: string): ImageUse | undefined {
+    const users = this.all().filter((r) => r.ImageID === imageId);
+    const running = users.find((r) => r.State.Running);
+    const u = running ?? users[0];
+    return u ? { containerId: u.ID, running: !!running } : undefined;
+  }
+
+  /** How many containers use the image (`system df`). */
+  countByImage(imageId: string): number {
+    return this.all().filter((r) => r.ImageID === imageId).length;
+  }
+
+  /** IDs of containers that mount a volume (for the volume engine). */
+  volumeUsers(name: string): string[] {
+    return this.all().filter((r) => r.Mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((r) => r.ID);
   }
 
   nameTaken(name: string): string | undefined {

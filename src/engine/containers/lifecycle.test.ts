@@ -23,7 +23,7 @@ describe('start and exit (fake runtime)', () => {
     assert.equal(st.Running, true);
     assert.equal(st.Pid, h.runtime.process(id)!.pid);
     assert.equal(h.runtime.mounted(id), true);
-    const { result } = await h.containers.wait(id, 'next-exit');
+    const { result } = await h.io.wait(id, 'next-exit');
     h.runtime.exit(id, 3);
     assert.deepEqual(await result, { Error: null, StatusCode: 3 });
     const after = (await h.inspect(id)).State;
@@ -37,10 +37,10 @@ describe('start and exit (fake runtime)', () => {
 
   it('a process that exits at once: wait not-running answers with its status', async () => {
     const id = await h.create({ Cmd: ['exit', '7'] });
-    const { result } = await h.containers.wait(id, 'next-exit');
+    const { result } = await h.io.wait(id, 'next-exit');
     await h.containers.start(id);
     assert.equal((await result).StatusCode, 7);
-    assert.equal((await (await h.containers.wait(id, 'not-running')).result).StatusCode, 7);
+    assert.equal((await (await h.io.wait(id, 'not-running')).result).StatusCode, 7);
   });
 
   it('start of a running container is not modified; start again after an exit runs a new process', async () => {
@@ -97,7 +97,7 @@ describe('start and exit (fake runtime)', () => {
 
   it('AutoRemove removes the container after its exit, and remove -f kills a running one', async () => {
     const auto = await h.create({ Cmd: ['exit', '0'], HostConfig: { AutoRemove: true } });
-    const { result } = await h.containers.wait(auto, 'removed');
+    const { result } = await h.io.wait(auto, 'removed');
     await h.containers.start(auto);
     assert.equal((await result).StatusCode, 0);
     await assert.rejects(h.inspect(auto), NotFound);
@@ -113,7 +113,7 @@ describe('start and exit (fake runtime)', () => {
 describe('restart policies (fake runtime)', () => {
   it('no: an exit stays an exit', async () => {
     const id = await h.create({ Cmd: ['exit', '1'], ...restartPolicy('no') });
-    const { result } = await h.containers.wait(id, 'next-exit');
+    const { result } = await h.io.wait(id, 'next-exit');
     await h.containers.start(id);
     await result;
     await new Promise((r) => setTimeout(r, 300));
@@ -143,7 +143,7 @@ describe('restart policies (fake runtime)', () => {
 
   it('on-failure does not restart a clean exit', async () => {
     const id = await h.create({ Cmd: ['exit', '0'], ...restartPolicy('on-failure') });
-    const { result } = await h.containers.wait(id, 'next-exit');
+    const { result } = await h.io.wait(id, 'next-exit');
     await h.containers.start(id);
     await result;
     const c = await h.inspect(id);
@@ -190,7 +190,7 @@ describe('restart policies (fake runtime)', () => {
     await h.containers.start(id);
     await h.restartDaemon();
     assert.equal((await h.inspect(id)).State.Running, true);
-    const { result } = await h.containers.wait(id, 'next-exit');
+    const { result } = await h.io.wait(id, 'next-exit');
     h.runtime.exit(id, 4);
     assert.equal((await result).StatusCode, 4);
     assert.equal((await h.inspect(id)).State.Status, 'exited');

@@ -17,16 +17,16 @@ export function containerLogs(ctx: ContainerContext, ref: string, opts: LogsOpti
   if (follow) {
     stopped = new Promise<void>((resolve) => {
       const done = () => {
-        ctx.events.off(`exit:${rec.ID}`, done);
-        ctx.events.off(`gone:${rec.ID}`, done);
+        offExit();
+        offGone();
         resolve();
       };
-      ctx.events.once(`exit:${rec.ID}`, done);
-      ctx.events.once(`gone:${rec.ID}`, done);
+      const offExit = ctx.waiters.onExit(rec.ID, done);
+      const offGone = ctx.waiters.onGone(rec.ID, done);
       opts.signal?.addEventListener('abort', done, { once: true });
     });
   }
-  const records = ctx.deps.runtime.readLogs(rec.ID, ctx.dirOf(rec.ID), {
+  const records = ctx.deps.runtime.readLogs(rec.ID, ctx.store.dirOf(rec.ID), {
     stdout: opts.stdout, stderr: opts.stderr, tail: opts.tail, since: opts.since, until: opts.until, follow, stopped, signal: opts.signal,
   });
   return { tty: !!rec.Config.Tty, records };

@@ -79,9 +79,9 @@ export async function pruneContainers(ctx: ContainerContext, filters: Map<string
     };
     if (filters.has('label') && !filters.get('label')!.every(has)) continue;
     if (filters.has('label!') && filters.get('label!')!.some(has)) continue;
-    const size = await duBytes(join(ctx.dirOf(rec.ID), 'upper'));
+    const size = await duBytes(join(ctx.store.dirOf(rec.ID), 'upper'));
     try {
-      await ctx.lock(rec.ID, async () => {
+      await ctx.locks.run(rec.ID, async () => {
         if (rec.State.Running) return;
         await removeStopped(ctx, rec, {});
         deleted.push(rec.ID);

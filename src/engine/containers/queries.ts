@@ -48,7 +48,7 @@ export function summary(rec: ContainerRecord): ContainerSummary {
 }
 
 export function inspectRecord(ctx: ContainerContext, rec: ContainerRecord): ContainerInspect {
-  const dir = ctx.dirOf(rec.ID);
+  const dir = ctx.store.dirOf(rec.ID);
   const f = ctx.deps.runtime.paths(dir, rec.ID);
   const net = networkName(rec);
   return {

@@ -121,18 +121,15 @@ export function startFailure(e: ProcessCreateError): { error: Error; exitCode: n
 export async function startContainer(ctx: ContainerContext, rec: ContainerRecord): Promise<void> {
   if (rec.State.Running) throw new NotModified(`container ${rec.ID} is already running`);
   if (rec.State.Status === 'removing') throw new InvalidArgument(`container is marked for removal and cannot be started`);
-  const timer = ctx.restartTimers.get(rec.ID);
-  if (timer) {
-    clearTimeout(timer);
-    ctx.restartTimers.delete(rec.ID);
-  }
+  ctx.restarts.cancel(rec.ID);
   const image = ctx.deps.imageById(rec.ImageID as `sha256:${string}`);
   if (!image) throw new SystemError(`the image ${rec.ImageID} of container ${rec.ID} no longer exists`);
   const points = rec.Mounts as PlannedMount[];
   await prepareBindSources(points);
-  const dir = ctx.dirOf(rec.ID);
-  ctx.cleaned.delete(rec.ID);
-  ctx.events.emit('container-reset', rec.ID);
+  const dir = ctx.store.dirOf(rec.ID);
+  ctx.running.setCleaned(rec.ID, false);
+  // Exec records of the last run go.
+  ctx.execs.forget(rec.ID);
   const t0 = performance.now();
   let pid: number;
   try {
@@ -154,7 +151,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     throw f.error;
   }
   const tCreated = performance.now();
-  let handle;
+  let watched = false;
   try {
     const monitor = await ctx.deps.runtime.attach(rec.ID, {});
     rec.State = {
@@ -164,14 +161,11 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     rec.HasBeenStarted = true;
     rec.ManuallyStopped = false;
     // Saved alongside runc start (writes of a record are ordered, so the exit's state lands after).
-    const saved = ctx.save(rec);
-    handle = { monitor, exited: Promise.resolve() };
-    ctx.running.set(rec.ID, handle);
-    handle.exited = monitor.exit.then((code) => handleExit(ctx, rec.ID, code));
+    const saved = ctx.store.save(rec);
+    watched = true;
+    ctx.running.watch(rec.ID, monitor, (code) => handleExit(ctx, rec.ID, code));
     // Attaches that waited for this start connect now, before the process runs.
-    const pending = ctx.pending.get(rec.ID);
-    ctx.pending.delete(rec.ID);
-    if (pending) await Promise.all([...pending].map((p) => p.connect().catch((err) => log.debug('attach lost', { error: String(err) }))));
+    await Promise.all(ctx.attaches.take(rec.ID).map((p) => p.connect().catch((err) => log.debug('attach lost', { error: String(err) }))));
     const tPending = performance.now();
     await Promise.all([saved, ctx.deps.runtime.start(rec.ID)]);
     log.debug('container started', {
@@ -179,15 +173,14 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     });
   } catch (e) {
     await ctx.deps.runtime.kill(rec.ID, 9, { all: true }).catch(() => {});
-    if (handle) await handle.exited;
+    if (watched) await ctx.running.exited(rec.ID);
     else await ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {});
     throw new SystemError(`starting container ${rec.ID}: ${(e as Error).message}`, { cause: e });
   }
-  ctx.events.emit(`start:${rec.ID}`);
 }
 
 /** A start that failed before the process ran: the state keeps its status, with the error and Docker's exit status. */
 async function failStart(ctx: ContainerContext, rec: ContainerRecord, message: string, exitCode: number): Promise<void> {
   rec.State = { ...rec.State, Running: false, Pid: 0, ExitCode: exitCode, Error: message };
-  await ctx.save(rec);
+  await ctx.store.save(rec);
 }

@@ -13,7 +13,11 @@ import { NotFound } from '../../../errdefs/index.js';
 import type { Digest } from '../../../image/digest.js';
 import { FakeRuntime } from '../../../runtime/testing/fake-runtime.js';
 import type { StoredImage } from '../../../store/images/types.js';
+import { DefaultContainerIO } from '../container-io.js';
 import { DefaultContainerService } from '../container-service.js';
+import { ContainerStore } from '../container-store.js';
+import { newContainerContext } from '../context.js';
+import { DefaultExecService } from '../exec.js';
 import type { ClientStreams } from '../types.js';
 
 export const IMAGE_ID = `sha256:${'ab'.repeat(32)}` as Digest;
@@ -28,7 +32,8 @@ const image = {
 export interface Harness {
   runtime: FakeRuntime;
   containers: DefaultContainerService;
-  execs: DefaultContainerService['execs'];
+  io: DefaultContainerIO;
+  execs: DefaultExecService;
   /** Creates a container from the test image; returns its ID. */
   create(req?: Partial<ContainerCreateRequest>): Promise<string>;
   inspect(id: string): Promise<ContainerInspect>;
@@ -42,8 +47,8 @@ export interface Harness {
 export async function harness(): Promise<Harness> {
   const root = mkdtempSync(join(tmpdir(), 'berth-engine-'));
   const runtime = new FakeRuntime();
-  const build = () =>
-    new DefaultContainerService(join(root, 'containers'), {
+  const build = () => {
+    const ctx = newContainerContext(new ContainerStore(join(root, 'containers')), {
       runtime,
       resolveImage: (name) => {
         if (name !== 'test' && name !== IMAGE_ID) throw new NotFound(`No such image: ${name}`);
@@ -52,18 +57,19 @@ export async function harness(): Promise<Harness> {
       imageById: (id) => (id === IMAGE_ID ? image : undefined),
       layers: { root: join(root, 'layers'), lowerLinks: () => [], get: () => undefined },
       volumes: {
-        mountpoint: (name: string) => join(root, 'volumes', name),
+        ensure: async (name) => ({ volume: { Name: name, Mountpoint: join(root, 'volumes', name) } as never, created: true }),
         remove: async () => {},
-      } as unknown as DefaultContainerService['ctx']['deps']['volumes'],
+      },
       ncpu: 2,
       hostName: 'host',
     });
-  let containers = build();
-  await containers.recover();
+    return { containers: new DefaultContainerService(ctx), io: new DefaultContainerIO(ctx), execs: new DefaultExecService(ctx) };
+  };
+  let services = build();
+  await services.containers.recover();
   const h: Harness = {
     runtime,
-    containers,
-    execs: containers.execs,
+    ...services,
     create: async (req = {}) => (await h.containers.create({ Image: 'test', ...req } as ContainerCreateRequest, {})).Id,
     inspect: (id) => h.containers.inspect(id),
     until: async (cond, what) => {
@@ -74,14 +80,13 @@ export async function harness(): Promise<Harness> {
       }
     },
     restartDaemon: async () => {
-      await containers.close();
-      containers = build();
-      h.containers = containers;
-      h.execs = containers.execs;
-      await containers.recover();
+      await services.containers.close();
+      services = build();
+      Object.assign(h, services);
+      await services.containers.recover();
     },
     close: async () => {
-      await containers.close();
+      await services.containers.close();
       rmSync(root, { recursive: true, force: true });
     },
   };
