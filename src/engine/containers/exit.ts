@@ -8,6 +8,7 @@
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import type { PlannedMount } from './mounts.js';
+import { leaveNetwork } from './network.js';
 import { startContainer } from './start.js';
 import { nowRfc3339Nano, type ContainerRecord } from './record.js';
 
@@ -45,6 +46,7 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     error = 'the container monitor exited unexpectedly';
     await ctx.deps.runtime.kill(id, 9, { all: true }).catch(() => {});
   }
+  await leaveNetwork(ctx, id);
   // cleanup() unmounts the root before it first waits, so removal may go on alongside.
   const cleaning = ctx.deps.runtime.cleanup(id, dir).then(
     () => void (ctx.store.get(id) && ctx.running.setCleaned(id, true)),

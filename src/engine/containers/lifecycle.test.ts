@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { harness, type Harness } from './testing/harness.js';
+import type { ContainerNetwork } from './types.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -194,5 +195,35 @@ describe('restart policies (fake runtime)', () => {
     h.runtime.exit(id, 4);
     assert.equal((await result).StatusCode, 4);
     assert.equal((await h.inspect(id)).State.Status, 'exited');
+  });
+});
+
+describe('the network hook (fake runtime)', () => {
+  it('joins the created process before it runs and releases it after each exit', async () => {
+    const seen: string[] = [];
+    let fail = false;
+    const network: ContainerNetwork = {
+      connect: async (rec, sandbox) => {
+        seen.push(`connect ${rec.ID} ${sandbox.netnsPath} ${(await h.runtime.state(rec.ID)) ?? 'gone'}`);
+        if (fail) throw new Error('no address left');
+      },
+      release: async (id) => void seen.push(`release ${id}`),
+    };
+    await h.close();
+    h = await harness({ network });
+    const id = await h.create({ Cmd: ['sleep', '1000'] });
+    await h.containers.start(id);
+    const pid = h.runtime.process(id)!.pid;
+    assert.deepEqual(seen, [`connect ${id} /proc/${pid}/ns/net created`]);
+    const { result } = await h.io.wait(id, 'next-exit');
+    h.runtime.exit(id, 0);
+    await result;
+    assert.deepEqual(seen.slice(1), [`release ${id}`]);
+    fail = true;
+    await assert.rejects(h.containers.start(id), /no address left/);
+    assert.deepEqual(seen.slice(3), [`release ${id}`], 'a failed join is released too');
+    assert.equal((await h.inspect(id)).State.Running, false);
+    assert.equal(h.runtime.mounted(id), false);
+    assert.equal(h.runtime.calls.get('start'), 1, 'the process never ran');
   });
 });

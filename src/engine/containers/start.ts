@@ -10,7 +10,7 @@ import { promises as fs, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { InvalidArgument, NotModified, SystemError } from '../../errdefs/index.js';
 import {
-  CommandNotFound, CommandNotRunnable, ProcessCreateError, type HostSettings, type OciMount, type ProcessConfig,
+  CommandNotFound, CommandNotRunnable, ProcessCreateError, type CreatedProcess, type HostSettings, type OciMount, type ProcessConfig,
 } from '../../runtime/types.js';
 import { secureJoin } from '../../util/secure-join.js';
 import { logger } from '../../util/log.js';
@@ -18,6 +18,7 @@ import type { ContainerContext } from './context.js';
 import { effectiveNetworkMode, noNewPrivileges } from './create-config.js';
 import { handleExit } from './exit.js';
 import { ociMounts, type PlannedMount } from './mounts.js';
+import { joinNetwork, leaveNetwork } from './network.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 
 const log = logger('containers');
@@ -131,16 +132,16 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   // Exec records of the last run go.
   ctx.execs.forget(rec.ID);
   const t0 = performance.now();
-  let pid: number;
+  let created: CreatedProcess;
   try {
-    ({ pid } = await ctx.deps.runtime.create({
+    created = await ctx.deps.runtime.create({
       id: rec.ID,
       dir,
       layers: { layersRoot: ctx.deps.layers.root, lowerLinks: ctx.deps.layers.lowerLinks(image.topChainId) },
       process: processConfig(rec),
       host: hostSettings(rec, ociMounts(points, rec.HostConfig.Tmpfs)),
       prepare: points.some((m) => (m as { CopyUp?: boolean }).CopyUp) ? (rootfs) => copyUp(rootfs, points) : undefined,
-    }));
+    });
   } catch (e) {
     if (!(e instanceof ProcessCreateError)) {
       if (e instanceof InvalidArgument) await failStart(ctx, rec, e.message, 128);
@@ -153,10 +154,11 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   const tCreated = performance.now();
   let watched = false;
   try {
+    await joinNetwork(ctx, rec, created);
     const monitor = await ctx.deps.runtime.attach(rec.ID, {});
     rec.State = {
       ...rec.State, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
-      Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), FinishedAt: ZERO_TIME,
+      Pid: created.pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), FinishedAt: ZERO_TIME,
     };
     rec.HasBeenStarted = true;
     rec.ManuallyStopped = false;
@@ -174,7 +176,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   } catch (e) {
     await ctx.deps.runtime.kill(rec.ID, 9, { all: true }).catch(() => {});
     if (watched) await ctx.running.exited(rec.ID);
-    else await ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {});
+    else await Promise.all([leaveNetwork(ctx, rec.ID), ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {})]);
     throw new SystemError(`starting container ${rec.ID}: ${(e as Error).message}`, { cause: e });
   }
 }

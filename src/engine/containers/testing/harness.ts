@@ -18,7 +18,7 @@ import { DefaultContainerService } from '../container-service.js';
 import { ContainerStore } from '../container-store.js';
 import { newContainerContext } from '../context.js';
 import { DefaultExecService } from '../exec.js';
-import type { ClientStreams } from '../types.js';
+import type { ClientStreams, ContainerNetwork } from '../types.js';
 
 export const IMAGE_ID = `sha256:${'ab'.repeat(32)}` as Digest;
 
@@ -44,7 +44,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(): Promise<Harness> {
+export async function harness(opts: { network?: ContainerNetwork } = {}): Promise<Harness> {
   const root = mkdtempSync(join(tmpdir(), 'berth-engine-'));
   const runtime = new FakeRuntime();
   const build = () => {
@@ -60,6 +60,7 @@ export async function harness(): Promise<Harness> {
         ensure: async (name) => ({ volume: { Name: name, Mountpoint: join(root, 'volumes', name) } as never, created: true }),
         remove: async () => {},
       },
+      network: opts.network,
       ncpu: 2,
       hostName: 'host',
     });
