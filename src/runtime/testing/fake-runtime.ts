@@ -2,7 +2,8 @@
  * @module runtime/testing/fake-runtime
  * A ContainerRuntime in memory, for unit tests of the engine without root, runc or a shim.
  * Processes are make-believe; what a command does is read from its argv:
- * - `exit N`: exits with status N as soon as it starts (`true`: 0, `false`: 1);
+ * - `exit N` or `sh -c "exit N"`: exits with status N as soon as it starts (`true`: 0,
+ *   `false`: 1);
  * - `echo WORDS…`: writes the words and a newline to stdout, then exits 0;
  * - anything else runs until it is killed (status 128 + signal) or the test ends it with
  *   `exit(id, code)`.
@@ -49,7 +50,8 @@ class FakeProcess {
   /** Runs what the argv says (on the next turn, as a real process runs after `start` returns). */
   run(): void {
     this.state = 'running';
-    const [cmd, ...rest] = this.args;
+    const shExit = this.args[0] === 'sh' && this.args[1] === '-c' ? /^exit (\d+)$/.exec(this.args[2] ?? '') : null;
+    const [cmd, ...rest] = shExit ? ['exit', shExit[1]!] : this.args;
     setImmediate(() => {
       if (this.state !== 'running') return;
       if (cmd === 'exit' || cmd === 'true' || cmd === 'false') this.exit(cmd === 'exit' ? Number(rest[0] ?? 0) : cmd === 'true' ? 0 : 1);
