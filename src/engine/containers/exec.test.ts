@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { FakeRuntime } from '../../runtime/testing/fake-runtime.js';
 import { client, harness, type Harness } from './testing/harness.js';
 
-let h: Harness;
+let h: Harness<FakeRuntime>;
 let id: string;
 beforeEach(async () => {
-  h = await harness();
+  h = await harness(new FakeRuntime());
   id = await h.create({ Cmd: ['sleep', '1000'] });
   await h.containers.start(id);
 });

@@ -66,9 +66,12 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     return;
   }
   await cleaning;
-  if (!removing) await ctx.store.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
+  // The state said exited before the cleanup finished: a removal may have run meanwhile, and
+  // saving now would bring its record back.
+  const removed = removing || rec.State.Status === 'removing' || ctx.store.get(id) !== rec;
+  if (!removed) await ctx.store.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
   ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
-  if (removing) return;
+  if (removed) return;
   if (shouldRestart(rec)) scheduleRestart(ctx, rec, Date.now() - startedAt);
 }
 

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { FakeRuntime } from '../../runtime/testing/fake-runtime.js';
 import { harness, type Harness } from './testing/harness.js';
 import type { ContainerNetwork } from './types.js';
 
-let h: Harness;
+let h: Harness<FakeRuntime>;
 beforeEach(async () => {
-  h = await harness();
+  h = await harness(new FakeRuntime());
 });
 afterEach(async () => {
   await h.close();
@@ -94,6 +95,20 @@ describe('start and exit (fake runtime)', () => {
     await h.containers.kill(id, 'SIGKILL');
     await h.until(async () => !(await h.inspect(id)).State.Running, 'the kill is handled');
     await assert.rejects(h.containers.kill(id), Conflict);
+  });
+
+  it('a removal while the exit is still being handled stays a removal', async () => {
+    h.runtime.cleanupDelay = 300;
+    const id = await h.create({ Cmd: ['sleep', '1000'] });
+    await h.containers.start(id);
+    h.runtime.exit(id, 0);
+    // The state says exited before the runtime's cleanup has finished: `docker rm` may come now.
+    await h.until(async () => !(await h.inspect(id)).State.Running, 'the exit is seen');
+    await h.containers.remove(id);
+    await new Promise((r) => setTimeout(r, 500));
+    await assert.rejects(h.inspect(id), NotFound);
+    await h.restartDaemon();
+    await assert.rejects(h.inspect(id), NotFound, 'no record comes back after a daemon restart');
   });
 
   it('AutoRemove removes the container after its exit, and remove -f kills a running one', async () => {
@@ -210,7 +225,7 @@ describe('the network hook (fake runtime)', () => {
       release: async (id) => void seen.push(`release ${id}`),
     };
     await h.close();
-    h = await harness({ network });
+    h = await harness(new FakeRuntime(), { network });
     const id = await h.create({ Cmd: ['sleep', '1000'] });
     await h.containers.start(id);
     const pid = h.runtime.process(id)!.pid;

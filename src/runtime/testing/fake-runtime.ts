@@ -33,6 +33,8 @@ export class FakeRuntime implements ContainerRuntime {
   readonly missing = new Set<string>(['missing']);
   /** Commands that exist but cannot run (CommandNotRunnable). */
   readonly notRunnable = new Set<string>(['/etc']);
+  /** How long the cleanup of a process the runtime knows takes (runc delete is not instant), in ms. */
+  cleanupDelay = 0;
   /** How many times each method was called. */
   readonly calls = new Map<string, number>();
   /** When each container was started (ms since the epoch), in order. */
@@ -146,9 +148,11 @@ export class FakeRuntime implements ContainerRuntime {
 
   async cleanup(id: string): Promise<void> {
     this.#count('cleanup');
-    const c = this.#containers.get(id);
-    if (c) c.known = false;
     this.#mounted.delete(id);
+    const c = this.#containers.get(id);
+    if (!c?.known) return;
+    c.known = false;
+    if (this.cleanupDelay) await new Promise((r) => setTimeout(r, this.cleanupDelay));
   }
 
   async exec(req: ExecRequest): Promise<ExecProcess> {

@@ -1,8 +1,8 @@
 /**
  * @module engine/containers/testing/harness
- * The container engine on a fake runtime, for unit tests without root: the services built as
- * daemon/wire.ts builds them, over a temporary records directory and one make-believe image
- * (see runtime/testing/fake-runtime.ts for what its commands do).
+ * The container engine on a runtime the test gives (the fake one from the runtime's testing
+ * helpers, for unit tests without root): the services built as daemon/wire.ts builds them, over
+ * a temporary records directory and one make-believe image.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import type { ContainerCreateRequest, ContainerInspect } from '../../../api/types/containers.js';
 import { NotFound } from '../../../errdefs/index.js';
 import type { Digest } from '../../../image/digest.js';
-import { FakeRuntime } from '../../../runtime/testing/fake-runtime.js';
+import type { ContainerRuntime } from '../../../runtime/types.js';
 import type { StoredImage } from '../../../store/images/types.js';
 import { DefaultContainerIO } from '../container-io.js';
 import { DefaultContainerService } from '../container-service.js';
@@ -29,8 +29,8 @@ const image = {
   topChainId: null,
 } as unknown as StoredImage;
 
-export interface Harness {
-  runtime: FakeRuntime;
+export interface Harness<R extends ContainerRuntime> {
+  runtime: R;
   containers: DefaultContainerService;
   io: DefaultContainerIO;
   execs: DefaultExecService;
@@ -44,9 +44,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(opts: { network?: ContainerNetwork } = {}): Promise<Harness> {
+export async function harness<R extends ContainerRuntime>(runtime: R, opts: { network?: ContainerNetwork } = {}): Promise<Harness<R>> {
   const root = mkdtempSync(join(tmpdir(), 'berth-engine-'));
-  const runtime = new FakeRuntime();
   const build = () => {
     const ctx = newContainerContext(new ContainerStore(join(root, 'containers')), {
       runtime,
@@ -68,7 +67,7 @@ export async function harness(opts: { network?: ContainerNetwork } = {}): Promis
   };
   let services = build();
   await services.containers.recover();
-  const h: Harness = {
+  const h: Harness<R> = {
     runtime,
     ...services,
     create: async (req = {}) => (await h.containers.create({ Image: 'test', ...req } as ContainerCreateRequest, {})).Id,
@@ -88,7 +87,8 @@ export async function harness(opts: { network?: ContainerNetwork } = {}): Promis
     },
     close: async () => {
       await services.containers.close();
-      rmSync(root, { recursive: true, force: true });
+      // A record write may still land while the tree goes (a test may end before its exit is saved).
+      rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     },
   };
   return h;
