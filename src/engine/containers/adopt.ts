@@ -13,7 +13,7 @@ import type { ContainerContext } from './context.js';
 import { generateName } from './names.js';
 import { initialState, nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 
-export async function adoptBuildContainer(ctx: ContainerContext, k: KeptContainer): Promise<void> {
+export async function adoptBuildContainer(ctx: Pick<ContainerContext, 'store'>, k: KeptContainer): Promise<void> {
   let name = generateName();
   for (let i = 0; ctx.store.nameTaken(name); i++) name = generateName(i);
   const cfg = k.config as unknown as ContainerRecord['Config'];

@@ -10,7 +10,9 @@ import type { ContainerContext } from './context.js';
 import { OutputWriter, pump } from './streams.js';
 import type { AttachOptions, ClientStreams } from './types.js';
 
-export async function attachContainer(ctx: ContainerContext, ref: string, opts: AttachOptions, connectClient: () => ClientStreams): Promise<void> {
+type AttachParts = Pick<ContainerContext, 'store' | 'deps' | 'running' | 'attaches' | 'waiters'>;
+
+export async function attachContainer(ctx: AttachParts, ref: string, opts: AttachOptions, connectClient: () => ClientStreams): Promise<void> {
   const rec = ctx.store.resolve(ref);
   if (rec.State.Paused) throw new Conflict('You cannot attach to a paused container, unpause it first');
   if (rec.State.Restarting) throw new Conflict('You cannot attach to a restarting container, wait until it is running');

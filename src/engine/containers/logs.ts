@@ -8,7 +8,7 @@ import type { LogRecord } from '../../runtime/types.js';
 import type { ContainerContext } from './context.js';
 import type { LogsOptions } from './types.js';
 
-export function containerLogs(ctx: ContainerContext, ref: string, opts: LogsOptions): { tty: boolean; records: AsyncIterable<LogRecord> } {
+export function containerLogs(ctx: Pick<ContainerContext, 'store' | 'deps' | 'waiters'>, ref: string, opts: LogsOptions): { tty: boolean; records: AsyncIterable<LogRecord> } {
   const rec = ctx.store.resolve(ref);
   if (!opts.stdout && !opts.stderr) throw new InvalidArgument('Bad parameters: you must choose at least one stream');
   const live = rec.State.Running || rec.State.Restarting;

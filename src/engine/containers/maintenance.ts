@@ -14,7 +14,7 @@ import { removeStopped } from './exit.js';
 
 const execFileP = promisify(execFile);
 
-export async function topOf(ctx: ContainerContext, ref: string, psArgs = '-ef'): Promise<TopResponse> {
+export async function topOf(ctx: Pick<ContainerContext, 'store' | 'deps'>, ref: string, psArgs = '-ef'): Promise<TopResponse> {
   const rec = ctx.store.resolve(ref);
   if (!rec.State.Running) throw new Conflict(`Container ${rec.ID} is not running`);
   const pids = new Set(await ctx.deps.runtime.pids(rec.ID));

@@ -47,7 +47,7 @@ export function summary(rec: ContainerRecord): ContainerSummary {
   };
 }
 
-export function inspectRecord(ctx: ContainerContext, rec: ContainerRecord): ContainerInspect {
+export function inspectRecord(ctx: Pick<ContainerContext, 'store' | 'deps'>, rec: ContainerRecord): ContainerInspect {
   const dir = ctx.store.dirOf(rec.ID);
   const f = ctx.deps.runtime.paths(dir, rec.ID);
   const net = networkName(rec);
@@ -91,7 +91,7 @@ function labelMatch(labels: Record<string, string>, f: string): boolean {
   return k in labels && (v === undefined || labels[k] === v);
 }
 
-export function listContainers(ctx: ContainerContext, opts: ListOptions, ancestorIds: (ref: string) => string[]): ContainerSummary[] {
+export function listContainers(ctx: Pick<ContainerContext, 'store'>, opts: ListOptions, ancestorIds: (ref: string) => string[]): ContainerSummary[] {
   const f = opts.filters;
   for (const k of f.keys()) if (!FILTERS.includes(k)) throw new InvalidArgument(`invalid filter '${k}'`);
   for (const s of f.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgument(`invalid filter 'status=${s}'`);
