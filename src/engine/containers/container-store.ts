@@ -138,6 +138,11 @@ export class ContainerStore {
     return next;
   }
 
+  /** Resolves when every record write asked for so far has landed (or failed). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#writes.values()].map((w) => w.catch(() => {})));
+  }
+
   /** Forgets the record and removes the container directory (nothing may be mounted in it). */
   async delete(id: string): Promise<void> {
     const rec = this.#byId.get(id);

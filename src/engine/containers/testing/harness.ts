@@ -46,8 +46,10 @@ export interface Harness<R extends ContainerRuntime> {
 
 export async function harness<R extends ContainerRuntime>(runtime: R, opts: { network?: ContainerNetwork } = {}): Promise<Harness<R>> {
   const root = mkdtempSync(join(tmpdir(), 'berth-engine-'));
+  let store: ContainerStore;
   const build = () => {
-    const ctx = newContainerContext(new ContainerStore(join(root, 'containers')), {
+    store = new ContainerStore(join(root, 'containers'));
+    const ctx = newContainerContext(store, {
       runtime,
       resolveImage: (name) => {
         if (name !== 'test' && name !== IMAGE_ID) throw new NotFound(`No such image: ${name}`);
@@ -87,7 +89,11 @@ export async function harness<R extends ContainerRuntime>(runtime: R, opts: { ne
     },
     close: async () => {
       await services.containers.close();
-      // A record write may still land while the tree goes (a test may end before its exit is saved).
+      // A test may end before its last exit is saved: let the exit handling and its writes finish.
+      for (let i = 0; i < 3; i++) {
+        await store.flush();
+        await new Promise((r) => setTimeout(r, 50));
+      }
       rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     },
   };
