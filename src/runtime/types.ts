@@ -19,6 +19,10 @@
  * container, each under its own monitor, and need no cleanup beyond `remove`. A stopped
  * container's root can be mounted on its own (`mountRoot` … `unmountRoot`) to read or write
  * its files.
+ *
+ * Roles: ProcessRuntime (the lifecycle above), ExecRuntime, ContainerFileAccess (paths, root,
+ * log) and ResourceHooks (cgroup); ContainerRuntime is all four. runtime/testing holds a fake
+ * implementation and the contract suite every implementation runs.
  */
 import { NotFound, SystemError } from '../errdefs/index.js';
 import type { LogRecord, ReadLogsOptions } from './logs/json-file.js';
@@ -201,7 +205,8 @@ export interface ExecProcess {
   remove(): Promise<void>;
 }
 
-export interface ContainerRuntime {
+/** Container processes: create one, start it, signal and watch it, clean up after it. */
+export interface ProcessRuntime {
   /** Creates the process, not yet running; CommandNotFound / CommandNotRunnable / ProcessCreateError when the runtime refused it. */
   create(req: CreateRequest): Promise<CreatedProcess>;
   start(id: string): Promise<void>;
@@ -216,16 +221,22 @@ export interface ContainerRuntime {
   exitStatus(dir: string): Promise<ExitStatus | undefined>;
   /** After the process ended: forget it, unmount the root, drop the monitor's files. */
   cleanup(id: string, dir: string): Promise<void>;
-  /** Starts an exec inside a running container (created and started at once). */
-  exec(req: ExecRequest): Promise<ExecProcess>;
   /** Whether the runtime still knows the container (and its state). */
   state(id: string): Promise<'created' | 'running' | 'paused' | 'stopped' | undefined>;
   /** IDs of every container this runtime knows. */
   list(): Promise<string[]>;
   /** Whether the kernel's OOM killer struck in the container's cgroup (ask before cleanup). */
   oomKilled(id: string): Promise<boolean>;
-  /** The container's cgroup, relative to the hierarchy's root (for stats). */
-  cgroupPath(id: string): string;
+}
+
+/** Processes run inside a running container. */
+export interface ExecRuntime {
+  /** Starts an exec (created and started at once). */
+  exec(req: ExecRequest): Promise<ExecProcess>;
+}
+
+/** A container's files: where they are, its root mounted on its own, its log. */
+export interface ContainerFileAccess {
   /** Where the container's files are (pure). */
   paths(dir: string, id: string): ContainerPaths;
   /** Mounts a container's root (not running) for access to its files; returns the mount point. */
@@ -235,3 +246,15 @@ export interface ContainerRuntime {
   /** The container's log records (json-file), optionally following until `opts.stopped`. */
   readLogs(id: string, dir: string, opts?: ReadLogsOptions): AsyncIterable<LogRecord>;
 }
+
+/**
+ * What network and stats work read of a container. (Its network namespace is the created
+ * process's, CreatedProcess.netnsPath, joined between create and start.)
+ */
+export interface ResourceHooks {
+  /** The container's cgroup, relative to the hierarchy's root. */
+  cgroupPath(id: string): string;
+}
+
+/** The whole runtime, as the container engine uses it. */
+export interface ContainerRuntime extends ProcessRuntime, ExecRuntime, ContainerFileAccess, ResourceHooks {}

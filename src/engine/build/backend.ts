@@ -8,7 +8,7 @@ import { Unavailable } from '../../errdefs/index.js';
 import { encodeImageConfig } from '../../image/config.js';
 import type { ImageStore } from '../../store/images/types.js';
 import type { LayerStore } from '../../store/layers/types.js';
-import type { ContainerRuntime } from '../../runtime/types.js';
+import type { ProcessRuntime } from '../../runtime/types.js';
 import type { ImageService } from '../images/types.js';
 
 export interface BuildDeps {
@@ -21,7 +21,7 @@ export interface BuildDeps {
   /** Runs RUN steps; absent: RUN fails with a clear error. */
   runner?: StepRunner;
   /** The runtime behind `runner`, for cleaning up step containers at start-up. */
-  runtime?: Pick<ContainerRuntime, 'cleanup'>;
+  runtime?: Pick<ProcessRuntime, 'cleanup'>;
 }
 
 const noRunner: StepRunner = {

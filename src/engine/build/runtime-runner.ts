@@ -19,7 +19,7 @@ import { readOnlyView } from '../../builder/rootfs/overlay.js';
 import type { KeptContainer, RunSpec, StepContainer, StepRunner } from '../../builder/types.js';
 import { Cancelled, SystemError } from '../../errdefs/index.js';
 import type { LayerReader } from '../../store/layers/types.js';
-import type { ContainerRuntime, NetworkSetting, OciMount } from '../../runtime/types.js';
+import type { ContainerFileAccess, NetworkSetting, OciMount, ProcessRuntime } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 
 const log = logger('build');
@@ -70,7 +70,7 @@ export type ContainerKeeper = (c: KeptContainer) => Promise<void>;
 
 export class RuntimeStepRunner implements StepRunner {
   readonly #keeper: ContainerKeeper | undefined;
-  readonly #runtime: ContainerRuntime;
+  readonly #runtime: ProcessRuntime & Pick<ContainerFileAccess, 'paths'>;
   readonly #layers: LayerReader;
   readonly #dir: string;
   readonly #scratch: string;
@@ -81,7 +81,7 @@ export class RuntimeStepRunner implements StepRunner {
    * @param scratch a directory for temporary image views
    * @param keeper where kept containers go; without one they are removed
    */
-  constructor(runtime: ContainerRuntime, layers: LayerReader, dir: string, scratch: string, keeper?: ContainerKeeper) {
+  constructor(runtime: ProcessRuntime & Pick<ContainerFileAccess, 'paths'>, layers: LayerReader, dir: string, scratch: string, keeper?: ContainerKeeper) {
     this.#keeper = keeper;
     this.#runtime = runtime;
     this.#layers = layers;
