@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readLogs } from '../src/runtime/logs/json-file.js';
 import { RuncRuntime } from '../src/runtime/runc-runtime.js';
-import type { ShimConnection } from '../src/runtime/shim/client.js';
 import { makeBusyboxLayers } from '../src/runtime/testing/busybox-layer.js';
-import type { HostSettings, LayerStack, ProcessConfig } from '../src/runtime/types.js';
+import type { HostSettings, LayerStack, ProcessConfig, ProcessConnection } from '../src/runtime/types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'berth-rt-'));
 let layers: LayerStack;
@@ -50,7 +49,7 @@ async function createContainer(proc: Partial<ProcessConfig> & { args: string[] }
   return { id, dir, pid: p.pid, env: p.env };
 }
 
-async function collect(conn: ShimConnection): Promise<{ stdout: string; stderr: string; exit: number | undefined }> {
+async function collect(conn: ProcessConnection): Promise<{ stdout: string; stderr: string; exit: number | undefined }> {
   let stdout = '';
   let stderr = '';
   for await (const f of conn.output) {

@@ -9,12 +9,17 @@ import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import { allRoutes } from '../api/routes/index.js';
 import type { Route } from '../api/router.js';
+import { LocalCacheIndex } from '../builder/cache/local-cache-index.js';
 import type { Engine } from '../engine/engine.js';
 import { scratchRoot, stepContainersRoot } from '../engine/build/backend.js';
 import { DefaultBuildService } from '../engine/build/build-service.js';
 import { RuntimeStepRunner } from '../engine/build/runtime-runner.js';
 import { RuncRuntime } from '../runtime/runc-runtime.js';
+import { DefaultContainerIO } from '../engine/containers/container-io.js';
 import { DefaultContainerService } from '../engine/containers/container-service.js';
+import { ContainerStore } from '../engine/containers/container-store.js';
+import { newContainerContext } from '../engine/containers/context.js';
+import { DefaultExecService } from '../engine/containers/exec.js';
 import { DefaultImageService } from '../engine/images/image-service.js';
 import { LocalVolumeService } from '../engine/volumes/local-volume-service.js';
 import { DefaultSystemService } from '../engine/system/system-service.js';
@@ -56,28 +61,26 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     counts: async () => Object.assign({}, ...(await Promise.all(counters.map((c) => c())))) as InfoCounts,
   });
 
+  // Container records come first: images and volumes ask them who uses what (they are loaded
+  // by the container engine's recovery, before any request).
+  const containerStore = new ContainerStore(join(config.dataRoot, 'containers'));
+
   const content = new LocalContentStore(config.dataRoot);
   const layers = new LocalLayerStore(config.dataRoot);
   const imageStore = new LocalImageStore(config.dataRoot, content, layers);
   const refs = new LocalReferenceStore(config.dataRoot);
-  const images = new DefaultImageService({ content, layers, images: imageStore, refs });
+  const images = new DefaultImageService({
+    content, layers, images: imageStore, refs,
+    isImageInUse: async (id) => containerStore.imageUse(id),
+    countContainers: async (id) => containerStore.countByImage(id),
+  });
   await images.recover();
   counters.push(async () => ({ images: images.count() }));
 
-  // RUN steps: runc containers in the builder's own runc and shim roots.
-  const buildRuntime = new RuncRuntime({
-    runcRoot: join(config.execRoot, 'build', 'runc'),
-    shimRoot: join(config.execRoot, 'build', 'shim'),
-    cgroupParent: '/berth-build',
-  });
-  const runner = new RuntimeStepRunner(buildRuntime, layers, stepContainersRoot(config.dataRoot), scratchRoot(config.dataRoot));
-  const build = new DefaultBuildService({ dataRoot: config.dataRoot, images, imageStore, layers, runtime: buildRuntime, runner });
-  await build.recover();
-
   // Containers: runc under one berth-shim per process; volumes of the local driver.
-  const volumes = new LocalVolumeService(config.dataRoot);
+  const volumes = new LocalVolumeService(config.dataRoot, (name) => containerStore.volumeUsers(name));
   await volumes.recover();
-  const containers = new DefaultContainerService(join(config.dataRoot, 'containers'), {
+  const containerContext = newContainerContext(containerStore, {
     runtime: new RuncRuntime({ runcRoot: join(config.execRoot, 'runc'), shimRoot: join(config.execRoot, 'shim') }),
     resolveImage: (name) => images.resolve(name),
     imageById: (id) => imageStore.get(id),
@@ -86,15 +89,29 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     ncpu: cpus().length,
     hostName: hostname(),
   });
-  volumes.setUsers((name) => containers.volumeUsers(name));
-  // Intermediate containers a build keeps become containers (listed by `ps -a`, removable).
-  runner.keeper = (kept) => containers.adoptBuildContainer(kept);
-  images.setUsageHooks({ isImageInUse: (id) => containers.isImageInUse(id), countContainers: (id) => containers.countByImage(id) });
+  const containers = new DefaultContainerService(containerContext);
+  const containerIO = new DefaultContainerIO(containerContext);
+  const execs = new DefaultExecService(containerContext);
+
+  // RUN steps: runc containers in the builder's own runc and shim roots. Intermediate
+  // containers a build keeps become containers (listed by `ps -a`, removable).
+  const buildRuntime = new RuncRuntime({
+    runcRoot: join(config.execRoot, 'build', 'runc'),
+    shimRoot: join(config.execRoot, 'build', 'shim'),
+    cgroupParent: '/berth-build',
+  });
+  const runner = new RuntimeStepRunner(
+    buildRuntime, layers, stepContainersRoot(config.dataRoot), scratchRoot(config.dataRoot), (kept) => containers.adoptBuildContainer(kept),
+  );
+  const cache = new LocalCacheIndex(join(config.dataRoot, 'buildcache'), (id) => imageStore.get(id) !== undefined);
+  const build = new DefaultBuildService({ dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner });
+  await build.recover();
+
   await containers.recover();
   counters.push(async () => ({ containers: containers.counts() }));
   closers.push(() => containers.close());
 
-  const engine: Engine = { system, images, build, containers, execs: containers.execs, volumes };
+  const engine: Engine = { system, images, build, containers, containerIO, execs, volumes };
   return {
     engine,
     routes: allRoutes(engine),

@@ -4,7 +4,7 @@
  * here as one field.
  */
 import type { BuildService } from './build/types.js';
-import type { ContainerService, ExecService } from './containers/types.js';
+import type { ContainerIOService, ContainerService, ExecService } from './containers/types.js';
 import type { ImageService } from './images/types.js';
 import type { SystemService } from './types.js';
 import type { VolumeService } from './volumes/types.js';
@@ -14,6 +14,7 @@ export interface Engine {
   images: ImageService;
   build: BuildService;
   containers: ContainerService;
+  containerIO: ContainerIOService;
   execs: ExecService;
   volumes: VolumeService;
 }

@@ -7,21 +7,24 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgument, NotFound } from '../errdefs/index.js';
 import { hostsFile, hostnameFile, resolvConf } from './files.js';
-import { readFileInRoot } from './fs/in-root.js';
+import { readFileInRoot } from '../util/in-root.js';
 import { hostBoundingSet, hostDevices, hostHostsFile, hostLastCap, hostResolvConf, initBinary } from './host.js';
 import { unmount } from './overlay-driver.js';
 import { containerFiles, shimFiles } from './paths.js';
 import { mountContainerRoot } from './rootfs.js';
 import { Runc } from './runc.js';
 import { launchShim, SHIM_BINARY } from './shim/launch.js';
-import { ShimConnection, type AttachWants } from './shim/client.js';
+import { readLogs } from './logs/json-file.js';
+import type { LayerStack } from './overlay.js';
+import { ShimConnection } from './shim/client.js';
 import { execEnv, processEnv } from './spec/env.js';
 import { generateSpec } from './spec/generate.js';
 import type { OciProcess, OciSpec } from './spec/oci.js';
 import { effectiveCapabilities } from './spec/capabilities.js';
 import { resolveUser, type ResolvedUser } from './spec/user.js';
 import type {
-  ContainerRuntime, CreateRequest, CreatedProcess, ExecProcess, ExecRequest, ExitStatus, ProcessConfig,
+  AttachWants, ContainerPaths, ContainerRuntime, CreateRequest, CreatedProcess, ExecProcess, ExecRequest, ExitStatus, LogRecord,
+  ProcessConfig, ReadLogsOptions,
 } from './types.js';
 
 export interface RuncRuntimeOptions {
@@ -121,7 +124,7 @@ export class RuncRuntime implements ContainerRuntime {
         mounts: h.mounts,
         etcFiles: { hosts: f.hosts, resolvConf: f.resolvConf, hostname: f.hostname },
         resources: h.resources,
-        cgroupsPath: `${this.#cgroupParent}/${req.id}`,
+        cgroupsPath: this.cgroupPath(req.id),
         oomScoreAdj: h.oomScoreAdj,
         shmSize: h.shmSize,
         hostDevices: h.privileged ? hostDevices() : undefined,
@@ -153,7 +156,7 @@ export class RuncRuntime implements ContainerRuntime {
         step: 'create',
         runcArgv: this.runc.createArgv(req.id, { bundle: f.dir, pidFile: s.pid, logFile: s.runcLog, consoleSocket: tty ? s.console : undefined }),
       });
-      return { pid, env, user };
+      return { pid, netnsPath: `/proc/${pid}/ns/net`, env, user };
     } catch (e) {
       await this.runc.delete(req.id, { force: true }).catch(() => {});
       unmount(f.rootfs);
@@ -192,10 +195,32 @@ export class RuncRuntime implements ContainerRuntime {
     return s.status === 'creating' ? 'created' : s.status;
   }
 
+  cgroupPath(id: string): string {
+    return `${this.#cgroupParent}/${id}`;
+  }
+
+  paths(dir: string, id: string): ContainerPaths {
+    return containerFiles(dir, id);
+  }
+
+  async mountRoot(id: string, dir: string, layers: LayerStack): Promise<string> {
+    const f = containerFiles(dir, id);
+    await mountContainerRoot(f, layers);
+    return f.rootfs;
+  }
+
+  async unmountRoot(id: string, dir: string): Promise<void> {
+    unmount(containerFiles(dir, id).rootfs);
+  }
+
+  readLogs(id: string, dir: string, opts?: ReadLogsOptions): AsyncIterable<LogRecord> {
+    return readLogs(containerFiles(dir, id).log, opts);
+  }
+
   async oomKilled(id: string): Promise<boolean> {
     const candidates = [
-      `/sys/fs/cgroup/memory${this.#cgroupParent}/${id}/memory.oom_control`, // v1
-      `/sys/fs/cgroup${this.#cgroupParent}/${id}/memory.events`, // v2
+      `/sys/fs/cgroup/memory${this.cgroupPath(id)}/memory.oom_control`, // v1
+      `/sys/fs/cgroup${this.cgroupPath(id)}/memory.events`, // v2
     ];
     for (const p of candidates) {
       try {

@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { NotFound, SystemError } from '../errdefs/index.js';
 import type { OciResources } from './spec/oci.js';
+import { CommandNotFound, CommandNotRunnable, ProcessCreateError } from './types.js';
 
 export interface RuncState {
   id: string;
@@ -52,6 +53,19 @@ export function classifyRuncError(message: string): 'not-found' | 'permission' |
   if (/executable file not found|no such file or directory/.test(message)) return 'not-found';
   if (/permission denied/.test(message)) return 'permission';
   return 'other';
+}
+
+/** The contract's typed error for a failed `runc create` / `runc exec` (`step`), from runc's message. */
+export function processCreateError(step: string, runcMessage: string): ProcessCreateError {
+  const message = `runc ${step} failed: ${runcMessage}`;
+  switch (classifyRuncError(runcMessage)) {
+    case 'not-found':
+      return new CommandNotFound(message, runcMessage);
+    case 'permission':
+      return new CommandNotRunnable(message, runcMessage);
+    default:
+      return new ProcessCreateError(message, runcMessage);
+  }
 }
 
 export class Runc {

@@ -1,28 +1,105 @@
 /**
  * @module runtime/types
  * The container runtime: runs a container's process under runc, each under its own monitor
- * (berth-shim) that outlives berthd.
+ * (berth-shim) that outlives berthd. This file is the whole contract the engine sees: the
+ * engine imports nothing else from runtime/ (daemon/ picks the implementation).
  *
  * Terms:
- * - *container directory*: persistent, `<dataRoot>/containers/<id>/`: the OCI bundle
- *   (`config.json`), the overlay mount point `rootfs/` with its `upper/` and `work/`, the
- *   /etc files, the json-file log and the exit file the shim writes.
- * - *shim directory*: volatile, `<execRoot>/shim/<id>/`: attach and console sockets, runc's
- *   pid file and log.
+ * - *container directory*: persistent, `<dataRoot>/containers/<id>/`, chosen by the caller:
+ *   the OCI bundle, the overlay mount point with its upper and work directories, the /etc
+ *   files, the json-file log and the exit file the monitor writes (`paths` names them).
+ * - *monitor*: the process that holds a container process's stdio, writes its log and records
+ *   its exit status; a *connection* to it (`attach`) streams output and input and learns the
+ *   exit. When the process has ended the monitor is gone (`ProcessGone`).
  *
- * Lifecycle of a container process: `create` (mount the root, write the bundle, runc create
- * under a new shim: the process exists but has not run) → `start` (runc start) → it runs;
- * `attach` any number of times → it exits: the shim writes the exit file and goes away →
- * `cleanup` (runc delete, unmount). `create` may follow again (restart). Execs run inside a
- * running container, each under its own shim, and need no cleanup beyond their directory.
+ * Lifecycle of a container process: `create` (mount the root, write the bundle, create the
+ * process under a new monitor: it exists but has not run) → `start` → it runs; `attach` any
+ * number of times → it exits: the monitor writes the exit file and goes away → `cleanup`
+ * (forget it, unmount). `create` may follow again (restart). Execs run inside a running
+ * container, each under its own monitor, and need no cleanup beyond `remove`. A stopped
+ * container's root can be mounted on its own (`mountRoot` … `unmountRoot`) to read or write
+ * its files.
+ *
+ * Roles: ProcessRuntime (the lifecycle above), ExecRuntime, ContainerFileAccess (paths, root,
+ * log) and ResourceHooks (cgroup); ContainerRuntime is all four. runtime/testing holds a fake
+ * implementation and the contract suite every implementation runs.
  */
-import type { ShimConnection, AttachWants } from './shim/client.js';
+import { NotFound, SystemError } from '../errdefs/index.js';
+import type { LogRecord, ReadLogsOptions } from './logs/json-file.js';
 import type { LayerStack } from './overlay.js';
 import type { EtcFiles, NetworkSetting, ResourceOptions } from './spec/generate.js';
 import type { OciDevice, OciMount } from './spec/oci.js';
 import type { ResolvedUser } from './spec/user.js';
 
-export type { LayerStack, NetworkSetting, ResourceOptions, EtcFiles, OciMount, ResolvedUser, AttachWants, ShimConnection };
+export type { LayerStack, NetworkSetting, ResourceOptions, EtcFiles, OciMount, ResolvedUser, LogRecord, ReadLogsOptions };
+
+/** The monitor is gone: the process has ended (or never ran). */
+export class ProcessGone extends NotFound {}
+
+/**
+ * Creating a process (a container's or an exec's) failed in the low-level runtime. `detail` is
+ * its own message (runc's), which Docker quotes in its errors.
+ */
+export class ProcessCreateError extends SystemError {
+  readonly detail: string;
+  constructor(message: string, detail: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.detail = detail;
+  }
+}
+
+/** The command does not exist in the container (Docker: exit status 127). */
+export class CommandNotFound extends ProcessCreateError {}
+
+/** The command exists but cannot be run, e.g. permission denied (Docker: exit status 126). */
+export class CommandNotRunnable extends ProcessCreateError {}
+
+/** A piece of a process's output, as its monitor forwards it. */
+export interface OutputFrame {
+  /** 1 = stdout, 2 = stderr. */
+  stream: 1 | 2;
+  data: Buffer;
+}
+
+/** Which of the process's streams a connection wants. */
+export interface AttachWants {
+  stdin?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+}
+
+/**
+ * A connection to a process's monitor. It is registered when `attach` resolves, so nothing the
+ * process writes afterwards is missed. `output` ends when the process has exited or the
+ * connection closed; `exit` then resolves with the status the monitor announced (undefined when
+ * the connection ended without one).
+ */
+export interface ProcessConnection {
+  /** The host PID of the process. */
+  readonly pid: number;
+  readonly output: AsyncIterable<OutputFrame>;
+  readonly exit: Promise<number | undefined>;
+  /** Writes to the process's stdin; false: wait for `drained()`. */
+  write(data: Buffer): boolean;
+  drained(): Promise<void>;
+  closeStdin(): void;
+  resize(rows: number, cols: number): void;
+  close(): void;
+}
+
+/** Where a container's files are, inside its container directory. */
+export interface ContainerPaths {
+  /** The mount point of its root (while mounted). */
+  rootfs: string;
+  /** Its own files (the overlay upper directory) and overlay's work directory. */
+  upper: string;
+  work: string;
+  hosts: string;
+  hostname: string;
+  resolvConf: string;
+  /** The json-file log. */
+  log: string;
+}
 
 /** The process of a container, as Docker's Config describes it (entrypoint and cmd combined). */
 export interface ProcessConfig {
@@ -83,6 +160,8 @@ export interface CreateRequest {
 export interface CreatedProcess {
   /** Host PID of the container's init (not yet running the command until start). */
   pid: number;
+  /** Its network namespace (the network is joined here between create and start). */
+  netnsPath: string;
   /** The environment the process got. */
   env: string[];
   user: ResolvedUser;
@@ -119,33 +198,63 @@ export interface ExecRequest {
 export interface ExecProcess {
   pid: number;
   /** Connects to the exec's monitor (only while it runs). */
-  attach(wants: AttachWants, signal?: AbortSignal): Promise<ShimConnection>;
+  attach(wants: AttachWants, signal?: AbortSignal): Promise<ProcessConnection>;
   /** The exit status once the exec has ended (undefined while it runs). */
   status(): Promise<ExitStatus | undefined>;
   /** Removes the exec's shim directory (after it ended). */
   remove(): Promise<void>;
 }
 
-export interface ContainerRuntime {
+/** Container processes: create one, start it, signal and watch it, clean up after it. */
+export interface ProcessRuntime {
+  /** Creates the process, not yet running; CommandNotFound / CommandNotRunnable / ProcessCreateError when the runtime refused it. */
   create(req: CreateRequest): Promise<CreatedProcess>;
   start(id: string): Promise<void>;
-  /** Connects to the container's monitor; ShimGone when the process has ended. */
-  attach(id: string, wants: AttachWants, signal?: AbortSignal): Promise<ShimConnection>;
+  /** Connects to the container's monitor; ProcessGone when the process has ended. */
+  attach(id: string, wants: AttachWants, signal?: AbortSignal): Promise<ProcessConnection>;
   kill(id: string, signal: number, opts?: { all?: boolean }): Promise<void>;
   pause(id: string): Promise<void>;
   resume(id: string): Promise<void>;
   /** Host PIDs of the container's processes. */
   pids(id: string): Promise<number[]>;
-  /** The exit status the shim recorded for the last run, if any. */
+  /** The exit status the monitor recorded for the last run, if any. */
   exitStatus(dir: string): Promise<ExitStatus | undefined>;
-  /** After the process ended: forget it in runc, unmount the root, drop the shim directory. */
+  /** After the process ended: forget it, unmount the root, drop the monitor's files. */
   cleanup(id: string, dir: string): Promise<void>;
-  /** Starts an exec inside a running container (created and started at once). */
-  exec(req: ExecRequest): Promise<ExecProcess>;
-  /** Whether runc still knows the container (and its state). */
+  /** Whether the runtime still knows the container (and its state). */
   state(id: string): Promise<'created' | 'running' | 'paused' | 'stopped' | undefined>;
-  /** IDs of every container runc knows in this runtime's root. */
+  /** IDs of every container this runtime knows. */
   list(): Promise<string[]>;
   /** Whether the kernel's OOM killer struck in the container's cgroup (ask before cleanup). */
   oomKilled(id: string): Promise<boolean>;
 }
+
+/** Processes run inside a running container. */
+export interface ExecRuntime {
+  /** Starts an exec (created and started at once). */
+  exec(req: ExecRequest): Promise<ExecProcess>;
+}
+
+/** A container's files: where they are, its root mounted on its own, its log. */
+export interface ContainerFileAccess {
+  /** Where the container's files are (pure). */
+  paths(dir: string, id: string): ContainerPaths;
+  /** Mounts a container's root (not running) for access to its files; returns the mount point. */
+  mountRoot(id: string, dir: string, layers: LayerStack): Promise<string>;
+  /** Unmounts what mountRoot mounted (nothing when not mounted). */
+  unmountRoot(id: string, dir: string): Promise<void>;
+  /** The container's log records (json-file), optionally following until `opts.stopped`. */
+  readLogs(id: string, dir: string, opts?: ReadLogsOptions): AsyncIterable<LogRecord>;
+}
+
+/**
+ * What network and stats work read of a container. (Its network namespace is the created
+ * process's, CreatedProcess.netnsPath, joined between create and start.)
+ */
+export interface ResourceHooks {
+  /** The container's cgroup, relative to the hierarchy's root. */
+  cgroupPath(id: string): string;
+}
+
+/** The whole runtime, as the container engine uses it. */
+export interface ContainerRuntime extends ProcessRuntime, ExecRuntime, ContainerFileAccess, ResourceHooks {}

@@ -6,10 +6,10 @@
  * with X-Docker-Container-Path-Stat) and export.
  */
 import { pipeline } from 'node:stream/promises';
-import type { ContainerService } from '../../engine/containers/types.js';
+import type { ContainerIOService } from '../../engine/containers/types.js';
 import { parseCondition } from '../../engine/containers/wait.js';
 import { InvalidArgument } from '../../errdefs/index.js';
-import { formatLogTime } from '../../runtime/logs/json-file.js';
+import { formatLogTime } from '../../util/log-time.js';
 import type { Ctx } from '../context.js';
 import type { Route } from '../router.js';
 
@@ -34,7 +34,7 @@ function pathStatHeader(stat: unknown): string {
   return Buffer.from(JSON.stringify(stat)).toString('base64');
 }
 
-async function logsHandler(ctx: Ctx, containers: ContainerService): Promise<void> {
+async function logsHandler(ctx: Ctx, containers: ContainerIOService): Promise<void> {
   const q = ctx.query;
   const { tty, records } = await containers.logs(ctx.params.id!, {
     stdout: q.bool('stdout'), stderr: q.bool('stderr'), follow: q.bool('follow'), tail: parseTail(q.string('tail')),
@@ -58,7 +58,7 @@ async function logsHandler(ctx: Ctx, containers: ContainerService): Promise<void
   out.end();
 }
 
-export function containerIoRoutes(containers: ContainerService): Route[] {
+export function containerIoRoutes(containers: ContainerIOService): Route[] {
   return [
     {
       method: 'POST',

@@ -18,7 +18,7 @@ export function allRoutes(engine: Engine): Route[] {
     ...imageRoutes(engine.images),
     ...buildRoutes(engine.build),
     ...containerRoutes(engine.containers),
-    ...containerIoRoutes(engine.containers),
+    ...containerIoRoutes(engine.containerIO),
     ...execRoutes(engine.execs),
     ...volumeRoutes(engine.volumes),
   ];

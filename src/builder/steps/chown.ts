@@ -5,7 +5,7 @@
  * also used as the group (a group of that name must exist; a number gives gid = uid).
  */
 import { InvalidArgument } from '../../errdefs/index.js';
-import { readFileInRoot } from '../../runtime/fs/in-root.js';
+import { readFileInRoot } from '../../util/in-root.js';
 import type { Identity } from './copy-files.js';
 
 function lookup(root: string, file: 'passwd' | 'group', name: string): number | undefined {

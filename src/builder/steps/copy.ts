@@ -19,7 +19,7 @@ import { logger } from '../../util/log.js';
 import type { Digest } from '../../image/digest.js';
 import { DirContext } from '../context/dir-context.js';
 import { readOnlyView, writableView, type RootfsView } from '../rootfs/overlay.js';
-import { assertNoSymlinks } from '../../runtime/fs/in-root.js';
+import { assertNoSymlinks } from '../../util/in-root.js';
 import { resolveInScope } from '../rootfs/scope.js';
 import { commitStep, probeCache, stepKey, topChain } from '../solver/probe-commit.js';
 import { withCmdCommentString, type StageState } from '../solver/state.js';

@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { InvalidArgument } from '../../errdefs/index.js';
-import { assertNoSymlinks } from '../../runtime/fs/in-root.js';
+import { assertNoSymlinks } from '../../util/in-root.js';
 import { writableView } from '../rootfs/overlay.js';
 import { resolveInScope } from '../rootfs/scope.js';
 import { commitStep, probeCache, stepKey, topChain } from '../solver/probe-commit.js';

@@ -3,13 +3,12 @@
  * Adapts berth's stores and services to the roles the builder asks for (build/types.ts).
  */
 import { join } from 'node:path';
-import type { BuildBackend, BuildImages, BuildLayers, StepRunner } from '../../builder/types.js';
-import { LocalCacheIndex } from '../../builder/cache/local-cache-index.js';
+import type { BuildBackend, BuildCacheIndex, BuildImages, BuildLayers, StepRunner } from '../../builder/types.js';
 import { Unavailable } from '../../errdefs/index.js';
 import { encodeImageConfig } from '../../image/config.js';
 import type { ImageStore } from '../../store/images/types.js';
 import type { LayerStore } from '../../store/layers/types.js';
-import type { ContainerRuntime } from '../../runtime/types.js';
+import type { ProcessRuntime } from '../../runtime/types.js';
 import type { ImageService } from '../images/types.js';
 
 export interface BuildDeps {
@@ -17,10 +16,12 @@ export interface BuildDeps {
   images: ImageService;
   imageStore: ImageStore;
   layers: LayerStore;
+  /** The build cache index (`<dataRoot>/buildcache`). */
+  cache: BuildCacheIndex;
   /** Runs RUN steps; absent: RUN fails with a clear error. */
   runner?: StepRunner;
   /** The runtime behind `runner`, for cleaning up step containers at start-up. */
-  runtime?: Pick<ContainerRuntime, 'cleanup'>;
+  runtime?: Pick<ProcessRuntime, 'cleanup'>;
 }
 
 const noRunner: StepRunner = {
@@ -57,6 +58,6 @@ export function buildBackend(d: BuildDeps): BuildBackend {
     images,
     layers,
     runner: d.runner ?? noRunner,
-    cache: new LocalCacheIndex(join(d.dataRoot, 'buildcache'), (id) => d.imageStore.get(id) !== undefined),
+    cache: d.cache,
   };
 }

@@ -19,9 +19,7 @@ import { readOnlyView } from '../../builder/rootfs/overlay.js';
 import type { KeptContainer, RunSpec, StepContainer, StepRunner } from '../../builder/types.js';
 import { Cancelled, SystemError } from '../../errdefs/index.js';
 import type { LayerReader } from '../../store/layers/types.js';
-import type { OutputFrame } from '../../runtime/shim/client.js';
-import { containerFiles } from '../../runtime/paths.js';
-import type { ContainerRuntime, NetworkSetting, OciMount } from '../../runtime/types.js';
+import type { ContainerFileAccess, NetworkSetting, OciMount, ProcessRuntime } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 
 const log = logger('build');
@@ -67,10 +65,12 @@ function copyTree(from: string, to: string): Promise<void> {
   );
 }
 
+/** Where kept containers go (the container engine adopts them). */
+export type ContainerKeeper = (c: KeptContainer) => Promise<void>;
+
 export class RuntimeStepRunner implements StepRunner {
-  /** Where kept containers go (the container engine); without it they are removed. */
-  keeper: ((c: KeptContainer) => Promise<void>) | undefined;
-  readonly #runtime: ContainerRuntime;
+  readonly #keeper: ContainerKeeper | undefined;
+  readonly #runtime: ProcessRuntime & Pick<ContainerFileAccess, 'paths'>;
   readonly #layers: LayerReader;
   readonly #dir: string;
   readonly #scratch: string;
@@ -79,8 +79,10 @@ export class RuntimeStepRunner implements StepRunner {
   /**
    * @param dir where step containers live (on the data root's file system)
    * @param scratch a directory for temporary image views
+   * @param keeper where kept containers go; without one they are removed
    */
-  constructor(runtime: ContainerRuntime, layers: LayerReader, dir: string, scratch: string) {
+  constructor(runtime: ProcessRuntime & Pick<ContainerFileAccess, 'paths'>, layers: LayerReader, dir: string, scratch: string, keeper?: ContainerKeeper) {
+    this.#keeper = keeper;
     this.#runtime = runtime;
     this.#layers = layers;
     this.#dir = dir;
@@ -88,14 +90,14 @@ export class RuntimeStepRunner implements StepRunner {
   }
 
   async keepUnstarted(c: KeptContainer): Promise<void> {
-    await this.keeper?.(c);
+    await this.#keeper?.(c);
   }
 
   async create(spec: RunSpec): Promise<StepContainer> {
     const id = randomBytes(32).toString('hex');
     const dir = join(this.#dir, id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const files = containerFiles(dir, id);
+    const files = this.#runtime.paths(dir, id);
     const mounts: OciMount[] = [];
     if (spec.files.length) {
       const pipes = join(dir, 'pipes');
@@ -142,7 +144,7 @@ export class RuntimeStepRunner implements StepRunner {
           const conn = await runtime.attach(id, { stdout: true, stderr: true }, signal);
           await runtime.start(id);
           startedAt = new Date().toISOString();
-          for await (const f of conn.output as AsyncIterable<OutputFrame>) {
+          for await (const f of conn.output) {
             if (f.stream === 2) out.stderr(f.data);
             else out.stdout(f.data);
           }
@@ -176,9 +178,9 @@ export class RuntimeStepRunner implements StepRunner {
       keep: async () => {
         if (removed) return;
         await fs.rm(join(this.#dir, `upper-${id}`), { recursive: true, force: true });
-        if (!this.keeper) return container.remove();
+        if (!this.#keeper) return container.remove();
         removed = true;
-        await this.keeper({ id, imageId: spec.imageId, config: spec.config, ran: { argv: spec.argv, exitCode, startedAt, finishedAt, dir } });
+        await this.#keeper({ id, imageId: spec.imageId, config: spec.config, ran: { argv: spec.argv, exitCode, startedAt, finishedAt, dir } });
       },
     };
     return container;

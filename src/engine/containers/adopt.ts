@@ -13,7 +13,7 @@ import type { ContainerContext } from './context.js';
 import { generateName } from './names.js';
 import { initialState, nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 
-export async function adoptBuildContainer(ctx: ContainerContext, k: KeptContainer): Promise<void> {
+export async function adoptBuildContainer(ctx: Pick<ContainerContext, 'store'>, k: KeptContainer): Promise<void> {
   let name = generateName();
   for (let i = 0; ctx.store.nameTaken(name); i++) name = generateName(i);
   const cfg = k.config as unknown as ContainerRecord['Config'];
@@ -36,7 +36,7 @@ export async function adoptBuildContainer(ctx: ContainerContext, k: KeptContaine
     rec.State = { ...rec.State, Status: 'exited', ExitCode: ran.exitCode, StartedAt: ran.startedAt ?? ZERO_TIME, FinishedAt: ran.finishedAt ?? nowRfc3339Nano() };
     rec.HasBeenStarted = true;
   }
-  const dir = ctx.dirOf(k.id);
+  const dir = ctx.store.dirOf(k.id);
   ctx.store.reserveName(name, k.id);
   try {
     await fs.mkdir(join(dir, '..'), { recursive: true });
@@ -45,7 +45,7 @@ export async function adoptBuildContainer(ctx: ContainerContext, k: KeptContaine
       await fs.mkdir(join(dir, 'upper'), { recursive: true, mode: 0o755 });
       await fs.mkdir(join(dir, 'work'), { mode: 0o700 });
     }
-    await ctx.save(rec);
+    await ctx.store.save(rec);
   } catch (e) {
     ctx.store.releaseName(name, k.id);
     throw e;

@@ -9,7 +9,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { ContainerFiles } from '../../runtime/paths.js';
+import type { ContainerPaths } from '../../runtime/types.js';
 import type { PlannedMount } from './mounts.js';
 import type { ContainerRecord } from './record.js';
 
@@ -33,7 +33,7 @@ function isDir(p: string): boolean {
 }
 
 /** Places `abs` (a cleaned absolute container path, see splitContainerPath). */
-export function placeOf(rec: ContainerRecord, files: ContainerFiles, rootfs: string, abs: string): Place {
+export function placeOf(rec: ContainerRecord, files: ContainerPaths, rootfs: string, abs: string): Place {
   const bare = abs.replace(/\/\.?$/, '') || '/';
   const tail = abs.slice(bare.length);
   const mounts: { Destination: string; Source: string; RW: boolean }[] = [];

@@ -7,7 +7,7 @@
  * A running container's processes can change its files while berth reads or writes them, for
  * instance swap a directory for a symlink to a host path in a loop (CVE-2018-15664). So no
  * path inside a container is ever resolved by name on the host: the path is resolved once, by
- * the kernel, inside the container's root (openat2 RESOLVE_IN_ROOT, runtime/fs/in-root.ts),
+ * the kernel, inside the container's root (openat2 RESOLVE_IN_ROOT, util/in-root.ts),
  * and everything below the descriptor that gives is read and written relative to descriptors
  * (the tar packer and extractor in fd mode). Paths under a volume or bind mount resolve in the
  * mount's source; the container's hosts, hostname and resolv.conf are its own files. A
@@ -18,11 +18,9 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { PathStat } from '../../api/types/containers.js';
 import { InvalidArgument, NotFound, SystemError } from '../../errdefs/index.js';
-import { baseName, RootDir, splitContainerPath } from '../../runtime/fs/in-root.js';
-import { unmount } from '../../runtime/overlay-driver.js';
-import { containerFiles, type ContainerFiles } from '../../runtime/paths.js';
-import { mountContainerRoot } from '../../runtime/rootfs.js';
+import type { ContainerPaths } from '../../runtime/types.js';
 import { fdPath } from '../../util/fd-path.js';
+import { baseName, RootDir, splitContainerPath } from '../../util/in-root.js';
 import { O_PATH } from '../../util/native.js';
 import { Extractor } from '../../util/tar/extract.js';
 import { TarIngest } from '../../util/tar/ingest.js';
@@ -49,18 +47,20 @@ export function goFileMode(mode: number): number {
 }
 
 /** Runs `fn` with the container's root mounted (already, when it runs; for the call otherwise). */
-async function withRoot<T>(ctx: ContainerContext, rec: ContainerRecord, fn: (rootfs: string, files: ContainerFiles) => Promise<T>): Promise<T> {
-  const f = containerFiles(ctx.dirOf(rec.ID), rec.ID);
-  if (rec.State.Running) return fn(f.rootfs, f);
-  return ctx.lock(rec.ID, async () => {
-    if (rec.State.Running) return fn(f.rootfs, f);
+async function withRoot<T>(ctx: ContainerContext, rec: ContainerRecord, fn: (rootfs: string, files: ContainerPaths) => Promise<T>): Promise<T> {
+  const runtime = ctx.deps.runtime;
+  const dir = ctx.store.dirOf(rec.ID);
+  const files = runtime.paths(dir, rec.ID);
+  if (rec.State.Running) return fn(files.rootfs, files);
+  return ctx.locks.run(rec.ID, async () => {
+    if (rec.State.Running) return fn(files.rootfs, files);
     const image = ctx.deps.imageById(rec.ImageID as `sha256:${string}`);
     if (!image) throw new SystemError(`the image of container ${rec.ID} no longer exists`);
-    await mountContainerRoot(f, { layersRoot: ctx.deps.layers.root, lowerLinks: ctx.deps.layers.lowerLinks(image.topChainId) });
+    const mounted = await runtime.mountRoot(rec.ID, dir, { layersRoot: ctx.deps.layers.root, lowerLinks: ctx.deps.layers.lowerLinks(image.topChainId) });
     try {
-      return await fn(f.rootfs, f);
+      return await fn(mounted, files);
     } finally {
-      unmount(f.rootfs);
+      await runtime.unmountRoot(rec.ID, dir);
     }
   });
 }

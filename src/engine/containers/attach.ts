@@ -5,15 +5,14 @@
  * connects before the process runs, so `docker run` and `start -a` miss nothing.
  */
 import { Conflict } from '../../errdefs/index.js';
-import { readLogs } from '../../runtime/logs/json-file.js';
-import { containerFiles } from '../../runtime/paths.js';
-import { ShimGone } from '../../runtime/shim/client.js';
-import type { ShimConnection } from '../../runtime/types.js';
+import { ProcessGone, type ProcessConnection } from '../../runtime/types.js';
 import type { ContainerContext } from './context.js';
 import { OutputWriter, pump } from './streams.js';
 import type { AttachOptions, ClientStreams } from './types.js';
 
-export async function attachContainer(ctx: ContainerContext, ref: string, opts: AttachOptions, connectClient: () => ClientStreams): Promise<void> {
+type AttachParts = Pick<ContainerContext, 'store' | 'deps' | 'running' | 'attaches' | 'waiters'>;
+
+export async function attachContainer(ctx: AttachParts, ref: string, opts: AttachOptions, connectClient: () => ClientStreams): Promise<void> {
   const rec = ctx.store.resolve(ref);
   if (rec.State.Paused) throw new Conflict('You cannot attach to a paused container, unpause it first');
   if (rec.State.Restarting) throw new Conflict('You cannot attach to a restarting container, wait until it is running');
@@ -21,31 +20,28 @@ export async function attachContainer(ctx: ContainerContext, ref: string, opts: 
   const tty = !!rec.Config.Tty;
   const stdin = opts.stdin && !!rec.Config.OpenStdin;
   const wants = { stdin, stdout: opts.stdout, stderr: opts.stderr };
-  let conn: ShimConnection | undefined;
-  let connect: Promise<ShimConnection | undefined> | undefined;
+  let conn: ProcessConnection | undefined;
+  let connect: Promise<ProcessConnection | undefined> | undefined;
   if (opts.stream && !ctx.running.has(rec.ID)) {
     // Register before anything else can happen (a start may already be under way).
     connect = new Promise((resolve) => {
-      const pending = {
+      const withdraw = ctx.attaches.add(rec.ID, {
         connect: async () => {
           resolve(await ctx.deps.runtime.attach(rec.ID, wants));
         },
-      };
-      let set = ctx.pending.get(rec.ID);
-      if (!set) ctx.pending.set(rec.ID, (set = new Set()));
-      set.add(pending);
+      });
       const drop = () => {
-        ctx.pending.get(rec.ID)?.delete(pending);
-        ctx.events.off(`gone:${rec.ID}`, drop);
+        withdraw();
+        offGone();
         resolve(undefined);
       };
+      const offGone = ctx.waiters.onGone(rec.ID, drop);
       client.output.once('close', drop);
-      ctx.events.once(`gone:${rec.ID}`, drop);
     });
   }
   if (opts.logs) {
     const writer = new OutputWriter(client.output, tty);
-    for await (const r of readLogs(containerFiles(ctx.dirOf(rec.ID), rec.ID).log, { stdout: opts.stdout, stderr: opts.stderr })) {
+    for await (const r of ctx.deps.runtime.readLogs(rec.ID, ctx.store.dirOf(rec.ID), { stdout: opts.stdout, stderr: opts.stderr })) {
       await writer.write(r.stream === 'stderr' ? 2 : 1, r.log);
     }
   }
@@ -58,7 +54,7 @@ export async function attachContainer(ctx: ContainerContext, ref: string, opts: 
     try {
       conn = await ctx.deps.runtime.attach(rec.ID, wants);
     } catch (e) {
-      if (!(e instanceof ShimGone)) throw e;
+      if (!(e instanceof ProcessGone)) throw e;
     }
   }
   if (!conn) {

@@ -1,29 +1,21 @@
 /**
  * @module engine/containers/container-service
- * The ContainerService: create, start and the other use cases, over the record store and the
- * runtime, each state change under the container's lock; plus start-up recovery, which
- * reconnects to containers still running under their shims.
+ * The ContainerService: create, start and the other lifecycle use cases and queries, over the
+ * record store and the runtime, each state change under the container's lock; plus start-up
+ * recovery, which reconnects to containers still running under their shims. (A container's
+ * I/O is container-io.ts; execs are exec.ts; all share one ContainerContext.)
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import type {
-  ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, PathStat, TopResponse,
-  WaitResponse,
+  ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, TopResponse,
 } from '../../api/types/containers.js';
 import { Conflict, InvalidArgument, NotModified } from '../../errdefs/index.js';
-import type { LogRecord } from '../../runtime/logs/json-file.js';
 import { logger } from '../../util/log.js';
-import type { ImageUse } from '../images/types.js';
-import { archiveOf, exportOf, extractInto } from './archive.js';
-import { attachContainer } from './attach.js';
-import { ContainerStore } from './container-store.js';
-import { ContainerContext, type ContainerDeps } from './context.js';
+import type { ContainerContext } from './context.js';
 import { buildRecord } from './create-config.js';
 import { killContainer, pauseContainer, removeContainer, stopContainer, unpauseContainer } from './control.js';
-import { DefaultExecService } from './exec.js';
 import { removeStopped } from './exit.js';
-import { containerLogs } from './logs.js';
 import { generateName, normalizeName } from './names.js';
 import { inspectRecord, listContainers } from './queries.js';
 import { recoverContainers } from './recover.js';
@@ -32,8 +24,7 @@ import { startContainer } from './start.js';
 import type { KeptContainer } from '../../builder/types.js';
 import { adoptBuildContainer } from './adopt.js';
 import { duBytes, pruneContainers, topOf } from './maintenance.js';
-import type { AttachOptions, ClientStreams, ContainerService, ListOptions, LogsOptions, WaitCondition } from './types.js';
-import { waitFor } from './wait.js';
+import type { ContainerService, ListOptions } from './types.js';
 
 const log = logger('containers');
 
@@ -46,105 +37,89 @@ export function newContainerId(): string {
 }
 
 export class DefaultContainerService implements ContainerService {
-  readonly ctx: ContainerContext;
-  readonly execs: DefaultExecService;
+  readonly #ctx: ContainerContext;
 
-  constructor(containersRoot: string, deps: ContainerDeps) {
-    this.ctx = new ContainerContext(new ContainerStore(containersRoot), deps);
-    this.execs = new DefaultExecService(this.ctx);
+  constructor(ctx: ContainerContext) {
+    this.#ctx = ctx;
   }
 
   #uniqueName(): string {
     for (let i = 0; ; i++) {
       const n = generateName(i > 5 ? 1 : 0);
-      if (!this.ctx.store.nameTaken(n)) return n;
+      if (!this.#ctx.store.nameTaken(n)) return n;
     }
   }
 
   async create(req: ContainerCreateRequest, opts: { name?: string }): Promise<ContainerCreateResponse> {
     if (!req || typeof req !== 'object') throw new InvalidArgument('Config cannot be empty in order to create a container');
     if (!req.Image) throw new InvalidArgument('No image specified');
-    const image = this.ctx.deps.resolveImage(req.Image);
+    const image = this.#ctx.deps.resolveImage(req.Image);
     const id = newContainerId();
     const name = opts.name ? normalizeName(opts.name) : this.#uniqueName();
     const { record, mounts } = buildRecord({
       id, name, created: nowRfc3339Nano(), imageId: image.record.id, image: image.config.config, request: req,
-      ncpu: this.ctx.deps.ncpu, hostName: this.ctx.deps.hostName,
+      ncpu: this.#ctx.deps.ncpu, hostName: this.#ctx.deps.hostName,
     });
-    this.ctx.store.reserveName(name, id);
+    this.#ctx.store.reserveName(name, id);
     try {
       for (const m of mounts) {
         if (m.Type !== 'volume') continue;
         const volName = m.Name || randomBytes(32).toString('hex');
-        const { volume, created } = await this.ctx.deps.volumes.ensure(volName, { anonymous: !m.Name });
+        const { volume, created } = await this.#ctx.deps.volumes.ensure(volName, { anonymous: !m.Name });
         m.Name = volName;
         m.Source = volume.Mountpoint;
         if (created && !m.NoCopy) (m as { CopyUp?: boolean }).CopyUp = true;
       }
       record.Mounts = mounts;
-      await this.ctx.save(record);
+      await this.#ctx.store.save(record);
     } catch (e) {
-      this.ctx.store.releaseName(name, id);
+      this.#ctx.store.releaseName(name, id);
       throw e;
     }
     return { Id: id, Warnings: [] };
   }
 
   async start(ref: string): Promise<void> {
-    const rec = this.ctx.store.resolve(ref);
+    const rec = this.#ctx.store.resolve(ref);
     try {
-      await this.ctx.lock(rec.ID, () => startContainer(this.ctx, rec));
+      await this.#ctx.locks.run(rec.ID, () => startContainer(this.#ctx, rec));
     } catch (e) {
-      if (!(e instanceof NotModified) && rec.HostConfig.AutoRemove && !rec.State.Running && this.ctx.store.get(rec.ID)) {
-        await this.ctx.lock(rec.ID, () => removeStopped(this.ctx, rec, { volumes: true })).catch(() => {});
+      if (!(e instanceof NotModified) && rec.HostConfig.AutoRemove && !rec.State.Running && this.#ctx.store.get(rec.ID)) {
+        await this.#ctx.locks.run(rec.ID, () => removeStopped(this.#ctx, rec, { volumes: true })).catch(() => {});
       }
       throw e;
     }
   }
 
   async stop(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
-    const rec = this.ctx.store.resolve(ref);
-    await this.ctx.lock(rec.ID, () => stopContainer(this.ctx, rec, opts));
+    const rec = this.#ctx.store.resolve(ref);
+    await this.#ctx.locks.run(rec.ID, () => stopContainer(this.#ctx, rec, opts));
   }
 
   kill(ref: string, signal?: string): Promise<void> {
-    return killContainer(this.ctx, ref, signal);
+    return killContainer(this.#ctx, ref, signal);
   }
 
   async restart(ref: string, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
-    const rec = this.ctx.store.resolve(ref);
-    await this.ctx.lock(rec.ID, async () => {
+    const rec = this.#ctx.store.resolve(ref);
+    await this.#ctx.locks.run(rec.ID, async () => {
       if (rec.State.Running || rec.State.Restarting) {
-        await stopContainer(this.ctx, rec, opts).catch((e) => {
+        await stopContainer(this.#ctx, rec, opts).catch((e) => {
           if (!(e instanceof NotModified)) throw e;
         });
       }
-      await startContainer(this.ctx, rec);
+      await startContainer(this.#ctx, rec);
     });
   }
 
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
-    const id = this.ctx.store.resolve(ref).ID;
-    await removeContainer(this.ctx, ref, opts);
-    this.execs.forget(id);
-  }
-
-  async wait(ref: string, condition: WaitCondition, signal?: AbortSignal): Promise<{ result: Promise<WaitResponse> }> {
-    return waitFor(this.ctx, ref, condition, signal);
-  }
-
-  attach(ref: string, opts: AttachOptions, connect: () => ClientStreams): Promise<void> {
-    return attachContainer(this.ctx, ref, opts, connect);
-  }
-
-  async logs(ref: string, opts: LogsOptions): Promise<{ tty: boolean; records: AsyncIterable<LogRecord> }> {
-    return containerLogs(this.ctx, ref, opts);
+    await removeContainer(this.#ctx, ref, opts);
   }
 
   async list(opts: ListOptions): Promise<ContainerSummary[]> {
-    const list = listContainers(this.ctx, opts, (ref) => {
+    const list = listContainers(this.#ctx, opts, (ref) => {
       try {
-        return [this.ctx.deps.resolveImage(ref).record.id];
+        return [this.#ctx.deps.resolveImage(ref).record.id];
       } catch {
         return [];
       }
@@ -157,114 +132,84 @@ export class DefaultContainerService implements ContainerService {
 
   /** SizeRw (the container's own files) and SizeRootFs (those plus its image's layers). */
   async #sizes(id: string, imageId: string): Promise<{ SizeRw: number; SizeRootFs: number }> {
-    const rw = await duBytes(join(this.ctx.dirOf(id), 'upper'));
-    const image = this.ctx.deps.imageById(imageId as `sha256:${string}`);
-    const layers = (image?.chainIds ?? []).reduce((n, c) => n + (this.ctx.deps.layers.get(c)?.size ?? 0), 0);
+    const rw = await duBytes(join(this.#ctx.store.dirOf(id), 'upper'));
+    const image = this.#ctx.deps.imageById(imageId as `sha256:${string}`);
+    const layers = (image?.chainIds ?? []).reduce((n, c) => n + (this.#ctx.deps.layers.get(c)?.size ?? 0), 0);
     return { SizeRw: rw, SizeRootFs: rw + layers };
   }
 
   async inspect(ref: string, opts: { size?: boolean } = {}): Promise<ContainerInspect> {
-    const rec = this.ctx.store.resolve(ref);
-    const out = inspectRecord(this.ctx, rec);
-    const ids = this.execs.idsOf(rec.ID);
+    const rec = this.#ctx.store.resolve(ref);
+    const out = inspectRecord(this.#ctx, rec);
+    const ids = this.#ctx.execs.idsOf(rec.ID);
     out.ExecIDs = ids.length ? ids : null;
     if (opts.size) Object.assign(out, await this.#sizes(rec.ID, rec.ImageID));
     return out;
   }
 
   async resize(ref: string, height: number, width: number): Promise<void> {
-    const rec = this.ctx.store.resolve(ref);
-    const h = this.ctx.running.get(rec.ID);
-    if (!h) throw new Conflict(`Container ${rec.ID} is not running`);
-    h.monitor.resize(height, width);
+    const rec = this.#ctx.store.resolve(ref);
+    const monitor = this.#ctx.running.monitor(rec.ID);
+    if (!monitor) throw new Conflict(`Container ${rec.ID} is not running`);
+    monitor.resize(height, width);
   }
 
   top(ref: string, psArgs?: string): Promise<TopResponse> {
-    return topOf(this.ctx, ref, psArgs);
+    return topOf(this.#ctx, ref, psArgs);
   }
 
   async rename(ref: string, newName: string): Promise<void> {
-    const rec = this.ctx.store.resolve(ref);
+    const rec = this.#ctx.store.resolve(ref);
     if (!newName) throw new InvalidArgument('Neither old nor new names may be empty');
     const name = normalizeName(newName);
-    await this.ctx.lock(rec.ID, async () => {
+    await this.#ctx.locks.run(rec.ID, async () => {
       const old = rec.Name.slice(1);
       if (old === name) throw new InvalidArgument('Renaming a container with the same name as its current name');
-      this.ctx.store.reserveName(name, rec.ID);
+      this.#ctx.store.reserveName(name, rec.ID);
       rec.Name = `/${name}`;
       try {
-        await this.ctx.save(rec);
+        await this.#ctx.store.save(rec);
       } catch (e) {
         rec.Name = `/${old}`;
-        this.ctx.store.releaseName(name, rec.ID);
+        this.#ctx.store.releaseName(name, rec.ID);
         throw e;
       }
-      this.ctx.store.releaseName(old, rec.ID);
+      this.#ctx.store.releaseName(old, rec.ID);
     });
   }
 
   pause(ref: string): Promise<void> {
-    return pauseContainer(this.ctx, ref);
+    return pauseContainer(this.#ctx, ref);
   }
 
   unpause(ref: string): Promise<void> {
-    return unpauseContainer(this.ctx, ref);
+    return unpauseContainer(this.#ctx, ref);
   }
 
   prune(filters: Map<string, string[]>): Promise<ContainerPruneReport> {
-    return pruneContainers(this.ctx, filters);
-  }
-
-  archive(ref: string, path: string, opts: { statOnly?: boolean } = {}): Promise<{ stat: PathStat; tar?: Readable }> {
-    return archiveOf(this.ctx, ref, path, opts);
-  }
-
-  extract(ref: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean } = {}): Promise<void> {
-    return extractInto(this.ctx, ref, path, tar, opts);
-  }
-
-  export(ref: string): Promise<Readable> {
-    return exportOf(this.ctx, ref);
-  }
-
-  async isImageInUse(imageId: string): Promise<ImageUse | undefined> {
-    const users = this.ctx.store.all().filter((r) => r.ImageID === imageId);
-    const running = users.find((r) => r.State.Running);
-    const u = running ?? users[0];
-    return u ? { containerId: u.ID, running: !!running } : undefined;
-  }
-
-  async countByImage(imageId: string): Promise<number> {
-    return this.ctx.store.all().filter((r) => r.ImageID === imageId).length;
+    return pruneContainers(this.#ctx, filters);
   }
 
   counts(): { total: number; running: number; paused: number; stopped: number } {
-    const all = this.ctx.store.all();
+    const all = this.#ctx.store.all();
     const paused = all.filter((r) => r.State.Paused).length;
     const running = all.filter((r) => r.State.Running && !r.State.Paused).length;
     return { total: all.length, running, paused, stopped: all.length - running - paused };
   }
 
-  /** Names of containers using a volume (for the volume service). */
-  volumeUsers(name: string): string[] {
-    return this.ctx.store.all().filter((r) => r.Mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((r) => r.ID);
-  }
-
   /** Takes over an intermediate container the builder keeps (see adopt.ts). */
   adoptBuildContainer(k: KeptContainer): Promise<void> {
-    return adoptBuildContainer(this.ctx, k);
+    return adoptBuildContainer(this.#ctx, k);
   }
 
   async recover(): Promise<void> {
-    await recoverContainers(this.ctx);
+    await recoverContainers(this.#ctx);
   }
 
   async close(): Promise<void> {
-    this.ctx.closing = true;
-    for (const t of this.ctx.restartTimers.values()) clearTimeout(t);
-    this.ctx.restartTimers.clear();
-    for (const h of this.ctx.running.values()) h.monitor.close();
-    await Promise.race([Promise.all([...this.ctx.background]), new Promise((r) => setTimeout(r, 5000).unref())]);
+    this.#ctx.running.release();
+    this.#ctx.restarts.close();
+    await this.#ctx.background.settle(5000);
     log.debug('container monitors released');
   }
 }

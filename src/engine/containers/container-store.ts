@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { readJsonIfExists, writeFileAtomic } from '../../util/atomic.js';
 import { logger } from '../../util/log.js';
+import type { ImageUse } from '../images/types.js';
 import type { ContainerRecord } from './record.js';
 
 const log = logger('containers');
@@ -82,6 +83,24 @@ export class ContainerStore {
     return r;
   }
 
+  /** A container using the image (a running one first), for the image engine's rmi check. */
+  imageUse(imageId: string): ImageUse | undefined {
+    const users = this.all().filter((r) => r.ImageID === imageId);
+    const running = users.find((r) => r.State.Running);
+    const u = running ?? users[0];
+    return u ? { containerId: u.ID, running: !!running } : undefined;
+  }
+
+  /** How many containers use the image (`system df`). */
+  countByImage(imageId: string): number {
+    return this.all().filter((r) => r.ImageID === imageId).length;
+  }
+
+  /** IDs of containers that mount a volume (for the volume engine). */
+  volumeUsers(name: string): string[] {
+    return this.all().filter((r) => r.Mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((r) => r.ID);
+  }
+
   nameTaken(name: string): string | undefined {
     return this.#byName.get(name);
   }
@@ -117,6 +136,11 @@ export class ContainerStore {
       if (this.#writes.get(rec.ID) === next) this.#writes.delete(rec.ID);
     }).catch(() => {});
     return next;
+  }
+
+  /** Resolves when every record write asked for so far has landed (or failed). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#writes.values()].map((w) => w.catch(() => {})));
   }
 
   /** Forgets the record and removes the container directory (nothing may be mounted in it). */

@@ -1,18 +1,21 @@
 /**
  * @module engine/containers/context
- * State the container use cases share: the record store, the runtime, running containers'
- * monitor connections, attaches waiting for a start, per-container locks, and the events
- * waiters listen to (exit, removal, start).
+ * What the container use cases share, each part owning its state behind a narrow interface:
+ * the record store, the runtime and the other engines (deps), the running containers'
+ * monitors, scheduled restarts, waiters, pending attaches, exec records, per-container locks,
+ * and work that outlives a request.
  */
-import { EventEmitter } from 'node:events';
-import type { WaitResponse } from '../../api/types/containers.js';
 import type { Digest } from '../../image/digest.js';
-import type { ContainerRuntime, ShimConnection } from '../../runtime/types.js';
+import type { ContainerRuntime } from '../../runtime/types.js';
 import type { StoredImage } from '../../store/images/types.js';
 import { Mutex } from '../../store/mutex.js';
 import type { VolumeService } from '../volumes/types.js';
 import type { ContainerStore } from './container-store.js';
-import type { ContainerRecord } from './record.js';
+import { ExecRecords } from './exec-records.js';
+import { RestartScheduler } from './restarts.js';
+import { RunningContainers } from './running.js';
+import type { ContainerNetwork } from './types.js';
+import { ContainerWaiters, PendingAttaches } from './waiters.js';
 
 export interface ContainerDeps {
   runtime: ContainerRuntime;
@@ -20,72 +23,68 @@ export interface ContainerDeps {
   resolveImage(name: string): StoredImage;
   imageById(id: Digest): StoredImage | undefined;
   layers: { readonly root: string; lowerLinks(chainId: Digest | null): string[]; get(chainId: Digest): { size: number } | undefined };
-  volumes: VolumeService & { mountpoint(name: string): string };
+  volumes: Pick<VolumeService, 'ensure' | 'remove'>;
+  /** Joins containers to their networks between create and start (see network.ts); absent: none. */
+  network?: ContainerNetwork;
   /** This host's CPU count and hostname. */
   ncpu: number;
   hostName: string;
 }
 
-export interface RunHandle {
-  monitor: ShimConnection;
-  /** Resolves once the exit has been handled (state saved, root unmounted). */
-  exited: Promise<void>;
-}
-
-/** An attach waiting for the container to start: connects to the new process before it runs. */
-export interface PendingAttach {
-  connect(): Promise<void>;
-}
-
-export class ContainerContext {
-  readonly store: ContainerStore;
-  readonly deps: ContainerDeps;
-  readonly events = new EventEmitter();
-  readonly running = new Map<string, RunHandle>();
-  readonly pending = new Map<string, Set<PendingAttach>>();
-  readonly restartTimers = new Map<string, NodeJS.Timeout>();
-  readonly restartDelay = new Map<string, number>();
-  /** Work that outlives the request that started it (runc's own cleanup after an auto-remove). */
-  readonly background = new Set<Promise<void>>();
-  /** Containers whose runtime state was cleaned up since their process ended. */
-  readonly cleaned = new Set<string>();
+/** One lock per container: every state change of a container runs under its lock, in arrival order. */
+export class ContainerLocks {
   readonly #locks = new Map<string, Mutex>();
-  closing = false;
 
-  constructor(store: ContainerStore, deps: ContainerDeps) {
-    this.store = store;
-    this.deps = deps;
-    this.events.setMaxListeners(0);
-  }
-
-  lock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+  run<T>(id: string, fn: () => Promise<T>): Promise<T> {
     let m = this.#locks.get(id);
     if (!m) this.#locks.set(id, (m = new Mutex()));
     return m.run(fn);
   }
 
-  dropLock(id: string): void {
+  /** The container is gone: its lock with it. */
+  drop(id: string): void {
     this.#locks.delete(id);
   }
+}
+
+/** Work that outlives the request that started it (runc's own cleanup after an auto-remove). */
+export class BackgroundWork {
+  readonly #pending = new Set<Promise<void>>();
 
   track(p: Promise<void>): void {
-    this.background.add(p);
-    void p.finally(() => this.background.delete(p));
+    this.#pending.add(p);
+    void p.finally(() => this.#pending.delete(p));
   }
 
-  dirOf(id: string): string {
-    return this.store.dirOf(id);
+  /** Resolves when everything tracked has settled, or after `ms`. */
+  async settle(ms: number): Promise<void> {
+    await Promise.race([Promise.all([...this.#pending]), new Promise((r) => setTimeout(r, ms).unref())]);
   }
+}
 
-  save(rec: ContainerRecord): Promise<void> {
-    return this.store.save(rec);
-  }
+export interface ContainerContext {
+  readonly store: ContainerStore;
+  readonly deps: ContainerDeps;
+  readonly running: RunningContainers;
+  readonly restarts: RestartScheduler;
+  readonly waiters: ContainerWaiters;
+  readonly attaches: PendingAttaches;
+  readonly execs: ExecRecords;
+  readonly locks: ContainerLocks;
+  readonly background: BackgroundWork;
+}
 
-  emitExit(id: string, r: WaitResponse): void {
-    this.events.emit(`exit:${id}`, r);
-  }
-
-  emitRemoved(id: string, r: WaitResponse): void {
-    this.events.emit(`removed:${id}`, r);
-  }
+/** The shared parts of a container engine over a record store (no I/O until recovery). */
+export function newContainerContext(store: ContainerStore, deps: ContainerDeps): ContainerContext {
+  return {
+    store,
+    deps,
+    running: new RunningContainers(),
+    restarts: new RestartScheduler(),
+    waiters: new ContainerWaiters(),
+    attaches: new PendingAttaches(),
+    execs: new ExecRecords(),
+    locks: new ContainerLocks(),
+    background: new BackgroundWork(),
+  };
 }

@@ -24,30 +24,14 @@ export async function killContainer(ctx: ContainerContext, ref: string, signal?:
   if (rec.State.Paused && sig === SIGKILL) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
 }
 
-/** Waits for the handled exit, at most `ms` (negative: forever); true when it exited. */
-function exitedWithin(ctx: ContainerContext, id: string, ms: number): Promise<boolean> {
-  const h = ctx.running.get(id);
-  if (!h) return Promise.resolve(true);
-  if (ms < 0) return h.exited.then(() => true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    void h.exited.then(() => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
-
 /** Stops a running container (the caller holds its lock). */
 export async function stopContainer(ctx: ContainerContext, rec: ContainerRecord, opts: { timeout?: number; signal?: string } = {}): Promise<void> {
-  const timer = ctx.restartTimers.get(rec.ID);
   if (!rec.State.Running) {
-    if (rec.State.Restarting || timer) {
-      if (timer) clearTimeout(timer);
-      ctx.restartTimers.delete(rec.ID);
+    const cancelled = ctx.restarts.cancel(rec.ID);
+    if (rec.State.Restarting || cancelled) {
       rec.ManuallyStopped = true;
       rec.State = { ...rec.State, Status: 'exited', Restarting: false };
-      await ctx.save(rec);
+      await ctx.store.save(rec);
       return;
     }
     throw new NotModified(`container ${rec.ID} is not running`);
@@ -58,37 +42,37 @@ export async function stopContainer(ctx: ContainerContext, rec: ContainerRecord,
   if (sig !== SIGKILL) {
     await ctx.deps.runtime.kill(rec.ID, sig).catch(() => {});
     if (rec.State.Paused) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
-    if (await exitedWithin(ctx, rec.ID, timeout < 0 ? -1 : timeout * 1000)) return;
+    if (await ctx.running.exitedWithin(rec.ID, timeout < 0 ? -1 : timeout * 1000)) return;
   }
   await ctx.deps.runtime.kill(rec.ID, SIGKILL, { all: true }).catch(() => {});
   if (rec.State.Paused) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
-  await exitedWithin(ctx, rec.ID, -1);
+  await ctx.running.exited(rec.ID);
 }
 
 export async function pauseContainer(ctx: ContainerContext, ref: string): Promise<void> {
   const rec = ctx.store.resolve(ref);
-  await ctx.lock(rec.ID, async () => {
+  await ctx.locks.run(rec.ID, async () => {
     if (!rec.State.Running) throw notRunning(rec);
     if (rec.State.Paused) throw new Conflict(`Container ${rec.ID} is already paused`);
     await ctx.deps.runtime.pause(rec.ID);
     rec.State = { ...rec.State, Status: 'paused', Paused: true };
-    await ctx.save(rec);
+    await ctx.store.save(rec);
   });
 }
 
 export async function unpauseContainer(ctx: ContainerContext, ref: string): Promise<void> {
   const rec = ctx.store.resolve(ref);
-  await ctx.lock(rec.ID, async () => {
+  await ctx.locks.run(rec.ID, async () => {
     if (!rec.State.Paused) throw new Conflict(`Container ${rec.ID} is not paused`);
     await ctx.deps.runtime.resume(rec.ID);
     rec.State = { ...rec.State, Status: 'running', Paused: false };
-    await ctx.save(rec);
+    await ctx.store.save(rec);
   });
 }
 
 export async function removeContainer(ctx: ContainerContext, ref: string, opts: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
   const rec = ctx.store.resolve(ref);
-  await ctx.lock(rec.ID, async () => {
+  await ctx.locks.run(rec.ID, async () => {
     if (rec.State.Status === 'removing') throw new Conflict(`removal of container ${ref} is already in progress`);
     if (rec.State.Running) {
       if (!opts.force) {
@@ -101,7 +85,7 @@ export async function removeContainer(ctx: ContainerContext, ref: string, opts: 
       rec.State = { ...rec.State, Status: 'removing' };
       await ctx.deps.runtime.kill(rec.ID, SIGKILL, { all: true }).catch(() => {});
       if (rec.State.Paused) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
-      await exitedWithin(ctx, rec.ID, -1);
+      await ctx.running.exited(rec.ID);
     }
     await removeStopped(ctx, rec, { volumes: opts.volumes });
   });

@@ -8,8 +8,8 @@
 import type { ContainerCreateRequest, HostConfigWire } from '../../api/types/containers.js';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import type { ContainerConfig } from '../../image/config.js';
-import { mergeCommand, processCommand } from '../../runtime/spec/command.js';
-import { mergeEnv } from '../../runtime/spec/env.js';
+import { mergeCommand, processCommand } from '../../image/command.js';
+import { mergeEnv } from '../../image/env.js';
 import { planMounts, type PlannedMount } from './mounts.js';
 import { initialState, type ContainerRecord } from './record.js';
 

@@ -1,57 +1,33 @@
 /**
  * @module engine/containers/exec
- * Execs, as dockerd keeps them: configs in memory (create → start → inspect), each run under
+ * Execs, as dockerd runs them: records in memory (exec-records.ts; create → start → inspect), each run under
  * its own shim inside a running container. An attached start streams until the process
  * ends; a failed start writes the runtime's error into the stream with Docker's text and
  * leaves exit status 127 (command not found) or 126.
  */
 import { randomBytes } from 'node:crypto';
 import type { ExecCreateRequest, ExecInspect } from '../../api/types/containers.js';
-import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
-import { classifyRuncError, RuncError } from '../../runtime/runc.js';
-import type { ExecProcess, ShimConnection } from '../../runtime/types.js';
+import { Conflict, InvalidArgument } from '../../errdefs/index.js';
+import { CommandNotFound, ProcessCreateError, type ProcessConnection } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
+import type { ExecRecord, ExecRecords } from './exec-records.js';
 import { OutputWriter, pump } from './streams.js';
 import type { ClientStreams, ExecService } from './types.js';
 
 const log = logger('exec');
 
-interface ExecRecord {
-  id: string;
-  containerId: string;
-  config: ExecCreateRequest;
-  running: boolean;
-  started: boolean;
-  exitCode: number | null;
-  pid: number;
-  process?: ExecProcess;
-  monitor?: ShimConnection;
-}
-
 export class DefaultExecService implements ExecService {
-  readonly #ctx: ContainerContext;
-  readonly #execs = new Map<string, ExecRecord>();
+  readonly #ctx: Pick<ContainerContext, 'store' | 'deps'>;
+  readonly #execs: ExecRecords;
 
-  constructor(ctx: ContainerContext) {
+  constructor(ctx: Pick<ContainerContext, 'store' | 'deps' | 'execs'>) {
     this.#ctx = ctx;
-    // Exec records of a run are dropped when the container starts again or goes away.
-    ctx.events.on('container-reset', (id: string) => this.forget(id));
+    this.#execs = ctx.execs;
   }
 
   #get(id: string): ExecRecord {
-    const e = this.#execs.get(id);
-    if (!e) throw new NotFound(`No such exec instance: ${id}`);
-    return e;
-  }
-
-  /** Exec IDs of a container (inspect's ExecIDs). */
-  idsOf(containerId: string): string[] {
-    return [...this.#execs.values()].filter((e) => e.containerId === containerId && e.running).map((e) => e.id);
-  }
-
-  forget(containerId: string): void {
-    for (const [k, e] of this.#execs) if (e.containerId === containerId) this.#execs.delete(k);
+    return this.#execs.get(id);
   }
 
   async create(ref: string, req: ExecCreateRequest): Promise<{ Id: string }> {
@@ -61,7 +37,7 @@ export class DefaultExecService implements ExecService {
     if (rec.State.Restarting) throw new Conflict(`Container ${rec.ID} is restarting, wait until the container is running`);
     if (!req.Cmd || req.Cmd.length === 0) throw new InvalidArgument('No exec command specified');
     const id = randomBytes(32).toString('hex');
-    this.#execs.set(id, { id, containerId: rec.ID, config: { ...req }, running: false, started: false, exitCode: null, pid: 0 });
+    this.#execs.add({ id, containerId: rec.ID, config: { ...req }, running: false, started: false, exitCode: null, pid: 0 });
     return { Id: id };
   }
 
@@ -80,7 +56,7 @@ export class DefaultExecService implements ExecService {
     try {
       e.process = await this.#ctx.deps.runtime.exec({
         containerId: e.containerId,
-        containerDir: this.#ctx.dirOf(e.containerId),
+        containerDir: this.#ctx.store.dirOf(e.containerId),
         execId: id,
         args: c.Cmd!,
         env: c.Env ?? undefined,
@@ -93,9 +69,9 @@ export class DefaultExecService implements ExecService {
         attach: attached,
       });
     } catch (err) {
-      if (!(err instanceof RuncError)) throw err;
-      e.exitCode = classifyRuncError(err.runcMessage) === 'not-found' ? 127 : 126;
-      const message = `OCI runtime exec failed: ${err.runcMessage}: unknown`;
+      if (!(err instanceof ProcessCreateError)) throw err;
+      e.exitCode = err instanceof CommandNotFound ? 127 : 126;
+      const message = `OCI runtime exec failed: ${err.detail}: unknown`;
       if (!attached) throw new InvalidArgument(message, { cause: err });
       await new OutputWriter(client!.output, tty).write(1, Buffer.from(message + '\r\n'));
       client!.close();
@@ -107,7 +83,7 @@ export class DefaultExecService implements ExecService {
       void this.#watch(e);
       return;
     }
-    let conn: ShimConnection;
+    let conn: ProcessConnection;
     try {
       conn = await e.process.attach({ stdin: !!c.AttachStdin, stdout: c.AttachStdout !== false, stderr: c.AttachStderr !== false });
     } catch (err) {

@@ -2,12 +2,13 @@
  * @module engine/containers/exit
  * What happens when a container's process ends: the exit status from the shim's file, the root
  * unmounted and runc's state dropped, the record updated, waiters told, and then AutoRemove or
- * the restart policy (with Docker's back-off: 100 ms, doubling while runs last under 10 s,
- * at most a minute). Also the removal of a stopped container.
+ * the restart policy (with Docker's back-off, see restarts.ts). Also the removal of a stopped
+ * container.
  */
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import type { PlannedMount } from './mounts.js';
+import { leaveNetwork } from './network.js';
 import { startContainer } from './start.js';
 import { nowRfc3339Nano, type ContainerRecord } from './record.js';
 
@@ -29,11 +30,11 @@ export function shouldRestart(rec: ContainerRecord): boolean {
 
 export async function handleExit(ctx: ContainerContext, id: string, monitorCode: number | undefined): Promise<void> {
   // A monitor connection closed by berthd's own shutdown is not an exit.
-  if (ctx.closing) return;
+  if (ctx.running.released) return;
   const rec = ctx.store.get(id);
-  ctx.running.delete(id);
+  ctx.running.forget(id);
   if (!rec) return;
-  const dir = ctx.dirOf(id);
+  const dir = ctx.store.dirOf(id);
   const t0 = performance.now();
   const [status, oom] = await Promise.all([
     ctx.deps.runtime.exitStatus(dir).catch(() => undefined),
@@ -45,9 +46,10 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     error = 'the container monitor exited unexpectedly';
     await ctx.deps.runtime.kill(id, 9, { all: true }).catch(() => {});
   }
+  await leaveNetwork(ctx, id);
   // cleanup() unmounts the root before it first waits, so removal may go on alongside.
   const cleaning = ctx.deps.runtime.cleanup(id, dir).then(
-    () => void (ctx.store.get(id) && ctx.cleaned.add(id)),
+    () => void (ctx.store.get(id) && ctx.running.setCleaned(id, true)),
     (e) => log.warn('cleanup after exit failed', { id, error: String(e) }),
   );
   const removing = rec.State.Status === 'removing';
@@ -58,28 +60,27 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   };
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
   if (autoRemove) {
-    ctx.emitExit(id, { Error: null, StatusCode: rec.State.ExitCode });
+    ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
     await removeStopped(ctx, rec, { volumes: true }, cleaning).catch((e) => log.error('auto-remove failed', { id, error: String(e) }));
     log.debug('container exited and removed', { id, ms: +(performance.now() - t0).toFixed(1) });
     return;
   }
   await cleaning;
-  if (!removing) await ctx.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
-  ctx.emitExit(id, { Error: null, StatusCode: rec.State.ExitCode });
-  if (removing) return;
+  // The state said exited before the cleanup finished: a removal may have run meanwhile, and
+  // saving now would bring its record back.
+  const removed = removing || rec.State.Status === 'removing' || ctx.store.get(id) !== rec;
+  if (!removed) await ctx.store.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
+  ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
+  if (removed) return;
   if (shouldRestart(rec)) scheduleRestart(ctx, rec, Date.now() - startedAt);
 }
 
 function scheduleRestart(ctx: ContainerContext, rec: ContainerRecord, ranMs: number): void {
-  const prev = ctx.restartDelay.get(rec.ID) ?? 0;
-  const delay = ranMs >= 10_000 || prev === 0 ? 100 : Math.min(prev * 2, 60_000);
-  ctx.restartDelay.set(rec.ID, delay);
   rec.State = { ...rec.State, Status: 'restarting', Restarting: true };
-  void ctx.save(rec).catch(() => {});
-  const timer = setTimeout(() => {
-    ctx.restartTimers.delete(rec.ID);
-    void ctx
-      .lock(rec.ID, async () => {
+  void ctx.store.save(rec).catch(() => {});
+  ctx.restarts.schedule(rec.ID, ranMs, () => {
+    void ctx.locks
+      .run(rec.ID, async () => {
         const cur = ctx.store.get(rec.ID);
         if (!cur || !cur.State.Restarting || cur.State.Running) return;
         cur.RestartCount++;
@@ -90,35 +91,30 @@ function scheduleRestart(ctx: ContainerContext, rec: ContainerRecord, ranMs: num
         const cur = ctx.store.get(rec.ID);
         if (cur && !cur.State.Running) {
           cur.State = { ...cur.State, Status: 'exited', Restarting: false };
-          await ctx.save(cur).catch(() => {});
+          await ctx.store.save(cur).catch(() => {});
           if (shouldRestart(cur)) scheduleRestart(ctx, cur, 0);
         }
       });
-  }, delay);
-  timer.unref();
-  ctx.restartTimers.set(rec.ID, timer);
+  });
 }
 
 /** Removes a container that is not running: its files, record, and (with `volumes`) its anonymous volumes. */
 /** `cleaning`: a runtime cleanup already under way (its unmount done), awaited alongside the file removal. */
 export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord, opts: { volumes?: boolean }, cleaning?: Promise<void>): Promise<void> {
   rec.State = { ...rec.State, Status: 'removing' };
-  const timer = ctx.restartTimers.get(rec.ID);
-  if (timer) clearTimeout(timer);
-  ctx.restartTimers.delete(rec.ID);
-  ctx.restartDelay.delete(rec.ID);
-  const dir = ctx.dirOf(rec.ID);
+  ctx.restarts.reset(rec.ID);
+  const dir = ctx.store.dirOf(rec.ID);
   // The root is unmounted already; runc forgetting the container need not hold up the removal.
   if (cleaning) {
-    ctx.track(cleaning);
+    ctx.background.track(cleaning);
     await ctx.store.delete(rec.ID);
   }
   else {
-    if (!ctx.cleaned.has(rec.ID)) await ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {});
+    if (!ctx.running.isCleaned(rec.ID)) await ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {});
     await ctx.store.delete(rec.ID);
   }
-  ctx.cleaned.delete(rec.ID);
-  ctx.events.emit(`gone:${rec.ID}`);
+  ctx.running.setCleaned(rec.ID, false);
+  ctx.waiters.gone(rec.ID);
   if (opts.volumes) {
     for (const m of rec.Mounts as PlannedMount[]) {
       if (m.Type === 'volume' && m.Anonymous && m.Name) {
@@ -126,7 +122,7 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
       }
     }
   }
-  ctx.dropLock(rec.ID);
-  ctx.events.emit('container-reset', rec.ID);
-  ctx.emitRemoved(rec.ID, { Error: null, StatusCode: rec.State.ExitCode });
+  ctx.locks.drop(rec.ID);
+  ctx.execs.forget(rec.ID);
+  ctx.waiters.removed(rec.ID, { Error: null, StatusCode: rec.State.ExitCode });
 }

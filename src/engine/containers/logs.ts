@@ -4,12 +4,11 @@
  * container stops.
  */
 import { InvalidArgument } from '../../errdefs/index.js';
-import { readLogs, type LogRecord } from '../../runtime/logs/json-file.js';
-import { containerFiles } from '../../runtime/paths.js';
+import type { LogRecord } from '../../runtime/types.js';
 import type { ContainerContext } from './context.js';
 import type { LogsOptions } from './types.js';
 
-export function containerLogs(ctx: ContainerContext, ref: string, opts: LogsOptions): { tty: boolean; records: AsyncIterable<LogRecord> } {
+export function containerLogs(ctx: Pick<ContainerContext, 'store' | 'deps' | 'waiters'>, ref: string, opts: LogsOptions): { tty: boolean; records: AsyncIterable<LogRecord> } {
   const rec = ctx.store.resolve(ref);
   if (!opts.stdout && !opts.stderr) throw new InvalidArgument('Bad parameters: you must choose at least one stream');
   const live = rec.State.Running || rec.State.Restarting;
@@ -18,16 +17,16 @@ export function containerLogs(ctx: ContainerContext, ref: string, opts: LogsOpti
   if (follow) {
     stopped = new Promise<void>((resolve) => {
       const done = () => {
-        ctx.events.off(`exit:${rec.ID}`, done);
-        ctx.events.off(`gone:${rec.ID}`, done);
+        offExit();
+        offGone();
         resolve();
       };
-      ctx.events.once(`exit:${rec.ID}`, done);
-      ctx.events.once(`gone:${rec.ID}`, done);
+      const offExit = ctx.waiters.onExit(rec.ID, done);
+      const offGone = ctx.waiters.onGone(rec.ID, done);
       opts.signal?.addEventListener('abort', done, { once: true });
     });
   }
-  const records = readLogs(containerFiles(ctx.dirOf(rec.ID), rec.ID).log, {
+  const records = ctx.deps.runtime.readLogs(rec.ID, ctx.store.dirOf(rec.ID), {
     stdout: opts.stdout, stderr: opts.stderr, tail: opts.tail, since: opts.since, until: opts.until, follow, stopped, signal: opts.signal,
   });
   return { tty: !!rec.Config.Tty, records };

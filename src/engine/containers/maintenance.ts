@@ -14,7 +14,7 @@ import { removeStopped } from './exit.js';
 
 const execFileP = promisify(execFile);
 
-export async function topOf(ctx: ContainerContext, ref: string, psArgs = '-ef'): Promise<TopResponse> {
+export async function topOf(ctx: Pick<ContainerContext, 'store' | 'deps'>, ref: string, psArgs = '-ef'): Promise<TopResponse> {
   const rec = ctx.store.resolve(ref);
   if (!rec.State.Running) throw new Conflict(`Container ${rec.ID} is not running`);
   const pids = new Set(await ctx.deps.runtime.pids(rec.ID));
@@ -79,9 +79,9 @@ export async function pruneContainers(ctx: ContainerContext, filters: Map<string
     };
     if (filters.has('label') && !filters.get('label')!.every(has)) continue;
     if (filters.has('label!') && filters.get('label!')!.some(has)) continue;
-    const size = await duBytes(join(ctx.dirOf(rec.ID), 'upper'));
+    const size = await duBytes(join(ctx.store.dirOf(rec.ID), 'upper'));
     try {
-      await ctx.lock(rec.ID, async () => {
+      await ctx.locks.run(rec.ID, async () => {
         if (rec.State.Running) return;
         await removeStopped(ctx, rec, {});
         deleted.push(rec.ID);

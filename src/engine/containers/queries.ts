@@ -6,7 +6,6 @@
  */
 import type { ContainerInspect, ContainerSummary } from '../../api/types/containers.js';
 import { InvalidArgument } from '../../errdefs/index.js';
-import { containerFiles } from '../../runtime/paths.js';
 import type { ContainerContext } from './context.js';
 import { effectiveNetworkMode } from './create-config.js';
 import { mountPointWire, type PlannedMount } from './mounts.js';
@@ -48,9 +47,9 @@ export function summary(rec: ContainerRecord): ContainerSummary {
   };
 }
 
-export function inspectRecord(ctx: ContainerContext, rec: ContainerRecord): ContainerInspect {
-  const dir = ctx.dirOf(rec.ID);
-  const f = containerFiles(dir, rec.ID);
+export function inspectRecord(ctx: Pick<ContainerContext, 'store' | 'deps'>, rec: ContainerRecord): ContainerInspect {
+  const dir = ctx.store.dirOf(rec.ID);
+  const f = ctx.deps.runtime.paths(dir, rec.ID);
   const net = networkName(rec);
   return {
     Id: rec.ID,
@@ -92,7 +91,7 @@ function labelMatch(labels: Record<string, string>, f: string): boolean {
   return k in labels && (v === undefined || labels[k] === v);
 }
 
-export function listContainers(ctx: ContainerContext, opts: ListOptions, ancestorIds: (ref: string) => string[]): ContainerSummary[] {
+export function listContainers(ctx: Pick<ContainerContext, 'store'>, opts: ListOptions, ancestorIds: (ref: string) => string[]): ContainerSummary[] {
   const f = opts.filters;
   for (const k of f.keys()) if (!FILTERS.includes(k)) throw new InvalidArgument(`invalid filter '${k}'`);
   for (const s of f.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgument(`invalid filter 'status=${s}'`);

@@ -5,7 +5,7 @@
  * restart policy); finish interrupted removals; and start `always` / `unless-stopped`
  * containers, as dockerd does at start-up.
  */
-import { ShimGone } from '../../runtime/shim/client.js';
+import { ProcessGone } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 import { removeTree } from './container-store.js';
 import type { ContainerContext } from './context.js';
@@ -17,7 +17,7 @@ const log = logger('containers');
 export async function recoverContainers(ctx: ContainerContext): Promise<void> {
   const orphans = await ctx.store.load();
   for (const id of orphans) {
-    const dir = ctx.dirOf(id);
+    const dir = ctx.store.dirOf(id);
     await ctx.deps.runtime.cleanup(id, dir).catch(() => {});
     await removeTree(dir).catch((e) => log.warn('removing leftover container directory', { id, error: String(e) }));
   }
@@ -36,21 +36,19 @@ export async function recoverContainers(ctx: ContainerContext): Promise<void> {
           // berthd stopped between runc create and runc start: the command never ran.
           await ctx.deps.runtime.kill(id, 9, { all: true }).catch(() => {});
         }
-        const handle = { monitor, exited: Promise.resolve() };
-        ctx.running.set(id, handle);
-        handle.exited = monitor.exit.then((code) => handleExit(ctx, id, code));
+        ctx.running.watch(id, monitor, (code) => handleExit(ctx, id, code));
         if (state === 'paused' && !rec.State.Paused) rec.State = { ...rec.State, Status: 'paused', Paused: true };
         if (state === 'running' && rec.State.Paused) rec.State = { ...rec.State, Status: 'running', Paused: false };
         log.info('reconnected to running container', { id, pid: monitor.pid });
         continue;
       } catch (e) {
-        if (!(e instanceof ShimGone)) log.warn('reconnecting to container', { id, error: String(e) });
+        if (!(e instanceof ProcessGone)) log.warn('reconnecting to container', { id, error: String(e) });
       }
       await handleExit(ctx, id, undefined);
       continue;
     }
     // Not running: make sure nothing is left mounted from an unclean shutdown.
-    await ctx.deps.runtime.cleanup(id, ctx.dirOf(id)).catch(() => {});
+    await ctx.deps.runtime.cleanup(id, ctx.store.dirOf(id)).catch(() => {});
     // As dockerd at start-up: `always` starts again (even after a manual stop), `unless-stopped`
     // unless it was stopped by hand, and whatever was waiting to restart.
     const policy = rec.HostConfig.RestartPolicy?.Name;
@@ -64,12 +62,12 @@ export async function recoverContainers(ctx: ContainerContext): Promise<void> {
     if (ctx.running.has(id)) continue;
     log.warn('removing a container process no record owns', { id });
     await ctx.deps.runtime.kill(id, 9, { all: true }).catch(() => {});
-    await ctx.deps.runtime.cleanup(id, ctx.dirOf(id)).catch(() => {});
+    await ctx.deps.runtime.cleanup(id, ctx.store.dirOf(id)).catch(() => {});
   }
   for (const id of toStart) {
     const rec = ctx.store.get(id);
     if (!rec) continue;
     rec.State = { ...rec.State, Restarting: false, Status: rec.State.Status === 'restarting' ? 'exited' : rec.State.Status };
-    await ctx.lock(id, () => startContainer(ctx, rec)).catch((e) => log.warn('starting container at daemon start-up', { id, error: String(e) }));
+    await ctx.locks.run(id, () => startContainer(ctx, rec)).catch((e) => log.warn('starting container at daemon start-up', { id, error: String(e) }));
   }
 }

@@ -9,14 +9,16 @@ import { execFile } from 'node:child_process';
 import { promises as fs, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { InvalidArgument, NotModified, SystemError } from '../../errdefs/index.js';
-import { classifyRuncError, RuncError } from '../../runtime/runc.js';
-import { secureJoin } from '../../runtime/fs/secure-join.js';
-import type { HostSettings, OciMount, ProcessConfig } from '../../runtime/types.js';
+import {
+  CommandNotFound, CommandNotRunnable, ProcessCreateError, type CreatedProcess, type HostSettings, type OciMount, type ProcessConfig,
+} from '../../runtime/types.js';
+import { secureJoin } from '../../util/secure-join.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import { effectiveNetworkMode, noNewPrivileges } from './create-config.js';
 import { handleExit } from './exit.js';
 import { ociMounts, type PlannedMount } from './mounts.js';
+import { joinNetwork, leaveNetwork } from './network.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 
 const log = logger('containers');
@@ -109,47 +111,39 @@ async function copyUp(rootfs: string, points: PlannedMount[]): Promise<void> {
   }
 }
 
-export function startFailure(e: RuncError): { error: Error; exitCode: number } {
-  const msg = `failed to create task for container: failed to create shim task: OCI runtime create failed: ${e.runcMessage}: unknown`;
-  switch (classifyRuncError(e.runcMessage)) {
-    case 'not-found':
-      return { error: new InvalidArgument(msg, { cause: e }), exitCode: 127 };
-    case 'permission':
-      return { error: new InvalidArgument(msg, { cause: e }), exitCode: 126 };
-    default:
-      return { error: new SystemError(msg, { cause: e }), exitCode: 128 };
-  }
+export function startFailure(e: ProcessCreateError): { error: Error; exitCode: number } {
+  const msg = `failed to create task for container: failed to create shim task: OCI runtime create failed: ${e.detail}: unknown`;
+  if (e instanceof CommandNotFound) return { error: new InvalidArgument(msg, { cause: e }), exitCode: 127 };
+  if (e instanceof CommandNotRunnable) return { error: new InvalidArgument(msg, { cause: e }), exitCode: 126 };
+  return { error: new SystemError(msg, { cause: e }), exitCode: 128 };
 }
 
 /** Starts a container (the caller holds its lock). */
 export async function startContainer(ctx: ContainerContext, rec: ContainerRecord): Promise<void> {
   if (rec.State.Running) throw new NotModified(`container ${rec.ID} is already running`);
   if (rec.State.Status === 'removing') throw new InvalidArgument(`container is marked for removal and cannot be started`);
-  const timer = ctx.restartTimers.get(rec.ID);
-  if (timer) {
-    clearTimeout(timer);
-    ctx.restartTimers.delete(rec.ID);
-  }
+  ctx.restarts.cancel(rec.ID);
   const image = ctx.deps.imageById(rec.ImageID as `sha256:${string}`);
   if (!image) throw new SystemError(`the image ${rec.ImageID} of container ${rec.ID} no longer exists`);
   const points = rec.Mounts as PlannedMount[];
   await prepareBindSources(points);
-  const dir = ctx.dirOf(rec.ID);
-  ctx.cleaned.delete(rec.ID);
-  ctx.events.emit('container-reset', rec.ID);
+  const dir = ctx.store.dirOf(rec.ID);
+  ctx.running.setCleaned(rec.ID, false);
+  // Exec records of the last run go.
+  ctx.execs.forget(rec.ID);
   const t0 = performance.now();
-  let pid: number;
+  let created: CreatedProcess;
   try {
-    ({ pid } = await ctx.deps.runtime.create({
+    created = await ctx.deps.runtime.create({
       id: rec.ID,
       dir,
       layers: { layersRoot: ctx.deps.layers.root, lowerLinks: ctx.deps.layers.lowerLinks(image.topChainId) },
       process: processConfig(rec),
       host: hostSettings(rec, ociMounts(points, rec.HostConfig.Tmpfs)),
       prepare: points.some((m) => (m as { CopyUp?: boolean }).CopyUp) ? (rootfs) => copyUp(rootfs, points) : undefined,
-    }));
+    });
   } catch (e) {
-    if (!(e instanceof RuncError)) {
+    if (!(e instanceof ProcessCreateError)) {
       if (e instanceof InvalidArgument) await failStart(ctx, rec, e.message, 128);
       throw e;
     }
@@ -158,24 +152,22 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     throw f.error;
   }
   const tCreated = performance.now();
-  let handle;
+  let watched = false;
   try {
+    await joinNetwork(ctx, rec, created);
     const monitor = await ctx.deps.runtime.attach(rec.ID, {});
     rec.State = {
       ...rec.State, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
-      Pid: pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), FinishedAt: ZERO_TIME,
+      Pid: created.pid, ExitCode: 0, Error: '', StartedAt: nowRfc3339Nano(), FinishedAt: ZERO_TIME,
     };
     rec.HasBeenStarted = true;
     rec.ManuallyStopped = false;
     // Saved alongside runc start (writes of a record are ordered, so the exit's state lands after).
-    const saved = ctx.save(rec);
-    handle = { monitor, exited: Promise.resolve() };
-    ctx.running.set(rec.ID, handle);
-    handle.exited = monitor.exit.then((code) => handleExit(ctx, rec.ID, code));
+    const saved = ctx.store.save(rec);
+    watched = true;
+    ctx.running.watch(rec.ID, monitor, (code) => handleExit(ctx, rec.ID, code));
     // Attaches that waited for this start connect now, before the process runs.
-    const pending = ctx.pending.get(rec.ID);
-    ctx.pending.delete(rec.ID);
-    if (pending) await Promise.all([...pending].map((p) => p.connect().catch((err) => log.debug('attach lost', { error: String(err) }))));
+    await Promise.all(ctx.attaches.take(rec.ID).map((p) => p.connect().catch((err) => log.debug('attach lost', { error: String(err) }))));
     const tPending = performance.now();
     await Promise.all([saved, ctx.deps.runtime.start(rec.ID)]);
     log.debug('container started', {
@@ -183,15 +175,14 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     });
   } catch (e) {
     await ctx.deps.runtime.kill(rec.ID, 9, { all: true }).catch(() => {});
-    if (handle) await handle.exited;
-    else await ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {});
+    if (watched) await ctx.running.exited(rec.ID);
+    else await Promise.all([leaveNetwork(ctx, rec.ID), ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {})]);
     throw new SystemError(`starting container ${rec.ID}: ${(e as Error).message}`, { cause: e });
   }
-  ctx.events.emit(`start:${rec.ID}`);
 }
 
 /** A start that failed before the process ran: the state keeps its status, with the error and Docker's exit status. */
 async function failStart(ctx: ContainerContext, rec: ContainerRecord, message: string, exitCode: number): Promise<void> {
   rec.State = { ...rec.State, Running: false, Pid: 0, ExitCode: exitCode, Error: message };
-  await ctx.save(rec);
+  await ctx.store.save(rec);
 }

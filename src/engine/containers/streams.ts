@@ -5,8 +5,8 @@
  * closing the process's stdin when the client's input ends (StdinOnce).
  */
 import type { Writable } from 'node:stream';
-import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from '../../runtime/detach-keys.js';
-import type { ShimConnection } from '../../runtime/types.js';
+import { DEFAULT_DETACH_KEYS, DetachScanner, parseDetachKeys } from '../../util/detach-keys.js';
+import type { ProcessConnection } from '../../runtime/types.js';
 import type { ClientStreams } from './types.js';
 
 /** Writes output to the client in Docker's format. */
@@ -53,7 +53,7 @@ export interface PumpOptions {
  * Streams until the process's output ends (it exited) or the client goes away or detaches.
  * Resolves with how it ended.
  */
-export async function pump(conn: ShimConnection, client: ClientStreams, o: PumpOptions): Promise<'exited' | 'detached' | 'gone'> {
+export async function pump(conn: ProcessConnection, client: ClientStreams, o: PumpOptions): Promise<'exited' | 'detached' | 'gone'> {
   const writer = new OutputWriter(client.output, o.tty);
   let ended: 'exited' | 'detached' | 'gone' = 'exited';
   const onGone = () => {
@@ -81,7 +81,7 @@ export async function pump(conn: ShimConnection, client: ClientStreams, o: PumpO
     client.input.resume();
   }
   client.input.on('error', () => {});
-  for await (const f of conn.output as AsyncIterable<{ stream: 1 | 2; data: Buffer }>) {
+  for await (const f of conn.output) {
     await writer.write(f.stream, f.data);
   }
   client.output.off('close', onGone);

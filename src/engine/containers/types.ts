@@ -1,7 +1,8 @@
 /**
  * @module engine/containers/types
- * The container use cases the Engine API serves, and what the builder and the image engine
- * need from containers.
+ * The container use cases the Engine API serves, split as the routes split them: lifecycle
+ * and queries (ContainerService: create, start, stop, …, inspect, list) and a container's I/O
+ * (ContainerIOService: attach, logs, wait, archive, export); and execs (ExecService).
  *
  * Lifecycle of a container: create (record, name, mounts planned; nothing runs) → start
  * (overlay root, bundle, process under runc and its shim) → running → exit (the shim records
@@ -14,8 +15,8 @@ import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, ExecCreateRequest,
   ExecInspect, PathStat, TopResponse, WaitResponse,
 } from '../../api/types/containers.js';
-import type { LogRecord } from '../../runtime/logs/json-file.js';
-import type { ImageUse } from '../images/types.js';
+import type { LogRecord } from '../../runtime/types.js';
+import type { ContainerRecord } from './record.js';
 
 /** A raw two-way stream to a client (the API's hijacked connection). */
 export interface ClientStreams {
@@ -61,6 +62,22 @@ export interface ContainerService {
   kill(ref: string, signal?: string): Promise<void>;
   restart(ref: string, opts?: { timeout?: number; signal?: string }): Promise<void>;
   remove(ref: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
+  list(opts: ListOptions): Promise<ContainerSummary[]>;
+  inspect(ref: string, opts?: { size?: boolean }): Promise<ContainerInspect>;
+  resize(ref: string, height: number, width: number): Promise<void>;
+  top(ref: string, psArgs?: string): Promise<TopResponse>;
+  rename(ref: string, newName: string): Promise<void>;
+  pause(ref: string): Promise<void>;
+  unpause(ref: string): Promise<void>;
+  prune(filters: Map<string, string[]>): Promise<ContainerPruneReport>;
+  counts(): { total: number; running: number; paused: number; stopped: number };
+  /** Start-up: loads records, reconnects to running containers, applies restart policies. */
+  recover(): Promise<void>;
+  /** Shutdown: lets go of monitors (containers keep running). */
+  close(): Promise<void>;
+}
+
+export interface ContainerIOService {
   /**
    * Registers a waiter and resolves once the container is known to exist (so the caller can
    * answer with headers before the condition is met); `result` resolves when it is met.
@@ -72,28 +89,23 @@ export interface ContainerService {
    */
   attach(ref: string, opts: AttachOptions, connect: () => ClientStreams): Promise<void>;
   logs(ref: string, opts: LogsOptions): Promise<{ tty: boolean; records: AsyncIterable<LogRecord> }>;
-  list(opts: ListOptions): Promise<ContainerSummary[]>;
-  inspect(ref: string, opts?: { size?: boolean }): Promise<ContainerInspect>;
-  resize(ref: string, height: number, width: number): Promise<void>;
-  top(ref: string, psArgs?: string): Promise<TopResponse>;
-  rename(ref: string, newName: string): Promise<void>;
-  pause(ref: string): Promise<void>;
-  unpause(ref: string): Promise<void>;
-  prune(filters: Map<string, string[]>): Promise<ContainerPruneReport>;
   /** GET/HEAD /archive: the path's stat and, unless statOnly, its tar. */
   archive(ref: string, path: string, opts?: { statOnly?: boolean }): Promise<{ stat: PathStat; tar?: Readable }>;
   /** PUT /archive: extracts a tar into a directory of the container. */
   extract(ref: string, path: string, tar: Readable, opts?: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean }): Promise<void>;
   /** The container's file system as a tar (export). */
   export(ref: string): Promise<Readable>;
-  /** For the image engine's rmi check. */
-  isImageInUse(imageId: string): Promise<ImageUse | undefined>;
-  countByImage(imageId: string): Promise<number>;
-  counts(): { total: number; running: number; paused: number; stopped: number };
-  /** Start-up: loads records, reconnects to running containers, applies restart policies. */
-  recover(): Promise<void>;
-  /** Shutdown: lets go of monitors (containers keep running). */
-  close(): Promise<void>;
+}
+
+/**
+ * A container's network attachment, as the network engine provides it (see network.ts):
+ * `connect` once per start, after the runtime created the process in its network namespace
+ * and before the process runs; `release` once after each exit, or after a start that failed
+ * once `connect` had been called. Releasing what is not connected does nothing.
+ */
+export interface ContainerNetwork {
+  connect(rec: ContainerRecord, sandbox: { pid: number; netnsPath: string }): Promise<void>;
+  release(id: string): Promise<void>;
 }
 
 export interface ExecService {

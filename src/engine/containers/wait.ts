@@ -15,22 +15,21 @@ export function parseCondition(c: string | undefined): WaitCondition {
   throw new InvalidArgument(`invalid condition: "${c}"`);
 }
 
-export function waitFor(ctx: ContainerContext, ref: string, condition: WaitCondition, signal?: AbortSignal): { result: Promise<WaitResponse> } {
+export function waitFor(ctx: Pick<ContainerContext, 'store' | 'waiters'>, ref: string, condition: WaitCondition, signal?: AbortSignal): { result: Promise<WaitResponse> } {
   const rec = ctx.store.resolve(ref);
   if (condition === 'not-running' && !rec.State.Running && !rec.State.Restarting) {
     return { result: Promise.resolve({ Error: null, StatusCode: rec.State.ExitCode }) };
   }
-  const event = condition === 'removed' ? `removed:${rec.ID}` : `exit:${rec.ID}`;
   const result = new Promise<WaitResponse>((resolve) => {
     const onEvent = (r: WaitResponse) => {
       signal?.removeEventListener('abort', onAbort);
       resolve(r);
     };
+    const off = condition === 'removed' ? ctx.waiters.onRemoved(rec.ID, onEvent) : ctx.waiters.onExit(rec.ID, onEvent);
     const onAbort = () => {
-      ctx.events.off(event, onEvent);
+      off();
       resolve({ Error: { Message: 'the client went away' }, StatusCode: -1 });
     };
-    ctx.events.once(event, onEvent);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
   return { result };

@@ -28,8 +28,8 @@ export class ImageContext {
   readonly refs: ReferenceStore;
   /** Serializes changes to images and references (tag, remove, the end of import/load). */
   readonly lock = new Mutex();
-  isImageInUse: ImageInUseCheck;
-  countContainers: ContainerCounter | undefined;
+  readonly isImageInUse: ImageInUseCheck;
+  readonly countContainers: ContainerCounter | undefined;
 
   constructor(d: ImageDeps) {
     this.content = d.content;

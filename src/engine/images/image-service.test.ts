@@ -29,8 +29,7 @@ describe('DefaultImageService (stores on disk, no daemon)', () => {
     const content = new LocalContentStore(root);
     layers = new LocalLayerStore(root);
     store = new LocalImageStore(root, content, layers);
-    svc = new DefaultImageService({ content, layers, images: store, refs: new LocalReferenceStore(root) });
-    svc.setUsageHooks({ isImageInUse: async (id) => inUse.get(id) });
+    svc = new DefaultImageService({ content, layers, images: store, refs: new LocalReferenceStore(root), isImageInUse: async (id) => inUse.get(id) });
     await svc.recover();
   });
   after(() => rmSync(root, { recursive: true, force: true }));

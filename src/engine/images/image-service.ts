@@ -18,9 +18,7 @@ import { loadImages } from './load.js';
 import { pruneImages, removeImage } from './remove.js';
 import { saveImages } from './save.js';
 import { tagImage } from './tag.js';
-import type {
-  ContainerCounter, ImageFilters, ImageInUseCheck, ImageService, ImportRequest, ProgressSink,
-} from './types.js';
+import type { ImageFilters, ImageService, ImportRequest, ProgressSink } from './types.js';
 
 const log = logger('images');
 
@@ -77,11 +75,6 @@ export class DefaultImageService implements ImageService {
 
   diskUsage(): Promise<Pick<DiskUsage, 'LayersSize' | 'Images'>> {
     return diskUsage(this.#ctx);
-  }
-
-  setUsageHooks(hooks: { isImageInUse?: ImageInUseCheck; countContainers?: ContainerCounter }): void {
-    if (hooks.isImageInUse) this.#ctx.isImageInUse = hooks.isImageInUse;
-    if (hooks.countContainers) this.#ctx.countContainers = hooks.countContainers;
   }
 
   async recover(): Promise<void> {

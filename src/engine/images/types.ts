@@ -63,8 +63,6 @@ export interface ImageService {
   save(names: string[], opts?: { format?: 'docker' | 'oci' }): Promise<Readable>;
   load(source: AsyncIterable<Buffer>, progress: ProgressSink): Promise<void>;
   diskUsage(): Promise<Pick<DiskUsage, 'LayersSize' | 'Images'>>;
-  /** Late wiring of the container engine's hooks. */
-  setUsageHooks(hooks: { isImageInUse?: ImageInUseCheck; countContainers?: ContainerCounter }): void;
   /** Start-up: recovers the stores and removes layers no image references. */
   recover(): Promise<void>;
 }

@@ -54,13 +54,11 @@ export class LocalVolumeService implements VolumeService {
   readonly #root: string;
   readonly #meta = new Map<string, VolumeMeta>();
   readonly #mutex = new Mutex();
-  #users: VolumeUsers = () => [];
+  readonly #users: VolumeUsers;
 
-  constructor(dataRoot: string) {
+  /** @param users which containers use a volume (none: no volume is ever in use) */
+  constructor(dataRoot: string, users: VolumeUsers = () => []) {
     this.#root = join(dataRoot, 'volumes');
-  }
-
-  setUsers(users: VolumeUsers): void {
     this.#users = users;
   }
 

@@ -17,7 +17,5 @@ export interface VolumeService {
   list(filters: Map<string, string[]>): Promise<VolumeListResponse>;
   remove(name: string, opts?: { force?: boolean }): Promise<void>;
   prune(filters: Map<string, string[]>): Promise<VolumePruneReport>;
-  /** Late wiring: who uses a volume. */
-  setUsers(users: VolumeUsers): void;
   recover(): Promise<void>;
 }

@@ -8,27 +8,18 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { NotFound, SystemError } from '../../errdefs/index.js';
+import { SystemError } from '../../errdefs/index.js';
+import { ProcessGone, type AttachWants, type OutputFrame, type ProcessConnection } from '../types.js';
 import {
   FrameDecoder, T_CLOSE_STDIN, T_EXIT, T_READY, T_STDERR, T_STDIN, T_STDOUT, frame, helloFrame, resizeFrame, type Frame,
 } from './protocol.js';
 
-export interface OutputFrame {
-  /** 1 = stdout, 2 = stderr. */
-  stream: 1 | 2;
-  data: Buffer;
-}
-
-export interface AttachWants {
-  stdin?: boolean;
-  stdout?: boolean;
-  stderr?: boolean;
-}
+export type { AttachWants, OutputFrame };
 
 /** Nothing listens at the socket: the process has exited (or its shim is gone). */
-export class ShimGone extends NotFound {}
+export class ShimGone extends ProcessGone {}
 
-export class ShimConnection {
+export class ShimConnection implements ProcessConnection {
   readonly pid: number;
   readonly output: Readable;
   readonly exit: Promise<number | undefined>;

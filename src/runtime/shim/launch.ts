@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SystemError } from '../../errdefs/index.js';
 import { nativeBuildDir } from '../../util/native.js';
-import { RuncError } from '../runc.js';
+import { processCreateError } from '../runc.js';
 
 export const SHIM_BINARY = join(nativeBuildDir, 'berth-shim');
 
@@ -44,7 +44,7 @@ async function readAllText(s: Readable): Promise<string> {
   return t;
 }
 
-/** Resolves with the container process's host PID; rejects with a RuncError when runc failed. */
+/** Resolves with the container process's host PID; rejects with the contract's ProcessCreateError (or a subclass) when runc failed. */
 export async function launchShim(o: ShimLaunch): Promise<number> {
   const args = ['--attach', o.attach, '--pid-file', o.pidFile, '--exit-file', o.exitFile, '--runc-log', o.runcLog, '--sync-fd', '3'];
   if (o.log) args.push('--log', o.log);
@@ -67,6 +67,6 @@ export async function launchShim(o: ShimLaunch): Promise<number> {
     const pid = Number(line.slice(3));
     if (Number.isInteger(pid) && pid > 0) return pid;
   }
-  if (line.startsWith('err ')) throw new RuncError(o.step, line.slice(4));
+  if (line.startsWith('err ')) throw processCreateError(o.step, line.slice(4));
   throw new SystemError(`the container monitor failed before reporting: ${errText.trim() || 'no output'}`);
 }

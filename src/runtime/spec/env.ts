@@ -1,8 +1,7 @@
 /**
  * @module runtime/spec/env
- * Environment variables as Docker builds them:
- * - at create, Config.Env = the request's variables, then the image's whose names the request
- *   does not set (moby's merge);
+ * Environment variables as Docker builds them (Config.Env itself is merged at create, see
+ * image/env.ts):
  * - at start, the process gets PATH (default), HOSTNAME and, with a TTY, TERM=xterm, each
  *   replaced in place by Config.Env, then the rest of Config.Env; a bare `NAME` unsets it;
  *   HOME from /etc/passwd comes last when nothing set it (as runc does).
@@ -13,14 +12,6 @@ const keyOf = (e: string) => {
   const i = e.indexOf('=');
   return i < 0 ? e : e.slice(0, i);
 };
-
-/** Config.Env at create time. */
-export function mergeEnv(request: readonly string[] | null | undefined, image: readonly string[] | null | undefined): string[] | null {
-  const req = request ?? [];
-  if (req.length === 0) return image ? [...image] : null;
-  const keys = new Set(req.map(keyOf));
-  return [...req, ...(image ?? []).filter((e) => !keys.has(keyOf(e)))];
-}
 
 /** moby's ReplaceOrAppendEnvValues. */
 export function replaceOrAppend(defaults: readonly string[], overrides: readonly string[]): string[] {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidArgument } from '../../errdefs/index.js';
+import { InvalidArgument } from '../errdefs/index.js';
 import { mergeCommand, processCommand } from './command.js';
 
 const image = { Entrypoint: ['/entry.sh', '-x'], Cmd: ['serve', '--port', '80'] };

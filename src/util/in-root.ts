@@ -14,8 +14,8 @@
  */
 import { closeSync, constants as C, fstatSync, openSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { SystemError } from '../../errdefs/index.js';
-import { native, O_CLOEXEC, O_PATH, RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS } from '../../util/native.js';
+import { SystemError } from '../errdefs/index.js';
+import { native, O_CLOEXEC, O_PATH, RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS } from './native.js';
 
 const IN_ROOT = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 

@@ -1,5 +1,5 @@
 /**
- * @module runtime/detach-keys
+ * @module util/detach-keys
  * Docker's detach key sequences (`--detach-keys`, default ctrl-p,ctrl-q): parsing, and a
  * scanner over stdin that holds back bytes while they may start the sequence and reports when
  * the whole sequence was typed.

@@ -1,5 +1,5 @@
 /**
- * @module runtime/spec/command
+ * @module image/command
  * How Docker combines an image's ENTRYPOINT and CMD with what `run` asks for:
  * - arguments after the image name replace the image's CMD;
  * - `--entrypoint X` replaces the ENTRYPOINT and drops the image's CMD (arguments after the
@@ -7,7 +7,7 @@
  * - the process is ENTRYPOINT + CMD; neither set is "No command specified".
  * Shell forms arrive already as `["/bin/sh", "-c", "…"]` in the image config.
  */
-import { InvalidArgument } from '../../errdefs/index.js';
+import { InvalidArgument } from '../errdefs/index.js';
 
 export interface CommandParts {
   Entrypoint: string[] | null;

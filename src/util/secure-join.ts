@@ -1,12 +1,12 @@
 /**
- * @module runtime/fs/secure-join
+ * @module util/secure-join
  * Resolves a path inside a container's root file system on the host, following symlinks as the
  * container would see them (absolute targets and `..` never leave the root), so reading the
  * image's /etc/passwd or copying files never touches the host's own files.
  */
 import { lstat, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgument } from '../../errdefs/index.js';
+import { InvalidArgument } from '../errdefs/index.js';
 
 const MAX_LINKS = 255;
 
