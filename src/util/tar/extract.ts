@@ -175,6 +175,8 @@ export class Extractor implements TarHandler {
         const abs = this.#abs(target);
         this.#create(target, () => native().mknod(abs, S_IFCHR, 0, 0));
         if (this.#chown) lchownSync(abs, h.uid, h.gid);
+        // The whiteout keeps the entry's time, so packing it again gives the same bytes.
+        lutimesSync(abs, h.mtime, h.mtime);
       }
       return;
     }
