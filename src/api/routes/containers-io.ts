@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ContainerService } from '../../engine/containers/types.js';
 import { parseCondition } from '../../engine/containers/wait.js';
 import { InvalidArgument } from '../../errdefs/index.js';
-import { formatLogTime } from '../../runtime/logs/json-file.js';
+import { formatLogTime } from '../../util/log-time.js';
 import type { Ctx } from '../context.js';
 import type { Route } from '../router.js';
 

@@ -12,8 +12,8 @@
  * - `events=1`: send {@link BuildProgressEvent}s as `{"event": …}` instead of `stream` text.
  * - `contextpath`, `contextdev`, `contextino`: read the context from this directory on the
  *   daemon's host instead of a tar body (the berth CLI on the same machine). The daemon checks
- *   that the directory's device and inode match; when they do not, it answers 400 with
- *   {@link LOCAL_CONTEXT_MISMATCH} in the message and the CLI sends a tar instead.
+ *   that the directory's device and inode match; when they do not, it answers
+ *   412 Precondition Failed and the CLI sends a tar instead.
  */
 
 /** One event of berth's structured build progress (see build/events.ts for the order). */
@@ -42,6 +42,3 @@ export interface BuildMessage {
   /** berth only, with `events=1`. */
   event?: BuildProgressEvent;
 }
-
-/** Marker in the 400 message when a local context path cannot be used by the daemon. */
-export const LOCAL_CONTEXT_MISMATCH = 'local build context not visible to the daemon';

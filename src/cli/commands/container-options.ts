@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { ContainerCreateRequest, HostConfigWire, MountWire } from '../../api/types/containers.js';
 import { ExitError } from '../command.js';
-import { FlagError, type FlagSpec, type Flags } from '../flags.js';
+import { FlagError, type FlagSpec, type Flags } from '../../util/flags.js';
 
 const s = (long: string, help: string, short?: string, placeholder = 'string'): FlagSpec => ({ long, short, type: 'string', help, placeholder });
 const l = (long: string, help: string, short?: string, placeholder = 'list'): FlagSpec => ({ long, short, type: 'list', help, placeholder });

@@ -9,7 +9,7 @@ import type { WaitResponse } from '../../api/types/containers.js';
 import type { Digest } from '../../image/digest.js';
 import type { ContainerRuntime, ShimConnection } from '../../runtime/types.js';
 import type { StoredImage } from '../../store/images/types.js';
-import { Mutex } from '../../store/mutex.js';
+import { Mutex } from '../../util/mutex.js';
 import type { VolumeService } from '../volumes/types.js';
 import type { ContainerStore } from './container-store.js';
 import type { ContainerRecord } from './record.js';

@@ -3,7 +3,8 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { formatLogTime, parseLogTime, readLogs, type ReadLogsOptions } from './json-file.js';
+import { formatLogTime, parseLogTime } from '../../util/log-time.js';
+import { readLogs, type ReadLogsOptions } from './json-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'berth-logs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,6 +8,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
+import { parseLogTime } from '../../util/log-time.js';
 
 export interface LogRecord {
   stream: 'stdout' | 'stderr';
@@ -33,21 +34,6 @@ export interface ReadLogsOptions {
   /** Resolves when the container is no longer running (required with `follow`). */
   stopped?: Promise<unknown>;
   signal?: AbortSignal;
-}
-
-/** RFC 3339 time with any number of fraction digits → ns since the epoch. */
-export function parseLogTime(t: string): bigint {
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(t);
-  if (!m) return 0n;
-  const secs = BigInt(Date.parse(m[1]! + m[3]!)) / 1000n;
-  return secs * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0') || '0');
-}
-
-/** Docker's RFC3339NanoFixed (always 9 fraction digits), for `timestamps`. */
-export function formatLogTime(ns: bigint): string {
-  const secs = ns / 1_000_000_000n;
-  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
-  return new Date(Number(secs) * 1000).toISOString().slice(0, 19) + `.${frac}Z`;
 }
 
 function parseRecord(line: string): LogRecord | undefined {
