@@ -181,11 +181,3 @@ export function checkLayers(srcDir: string, layers: Readonly<Record<string, Area
   }
   return violations;
 }
-
-/** The directory of the TypeScript sources, found from a compiled or source module's URL. */
-export function sourceDirFrom(moduleDir: string): string {
-  // dist/src/layering.js → src/; src/layering.ts → src/
-  const parts = moduleDir.split(sep);
-  const i = parts.lastIndexOf('dist');
-  return i === -1 ? moduleDir : join(parts.slice(0, i).join(sep) || sep, ...parts.slice(i + 1));
-}
