@@ -1,8 +1,7 @@
 /**
  * @module util/log-time
- * The timestamps of Docker's json-file logs: RFC 3339 with nanoseconds, kept as bigint
- * nanoseconds since the epoch. The log reader parses them; the API prints them for
- * `timestamps=1`.
+ * Times of Docker's json-file log records: RFC 3339 with nanoseconds, as bigint nanoseconds
+ * since the epoch (the runtime reads the log; the API prints `timestamps`). Pure.
  */
 
 /** RFC 3339 time with any number of fraction digits → ns since the epoch. */
