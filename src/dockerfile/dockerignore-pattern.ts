@@ -6,76 +6,19 @@
  * suffix and a trailing `**` any prefix. The syntax is checked as Go's filepath.Match checks it.
  */
 import { InvalidArgument } from '../errdefs/index.js';
-import { Nfa } from './glob-nfa.js';
+import { Nfa } from '../util/glob-nfa.js';
+import { BadPatternError, classTest, validatePattern as validatePathPattern } from '../util/path-match.js';
 
 type MatchType = 'exact' | 'prefix' | 'suffix' | 'regexp';
 
 /** Throws InvalidArgument when `pattern` is not valid Go filepath.Match syntax. */
 export function validatePattern(pattern: string): void {
-  const bad = () => new InvalidArgument(`syntax error in pattern: ${pattern}`);
-  const c = [...pattern];
-  let i = 0;
-  // Go's getEsc: one (possibly escaped) class character, which must not be the last.
-  const esc = (): number => {
-    if (i >= c.length || c[i] === '-' || c[i] === ']') throw bad();
-    if (c[i] === '\\') {
-      i++;
-      if (i >= c.length) throw bad();
-    }
-    const cp = c[i]!.codePointAt(0)!;
-    i++;
-    if (i >= c.length) throw bad();
-    return cp;
-  };
-  while (i < c.length) {
-    const ch = c[i]!;
-    if (ch === '\\') {
-      if (i + 1 >= c.length) throw bad();
-      i += 2;
-    } else if (ch === '[') {
-      i++;
-      if (c[i] === '^') i++;
-      for (let ranges = 0; ; ranges++) {
-        if (c[i] === ']' && ranges > 0) {
-          i++;
-          break;
-        }
-        const lo = esc();
-        if (c[i] === '-') {
-          i++;
-          // Go accepts a reversed range (it never matches); the regexp Docker builds does not.
-          if (esc() < lo) throw bad();
-        }
-      }
-    } else i++;
+  try {
+    validatePathPattern(pattern, { rejectReversedRanges: true });
+  } catch (e) {
+    if (e instanceof BadPatternError) throw new InvalidArgument(`syntax error in pattern: ${pattern}`, { cause: e });
+    throw e;
   }
-}
-
-/** A validated class starting at `c[i]` (`[`), as a test; returns it and the next index. */
-function classTest(c: string[], i: number): [(ch: string) => boolean, number] {
-  i++;
-  const negated = c[i] === '^';
-  if (negated) i++;
-  const ranges: [number, number][] = [];
-  const char = (): number => {
-    if (c[i] === '\\') i++;
-    return c[i++]!.codePointAt(0)!;
-  };
-  for (;;) {
-    if (c[i] === ']' && ranges.length > 0) break;
-    const lo = char();
-    let hi = lo;
-    if (c[i] === '-') {
-      i++;
-      hi = char();
-    }
-    ranges.push([lo, hi]);
-  }
-  const test = (ch: string) => {
-    const cp = ch.codePointAt(0)!;
-    return ranges.some(([lo, hi]) => lo <= cp && cp <= hi) !== negated;
-  };
-  return [test, i + 1];
 }
 
 const notSlash = (ch: string) => ch !== '/';
