@@ -33,7 +33,8 @@ export const OPEN_AREAS: readonly string[] = ['util/', 'errdefs/'];
  * than DESIGN's arrows:
  * - cli/ may use the pure dockerfile/ (`.dockerignore` for the context it sends, `build
  *   --check`) and image/ (reference syntax), as the docker CLI does;
- * - engine/ may read api/types/ for the wire shapes its records follow, types only;
+ * - api/types/ is a leaf of wire shapes: engine/ may import from it the shapes its records
+ *   follow, and builder/ its progress events (which the API sends as they are), types only;
  * - in the builder only plan/ sees dockerfile/; the rest of builder/ may use plan/'s output.
  */
 export const LAYERS: Readonly<Record<string, AreaRule>> = {
@@ -48,8 +49,14 @@ export const LAYERS: Readonly<Record<string, AreaRule>> = {
     imports: ['builder/', 'registry/', 'network/', 'runtime/', 'store/', 'image/'],
     typesOnly: ['api/types/'],
   },
-  'builder/plan/': { imports: ['builder/', 'dockerfile/', 'registry/', 'network/', 'runtime/', 'store/', 'image/'] },
-  'builder/': { imports: ['builder/plan/', 'registry/', 'network/', 'runtime/', 'store/', 'image/'] },
+  'builder/plan/': {
+    imports: ['builder/', 'dockerfile/', 'registry/', 'network/', 'runtime/', 'store/', 'image/'],
+    typesOnly: ['api/types/'],
+  },
+  'builder/': {
+    imports: ['builder/plan/', 'registry/', 'network/', 'runtime/', 'store/', 'image/'],
+    typesOnly: ['api/types/'],
+  },
   'dockerfile/': { imports: [] },
   'registry/': { imports: ['store/content/', 'image/'] },
   'network/': { imports: [] },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cleanPath } from './go-path.js';
+import { cleanPath } from '../util/go-path.js';
 import { goQuote, isSpace, splitWhitespace, splitWhitespace2, trimSpace } from './go-text.js';
 
 describe('Go text rules', () => {

@@ -16,19 +16,34 @@
  *   412 Precondition Failed and the CLI sends a tar instead.
  */
 
-/** One event of berth's structured build progress (see build/events.ts for the order). */
+/**
+ * One event of berth's structured build progress: the builder's own events (builder/events.ts
+ * defines steps and stages and their order), sent as they are.
+ */
 export type BuildProgressEvent =
+  /** A step begins: `Step N/M : TEXT`. */
   | { kind: 'step'; step: number; total: number; stage: number; text: string }
+  /** ONBUILD triggers of the base image are about to run: `# Executing N build trigger(s)`. */
   | { kind: 'triggers'; step: number; count: number }
+  /** The step's result comes from the cache: ` ---> Using cache`. */
   | { kind: 'cached'; step: number }
+  /** An intermediate container was created for the step: ` ---> Running in <id>`. */
   | { kind: 'container'; step: number; id: string }
+  /** Output of a RUN, as it comes. */
   | { kind: 'output'; step: number; stream: 'stdout' | 'stderr'; data: string }
+  /** The intermediate container was removed: `Removing intermediate container <id>`. */
   | { kind: 'removed'; step: number; id: string }
+  /** A line the builder prints during a step (download progress, overridden HEALTHCHECK, warnings). */
   | { kind: 'note'; step: number; text: string }
+  /** The step is done; `id` is the image it produced ('' for `FROM scratch`): ` ---> <id>`. */
   | { kind: 'image'; step: number; id: string }
+  /** A stage is complete (the API's `aux` message with the image ID). */
   | { kind: 'stage'; stage: number; id: string }
+  /** A build-wide warning, e.g. build args nobody consumed. */
   | { kind: 'warning'; text: string }
+  /** The build produced this image: `Successfully built <id>`. */
   | { kind: 'built'; id: string }
+  /** A tag was applied: `Successfully tagged <name>`. */
   | { kind: 'tagged'; name: string };
 
 /** One message of the /build JSON stream (each sent as JSON + `\r\n`). */
