@@ -35,7 +35,8 @@ export const OPEN_AREAS: readonly string[] = ['util/', 'errdefs/'];
  *   --check`) and image/ (reference syntax), as the docker CLI does;
  * - api/types/ is a leaf of wire shapes: engine/ may import from it the shapes its records
  *   follow, and builder/ its progress events (which the API sends as they are), types only;
- * - in the builder only plan/ sees dockerfile/; the rest of builder/ may use plan/'s output.
+ * - in the builder only plan/ sees dockerfile/; the rest of builder/ may use plan/'s output;
+ * - store/gc/ may use image/ (digests), as every store/ area does.
  */
 export const LAYERS: Readonly<Record<string, AreaRule>> = {
   'cli/': { imports: ['client/', 'api/types/', 'dockerfile/', 'image/'] },
@@ -61,7 +62,7 @@ export const LAYERS: Readonly<Record<string, AreaRule>> = {
   'registry/': { imports: ['store/content/', 'image/'] },
   'network/': { imports: [] },
   'runtime/': { imports: ['image/'] },
-  'store/gc/': { imports: ['store/'] },
+  'store/gc/': { imports: ['store/', 'image/'] },
   'store/images/': { imports: ['store/content/', 'image/'] },
   'store/layers/': { imports: ['store/content/', 'image/'] },
   'store/content/': { imports: ['image/'] },
