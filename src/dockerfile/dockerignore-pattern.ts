@@ -7,7 +7,7 @@
  */
 import { InvalidArgument } from '../errdefs/index.js';
 import { Nfa } from '../util/glob-nfa.js';
-import { BadPatternError, classTest, validatePattern as validatePathPattern } from '../util/path-match.js';
+import { BadPatternError, addPatternElement, validatePattern as validatePathPattern } from '../util/path-match.js';
 
 type MatchType = 'exact' | 'prefix' | 'suffix' | 'regexp';
 
@@ -21,7 +21,6 @@ export function validatePattern(pattern: string): void {
   }
 }
 
-const notSlash = (ch: string) => ch !== '/';
 const notNewline = (ch: string) => ch !== '\n';
 
 /** A compiled pattern (already cleaned, without its `!`). */
@@ -38,53 +37,33 @@ export class PathPattern {
     let s = nfa.start;
     let type: MatchType = 'exact';
     for (let i = 0, step = 0; i < c.length; step++) {
-      const ch = c[i++]!;
-      if (ch === '*') {
-        if (c[i] === '*') {
-          i++;
-          if (c[i] === '/') i++; // **/ is the same as **
-          if (i >= c.length) {
-            // A trailing ** accepts everything below, as .gitignore does.
-            if (type === 'exact') type = 'prefix';
-            else {
-              nfa.loop(s, notNewline);
-              type = 'regexp';
-            }
-          } else {
-            // Any number of leading path elements, even none: (.*/)?
-            const next = nfa.state();
-            const any = nfa.state();
-            nfa.epsilon(s, next);
-            nfa.epsilon(s, any);
-            nfa.loop(any, notNewline);
-            nfa.edge(any, next, (x) => x === '/');
-            s = next;
+      if (c[i] === '*' && c[i + 1] === '*') {
+        i += 2;
+        if (c[i] === '/') i++; // **/ is the same as **
+        if (i >= c.length) {
+          // A trailing ** accepts everything below, as .gitignore does.
+          if (type === 'exact') type = 'prefix';
+          else {
+            nfa.loop(s, notNewline);
             type = 'regexp';
           }
-          if (step === 0) type = 'suffix';
         } else {
-          // A fresh state keeps this loop apart from earlier ones.
-          const t = nfa.state();
-          nfa.epsilon(s, t);
-          s = t;
-          nfa.loop(s, notSlash);
+          // Any number of leading path elements, even none: (.*/)?
+          const next = nfa.state();
+          const any = nfa.state();
+          nfa.epsilon(s, next);
+          nfa.epsilon(s, any);
+          nfa.loop(any, notNewline);
+          nfa.edge(any, next, (x) => x === '/');
+          s = next;
           type = 'regexp';
         }
-      } else if (ch === '?') {
-        s = nfa.char(s, notSlash);
-        type = 'regexp';
-      } else if (ch === '\\') {
-        const lit = c[i++]!;
-        s = nfa.char(s, (x) => x === lit);
-        type = 'regexp';
-      } else if (ch === '[') {
-        const [test, next] = classTest(c, i - 1);
-        s = nfa.char(s, test);
-        i = next;
-        type = 'regexp';
-      } else {
-        s = nfa.char(s, (x) => x === ch);
+        if (step === 0) type = 'suffix';
+        continue;
       }
+      // Anything but a plain character needs the automaton.
+      if ('*?\\['.includes(c[i]!)) type = 'regexp';
+      [s, i] = addPatternElement(nfa, s, c, i);
     }
     nfa.accept = s;
     this.#type = type;

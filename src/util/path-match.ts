@@ -89,6 +89,29 @@ export function classTest(c: readonly string[], i: number): [(ch: string) => boo
 
 const notSlash = (ch: string) => ch !== '/';
 
+/**
+ * Adds the one pattern element at `c[i]` of a validated pattern (`*`, `?`, a class, an
+ * escaped or a plain character) to `nfa` after state `s`; returns the state after it and the
+ * index of the next element.
+ */
+export function addPatternElement(nfa: Nfa, s: number, c: readonly string[], i: number): [number, number] {
+  const ch = c[i++]!;
+  if (ch === '*') {
+    // A fresh state keeps this loop apart from earlier ones.
+    const t = nfa.state();
+    nfa.epsilon(s, t);
+    nfa.loop(t, notSlash);
+    return [t, i];
+  }
+  if (ch === '?') return [nfa.char(s, notSlash), i];
+  if (ch === '[') {
+    const [test, next] = classTest(c, i - 1);
+    return [nfa.char(s, test), next];
+  }
+  const lit = ch === '\\' ? c[i++]! : ch;
+  return [nfa.char(s, (x) => x === lit), i];
+}
+
 /** A compiled path.Match pattern. */
 export class PathMatcher {
   readonly pattern: string;
@@ -101,25 +124,7 @@ export class PathMatcher {
     const c = [...pattern];
     const nfa = new Nfa();
     let s = nfa.start;
-    for (let i = 0; i < c.length; ) {
-      const ch = c[i++]!;
-      if (ch === '*') {
-        // A fresh state keeps this loop apart from earlier ones.
-        const t = nfa.state();
-        nfa.epsilon(s, t);
-        s = t;
-        nfa.loop(s, notSlash);
-      } else if (ch === '?') {
-        s = nfa.char(s, notSlash);
-      } else if (ch === '[') {
-        const [test, next] = classTest(c, i - 1);
-        s = nfa.char(s, test);
-        i = next;
-      } else {
-        const lit = ch === '\\' ? c[i++]! : ch;
-        s = nfa.char(s, (x) => x === lit);
-      }
-    }
+    for (let i = 0; i < c.length; ) [s, i] = addPatternElement(nfa, s, c, i);
     nfa.accept = s;
     this.#nfa = nfa;
   }
