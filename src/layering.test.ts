@@ -52,13 +52,15 @@ describe('layering', () => {
     );
     write('engine/use.test.ts', "import { m } from '../cli/main.js';\nexport const t = m;\n");
     write('daemon/main.ts', "import { parse } from '../client/parse.js';\nimport { run } from '../engine/use.js';\nexport const d = [parse, run];\n");
+    write('dockerfile/parse.ts', "import type { Stats } from 'node:fs';\nimport { readFileSync } from 'node:fs';\nexport const p = (s: Stats) => [s, readFileSync];\n");
 
-    it('reports each upward import with file:line, and nothing else', () => {
+    it('reports each upward import and each I/O import of a pure area with file:line, and nothing else', () => {
       const vs = checkLayers(root);
       assert.deepEqual(
         vs.map((v) => `${v.where} ${v.from}→${v.to}`),
         [
           'daemon/main.ts:1 daemon/→client/',
+          'dockerfile/parse.ts:2 dockerfile/→(not pure)',
           'engine/use.ts:6 engine/→api/types/',
           'engine/use.ts:8 engine/→api/',
           'engine/use.ts:10 engine/→cli/',
@@ -69,6 +71,7 @@ describe('layering', () => {
 
     it('passes once the upward imports are gone', () => {
       write('daemon/main.ts', "import { run } from '../engine/use.js';\nexport const d = [run];\n");
+      write('dockerfile/parse.ts', "import { u } from '../util/u.js';\nexport const p = u;\n");
       write('engine/use.ts', "import type { W } from '../api/types/wire.js';\nimport { u } from '../util/u.js';\nexport const run = (w: W) => w.a + u;\n");
       assert.deepEqual(checkLayers(root), []);
     });

@@ -13,6 +13,8 @@
  * - An edge is allowed when it stays in its area, goes to an open area (util/, errdefs/), or
  *   goes to an area the source area's rule lists. A rule may allow an area for types only:
  *   then the edge must be `import type` / `export type`.
+ * - A pure area (dockerfile/, image/) may import only the packages and Node built-ins its
+ *   rule lists.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
@@ -23,6 +25,10 @@ export interface AreaRule {
   imports: readonly string[];
   /** Areas it may import with `import type` only. */
   typesOnly?: readonly string[];
+  /**
+   * For a pure area (no I/O): the only packages and Node built-ins it may import. Absent: any.
+   */
+  externals?: readonly string[];
 }
 
 /** Areas every file may import. */
@@ -58,7 +64,7 @@ export const LAYERS: Readonly<Record<string, AreaRule>> = {
     imports: ['builder/plan/', 'registry/', 'network/', 'runtime/', 'store/', 'image/'],
     typesOnly: ['api/types/'],
   },
-  'dockerfile/': { imports: [] },
+  'dockerfile/': { imports: [], externals: [] },
   'registry/': { imports: ['store/content/', 'image/'] },
   'network/': { imports: [] },
   'runtime/': { imports: ['image/'] },
@@ -66,7 +72,7 @@ export const LAYERS: Readonly<Record<string, AreaRule>> = {
   'store/images/': { imports: ['store/content/', 'image/'] },
   'store/layers/': { imports: ['store/content/', 'image/'] },
   'store/content/': { imports: ['image/'] },
-  'image/': { imports: [] },
+  'image/': { imports: [], externals: ['node:crypto'] },
   'util/': { imports: [] },
   'errdefs/': { imports: [] },
 };
@@ -179,7 +185,13 @@ export function checkLayers(srcDir: string, layers: Readonly<Record<string, Area
     if (isTestFile(rel)) continue;
     const from = areaOf(rel, layers);
     for (const edge of scanImports(readFileSync(file, 'utf8'))) {
-      if (!edge.specifier.startsWith('.')) continue;
+      if (!edge.specifier.startsWith('.')) {
+        const externals = from === undefined ? undefined : layers[from]?.externals;
+        if (externals && !externals.includes(edge.specifier) && !edge.typeOnly) {
+          violations.push({ where: `${rel}:${edge.line}`, specifier: edge.specifier, from: from!, to: '(not pure)' });
+        }
+        continue;
+      }
       const target = posix.normalize(posix.join(posix.dirname(rel), edge.specifier)).replace(/\.js$/, '.ts');
       const escapes = target.startsWith('../');
       const to = escapes ? '(outside src)' : (areaOf(target, layers) ?? '(no area)');
