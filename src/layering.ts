@@ -9,7 +9,7 @@
  *   area that prefixes its path.
  * - *edge*: one import of a relative module specifier (static `import … from`, `export … from`,
  *   `import type`, side-effect `import '…'`, and `import('…')` with a literal string).
- *   Package and `node:` imports are not edges.
+ *   Package and `node:` imports are not edges between areas.
  * - An edge is allowed when it stays in its area, goes to an open area (util/, errdefs/), or
  *   goes to an area the source area's rule lists. A rule may allow an area for types only:
  *   then the edge must be `import type` / `export type`.
@@ -39,18 +39,20 @@ export const OPEN_AREAS: readonly string[] = ['util/', 'errdefs/'];
  * than DESIGN's arrows:
  * - cli/ may use the pure dockerfile/ (`.dockerignore` for the context it sends, `build
  *   --check`) and image/ (reference syntax), as the docker CLI does;
- * - api/types/ is a leaf of wire shapes: engine/ may import from it the shapes its records
- *   follow, and builder/ its progress events (which the API sends as they are), types only;
+ * - api/types/ is a leaf of wire shapes and declares types only: every importer uses
+ *   `import type`. Besides cli/, client/ and api/, engine/ may import from it the shapes its
+ *   records follow, and builder/ its progress events (which the API sends as they are);
  * - in the builder only plan/ sees dockerfile/; the rest of builder/ may use plan/'s output;
  * - store/gc/ may use image/ (digests), as every store/ area does.
  */
 export const LAYERS: Readonly<Record<string, AreaRule>> = {
-  'cli/': { imports: ['client/', 'api/types/', 'dockerfile/', 'image/'] },
-  'client/': { imports: ['api/types/'] },
+  'cli/': { imports: ['client/', 'dockerfile/', 'image/'], typesOnly: ['api/types/'] },
+  'client/': { imports: [], typesOnly: ['api/types/'] },
   'daemon/': {
     imports: ['api/', 'engine/', 'builder/', 'dockerfile/', 'registry/', 'network/', 'runtime/', 'store/', 'image/'],
+    typesOnly: ['api/types/'],
   },
-  'api/': { imports: ['engine/', 'api/types/'] },
+  'api/': { imports: ['engine/'], typesOnly: ['api/types/'] },
   'api/types/': { imports: [] },
   'engine/': {
     imports: ['builder/', 'registry/', 'network/', 'runtime/', 'store/', 'image/'],
