@@ -121,12 +121,11 @@ export class PathMatcher {
   constructor(pattern: string) {
     validatePattern(pattern);
     this.pattern = pattern;
-    const c = [...pattern];
-    const nfa = new Nfa();
-    let s = nfa.start;
-    for (let i = 0; i < c.length; ) [s, i] = addPatternElement(nfa, s, c, i);
-    nfa.accept = s;
-    this.#nfa = nfa;
+    this.#nfa = new Nfa();
+    const elements = [...pattern];
+    let state = this.#nfa.start;
+    for (let i = 0; i < elements.length; ) [state, i] = addPatternElement(this.#nfa, state, elements, i);
+    this.#nfa.accept = state;
   }
 
   /** Whether the whole of `name` matches. */
