@@ -81,7 +81,7 @@ describe('layering', () => {
     const text = [
       "import a from './a.js';",
       "import type { B } from './b.js';",
-      "import { type C, type D } from './c.js';",
+      "import { type C, type D } from './c.js'; // still loads c.js",
       "import { type E, f } from './e.js';",
       "export * from './g.js';",
       "export type { H } from './h.js';",
@@ -98,7 +98,7 @@ describe('layering', () => {
       [
         '1 ./a.js',
         '2 ./b.js type',
-        '3 ./c.js type',
+        '3 ./c.js',
         '4 ./e.js',
         '5 ./g.js',
         '6 ./h.js type',

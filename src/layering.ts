@@ -113,7 +113,9 @@ export function scanImports(text: string): ImportEdge[] {
   const found: { index: number; edge: ImportEdge }[] = [];
   for (const m of text.matchAll(STATIC_FROM)) {
     const clause = m[2]!;
-    const typeOnly = /^\s*type\b/.test(clause) || /^\s*\{[^}]*\}\s*$/.test(clause) && isAllTypeNames(clause);
+    // Only `import type` / `export type` is erased: `import { type A }` still loads the module
+    // under verbatimModuleSyntax, so it counts as a value import.
+    const typeOnly = /^\s*type\b/.test(clause);
     const index = m.index! + m[0].lastIndexOf(m[4]!);
     found.push({ index, edge: { specifier: m[4]!, line: lineAt(text, index), typeOnly } });
   }
@@ -127,12 +129,6 @@ export function scanImports(text: string): ImportEdge[] {
     found.push({ index, edge: { specifier: m[2]!, line: lineAt(text, index), typeOnly: false } });
   }
   return found.sort((a, b) => a.index - b.index).map((f) => f.edge);
-}
-
-/** `{ type A, type B }`: every named binding carries its own `type` modifier. */
-function isAllTypeNames(clause: string): boolean {
-  const names = clause.trim().slice(1, -1).split(',').map((s) => s.trim()).filter(Boolean);
-  return names.length > 0 && names.every((n) => /^type\s/.test(n));
 }
 
 /** The area of a path relative to src/ (`engine/images/list.ts` → `engine/`), or undefined. */
