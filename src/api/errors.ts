@@ -3,7 +3,7 @@
  * The one place that maps errdefs classes to HTTP statuses, as dockerd does.
  */
 import {
-  Cancelled, Conflict, Forbidden, InvalidArgument, NotFound, NotModified, Unauthorized, Unavailable,
+  Cancelled, Conflict, FailedPrecondition, Forbidden, InvalidArgument, NotFound, NotModified, Unauthorized, Unavailable,
   messageOf,
 } from '../errdefs/index.js';
 
@@ -14,6 +14,7 @@ export function statusOf(e: unknown): number {
   if (e instanceof Forbidden) return 403;
   if (e instanceof NotFound) return 404;
   if (e instanceof Conflict) return 409;
+  if (e instanceof FailedPrecondition) return 412;
   if (e instanceof Cancelled) return 499;
   if (e instanceof Unavailable) return 503;
   return 500;

@@ -10,7 +10,8 @@ import { logger } from '../util/log.js';
 import { Ctx, commonHeaders } from './context.js';
 import { errorBody, statusOf } from './errors.js';
 import { Router, type Route } from './router.js';
-import { API_VERSION, MIN_API_VERSION, compareVersions, splitVersion } from './version.js';
+import { API_VERSION, MIN_API_VERSION } from '../util/version.js';
+import { compareVersions, splitVersion } from './version.js';
 
 const log = logger('api');
 

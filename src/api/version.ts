@@ -1,10 +1,8 @@
 /**
  * @module api/version
- * The Engine API versions berth speaks. berth answers as dockerd 20.10 does (API 1.41): the
- * docker CLI 28 negotiates down to it, dockerode and testcontainers use unversioned paths.
+ * Engine API versions in request paths. The versions berth speaks are in util/version.ts
+ * (the engine reports them too); dockerode and testcontainers use unversioned paths.
  */
-export const API_VERSION = '1.41';
-export const MIN_API_VERSION = '1.12';
 
 /** Compares dotted versions numerically: negative when a < b. */
 export function compareVersions(a: string, b: string): number {

@@ -13,33 +13,14 @@
  *
  * Order within a step: `step` → (`triggers`)? → (`cached` | `container` `output`* `removed`?)* →
  * `note`* → `image`. A failed step has no `image`; the build ends with an error instead.
+ *
+ * The events are declared once, in api/types/build.ts: the API sends them unchanged to clients
+ * that ask for them (`events=1`), so the CLI reads the same union.
  */
+import type { BuildProgressEvent } from '../api/types/build.js';
 
-export type BuildEvent =
-  /** A step begins: `Step N/M : TEXT`. */
-  | { kind: 'step'; step: number; total: number; stage: number; text: string }
-  /** ONBUILD triggers of the base image are about to run: `# Executing N build trigger(s)`. */
-  | { kind: 'triggers'; step: number; count: number }
-  /** The step's result comes from the cache: ` ---> Using cache`. */
-  | { kind: 'cached'; step: number }
-  /** An intermediate container was created for the step: ` ---> Running in <id>`. */
-  | { kind: 'container'; step: number; id: string }
-  /** Output of a RUN, as it comes. */
-  | { kind: 'output'; step: number; stream: 'stdout' | 'stderr'; data: string }
-  /** The intermediate container was removed: `Removing intermediate container <id>`. */
-  | { kind: 'removed'; step: number; id: string }
-  /** A line the builder prints during a step (download progress, overridden HEALTHCHECK, warnings). */
-  | { kind: 'note'; step: number; text: string }
-  /** The step is done; `id` is the image it produced ('' for `FROM scratch`): ` ---> <id>`. */
-  | { kind: 'image'; step: number; id: string }
-  /** A stage is complete (the API's `aux` message with the image ID). */
-  | { kind: 'stage'; stage: number; id: string }
-  /** A build-wide warning, e.g. build args nobody consumed. */
-  | { kind: 'warning'; text: string }
-  /** The build produced this image: `Successfully built <id>`. */
-  | { kind: 'built'; id: string }
-  /** A tag was applied: `Successfully tagged <name>`. */
-  | { kind: 'tagged'; name: string };
+/** One event; the union is declared with the API's wire shapes, which carry it as is. */
+export type BuildEvent = BuildProgressEvent;
 
 /** Receives events; must not throw. */
 export type BuildEventSink = (e: BuildEvent) => void;

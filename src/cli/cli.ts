@@ -13,7 +13,7 @@ import { BERTH_VERSION } from '../util/version.js';
 import { ExitError, type CliContext, type CliIO, type Command } from './command.js';
 import { commands } from './commands/index.js';
 import { connect } from './connect.js';
-import { FlagError, formatFlagHelp, parseFlags, type FlagSpec } from './flags.js';
+import { FlagError, formatFlagHelp, parseFlags, type FlagSpec } from '../util/flags.js';
 
 const globalFlags: FlagSpec[] = [
   { long: 'host', short: 'H', type: 'string', help: 'Daemon socket to connect to (unix:///path or tcp://host:port)', placeholder: 'string' },

@@ -6,7 +6,7 @@
  */
 import type { Client } from '../client/client.js';
 import { BerthError } from '../errdefs/index.js';
-import type { FlagSpec, Flags } from './flags.js';
+import type { FlagSpec, Flags } from '../util/flags.js';
 
 /** What a command gets from whoever runs it: its caller's stdio, directory, environment, signals. */
 export interface CliIO {

@@ -9,23 +9,11 @@ import { Agent, request as httpRequest, type IncomingMessage, type RequestOption
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import {
-  BerthError, Conflict, Forbidden, InvalidArgument, NotFound, NotModified, SystemError, Unauthorized, Unavailable,
+  BerthError, Conflict, FailedPrecondition, Forbidden, InvalidArgument, NotFound, NotModified, SystemError, Unauthorized, Unavailable,
 } from '../errdefs/index.js';
+import { parseHost, type Endpoint } from '../util/endpoint.js';
 
 export const CLIENT_API_VERSION = '1.41';
-
-export type Endpoint = { socketPath: string } | { host: string; port: number };
-
-/** Parses `unix:///path`, `tcp://host:port` or a bare socket path. */
-export function parseHost(h: string): Endpoint {
-  if (h.startsWith('unix://')) return { socketPath: h.slice('unix://'.length) };
-  if (h.startsWith('tcp://') || h.startsWith('http://')) {
-    const u = new URL(h.replace(/^tcp:/, 'http:'));
-    return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 2375) };
-  }
-  if (h.startsWith('/')) return { socketPath: h };
-  throw new InvalidArgument(`invalid host "${h}": use unix:///path or tcp://host:port`);
-}
 
 /** A daemon error: the HTTP status and the daemon's own message. */
 export interface DaemonError extends BerthError {
@@ -40,6 +28,7 @@ function daemonError(status: number, message: string): DaemonError {
     : status === 403 ? Forbidden
     : status === 404 ? NotFound
     : status === 409 ? Conflict
+    : status === 412 ? FailedPrecondition
     : status === 503 ? Unavailable
     : SystemError;
   const e = new Cls(message) as DaemonError;

@@ -3,7 +3,7 @@
  * berthd's command line: dockerd's flag names where they apply.
  */
 import { InvalidArgument } from '../errdefs/index.js';
-import { parseFlags, type FlagSpec, formatFlagHelp } from '../cli/flags.js';
+import { parseFlags, type FlagSpec, formatFlagHelp } from '../util/flags.js';
 import { defaultDataRoot, defaultExecRoot } from '../util/default-paths.js';
 import { isLevel, type Level } from '../util/log.js';
 

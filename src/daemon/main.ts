@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import { createApiServer } from '../api/server.js';
-import { parseHost } from '../client/client.js';
+import { parseHost } from '../util/endpoint.js';
 import { messageOf } from '../errdefs/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { logger, setLogLevel } from '../util/log.js';

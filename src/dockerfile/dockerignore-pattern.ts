@@ -6,79 +6,21 @@
  * suffix and a trailing `**` any prefix. The syntax is checked as Go's filepath.Match checks it.
  */
 import { InvalidArgument } from '../errdefs/index.js';
-import { Nfa } from './glob-nfa.js';
+import { Nfa } from '../util/glob-nfa.js';
+import { BadPatternError, addPatternElement, validatePattern as validatePathPattern } from '../util/path-match.js';
 
 type MatchType = 'exact' | 'prefix' | 'suffix' | 'regexp';
 
 /** Throws InvalidArgument when `pattern` is not valid Go filepath.Match syntax. */
 export function validatePattern(pattern: string): void {
-  const bad = () => new InvalidArgument(`syntax error in pattern: ${pattern}`);
-  const c = [...pattern];
-  let i = 0;
-  // Go's getEsc: one (possibly escaped) class character, which must not be the last.
-  const esc = (): number => {
-    if (i >= c.length || c[i] === '-' || c[i] === ']') throw bad();
-    if (c[i] === '\\') {
-      i++;
-      if (i >= c.length) throw bad();
-    }
-    const cp = c[i]!.codePointAt(0)!;
-    i++;
-    if (i >= c.length) throw bad();
-    return cp;
-  };
-  while (i < c.length) {
-    const ch = c[i]!;
-    if (ch === '\\') {
-      if (i + 1 >= c.length) throw bad();
-      i += 2;
-    } else if (ch === '[') {
-      i++;
-      if (c[i] === '^') i++;
-      for (let ranges = 0; ; ranges++) {
-        if (c[i] === ']' && ranges > 0) {
-          i++;
-          break;
-        }
-        const lo = esc();
-        if (c[i] === '-') {
-          i++;
-          // Go accepts a reversed range (it never matches); the regexp Docker builds does not.
-          if (esc() < lo) throw bad();
-        }
-      }
-    } else i++;
+  try {
+    validatePathPattern(pattern, { rejectReversedRanges: true });
+  } catch (e) {
+    if (e instanceof BadPatternError) throw new InvalidArgument(`syntax error in pattern: ${pattern}`, { cause: e });
+    throw e;
   }
 }
 
-/** A validated class starting at `c[i]` (`[`), as a test; returns it and the next index. */
-function classTest(c: string[], i: number): [(ch: string) => boolean, number] {
-  i++;
-  const negated = c[i] === '^';
-  if (negated) i++;
-  const ranges: [number, number][] = [];
-  const char = (): number => {
-    if (c[i] === '\\') i++;
-    return c[i++]!.codePointAt(0)!;
-  };
-  for (;;) {
-    if (c[i] === ']' && ranges.length > 0) break;
-    const lo = char();
-    let hi = lo;
-    if (c[i] === '-') {
-      i++;
-      hi = char();
-    }
-    ranges.push([lo, hi]);
-  }
-  const test = (ch: string) => {
-    const cp = ch.codePointAt(0)!;
-    return ranges.some(([lo, hi]) => lo <= cp && cp <= hi) !== negated;
-  };
-  return [test, i + 1];
-}
-
-const notSlash = (ch: string) => ch !== '/';
 const notNewline = (ch: string) => ch !== '\n';
 
 /** A compiled pattern (already cleaned, without its `!`). */
@@ -95,53 +37,33 @@ export class PathPattern {
     let s = nfa.start;
     let type: MatchType = 'exact';
     for (let i = 0, step = 0; i < c.length; step++) {
-      const ch = c[i++]!;
-      if (ch === '*') {
-        if (c[i] === '*') {
-          i++;
-          if (c[i] === '/') i++; // **/ is the same as **
-          if (i >= c.length) {
-            // A trailing ** accepts everything below, as .gitignore does.
-            if (type === 'exact') type = 'prefix';
-            else {
-              nfa.loop(s, notNewline);
-              type = 'regexp';
-            }
-          } else {
-            // Any number of leading path elements, even none: (.*/)?
-            const next = nfa.state();
-            const any = nfa.state();
-            nfa.epsilon(s, next);
-            nfa.epsilon(s, any);
-            nfa.loop(any, notNewline);
-            nfa.edge(any, next, (x) => x === '/');
-            s = next;
+      if (c[i] === '*' && c[i + 1] === '*') {
+        i += 2;
+        if (c[i] === '/') i++; // **/ is the same as **
+        if (i >= c.length) {
+          // A trailing ** accepts everything below, as .gitignore does.
+          if (type === 'exact') type = 'prefix';
+          else {
+            nfa.loop(s, notNewline);
             type = 'regexp';
           }
-          if (step === 0) type = 'suffix';
         } else {
-          // A fresh state keeps this loop apart from earlier ones.
-          const t = nfa.state();
-          nfa.epsilon(s, t);
-          s = t;
-          nfa.loop(s, notSlash);
+          // Any number of leading path elements, even none: (.*/)?
+          const next = nfa.state();
+          const any = nfa.state();
+          nfa.epsilon(s, next);
+          nfa.epsilon(s, any);
+          nfa.loop(any, notNewline);
+          nfa.edge(any, next, (x) => x === '/');
+          s = next;
           type = 'regexp';
         }
-      } else if (ch === '?') {
-        s = nfa.char(s, notSlash);
-        type = 'regexp';
-      } else if (ch === '\\') {
-        const lit = c[i++]!;
-        s = nfa.char(s, (x) => x === lit);
-        type = 'regexp';
-      } else if (ch === '[') {
-        const [test, next] = classTest(c, i - 1);
-        s = nfa.char(s, test);
-        i = next;
-        type = 'regexp';
-      } else {
-        s = nfa.char(s, (x) => x === ch);
+        if (step === 0) type = 'suffix';
+        continue;
       }
+      // Anything but a plain character needs the automaton.
+      if ('*?\\['.includes(c[i]!)) type = 'regexp';
+      [s, i] = addPatternElement(nfa, s, c, i);
     }
     nfa.accept = s;
     this.#type = type;

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { InvalidArgument } from '../errdefs/index.js';
 import { DockerIgnore, parseDockerignore, readDockerignore, trimBuildFilesFromExcludes } from './dockerignore.js';
 import { validatePattern } from './dockerignore-pattern.js';
-import { cleanPath } from './go-path.js';
+import { cleanPath } from '../util/go-path.js';
 
 const ignore = (text: string) => DockerIgnore.fromText(text);
 

@@ -20,7 +20,7 @@
 import { InvalidArgument } from '../errdefs/index.js';
 import { PathPattern } from './dockerignore-pattern.js';
 import { trimSpace } from './go-text.js';
-import { cleanPath } from './go-path.js';
+import { cleanPath } from '../util/go-path.js';
 
 export interface IgnorePattern {
   /** The cleaned pattern, without `!`. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cleanPath } from './go-path.js';
-import { goQuote, isSpace, splitWhitespace, splitWhitespace2, trimSpace } from './go-text.js';
+import { cleanPath } from '../util/go-path.js';
+import { goQuote, isSpace, splitWhitespace, splitAtFirstWhitespace, trimSpace } from './go-text.js';
 
 describe('Go text rules', () => {
   it('strconv.Quote', () => {
@@ -20,8 +20,8 @@ describe('Go text rules', () => {
 
   it('splits on the parser whitespace only', () => {
     assert.deepEqual(splitWhitespace('a \t b\u00a0c'), ['a', 'b\u00a0c']);
-    assert.deepEqual(splitWhitespace2('k  v w'), ['k', 'v w']);
-    assert.deepEqual(splitWhitespace2('k'), ['k']);
+    assert.deepEqual(splitAtFirstWhitespace('k  v w'), ['k', 'v w']);
+    assert.deepEqual(splitAtFirstWhitespace('k'), ['k']);
   });
 
   it('path.Clean', () => {

@@ -59,7 +59,7 @@ export function splitWhitespace(s: string): string[] {
 }
 
 /** Splits into at most two parts at the first run of `[\t\v\f\r ]`, like reWhitespace.Split(s, 2). */
-export function splitWhitespace2(s: string): string[] {
+export function splitAtFirstWhitespace(s: string): string[] {
   const m = parserWhitespace.exec(s);
   if (!m) return [s];
   return [s.slice(0, m.index), s.slice(m.index + m[0].length)];

@@ -7,7 +7,7 @@
  * in time proportional to value × pattern. Errors are InvalidArgument.
  */
 import { InvalidArgument } from '../errdefs/index.js';
-import { Nfa } from './glob-nfa.js';
+import { Nfa } from '../util/glob-nfa.js';
 
 const notNewline = (c: string) => c !== '\n';
 

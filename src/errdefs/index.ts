@@ -26,6 +26,11 @@ export class Forbidden extends BerthError {}
 export class Unauthorized extends BerthError {}
 /** A dependency (runc, a registry) is not reachable right now (HTTP 503). */
 export class Unavailable extends BerthError {}
+/**
+ * The request cannot be served in the system's current state, and the client can ask another
+ * way (HTTP 412): e.g. a build context path the daemon cannot see, so the CLI sends a tar.
+ */
+export class FailedPrecondition extends BerthError {}
 /** Stored data failed verification (digest, size, format) (HTTP 500). */
 export class DataLoss extends BerthError {}
 /** The operation was cancelled by the caller (HTTP 499 in logs; the client is gone). */

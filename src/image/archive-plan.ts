@@ -12,7 +12,8 @@
  * Layer entries name a chain ID; the caller streams the layer tar from its store.
  */
 import { digestOf, hexOf, type Digest } from './digest.js';
-import { emptyContainerConfig, goJson } from './config.js';
+import { goJson } from '../util/go-json.js';
+import { emptyContainerConfig } from './config.js';
 import { Annotation, MediaType, type Descriptor, type Index, type Manifest } from './manifest.js';
 import { parseNormalizedNamed, referenceString, familiarName, type Reference } from './reference.js';
 

@@ -8,6 +8,7 @@
 import type { Digest } from './digest.js';
 import { digestOf } from './digest.js';
 import { DataLoss } from '../errdefs/index.js';
+import { goJson } from '../util/go-json.js';
 
 /** Docker's container.Config, as stored in images (config and container_config). */
 export interface ContainerConfig {
@@ -133,11 +134,6 @@ function normalizeHistory(h: HistoryEntry): HistoryEntry {
   if (h.comment) out.comment = h.comment;
   if (h.empty_layer) out.empty_layer = true;
   return out;
-}
-
-/** JSON as Go's encoding/json writes it: `<`, `>`, `&`, U+2028 and U+2029 escaped. */
-export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

@@ -7,20 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+import { fsyncDir } from './fs-sync.js';
 
 /** A unique temporary name next to `target`. */
 export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-}
-
-/** fsync a directory so that renames and creations inside it are durable. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const h = await fs.open(dir, 'r');
-  try {
-    await h.sync();
-  } finally {
-    await h.close();
-  }
 }
 
 /** Write `data` to `target` atomically: temp file, fsync, rename, fsync of the directory. */

@@ -9,7 +9,7 @@ import type { Writable } from 'node:stream';
 import type { BuildMessage } from '../../api/types/build.js';
 import { buildErrorCode, type BuildContextInput, type BuildOptions, type BuildService } from '../../engine/build/types.js';
 import { InvalidArgument, messageOf } from '../../errdefs/index.js';
-import { goJson } from '../../image/config.js';
+import { goJson } from '../../util/go-json.js';
 import type { Ctx } from '../context.js';
 import type { Route } from '../router.js';
 import { compareVersions } from '../version.js';

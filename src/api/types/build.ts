@@ -12,23 +12,38 @@
  * - `events=1`: send {@link BuildProgressEvent}s as `{"event": …}` instead of `stream` text.
  * - `contextpath`, `contextdev`, `contextino`: read the context from this directory on the
  *   daemon's host instead of a tar body (the berth CLI on the same machine). The daemon checks
- *   that the directory's device and inode match; when they do not, it answers 400 with
- *   {@link LOCAL_CONTEXT_MISMATCH} in the message and the CLI sends a tar instead.
+ *   that the directory's device and inode match; when they do not, it answers
+ *   412 Precondition Failed and the CLI sends a tar instead.
  */
 
-/** One event of berth's structured build progress (see build/events.ts for the order). */
+/**
+ * One event of berth's structured build progress: the builder's own events (builder/events.ts
+ * defines steps and stages and their order), sent as they are.
+ */
 export type BuildProgressEvent =
+  /** A step begins: `Step N/M : TEXT`. */
   | { kind: 'step'; step: number; total: number; stage: number; text: string }
+  /** ONBUILD triggers of the base image are about to run: `# Executing N build trigger(s)`. */
   | { kind: 'triggers'; step: number; count: number }
+  /** The step's result comes from the cache: ` ---> Using cache`. */
   | { kind: 'cached'; step: number }
+  /** An intermediate container was created for the step: ` ---> Running in <id>`. */
   | { kind: 'container'; step: number; id: string }
+  /** Output of a RUN, as it comes. */
   | { kind: 'output'; step: number; stream: 'stdout' | 'stderr'; data: string }
+  /** The intermediate container was removed: `Removing intermediate container <id>`. */
   | { kind: 'removed'; step: number; id: string }
+  /** A line the builder prints during a step (download progress, overridden HEALTHCHECK, warnings). */
   | { kind: 'note'; step: number; text: string }
+  /** The step is done; `id` is the image it produced ('' for `FROM scratch`): ` ---> <id>`. */
   | { kind: 'image'; step: number; id: string }
+  /** A stage is complete (the API's `aux` message with the image ID). */
   | { kind: 'stage'; stage: number; id: string }
+  /** A build-wide warning, e.g. build args nobody consumed. */
   | { kind: 'warning'; text: string }
+  /** The build produced this image: `Successfully built <id>`. */
   | { kind: 'built'; id: string }
+  /** A tag was applied: `Successfully tagged <name>`. */
   | { kind: 'tagged'; name: string };
 
 /** One message of the /build JSON stream (each sent as JSON + `\r\n`). */
@@ -42,6 +57,3 @@ export interface BuildMessage {
   /** berth only, with `events=1`. */
   event?: BuildProgressEvent;
 }
-
-/** Marker in the 400 message when a local context path cannot be used by the daemon. */
-export const LOCAL_CONTEXT_MISMATCH = 'local build context not visible to the daemon';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { goJson } from '../../image/config.js';
+import { goJson } from '../../util/go-json.js';
 import type { BuildEvent } from '../events.js';
 import { classicMessages, classicText, truncateId, unusedArgsWarning } from './classic.js';
 

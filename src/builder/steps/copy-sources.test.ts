@@ -36,6 +36,14 @@ describe('COPY sources', () => {
     assert.deepEqual(resolveSources(ctx, ['d*/s*'], { strict: true }).map((s) => s.rel), ['dir/sub']);
   });
 
+  it('matches source patterns with "-" and non-ASCII names', () => {
+    const root = context();
+    writeFileSync(join(root, 'my-café.txt'), 'c');
+    writeFileSync(join(root, 'my-tea.txt'), 't');
+    const ctx = new DirContext(root, { filter });
+    assert.deepEqual(resolveSources(ctx, ['my-caf?.*', 'my-[s-u]*'], { strict: true }).map((s) => s.rel), ['my-café.txt', 'my-tea.txt']);
+  });
+
   it("fails as Docker does: missing or excluded, outside the context, nothing matched", () => {
     const ctx = new DirContext(context(), { filter });
     assert.throws(() => resolveSources(ctx, ['ignored/x'], { strict: true }), /^NotFound: file not found in build context or excluded by \.dockerignore: stat ignored\/x: file does not exist$/);

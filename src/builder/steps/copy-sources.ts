@@ -9,9 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { PathMatcher, hasWildcards, unescapePattern } from '../../util/path-match.js';
 import { cleanRelative, resolveInScope } from '../rootfs/scope.js';
 import type { ContextEntry } from '../types.js';
-import { compileComponent, hasWildcards, unescapeComponent } from './wildcard.js';
 
 /** A file tree COPY reads from: the build context, or an image's file system. */
 export interface SourceTree {
@@ -65,14 +65,14 @@ function expandPattern(tree: SourceTree, pattern: string): string[] {
   for (const part of parts) {
     const next: string[] = [];
     if (hasWildcards(part)) {
-      const re = compileComponent(part);
+      const pattern = new PathMatcher(part);
       for (const dir of current) {
         const e = tree.lstat(dir);
         if (!e || e.type !== 'dir') continue;
-        for (const n of tree.readdir(dir)) if (re.test(n)) next.push(dir === '' ? n : `${dir}/${n}`);
+        for (const n of tree.readdir(dir)) if (pattern.matches(n)) next.push(dir === '' ? n : `${dir}/${n}`);
       }
     } else {
-      const name = unescapeComponent(part);
+      const name = unescapePattern(part);
       for (const dir of current) {
         if (name === '..') continue;
         const p = dir === '' ? name : `${dir}/${name}`;

@@ -14,6 +14,7 @@ import { readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { logger } from '../../util/log.js';
 import { InvalidArgument } from '../../errdefs/index.js';
+import { isBuiltinNetworkMode } from '../../network/modes.js';
 import { StepFailed } from '../errors.js';
 import { commitStep, probeCache, stepKey } from '../solver/probe-commit.js';
 import { copyRunConfig, type StageState } from '../solver/state.js';
@@ -33,7 +34,7 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
   if (ins.mounts.length) throw needsBuildKit('mount');
   if (ins.security !== 'sandbox') throw needsBuildKit('security');
   const network = ins.networkSet ? ins.network : run.options.networkMode;
-  if (!['', 'default', 'bridge', 'none', 'host'].includes(network)) throw new InvalidArgument(`unsupported network mode ${network}: use default, none or host`);
+  if (!isBuiltinNetworkMode(network)) throw new InvalidArgument(`unsupported network mode ${network}: use default, none or host`);
 
   const cmd = resolveCmdLine(ins, state.shell());
   const buildArgs = state.vars.runBuildArgs();

@@ -6,7 +6,7 @@
  * targets). The same header choices give the same context size, which `berth build` prints
  * as docker does.
  */
-import { BLOCK, paddingOf } from '../../util/tar/header.js';
+import { encodeBlock, paddingOf, paxRecord } from '../../util/tar/header.js';
 
 export interface ContextHeader {
   name: string;
@@ -31,39 +31,11 @@ function splitUstar(name: string): [string, string] | undefined {
   return [prefix, rest];
 }
 
-function octal(b: Buffer, off: number, len: number, v: number): void {
-  b.write(v.toString(8).padStart(len - 1, '0'), off, len - 1, 'latin1');
-}
-
 function block(name: string, prefix: string, h: ContextHeader, typeflag: string, size: number, mode: number, linkname: string): Buffer {
-  const b = Buffer.alloc(BLOCK);
-  b.write(name, 0, 100, 'utf8');
-  octal(b, 100, 8, mode);
-  octal(b, 108, 8, 0);
-  octal(b, 116, 8, 0);
-  octal(b, 124, 12, size);
-  octal(b, 136, 12, h.mtime);
-  b.fill(0x20, 148, 156);
-  b.write(typeflag, 156, 1, 'latin1');
-  b.write(linkname, 157, 100, 'utf8');
-  b.write('ustar\x0000', 257, 8, 'latin1');
-  octal(b, 329, 8, 0);
-  octal(b, 337, 8, 0);
-  b.write(prefix, 345, 155, 'utf8');
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += b[i]!;
-  b.write(sum.toString(8).padStart(6, '0'), 148, 6, 'latin1');
-  b[154] = 0;
-  b[155] = 0x20;
-  return b;
-}
-
-function paxRecord(key: string, value: string): Buffer {
-  const body = ` ${key}=${value}\n`;
-  const bodyLen = Buffer.byteLength(body);
-  let n = bodyLen + 1;
-  while (String(n).length + bodyLen !== n) n = String(n).length + bodyLen;
-  return Buffer.from(`${n}${body}`);
+  return encodeBlock(
+    { typeflag, name, linkname, mode, uid: 0, gid: 0, size, mtime: h.mtime, uname: '', gname: '', devmajor: 0, devminor: 0 },
+    prefix,
+  );
 }
 
 /** The header bytes (a PAX entry first when needed) for one context entry. */
@@ -82,7 +54,7 @@ export function encodeContextHeader(h: ContextHeader): Buffer {
   if (pax.some(([k]) => k === 'path')) name = Buffer.from(h.name).subarray(0, 100).toString('latin1').replace(/[^\x00-\x7f]/g, '_');
   if (pax.some(([k]) => k === 'linkpath')) linkname = '';
   pax.sort(([a], [b]) => (a < b ? -1 : 1));
-  const data = Buffer.concat(pax.map(([k, v]) => paxRecord(k, v)));
+  const data = Buffer.concat(pax.map(([k, v]) => paxRecord(k, Buffer.from(v))));
   const base = h.name.replace(/\/$/, '');
   const slash = base.lastIndexOf('/');
   const paxName = `${slash >= 0 ? base.slice(0, slash) : '.'}/PaxHeaders.0/${base.slice(slash + 1)}`.slice(0, 100);

@@ -8,7 +8,8 @@
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { LOCAL_CONTEXT_MISMATCH, type BuildMessage, type BuildProgressEvent } from '../../api/types/build.js';
+import { FailedPrecondition } from '../../errdefs/index.js';
+import type { BuildMessage, BuildProgressEvent } from '../../api/types/build.js';
 import { isDaemonError, type QueryValue } from '../../client/client.js';
 import { ExitError, type CliContext } from '../command.js';
 import type { ProgressMode } from '../commands/build.js';
@@ -109,7 +110,9 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
         }, onMessage);
         sent = true;
       } catch (e) {
-        if (!(isDaemonError(e) && e.message.includes(LOCAL_CONTEXT_MISMATCH))) {
+        // 412: the daemon cannot see this directory (another mount namespace, a remote
+        // daemon); send the context as a tar instead.
+        if (!(isDaemonError(e) && e instanceof FailedPrecondition)) {
           view.end();
           throw e;
         }

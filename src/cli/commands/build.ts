@@ -12,7 +12,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import type { Command } from '../command.js';
-import { FlagError, type FlagSpec, type Flags } from '../flags.js';
+import { FlagError, type FlagSpec, type Flags } from '../../util/flags.js';
 import { parseNormalizedNamed } from '../../image/reference.js';
 
 export const buildFlags: FlagSpec[] = [

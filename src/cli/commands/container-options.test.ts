@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseFlags } from '../flags.js';
+import { parseFlags } from '../../util/flags.js';
 import { buildCreateRequest, createFlags, parseBytes, parseMountFlag, runOnlyFlags } from './container-options.js';
 
 function plan(argv: string[], detach = false) {

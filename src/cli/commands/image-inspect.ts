@@ -7,7 +7,7 @@
 import { isDaemonError, type Client } from '../../client/client.js';
 import { NotFound, messageOf } from '../../errdefs/index.js';
 import { ExitError, type CliContext, type Command } from '../command.js';
-import type { Flags } from '../flags.js';
+import type { Flags } from '../../util/flags.js';
 import { renderOne } from '../format/output.js';
 
 const formatFlag = { long: 'format', short: 'f', type: 'string', help: 'Format output using a custom template', placeholder: 'string' } as const;

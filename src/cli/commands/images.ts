@@ -5,7 +5,7 @@
  */
 import type { ImageSummary } from '../../api/types/images.js';
 import type { Command } from '../command.js';
-import type { FlagSpec } from '../flags.js';
+import type { FlagSpec } from '../../util/flags.js';
 import { renderList } from '../format/output.js';
 import { imageHeaders, imageRows } from './image-rows.js';
 

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { readAll } from '../../client/client.js';
 import { ExitError, type Command } from '../command.js';
-import { FlagError } from '../flags.js';
+import { FlagError } from '../../util/flags.js';
 import { buildCreateRequest, createFlags, runOnlyFlags } from './container-options.js';
 import { commandError, createContainer } from './container-create.js';
 import { followTerminalSize, startErrorStatus, streamConnection } from './container-stream.js';

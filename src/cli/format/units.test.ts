@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bytesSize, goG, humanDuration, humanSize } from './units.js';
+import { bytesSize, formatSignificant, humanDuration, humanSize } from './units.js';
 
 describe('units', () => {
   it('formats sizes as docker does', () => {
@@ -15,10 +15,10 @@ describe('units', () => {
   });
 
   it('formats %g like Go', () => {
-    assert.equal(goG(1.5, 3), '1.5');
-    assert.equal(goG(100, 3), '100');
-    assert.equal(goG(0.0001234, 3), '0.000123');
-    assert.equal(goG(0.00001234, 3), '1.23e-05');
+    assert.equal(formatSignificant(1.5, 3), '1.5');
+    assert.equal(formatSignificant(100, 3), '100');
+    assert.equal(formatSignificant(0.0001234, 3), '0.000123');
+    assert.equal(formatSignificant(0.00001234, 3), '1.23e-05');
   });
 
   it('formats durations as go-units HumanDuration', () => {

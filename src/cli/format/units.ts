@@ -4,15 +4,18 @@
  * precision 3, HumanDuration), and Go's %g number formatting they rest on.
  */
 
-/** Go's `%.{prec}g`: shortest of fixed/exponent, trailing zeros removed, exponent as e+03. */
-export function goG(x: number, prec: number): string {
+/**
+ * `x` with at most `digits` significant digits, as Go's `%.{digits}g` prints it: the shorter of
+ * fixed and exponent notation, trailing zeros removed, exponent as e+03.
+ */
+export function formatSignificant(x: number, digits: number): string {
   if (x === 0) return '0';
   const exp = Math.floor(Math.log10(Math.abs(x)));
-  let s = x.toPrecision(prec);
+  let s = x.toPrecision(digits);
   // toPrecision may round up into the next power of ten (999.9 -> "1.00e+3").
-  const useExp = s.includes('e') || exp < -4 || exp >= prec;
+  const useExp = s.includes('e') || exp < -4 || exp >= digits;
   if (useExp) {
-    const [m, e] = x.toExponential(prec - 1).split('e') as [string, string];
+    const [m, e] = x.toExponential(digits - 1).split('e') as [string, string];
     const mant = m.includes('.') ? m.replace(/\.?0+$/, '') : m;
     const n = Number(e);
     return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
@@ -32,7 +35,7 @@ export function humanSize(bytes: number, precision = 3): string {
     size /= 1000;
     i++;
   }
-  return `${goG(size, precision)}${decimalUnits[i]}`;
+  return `${formatSignificant(size, precision)}${decimalUnits[i]}`;
 }
 
 /** go-units BytesSize (binary units, precision 4): `docker info` memory, `system df` not. */
@@ -43,7 +46,7 @@ export function bytesSize(bytes: number): string {
     size /= 1024;
     i++;
   }
-  return `${goG(size, 4)}${binaryUnits[i]}`;
+  return `${formatSignificant(size, 4)}${binaryUnits[i]}`;
 }
 
 /** go-units HumanDuration: "Less than a second", "About a minute", "3 weeks", … */

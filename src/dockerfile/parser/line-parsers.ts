@@ -5,7 +5,7 @@
  * instruction is one row. Parsers throw InvalidArgument; the caller adds the line.
  */
 import { InvalidArgument } from '../../errdefs/index.js';
-import { goQuote, isSpace, splitWhitespace, splitWhitespace2 } from '../go-text.js';
+import { goQuote, isSpace, splitWhitespace, splitAtFirstWhitespace } from '../go-text.js';
 import { parseJsonArray } from './json-array.js';
 
 export interface LineArgs {
@@ -84,7 +84,7 @@ function nameVal(keyword: string): LineParser {
     const words = parseWords(rest, escapeToken);
     if (words.length === 0) return none;
     if (!words[0]!.includes('=')) {
-      const parts = splitWhitespace2(rest);
+      const parts = splitAtFirstWhitespace(rest);
       if (parts.length < 2) throw new InvalidArgument(`${keyword} must have two arguments`);
       return { args: [parts[0]!, parts[1]!, ''], json: false };
     }

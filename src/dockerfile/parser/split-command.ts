@@ -5,7 +5,7 @@
  * group (and are removed), the escape character escapes the next character, and a lone `--`
  * ends the flags.
  */
-import { isSpace, splitWhitespace2, trimSpace } from '../go-text.js';
+import { isSpace, splitAtFirstWhitespace, trimSpace } from '../go-text.js';
 
 export interface SplitCommand {
   keyword: string;
@@ -15,7 +15,7 @@ export interface SplitCommand {
 }
 
 export function splitCommand(line: string, escapeToken: string): SplitCommand {
-  const parts = splitWhitespace2(trimSpace(line));
+  const parts = splitAtFirstWhitespace(trimSpace(line));
   if (parts.length < 2) return { keyword: parts[0]!, flags: [], rest: '' };
   const { flags, rest } = extractFlags(parts[1]!, escapeToken);
   return { keyword: parts[0]!, flags, rest: trimSpace(rest) };

@@ -12,33 +12,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { LOCAL_CONTEXT_MISMATCH } from '../../api/types/build.js';
 import { DigestCache } from '../../builder/context/digest-cache.js';
-import { DirContext, type ContextFilter } from '../../builder/context/dir-context.js';
+import { DirContext } from '../../builder/context/dir-context.js';
 import { receiveContextTar } from '../../builder/context/receive-tar.js';
+import { readContextFilter } from '../../builder/plan/context-filter.js';
 import { OutsideRootError, resolveInScope } from '../../builder/rootfs/scope.js';
 import { dirLinkReader } from '../../builder/steps/view-reader.js';
 import type { BuildContext } from '../../builder/types.js';
-import { DockerIgnore } from '../../dockerfile/index.js';
-import { InvalidArgument, SystemError, Unavailable } from '../../errdefs/index.js';
+import { FailedPrecondition, InvalidArgument, SystemError, Unavailable } from '../../errdefs/index.js';
 import { checksumOk } from '../../util/tar/header.js';
 import type { BuildContextInput } from './types.js';
 
 export interface OpenedContext {
   context: BuildContext;
   dockerfile: { name: string; text: string };
-}
-
-async function readIgnore(root: string): Promise<DockerIgnore | undefined> {
-  try {
-    return DockerIgnore.fromText(await fs.readFile(join(root, '.dockerignore'), 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function filterOf(ignore: DockerIgnore): ContextFilter {
-  return { excluded: (rel) => ignore.excludes(rel), mayReinclude: (rel) => !ignore.canSkipDir(rel) };
 }
 
 /** Reads the Dockerfile from a context directory (never from outside it). */
@@ -67,9 +54,9 @@ async function findDockerfile(root: string, name: string): Promise<{ name: strin
 
 /** Removes the Dockerfile and .dockerignore from an extracted context when .dockerignore excludes them. */
 async function removeIgnoredBuildFiles(root: string, dockerfile: string): Promise<void> {
-  const ignore = await readIgnore(root);
-  if (!ignore) return;
-  for (const f of ['.dockerignore', dockerfile]) if (ignore.excludes(f)) await fs.rm(join(root, f), { force: true });
+  const filter = await readContextFilter(root);
+  if (!filter) return;
+  for (const f of ['.dockerignore', dockerfile]) if (filter.excluded(f)) await fs.rm(join(root, f), { force: true });
 }
 
 async function fromTar(stream: AsyncIterable<Buffer>, scratch: string, dockerfile: string): Promise<OpenedContext> {
@@ -91,15 +78,17 @@ async function fromLocal(path: string, dev: number, ino: number, cacheRoot: stri
   try {
     st = statSync(path);
   } catch (e) {
-    throw new InvalidArgument(`${LOCAL_CONTEXT_MISMATCH}: ${path}`, { cause: e });
+    throw new FailedPrecondition(`local build context not visible to the daemon: ${path}`, { cause: e });
   }
-  if (!st.isDirectory() || st.dev !== dev || st.ino !== ino) throw new InvalidArgument(`${LOCAL_CONTEXT_MISMATCH}: ${path}`);
+  if (!st.isDirectory() || st.dev !== dev || st.ino !== ino) {
+    throw new FailedPrecondition(`local build context not visible to the daemon: ${path}`);
+  }
   const df = await findDockerfile(path, dockerfile);
-  const ignore = await readIgnore(path);
+  const filter = await readContextFilter(path);
   const cacheFile = join(cacheRoot, 'files', `${createHash('sha256').update(path).digest('hex')}.json`);
   await fs.mkdir(join(cacheRoot, 'files'), { recursive: true, mode: 0o700 });
   const cache = await new DigestCache(cacheFile).load();
-  return { context: new DirContext(path, { ...(ignore ? { filter: filterOf(ignore) } : {}), cache }), dockerfile: df };
+  return { context: new DirContext(path, { ...(filter ? { filter } : {}), cache }), dockerfile: df };
 }
 
 async function fromRemote(url: string, scratch: string, dockerfile: string, signal: AbortSignal): Promise<OpenedContext> {

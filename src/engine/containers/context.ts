@@ -8,7 +8,7 @@
 import type { Digest } from '../../image/digest.js';
 import type { ContainerRuntime } from '../../runtime/types.js';
 import type { StoredImage } from '../../store/images/types.js';
-import { Mutex } from '../../store/mutex.js';
+import { Mutex } from '../../util/mutex.js';
 import type { VolumeService } from '../volumes/types.js';
 import type { ContainerStore } from './container-store.js';
 import { ExecRecords } from './exec-records.js';

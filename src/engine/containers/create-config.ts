@@ -12,6 +12,7 @@ import { mergeCommand, processCommand } from '../../image/command.js';
 import { mergeEnv } from '../../image/env.js';
 import { planMounts, type PlannedMount } from './mounts.js';
 import { initialState, type ContainerRecord } from './record.js';
+import { isBuiltinNetworkMode } from '../../network/modes.js';
 
 export interface CreateInputs {
   id: string;
@@ -36,7 +37,7 @@ export function effectiveNetworkMode(mode: string | undefined): 'none' | 'host' 
 
 function checkHostConfig(h: HostConfigWire, ncpu: number): void {
   const mode = h.NetworkMode ?? '';
-  if (!['', 'default', 'bridge', 'none', 'host'].includes(mode)) {
+  if (!isBuiltinNetworkMode(mode)) {
     if (mode.startsWith('container:')) throw new InvalidArgument(`network mode "${mode}" is not supported by berth yet`);
     throw new NotFound(`network ${mode} not found`);
   }

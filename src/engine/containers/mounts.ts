@@ -10,6 +10,7 @@ import { isAbsolute } from 'node:path';
 import type { MountPointWire, MountWire } from '../../api/types/containers.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import type { OciMount } from '../../runtime/types.js';
+import { cleanPath as goCleanPath } from '../../util/go-path.js';
 
 export interface PlannedMount extends MountPointWire {
   /** Anonymous volume (removed with `rm -v`). */
@@ -25,14 +26,9 @@ export interface PlannedMount extends MountPointWire {
 const PROPAGATIONS = ['shared', 'slave', 'private', 'rshared', 'rslave', 'rprivate'];
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
+/** Cleans a container path as an absolute one (Go's path.Clean of `/` + p). */
 function cleanPath(p: string): string {
-  const parts: string[] = [];
-  for (const s of p.split('/')) {
-    if (s === '' || s === '.') continue;
-    if (s === '..') parts.pop();
-    else parts.push(s);
-  }
-  return '/' + parts.join('/');
+  return goCleanPath('/' + p);
 }
 
 export function validateVolumeName(name: string): void {

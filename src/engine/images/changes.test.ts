@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emptyContainerConfig } from '../../image/config.js';
 import { applyChanges, splitWords } from './changes.js';
-import { pathMatch } from './path-match.js';
 
 describe('import -c changes', () => {
   it('applies Dockerfile instructions to a config', () => {
@@ -43,18 +42,5 @@ describe('import -c changes', () => {
     assert.throws(() => applyChanges(emptyContainerConfig(), ['RUN rm -rf /']), /run is not a valid change command/);
     assert.throws(() => applyChanges(emptyContainerConfig(), ['EXPOSE nope']), /invalid containerPort: nope/);
     assert.throws(() => splitWords('a "b'), /unterminated quote/);
-  });
-});
-
-describe('reference filter patterns (Go path.Match)', () => {
-  it('matches like path.Match', () => {
-    assert.ok(pathMatch('busybox', 'busybox'));
-    assert.ok(pathMatch('busy*', 'busybox'));
-    assert.ok(!pathMatch('*', 'a/b'));
-    assert.ok(pathMatch('*/*', 'a/b'));
-    assert.ok(pathMatch('b?sybox:[0-9]*', 'busybox:1.36'));
-    assert.ok(!pathMatch('b[^u]sybox', 'busybox'));
-    assert.ok(pathMatch('a\\*b', 'a*b'));
-    assert.throws(() => pathMatch('[', 'x'), /syntax error in pattern/);
   });
 });

@@ -9,7 +9,7 @@ import { familiarString, parseDockerRef, parseNormalizedNamed, tagNameOnly, type
 import type { ContentStore } from '../../store/content/types.js';
 import type { ImageStore, ReferenceStore, StoredImage } from '../../store/images/types.js';
 import type { LayerStore } from '../../store/layers/types.js';
-import { Mutex } from '../../store/mutex.js';
+import { Mutex } from '../../util/mutex.js';
 import type { ContainerCounter, ImageInUseCheck } from './types.js';
 
 export interface ImageDeps {

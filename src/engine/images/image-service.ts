@@ -1,12 +1,13 @@
 /**
  * @module engine/images/image-service
  * The image service: one object the API and the other engines call, delegating each use case
- * to its module. Start-up recovery runs each store's recovery, then removes layers that no
- * image references (left by an import, load or build that was interrupted).
+ * to its module. Start-up recovery runs each store's recovery, then sweeps the layers no
+ * image references (store/gc: left by an import, load or build that was interrupted).
  */
 import type { Readable } from 'node:stream';
 import type { DeleteItem, DiskUsage, HistoryItem, ImageInspect, ImageSummary, PruneReport } from '../../api/types/images.js';
 import type { Digest } from '../../image/digest.js';
+import { sweepLayers } from '../../store/gc/layer-sweep.js';
 import type { StoredImage } from '../../store/images/types.js';
 import { logger } from '../../util/log.js';
 import { ImageContext, type ImageDeps } from './context.js';
@@ -83,15 +84,7 @@ export class DefaultImageService implements ImageService {
     await c.layers.recover();
     await c.images.recover();
     await c.refs.recover((id) => c.images.get(id) !== undefined);
-    const used = new Set<Digest>();
-    for (const img of c.images.list()) for (const chain of img.chainIds) used.add(chain);
-    // Remove unreferenced layers top-down (children before parents).
-    const orphans = c.layers.list().filter((l) => !used.has(l.chainId));
-    const depth = (d: Digest) => c.layers.ancestry(d).length;
-    orphans.sort((a, b) => depth(b.chainId) - depth(a.chainId));
-    for (const l of orphans) {
-      log.info('removing a layer no image uses', { chainId: l.chainId });
-      await c.layers.remove(l.chainId);
-    }
+    const removed = await sweepLayers(c.images, c.layers);
+    if (removed.length) log.info('start-up removed layers no image uses', { count: removed.length });
   }
 }

@@ -9,8 +9,8 @@ import { InvalidArgument } from '../../errdefs/index.js';
 import { rfc3339ToNanos } from '../../image/config.js';
 import { familiarName, familiarString } from '../../image/reference.js';
 import type { StoredImage } from '../../store/images/types.js';
+import { pathMatch } from '../../util/path-match.js';
 import type { ImageContext } from './context.js';
-import { pathMatch } from './path-match.js';
 import type { ImageFilters } from './types.js';
 
 const LIST_FILTERS = ['dangling', 'label', 'before', 'since', 'reference'];

@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import { promisify } from 'node:util';
 import type { InfoResponse, VersionResponse } from '../../api/types/system.js';
-import { API_VERSION, MIN_API_VERSION } from '../../api/version.js';
-import { BERTH_VERSION } from '../../util/version.js';
+import { API_VERSION, BERTH_VERSION, MIN_API_VERSION } from '../../util/version.js';
 import type { DaemonPaths, InfoCounts, SystemService } from '../types.js';
 
 const run = promisify(execFile);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { VolumeCreateRequest, VolumeListResponse, VolumePruneReport, VolumeWire } from '../../api/types/containers.js';
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { readJsonIfExists, writeJsonAtomic } from '../../util/atomic.js';
-import { Mutex } from '../../store/mutex.js';
+import { Mutex } from '../../util/mutex.js';
 import { validateVolumeName } from '../containers/mounts.js';
 import type { VolumeService, VolumeUsers } from './types.js';
 

@@ -11,6 +11,7 @@ import { effectiveCapabilities } from './capabilities.js';
 import {
   DEFAULT_SHM_SIZE, MASKED_PATHS, NETNS_SYSCTLS, READONLY_PATHS, defaultDeviceRules, defaultMounts,
 } from './defaults.js';
+import { cleanPath as goCleanPath } from '../../util/go-path.js';
 
 export type NetworkSetting = { mode: 'none' } | { mode: 'host' } | { mode: 'path'; path: string };
 
@@ -81,14 +82,9 @@ export const INIT_PATH = '/sbin/docker-init';
 
 const depth = (p: string) => p.split('/').filter(Boolean).length;
 
+/** Cleans a container path as an absolute one (Go's path.Clean of `/` + p). */
 function clean(p: string): string {
-  const parts: string[] = [];
-  for (const s of p.split('/')) {
-    if (s === '' || s === '.') continue;
-    if (s === '..') parts.pop();
-    else parts.push(s);
-  }
-  return '/' + parts.join('/');
+  return goCleanPath('/' + p);
 }
 
 function mountsOf(input: SpecInput): OciMount[] {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DataLoss, InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { digestOf, hexOf, isDigest, type Digest } from '../../image/digest.js';
-import { fsyncDir, removeAll } from '../fs-sync.js';
+import { fsyncDir, removeAll } from '../../util/fs-sync.js';
 import type { BlobInfo, ContentStore } from './types.js';
 
 function checkDigest(d: string): Digest {

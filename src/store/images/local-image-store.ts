@@ -12,20 +12,19 @@ import { digestOf, hexOf, isDigest, type Digest } from '../../image/digest.js';
 import { writeJsonAtomic } from '../../util/atomic.js';
 import { logger } from '../../util/log.js';
 import type { ContentStore } from '../content/types.js';
-import type { LayerReader } from '../layers/types.js';
-import { Mutex } from '../mutex.js';
-import type { ImageRecord, ImageStore, StoredImage } from './types.js';
+import { Mutex } from '../../util/mutex.js';
+import type { ImageRecord, ImageStore, LayerPresence, StoredImage } from './types.js';
 
 const log = logger('images');
 
 export class LocalImageStore implements ImageStore {
   readonly #dir: string;
   readonly #content: ContentStore;
-  readonly #layers: LayerReader;
+  readonly #layers: LayerPresence;
   readonly #index = new Map<Digest, StoredImage>();
   readonly #mutex = new Mutex();
 
-  constructor(dataRoot: string, content: ContentStore, layers: LayerReader) {
+  constructor(dataRoot: string, content: ContentStore, layers: LayerPresence) {
     this.#dir = join(dataRoot, 'images');
     this.#content = content;
     this.#layers = layers;

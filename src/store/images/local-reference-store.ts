@@ -10,7 +10,7 @@ import { isDigest, type Digest } from '../../image/digest.js';
 import { parseReference, referenceString, type Reference } from '../../image/reference.js';
 import { readJsonIfExists, writeJsonAtomic } from '../../util/atomic.js';
 import { logger } from '../../util/log.js';
-import { Mutex } from '../mutex.js';
+import { Mutex } from '../../util/mutex.js';
 import type { ReferenceStore } from './types.js';
 
 const log = logger('refs');

@@ -20,6 +20,14 @@ import type { ImageConfig } from '../../image/config.js';
 import type { Digest } from '../../image/digest.js';
 import type { Reference } from '../../image/reference.js';
 
+/**
+ * What the image store needs of the layer store: whether a layer is there. Declared here, so
+ * store/images/ does not import store/layers/; the layer store satisfies it.
+ */
+export interface LayerPresence {
+  has(chainId: Digest): boolean;
+}
+
 export interface ImageRecord {
   id: Digest;
   /** The image this one was built on (legacy builder), if any. */

@@ -144,7 +144,8 @@ export function parsePax(data: Buffer): Map<string, Buffer> {
   return out;
 }
 
-function paxRecord(key: string, value: Buffer): Buffer {
+/** One PAX extended-header record: `<length> <key>=<value>\n`, the length counting itself. */
+export function paxRecord(key: string, value: Buffer): Buffer {
   const body = Buffer.concat([Buffer.from(` ${key}=`), value, Buffer.from('\n')]);
   let len = body.length + 1;
   while (String(len).length + body.length !== len) len = String(len).length + body.length;
@@ -163,8 +164,11 @@ function writeString(b: Buffer, off: number, len: number, s: string): void {
 const MAX_OCTAL_7 = 0o7777777;
 const MAX_OCTAL_11 = 0o77777777777;
 
-/** A single ustar block with the checksum set. Values must already fit the fields. */
-export function encodeBlock(h: RawHeader): Buffer {
+/**
+ * A single ustar block with the checksum set. Values must already fit the fields; `prefix` is
+ * the ustar prefix field (the leading directories of a name split to fit).
+ */
+export function encodeBlock(h: RawHeader, prefix = ''): Buffer {
   const b = Buffer.alloc(BLOCK);
   writeString(b, 0, 100, h.name);
   writeOctal(b, 100, 8, h.mode);
@@ -180,6 +184,7 @@ export function encodeBlock(h: RawHeader): Buffer {
   writeString(b, 297, 32, h.gname);
   writeOctal(b, 329, 8, h.devmajor);
   writeOctal(b, 337, 8, h.devminor);
+  writeString(b, 345, 155, prefix);
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += b[i]!;
   b.write(sum.toString(8).padStart(6, '0'), 148, 6, 'latin1');

@@ -1,7 +1,8 @@
 /**
- * @module dockerfile/go-path
+ * @module util/go-path
  * Go's path.Clean for slash-separated paths: one slash between elements, no `.` elements,
  * `..` resolved against the element before it, `/..` at the root dropped, `.` for empty.
+ * `cleanPath('/' + p)` cleans `p` as an absolute path (container paths, mount destinations).
  */
 
 export function cleanPath(p: string): string {

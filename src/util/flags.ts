@@ -1,5 +1,5 @@
 /**
- * @module cli/flags
+ * @module util/flags
  * Command-line flags with the grammar of docker's (spf13/pflag): `--name value`, `--name=value`,
  * `-n value`, `-nvalue`, combined booleans `-it`, `--bool=false`, repeatable list flags, `--`
  * to end flags, and — for commands like `run` and `exec` — flags only up to the first positional

@@ -1,5 +1,5 @@
 /**
- * @module store/fs-sync
+ * @module util/fs-sync
  * Durability helpers. A layer directory holds thousands of files; fsyncing each costs
  * milliseconds apiece, so a finished layer is flushed with one syncfs(2) of its file system
  * (coreutils `sync -f`) before it is renamed into place. Directory fsyncs make the rename

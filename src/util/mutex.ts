@@ -1,7 +1,8 @@
 /**
- * @module store/mutex
- * An async mutex: callers run one at a time, in arrival order. The stores serialize their
- * metadata writes with it so that two API calls on the same image never interleave.
+ * @module util/mutex
+ * An async mutex: callers run one at a time, in arrival order. The stores and the engine
+ * serialize their metadata writes with it so that two API calls on the same record never
+ * interleave.
  */
 export class Mutex {
   #tail: Promise<void> = Promise.resolve();

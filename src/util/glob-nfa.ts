@@ -1,7 +1,7 @@
 /**
- * @module dockerfile/glob-nfa
- * A tiny automaton for the glob patterns of word expansion (`${v#pat}`, `${v/pat/r}`) and of
- * `.dockerignore`, simulated state-set by state-set so matching takes time proportional to
+ * @module util/glob-nfa
+ * A tiny automaton for glob patterns (word expansion's `${v#pat}` and `${v/pat/r}`, Go's
+ * path.Match, `.dockerignore`), simulated state-set by state-set so matching takes time proportional to
  * text × pattern, whatever the pattern (Go's regexp, which Docker uses, is linear too; a
  * backtracking RegExp is not: `${v//*****x/y}` would hang it).
  *
