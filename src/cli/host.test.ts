@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { nativeBuildDir } from '../util/native.js';
 import { parseCommandMessage } from './host.js';
 
 const msg = (...parts: string[]) => Buffer.from(parts.map((p) => `${p}\0`).join(''));
@@ -14,5 +21,66 @@ describe('CLI host command message', () => {
     assert.throws(() => parseCommandMessage(msg('berth-cli/2', '/', '0', '0')), /not a berth-cli\/1/);
     assert.throws(() => parseCommandMessage(msg('berth-cli/1', '/', '2', 'a')), /truncated|count/);
     assert.throws(() => parseCommandMessage(msg('berth-cli/1', '/', 'x')), /argument count/);
+  });
+});
+
+describe('CLI host: one stuck command does not hold up the others', { timeout: 120_000 }, () => {
+  const launcher = join(nativeBuildDir, 'berth');
+  let dir: string;
+  let host: ChildProcess;
+  const env = () => ({ ...process.env, BERTH_CLI_DIR: dir, BERTH_CLI_IDLE_SECONDS: '120' });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-host-test-'));
+    host = spawn(process.execPath, [fileURLToPath(new URL('./host.js', import.meta.url)), dir], { env: env(), stdio: 'ignore' });
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(join(dir, 'host.pid'))) {
+      if (Date.now() > deadline) throw new Error('the CLI host did not start');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  });
+  after(async () => {
+    host.kill('SIGTERM');
+    if (host.exitCode === null) await new Promise((r) => host.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** `berth ARGS` through the host; fails after `ms`. */
+  async function berth(args: string[], ms = 20_000): Promise<{ code: number | null; stdout: string; elapsed: number }> {
+    const started = Date.now();
+    const child = spawn(launcher, args, { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (c) => (stdout += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    clearTimeout(timer);
+    return { code, stdout, elapsed: Date.now() - started };
+  }
+
+  it('serves a command while another caller is still sending its message, and drops that caller after 2 s', async () => {
+    // A caller that announced 256 bytes and sends one every 200 ms.
+    const slow = netConnect(join(dir, 'host.sock'));
+    let closedAt = 0;
+    slow.on('error', () => {});
+    slow.on('close', () => (closedAt = Date.now()));
+    await new Promise((r) => slow.once('connect', r));
+    const connectedAt = Date.now();
+    slow.write(Buffer.from([0, 0, 1, 0]));
+    const trickle = setInterval(() => slow.write('x'), 200);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const r = await berth(['--version']);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /^Berth version /);
+      assert.ok(r.elapsed < 5_000, `the command took ${r.elapsed} ms`);
+      // The whole message must come within 2 s, however it trickles.
+      const deadline = Date.now() + 15_000;
+      while (!closedAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(closedAt > 0, 'the host still waits for the slow caller');
+      assert.ok(closedAt - connectedAt >= 1_900, `dropped after ${closedAt - connectedAt} ms`);
+    } finally {
+      clearInterval(trickle);
+      slow.destroy();
+    }
   });
 });

@@ -61,6 +61,17 @@ export function parseCommandMessage(data: Buffer): CommandMessage {
   return { cwd, argv, env };
 }
 
+/** Closes descriptors the host no longer needs, ignoring ones already gone. */
+function closeFds(fds: number[]): void {
+  for (const f of fds) {
+    try {
+      closeSync(f);
+    } catch {
+      /* already closed */
+    }
+  }
+}
+
 /** A writable stream on a received descriptor, of the kind Node.js would make for process.stdout. */
 function writableOn(fd: number): NodeJS.WriteStream {
   if (isatty(fd)) return new TtyWriteStream(fd);
@@ -219,33 +230,40 @@ export async function serve(o: HostOptions): Promise<Server> {
     rmSync(join(o.dir, 'host.pid'), { force: true });
     if (active === 0) process.exit(0);
   };
-  server.on('connection', (conn) => {
+  /** Receives one command on `conn` and runs it, or declines it. */
+  const accept = async (conn: Socket): Promise<void> => {
     const fd = (conn as unknown as { _handle?: { fd?: number } })._handle?.fd;
     let msg: CommandMessage;
     let fds: number[] = [];
     try {
       if (typeof fd !== 'number' || fd < 0) throw new Error('no descriptor for the connection');
-      const got = native().recvCommand(fd, 2000);
+      // Read on a worker thread: a caller that is slow to send, or sends nothing, holds up
+      // only its own command.
+      const got = await native().recvCommand(fd, 2000);
       fds = got.fds;
       if (fds.length !== 3) throw new Error(`expected 3 descriptors, got ${fds.length}`);
       msg = parseCommandMessage(got.data);
     } catch (e) {
-      for (const f of fds) closeSync(f);
+      closeFds(fds);
       process.stderr.write(`berth cli host: bad command message: ${(e as Error).message}\n`);
       conn.destroy();
       return;
     }
     const stale = readStamp() !== stamp;
     if (stale || retiring || (msg.env.TZ ?? '') !== (process.env.TZ ?? '')) {
-      for (const f of fds) closeSync(f);
+      closeFds(fds);
       conn.end(`C ${stale || retiring ? 1 : 0}\n`);
       if (stale && !retiring) shutdown();
       return;
     }
+    conn.resume();
+    await new Session(conn).run(msg, fds);
+  };
+  server.on('connection', (conn) => {
+    // A command counts from its connection on, so the host does not go idle while receiving it.
     active++;
     clearTimeout(idle);
-    conn.resume();
-    void new Session(conn).run(msg, fds).finally(() => {
+    void accept(conn).finally(() => {
       active--;
       if (retiring && active === 0) process.exit(0);
       if (active === 0) armIdle();
