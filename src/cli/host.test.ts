@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,14 @@ describe('CLI host command message', () => {
     assert.throws(() => parseCommandMessage(msg('berth-cli/1', '/', 'x')), /argument count/);
   });
 });
+
+function readlinkOr(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
+}
 
 describe('CLI host: one stuck command does not hold up the others', { timeout: 120_000 }, () => {
   const launcher = join(nativeBuildDir, 'berth');
@@ -82,5 +90,36 @@ describe('CLI host: one stuck command does not hold up the others', { timeout: 1
       clearInterval(trickle);
       slow.destroy();
     }
+  });
+
+  it('serves a command while another command writes to a terminal whose output is stopped (^S)', async () => {
+    // `script` gives the command a terminal. ^S, typed before the command starts, stops the
+    // terminal's output, so the command's 100 KB flag error cannot be written until ^Q.
+    const flood = `--${'x'.repeat(100_000)}`;
+    const stuck = spawn('script', ['-qfec', `read go; exec "${launcher}" ${flood}`, '/dev/null'], { env: env(), stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    stuck.stdout!.on('data', (c) => (out += c));
+    const exited = new Promise<number | null>((r) => stuck.once('exit', (c) => r(c)));
+    let stuckExited = false;
+    void exited.then(() => (stuckExited = true));
+    stuck.stdin!.write('\x13go\n');
+    try {
+      // Wait until the host runs the stuck command (it holds the terminal open) and has tried to write.
+      const deadline = Date.now() + 20_000;
+      while (!readdirSync(`/proc/${host.pid}/fd`).some((f) => readlinkOr(`/proc/${host.pid}/fd/${f}`).startsWith('/dev/pts/'))) {
+        if (Date.now() > deadline) throw new Error('the host did not start the command');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      const r = await berth(['--version']);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /^Berth version /);
+      assert.equal(stuckExited, false, 'the stuck command was not stuck');
+      assert.ok(!out.includes('x'.repeat(100_000)));
+    } finally {
+      stuck.stdin!.write('\x11');
+    }
+    assert.equal(await exited, 125);
+    assert.ok(out.includes('x'.repeat(100_000)), 'the stuck command wrote all its output once resumed');
   });
 });

@@ -72,9 +72,30 @@ function closeFds(fds: number[]): void {
   }
 }
 
+/**
+ * libuv opens a terminal anew for a TTY stream (its own open file description, which it can make
+ * non-blocking without touching the caller's) and leaves the received descriptor open as a
+ * duplicate of the new one: close that, or every command on a terminal would leak it. Returns
+ * whether the stream's descriptor is the host's own.
+ */
+function adoptTty(s: TtyReadStream | TtyWriteStream, fd: number): boolean {
+  const own = (s as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  if (typeof own !== 'number' || own < 0 || own === fd) return false;
+  closeSync(fd);
+  return true;
+}
+
 /** A writable stream on a received descriptor, of the kind Node.js would make for process.stdout. */
 function writableOn(fd: number): NodeJS.WriteStream {
-  if (isatty(fd)) return new TtyWriteStream(fd);
+  if (isatty(fd)) {
+    const s = new TtyWriteStream(fd);
+    // Node.js makes terminal writes blocking; in the host a terminal that stops reading (XOFF, a
+    // suspended pager) would then stop every other command. Non-blocking writes queue instead,
+    // and the stream's backpressure holds the writer. (When libuv could not open the terminal
+    // anew its writes stay blocking: the descriptor is shared with the caller.)
+    if (adoptTty(s, fd)) (s as unknown as { _handle: { setBlocking(b: boolean): number } })._handle.setBlocking(false);
+    return s;
+  }
   const st = fstatSync(fd);
   if (st.isFIFO() || st.isSocket()) return new Socket({ fd, readable: false, writable: true }) as unknown as NodeJS.WriteStream;
   return createWriteStream('', { fd, autoClose: true }) as unknown as NodeJS.WriteStream;
@@ -82,7 +103,11 @@ function writableOn(fd: number): NodeJS.WriteStream {
 
 /** A readable stream on a received descriptor, of the kind Node.js would make for process.stdin. */
 function readableOn(fd: number): NodeJS.ReadStream {
-  if (isatty(fd)) return new TtyReadStream(fd);
+  if (isatty(fd)) {
+    const s = new TtyReadStream(fd);
+    adoptTty(s, fd);
+    return s;
+  }
   const st = fstatSync(fd);
   // manualStart: nothing is read until the command reads (as Node.js does for process.stdin).
   if (st.isFIFO() || st.isSocket()) return new Socket({ fd, readable: true, writable: false, manualStart: true } as ConstructorParameters<typeof Socket>[0]) as unknown as NodeJS.ReadStream;
@@ -117,10 +142,21 @@ class Session {
   /** Runs the command; resolves once the launcher has its answer. */
   async run(msg: CommandMessage, fds: number[]): Promise<void> {
     const [inFd, outFd, errFd] = fds as [number, number, number];
-    const stdin = readableOn(inFd);
-    const stdout = writableOn(outFd);
-    const stderr = outFd === errFd ? stdout : writableOn(errFd);
-    this.#streams = [stdin, stdout, stderr];
+    const made: (NodeJS.ReadStream | NodeJS.WriteStream)[] = [];
+    try {
+      made.push(readableOn(inFd));
+      made.push(writableOn(outFd));
+      made.push(outFd === errFd ? made[1]! : writableOn(errFd));
+    } catch (e) {
+      // The launcher runs the command itself then.
+      for (const s of made) s.destroy();
+      closeFds(fds.slice(made.length));
+      process.stderr.write(`berth cli host: cannot use the caller's stdio: ${(e as Error).message}\n`);
+      this.#conn.end('C 0\n');
+      return;
+    }
+    const [stdin, stdout, stderr] = made as [NodeJS.ReadStream, NodeJS.WriteStream, NodeJS.WriteStream];
+    this.#streams = made;
     // A reader that went away (EPIPE) ends the command as SIGPIPE ends a process (docker's CLI
     // dies of it); other stream errors end only that stream, never the host.
     for (const s of this.#streams) {
