@@ -122,4 +122,22 @@ describe('CLI host: one stuck command does not hold up the others', { timeout: 1
     assert.equal(await exited, 125);
     assert.ok(out.includes('x'.repeat(100_000)), 'the stuck command wrote all its output once resumed');
   });
+
+  it('keeps no descriptor of a terminal once the command on it has ended', async () => {
+    const count = () => readdirSync(`/proc/${host.pid}/fd`).length;
+    const onTerminal = async () => {
+      const s = spawn('script', ['-qec', `"${launcher}" --version`, '/dev/null'], { env: env(), stdio: ['ignore', 'pipe', 'ignore'] });
+      let out = '';
+      s.stdout!.on('data', (c) => (out += c));
+      assert.equal(await new Promise((r) => s.once('exit', r)), 0);
+      assert.match(out, /Berth version /);
+    };
+    await onTerminal();
+    await new Promise((r) => setTimeout(r, 200));
+    const before = count();
+    for (let i = 0; i < 3; i++) await onTerminal();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(!readdirSync(`/proc/${host.pid}/fd`).some((f) => readlinkOr(`/proc/${host.pid}/fd/${f}`).startsWith('/dev/pts/')));
+    assert.equal(count(), before);
+  });
 });
