@@ -50,7 +50,7 @@
 extern char **environ;
 
 static char root_dir[PATH_MAX - 64];  /* the compiled tree: <root>/dist/native/berth is this program */
-static int host_fd = -1;
+static volatile sig_atomic_t host_fd = -1; /* read by the signal handler */
 static int saved_flags[3];
 static struct termios saved_termios;
 static int termios_fd = -1;
@@ -127,11 +127,19 @@ static void start_host(const char *dir) {
   _exit(127);
 }
 
+/* A signal handler: only async-signal-safe calls (write), no stdio or malloc. */
 static void forward_signal(int sig) {
   int saved = errno;
-  char msg[16];
-  int len = snprintf(msg, sizeof msg, "S %d\n", sig);
-  if (host_fd >= 0 && write(host_fd, msg, (size_t)len) < 0) { /* the host is gone: the read loop sees it */ }
+  char msg[16], digits[12];
+  size_t nd = 0, len = 0;
+  unsigned v = sig > 0 ? (unsigned)sig : 0;
+  do digits[nd++] = (char)('0' + v % 10);
+  while ((v /= 10) != 0 && nd < sizeof digits);
+  msg[len++] = 'S';
+  msg[len++] = ' ';
+  while (nd > 0) msg[len++] = digits[--nd];
+  msg[len++] = '\n';
+  if (host_fd >= 0 && write(host_fd, msg, len) < 0) { /* the host is gone: the read loop sees it */ }
   errno = saved;
 }
 
@@ -251,15 +259,24 @@ int main(int argc, char **argv) {
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = forward_signal;
   sigemptyset(&sa.sa_mask);
-  for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) sigaction(forwarded[i], &sa, NULL);
+  sigset_t forward_set, unblocked;
+  sigemptyset(&forward_set);
+  for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) {
+    sigaction(forwarded[i], &sa, NULL);
+    sigaddset(&forward_set, forwarded[i]);
+  }
   signal(SIGPIPE, SIG_IGN);
 
-  if (send_command(host_fd, argc, argv) != 0) {
+  /* Signals wait until the command is sent, so that "S <signo>" never lands inside it. */
+  sigprocmask(SIG_BLOCK, &forward_set, &unblocked);
+  int sent = send_command(host_fd, argc, argv);
+  if (sent != 0) {
     /* Nothing ran yet: the plain way is safe. */
     close(host_fd);
     host_fd = -1;
-    run_plain(argc, argv);
   }
+  sigprocmask(SIG_SETMASK, &unblocked, NULL);
+  if (sent != 0) run_plain(argc, argv);
 
   char line[64];
   size_t have = 0;
@@ -277,8 +294,9 @@ int main(int argc, char **argv) {
     *nl = 0;
     int value = atoi(line + 2);
     if (line[0] == 'C') {
-      close(host_fd);
-      host_fd = -1;
+      int fd = host_fd;
+      host_fd = -1; /* before the close: a signal must not write to a reused descriptor */
+      close(fd);
       restore_stdio();
       if (value == 1) start_host(dir);
       run_plain(argc, argv);
