@@ -11,8 +11,10 @@
  *
  * When no host answers, the launcher starts one in the background for the next command and
  * runs this one the plain way: exec `node dist/src/cli/main.js ARGS`. It does the same when
- * BERTH_CLI_HOST=0, when stdin/stdout/stderr are not all open, or when the host declines
- * (it was built from older files, or the caller's TZ differs from the host's).
+ * BERTH_CLI_HOST=0, when stdin/stdout/stderr are not all open, when an argument names one of
+ * the caller's own descriptors (`<(cmd)` gives /dev/fd/63; /dev/stdin, /proc/self/...: in the
+ * host those would be the host's), or when the host declines (it was built from older files,
+ * or the caller's TZ differs from the host's).
  *
  * Socket directory: $BERTH_CLI_DIR, else /run/berth-cli for root, else
  * $XDG_RUNTIME_DIR/berth-cli, else /tmp/berth-cli-UID. It must be a directory owned by the
@@ -80,6 +82,14 @@ static void run_plain(int argc, char **argv) {
   execvp("node", args);
   fprintf(stderr, "berth: cannot run node: %s\n", strerror(errno));
   exit(125);
+}
+
+/* Whether arg names a descriptor of this process (a path only this process can open). */
+static int names_own_fd(const char *arg) {
+  static const char *const own[] = {"/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/proc/self/", "/proc/thread-self/"};
+  for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+    if (strstr(arg, own[i])) return 1;
+  return 0;
 }
 
 /* The socket directory, created if missing; NULL when it is not private to this user. */
@@ -235,6 +245,8 @@ int main(int argc, char **argv) {
   if (mode && strcmp(mode, "0") == 0) run_plain(argc, argv);
   for (int fd = 0; fd < 3; fd++)
     if (fcntl(fd, F_GETFD) < 0) run_plain(argc, argv);
+  for (int i = 1; i < argc; i++)
+    if (names_own_fd(argv[i])) run_plain(argc, argv);
 
   char dirbuf[PATH_MAX];
   const char *dir = socket_dir(dirbuf, sizeof dirbuf);

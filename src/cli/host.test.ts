@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,5 +139,22 @@ describe('CLI host: one stuck command does not hold up the others', { timeout: 1
     await new Promise((r) => setTimeout(r, 200));
     assert.ok(!readdirSync(`/proc/${host.pid}/fd`).some((f) => readlinkOr(`/proc/${host.pid}/fd/${f}`).startsWith('/dev/pts/')));
     assert.equal(count(), before);
+  });
+
+  it('leaves a command that names the caller\'s own descriptors (/dev/fd/N) to a process of its own', async () => {
+    // In the host, /dev/fd/3 would be the host's descriptor 3, not the caller's.
+    const df = join(dir, 'Dockerfile.check');
+    writeFileSync(df, 'FROM busybox\nMAINTAINER me\n');
+    const fd = openSync(df, 'r');
+    try {
+      const child = spawn(launcher, ['build', '--check', '-f', '/dev/fd/3', dir], { env: env(), stdio: ['ignore', 'pipe', 'pipe', fd] });
+      let out = '';
+      child.stdout!.on('data', (c) => (out += c));
+      child.stderr!.on('data', (c) => (out += c));
+      assert.equal(await new Promise((r) => child.once('exit', r)), 1);
+      assert.match(out, /:2: MaintainerDeprecated: /);
+    } finally {
+      closeSync(fd);
+    }
   });
 });
