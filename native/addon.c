@@ -19,6 +19,8 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
+#include <fcntl.h>
+#include <time.h>
 
 #define CHECK(call)                                                                           \
   do {                                                                                        \
@@ -77,6 +79,11 @@ static char *get_string(napi_env env, napi_value v, int *ok) {
   size_t len;
   napi_get_value_string_utf8(env, v, NULL, 0, &len);
   char *s = malloc(len + 1);
+  if (!s) {
+    *ok = 0;
+    napi_throw_error(env, "ENOMEM", "berth_native: out of memory");
+    return NULL;
+  }
   napi_get_value_string_utf8(env, v, s, len + 1, &len);
   return s;
 }
@@ -140,7 +147,7 @@ static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
       else r = throw_errno(env, "lgetxattr", path);
     } else {
       void *buf = malloc(n > 0 ? (size_t)n : 1);
-      ssize_t m = lgetxattr(path, name, buf, (size_t)n);
+      ssize_t m = buf ? lgetxattr(path, name, buf, (size_t)n) : (errno = ENOMEM, -1);
       if (m < 0) r = throw_errno(env, "lgetxattr", path);
       else napi_create_buffer_copy(env, (size_t)m, buf, NULL, &r);
       free(buf);
@@ -166,7 +173,7 @@ static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
     else arr = throw_errno(env, "llistxattr", path);
   } else {
     char *buf = malloc(n > 0 ? (size_t)n : 1);
-    ssize_t m = llistxattr(path, buf, (size_t)n);
+    ssize_t m = buf ? llistxattr(path, buf, (size_t)n) : (errno = ENOMEM, -1);
     if (m < 0) {
       arr = throw_errno(env, "llistxattr", path);
     } else {
@@ -222,20 +229,155 @@ static napi_value js_umount2(napi_env env, napi_callback_info info) {
   return r;
 }
 
-/* Waits up to timeout_ms for fd to be readable; 0 when it is. */
-static int wait_readable(int fd, int timeout_ms) {
-  struct pollfd p = {.fd = fd, .events = POLLIN};
-  int r;
-  do r = poll(&p, 1, timeout_ms);
-  while (r < 0 && errno == EINTR);
-  if (r == 0) errno = ETIMEDOUT;
-  return r > 0 ? 0 : -1;
+/* Waits until fd is readable, at most until `deadline` (CLOCK_MONOTONIC ms); 0 when it is. */
+static int wait_readable(int fd, int64_t deadline) {
+  for (;;) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t left = deadline - ((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+    if (left <= 0) {
+      errno = ETIMEDOUT;
+      return -1;
+    }
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int r = poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+    if (r > 0) return 0;
+    if (r < 0 && errno != EINTR) return -1;
+  }
+}
+
+#define RECV_MAX_FDS 8
+
+/* One recvCommand call. The message is read on a worker thread; the rest runs on the JS thread. */
+struct recv_job {
+  napi_async_work work;
+  napi_deferred deferred;
+  int sock;       /* a duplicate of the caller's socket, closed when the job ends */
+  int timeout_ms; /* for the whole message */
+  int fds[RECV_MAX_FDS];
+  int nfds;
+  char *data;
+  size_t len;
+  int err; /* errno of the failure; 0 when the message arrived */
+};
+
+/* Keeps the descriptors that came with msg (up to RECV_MAX_FDS; any more are closed). */
+static void recv_keep_fds(struct recv_job *j, struct msghdr *msg) {
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < k; i++) {
+      int got;
+      memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof got);
+      if (j->nfds < RECV_MAX_FDS) j->fds[j->nfds++] = got;
+      else close(got);
+    }
+  }
+}
+
+/* Worker thread: reads the header (with the descriptors), then the body. Sets j->err on failure. */
+static void recv_execute(napi_env env, void *arg) {
+  (void)env;
+  struct recv_job *j = arg;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  int64_t deadline = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 + j->timeout_ms;
+  unsigned char head[4];
+  size_t have = 0;
+  while (have < sizeof head) {
+    if (wait_readable(j->sock, deadline) != 0) goto fail;
+    union {
+      char buf[CMSG_SPACE(RECV_MAX_FDS * sizeof(int))];
+      struct cmsghdr align;
+    } control;
+    struct iovec iov = {.iov_base = head + have, .iov_len = sizeof head - have};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+    ssize_t n = recvmsg(j->sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    if (n > 0) recv_keep_fds(j, &msg);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EPROTO;
+      goto fail;
+    }
+    have += (size_t)n;
+  }
+  j->len = ((size_t)head[0] << 24) | ((size_t)head[1] << 16) | ((size_t)head[2] << 8) | head[3];
+  if (j->len > (64u << 20)) {
+    errno = EPROTO;
+    goto fail;
+  }
+  j->data = malloc(j->len ? j->len : 1);
+  if (!j->data) goto fail;
+  have = 0;
+  while (have < j->len) {
+    if (wait_readable(j->sock, deadline) != 0) goto fail;
+    ssize_t n = recv(j->sock, j->data + have, j->len - have, MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EPROTO;
+      goto fail;
+    }
+    have += (size_t)n;
+  }
+  j->err = 0;
+  return;
+fail:
+  j->err = errno ? errno : EIO;
+}
+
+/* A JS Error like throw_errno's, returned instead of thrown. */
+static napi_value errno_error(napi_env env, int e, const char *op) {
+  char msg[256];
+  snprintf(msg, sizeof msg, "%s: %s", op, strerror(e));
+  napi_value code = NULL, message = NULL, err = NULL, errnum = NULL;
+  napi_create_string_utf8(env, errno_name(e), NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
+  if (napi_create_error(env, code, message, &err) != napi_ok) return NULL;
+  if (napi_create_int32(env, -e, &errnum) == napi_ok) napi_set_named_property(env, err, "errno", errnum);
+  return err;
+}
+
+/* The resolved value { fds, data }; NULL when N-API fails. */
+static napi_value recv_result(napi_env env, struct recv_job *j) {
+  napi_value obj, arr, buf, v;
+  void *copy;
+  if (napi_create_object(env, &obj) != napi_ok || napi_create_array_with_length(env, (size_t)j->nfds, &arr) != napi_ok) return NULL;
+  for (int i = 0; i < j->nfds; i++)
+    if (napi_create_int32(env, j->fds[i], &v) != napi_ok || napi_set_element(env, arr, (uint32_t)i, v) != napi_ok) return NULL;
+  if (napi_create_buffer_copy(env, j->len, j->data ? j->data : "", &copy, &buf) != napi_ok) return NULL;
+  if (napi_set_named_property(env, obj, "fds", arr) != napi_ok || napi_set_named_property(env, obj, "data", buf) != napi_ok) return NULL;
+  return obj;
+}
+
+/* JS thread: settles the promise. The descriptors belong to JS only once it is resolved. */
+static void recv_complete(napi_env env, napi_status status, void *arg) {
+  struct recv_job *j = arg;
+  if (status != napi_ok && j->err == 0) j->err = ECANCELED;
+  napi_value result = j->err == 0 ? recv_result(env, j) : NULL;
+  if (result && napi_resolve_deferred(env, j->deferred, result) == napi_ok) {
+    j->nfds = 0;
+  } else {
+    bool pending = false;
+    napi_value err = NULL;
+    if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &err);
+    if (!err) err = errno_error(env, j->err ? j->err : EPROTO, "recvmsg");
+    if (!err) napi_get_undefined(env, &err);
+    napi_reject_deferred(env, j->deferred, err);
+  }
+  for (int i = 0; i < j->nfds; i++) close(j->fds[i]);
+  free(j->data);
+  close(j->sock);
+  napi_delete_async_work(env, j->work);
+  free(j);
 }
 
 /*
- * recvCommand(fd, timeoutMs) -> { fds: number[], data: Buffer }
+ * recvCommand(fd, timeoutMs) -> Promise<{ fds: number[], data: Buffer }>
  * Reads one length-prefixed message (u32 big-endian length, then the bytes) from a connected
  * unix stream socket, with the file descriptors sent alongside it (SCM_RIGHTS, close-on-exec).
+ * The reading runs on a worker thread, on a duplicate of fd, so a peer that sends slowly or not
+ * at all never blocks the event loop; timeoutMs bounds the whole message. On failure no
+ * received descriptor stays open.
  */
 static napi_value js_recv_command(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -243,79 +385,38 @@ static napi_value js_recv_command(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   int fd = (int)get_int(env, argv[0]);
   int timeout = argc > 1 ? (int)get_int(env, argv[1]) : 2000;
-  int fds[8];
-  int nfds = 0;
-  unsigned char head[4];
-  size_t have = 0;
-  char *data = NULL;
-  size_t want = 0;
-  napi_value r = NULL;
-  /* The header, with the descriptors. */
-  while (have < sizeof head) {
-    if (wait_readable(fd, timeout) != 0) goto fail;
-    char control[CMSG_SPACE(sizeof fds)];
-    struct iovec iov = {.iov_base = head + have, .iov_len = sizeof head - have};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
-    ssize_t n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EPROTO;
-      goto fail;
-    }
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-      int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-      for (int i = 0; i < k; i++) {
-        int got;
-        memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof got);
-        if (nfds < 8) fds[nfds++] = got;
-        else close(got);
-      }
-    }
-    have += (size_t)n;
+  struct recv_job *j = calloc(1, sizeof *j);
+  if (!j) {
+    errno = ENOMEM;
+    return throw_errno(env, "recvCommand", NULL);
   }
-  want = ((size_t)head[0] << 24) | ((size_t)head[1] << 16) | ((size_t)head[2] << 8) | head[3];
-  if (want > (64u << 20)) {
-    errno = EPROTO;
-    goto fail;
+  j->timeout_ms = timeout > 0 ? timeout : 0;
+  j->sock = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  if (j->sock < 0) {
+    free(j);
+    return throw_errno(env, "recvCommand: dup", NULL);
   }
-  data = malloc(want ? want : 1);
-  if (!data) goto fail;
-  have = 0;
-  while (have < want) {
-    if (wait_readable(fd, timeout) != 0) goto fail;
-    ssize_t n = recv(fd, data + have, want - have, MSG_DONTWAIT);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EPROTO;
-      goto fail;
-    }
-    have += (size_t)n;
+  napi_value promise, name;
+  if (napi_create_promise(env, &j->deferred, &promise) != napi_ok) {
+    close(j->sock);
+    free(j);
+    napi_throw_error(env, NULL, "berth_native: cannot create a promise");
+    return NULL;
   }
-  {
-    napi_value obj, arr, buf, v;
-    void *copy;
-    CHECK(napi_create_object(env, &obj));
-    CHECK(napi_create_array_with_length(env, (size_t)nfds, &arr));
-    for (int i = 0; i < nfds; i++) {
-      CHECK(napi_create_int32(env, fds[i], &v));
-      CHECK(napi_set_element(env, arr, (uint32_t)i, v));
-    }
-    CHECK(napi_create_buffer_copy(env, want, data, &copy, &buf));
-    CHECK(napi_set_named_property(env, obj, "fds", arr));
-    CHECK(napi_set_named_property(env, obj, "data", buf));
-    free(data);
-    return obj;
+  if (napi_create_string_utf8(env, "berth:recvCommand", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, recv_execute, recv_complete, j, &j->work) != napi_ok) {
+    j->work = NULL;
+  } else if (napi_queue_async_work(env, j->work) != napi_ok) {
+    napi_delete_async_work(env, j->work);
+    j->work = NULL;
   }
-fail:
-  {
-    int e = errno;
-    for (int i = 0; i < nfds; i++) close(fds[i]);
-    free(data);
-    errno = e;
-    r = throw_errno(env, "recvmsg", "");
+  if (!j->work) {
+    napi_value err = errno_error(env, EAGAIN, "recvCommand: cannot queue the work");
+    napi_reject_deferred(env, j->deferred, err);
+    close(j->sock);
+    free(j);
   }
-  return r;
+  return promise;
 }
 
 /* ---- in-root path resolution (openat2) -------------------------------------------------------

@@ -11,8 +11,10 @@
  *
  * When no host answers, the launcher starts one in the background for the next command and
  * runs this one the plain way: exec `node dist/src/cli/main.js ARGS`. It does the same when
- * BERTH_CLI_HOST=0, when stdin/stdout/stderr are not all open, or when the host declines
- * (it was built from older files, or the caller's TZ differs from the host's).
+ * BERTH_CLI_HOST=0, when stdin/stdout/stderr are not all open, when an argument names one of
+ * the caller's own descriptors (`<(cmd)` gives /dev/fd/63; /dev/stdin, /proc/self/...: in the
+ * host those would be the host's), or when the host declines (it was built from older files,
+ * or the caller's TZ differs from the host's).
  *
  * Socket directory: $BERTH_CLI_DIR, else /run/berth-cli for root, else
  * $XDG_RUNTIME_DIR/berth-cli, else /tmp/berth-cli-UID. It must be a directory owned by the
@@ -50,7 +52,7 @@
 extern char **environ;
 
 static char root_dir[PATH_MAX - 64];  /* the compiled tree: <root>/dist/native/berth is this program */
-static int host_fd = -1;
+static volatile sig_atomic_t host_fd = -1; /* read by the signal handler */
 static int saved_flags[3];
 static struct termios saved_termios;
 static int termios_fd = -1;
@@ -80,6 +82,14 @@ static void run_plain(int argc, char **argv) {
   execvp("node", args);
   fprintf(stderr, "berth: cannot run node: %s\n", strerror(errno));
   exit(125);
+}
+
+/* Whether arg names a descriptor of this process (a path only this process can open). */
+static int names_own_fd(const char *arg) {
+  static const char *const own[] = {"/dev/fd/", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/proc/self/", "/proc/thread-self/"};
+  for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+    if (strstr(arg, own[i])) return 1;
+  return 0;
 }
 
 /* The socket directory, created if missing; NULL when it is not private to this user. */
@@ -127,11 +137,19 @@ static void start_host(const char *dir) {
   _exit(127);
 }
 
+/* A signal handler: only async-signal-safe calls (write), no stdio or malloc. */
 static void forward_signal(int sig) {
   int saved = errno;
-  char msg[16];
-  int len = snprintf(msg, sizeof msg, "S %d\n", sig);
-  if (host_fd >= 0 && write(host_fd, msg, (size_t)len) < 0) { /* the host is gone: the read loop sees it */ }
+  char msg[16], digits[12];
+  size_t nd = 0, len = 0;
+  unsigned v = sig > 0 ? (unsigned)sig : 0;
+  do digits[nd++] = (char)('0' + v % 10);
+  while ((v /= 10) != 0 && nd < sizeof digits);
+  msg[len++] = 'S';
+  msg[len++] = ' ';
+  while (nd > 0) msg[len++] = digits[--nd];
+  msg[len++] = '\n';
+  if (host_fd >= 0 && write(host_fd, msg, len) < 0) { /* the host is gone: the read loop sees it */ }
   errno = saved;
 }
 
@@ -227,6 +245,8 @@ int main(int argc, char **argv) {
   if (mode && strcmp(mode, "0") == 0) run_plain(argc, argv);
   for (int fd = 0; fd < 3; fd++)
     if (fcntl(fd, F_GETFD) < 0) run_plain(argc, argv);
+  for (int i = 1; i < argc; i++)
+    if (names_own_fd(argv[i])) run_plain(argc, argv);
 
   char dirbuf[PATH_MAX];
   const char *dir = socket_dir(dirbuf, sizeof dirbuf);
@@ -251,15 +271,24 @@ int main(int argc, char **argv) {
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = forward_signal;
   sigemptyset(&sa.sa_mask);
-  for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) sigaction(forwarded[i], &sa, NULL);
+  sigset_t forward_set, unblocked;
+  sigemptyset(&forward_set);
+  for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++) {
+    sigaction(forwarded[i], &sa, NULL);
+    sigaddset(&forward_set, forwarded[i]);
+  }
   signal(SIGPIPE, SIG_IGN);
 
-  if (send_command(host_fd, argc, argv) != 0) {
+  /* Signals wait until the command is sent, so that "S <signo>" never lands inside it. */
+  sigprocmask(SIG_BLOCK, &forward_set, &unblocked);
+  int sent = send_command(host_fd, argc, argv);
+  if (sent != 0) {
     /* Nothing ran yet: the plain way is safe. */
     close(host_fd);
     host_fd = -1;
-    run_plain(argc, argv);
   }
+  sigprocmask(SIG_SETMASK, &unblocked, NULL);
+  if (sent != 0) run_plain(argc, argv);
 
   char line[64];
   size_t have = 0;
@@ -277,8 +306,9 @@ int main(int argc, char **argv) {
     *nl = 0;
     int value = atoi(line + 2);
     if (line[0] == 'C') {
-      close(host_fd);
-      host_fd = -1;
+      int fd = host_fd;
+      host_fd = -1; /* before the close: a signal must not write to a reused descriptor */
+      close(fd);
       restore_stdio();
       if (value == 1) start_host(dir);
       run_plain(argc, argv);

@@ -305,13 +305,23 @@ static int recv_master(int listen_fd) {
     errno = e;
     return -1;
   }
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int))) {
+  /* Exactly one descriptor is expected; any other that came along is closed, not leaked. */
+  int fd = -1;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < k; i++) {
+      int got;
+      memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof got);
+      if (fd < 0) fd = got;
+      else close(got);
+    }
+  }
+  if (fd < 0 || (msg.msg_flags & MSG_CTRUNC)) {
+    if (fd >= 0) close(fd);
     errno = EPROTO;
     return -1;
   }
-  int fd;
-  memcpy(&fd, CMSG_DATA(c), sizeof fd);
   return fd;
 }
 

@@ -15,17 +15,24 @@ const nodeInclude = [join(dirname(dirname(process.execPath)), 'include', 'node')
 );
 if (!nodeInclude) throw new Error('node_api.h not found: install Node.js headers');
 
+// Every warning is an error, and the hardening distributions build with: checked buffer sizes
+// in libc calls (_FORTIFY_SOURCE needs optimization) and stack canaries.
+const cflags = [
+  '-O2', '-Wall', '-Wextra', '-Werror',
+  '-U_FORTIFY_SOURCE', '-D_FORTIFY_SOURCE=2', '-fstack-protector-strong',
+];
+// Changing the flags here rebuilds everything.
+const thisScript = fileURLToPath(import.meta.url);
+
 function stale(target, sources) {
   if (!existsSync(target)) return true;
   const t = statSync(target).mtimeMs;
-  return sources.some((s) => statSync(s).mtimeMs > t);
+  return [...sources, thisScript].some((s) => statSync(s).mtimeMs > t);
 }
 
 function build(target, sources, args) {
   if (!stale(target, sources)) return;
-  execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-Wno-unused-parameter', ...args, '-o', target, ...sources], {
-    stdio: 'inherit',
-  });
+  execFileSync(cc, [...cflags, ...args, '-o', target, ...sources], { stdio: 'inherit' });
 }
 
 const nativeDir = join(root, 'native');

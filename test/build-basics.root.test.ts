@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildDaemon, historyCreatedBy, imageId, inspectConfig, makeContext, normalizeIds, type BuildDaemon } from './build-fixture.js';
+import { buildDaemon, historyCreatedBy, imageId, inspectConfig, type makeContext, normalizeIds, type BuildDaemon } from './build-fixture.js';
 import { hasDocker } from './helpers/daemon.js';
 
 const hello = {

@@ -11,7 +11,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildDaemon, imageFiles, makeContext, type BuildDaemon, type FileInfo } from './build-fixture.js';
+import { buildDaemon, imageFiles, type makeContext, type BuildDaemon, type FileInfo } from './build-fixture.js';
 
 describe('berth build: COPY and ADD', () => {
   let b: BuildDaemon;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildDaemon, historyCreatedBy, imageFiles, makeContext, normalizeIds, type BuildDaemon } from './build-fixture.js';
+import { buildDaemon, historyCreatedBy, imageFiles, type makeContext, normalizeIds, type BuildDaemon } from './build-fixture.js';
 import { hasDocker } from './helpers/daemon.js';
 
 describe('berth build: RUN', () => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildDaemon, historyCreatedBy, imageFiles, inspectConfig, makeContext, normalizeIds, type BuildDaemon } from './build-fixture.js';
+import { buildDaemon, historyCreatedBy, imageFiles, inspectConfig, type makeContext, normalizeIds, type BuildDaemon } from './build-fixture.js';
 
 describe('berth build: stages', () => {
   let b: BuildDaemon;

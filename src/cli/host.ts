@@ -61,9 +61,41 @@ export function parseCommandMessage(data: Buffer): CommandMessage {
   return { cwd, argv, env };
 }
 
+/** Closes descriptors the host no longer needs, ignoring ones already gone. */
+function closeFds(fds: number[]): void {
+  for (const f of fds) {
+    try {
+      closeSync(f);
+    } catch {
+      /* already closed */
+    }
+  }
+}
+
+/**
+ * libuv opens a terminal anew for a TTY stream (its own open file description, which it can make
+ * non-blocking without touching the caller's) and leaves the received descriptor open as a
+ * duplicate of the new one: close that, or every command on a terminal would leak it. Returns
+ * whether the stream's descriptor is the host's own.
+ */
+function adoptTty(s: TtyReadStream | TtyWriteStream, fd: number): boolean {
+  const own = (s as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  if (typeof own !== 'number' || own < 0 || own === fd) return false;
+  closeSync(fd);
+  return true;
+}
+
 /** A writable stream on a received descriptor, of the kind Node.js would make for process.stdout. */
 function writableOn(fd: number): NodeJS.WriteStream {
-  if (isatty(fd)) return new TtyWriteStream(fd);
+  if (isatty(fd)) {
+    const s = new TtyWriteStream(fd);
+    // Node.js makes terminal writes blocking; in the host a terminal that stops reading (XOFF, a
+    // suspended pager) would then stop every other command. Non-blocking writes queue instead,
+    // and the stream's backpressure holds the writer. (When libuv could not open the terminal
+    // anew its writes stay blocking: the descriptor is shared with the caller.)
+    if (adoptTty(s, fd)) (s as unknown as { _handle: { setBlocking(b: boolean): number } })._handle.setBlocking(false);
+    return s;
+  }
   const st = fstatSync(fd);
   if (st.isFIFO() || st.isSocket()) return new Socket({ fd, readable: false, writable: true }) as unknown as NodeJS.WriteStream;
   return createWriteStream('', { fd, autoClose: true }) as unknown as NodeJS.WriteStream;
@@ -71,7 +103,11 @@ function writableOn(fd: number): NodeJS.WriteStream {
 
 /** A readable stream on a received descriptor, of the kind Node.js would make for process.stdin. */
 function readableOn(fd: number): NodeJS.ReadStream {
-  if (isatty(fd)) return new TtyReadStream(fd);
+  if (isatty(fd)) {
+    const s = new TtyReadStream(fd);
+    adoptTty(s, fd);
+    return s;
+  }
   const st = fstatSync(fd);
   // manualStart: nothing is read until the command reads (as Node.js does for process.stdin).
   if (st.isFIFO() || st.isSocket()) return new Socket({ fd, readable: true, writable: false, manualStart: true } as ConstructorParameters<typeof Socket>[0]) as unknown as NodeJS.ReadStream;
@@ -106,10 +142,21 @@ class Session {
   /** Runs the command; resolves once the launcher has its answer. */
   async run(msg: CommandMessage, fds: number[]): Promise<void> {
     const [inFd, outFd, errFd] = fds as [number, number, number];
-    const stdin = readableOn(inFd);
-    const stdout = writableOn(outFd);
-    const stderr = outFd === errFd ? stdout : writableOn(errFd);
-    this.#streams = [stdin, stdout, stderr];
+    const made: (NodeJS.ReadStream | NodeJS.WriteStream)[] = [];
+    try {
+      made.push(readableOn(inFd));
+      made.push(writableOn(outFd));
+      made.push(outFd === errFd ? made[1]! : writableOn(errFd));
+    } catch (e) {
+      // The launcher runs the command itself then.
+      for (const s of made) s.destroy();
+      closeFds(fds.slice(made.length));
+      process.stderr.write(`berth cli host: cannot use the caller's stdio: ${(e as Error).message}\n`);
+      this.#conn.end('C 0\n');
+      return;
+    }
+    const [stdin, stdout, stderr] = made as [NodeJS.ReadStream, NodeJS.WriteStream, NodeJS.WriteStream];
+    this.#streams = made;
     // A reader that went away (EPIPE) ends the command as SIGPIPE ends a process (docker's CLI
     // dies of it); other stream errors end only that stream, never the host.
     for (const s of this.#streams) {
@@ -219,33 +266,40 @@ export async function serve(o: HostOptions): Promise<Server> {
     rmSync(join(o.dir, 'host.pid'), { force: true });
     if (active === 0) process.exit(0);
   };
-  server.on('connection', (conn) => {
+  /** Receives one command on `conn` and runs it, or declines it. */
+  const accept = async (conn: Socket): Promise<void> => {
     const fd = (conn as unknown as { _handle?: { fd?: number } })._handle?.fd;
     let msg: CommandMessage;
     let fds: number[] = [];
     try {
       if (typeof fd !== 'number' || fd < 0) throw new Error('no descriptor for the connection');
-      const got = native().recvCommand(fd, 2000);
+      // Read on a worker thread: a caller that is slow to send, or sends nothing, holds up
+      // only its own command.
+      const got = await native().recvCommand(fd, 2000);
       fds = got.fds;
       if (fds.length !== 3) throw new Error(`expected 3 descriptors, got ${fds.length}`);
       msg = parseCommandMessage(got.data);
     } catch (e) {
-      for (const f of fds) closeSync(f);
+      closeFds(fds);
       process.stderr.write(`berth cli host: bad command message: ${(e as Error).message}\n`);
       conn.destroy();
       return;
     }
     const stale = readStamp() !== stamp;
     if (stale || retiring || (msg.env.TZ ?? '') !== (process.env.TZ ?? '')) {
-      for (const f of fds) closeSync(f);
+      closeFds(fds);
       conn.end(`C ${stale || retiring ? 1 : 0}\n`);
       if (stale && !retiring) shutdown();
       return;
     }
+    conn.resume();
+    await new Session(conn).run(msg, fds);
+  };
+  server.on('connection', (conn) => {
+    // A command counts from its connection on, so the host does not go idle while receiving it.
     active++;
     clearTimeout(idle);
-    conn.resume();
-    void new Session(conn).run(msg, fds).finally(() => {
+    void accept(conn).finally(() => {
       active--;
       if (retiring && active === 0) process.exit(0);
       if (active === 0) armIdle();

@@ -127,7 +127,7 @@ export function replacePattern(value: string, pattern: string, replacement: stri
     out += chars.slice(lastEnd, m[0]).join('');
     if (m[1] > lastEnd || m[0] === 0) out += expandTemplate(replacement, chars.slice(m[0], m[1]).join(''));
     lastEnd = m[1];
-    pos = pos + 1 > m[1] ? pos + 1 : m[1];
+    pos = Math.max(pos + 1, m[1]);
   }
   return out + chars.slice(lastEnd).join('');
 }

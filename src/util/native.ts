@@ -17,9 +17,11 @@ export interface Native {
   umount2(target: string, flags: number): void;
   /**
    * One length-prefixed message from a connected unix stream socket and the file descriptors
-   * sent with it (close-on-exec); waits up to `timeoutMs` for each part.
+   * sent with it (close-on-exec). It is read on a worker thread, so a slow or silent peer never
+   * blocks the event loop; it fails (ETIMEDOUT) unless the whole message arrives within
+   * `timeoutMs`, and then no received descriptor is left open.
    */
-  recvCommand(fd: number, timeoutMs: number): { fds: number[]; data: Buffer };
+  recvCommand(fd: number, timeoutMs: number): Promise<{ fds: number[]; data: Buffer }>;
   /**
    * openat2(2): opens `path` relative to the open directory `dirfd` with `flags` (O_*) and
    * `resolve` (RESOLVE_*); returns the new descriptor. Retries the kernel's EAGAIN (a rename

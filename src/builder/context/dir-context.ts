@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, promises as fs, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildContext, ContextEntry } from '../types.js';
-import { DigestCache, nowNs } from './digest-cache.js';
+import { type DigestCache, nowNs } from './digest-cache.js';
 
 /** `.dockerignore` as the context needs it. */
 export interface ContextFilter {

@@ -38,7 +38,7 @@ export function goDuration(ns: number): string {
   const frac = (v: number, digits: number): string => {
     // v in units of 10^-digits; trailing zeros trimmed.
     const whole = Math.floor(v / 10 ** digits);
-    let f = String(v % 10 ** digits).padStart(digits, '0').replace(/0+$/, '');
+    const f = String(v % 10 ** digits).padStart(digits, '0').replace(/0+$/, '');
     return f ? `${whole}.${f}` : String(whole);
   };
   if (u < 1e3) return `${sign}${u}ns`;

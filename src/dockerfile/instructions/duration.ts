@@ -32,7 +32,8 @@ export function parseDuration(s: string): number {
     if (mult === undefined) throw new InvalidArgument(`time: unknown unit ${goQuote(unit)} in duration ${goQuote(s)}`);
     rest = rest.slice(unit.length);
     total += Number(`${num[1] || '0'}.${num[2] || '0'}`) * mult;
-    if (total > 9223372036854775807) throw invalid();
+    // Past int64 (Go's limit, 2^63 - 1 ns, which a double holds only as 2^63).
+    if (total > 2 ** 63) throw invalid();
   }
   return Math.round(sign * total);
 }

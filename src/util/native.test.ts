@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { native, nativeBuildDir } from './native.js';
+
+const fdOf = (s: Socket) => (s as unknown as { _handle: { fd: number } })._handle.fd;
+
+describe('native recvCommand', () => {
+  let dir: string;
+  let server: Server;
+  let sock: string;
+  const accepted: Socket[] = [];
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-native-test-'));
+    sock = join(dir, 'host.sock');
+    server = createServer({ pauseOnConnect: true }, (c) => accepted.push(c));
+    await new Promise<void>((r) => server.listen(sock, r));
+  });
+  after(() => {
+    for (const c of accepted) c.destroy();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The server side of the next connection. */
+  async function nextConnection(): Promise<Socket> {
+    const n = accepted.length;
+    while (accepted.length === n) await new Promise((r) => setTimeout(r, 5));
+    return accepted[n]!;
+  }
+
+  it('reads a message sent in pieces while the event loop keeps running', async () => {
+    const client = connect(sock);
+    const conn = await nextConnection();
+    client.write(Buffer.from([0, 0, 0, 5]));
+    client.write('hel');
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    setTimeout(() => client.write('lo'), 200);
+    const got = await native().recvCommand(fdOf(conn), 5_000);
+    clearInterval(ticker);
+    client.destroy();
+    assert.deepEqual(got, { fds: [], data: Buffer.from('hello') });
+    assert.ok(ticks >= 5, `the event loop ran ${ticks} times while waiting`);
+  });
+
+  it('fails with EPROTO when the peer goes away in the middle of the message', async () => {
+    const client = connect(sock);
+    const conn = await nextConnection();
+    client.end(Buffer.concat([Buffer.from([0, 0, 0, 10]), Buffer.from('abc')]));
+    await assert.rejects(native().recvCommand(fdOf(conn), 5_000), { code: 'EPROTO' });
+  });
+
+  it('fails with ETIMEDOUT when the message stops coming, and keeps none of the descriptors sent with it', async () => {
+    // The berth launcher sends its stdio with a message bigger than the socket buffer (a large
+    // environment); stopped while it sends, it never finishes.
+    const big: NodeJS.ProcessEnv = { BERTH_CLI_DIR: dir };
+    for (let i = 0; i < 8; i++) big[`FILL${i}`] = 'y'.repeat(100_000);
+    const before = readdirSync('/proc/self/fd').length;
+    const launcher = spawn(join(nativeBuildDir, 'berth'), ['version'], { env: big, stdio: 'ignore' });
+    try {
+      const conn = await nextConnection();
+      await new Promise((r) => setTimeout(r, 200));
+      launcher.kill('SIGSTOP');
+      const started = Date.now();
+      await assert.rejects(native().recvCommand(fdOf(conn), 500), { code: 'ETIMEDOUT' });
+      assert.ok(Date.now() - started < 3_000);
+      conn.destroy();
+    } finally {
+      launcher.kill('SIGKILL');
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(readdirSync('/proc/self/fd').length, before);
+  });
+});
