@@ -49,6 +49,12 @@ export interface HostSettings {
   capAdd?: string[];
   capDrop?: string[];
   noNewPrivileges?: boolean;
+  /** undefined/'builtin': Docker's default seccomp profile; 'unconfined': none; else a profile's JSON. */
+  seccomp?: string;
+  apparmorProfile?: string;
+  /** Replace Docker's masked and read-only paths (empty: `systempaths=unconfined`). */
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
   readonlyRootfs?: boolean;
   /** Binds, volumes and tmpfs, resolved to OCI mounts. */
   mounts?: OciMount[];
