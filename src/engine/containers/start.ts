@@ -14,10 +14,11 @@ import { secureJoin } from '../../runtime/fs/secure-join.js';
 import type { HostSettings, OciMount, ProcessConfig } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
-import { effectiveNetworkMode, noNewPrivileges } from './create-config.js';
+import { effectiveNetworkMode } from './create-config.js';
 import { handleExit } from './exit.js';
 import { ociMounts, type PlannedMount } from './mounts.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
+import { securitySettings } from './security-opts.js';
 
 const log = logger('containers');
 const execFileP = promisify(execFile);
@@ -61,7 +62,7 @@ export function hostSettings(rec: ContainerRecord, mounts: OciMount[]): HostSett
     privileged: !!h.Privileged,
     capAdd: h.CapAdd ?? undefined,
     capDrop: h.CapDrop ?? undefined,
-    noNewPrivileges: noNewPrivileges(h),
+    ...securitySettings(h),
     readonlyRootfs: !!h.ReadonlyRootfs,
     mounts,
     resources: {
@@ -185,7 +186,11 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     await ctx.deps.runtime.kill(rec.ID, 9, { all: true }).catch(() => {});
     if (handle) await handle.exited;
     else await ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {});
-    throw new SystemError(`starting container ${rec.ID}: ${(e as Error).message}`, { cause: e });
+    const err = new SystemError(`starting container ${rec.ID}: ${(e as Error).message}`, { cause: e });
+    // The process died before berthd could reach its monitor (e.g. a seccomp profile that denies
+    // what runc needs to exec): a failed start, exit status 128 as dockerd records it.
+    if (!handle) await failStart(ctx, rec, err.message, 128).catch(() => {});
+    throw err;
   }
   ctx.events.emit(`start:${rec.ID}`);
 }
