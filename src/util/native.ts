@@ -20,6 +20,8 @@ export interface Native {
    * sent with it (close-on-exec); waits up to `timeoutMs` for each part.
    */
   recvCommand(fd: number, timeoutMs: number): { fds: number[]; data: Buffer };
+  /** flock(2) on an open descriptor: true when locked, false when LOCK_NB and someone else holds it. */
+  flock(fd: number, operation: number): boolean;
 }
 
 /** Directory that holds the compiled C parts (dist/native/). */
@@ -45,3 +47,7 @@ export const MS_BIND = 0x1000;
 export const MS_REC = 0x4000;
 export const MS_PRIVATE = 0x40000;
 export const MNT_DETACH = 0x2;
+// flock(2) operations.
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
+export const LOCK_UN = 8;
