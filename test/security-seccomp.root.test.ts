@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { TestDaemon } from './helpers/daemon.js';
+import { hasDocker, type TestDaemon } from './helpers/daemon.js';
 import { cleanupDaemon, daemonWithBusybox, ok } from './containers-helpers.js';
 
 const PROBE_C = `
@@ -114,6 +114,17 @@ describe('seccomp and security options', { timeout: 300_000 }, () => {
     assert.match(out, /Seccomp:\s+2\n/);
     assert.match(out, /RUN-DONE/);
     await ok(d.berth(['rmi', 'seccomp-build']));
+  });
+
+  it('takes the docker CLI\'s --security-opt as it sends them', { skip: !hasDocker && 'docker CLI not installed' }, async () => {
+    const noKeyctl = join(files, 'docker-no-keyctl.json');
+    writeFileSync(noKeyctl, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['keyctl'], action: 'SCMP_ACT_ERRNO' }] }));
+    const docker = (args: string[]) => d.docker(['run', '--rm', '-v', `${probe}:/probe:ro`, ...args]);
+    assert.equal(await ok(docker(['busybox', '/probe'])), 'keyctl=EPERM\nadd_key=EPERM\npersonality_query=OK\npersonality_norandom=EPERM\n');
+    assert.equal(await ok(docker(['--security-opt', `seccomp=${noKeyctl}`, 'busybox', '/probe'])), 'keyctl=EPERM\nadd_key=OK\npersonality_query=OK\npersonality_norandom=OK\n');
+    assert.equal(await ok(docker(['--security-opt', 'systempaths=unconfined', 'busybox', 'sh', '-c', 'test -c /proc/keys || echo open'])), 'open\n');
+    const info = await ok(d.docker(['info', '--format', '{{json .SecurityOptions}}']));
+    assert.equal(info.trim(), '["name=seccomp,profile=builtin"]');
   });
 
   it('honours no-new-privileges and systempaths=unconfined, refuses what the host cannot apply', async () => {
