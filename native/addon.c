@@ -496,6 +496,41 @@ static napi_value js_openat2(napi_env env, napi_callback_info info) {
 }
 /* ---- end of in-root path resolution ---------------------------------------------------------- */
 
+/* ---- flock: the data-root lock (berthd holds it for its whole life) -------------------- */
+#include <sys/file.h>
+
+/*
+ * flock(fd, operation) -> true once the lock is held, false when LOCK_NB was given and another
+ * open file description holds a conflicting lock. The lock goes with the descriptor: it ends
+ * when the process exits, however it exits, so a stale pid never blocks a later daemon.
+ */
+static napi_value js_flock(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) {
+    napi_throw_type_error(env, NULL, "flock(fd, operation)");
+    return NULL;
+  }
+  int fd = (int)get_int(env, argv[0]);
+  int op = (int)get_int(env, argv[1]);
+  int rc;
+  do {
+    rc = flock(fd, op);
+  } while (rc != 0 && errno == EINTR);
+  napi_value r;
+  if (rc != 0) {
+    if (errno == EWOULDBLOCK) {
+      CHECK(napi_get_boolean(env, false, &r));
+      return r;
+    }
+    return throw_errno(env, "flock", "");
+  }
+  CHECK(napi_get_boolean(env, true, &r));
+  return r;
+}
+/* ---- end flock ---------------------------------------------------------------------------- */
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -506,6 +541,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recvCommand", NULL, js_recv_command, NULL, NULL, NULL, napi_enumerable, NULL},
       {"openat2", NULL, js_openat2, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"flock", NULL, js_flock, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

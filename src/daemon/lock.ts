@@ -1,49 +1,56 @@
 /**
  * @module daemon/lock
- * One daemon per data root: a lock file holding the owner's pid, created exclusively. A lock
- * whose pid is no longer alive is stale and taken over.
+ * One daemon per data root: an exclusive flock(2) on `<dataRoot>/berthd.lock`, held through an
+ * open descriptor for the daemon's whole life. The kernel drops it when the process ends, however
+ * it ends (kill -9 included), so a stale file, a reused PID or a zombie never blocks start-up.
+ * The file also holds the owner's pid, for information and for the error a second daemon gets.
+ * The file is never removed: removing it would let a daemon lock a new file while another still
+ * holds the old one.
  */
-import { promises as fs } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Conflict } from '../errdefs/index.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { LOCK_EX, LOCK_NB, native } from '../util/native.js';
 
 export class DataRootLock {
   readonly path: string;
-  private constructor(path: string) {
+  #fd: number | undefined;
+
+  private constructor(path: string, fd: number) {
     this.path = path;
+    this.#fd = fd;
   }
 
   static async acquire(dataRoot: string): Promise<DataRootLock> {
     const path = join(dataRoot, 'berthd.lock');
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        const h = await fs.open(path, 'wx', 0o600);
-        await h.writeFile(String(process.pid));
-        await h.sync();
-        await h.close();
-        return new DataRootLock(path);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      const owner = Number((await fs.readFile(path, 'utf8').catch(() => '')).trim());
-      if (owner && owner !== process.pid && alive(owner)) {
-        throw new Conflict(`another berthd (pid ${owner}) is using the data root ${dataRoot}`);
-      }
-      await fs.rm(path, { force: true });
+    // Node opens descriptors close-on-exec: runc, shims and other children never inherit the lock.
+    const fd = openSync(path, 'a+', 0o600);
+    let locked: boolean;
+    try {
+      locked = native().flock(fd, LOCK_EX | LOCK_NB);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
     }
-    throw new Conflict(`could not lock the data root ${dataRoot}`);
+    if (!locked) {
+      closeSync(fd);
+      const owner = readFileSync(path, 'utf8').trim();
+      throw new Conflict(`another berthd${/^\d+$/.test(owner) ? ` (pid ${owner})` : ''} is using the data root ${dataRoot}`);
+    }
+    ftruncateSync(fd, 0);
+    writeSync(fd, `${process.pid}\n`, 0);
+    return new DataRootLock(path, fd);
   }
 
+  /** Gives the lock up (closing the descriptor releases it); the file stays. */
   async release(): Promise<void> {
-    await fs.rm(this.path, { force: true });
+    if (this.#fd === undefined) return;
+    const fd = this.#fd;
+    this.#fd = undefined;
+    try {
+      ftruncateSync(fd, 0);
+    } finally {
+      closeSync(fd);
+    }
   }
 }

@@ -126,6 +126,12 @@ export interface HostSettings {
   capAdd?: string[];
   capDrop?: string[];
   noNewPrivileges?: boolean;
+  /** undefined/'builtin': Docker's default seccomp profile; 'unconfined': none; else a profile's JSON. */
+  seccomp?: string;
+  apparmorProfile?: string;
+  /** Replace Docker's masked and read-only paths (empty: `systempaths=unconfined`). */
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
   readonlyRootfs?: boolean;
   /** Binds, volumes and tmpfs, resolved to OCI mounts. */
   mounts?: OciMount[];
@@ -258,3 +264,10 @@ export interface ResourceHooks {
 
 /** The whole runtime, as the container engine uses it. */
 export interface ContainerRuntime extends ProcessRuntime, ExecRuntime, ContainerFileAccess, ResourceHooks {}
+
+/**
+ * Reads a Docker seccomp profile (the JSON users pass with `--security-opt seccomp=`) the way
+ * the runtime will when it starts the container, so a bad profile is refused at create time with
+ * dockerd's message ("Decoding seccomp profile failed: …").
+ */
+export { parseSeccompProfile } from './spec/seccomp.js';

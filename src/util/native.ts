@@ -28,6 +28,8 @@ export interface Native {
    * raced the lookup) a bounded number of times.
    */
   openat2(dirfd: number, path: string, flags: number, mode: number, resolve: number): number;
+  /** flock(2) on an open descriptor: true when locked, false when LOCK_NB and someone else holds it. */
+  flock(fd: number, operation: number): boolean;
 }
 
 /** Directory that holds the compiled C parts (dist/native/). */
@@ -63,3 +65,7 @@ export const RESOLVE_IN_ROOT = 0x10;
 // open(2) flags Node.js does not name (x86-64 and arm64 values).
 export const O_PATH = 0o10000000;
 export const O_CLOEXEC = 0o2000000;
+// flock(2) operations.
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
+export const LOCK_UN = 8;

@@ -116,6 +116,45 @@ function parseEnvFile(path: string, caller: CallerEnv): string[] {
   return out;
 }
 
+/**
+ * `--security-opt` as the docker CLI sends it: `seccomp=FILE` becomes the file's JSON
+ * (compacted), `systempaths=unconfined` becomes empty MaskedPaths and ReadonlyPaths (and is not
+ * sent), an option without a value other than `no-new-privileges` is refused.
+ */
+export function securityOpts(list: string[], caller: CallerEnv): Pick<HostConfigWire, 'SecurityOpt' | 'MaskedPaths' | 'ReadonlyPaths'> {
+  const out: Pick<HostConfigWire, 'SecurityOpt' | 'MaskedPaths' | 'ReadonlyPaths'> = {};
+  const opts: string[] = [];
+  for (const opt of list) {
+    if (opt === 'systempaths=unconfined') {
+      out.MaskedPaths = [];
+      out.ReadonlyPaths = [];
+      continue;
+    }
+    let sep = opt.indexOf('=');
+    if (sep < 0 && opt !== 'no-new-privileges') sep = opt.indexOf(':');
+    const k = sep < 0 ? opt : opt.slice(0, sep);
+    const v = sep < 0 ? '' : opt.slice(sep + 1);
+    if (v === '' && k !== 'no-new-privileges') throw new ExitError(125, `Invalid --security-opt: ${JSON.stringify(opt)}`);
+    if (k === 'seccomp' && v !== 'unconfined' && v !== 'builtin') {
+      let text: string;
+      try {
+        text = readFileSync(caller.resolve(v), 'utf8');
+      } catch (e) {
+        throw new ExitError(125, `opening seccomp profile (${v}) failed: open ${v}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`, { cause: e });
+      }
+      try {
+        opts.push(`seccomp=${JSON.stringify(JSON.parse(text))}`);
+      } catch (e) {
+        throw new ExitError(125, `compacting json for seccomp profile (${v}) failed: ${(e as Error).message}`, { cause: e });
+      }
+      continue;
+    }
+    opts.push(opt);
+  }
+  if (opts.length) out.SecurityOpt = opts;
+  return out;
+}
+
 /** `-e NAME` takes NAME from the client's environment (dropped when unset), as docker does. */
 export function envValues(list: string[], files: string[], caller: CallerEnv): string[] {
   const out: string[] = [];
@@ -235,7 +274,8 @@ export function buildCreateRequest(
     Privileged: flags.bool('privileged'),
     PublishAllPorts: flags.bool('publish-all'),
     ReadonlyRootfs: flags.bool('read-only'),
-    SecurityOpt: flags.list('security-opt').length ? flags.list('security-opt') : null,
+    SecurityOpt: null,
+    ...securityOpts(flags.list('security-opt'), opts.caller),
     Tmpfs: flags.list('tmpfs').length ? Object.fromEntries(flags.list('tmpfs').map((t) => [t.split(':')[0]!, t.split(':').slice(1).join(':')])) : undefined,
     ShmSize: flags.string('shm-size') ? parseBytes(flags.string('shm-size'), 'shm-size') : 0,
     Sysctls: flags.list('sysctl').length ? keyValues(flags.list('sysctl')) : undefined,

@@ -48,6 +48,7 @@ export const info: Command = {
       ` Default Runtime: ${i.DefaultRuntime}`,
       ` Init Binary: ${i.InitBinary}`,
       ` runc version: ${i.RuncCommit.ID}`,
+      ...securityLines(i.SecurityOptions ?? []),
       ` Kernel Version: ${i.KernelVersion}`,
       ` Operating System: ${i.OperatingSystem}`,
       ` OSType: ${i.OSType}`,
@@ -66,3 +67,17 @@ export const info: Command = {
     ctx.out(lines.join('\n') + '\n');
   },
 };
+
+/** Docker's rendering of SecurityOptions ("name=seccomp,profile=builtin" → "  seccomp" / "   Profile: builtin"). */
+function securityLines(opts: string[]): string[] {
+  if (!opts.length) return [];
+  const out = [' Security Options:'];
+  for (const o of opts) {
+    for (const kv of o.split(',')) {
+      const [k, v = ''] = kv.split('=', 2) as [string, string?];
+      if (k === 'name') out.push(`  ${v}`);
+      else if (k) out.push(`   ${k[0]!.toUpperCase()}${k.slice(1)}: ${v}`);
+    }
+  }
+  return out;
+}

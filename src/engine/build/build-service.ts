@@ -20,6 +20,7 @@ import { parseNormalizedNamed, type Reference } from '../../image/reference.js';
 import { buildBackend, scratchRoot, stepContainersRoot, type BuildDeps } from './backend.js';
 import { openContext } from './context-source.js';
 import type { BuildRequest, BuildService } from './types.js';
+import { unmountBelow } from '../../util/mounts.js';
 
 function checkTags(tags: readonly string[]): void {
   for (const t of tags) {
@@ -44,6 +45,8 @@ export class DefaultBuildService implements BuildService {
   }
 
   async recover(): Promise<void> {
+    // A crash can leave image views mounted in the scratch directory: unmount before removing.
+    unmountBelow(scratchRoot(this.#deps.dataRoot));
     await fs.rm(scratchRoot(this.#deps.dataRoot), { recursive: true, force: true });
     await fs.mkdir(scratchRoot(this.#deps.dataRoot), { recursive: true, mode: 0o700 });
     await this.#backend.cache.prune();
@@ -53,6 +56,7 @@ export class DefaultBuildService implements BuildService {
     await fs.mkdir(containers, { recursive: true, mode: 0o700 });
     for (const name of await fs.readdir(containers)) {
       if (/^[0-9a-f]{64}$/.test(name)) await this.#deps.runtime?.cleanup(name, join(containers, name)).catch(() => {});
+      unmountBelow(join(containers, name));
       await fs.rm(join(containers, name), { recursive: true, force: true });
     }
   }

@@ -11,6 +11,7 @@ import { readJsonIfExists, writeFileAtomic } from '../../util/atomic.js';
 import { logger } from '../../util/log.js';
 import type { ImageUse } from '../images/types.js';
 import type { ContainerRecord } from './record.js';
+import { unmountBelow } from '../../util/mounts.js';
 
 const log = logger('containers');
 const RECORD = 'container.json';
@@ -155,6 +156,8 @@ export class ContainerStore {
 
 /** rm -rf that also copes with overlay work dirs left with mode 000. */
 export async function removeTree(dir: string): Promise<void> {
+  // Never walk into something still mounted below (a crash between mount and unmount).
+  unmountBelow(dir);
   try {
     await fs.rm(dir, { recursive: true, force: true });
   } catch (e) {

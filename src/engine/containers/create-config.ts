@@ -13,6 +13,7 @@ import { mergeEnv } from '../../image/env.js';
 import { planMounts, type PlannedMount } from './mounts.js';
 import { initialState, type ContainerRecord } from './record.js';
 import { isBuiltinNetworkMode } from '../../network/modes.js';
+import { securitySettings } from './security-opts.js';
 
 export interface CreateInputs {
   id: string;
@@ -62,26 +63,11 @@ function checkHostConfig(h: HostConfigWire, ncpu: number): void {
   if (h.NanoCpus && (h.CpuQuota || h.CpuPeriod)) {
     throw new InvalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   }
-  for (const o of h.SecurityOpt ?? []) {
-    const [k, v] = o.includes('=') ? o.split('=', 2) : o.split(':', 2);
-    if (k === 'no-new-privileges' && (v === undefined || v === 'true' || v === 'false')) continue;
-    if (k === 'apparmor' || k === 'seccomp' || k === 'label' || k === 'systempaths') continue;
-    throw new InvalidArgument(`invalid --security-opt 2: "${o}"`);
-  }
+  securitySettings(h);
   for (const k of ['PidMode', 'IpcMode', 'UTSMode', 'UsernsMode'] as const) {
     const v = h[k];
     if (v && v !== '' && v !== 'private' && v !== 'shareable') throw new InvalidArgument(`${k} "${v}" is not supported by berth yet`);
   }
-}
-
-/** no-new-privileges from SecurityOpt. */
-export function noNewPrivileges(h: HostConfigWire): boolean {
-  let on = false;
-  for (const o of h.SecurityOpt ?? []) {
-    const [k, v] = o.includes('=') ? o.split('=', 2) : o.split(':', 2);
-    if (k === 'no-new-privileges') on = v === undefined || v === 'true';
-  }
-  return on;
 }
 
 export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mounts: PlannedMount[] } {

@@ -15,11 +15,12 @@ import {
 import { secureJoin } from '../../util/secure-join.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
-import { effectiveNetworkMode, noNewPrivileges } from './create-config.js';
+import { effectiveNetworkMode } from './create-config.js';
 import { handleExit } from './exit.js';
 import { ociMounts, type PlannedMount } from './mounts.js';
 import { joinNetwork, leaveNetwork } from './network.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
+import { securitySettings } from './security-opts.js';
 
 const log = logger('containers');
 const execFileP = promisify(execFile);
@@ -63,7 +64,7 @@ export function hostSettings(rec: ContainerRecord, mounts: OciMount[]): HostSett
     privileged: !!h.Privileged,
     capAdd: h.CapAdd ?? undefined,
     capDrop: h.CapDrop ?? undefined,
-    noNewPrivileges: noNewPrivileges(h),
+    ...securitySettings(h),
     readonlyRootfs: !!h.ReadonlyRootfs,
     mounts,
     resources: {
@@ -177,7 +178,11 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     await ctx.deps.runtime.kill(rec.ID, 9, { all: true }).catch(() => {});
     if (watched) await ctx.running.exited(rec.ID);
     else await Promise.all([leaveNetwork(ctx, rec.ID), ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {})]);
-    throw new SystemError(`starting container ${rec.ID}: ${(e as Error).message}`, { cause: e });
+    const err = new SystemError(`starting container ${rec.ID}: ${(e as Error).message}`, { cause: e });
+    // The process died before berthd could reach its monitor (e.g. a seccomp profile that denies
+    // what runc needs to exec): a failed start, exit status 128 as dockerd records it.
+    if (!watched) await failStart(ctx, rec, err.message, 128).catch(() => {});
+    throw err;
   }
 }
 

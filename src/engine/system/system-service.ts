@@ -145,10 +145,21 @@ export class DefaultSystemService implements SystemService {
       ContainerdCommit: { ID: '', Expected: '' },
       RuncCommit: { ID: runc.commit, Expected: runc.commit },
       InitCommit: { ID: '', Expected: '' },
-      SecurityOptions: [],
+      SecurityOptions: securityOptions(),
       Warnings: null,
     };
   }
+}
+
+/** Docker's SecurityOptions: seccomp with the profile containers get by default (when the kernel has seccomp). */
+function securityOptions(): string[] {
+  let status = '';
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    /* no /proc: report nothing */
+  }
+  return /^Seccomp:/m.test(status) ? ['name=seccomp,profile=builtin'] : [];
 }
 
 function readSysctl(p: string): string {

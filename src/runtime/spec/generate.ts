@@ -8,6 +8,8 @@
 import type { ResolvedUser } from './user.js';
 import type { OciDevice, OciLinux, OciMount, OciNamespace, OciResources, OciSpec } from './oci.js';
 import { effectiveCapabilities } from './capabilities.js';
+import { defaultSeccompProfile } from './seccomp-default.js';
+import { parseSeccompProfile, translateSeccomp } from './seccomp.js';
 import {
   DEFAULT_SHM_SIZE, MASKED_PATHS, NETNS_SYSCTLS, READONLY_PATHS, defaultDeviceRules, defaultMounts,
 } from './defaults.js';
@@ -62,6 +64,17 @@ export interface SpecInput {
   /** berthd's own capability bounding set (CapBnd). */
   bounding?: bigint;
   noNewPrivileges?: boolean;
+  /**
+   * The seccomp profile (`--security-opt seccomp=`): undefined, '' or 'builtin' for Docker's
+   * default, 'unconfined' for none, else a Docker-format profile's JSON. Privileged containers
+   * get none unless given a profile's JSON.
+   */
+  seccomp?: string;
+  /** `--security-opt apparmor=` (applied by runc; the caller checks the host has AppArmor). */
+  apparmorProfile?: string;
+  /** Replace Docker's masked and read-only /proc and /sys paths (`systempaths=unconfined`: both empty). */
+  maskedPaths?: readonly string[];
+  readonlyPaths?: readonly string[];
   /** Binds, volumes and tmpfs mounts, already resolved to OCI mounts. */
   mounts?: OciMount[];
   etcFiles?: EtcFiles;
@@ -148,9 +161,11 @@ export function generateSpec(input: SpecInput): OciSpec {
     cgroupsPath: input.cgroupsPath,
   };
   if (!input.privileged) {
-    linux.maskedPaths = [...MASKED_PATHS];
-    linux.readonlyPaths = [...READONLY_PATHS];
+    linux.maskedPaths = [...(input.maskedPaths ?? MASKED_PATHS)];
+    linux.readonlyPaths = [...(input.readonlyPaths ?? READONLY_PATHS)];
   }
+  const seccomp = seccompOf(input, caps);
+  if (seccomp) linux.seccomp = seccomp;
   const devices = [...(input.privileged ? input.hostDevices ?? [] : []), ...(input.devices ?? [])];
   if (devices.length) {
     const seen = new Set<string>();
@@ -181,5 +196,15 @@ export function generateSpec(input: SpecInput): OciSpec {
     spec.process.consoleSize = { ...input.consoleSize };
   }
   if (input.domainname) spec.domainname = input.domainname;
+  if (input.apparmorProfile) spec.process.apparmorProfile = input.apparmorProfile;
   return spec;
+}
+
+/** Docker's choice of seccomp filter (moby's WithSeccomp), evaluated against the container's capabilities. */
+function seccompOf(input: SpecInput, caps: readonly string[]): OciLinux['seccomp'] {
+  const p = input.seccomp ?? '';
+  if (p === 'unconfined') return undefined;
+  const custom = p !== '' && p !== 'builtin';
+  if (input.privileged && !custom) return undefined;
+  return translateSeccomp(custom ? parseSeccompProfile(p) : defaultSeccompProfile(), { caps });
 }

@@ -11,6 +11,7 @@ import { DataLoss, InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { digestOf, hexOf, isDigest, type Digest } from '../../image/digest.js';
 import { fsyncDir, removeAll } from '../../util/fs-sync.js';
 import type { BlobInfo, ContentStore } from './types.js';
+import { unmountBelow } from '../../util/mounts.js';
 
 function checkDigest(d: string): Digest {
   if (!isDigest(d)) throw new InvalidArgument(`invalid digest ${JSON.stringify(d)}`);
@@ -32,6 +33,7 @@ export class LocalContentStore implements ContentStore {
   }
 
   async recover(): Promise<void> {
+    unmountBelow(this.#tmp);
     await removeAll(this.#tmp);
     await fs.mkdir(this.#tmp, { recursive: true, mode: 0o700 });
     await fs.mkdir(this.#dir, { recursive: true, mode: 0o700 });

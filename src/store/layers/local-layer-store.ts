@@ -19,6 +19,7 @@ import { DIFF_DIR, extractLayer, packLayer, prepareLayerDir, type BuiltLayer } f
 import { exportLayer } from './layer-export.js';
 import type { AppliedLayer, ApplyOptions, LayerInfo, LayerStore, Lease, NewLayerDir, StagedLayer } from './types.js';
 import type { ExtractLimits } from '../../util/tar/types.js';
+import { unmountBelow } from '../../util/mounts.js';
 
 const log = logger('layers');
 const LINK_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -278,6 +279,7 @@ export class LocalLayerStore implements LayerStore {
   // --- recovery --------------------------------------------------------------------------
 
   async recover(): Promise<void> {
+    unmountBelow(this.#tmp);
     await removeAll(this.#tmp);
     await fs.mkdir(this.#tmp, { recursive: true, mode: 0o700 });
     await fs.mkdir(this.#links, { recursive: true, mode: 0o700 });
