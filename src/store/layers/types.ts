@@ -10,7 +10,8 @@
  * - *parent*: the chain ID of the layer below (null for a base layer).
  * - *link ID*: 26 random characters [A-Z0-9]; `layers/l/<linkId>` is a symlink to
  *   `../<chain-hex>/diff`. The runtime mounts with cwd = {@link LayerReader.root} and
- *   `lowerdir=l/AAA:l/BBB`, which keeps 100+ layers under the one-page mount option limit.
+ *   `lowerdir=l/AAA:l/BBB` (one `lowerdir+` each with the new mount API), which keeps 100+
+ *   layers under the one-page limit of mount(2)'s options.
  * - *lease*: an in-memory hold on layers that are in use but not yet referenced by an image
  *   (an import between layer commit and image creation, a build step). Held layers are never
  *   removed.
