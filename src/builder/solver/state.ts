@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { emptyContainerConfig, normalizeContainerConfig, type ContainerConfig, type ImageConfig } from '../../image/config.js';
 import type { Digest } from '../../image/digest.js';
 import type { StageVars } from '../steps/types.js';
+import type { FoldedStep } from './fold.js';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];
@@ -25,6 +26,10 @@ export class StageState {
   maintainer = '';
   cmdSet = false;
   readonly vars: StageVars;
+  /** Config-only steps in a row so far (see fold.ts). */
+  configRun = 0;
+  /** Folded steps not yet committed (see fold.ts). */
+  folded: FoldedStep[] = [];
 
   constructor(index: number, name: string | undefined, base: { id: Digest | ''; config: ImageConfig | undefined }, vars: (env: string[]) => StageVars) {
     this.index = index;
