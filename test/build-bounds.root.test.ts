@@ -44,3 +44,31 @@ describe('build: long runs of config-only steps', { timeout: 300_000 }, () => {
     assert.equal(await imageId(b.d, 'fold:1'), id);
   });
 });
+
+describe('build: input limits', { timeout: 120_000 }, () => {
+  let b: BuildDaemon;
+  before(async () => {
+    b = await buildDaemon();
+  });
+  after(async () => {
+    await b.cleanup();
+  });
+
+  it("refuses a Dockerfile line over 65,535 bytes with Docker's message", async () => {
+    const dir = b.context({ Dockerfile: `FROM busybox:latest\nLABEL big=${'a'.repeat(65536)}\n` });
+    const r = await b.build(dir);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /dockerfile line greater than max allowed size of 65535/);
+    const fits = b.context({ Dockerfile: `FROM busybox:latest\nLABEL big=${'a'.repeat(65535 - 'LABEL big='.length)}\n` });
+    const ok = await b.build(fits);
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+
+  it('refuses a Dockerfile over 10 MiB', async () => {
+    const line = `LABEL x=${'y'.repeat(1000)}\n`;
+    const dir = b.context({ Dockerfile: 'FROM busybox:latest\n' + line.repeat(Math.ceil((10 * 1024 * 1024) / line.length) + 1) });
+    const r = await b.build(dir);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /the Dockerfile \(Dockerfile\) is \d+ bytes, over the limit of 10 MiB/);
+  });
+});

@@ -53,6 +53,15 @@ describe('images with many layers', { timeout: 600_000 }, () => {
     await d.cleanup();
   });
 
+  it('refuses an image of more layers than overlayfs stacks: max depth exceeded', async () => {
+    const archive = join(d.dir, 'deep500.tar');
+    writeFileSync(archive, deepArchive(500, 'deep500:latest'));
+    const r = await d.berth(['load', '-i', archive]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /max depth exceeded: an image holds at most 499 layers/);
+    assert.equal((await d.berth(['image', 'inspect', 'deep500'])).code, 1);
+  });
+
   for (const n of [128, 250]) {
     it(`loads, runs and builds on an image of ${n} layers`, async () => {
       const archive = join(d.dir, `deep${n}.tar`);

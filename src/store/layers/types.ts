@@ -28,6 +28,12 @@ import type { Digest } from '../../image/digest.js';
 import type { Compression } from '../../util/tar/compression.js';
 import type { ExtractLimits } from '../../util/tar/types.js';
 
+/**
+ * Most layers in one chain: overlayfs stacks at most 500 lowers, and a container's root adds
+ * its init layer. (Docker's layer store stops at 125: "max depth exceeded".)
+ */
+export const MAX_LAYER_DEPTH = 499;
+
 export interface LayerInfo {
   chainId: Digest;
   diffId: Digest;
