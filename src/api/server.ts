@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { InvalidArgument, NotModified } from '../errdefs/index.js';
 import { logger } from '../util/log.js';
 import { Ctx, commonHeaders } from './context.js';
-import { errorBody, statusOf } from './errors.js';
+import { errorBody, setPrivateRoots, statusOf } from './errors.js';
 import { Router, type Route } from './router.js';
 import { API_VERSION, MIN_API_VERSION, compareVersions, splitVersion } from './version.js';
 
@@ -18,12 +18,15 @@ export interface ApiServerOptions {
   routes: Route[];
   /** berth's own version, for the Server header. */
   serverVersion: string;
+  /** Directories whose host paths error messages never show (see errors.ts). */
+  privateRoots?: { dataRoot?: string; execRoot?: string };
 }
 
 export function createApiServer(opts: ApiServerOptions): Server {
   commonHeaders['Api-Version'] = API_VERSION;
   commonHeaders['Server'] = `Berth/${opts.serverVersion} (linux)`;
   const router = new Router(opts.routes);
+  if (opts.privateRoots) setPrivateRoots(opts.privateRoots);
   // dockerode copies whole create bodies into the query string: allow large headers.
   const server = createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
     for (const [k, v] of Object.entries(commonHeaders)) res.setHeader(k, v);

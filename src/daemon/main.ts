@@ -75,7 +75,11 @@ async function start(config: DaemonConfig): Promise<void> {
   const servers: Server[] = [];
   const sockets: string[] = [];
   for (const host of config.hosts) {
-    const server = createApiServer({ routes: wired.routes, serverVersion: BERTH_VERSION });
+    const server = createApiServer({
+      routes: wired.routes,
+      serverVersion: BERTH_VERSION,
+      privateRoots: { dataRoot: config.dataRoot, execRoot: config.execRoot },
+    });
     const sock = await listen(server, host, gid);
     if (sock) sockets.push(sock);
     servers.push(server);

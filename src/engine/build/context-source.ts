@@ -96,7 +96,7 @@ async function* capContext(stream: AsyncIterable<Buffer>): AsyncIterable<Buffer>
 
 async function findDockerfile(root: string, name: string): Promise<{ name: string; text: string }> {
   const df = (await readDockerfile(root, name)) ?? (name === 'Dockerfile' ? await readDockerfile(root, 'dockerfile') : undefined);
-  if (!df) throw new SystemError(`Cannot locate specified Dockerfile: ${name}`);
+  if (!df) throw new InvalidArgument(`Cannot locate specified Dockerfile: ${name}`);
   if (df.text.length === 0) throw new InvalidArgument(`the Dockerfile (${name}) cannot be empty`);
   return df;
 }
