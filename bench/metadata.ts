@@ -62,6 +62,9 @@ export const metadataWorkload: Workload = {
     const figures: Figure[] = [];
     const berthPid = ctx.berth.process.pid!;
     const rows: { n: number; berth: Measured; docker?: Measured }[] = [];
+    const idleBerth = statusMb(berthPid, 'VmRSS') ?? NaN;
+    const idleDocker = ctx.docker?.pid ? statusMb(ctx.docker.pid, 'VmRSS') : undefined;
+    figures.push({ name: 'daemon RSS before the builds', value: idleBerth, unit: 'MB', higherIsBetter: false, ...(idleDocker !== undefined ? { docker: idleDocker } : {}) });
     for (const n of SIZES) {
       const dir = join(ctx.scratch, `env-${n}`);
       mkdirSync(dir, { recursive: true });

@@ -58,7 +58,9 @@ export class StageState {
   /** Sets or replaces an ENV entry in place, as Docker does (keeps its position). */
   setEnv(key: string, value: string): void {
     const env = this.runConfig.Env ? [...this.runConfig.Env] : [];
-    const i = env.findIndex((e) => e.split('=', 1)[0] === key);
+    // No split per entry: a stage of thousands of ENV lines scans this list at every step.
+    const prefix = `${key}=`;
+    const i = env.findIndex((e) => e.startsWith(prefix) || e === key);
     if (i >= 0) env[i] = `${key}=${value}`;
     else env.push(`${key}=${value}`);
     this.runConfig.Env = env;
