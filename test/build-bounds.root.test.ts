@@ -42,6 +42,16 @@ describe('build: long runs of config-only steps', { timeout: 300_000 }, () => {
     assert.equal(again.code, 0, again.stderr);
     assert.equal((again.stdout.match(/ ---> Using cache\n/g) ?? []).length, n + 3);
     assert.equal(await imageId(b.d, 'fold:1'), id);
+
+    // A shorter run after it hits the cache for each of its steps, yet ends where it ends.
+    const short = [...lines.slice(0, FOLD_AFTER + 11), 'RUN echo short > /short'];
+    const sdir = b.context({ Dockerfile: short.join('\n') + '\n' });
+    const s = await b.build(sdir, ['-t', 'fold:short']);
+    assert.equal(s.code, 0, s.stderr);
+    assert.equal((s.stdout.match(/ ---> Using cache\n/g) ?? []).length, FOLD_AFTER + 10);
+    const scfg = await inspectConfig(b.d, 'fold:short');
+    assert.equal((scfg.Env as string[]).length, FOLD_AFTER + 10 + 1);
+    assert.equal((await historyCreatedBy(b.d, 'fold:short'))[1], `/bin/sh -c #(nop)  ENV V${FOLD_AFTER + 9}=v${FOLD_AFTER + 9}`);
   });
 });
 

@@ -86,7 +86,10 @@ export async function commitFolded(ctx: StepContext, state: StageState): Promise
   if (steps.length === 0) return;
   const run = ctx.run;
   const last = steps[steps.length - 1]!;
-  if (last.cached && steps.every((s) => s.cached === last.cached)) {
+  // Every step hit, and the cached image ends at this step (an earlier build's run may have
+  // gone on past it): the stage moves to that image.
+  const ends = (id: string) => run.backend.images.get(id as Digest)?.config.history?.length === (state.image?.history?.length ?? 0) + steps.length;
+  if (last.cached && steps.every((s) => s.cached === last.cached) && ends(last.cached)) {
     const img = run.backend.images.get(last.cached);
     if (!img) throw new NotFound(`No such image: ${last.cached}`);
     state.imageId = img.record.id;
