@@ -12,7 +12,7 @@
  *   meta ARGs before the first FROM.
  *
  * Order within a step: `step` → (`triggers`)? → (`cached` | `container` `output`* `removed`?)* →
- * `note`* → `image`. A failed step has no `image`; the build ends with an error instead.
+ * `note`* → (`image` | `folded`). A failed step has neither; the build ends with an error instead.
  */
 
 export type BuildEvent =
@@ -32,6 +32,11 @@ export type BuildEvent =
   | { kind: 'note'; step: number; text: string }
   /** The step is done; `id` is the image it produced ('' for `FROM scratch`): ` ---> <id>`. */
   | { kind: 'image'; step: number; id: string }
+  /**
+   * The step is done and folded into the image its run of config-only steps commits at its
+   * end (solver/fold.ts): no image of its own, nothing printed.
+   */
+  | { kind: 'folded'; step: number }
   /** A stage is complete (the API's `aux` message with the image ID). */
   | { kind: 'stage'; stage: number; id: string }
   /** A build-wide warning, e.g. build args nobody consumed. */

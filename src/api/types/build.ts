@@ -26,6 +26,7 @@ export type BuildProgressEvent =
   | { kind: 'removed'; step: number; id: string }
   | { kind: 'note'; step: number; text: string }
   | { kind: 'image'; step: number; id: string }
+  | { kind: 'folded'; step: number }
   | { kind: 'stage'; stage: number; id: string }
   | { kind: 'warning'; text: string }
   | { kind: 'built'; id: string }

@@ -70,7 +70,7 @@ export async function runStage(
     if (state.folded.length && !(next && isConfigOnly(next.op))) await commitFolded(ctx, state);
     log.debug('step', { step, op: ins.op, ms: Math.round(performance.now() - t0) });
     state.syncImage();
-    if (!state.folded.length) sink({ kind: 'image', step, id: state.imageId });
+    sink(state.folded.length ? { kind: 'folded', step } : { kind: 'image', step, id: state.imageId });
   }
   sink({ kind: 'stage', stage: stage.index, id: state.imageId });
   return { id: state.imageId, config: state.image };
