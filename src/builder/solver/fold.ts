@@ -113,6 +113,9 @@ export async function commitFolded(ctx: StepContext, state: StageState): Promise
   state.imageId = img.record.id;
   state.image = img.config;
   state.folded = [];
-  for (const s of steps) await run.backend.cache.record(s.key, img.record.id);
+  // One small file per key: written a few at a time rather than one after the other.
+  for (let i = 0; i < steps.length; i += 32) {
+    await Promise.all(steps.slice(i, i + 32).map((s) => run.backend.cache.record(s.key, img.record.id)));
+  }
 }
 
