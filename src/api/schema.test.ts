@@ -30,7 +30,7 @@ describe('decodeBody', () => {
 
   it('accepts null anywhere, as Go does, matches names case-insensitively and keeps unknown fields', () => {
     assert.deepEqual(create(null), {});
-    assert.deepEqual(create({ Image: null, HostConfig: null, Env: ['A', null] }), { Env: ['A', ''] });
+    assert.deepEqual(create({ Image: null, HostConfig: null, Env: ['A', null] }), { Image: null, HostConfig: null, Env: ['A', ''] });
     assert.deepEqual(create({ image: 'busybox', hostconfig: { memory: 5 } }), { Image: 'busybox', HostConfig: { Memory: 5 } });
     assert.deepEqual(create({ Image: 'a', image: 'b' }), { Image: 'a' });
     assert.deepEqual(create({ Whatever: { deep: [1] } }), { Whatever: { deep: [1] } });

@@ -4,8 +4,8 @@
  * types, the way Go's encoding/json decodes them into dockerd's structs:
  * - a value of the wrong JSON type is a 400 with Go's words (`json: cannot unmarshal number
  *   into Go struct field ContainerConfigWrapper.Image of type string`);
- * - `null` is accepted anywhere: a field set to null is dropped (Go leaves its zero value,
- *   which is what an absent field means too); a null list element or map value becomes the
+ * - `null` is accepted anywhere: a field set to null stays null (Go's nil slice, map or
+ *   pointer, which inspect shows as null); a null list element or map value becomes the
  *   element type's zero value;
  * - field names match case-insensitively and come out in the schema's spelling;
  * - fields the schema does not name pass through unchecked (Go ignores them; berth keeps them).
@@ -169,7 +169,7 @@ function decodeStruct(v: unknown, x: Extract<Schema, { kind: 'struct' }>, at: Wh
       out[k] = e;
       continue;
     }
-    if ((name !== k && exact.has(name)) || e === null) continue;
+    if (name !== k && exact.has(name)) continue;
     out[name] = decodeValue(e, x.fields[name]!, { struct: x.name, path: [...at.path, name] });
   }
   return out;
