@@ -10,6 +10,7 @@ import { dockerBin, run } from '../test/helpers/daemon.js';
 
 export interface Dockerd {
   host: string;
+  pid?: number;
   run(args: string[], opts?: { input?: string | Buffer; cwd?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(): Promise<void>;
 }
@@ -36,6 +37,7 @@ export async function startDockerd(scratch: string): Promise<Dockerd | undefined
   }
   return {
     host,
+    ...(child.pid ? { pid: child.pid } : {}),
     run: dockerRun,
     stop: async () => {
       if (child.exitCode !== null) return;

@@ -9,7 +9,7 @@ export interface BenchContext {
   /** A berthd on a temporary data root, started for the run. */
   berth: TestDaemon;
   /** A dockerd (Debian docker.io) on a temporary data root, when installed. */
-  docker?: { host: string; run(args: string[], opts?: { input?: string | Buffer; cwd?: string }): Promise<{ code: number; stdout: string; stderr: string }> };
+  docker?: { host: string; /** dockerd's PID (for memory figures). */ pid?: number; run(args: string[], opts?: { input?: string | Buffer; cwd?: string }): Promise<{ code: number; stdout: string; stderr: string }> };
   /** A scratch directory removed after the run. */
   scratch: string;
 }

@@ -6,6 +6,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <node_api.h>
 #include <poll.h>
 #include <stdint.h>
@@ -19,7 +21,6 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
-#include <fcntl.h>
 #include <time.h>
 
 #define CHECK(call)                                                                           \
@@ -228,6 +229,153 @@ static napi_value js_umount2(napi_env env, napi_callback_info info) {
   free(target);
   return r;
 }
+
+/* ---- overlay mounts through the new mount API (fsopen/fsconfig/fsmount/move_mount) ---- */
+
+/* Appends the fs_context log (the kernel's own words on why a parameter failed) to msg. */
+static void overlay_read_log(int fsfd, char *msg, size_t cap) {
+  char line[512];
+  for (int i = 0; i < 8; i++) {
+    ssize_t n = read(fsfd, line, sizeof line - 1);
+    if (n <= 0) break;
+    line[n] = '\0';
+    size_t used = strlen(msg);
+    if (used + 3 >= cap) break;
+    snprintf(msg + used, cap - used, "; %s", line);
+  }
+}
+
+static napi_value overlay_throw(napi_env env, int fsfd, const char *code, int e, const char *what) {
+  char msg[2048];
+  snprintf(msg, sizeof msg, "%s: %s", what, strerror(e));
+  if (fsfd >= 0) overlay_read_log(fsfd, msg, sizeof msg);
+  napi_value c, m, err, errnum;
+  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &c);
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &m);
+  napi_create_error(env, c, m, &err);
+  napi_create_int32(env, -e, &errnum);
+  napi_set_named_property(env, err, "errno", errnum);
+  napi_throw(env, err);
+  return NULL;
+}
+
+/* Sets one string parameter; 0 on success. */
+static int overlay_set(int fsfd, const char *key, const char *value) {
+  return fsconfig(fsfd, FSCONFIG_SET_STRING, key, value, 0);
+}
+
+/*
+ * overlayMount(target, lowers: string[] (top-most first), upper: string|null,
+ *              work: string|null, flags: string[] ("index=off", …))
+ * Mounts an overlay with one `lowerdir+` parameter per layer, so the stack depth is bounded
+ * by the kernel's limit (500), not by the one page of mount(2) data. Relative paths resolve
+ * against the cwd at the time of the call. Throws code "ENOSYS" when the kernel lacks the
+ * new mount API or `lowerdir+` (before 6.8), so the caller can fall back to mount(2).
+ */
+static napi_value js_overlay_mount(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) {
+    napi_throw_type_error(env, NULL, "overlayMount(target, lowers, upper, work, flags)");
+    return NULL;
+  }
+  int ok[3];
+  char *target = get_string(env, argv[0], &ok[0]);
+  char *upper = get_string(env, argv[2], &ok[1]);
+  char *work = get_string(env, argv[3], &ok[2]);
+  napi_value r = NULL;
+  int fsfd = -1, mfd = -1;
+  uint32_t nlowers = 0, nflags = 0;
+  bool is_arr1 = false, is_arr2 = false;
+  napi_is_array(env, argv[1], &is_arr1);
+  napi_is_array(env, argv[4], &is_arr2);
+  if (!ok[0] || !ok[1] || !ok[2] || !target || !is_arr1 || !is_arr2) {
+    if (ok[0] && ok[1] && ok[2]) napi_throw_type_error(env, NULL, "overlayMount(target, lowers, upper, work, flags)");
+    goto out;
+  }
+  napi_get_array_length(env, argv[1], &nlowers);
+  napi_get_array_length(env, argv[4], &nflags);
+  fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
+  if (fsfd < 0) {
+    int e = errno;
+    if (e == ENOSYS || e == ENODEV) r = overlay_throw(env, -1, "ENOSYS", e, "fsopen overlay");
+    else r = overlay_throw(env, -1, errno_name(e), e, "fsopen overlay");
+    goto out;
+  }
+  for (uint32_t i = 0; i < nlowers; i++) {
+    napi_value v;
+    int k;
+    napi_get_element(env, argv[1], i, &v);
+    char *dir = get_string(env, v, &k);
+    if (!k || !dir) { free(dir); goto out; }
+    int rc = overlay_set(fsfd, "lowerdir+", dir);
+    int e = errno;
+    if (rc != 0) {
+      char what[600];
+      snprintf(what, sizeof what, "overlay lowerdir+ %s (layer %u of %u)", dir, i + 1, nlowers);
+      free(dir);
+      /* A kernel before 6.8 does not know "lowerdir+" at all. */
+      r = overlay_throw(env, fsfd, (i == 0 && e == EINVAL) ? "ENOSYS" : errno_name(e), e, what);
+      goto out;
+    }
+    free(dir);
+  }
+  if (upper && overlay_set(fsfd, "upperdir", upper) != 0) {
+    r = overlay_throw(env, fsfd, errno_name(errno), errno, "overlay upperdir");
+    goto out;
+  }
+  if (work && overlay_set(fsfd, "workdir", work) != 0) {
+    r = overlay_throw(env, fsfd, errno_name(errno), errno, "overlay workdir");
+    goto out;
+  }
+  for (uint32_t i = 0; i < nflags; i++) {
+    napi_value v;
+    int k;
+    napi_get_element(env, argv[4], i, &v);
+    char *opt = get_string(env, v, &k);
+    if (!k || !opt) { free(opt); goto out; }
+    char *eq = strchr(opt, '=');
+    int rc;
+    if (eq) {
+      *eq = '\0';
+      rc = overlay_set(fsfd, opt, eq + 1);
+    } else {
+      rc = fsconfig(fsfd, FSCONFIG_SET_FLAG, opt, NULL, 0);
+    }
+    int e = errno;
+    if (rc != 0) {
+      char what[300];
+      snprintf(what, sizeof what, "overlay option %s", opt);
+      free(opt);
+      r = overlay_throw(env, fsfd, errno_name(e), e, what);
+      goto out;
+    }
+    free(opt);
+  }
+  if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) != 0) {
+    r = overlay_throw(env, fsfd, errno_name(errno), errno, "creating the overlay");
+    goto out;
+  }
+  mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
+  if (mfd < 0) {
+    r = overlay_throw(env, fsfd, errno_name(errno), errno, "fsmount overlay");
+    goto out;
+  }
+  if (move_mount(mfd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+    r = overlay_throw(env, -1, errno_name(errno), errno, "move_mount overlay");
+    goto out;
+  }
+out:
+  if (mfd >= 0) close(mfd);
+  if (fsfd >= 0) close(fsfd);
+  free(target);
+  free(upper);
+  free(work);
+  return r;
+}
+
+/* ---- end of overlay mounts through the new mount API ---- */
 
 /* Waits until fd is readable, at most until `deadline` (CLOCK_MONOTONIC ms); 0 when it is. */
 static int wait_readable(int fd, int64_t deadline) {
@@ -540,6 +688,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"mount", NULL, js_mount, NULL, NULL, NULL, napi_enumerable, NULL},
       {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recvCommand", NULL, js_recv_command, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"overlayMount", NULL, js_overlay_mount, NULL, NULL, NULL, napi_enumerable, NULL},
       {"openat2", NULL, js_openat2, NULL, NULL, NULL, napi_enumerable, NULL},
       {"flock", NULL, js_flock, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -285,9 +285,14 @@ describe('image commands', () => {
   });
 
   it('prunes dangling images, then unused ones with -a', async () => {
-    await ok(d.berth(['load'], { input: buildArchive([{ layers: [tarFromEntries([{ name: 'p', data: 'prune me' }])], created: '2018-01-01T00:00:00Z' }]) }));
+    const loaded = await ok(d.berth(['load'], { input: buildArchive([{ layers: [tarFromEntries([{ name: 'p', data: 'prune me' }])], created: '2018-01-01T00:00:00Z' }]) }));
+    const loadedId = /sha256:([a-f0-9]{64})/.exec(loaded)![1]!;
+    const configSize = statSync(join(d.dataRoot, 'content', 'sha256', loadedId)).size;
     const out = await ok(d.berth(['image', 'prune', '-f']));
-    assert.match(out, /^Deleted Images:\ndeleted: sha256:[a-f0-9]{64}\ndeleted: sha256:[a-f0-9]{64}\n\nTotal reclaimed space: 8B\n$/);
+    const m = /^Deleted Images:\ndeleted: (sha256:[a-f0-9]{64})\ndeleted: sha256:[a-f0-9]{64}\n\nTotal reclaimed space: (\d+)B\n$/.exec(out);
+    assert.ok(m, out);
+    // The layer's 8 bytes and the image's config, which is gone from the content store.
+    assert.equal(Number(m[2]), 8 + configSize, out);
     assert.equal(await ok(d.berth(['image', 'prune', '-f'])), 'Total reclaimed space: 0B\n');
     const declined = await d.berth(['image', 'prune'], { input: 'n\n' });
     assert.equal(declined.stdout, 'WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ');

@@ -13,6 +13,7 @@ import type { Duplex, Writable } from 'node:stream';
 import { PassThrough, Readable } from 'node:stream';
 import { InvalidArgument } from '../errdefs/index.js';
 import { Query } from './query.js';
+import { decodeBody, type Schema } from './schema.js';
 
 export const commonHeaders: Record<string, string> = {
   'Api-Version': '',
@@ -135,15 +136,21 @@ export class Ctx {
     return Buffer.concat(chunks);
   }
 
-  /** The JSON body; `{}` for an empty one (Docker accepts empty bodies for optional configs). */
-  async json<T>(): Promise<T> {
+  /**
+   * The JSON body checked against `schema` (api/schema.ts): a value of the wrong type is a 400
+   * in Go's words, never a handler's TypeError. `{}` for an empty body (Docker accepts empty
+   * bodies for optional configs).
+   */
+  async json<T>(schema: Schema): Promise<T> {
     const buf = await this.body();
     if (buf.length === 0 || buf.toString().trim() === '') return {} as T;
+    let v: unknown;
     try {
-      return JSON.parse(buf.toString('utf8')) as T;
+      v = JSON.parse(buf.toString('utf8'));
     } catch (e) {
       throw new InvalidArgument(`invalid JSON: ${(e as Error).message}`, { cause: e });
     }
+    return decodeBody<T>(v, schema);
   }
 
   #mustRespond(): ServerResponse {

@@ -1,6 +1,9 @@
 /**
  * @module api/errors
- * The one place that maps errdefs classes to HTTP statuses, as dockerd does.
+ * The one place that maps errdefs classes to HTTP statuses, as dockerd does, and that words
+ * what a client sees of an error: never a programming error's text (a `TypeError` from a
+ * handler is a bug, reported as an internal error and logged in full), never a host path
+ * under the daemon's data or exec root (shown as `<data-root>/…`, `<exec-root>/…`).
  */
 import {
   Cancelled, Conflict, FailedPrecondition, Forbidden, InvalidArgument, NotFound, NotModified, Unauthorized, Unavailable,
@@ -20,7 +23,36 @@ export function statusOf(e: unknown): number {
   return 500;
 }
 
+/** Host directories whose paths never reach a client, longest first, with their stand-ins. */
+let privateRoots: { path: string; label: string }[] = [];
+
+/** Names the daemon's private roots (daemon start-up). */
+export function setPrivateRoots(roots: { dataRoot?: string; execRoot?: string }): void {
+  const list: { path: string; label: string }[] = [];
+  if (roots.dataRoot) list.push({ path: roots.dataRoot.replace(/\/+$/, ''), label: '<data-root>' });
+  if (roots.execRoot) list.push({ path: roots.execRoot.replace(/\/+$/, ''), label: '<exec-root>' });
+  privateRoots = list.filter((r) => r.path.length > 1).sort((a, b) => b.path.length - a.path.length);
+}
+
+/** `text` with every private root replaced by its stand-in. */
+export function redactPaths(text: string): string {
+  let out = text;
+  for (const r of privateRoots) out = out.split(r.path).join(r.label);
+  return out;
+}
+
+/** A JavaScript programming error (a bug), as opposed to an error berth or the system raised. */
+export function isInternalError(e: unknown): boolean {
+  return e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError;
+}
+
+/** What a client is told of an error. */
+export function publicMessage(e: unknown): string {
+  if (isInternalError(e)) return 'internal server error: see the daemon log';
+  return redactPaths(messageOf(e));
+}
+
 /** The JSON body of an error response. */
 export function errorBody(e: unknown): { message: string } {
-  return { message: messageOf(e) };
+  return { message: publicMessage(e) };
 }

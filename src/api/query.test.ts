@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidArgument } from '../errdefs/index.js';
 import { Query, parseFilters } from './query.js';
+import { s } from './schema.js';
 
 describe('Query', () => {
   it('reads booleans the way Docker does', () => {
@@ -16,6 +17,10 @@ describe('Query', () => {
   });
 
   it('rejects bad JSON parameters with InvalidArgument', () => {
-    assert.throws(() => new Query(new URLSearchParams('buildargs={x')).json('buildargs'), InvalidArgument);
+    const args = s.map(s.ptr(s.string()));
+    assert.throws(() => new Query(new URLSearchParams('buildargs={x')).json('buildargs', args), InvalidArgument);
+    assert.throws(() => new Query(new URLSearchParams('buildargs={"A":5}')).json('buildargs', args), InvalidArgument);
+    assert.throws(() => new Query(new URLSearchParams('buildargs=[1]')).json('buildargs', args), InvalidArgument);
+    assert.deepEqual(new Query(new URLSearchParams('buildargs={"A":null,"B":"b"}')).json('buildargs', args), { A: null, B: 'b' });
   });
 });

@@ -5,6 +5,7 @@
  * (`{"label":{"a=b":true}}`) and the list form dockerode sends (`{"label":["a=b"]}`).
  */
 import { InvalidArgument } from '../errdefs/index.js';
+import { decodeBody, type Schema } from './schema.js';
 
 export class Query {
   readonly #params: URLSearchParams;
@@ -39,14 +40,17 @@ export class Query {
   }
 
   /** A JSON-encoded parameter (buildargs, labels, …); undefined when absent or empty. */
-  json<T>(name: string): T | undefined {
+  /** A JSON parameter checked against `schema` (api/schema.ts). */
+  json<T>(name: string, schema: Schema): T | undefined {
     const v = this.#params.get(name);
     if (v === null || v === '') return undefined;
+    let parsed: unknown;
     try {
-      return JSON.parse(v) as T;
+      parsed = JSON.parse(v);
     } catch (e) {
       throw new InvalidArgument(`invalid JSON in ${name} parameter: ${(e as Error).message}`, { cause: e });
     }
+    return parsed === null ? undefined : decodeBody<T>(parsed, schema);
   }
 
   /** `filters` as a map of filter name → values. */

@@ -4,11 +4,12 @@
  * and both plain and upgraded (hijacked) requests dispatched through one router.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { InvalidArgument, NotModified } from '../errdefs/index.js';
 import { logger } from '../util/log.js';
 import { Ctx, commonHeaders } from './context.js';
-import { errorBody, statusOf } from './errors.js';
+import { errorBody, setPrivateRoots, statusOf } from './errors.js';
 import { Router, type Route } from './router.js';
 import { API_VERSION, MIN_API_VERSION } from '../util/version.js';
 import { compareVersions, splitVersion } from './version.js';
@@ -19,23 +20,42 @@ export interface ApiServerOptions {
   routes: Route[];
   /** berth's own version, for the Server header. */
   serverVersion: string;
+  /** Serve HTTPS (TCP hosts with --tls): PEM key, certificate, and CA when clients are verified. */
+  tls?: { key: Buffer; cert: Buffer; ca?: Buffer; verify: boolean };
+  /** Directories whose host paths error messages never show (see errors.ts). */
+  privateRoots?: { dataRoot?: string; execRoot?: string };
 }
 
-export function createApiServer(opts: ApiServerOptions): Server {
+/**
+ * How long a client has to send a request's headers (from the connection's start, or the end
+ * of the previous request): an idle or stalled connection is dropped after it. The body is
+ * not timed (build contexts and image loads stream for as long as they take), nor is a
+ * hijacked connection (attach, exec), which leaves the HTTP parser.
+ */
+export const HEADERS_TIMEOUT_MS = 5_000;
+
+export function createApiServer(opts: ApiServerOptions): Server | HttpsServer {
   commonHeaders['Api-Version'] = API_VERSION;
   commonHeaders['Server'] = `Berth/${opts.serverVersion} (linux)`;
   const router = new Router(opts.routes);
+  if (opts.privateRoots) setPrivateRoots(opts.privateRoots);
   // dockerode copies whole create bodies into the query string: allow large headers.
-  const server = createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
+  // Timeouts are checked every second, so a stalled client goes within a second of its limit.
+  const serverOpts = { maxHeaderSize: 1 << 20, connectionsCheckingInterval: 1_000 };
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     for (const [k, v] of Object.entries(commonHeaders)) res.setHeader(k, v);
     void dispatch(router, req, res, undefined, undefined);
-  });
+  };
+  const t = opts.tls;
+  const server = t
+    ? createHttpsServer({ ...serverOpts, key: t.key, cert: t.cert, ...(t.ca ? { ca: t.ca } : {}), requestCert: t.verify, rejectUnauthorized: t.verify }, handle)
+    : createServer(serverOpts, handle);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     void dispatch(router, req, undefined, socket, head);
   });
   server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.keepAliveTimeout = 5_000;
   server.timeout = 0;
   return server;

@@ -12,7 +12,7 @@
  *   meta ARGs before the first FROM.
  *
  * Order within a step: `step` → (`triggers`)? → (`cached` | `container` `output`* `removed`?)* →
- * `note`* → `image`. A failed step has no `image`; the build ends with an error instead.
+ * `note`* → (`image` | `folded`). A failed step has neither; the build ends with an error instead.
  *
  * The events are declared once, in api/types/build.ts: the API sends them unchanged to clients
  * that ask for them (`events=1`), so the CLI reads the same union.

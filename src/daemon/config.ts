@@ -15,7 +15,19 @@ export interface DaemonConfig {
   debug: boolean;
   pidFile: string;
   group: string;
+  /** TLS for TCP hosts (`--tls`/`--tlsverify` with certificate files), as dockerd's. */
+  tls?: DaemonTls;
 }
+
+export interface DaemonTls {
+  certFile: string;
+  keyFile: string;
+  /** CA to verify client certificates against (`--tlsverify`). */
+  caFile?: string;
+  verify: boolean;
+}
+
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 
 export const daemonFlags: FlagSpec[] = [
   { long: 'host', short: 'H', type: 'list', help: 'Daemon socket(s) to listen on (unix:///path or tcp://127.0.0.1:PORT)' },
@@ -25,8 +37,42 @@ export const daemonFlags: FlagSpec[] = [
   { long: 'debug', short: 'D', type: 'bool', help: 'Enable debug mode' },
   { long: 'pidfile', short: 'p', type: 'string', help: 'Path to use for daemon PID file' },
   { long: 'group', short: 'G', type: 'string', help: 'Group for the unix socket', default: 'root' },
+  { long: 'tls', type: 'bool', help: 'Use TLS; implied by --tlsverify. --tls=false allows TCP without TLS on a non-loopback address (unsafe)' },
+  { long: 'tlsverify', type: 'bool', help: 'Use TLS and verify the remote' },
+  { long: 'tlscacert', type: 'string', help: 'Trust certs signed only by this CA', placeholder: 'string' },
+  { long: 'tlscert', type: 'string', help: 'Path to TLS certificate file', placeholder: 'string' },
+  { long: 'tlskey', type: 'string', help: 'Path to TLS key file', placeholder: 'string' },
   { long: 'version', short: 'v', type: 'bool', help: 'Print version information and quit' },
 ];
+
+/**
+ * TLS settings from the flags. A TCP host off the loopback address needs TLS (anyone who can
+ * reach a plain TCP socket controls the machine as root), unless `--tls=false` is given
+ * explicitly to accept that, as dockerd requires.
+ */
+function tlsOf(flags: ReturnType<typeof parseFlags>['flags'], hosts: readonly string[]): DaemonTls | undefined {
+  const verify = flags.bool('tlsverify');
+  const on = verify || flags.bool('tls');
+  if (on) {
+    const certFile = flags.string('tlscert');
+    const keyFile = flags.string('tlskey');
+    if (!certFile || !keyFile) throw new InvalidArgument('--tls and --tlsverify need --tlscert and --tlskey');
+    const caFile = flags.string('tlscacert');
+    if (verify && !caFile) throw new InvalidArgument('--tlsverify needs --tlscacert to verify clients against');
+    return { certFile, keyFile, ...(caFile ? { caFile } : {}), verify };
+  }
+  const acceptedRisk = flags.changed('tls') && !flags.bool('tls');
+  for (const h of hosts) {
+    if (!h.startsWith('tcp://')) continue;
+    const host = new URL(h.replace(/^tcp:/, 'http:')).hostname;
+    if (LOOPBACK.includes(host) || acceptedRisk) continue;
+    throw new InvalidArgument(
+      `refusing to listen on ${h} without TLS: anyone who can reach it controls this machine as root. ` +
+        'Use --tlsverify with --tlscacert, --tlscert and --tlskey, or give --tls=false to accept the risk',
+    );
+  }
+  return undefined;
+}
 
 export function daemonUsage(): string {
   return `Usage:\tberthd [OPTIONS]\n\nA self-sufficient runtime for containers, speaking the Docker Engine API.\n\nOptions:\n${formatFlagHelp(daemonFlags)}\n`;
@@ -46,6 +92,7 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       throw new InvalidArgument(`invalid host "${h}": use unix:///path or tcp://127.0.0.1:PORT`);
     }
   }
+  const tls = tlsOf(flags, hosts);
   return {
     help,
     version: flags.bool('version'),
@@ -57,6 +104,7 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       debug,
       pidFile: flags.string('pidfile') || `${execRoot}/berthd.pid`,
       group: flags.string('group'),
+      ...(tls ? { tls } : {}),
     },
   };
 }

@@ -5,7 +5,10 @@
  * shuts down cleanly on SIGTERM/SIGINT (containers keep running under their shims).
  */
 import { promises as fs } from 'node:fs';
-import type { Server } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+
+type Server = HttpServer | HttpsServer;
 import { dirname } from 'node:path';
 import { createApiServer } from '../api/server.js';
 import { parseHost } from '../util/endpoint.js';
@@ -74,8 +77,19 @@ async function start(config: DaemonConfig): Promise<void> {
   const gid = await groupId(config.group);
   const servers: Server[] = [];
   const sockets: string[] = [];
+  const tls = config.tls && {
+    key: await fs.readFile(config.tls.keyFile),
+    cert: await fs.readFile(config.tls.certFile),
+    ...(config.tls.caFile ? { ca: await fs.readFile(config.tls.caFile) } : {}),
+    verify: config.tls.verify,
+  };
   for (const host of config.hosts) {
-    const server = createApiServer({ routes: wired.routes, serverVersion: BERTH_VERSION });
+    const server = createApiServer({
+      routes: wired.routes,
+      serverVersion: BERTH_VERSION,
+      ...(tls && host.startsWith('tcp://') ? { tls } : {}),
+      privateRoots: { dataRoot: config.dataRoot, execRoot: config.execRoot },
+    });
     const sock = await listen(server, host, gid);
     if (sock) sockets.push(sock);
     servers.push(server);

@@ -16,6 +16,12 @@ export interface Native {
   mount(source: string | null, target: string, fstype: string | null, flags: number, data?: string | null): void;
   umount2(target: string, flags: number): void;
   /**
+   * Mounts an overlay with the new mount API: one `lowerdir+` per layer (top-most first),
+   * then upper/work when given and `flags` ("key=value" or "flag"). Relative paths resolve
+   * against the cwd. Throws code "ENOSYS" when the kernel lacks the API or `lowerdir+`.
+   */
+  overlayMount(target: string, lowers: string[], upper: string | null, work: string | null, flags: string[]): void;
+  /**
    * One length-prefixed message from a connected unix stream socket and the file descriptors
    * sent with it (close-on-exec). It is read on a worker thread, so a slow or silent peer never
    * blocks the event loop; it fails (ETIMEDOUT) unless the whole message arrives within

@@ -8,15 +8,17 @@
 import type { Writable } from 'node:stream';
 import type { BuildMessage } from '../../api/types/build.js';
 import { buildErrorCode, type BuildContextInput, type BuildOptions, type BuildService } from '../../engine/build/types.js';
-import { InvalidArgument, messageOf } from '../../errdefs/index.js';
+import { InvalidArgument } from '../../errdefs/index.js';
 import { goJson } from '../../util/go-json.js';
+import { publicMessage } from '../errors.js';
+import { s, type Schema } from '../schema.js';
 import type { Ctx } from '../context.js';
 import type { Route } from '../router.js';
 import { compareVersions } from '../version.js';
 
-function jsonParam<T>(ctx: Ctx, name: string, what: string): T | undefined {
+function jsonParam<T>(ctx: Ctx, name: string, what: string, schema: Schema): T | undefined {
   try {
-    return ctx.query.json<T>(name);
+    return ctx.query.json<T>(name, schema);
   } catch (e) {
     throw new InvalidArgument(`error reading ${what}: ${(e as Error).message}`, { cause: e });
   }
@@ -31,9 +33,9 @@ export function buildOptionsOf(ctx: Ctx): BuildOptions {
   }
   const forceRemove = q.bool('forcerm');
   const rmRaw = q.string('rm');
-  const buildArgs = jsonParam<Record<string, string | null>>(ctx, 'buildargs', 'build args') ?? {};
-  const labels = jsonParam<Record<string, string>>(ctx, 'labels', 'labels') ?? {};
-  jsonParam<string[]>(ctx, 'cachefrom', 'cache-from');
+  const buildArgs = jsonParam<Record<string, string | null>>(ctx, 'buildargs', 'build args', s.map(s.ptr(s.string()))) ?? {};
+  const labels = jsonParam<Record<string, string>>(ctx, 'labels', 'labels', s.map(s.string())) ?? {};
+  jsonParam<string[]>(ctx, 'cachefrom', 'cache-from', s.array(s.string()));
   const platform = q.string('platform');
   const target = q.string('target');
   return {
@@ -94,7 +96,7 @@ export function buildRoutes(build: BuildService): Route[] {
         } catch (e) {
           if (!out) throw e;
           const code = buildErrorCode(e);
-          const message = messageOf(e);
+          const message = publicMessage(e);
           write(out, { errorDetail: { ...(code !== undefined ? { code } : {}), message }, error: message });
         }
         out?.end();

@@ -7,6 +7,7 @@ import type { ContainerCreateRequest } from '../types/containers.js';
 import type { ContainerService } from '../../engine/containers/types.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import type { Route } from '../router.js';
+import { containerCreateSchema } from '../request-schemas.js';
 
 function optionalInt(v: string | undefined, name: string): number | undefined {
   if (v === undefined || v === '') return undefined;
@@ -29,7 +30,7 @@ export function containerRoutes(containers: ContainerService): Route[] {
       method: 'POST',
       path: '/containers/create',
       handler: async (ctx) => {
-        const body = await ctx.json<ContainerCreateRequest>();
+        const body = await ctx.json<ContainerCreateRequest>(containerCreateSchema);
         ctx.send(201, await containers.create(body, { name: ctx.query.string('name') || undefined }));
       },
     },

@@ -6,19 +6,20 @@
 import type { ExecCreateRequest } from '../types/containers.js';
 import type { ExecService } from '../../engine/containers/types.js';
 import type { Route } from '../router.js';
+import { execCreateSchema, execStartSchema } from '../request-schemas.js';
 
 export function execRoutes(execs: ExecService): Route[] {
   return [
     {
       method: 'POST',
       path: '/containers/{id}/exec',
-      handler: async (ctx) => ctx.send(201, await execs.create(ctx.params.id!, await ctx.json<ExecCreateRequest>())),
+      handler: async (ctx) => ctx.send(201, await execs.create(ctx.params.id!, await ctx.json<ExecCreateRequest>(execCreateSchema))),
     },
     {
       method: 'POST',
       path: '/exec/{id}/start',
       handler: async (ctx) => {
-        const body = await ctx.json<{ Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null }>();
+        const body = await ctx.json<{ Detach?: boolean; Tty?: boolean; ConsoleSize?: [number, number] | null }>(execStartSchema);
         const opts = { detach: !!body.Detach, tty: !!body.Tty, consoleSize: body.ConsoleSize ?? undefined };
         if (opts.detach) {
           await execs.start(ctx.params.id!, opts);

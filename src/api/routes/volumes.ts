@@ -5,11 +5,12 @@
 import type { VolumeCreateRequest } from '../types/containers.js';
 import type { VolumeService } from '../../engine/volumes/types.js';
 import type { Route } from '../router.js';
+import { volumeCreateSchema } from '../request-schemas.js';
 
 export function volumeRoutes(volumes: VolumeService): Route[] {
   return [
     { method: 'GET', path: '/volumes', handler: async (ctx) => ctx.send(200, await volumes.list(ctx.query.filters())) },
-    { method: 'POST', path: '/volumes/create', handler: async (ctx) => ctx.send(201, await volumes.create(await ctx.json<VolumeCreateRequest>())) },
+    { method: 'POST', path: '/volumes/create', handler: async (ctx) => ctx.send(201, await volumes.create(await ctx.json<VolumeCreateRequest>(volumeCreateSchema))) },
     { method: 'POST', path: '/volumes/prune', handler: async (ctx) => ctx.send(200, await volumes.prune(ctx.query.filters())) },
     { method: 'GET', path: '/volumes/{name}', handler: async (ctx) => ctx.send(200, await volumes.inspect(ctx.params.name!)) },
     {

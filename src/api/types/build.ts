@@ -37,6 +37,11 @@ export type BuildProgressEvent =
   | { kind: 'note'; step: number; text: string }
   /** The step is done; `id` is the image it produced ('' for `FROM scratch`): ` ---> <id>`. */
   | { kind: 'image'; step: number; id: string }
+  /**
+   * The step is done and folded into the image its run of config-only steps commits at its
+   * end (builder/solver/fold.ts): no image of its own, nothing printed.
+   */
+  | { kind: 'folded'; step: number }
   /** A stage is complete (the API's `aux` message with the image ID). */
   | { kind: 'stage'; stage: number; id: string }
   /** A build-wide warning, e.g. build args nobody consumed. */

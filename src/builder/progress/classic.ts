@@ -45,6 +45,8 @@ export function classicMessages(e: BuildEvent): ClassicMessage[] {
       return [s(e.text)];
     case 'image':
       return [s(` ---> ${truncateId(e.id)}\n`)];
+    case 'folded':
+      return [];
     case 'stage':
       return e.id ? [{ aux: { ID: e.id } }] : [];
     case 'warning':

@@ -6,15 +6,15 @@
  * - writable (COPY/ADD, WORKDIR): the layers below a fresh upper directory, which becomes the
  *   step's layer. With no layers below, the upper directory itself is the view.
  *
- * Lowerdirs are the layer store's short links (`l/<id>`), relative to the layers root, so
- * images with 100+ layers fit in the one page of mount options; the process changes into the
- * layers root for the duration of the (synchronous) mount call only.
+ * Lowerdirs are the layer store's short links (`l/<id>`), relative to the layers root; the
+ * runtime's overlay driver mounts them (one `lowerdir+` per layer where the kernel allows,
+ * so deep images build as they run).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { SystemError } from '../../errdefs/index.js';
 import { MNT_DETACH, native } from '../../util/native.js';
+import { mountOverlay } from '../../runtime/overlay-driver.js';
 
 export interface RootfsView {
   /** Where the file system is visible. */
@@ -34,16 +34,8 @@ function tempDir(scratch: string, prefix: string): string {
   return dir;
 }
 
-function mountOverlay(layersRoot: string, target: string, options: string): void {
-  const cwd = process.cwd();
-  try {
-    process.chdir(layersRoot);
-    native().mount('overlay', target, 'overlay', 0, options);
-  } catch (e) {
-    throw new SystemError(`cannot mount the image's layers at ${target}: ${(e as Error).message}`, { cause: e });
-  } finally {
-    process.chdir(cwd);
-  }
+function mountLayers(layersRoot: string, target: string, lowers: readonly string[], rw?: { upper: string; work: string }): void {
+  mountOverlay({ cwd: layersRoot, target, lowers: [...lowers], upper: rw?.upper, work: rw?.work, flags: [] }, "the image's layers");
 }
 
 async function unmountAndRemove(target: string, dir: string): Promise<void> {
@@ -62,7 +54,7 @@ export function readOnlyView(layersRoot: string, lowers: readonly string[], scra
   const target = join(dir, 'merged');
   mkdirSync(target);
   if (lowers.length === 0) return { path: target, release: () => fs.rm(dir, { recursive: true, force: true }) };
-  mountOverlay(layersRoot, target, `lowerdir=${lowers.join(':')}`);
+  mountLayers(layersRoot, target, lowers);
   return { path: target, release: () => unmountAndRemove(target, dir) };
 }
 
@@ -78,7 +70,7 @@ export function writableView(layersRoot: string, lowers: readonly string[], scra
   const target = join(dir, 'merged');
   mkdirSync(work);
   mkdirSync(target);
-  mountOverlay(layersRoot, target, `lowerdir=${lowers.join(':')},upperdir=${upper},workdir=${work}`);
+  mountLayers(layersRoot, target, lowers, { upper, work });
   return {
     path: target,
     upper,

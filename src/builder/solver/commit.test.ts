@@ -31,4 +31,15 @@ describe('childImageConfig', () => {
     assert.deepEqual(c.rootfs.diff_ids, []);
     assert.match(encodeImageConfig(c).toString(), /"ExposedPorts":\{"443\/tcp":\{\},"90\/tcp":\{\}\}.*"Labels":\{"a":"2","b":"1"\}/);
   });
+
+  it('puts folded steps\' history entries between the parent\'s and the step\'s own', () => {
+    const cc = { ...emptyContainerConfig(), Cmd: ['/bin/sh', '-c', '#(nop) ', 'ENV C=3'] };
+    const earlier = [
+      { created: '2024-01-01T00:00:00Z', created_by: '/bin/sh -c #(nop)  ENV A=1', empty_layer: true },
+      { created: '2024-01-01T00:00:01Z', created_by: '/bin/sh -c #(nop)  ENV B=2', empty_layer: true },
+    ];
+    const c = childImageConfig(parent, { containerId: 'c'.repeat(64), containerConfig: cc, config: emptyContainerConfig(), author: '', diffId: null, earlier });
+    assert.deepEqual(c.history!.map((h) => h.created_by), ['base', '/bin/sh -c #(nop)  ENV A=1', '/bin/sh -c #(nop)  ENV B=2', '/bin/sh -c #(nop)  ENV C=3']);
+    assert.deepEqual(c.rootfs.diff_ids, parent.rootfs.diff_ids);
+  });
 });

@@ -19,6 +19,8 @@ export interface ChildSpec {
   author: string;
   /** The new layer, or null when the step changed no files. */
   diffId: Digest | null;
+  /** History entries of folded steps (solver/fold.ts) that go before this step's own. */
+  earlier?: HistoryEntry[];
 }
 
 /** Go writes maps with sorted keys: Labels, ExposedPorts and Volumes come out as Docker's do. */
@@ -57,7 +59,7 @@ export function childImageConfig(parent: ImageConfig | undefined, spec: ChildSpe
     created,
     docker_version: BERTH_VERSION,
     ...(spec.author ? { author: spec.author } : {}),
-    history: [...(parent?.history ?? []), history],
+    history: [...(parent?.history ?? []), ...(spec.earlier ?? []), history],
     rootfs: { type: 'layers', diff_ids: diffIds },
   };
   if (!cfg.container) delete cfg.container;

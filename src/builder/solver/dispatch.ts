@@ -8,10 +8,20 @@ import { copyStep } from '../steps/copy.js';
 import { runStep } from '../steps/run.js';
 import type { Instruction } from '../steps/types.js';
 import { workdirStep } from '../steps/workdir.js';
+import { commitFolded } from './fold.js';
 import type { StageState } from './state.js';
 import type { StepContext } from './step-context.js';
 
+/** Whether `op` only changes the config (the steps that fold, see fold.ts). */
+export function isConfigOnly(op: Instruction['op']): boolean {
+  return op !== 'RUN' && op !== 'COPY' && op !== 'ADD' && op !== 'WORKDIR';
+}
+
 export async function dispatch(ctx: StepContext, state: StageState, raw: Instruction): Promise<void> {
+  if (!isConfigOnly(raw.op)) {
+    await commitFolded(ctx, state);
+    state.configRun = 0;
+  }
   state.syncImage();
   const { ins, args } = state.vars.expand(raw);
   switch (ins.op) {

@@ -12,7 +12,8 @@ import type { Digest } from '../../image/digest.js';
 import type { BuildEventSink } from '../events.js';
 import type { PlannedStage } from '../plan/plan.js';
 import { resolveBase, type StageRefs } from '../plan/stage-graph.js';
-import { dispatch } from './dispatch.js';
+import { dispatch, isConfigOnly } from './dispatch.js';
+import { commitFolded } from './fold.js';
 import { StageState } from './state.js';
 import type { BuildRun, StageResult, StepContext, StepEvent } from './step-context.js';
 
@@ -53,18 +54,23 @@ export async function runStage(
     const ctx = stepContext(run, sink, step);
     sink({ kind: 'triggers', step, count: triggers.length });
     for (const t of triggers) await dispatch(ctx, state, run.frontend.parseTrigger(t, stage.fromLine));
+    await commitFolded(ctx, state);
   }
   state.syncImage();
   sink({ kind: 'image', step, id: state.imageId });
-  for (const ins of stage.instructions) {
+  for (const [i, ins] of stage.instructions.entries()) {
     if (run.signal.aborted) throw new Cancelled('Build cancelled');
     step++;
     sink({ kind: 'step', step, total, stage: stage.index, text: ins.text });
     const t0 = performance.now();
-    await dispatch(stepContext(run, sink, step), state, ins);
+    const ctx = stepContext(run, sink, step);
+    await dispatch(ctx, state, ins);
+    // A run of folded config-only steps commits at its last step (see fold.ts).
+    const next = stage.instructions[i + 1];
+    if (state.folded.length && !(next && isConfigOnly(next.op))) await commitFolded(ctx, state);
     log.debug('step', { step, op: ins.op, ms: Math.round(performance.now() - t0) });
     state.syncImage();
-    sink({ kind: 'image', step, id: state.imageId });
+    sink(state.folded.length ? { kind: 'folded', step } : { kind: 'image', step, id: state.imageId });
   }
   sink({ kind: 'stage', stage: stage.index, id: state.imageId });
   return { id: state.imageId, config: state.image };

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { emptyContainerConfig, normalizeContainerConfig, type ContainerConfig, type ImageConfig } from '../../image/config.js';
 import type { Digest } from '../../image/digest.js';
 import type { StageVars } from '../steps/types.js';
+import type { FoldedStep } from './fold.js';
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const DEFAULT_SHELL = ['/bin/sh', '-c'];
@@ -25,6 +26,10 @@ export class StageState {
   maintainer = '';
   cmdSet = false;
   readonly vars: StageVars;
+  /** Config-only steps in a row so far (see fold.ts). */
+  configRun = 0;
+  /** Folded steps not yet committed (see fold.ts). */
+  folded: FoldedStep[] = [];
 
   constructor(index: number, name: string | undefined, base: { id: Digest | ''; config: ImageConfig | undefined }, vars: (env: string[]) => StageVars) {
     this.index = index;
@@ -50,13 +55,36 @@ export class StageState {
     return this.runConfig.Shell && this.runConfig.Shell.length ? [...this.runConfig.Shell] : [...DEFAULT_SHELL];
   }
 
-  /** Sets or replaces an ENV entry in place, as Docker does (keeps its position). */
+  /** Where each name is in runConfig.Env, for the array it was built from. */
+  #envIndex: { env: string[]; at: Map<string, number> } | undefined;
+
+  #envPositions(env: string[]): Map<string, number> {
+    if (this.#envIndex?.env !== env) {
+      const at = new Map<string, number>();
+      env.forEach((e, i) => {
+        const eq = e.indexOf('=');
+        const k = eq < 0 ? e : e.slice(0, eq);
+        if (!at.has(k)) at.set(k, i);
+      });
+      this.#envIndex = { env, at };
+    }
+    return this.#envIndex.at;
+  }
+
+  /**
+   * Sets or replaces an ENV entry in place, as Docker does (keeps its position). O(1): a stage
+   * of thousands of ENV lines must not rescan (or copy) the list at every step. The array is
+   * the stage's own (commits and step configs take deep copies of the run config).
+   */
   setEnv(key: string, value: string): void {
-    const env = this.runConfig.Env ? [...this.runConfig.Env] : [];
-    const i = env.findIndex((e) => e.split('=', 1)[0] === key);
-    if (i >= 0) env[i] = `${key}=${value}`;
-    else env.push(`${key}=${value}`);
-    this.runConfig.Env = env;
+    const env = (this.runConfig.Env ??= []);
+    const at = this.#envPositions(env);
+    const i = at.get(key);
+    if (i !== undefined) env[i] = `${key}=${value}`;
+    else {
+      at.set(key, env.length);
+      env.push(`${key}=${value}`);
+    }
     this.vars.setEnv(key, value);
   }
 }

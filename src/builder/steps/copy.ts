@@ -45,10 +45,13 @@ interface Item {
   mayExtract: boolean;
 }
 
-/** Docker's normalizeDest: relative destinations are under WORKDIR; a trailing `/` is kept. */
+/**
+ * Docker's normalizeDest: relative destinations are under WORKDIR; a trailing `/` is kept.
+ * The path is cleaned lexically (`/d/sub/../sub/x` is `/d/sub/x`) before any symlink in the
+ * image is followed, as Docker's scoped resolution does: `..` never steps out of a link.
+ */
 export function normalizeDest(workdir: string, dest: string): string {
-  if (dest.startsWith('/')) return dest;
-  const joined = posix.join('/', workdir || '/', dest);
+  const joined = dest.startsWith('/') ? posix.normalize(dest) : posix.join('/', workdir || '/', dest);
   return dest.endsWith('/') && !joined.endsWith('/') ? `${joined}/` : joined;
 }
 

@@ -66,7 +66,8 @@ export class BuildProgress {
         if (r.lines.length > 200) r.lines.splice(0, r.lines.length - 200);
         return r;
       }
-      case 'image': {
+      case 'image':
+      case 'folded': {
         const r = this.#byStep.get(e.step);
         if (r) r.ended = now;
         return r;

@@ -36,6 +36,7 @@ export class PlainProgress {
         for (const line of e.text.split('\n').filter(Boolean)) this.#write(`#${e.step} ${line}\n`);
         break;
       case 'image':
+      case 'folded':
         if (r && !r.cached) this.#write(`#${e.step} DONE ${secs(now - r.started)}\n\n`);
         else this.#write('\n');
         break;

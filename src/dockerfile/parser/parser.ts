@@ -93,9 +93,18 @@ function canContainHeredoc(node: Node): boolean {
   return heredocKeywords.has(n.keyword.toLowerCase()) && !n.json;
 }
 
+/** Longest line Docker's parser reads (its line scanner's buffer, less the newline). */
+export const MAX_LINE_BYTES = 65535;
+
 /** Parses a whole Dockerfile. `file` names it in errors and locations. */
 export function parse(text: string, file = 'Dockerfile'): DockerfileAst {
   const lines = splitLines(text);
+  for (const [i, line] of lines.entries()) {
+    // Bytes are at most 3× UTF-16 units: only long lines need counting.
+    if (line.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(line.replace(/\n$/, '')) > MAX_LINE_BYTES) {
+      throw new LocationError(`dockerfile line greater than max allowed size of ${MAX_LINE_BYTES}`, file, i + 1, i + 1);
+    }
+  }
   if (lines.length && lines[0]!.startsWith('\ufeff')) lines[0] = lines[0]!.slice(1);
   const directives = new DirectiveParser();
   const children: Node[] = [];

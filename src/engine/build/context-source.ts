@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DigestCache } from '../../builder/context/digest-cache.js';
 import { DirContext } from '../../builder/context/dir-context.js';
+import { MAX_CONTEXT_BYTES, MAX_DOCKERFILE_BYTES, MAX_REMOTE_CONTEXT_BYTES, formatLimit } from '../../builder/limits.js';
 import { receiveContextTar } from '../../builder/context/receive-tar.js';
 import { readContextFilter } from '../../builder/plan/context-filter.js';
 import { OutsideRootError, resolveInScope } from '../../builder/rootfs/scope.js';
@@ -38,16 +39,51 @@ async function readDockerfile(root: string, name: string): Promise<{ name: strin
     throw e;
   }
   try {
-    return { name, text: await fs.readFile(join(root, rel), 'utf8') };
+    const path = join(root, rel);
+    const st = await fs.stat(path);
+    if (st.isFile() && st.size > MAX_DOCKERFILE_BYTES) throw dockerfileTooLarge(name, st.size);
+    return { name, text: await fs.readFile(path, 'utf8') };
   } catch (e) {
+    if (e instanceof InvalidArgument) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
     throw new SystemError(`cannot read the Dockerfile ${name}: ${(e as Error).message}`, { cause: e });
   }
 }
 
+function dockerfileTooLarge(name: string, size: number): InvalidArgument {
+  return new InvalidArgument(`the Dockerfile (${name}) is ${size} bytes, over the limit of ${formatLimit(MAX_DOCKERFILE_BYTES)}`);
+}
+
+/** The body of a download, failing once it passes `max` bytes. */
+async function readCapped(res: Response, max: number, url: string): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  const tooBig = () => new InvalidArgument(`the remote context ${url} is over the limit of ${formatLimit(max)}`);
+  if (declared > max) throw tooBig();
+  const parts: Buffer[] = [];
+  let size = 0;
+  if (res.body) {
+    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      size += chunk.length;
+      if (size > max) throw tooBig();
+      parts.push(Buffer.from(chunk));
+    }
+  }
+  return Buffer.concat(parts);
+}
+
+/** Passes the context's bytes through, failing once they pass the limit. */
+async function* capContext(stream: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > MAX_CONTEXT_BYTES) throw new InvalidArgument(`the build context is over the limit of ${formatLimit(MAX_CONTEXT_BYTES)}`);
+    yield chunk;
+  }
+}
+
 async function findDockerfile(root: string, name: string): Promise<{ name: string; text: string }> {
   const df = (await readDockerfile(root, name)) ?? (name === 'Dockerfile' ? await readDockerfile(root, 'dockerfile') : undefined);
-  if (!df) throw new SystemError(`Cannot locate specified Dockerfile: ${name}`);
+  if (!df) throw new InvalidArgument(`Cannot locate specified Dockerfile: ${name}`);
   if (df.text.length === 0) throw new InvalidArgument(`the Dockerfile (${name}) cannot be empty`);
   return df;
 }
@@ -63,7 +99,7 @@ async function fromTar(stream: AsyncIterable<Buffer>, scratch: string, dockerfil
   const dir = join(scratch, `context-${randomBytes(8).toString('hex')}`);
   const cleanup = () => fs.rm(dir, { recursive: true, force: true });
   try {
-    const received = await receiveContextTar(stream, dir);
+    const received = await receiveContextTar(capContext(stream), dir);
     const df = await findDockerfile(dir, dockerfile);
     await removeIgnoredBuildFiles(dir, df.name);
     return { context: new DirContext(dir, { known: received.digests, cleanup }), dockerfile: df };
@@ -101,7 +137,7 @@ async function fromRemote(url: string, scratch: string, dockerfile: string, sign
     throw new Unavailable(`error downloading remote context ${url}: ${(e as Error).message}`, { cause: e });
   }
   if (!res.ok) throw new Unavailable(`error downloading remote context ${url}: ${res.status} ${res.statusText}`);
-  const body = Buffer.from(await res.arrayBuffer());
+  const body = await readCapped(res, MAX_REMOTE_CONTEXT_BYTES, url);
   const head = body.subarray(0, 512);
   const isTar = (body[0] === 0x1f && body[1] === 0x8b) || (head.length === 512 && checksumOk(head));
   if (isTar) return fromTar(Readable.from([body]), scratch, dockerfile);
@@ -109,8 +145,13 @@ async function fromRemote(url: string, scratch: string, dockerfile: string, sign
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   return {
     context: new DirContext(dir, { cleanup: () => fs.rm(dir, { recursive: true, force: true }) }),
-    dockerfile: { name: dockerfile, text: body.toString('utf8') },
+    dockerfile: { name: dockerfile, text: dockerfileText(dockerfile, body) },
   };
+}
+
+function dockerfileText(name: string, body: Buffer): string {
+  if (body.length > MAX_DOCKERFILE_BYTES) throw dockerfileTooLarge(name, body.length);
+  return body.toString('utf8');
 }
 
 export function openContext(input: BuildContextInput, opts: { scratch: string; cacheRoot: string; dockerfile: string; signal: AbortSignal }): Promise<OpenedContext> {

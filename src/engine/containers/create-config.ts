@@ -75,6 +75,8 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
   const img = inp.image ?? {};
   const host: HostConfigWire = { ...(req.HostConfig ?? {}) };
   checkHostConfig(host, inp.ncpu);
+  // Docker's default: swap (memory + swap) twice the memory limit, recorded as such.
+  if (host.Memory && host.Memory > 0 && !host.MemorySwap) host.MemorySwap = host.Memory * 2;
   host.NetworkMode = host.NetworkMode || 'default';
   host.RestartPolicy = host.RestartPolicy && host.RestartPolicy.Name ? host.RestartPolicy : { Name: 'no', MaximumRetryCount: 0 };
   host.LogConfig = host.LogConfig && host.LogConfig.Type ? host.LogConfig : { Type: 'json-file', Config: {} };

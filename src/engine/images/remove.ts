@@ -149,7 +149,10 @@ export async function pruneImages(ctx: ImageContext, filters: ImageFilters): Pro
   const danglingOnly = danglingFilter(filters) ?? true;
   const until = filters.get('until')?.[0];
   const untilMs = until === undefined ? undefined : /^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until);
-  const layerSizes = new Map(ctx.layers.list().map((l) => [l.chainId as string, l.size]));
+  // What the prune frees on disk: each removed layer's files and each removed image's config
+  // (Docker counts layers only, so pruning thousands of layerless build steps read 0 B).
+  const sizes = new Map<string, number>(ctx.layers.list().map((l) => [l.chainId as string, l.size]));
+  for (const img of ctx.images.list()) sizes.set(img.record.id, img.configBytes.length);
   const deleted: DeleteItem[] = [];
   const candidates = ctx.images.list().filter((img) => {
     const id = img.record.id;
@@ -176,6 +179,6 @@ export async function pruneImages(ctx: ImageContext, filters: ImageFilters): Pro
     }
   }
   let reclaimed = 0;
-  for (const d of deleted) if ('Deleted' in d) reclaimed += layerSizes.get(d.Deleted) ?? 0;
+  for (const d of deleted) if ('Deleted' in d) reclaimed += sizes.get(d.Deleted) ?? 0;
   return { ImagesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
 }

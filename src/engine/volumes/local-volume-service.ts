@@ -86,6 +86,8 @@ export class LocalVolumeService implements VolumeService {
     const existing = this.#meta.get(name);
     if (existing) return { volume: this.#wire(name, existing), created: false };
     if (req.Driver && req.Driver !== 'local') throw new NotFound(`plugin "${req.Driver}" not found`);
+    // A volume is a directory named after it: a file name holds 255 bytes.
+    if (Buffer.byteLength(name) > 255) throw new InvalidArgument(`create ${name.slice(0, 64)}…: volume name is longer than 255 bytes`);
     if (req.DriverOpts && Object.keys(req.DriverOpts).length) {
       throw new InvalidArgument('local volume options (type, device, o) are not supported by berth');
     }

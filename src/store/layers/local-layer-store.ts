@@ -17,7 +17,7 @@ import { Mutex } from '../../util/mutex.js';
 import { LeaseTable } from './lease-table.js';
 import { DIFF_DIR, extractLayer, packLayer, prepareLayerDir, type BuiltLayer } from './layer-build.js';
 import { exportLayer } from './layer-export.js';
-import type { AppliedLayer, ApplyOptions, LayerInfo, LayerStore, Lease, NewLayerDir, StagedLayer } from './types.js';
+import { MAX_LAYER_DEPTH, type AppliedLayer, type ApplyOptions, type LayerInfo, type LayerStore, type Lease, type NewLayerDir, type StagedLayer } from './types.js';
 import type { ExtractLimits } from '../../util/tar/types.js';
 import { unmountBelow } from '../../util/mounts.js';
 
@@ -118,7 +118,11 @@ export class LocalLayerStore implements LayerStore {
   }
 
   #checkParent(parent: Digest | null): void {
-    if (parent !== null && !this.#index.has(parent)) throw new NotFound(`parent layer ${parent} does not exist`);
+    if (parent === null) return;
+    if (!this.#index.has(parent)) throw new NotFound(`parent layer ${parent} does not exist`);
+    let depth = 0;
+    for (let c: Digest | null = parent; c !== null; c = this.#index.get(c)?.parent ?? null) depth++;
+    if (depth >= MAX_LAYER_DEPTH) throw new InvalidArgument(`max depth exceeded: an image holds at most ${MAX_LAYER_DEPTH} layers`);
   }
 
   async applyTar(parent: Digest | null, source: AsyncIterable<Buffer>, opts: ApplyOptions = {}): Promise<AppliedLayer> {

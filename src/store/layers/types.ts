@@ -10,7 +10,8 @@
  * - *parent*: the chain ID of the layer below (null for a base layer).
  * - *link ID*: 26 random characters [A-Z0-9]; `layers/l/<linkId>` is a symlink to
  *   `../<chain-hex>/diff`. The runtime mounts with cwd = {@link LayerReader.root} and
- *   `lowerdir=l/AAA:l/BBB`, which keeps 100+ layers under the one-page mount option limit.
+ *   `lowerdir=l/AAA:l/BBB` (one `lowerdir+` each with the new mount API), which keeps 100+
+ *   layers under the one-page limit of mount(2)'s options.
  * - *lease*: an in-memory hold on layers that are in use but not yet referenced by an image
  *   (an import between layer commit and image creation, a build step). Held layers are never
  *   removed.
@@ -26,6 +27,12 @@ import type { Readable } from 'node:stream';
 import type { Digest } from '../../image/digest.js';
 import type { Compression } from '../../util/tar/compression.js';
 import type { ExtractLimits } from '../../util/tar/types.js';
+
+/**
+ * Most layers in one chain: overlayfs stacks at most 500 lowers, and a container's root adds
+ * its init layer. (Docker's layer store stops at 125: "max depth exceeded".)
+ */
+export const MAX_LAYER_DEPTH = 499;
 
 export interface LayerInfo {
   chainId: Digest;
