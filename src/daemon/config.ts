@@ -15,6 +15,10 @@ export interface DaemonConfig {
   debug: boolean;
   pidFile: string;
   group: string;
+  /** The default network's Linux bridge. */
+  bridgeName: string;
+  /** The default network's address and prefix (`--bip`), else Docker's choice of subnet. */
+  bip?: string;
 }
 
 export const daemonFlags: FlagSpec[] = [
@@ -25,6 +29,8 @@ export const daemonFlags: FlagSpec[] = [
   { long: 'debug', short: 'D', type: 'bool', help: 'Enable debug mode' },
   { long: 'pidfile', short: 'p', type: 'string', help: 'Path to use for daemon PID file' },
   { long: 'group', short: 'G', type: 'string', help: 'Group for the unix socket', default: 'root' },
+  { long: 'bridge-name', type: 'string', help: 'Name of the Linux bridge of the default "bridge" network', default: 'berth0', placeholder: 'string' },
+  { long: 'bip', type: 'string', help: 'IPv4 address and prefix of the default bridge (e.g. 10.20.0.1/24)', placeholder: 'string' },
   { long: 'version', short: 'v', type: 'bool', help: 'Print version information and quit' },
 ];
 
@@ -46,6 +52,7 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       throw new InvalidArgument(`invalid host "${h}": use unix:///path or tcp://127.0.0.1:PORT`);
     }
   }
+  if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(flags.string('bridge-name'))) throw new InvalidArgument(`invalid bridge name "${flags.string('bridge-name')}"`);
   return {
     help,
     version: flags.bool('version'),
@@ -57,6 +64,8 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       debug,
       pidFile: flags.string('pidfile') || `${execRoot}/berthd.pid`,
       group: flags.string('group'),
+      bridgeName: flags.string('bridge-name'),
+      bip: flags.string('bip') || undefined,
     },
   };
 }
