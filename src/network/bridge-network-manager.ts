@@ -309,10 +309,16 @@ export class BridgeNetworkManager implements NetworkManager {
     }
     await this.#opts.driver.removeNetns(containerId);
     await this.#store.deleteAttachment(containerId);
-    if (this.#store.attachments.size === 0) await this.#idle();
   }
 
-  /** Nothing attached: drop bridges netavark left and its shared chains if unused. */
+  /** Shutdown: with no container attached, nothing needs the bridges and rules; else all stays (ports keep answering). */
+  close(): Promise<void> {
+    return this.#locked(async () => {
+      if (this.#store.attachments.size === 0) await this.#idle();
+    });
+  }
+
+  /** Nothing attached: drop the bridges and netavark's shared chains if nothing else uses them. */
   async #idle(): Promise<void> {
     for (const n of this.list()) if (n.Driver === 'bridge') await this.#opts.driver.removeBridge(bridgeName(n));
     await this.#opts.driver.pruneSharedChains().catch((e) => log.debug('pruning netavark chains', { error: String(e) }));

@@ -133,6 +133,8 @@ export interface EndpointManager {
   attachments(): Attachment[];
   /** Start-up: undo what belongs to containers that are no longer running. */
   reconcile(isLive: (containerId: string) => boolean): Promise<void>;
+  /** Daemon shutdown: removes bridges and shared rules when no container is attached. */
+  close(): Promise<void>;
 }
 
 export interface NetworkManager extends NetworkRegistry, EndpointManager {}
