@@ -17,6 +17,7 @@ import { RuncRuntime } from '../runtime/runc-runtime.js';
 import { DefaultContainerService } from '../engine/containers/container-service.js';
 import { DefaultImageService } from '../engine/images/image-service.js';
 import { LocalVolumeService } from '../engine/volumes/local-volume-service.js';
+import { ManagedContainerNetworking } from '../engine/networks/container-networking.js';
 import { DefaultNetworkService } from '../engine/networks/network-service.js';
 import { BridgeNetworkManager } from '../network/bridge-network-manager.js';
 import { routesFromProc } from '../network/ipam.js';
@@ -87,6 +88,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     hostRoutes: () => routesFromProc(readFileSync('/proc/net/route', 'utf8')),
   });
   await network.init();
+  closers.push(() => network.close());
   const networks = new DefaultNetworkService(network);
 
   // Containers: runc under one berth-shim per process; volumes of the local driver.
@@ -100,7 +102,9 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     volumes,
     ncpu: cpus().length,
     hostName: hostname(),
+    networking: new ManagedContainerNetworking(network),
   });
+  networks.setContainers(containers.networkHooks());
   volumes.setUsers((name) => containers.volumeUsers(name));
   // Intermediate containers a build keeps become containers (listed by `ps -a`, removable).
   runner.keeper = (kept) => containers.adoptBuildContainer(kept);

@@ -12,9 +12,11 @@ import type {
   WaitResponse,
 } from '../../api/types/containers.js';
 import { Conflict, InvalidArgument, NotModified } from '../../errdefs/index.js';
+import type { EndpointConfigWire } from '../../api/types/networks.js';
 import type { LogRecord } from '../../runtime/logs/json-file.js';
 import { logger } from '../../util/log.js';
 import type { ImageUse } from '../images/types.js';
+import type { ContainerNetworkHooks } from '../networks/types.js';
 import { archiveOf, exportOf, extractInto } from './archive.js';
 import { attachContainer } from './attach.js';
 import { ContainerStore } from './container-store.js';
@@ -67,9 +69,10 @@ export class DefaultContainerService implements ContainerService {
     const image = this.ctx.deps.resolveImage(req.Image);
     const id = newContainerId();
     const name = opts.name ? normalizeName(opts.name) : this.#uniqueName();
+    const networks = this.ctx.deps.networking?.plan(req.HostConfig?.NetworkMode ?? '', req.NetworkingConfig?.EndpointsConfig as Record<string, EndpointConfigWire | null> | undefined);
     const { record, mounts } = buildRecord({
       id, name, created: nowRfc3339Nano(), imageId: image.record.id, image: image.config.config, request: req,
-      ncpu: this.ctx.deps.ncpu, hostName: this.ctx.deps.hostName,
+      ncpu: this.ctx.deps.ncpu, hostName: this.ctx.deps.hostName, networks,
     });
     this.ctx.store.reserveName(name, id);
     try {
@@ -88,6 +91,29 @@ export class DefaultContainerService implements ContainerService {
       throw e;
     }
     return { Id: id, Warnings: [] };
+  }
+
+  /** What the network use cases need: lookups and the networks a container joins at its next start. */
+  networkHooks(): ContainerNetworkHooks {
+    const ctx = this.ctx;
+    return {
+      lookup: (ref) => {
+        const r = ctx.store.resolve(ref);
+        return { id: r.ID, name: r.Name.replace(/^\//, ''), running: r.State.Running };
+      },
+      configuredNetworks: (id) => Object.keys(ctx.store.get(id)?.NetworkConfig ?? {}),
+      all: () => ctx.store.all().map((r) => r.ID),
+      setEndpointConfig: (id, network, config) =>
+        ctx.lock(id, async () => {
+          const r = ctx.store.get(id);
+          if (!r) return;
+          const next = { ...(r.NetworkConfig ?? {}) };
+          if (config) next[network] = config;
+          else delete next[network];
+          r.NetworkConfig = next;
+          await ctx.save(r);
+        }),
+    };
   }
 
   async start(ref: string): Promise<void> {

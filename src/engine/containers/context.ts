@@ -12,6 +12,7 @@ import type { StoredImage } from '../../store/images/types.js';
 import { Mutex } from '../../store/mutex.js';
 import type { VolumeService } from '../volumes/types.js';
 import type { ContainerStore } from './container-store.js';
+import type { ContainerNetworking } from './networking.js';
 import type { ContainerRecord } from './record.js';
 
 export interface ContainerDeps {
@@ -24,6 +25,8 @@ export interface ContainerDeps {
   /** This host's CPU count and hostname. */
   ncpu: number;
   hostName: string;
+  /** Networks (bridge and user networks); without it containers run with `none` or `host`. */
+  networking?: ContainerNetworking;
 }
 
 export interface RunHandle {

@@ -6,6 +6,7 @@
  * security options) and the mount points planned. Pure.
  */
 import type { ContainerCreateRequest, HostConfigWire } from '../../api/types/containers.js';
+import type { EndpointConfigWire } from '../../api/types/networks.js';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import type { ContainerConfig } from '../../image/config.js';
 import { mergeCommand, processCommand } from '../../runtime/spec/command.js';
@@ -24,6 +25,8 @@ export interface CreateInputs {
   ncpu: number;
   /** This host's name (the hostname of `--network host` containers). */
   hostName: string;
+  /** The networks it joins, checked by the networking (none: only none/host/bridge-as-none). */
+  networks?: Record<string, EndpointConfigWire>;
 }
 
 const strSlice = (v: string[] | string | null | undefined): string[] | null | undefined =>
@@ -34,9 +37,9 @@ export function effectiveNetworkMode(mode: string | undefined): 'none' | 'host' 
   return mode === 'host' ? 'host' : 'none';
 }
 
-function checkHostConfig(h: HostConfigWire, ncpu: number): void {
+function checkHostConfig(h: HostConfigWire, ncpu: number, networksChecked: boolean): void {
   const mode = h.NetworkMode ?? '';
-  if (!['', 'default', 'bridge', 'none', 'host'].includes(mode)) {
+  if (!networksChecked && !['', 'default', 'bridge', 'none', 'host'].includes(mode)) {
     if (mode.startsWith('container:')) throw new InvalidArgument(`network mode "${mode}" is not supported by berth yet`);
     throw new NotFound(`network ${mode} not found`);
   }
@@ -87,7 +90,7 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
   const req = inp.request;
   const img = inp.image ?? {};
   const host: HostConfigWire = { ...(req.HostConfig ?? {}) };
-  checkHostConfig(host, inp.ncpu);
+  checkHostConfig(host, inp.ncpu, inp.networks !== undefined);
   host.NetworkMode = host.NetworkMode || 'default';
   host.RestartPolicy = host.RestartPolicy && host.RestartPolicy.Name ? host.RestartPolicy : { Name: 'no', MaximumRetryCount: 0 };
   host.LogConfig = host.LogConfig && host.LogConfig.Type ? host.LogConfig : { Type: 'json-file', Config: {} };
@@ -142,6 +145,7 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
     State: initialState(),
     RestartCount: 0,
     Mounts: [],
+    ...(inp.networks && Object.keys(inp.networks).length ? { NetworkConfig: inp.networks } : {}),
   };
   return { record, mounts };
 }

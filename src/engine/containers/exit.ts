@@ -50,6 +50,8 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     () => void (ctx.store.get(id) && ctx.cleaned.add(id)),
     (e) => log.warn('cleanup after exit failed', { id, error: String(e) }),
   );
+  // Addresses, published ports and the namespace go with the process.
+  const leaving = ctx.deps.networking?.leave(id).catch((e) => log.warn('releasing the network', { id, error: String(e) }));
   const removing = rec.State.Status === 'removing';
   const startedAt = Date.parse(rec.State.StartedAt);
   rec.State = {
@@ -63,7 +65,7 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     log.debug('container exited and removed', { id, ms: +(performance.now() - t0).toFixed(1) });
     return;
   }
-  await cleaning;
+  await Promise.all([cleaning, leaving]);
   if (!removing) await ctx.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
   ctx.emitExit(id, { Error: null, StatusCode: rec.State.ExitCode });
   if (removing) return;
@@ -118,6 +120,7 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
     await ctx.store.delete(rec.ID);
   }
   ctx.cleaned.delete(rec.ID);
+  await ctx.deps.networking?.leave(rec.ID).catch((e) => log.warn('releasing the network', { id: rec.ID, error: String(e) }));
   ctx.events.emit(`gone:${rec.ID}`);
   if (opts.volumes) {
     for (const m of rec.Mounts as PlannedMount[]) {

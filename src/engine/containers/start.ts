@@ -138,6 +138,22 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   ctx.cleaned.delete(rec.ID);
   ctx.events.emit('container-reset', rec.ID);
   const t0 = performance.now();
+  const host = hostSettings(rec, ociMounts(points, rec.HostConfig.Tmpfs));
+  // The container's networks, before runc: the runtime only gets the namespace path.
+  if (ctx.deps.networking) {
+    try {
+      const joined = await ctx.deps.networking.join(rec);
+      if (joined) {
+        host.network = { mode: 'path', path: joined.netnsPath };
+        host.addresses = joined.addresses;
+        if (joined.nameservers && !host.dns?.length) host.dns = joined.nameservers;
+      }
+    } catch (e) {
+      await failStart(ctx, rec, (e as Error).message, 128);
+      throw e;
+    }
+  }
+  const leaveNetworks = () => ctx.deps.networking?.leave(rec.ID).catch(() => {});
   let pid: number;
   try {
     ({ pid } = await ctx.deps.runtime.create({
@@ -145,10 +161,11 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       dir,
       layers: { layersRoot: ctx.deps.layers.root, lowerLinks: ctx.deps.layers.lowerLinks(image.topChainId) },
       process: processConfig(rec),
-      host: hostSettings(rec, ociMounts(points, rec.HostConfig.Tmpfs)),
+      host,
       prepare: points.some((m) => (m as { CopyUp?: boolean }).CopyUp) ? (rootfs) => copyUp(rootfs, points) : undefined,
     }));
   } catch (e) {
+    await leaveNetworks();
     if (!(e instanceof RuncError)) {
       if (e instanceof InvalidArgument) await failStart(ctx, rec, e.message, 128);
       throw e;
@@ -184,7 +201,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   } catch (e) {
     await ctx.deps.runtime.kill(rec.ID, 9, { all: true }).catch(() => {});
     if (handle) await handle.exited;
-    else await ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {});
+    else await Promise.all([ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {}), leaveNetworks()]);
     throw new SystemError(`starting container ${rec.ID}: ${(e as Error).message}`, { cause: e });
   }
   ctx.events.emit(`start:${rec.ID}`);
