@@ -89,9 +89,11 @@ export class ManagedContainerNetworking implements ContainerNetworking {
     if (primary.Driver !== 'bridge') return {};
     const out: NetworkConfig = {};
     const eps = endpoints ?? {};
-    out[primary.Name] = eps[mode] ?? eps[primary.Name] ?? eps[primary.Id] ?? {};
+    // The docker CLI keys the primary endpoint by the mode as given (`default` too).
+    const isPrimary = (name: string) => [networkMode, mode, primary.Name, primary.Id].includes(name) || modeNetwork(name) === primary.Name;
+    out[primary.Name] = Object.entries(eps).find(([name]) => isPrimary(name))?.[1] ?? {};
     for (const [name, cfg] of Object.entries(eps)) {
-      if (name === mode || name === primary.Name || name === primary.Id) continue;
+      if (isPrimary(name)) continue;
       const n = this.#net.get(name);
       if (n.Driver !== 'bridge') throw new InvalidArgument(`container cannot be connected to network "${n.Name}" alongside others`);
       out[n.Name] = cfg ?? {};
