@@ -23,6 +23,13 @@ export const AARDVARK = '/usr/lib/podman/aardvark-dns';
 
 export class NetavarkError extends Error {}
 
+/**
+ * netavark creates its shared iptables chains check-then-create, so two runs at once (two
+ * berthd on one host, as the tests do) can fail with "Chain already exists": every run, and the
+ * removal of those chains, holds this host-wide lock (flock(1)).
+ */
+export const HOST_LOCK = '/run/lock/berth-netavark.lock';
+
 /** The Linux bridge a network uses. */
 export function bridgeName(n: NetworkRecord): string {
   return n.Options['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`;
@@ -106,7 +113,7 @@ export class NetavarkDriver {
   async #run(cmd: 'setup' | 'teardown', netns: string, opts: Record<string, unknown>): Promise<string> {
     await fs.mkdir(this.#configDir, { recursive: true, mode: 0o700 });
     return new Promise((resolve, reject) => {
-      const child = spawn(NETAVARK, ['--config', this.#configDir, '--aardvark-binary', AARDVARK, cmd, netns], {
+      const child = spawn('flock', ['-o', HOST_LOCK, NETAVARK, '--config', this.#configDir, '--aardvark-binary', AARDVARK, cmd, netns], {
         stdio: ['pipe', 'pipe', 'pipe'],
         // aardvark-dns is started by netavark and outlives it: keep it out of berthd's process group.
         detached: true,
@@ -149,41 +156,38 @@ export class NetavarkDriver {
    * (no container anywhere on the host uses them). A chain that gained a rule meanwhile stays.
    */
   async pruneSharedChains(): Promise<void> {
-    const tables: [string, string, string[]][] = [
-      ['filter', 'NETAVARK_FORWARD', ['FORWARD -m comment --comment "netavark firewall plugin rules" -j NETAVARK_FORWARD']],
-      ['nat', 'NETAVARK-HOSTPORT-DNAT', ['PREROUTING -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT', 'OUTPUT -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT']],
-      ['filter', 'NETAVARK_ISOLATION_1', []],
-      ['filter', 'NETAVARK_ISOLATION_2', []],
-    ];
-    for (const [table, chain, jumps] of tables) {
-      let listing: string;
-      try {
-        listing = (await execFileP('iptables', ['-w', '-t', table, '-S', chain])).stdout;
-      } catch {
-        continue;
-      }
-      if (listing.split('\n').some((l) => l.startsWith('-A '))) continue;
-      // A jump to the isolation chains comes from FORWARD.
-      const allJumps = jumps.length ? jumps : [`FORWARD -j ${chain}`];
-      for (const j of allJumps) await iptablesArgs(table, '-D', j).catch(() => {});
-      if (!(await execFileP('iptables', ['-w', '-t', table, '-X', chain]).then(() => true, () => false))) {
-        for (const j of jumps) await iptablesArgs(table, '-A', j).catch(() => {});
-      }
-    }
-    // The masquerade helpers are only referenced from POSTROUTING and each other.
-    const masq = await execFileP('iptables', ['-w', '-t', 'nat', '-S', 'NETAVARK-HOSTPORT-DNAT']).then(() => true, () => false);
-    if (!masq) {
-      await iptablesArgs('nat', '-D', 'POSTROUTING -j NETAVARK-HOSTPORT-MASQ').catch(() => {});
-      for (const c of ['NETAVARK-HOSTPORT-MASQ', 'NETAVARK-HOSTPORT-SETMARK']) {
-        await execFileP('iptables', ['-w', '-t', 'nat', '-F', c]).catch(() => {});
-        await execFileP('iptables', ['-w', '-t', 'nat', '-X', c]).catch(() => {});
-      }
-    }
+    await execFileP('flock', ['-o', HOST_LOCK, 'sh', '-c', PRUNE_SCRIPT]);
   }
 }
 
-/** Runs `iptables -t TABLE OP RULE`, RULE as iptables -S prints it (double quotes kept together). */
-function iptablesArgs(table: string, op: string, rule: string): Promise<unknown> {
-  const args = (rule.match(/"[^"]*"|\S+/g) ?? []).map((a) => a.replace(/^"|"$/g, ''));
-  return execFileP('iptables', ['-w', '-t', table, op, ...args]);
-}
+/**
+ * Each shared chain goes only when it holds no rule; the jumps to it are removed first and put
+ * back if the chain turns out to be in use. The masquerade helpers go with the DNAT chain.
+ */
+const PRUNE_SCRIPT = `
+empty() { ! iptables -w -t "$1" -S "$2" 2>/dev/null | grep -q '^-A'; }
+exists() { iptables -w -t "$1" -S "$2" >/dev/null 2>&1; }
+if exists filter NETAVARK_FORWARD && empty filter NETAVARK_FORWARD; then
+  while iptables -w -D FORWARD -m comment --comment "netavark firewall plugin rules" -j NETAVARK_FORWARD 2>/dev/null; do :; done
+  iptables -w -X NETAVARK_FORWARD 2>/dev/null || iptables -w -I FORWARD -m comment --comment "netavark firewall plugin rules" -j NETAVARK_FORWARD
+fi
+for c in NETAVARK_ISOLATION_1 NETAVARK_ISOLATION_2 NETAVARK_ISOLATION_3; do
+  if exists filter $c && empty filter $c; then
+    while iptables -w -D FORWARD -j $c 2>/dev/null; do :; done
+    iptables -w -X $c 2>/dev/null
+  fi
+done
+if exists nat NETAVARK-HOSTPORT-DNAT && empty nat NETAVARK-HOSTPORT-DNAT; then
+  while iptables -w -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT 2>/dev/null; do :; done
+  while iptables -w -t nat -D OUTPUT -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT 2>/dev/null; do :; done
+  if iptables -w -t nat -X NETAVARK-HOSTPORT-DNAT 2>/dev/null; then
+    while iptables -w -t nat -D POSTROUTING -j NETAVARK-HOSTPORT-MASQ 2>/dev/null; do :; done
+    for c in NETAVARK-HOSTPORT-MASQ NETAVARK-HOSTPORT-SETMARK; do iptables -w -t nat -F $c 2>/dev/null; iptables -w -t nat -X $c 2>/dev/null; done
+  else
+    iptables -w -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT
+    iptables -w -t nat -A OUTPUT -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT
+  fi
+fi
+true
+`;
+
