@@ -30,6 +30,15 @@ export class NetavarkError extends Error {}
  */
 export const HOST_LOCK = '/run/lock/berth-netavark.lock';
 
+/**
+ * netavark 1.4's teardown drops the FORWARD jump to its isolation chain even while other
+ * networks still have isolation rules there, which would let their containers reach each other:
+ * after every run the jump is put back when the chain still holds rules.
+ */
+const ISOLATION_FIXUP =
+  "if iptables -w -S NETAVARK_ISOLATION_1 2>/dev/null | grep -q '^-A' && ! iptables -w -C FORWARD -j NETAVARK_ISOLATION_1 2>/dev/null; " +
+  'then iptables -w -I FORWARD 1 -j NETAVARK_ISOLATION_1; fi';
+
 /** The Linux bridge a network uses. */
 export function bridgeName(n: NetworkRecord): string {
   return n.Options['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`;
@@ -113,7 +122,8 @@ export class NetavarkDriver {
   async #run(cmd: 'setup' | 'teardown', netns: string, opts: Record<string, unknown>): Promise<string> {
     await fs.mkdir(this.#configDir, { recursive: true, mode: 0o700 });
     return new Promise((resolve, reject) => {
-      const child = spawn('flock', ['-o', HOST_LOCK, NETAVARK, '--config', this.#configDir, '--aardvark-binary', AARDVARK, cmd, netns], {
+      const args = [NETAVARK, '--config', this.#configDir, '--aardvark-binary', AARDVARK, cmd, netns];
+      const child = spawn('flock', ['-o', HOST_LOCK, 'sh', '-c', `"$@"; rc=$?; ${ISOLATION_FIXUP}; exit $rc`, 'sh', ...args], {
         stdio: ['pipe', 'pipe', 'pipe'],
         // aardvark-dns is started by netavark and outlives it: keep it out of berthd's process group.
         detached: true,

@@ -31,8 +31,10 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   // A monitor connection closed by berthd's own shutdown is not an exit.
   if (ctx.closing) return;
   const rec = ctx.store.get(id);
-  ctx.running.delete(id);
-  if (!rec) return;
+  if (!rec) {
+    ctx.running.delete(id);
+    return;
+  }
   const dir = ctx.dirOf(id);
   const t0 = performance.now();
   const [status, oom] = await Promise.all([
@@ -58,6 +60,8 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     ...rec.State, Status: removing ? 'removing' : 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,
     ExitCode: status?.exitCode ?? monitorCode ?? 255, FinishedAt: status?.finishedAt ?? nowRfc3339Nano(), Error: error, OOMKilled: oom,
   };
+  // Only now: a stop waiting on `running` must see the state as exited.
+  ctx.running.delete(id);
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
   if (autoRemove) {
     ctx.emitExit(id, { Error: null, StatusCode: rec.State.ExitCode });
