@@ -5,7 +5,7 @@
  * to compare before and after.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { get, request } from 'node:http';
 import { join } from 'node:path';
 import type { TestDaemon } from './helpers/daemon.js';
@@ -87,4 +87,17 @@ export function hostState(): { links: string[]; rules: string[] } {
     .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))
     .sort();
   return { links, rules };
+}
+
+/** Whether any berthd runs on the host (another test's, or the system's). */
+export function otherDaemonsRun(): boolean {
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      if (readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'berthd') return true;
+    } catch {
+      /* gone */
+    }
+  }
+  return false;
 }

@@ -70,9 +70,11 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     return;
   }
   await Promise.all([cleaning, leaving]);
-  if (!removing) await ctx.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
+  // A removal may have run meanwhile (it does not wait for this): saving would bring the record back.
+  const gone = removing || rec.State.Status === 'removing' || ctx.store.get(id) !== rec;
+  if (!gone) await ctx.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
   ctx.emitExit(id, { Error: null, StatusCode: rec.State.ExitCode });
-  if (removing) return;
+  if (gone) return;
   if (shouldRestart(rec)) scheduleRestart(ctx, rec, Date.now() - startedAt);
 }
 
