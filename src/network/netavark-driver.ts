@@ -32,12 +32,18 @@ export const HOST_LOCK = '/run/lock/berth-netavark.lock';
 
 /**
  * netavark 1.4's teardown drops the FORWARD jump to its isolation chain even while other
- * networks still have isolation rules there, which would let their containers reach each other:
- * after every run the jump is put back when the chain still holds rules.
+ * networks still have isolation rules there, and a later setup appends it again after the
+ * jump that accepts everything from its subnets: either way containers of different networks
+ * would reach each other. After every run, while the chain holds rules, its jump is made the
+ * first netavark rule of FORWARD, once.
  */
-const ISOLATION_FIXUP =
-  "if iptables -w -S NETAVARK_ISOLATION_1 2>/dev/null | grep -q '^-A' && ! iptables -w -C FORWARD -j NETAVARK_ISOLATION_1 2>/dev/null; " +
-  'then iptables -w -I FORWARD 1 -j NETAVARK_ISOLATION_1; fi';
+const ISOLATION_FIXUP = [
+  "if iptables -w -S NETAVARK_ISOLATION_1 2>/dev/null | grep -q '^-A'; then",
+  "  first=$(iptables -w -S FORWARD | grep -m1 -E -- '-j (NETAVARK_ISOLATION_1|NETAVARK_FORWARD)$');",
+  '  case "$first" in *NETAVARK_ISOLATION_1) ;; *) iptables -w -I FORWARD 1 -j NETAVARK_ISOLATION_1 ;; esac;',
+  "  for n in $(iptables -w -L FORWARD -n --line-numbers | awk '$2 == \"NETAVARK_ISOLATION_1\" { print $1 }' | tail -n +2 | sort -rn); do iptables -w -D FORWARD $n; done;",
+  'fi',
+].join(' ');
 
 /** The Linux bridge a network uses. */
 export function bridgeName(n: NetworkRecord): string {
