@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(runc containernetworking-plugins iptables busybox-static tini catatonit file)
+pkgs=(runc netavark aardvark-dns iptables busybox-static tini catatonit file)
 if [[ "${1:-}" == "--test" ]]; then
   pkgs+=(docker-registry tmux libc6-dev)
 fi

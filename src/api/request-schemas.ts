@@ -192,3 +192,31 @@ export const volumeCreateSchema = s.struct('volume.CreateOptions', {
   Labels: strMap,
   ClusterVolumeSpec: s.any(),
 });
+
+/** POST /networks/create. */
+export const networkCreateSchema = s.struct('types.NetworkCreateRequest', {
+  Name: str,
+  CheckDuplicate: bool,
+  Driver: str,
+  Scope: str,
+  EnableIPv4: bool,
+  EnableIPv6: bool,
+  IPAM: s.struct('network.IPAM', {
+    Driver: str,
+    Config: s.array(s.struct('network.IPAMConfig', { Subnet: str, IPRange: str, Gateway: str, AuxiliaryAddresses: strMap })),
+    Options: strMap,
+  }),
+  Internal: bool,
+  Attachable: bool,
+  Ingress: bool,
+  ConfigOnly: bool,
+  ConfigFrom: s.struct('network.ConfigReference', { Network: str }),
+  Options: strMap,
+  Labels: strMap,
+});
+
+/** POST /networks/{id}/connect. */
+export const networkConnectSchema = s.struct('types.NetworkConnect', { Container: str, EndpointConfig: endpointSettings });
+
+/** POST /networks/{id}/disconnect. */
+export const networkDisconnectSchema = s.struct('types.NetworkDisconnect', { Container: str, Force: bool });

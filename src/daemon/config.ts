@@ -17,6 +17,10 @@ export interface DaemonConfig {
   group: string;
   /** TLS for TCP hosts (`--tls`/`--tlsverify` with certificate files), as dockerd's. */
   tls?: DaemonTls;
+  /** The default network's Linux bridge. */
+  bridgeName: string;
+  /** The default network's address and prefix (`--bip`), else Docker's choice of subnet. */
+  bip?: string;
 }
 
 export interface DaemonTls {
@@ -42,6 +46,8 @@ export const daemonFlags: FlagSpec[] = [
   { long: 'tlscacert', type: 'string', help: 'Trust certs signed only by this CA', placeholder: 'string' },
   { long: 'tlscert', type: 'string', help: 'Path to TLS certificate file', placeholder: 'string' },
   { long: 'tlskey', type: 'string', help: 'Path to TLS key file', placeholder: 'string' },
+  { long: 'bridge-name', type: 'string', help: 'Name of the Linux bridge of the default "bridge" network', default: 'berth0', placeholder: 'string' },
+  { long: 'bip', type: 'string', help: 'IPv4 address and prefix of the default bridge (e.g. 10.20.0.1/24)', placeholder: 'string' },
   { long: 'version', short: 'v', type: 'bool', help: 'Print version information and quit' },
 ];
 
@@ -93,6 +99,7 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
     }
   }
   const tls = tlsOf(flags, hosts);
+  if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(flags.string('bridge-name'))) throw new InvalidArgument(`invalid bridge name "${flags.string('bridge-name')}"`);
   return {
     help,
     version: flags.bool('version'),
@@ -105,6 +112,8 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       pidFile: flags.string('pidfile') || `${execRoot}/berthd.pid`,
       group: flags.string('group'),
       ...(tls ? { tls } : {}),
+      bridgeName: flags.string('bridge-name'),
+      bip: flags.string('bip') || undefined,
     },
   };
 }

@@ -4,7 +4,7 @@
  * here, runs its start-up recovery, and registers what it must close at shutdown.
  */
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { cpus, hostname } from 'node:os';
 import { join } from 'node:path';
 import { allRoutes } from '../api/routes/index.js';
@@ -20,8 +20,14 @@ import { DefaultContainerService } from '../engine/containers/container-service.
 import { ContainerStore } from '../engine/containers/container-store.js';
 import { newContainerContext } from '../engine/containers/context.js';
 import { DefaultExecService } from '../engine/containers/exec.js';
+import { containerNetworkHooks } from '../engine/containers/network.js';
 import { DefaultImageService } from '../engine/images/image-service.js';
 import { LocalVolumeService } from '../engine/volumes/local-volume-service.js';
+import { ManagedContainerNetworking } from '../engine/networks/container-networking.js';
+import { DefaultNetworkService } from '../engine/networks/network-service.js';
+import { BridgeNetworkManager } from '../network/bridge-network-manager.js';
+import { routesFromProc } from '../network/ipam.js';
+import { NetavarkDriver } from '../network/netavark-driver.js';
 import { DefaultSystemService } from '../engine/system/system-service.js';
 import type { InfoCounts } from '../engine/types.js';
 import { LocalContentStore } from '../store/content/local-content-store.js';
@@ -77,6 +83,17 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   await images.recover();
   counters.push(async () => ({ images: images.count() }));
 
+  // Networks: netavark + aardvark-dns; namespaces and netavark's state under the exec root.
+  const network = new BridgeNetworkManager({
+    stateDir: join(config.dataRoot, 'network'),
+    driver: new NetavarkDriver({ configDir: join(config.execRoot, 'netavark'), netnsDir: join(config.execRoot, 'netns') }),
+    bridgeName: config.bridgeName,
+    bip: config.bip,
+    hostRoutes: () => routesFromProc(readFileSync('/proc/net/route', 'utf8')),
+  });
+  await network.init();
+  closers.push(() => network.close());
+
   // Containers: runc under one berth-shim per process; volumes of the local driver.
   const volumes = new LocalVolumeService(config.dataRoot, (name) => containerStore.volumeUsers(name));
   await volumes.recover();
@@ -88,6 +105,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     volumes,
     ncpu: cpus().length,
     hostName: hostname(),
+    networking: new ManagedContainerNetworking(network),
   });
   const containers = new DefaultContainerService(containerContext);
   const containerIO = new DefaultContainerIO(containerContext);
@@ -107,11 +125,15 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   const build = new DefaultBuildService({ dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner });
   await build.recover();
 
+  const networks = new DefaultNetworkService(network, containerNetworkHooks(containerContext));
   await containers.recover();
+  // What a crash or an exit while berthd was down left: endpoints of containers not running.
+  const live = new Set((await containers.list({ all: false, filters: new Map(), size: false })).map((c) => c.Id));
+  await network.reconcile((id) => live.has(id));
   counters.push(async () => ({ containers: containers.counts() }));
   closers.push(() => containers.close());
 
-  const engine: Engine = { system, images, build, containers, containerIO, execs, volumes };
+  const engine: Engine = { system, images, build, containers, containerIO, execs, volumes, networks };
   return {
     engine,
     routes: allRoutes(engine),

@@ -6,6 +6,7 @@
 import type { BuildService } from './build/types.js';
 import type { ContainerIOService, ContainerService, ExecService } from './containers/types.js';
 import type { ImageService } from './images/types.js';
+import type { NetworkService } from './networks/types.js';
 import type { SystemService } from './types.js';
 import type { VolumeService } from './volumes/types.js';
 
@@ -17,4 +18,5 @@ export interface Engine {
   containerIO: ContainerIOService;
   execs: ExecService;
   volumes: VolumeService;
+  networks: NetworkService;
 }

@@ -166,7 +166,7 @@ export interface CreateRequest {
 export interface CreatedProcess {
   /** Host PID of the container's init (not yet running the command until start). */
   pid: number;
-  /** Its network namespace (the network is joined here between create and start). */
+  /** Its network namespace (the one HostSettings.network named, or a new one). */
   netnsPath: string;
   /** The environment the process got. */
   env: string[];

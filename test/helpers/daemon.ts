@@ -3,6 +3,7 @@
  * berth CLI and the docker CLI. Every daemon started here is stopped by its PID in `stop()`.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,10 +121,14 @@ export async function startDaemon(opts: { extraArgs?: string[]; dir?: string } =
   const socket = join(execRoot, 'berth.sock');
   const host = `unix://${socket}`;
   let logText = '';
+  // A default bridge of its own per test daemon (name and subnet), so daemons running side by
+  // side never share one. Test networks use 10.250.0.0/15, outside these.
+  const rnd = randomBytes(4);
+  const bridgeArgs = ['--bridge-name', `bt${rnd.toString('hex').slice(0, 8)}`, '--bip', `10.${200 + (rnd[0]! % 50)}.${rnd[1]}.1/24`];
   const launch = async () => {
     const child = spawn(
       process.execPath,
-      [berthdBin, '-H', host, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...(opts.extraArgs ?? [])],
+      [berthdBin, '-H', host, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...bridgeArgs, ...(opts.extraArgs ?? [])],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.on('data', (d) => (logText += d));

@@ -9,6 +9,7 @@ import { containerIoRoutes } from './containers-io.js';
 import { containerRoutes } from './containers.js';
 import { execRoutes } from './exec.js';
 import { imageRoutes } from './images.js';
+import { networkRoutes } from './networks.js';
 import { systemRoutes } from './system.js';
 import { volumeRoutes } from './volumes.js';
 
@@ -21,5 +22,6 @@ export function allRoutes(engine: Engine): Route[] {
     ...containerIoRoutes(engine.containerIO),
     ...execRoutes(engine.execs),
     ...volumeRoutes(engine.volumes),
+    ...networkRoutes(engine.networks),
   ];
 }

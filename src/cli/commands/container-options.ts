@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { ContainerCreateRequest, HostConfigWire, MountWire } from '../../api/types/containers.js';
 import { ExitError } from '../command.js';
 import { FlagError, type FlagSpec, type Flags } from '../../util/flags.js';
+import { parsePortProto, parsePublish, PortSpecError, portKey } from '../../util/port-spec.js';
 
 /** A flag with a string value. */
 const stringFlag = (long: string, help: string, short?: string, placeholder = 'string'): FlagSpec => ({ long, short, type: 'string', help, placeholder });
@@ -41,10 +42,12 @@ export const createFlags: FlagSpec[] = [
   stringFlag('hostname', 'Container host name', 'h'),
   boolFlag('init', 'Run an init inside the container that forwards signals and reaps processes'),
   boolFlag('interactive', 'Keep STDIN open even if not attached', 'i'),
+  stringFlag('ip', 'IPv4 address (e.g., 172.30.100.104)'),
   listFlag('label', 'Set meta data on a container', 'l'),
   listFlag('label-file', 'Read in a line delimited file of labels'),
   stringFlag('log-driver', 'Logging driver for the container'),
   listFlag('log-opt', 'Log driver options'),
+  stringFlag('mac-address', 'Container MAC address (e.g., 92:d0:c6:0a:29:33)'),
   stringFlag('memory', 'Memory limit', 'm', 'bytes'),
   stringFlag('memory-reservation', 'Memory soft limit', undefined, 'bytes'),
   stringFlag('memory-swap', "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", undefined, 'bytes'),
@@ -52,6 +55,8 @@ export const createFlags: FlagSpec[] = [
   stringFlag('name', 'Assign a name to the container'),
   stringFlag('network', 'Connect a container to a network', undefined, 'network'),
   { long: 'net', type: 'string', help: 'Connect a container to a network', hidden: true },
+  listFlag('network-alias', 'Add network-scoped alias for the container'),
+  { long: 'net-alias', type: 'list', help: 'Add network-scoped alias for the container', hidden: true },
   { long: 'oom-score-adj', type: 'int', help: "Tune host's OOM preferences (-1000 to 1000)" },
   { long: 'pids-limit', type: 'int', help: 'Tune container pids limit (set -1 for unlimited)' },
   stringFlag('platform', 'Set platform if server is multi-platform capable'),
@@ -208,21 +213,44 @@ function parseRestart(v: string): HostConfigWire['RestartPolicy'] {
   return { Name: name as 'no', MaximumRetryCount: n };
 }
 
-/** `-p [ip:][hostPort:]containerPort[/proto]`. */
+/** `--network-alias`, `--ip` and `--mac-address` apply to the network given with `--network`. */
+function endpointsConfig(flags: Flags): Record<string, unknown> {
+  const aliases = [...flags.list('network-alias'), ...flags.list('net-alias')];
+  const ip = flags.string('ip');
+  const mac = flags.string('mac-address');
+  if (!aliases.length && !ip && !mac) return {};
+  const net = flags.string('network') || flags.string('net') || 'default';
+  return {
+    [net]: { ...(aliases.length ? { Aliases: aliases } : {}), ...(ip ? { IPAMConfig: { IPv4Address: ip } } : {}), ...(mac ? { MacAddress: mac } : {}) },
+  };
+}
+
+/** `-p [ip:][hostPort:]containerPort[/proto]` (ranges expanded) and `--expose`. */
 function parsePorts(list: string[], expose: string[]): { exposed: Record<string, Record<string, never>>; bindings: NonNullable<HostConfigWire['PortBindings']> } {
   const exposed: Record<string, Record<string, never>> = {};
   const bindings: NonNullable<HostConfigWire['PortBindings']> = {};
-  for (const e of expose) exposed[e.includes('/') ? e : `${e}/tcp`] = {};
+  for (const e of expose) {
+    let r;
+    try {
+      r = parsePortProto(e);
+    } catch (err) {
+      throw new FlagError(`invalid argument "${e}" for "--expose" flag: ${(err as Error).message}`);
+    }
+    for (let port = r.start; port <= r.end; port++) exposed[portKey(port, r.protocol)] = {};
+  }
   for (const p of list) {
-    const [spec, proto = 'tcp'] = p.split('/', 2) as [string, string?];
-    const parts = spec.split(':');
-    const cport = parts.pop()!;
-    const hostPort = parts.pop() ?? '';
-    const hostIp = parts.join(':').replace(/^\[|\]$/g, '');
-    if (!/^\d+(-\d+)?$/.test(cport)) throw new FlagError(`invalid argument "${p}" for "-p, --publish" flag: Invalid containerPort: ${cport}`);
-    const key = `${cport}/${proto}`;
-    exposed[key] = {};
-    (bindings[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
+    let mappings;
+    try {
+      mappings = parsePublish(p);
+    } catch (err) {
+      if (!(err instanceof PortSpecError)) throw err;
+      throw new FlagError(`invalid argument "${p}" for "-p, --publish" flag: ${err.message}`);
+    }
+    for (const m of mappings) {
+      const key = portKey(m.containerPort, m.protocol);
+      exposed[key] = {};
+      (bindings[key] ??= []).push({ HostIp: m.hostIp, HostPort: m.hostPort });
+    }
   }
   return { exposed, bindings };
 }
@@ -323,7 +351,8 @@ export function buildCreateRequest(
     ...(flags.string('stop-signal') ? { StopSignal: flags.string('stop-signal') } : {}),
     ...(flags.changed('stop-timeout') ? { StopTimeout: flags.int('stop-timeout') } : {}),
     HostConfig: host,
-    NetworkingConfig: { EndpointsConfig: {} },
+    NetworkingConfig: { EndpointsConfig: endpointsConfig(flags) },
+    ...(flags.string('mac-address') ? { MacAddress: flags.string('mac-address') } : {}),
   };
   if (!entrypoint) delete body.Entrypoint;
   void opts.stdinIsTty;

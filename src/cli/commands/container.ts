@@ -16,6 +16,7 @@ import { exec } from './exec.js';
 import { kill } from './kill.js';
 import { logs } from './logs.js';
 import { pause, unpause } from './pause.js';
+import { port } from './port.js';
 import { ps } from './ps.js';
 import { rename } from './rename.js';
 import { restart } from './restart.js';
@@ -76,7 +77,7 @@ export const container: Command = {
   usage: 'COMMAND',
   description: 'Manage containers',
   subcommands: [
-    attach, cp, create, exec, exportCmd, inspect, kill, logs, alias(ps, 'ls', ['list', 'ps']), pause, containerPrune, rename, restart,
+    attach, cp, create, exec, exportCmd, inspect, kill, logs, alias(ps, 'ls', ['list', 'ps']), pause, port, containerPrune, rename, restart,
     alias(rm, 'rm', ['remove']), run, start, stop, top, unpause, wait,
   ],
 };

@@ -11,7 +11,9 @@ import { create } from './create.js';
 import { exec } from './exec.js';
 import { kill } from './kill.js';
 import { logs } from './logs.js';
+import { network } from './network.js';
 import { pause, unpause } from './pause.js';
+import { port } from './port.js';
 import { ps } from './ps.js';
 import { rename } from './rename.js';
 import { restart } from './restart.js';
@@ -46,6 +48,7 @@ export const commands: Command[] = [
   // Management commands
   container,
   image,
+  network,
   system,
   volume,
   // Commands
@@ -64,6 +67,7 @@ export const commands: Command[] = [
   load,
   logs,
   pause,
+  port,
   ps,
   rename,
   restart,

@@ -11,6 +11,7 @@ import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, TopResponse,
 } from '../../api/types/containers.js';
 import { Conflict, InvalidArgument, NotModified } from '../../errdefs/index.js';
+import type { EndpointConfigWire } from '../../api/types/networks.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import { buildRecord } from './create-config.js';
@@ -56,9 +57,10 @@ export class DefaultContainerService implements ContainerService {
     const image = this.#ctx.deps.resolveImage(req.Image);
     const id = newContainerId();
     const name = opts.name ? normalizeName(opts.name) : this.#uniqueName();
+    const networks = this.#ctx.deps.networking?.plan(req.HostConfig?.NetworkMode ?? '', req.NetworkingConfig?.EndpointsConfig as Record<string, EndpointConfigWire | null> | undefined);
     const { record, mounts } = buildRecord({
       id, name, created: nowRfc3339Nano(), imageId: image.record.id, image: image.config.config, request: req,
-      ncpu: this.#ctx.deps.ncpu, hostName: this.#ctx.deps.hostName,
+      ncpu: this.#ctx.deps.ncpu, hostName: this.#ctx.deps.hostName, networks,
     });
     this.#ctx.store.reserveName(name, id);
     try {

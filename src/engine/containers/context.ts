@@ -14,7 +14,7 @@ import type { ContainerStore } from './container-store.js';
 import { ExecRecords } from './exec-records.js';
 import { RestartScheduler } from './restarts.js';
 import { RunningContainers } from './running.js';
-import type { ContainerNetwork } from './types.js';
+import type { ContainerNetworking } from './networking.js';
 import { ContainerWaiters, PendingAttaches } from './waiters.js';
 
 export interface ContainerDeps {
@@ -24,11 +24,11 @@ export interface ContainerDeps {
   imageById(id: Digest): StoredImage | undefined;
   layers: { readonly root: string; lowerLinks(chainId: Digest | null): string[]; get(chainId: Digest): { size: number } | undefined };
   volumes: Pick<VolumeService, 'ensure' | 'remove'>;
-  /** Joins containers to their networks between create and start (see network.ts); absent: none. */
-  network?: ContainerNetwork;
   /** This host's CPU count and hostname. */
   ncpu: number;
   hostName: string;
+  /** Networks (bridge and user networks), joined before create (see network.ts); absent: only `none` or `host`. */
+  networking?: ContainerNetworking;
 }
 
 /** One lock per container: every state change of a container runs under its lock, in arrival order. */

@@ -6,6 +6,7 @@
  * security options) and the mount points planned. Pure.
  */
 import type { ContainerCreateRequest, HostConfigWire } from '../../api/types/containers.js';
+import type { EndpointConfigWire } from '../../api/types/networks.js';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import type { ContainerConfig } from '../../image/config.js';
 import { mergeCommand, processCommand } from '../../image/command.js';
@@ -26,6 +27,8 @@ export interface CreateInputs {
   ncpu: number;
   /** This host's name (the hostname of `--network host` containers). */
   hostName: string;
+  /** The networks it joins, checked by the networking (none: only none/host/bridge-as-none). */
+  networks?: Record<string, EndpointConfigWire>;
 }
 
 const strSlice = (v: string[] | string | null | undefined): string[] | null | undefined =>
@@ -36,9 +39,9 @@ export function effectiveNetworkMode(mode: string | undefined): 'none' | 'host' 
   return mode === 'host' ? 'host' : 'none';
 }
 
-function checkHostConfig(h: HostConfigWire, ncpu: number): void {
+function checkHostConfig(h: HostConfigWire, ncpu: number, networksChecked: boolean): void {
   const mode = h.NetworkMode ?? '';
-  if (!isBuiltinNetworkMode(mode)) {
+  if (!networksChecked && !isBuiltinNetworkMode(mode)) {
     if (mode.startsWith('container:')) throw new InvalidArgument(`network mode "${mode}" is not supported by berth yet`);
     throw new NotFound(`network ${mode} not found`);
   }
@@ -74,7 +77,7 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
   const req = inp.request;
   const img = inp.image ?? {};
   const host: HostConfigWire = { ...(req.HostConfig ?? {}) };
-  checkHostConfig(host, inp.ncpu);
+  checkHostConfig(host, inp.ncpu, inp.networks !== undefined);
   // Docker's default: swap (memory + swap) twice the memory limit, recorded as such.
   if (host.Memory && host.Memory > 0 && !host.MemorySwap) host.MemorySwap = host.Memory * 2;
   host.NetworkMode = host.NetworkMode || 'default';
@@ -131,6 +134,7 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
     State: initialState(),
     RestartCount: 0,
     Mounts: [],
+    ...(inp.networks && Object.keys(inp.networks).length ? { NetworkConfig: inp.networks } : {}),
   };
   return { record, mounts };
 }

@@ -32,8 +32,10 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   // A monitor connection closed by berthd's own shutdown is not an exit.
   if (ctx.running.released) return;
   const rec = ctx.store.get(id);
-  ctx.running.forget(id);
-  if (!rec) return;
+  if (!rec) {
+    ctx.running.forget(id);
+    return;
+  }
   const dir = ctx.store.dirOf(id);
   const t0 = performance.now();
   const [status, oom] = await Promise.all([
@@ -46,18 +48,21 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     error = 'the container monitor exited unexpectedly';
     await ctx.deps.runtime.kill(id, 9, { all: true }).catch(() => {});
   }
-  await leaveNetwork(ctx, id);
   // cleanup() unmounts the root before it first waits, so removal may go on alongside.
   const cleaning = ctx.deps.runtime.cleanup(id, dir).then(
     () => void (ctx.store.get(id) && ctx.running.setCleaned(id, true)),
     (e) => log.warn('cleanup after exit failed', { id, error: String(e) }),
   );
+  // Addresses, published ports and the namespace go with the process.
+  const leaving = leaveNetwork(ctx, id);
   const removing = rec.State.Status === 'removing';
   const startedAt = Date.parse(rec.State.StartedAt);
   rec.State = {
     ...rec.State, Status: removing ? 'removing' : 'exited', Running: false, Paused: false, Restarting: false, Pid: 0,
     ExitCode: status?.exitCode ?? monitorCode ?? 255, FinishedAt: status?.finishedAt ?? nowRfc3339Nano(), Error: error, OOMKilled: oom,
   };
+  // Only now: a stop waiting on `running` must see the state as exited.
+  ctx.running.forget(id);
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
   if (autoRemove) {
     ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
@@ -65,7 +70,7 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     log.debug('container exited and removed', { id, ms: +(performance.now() - t0).toFixed(1) });
     return;
   }
-  await cleaning;
+  await Promise.all([cleaning, leaving]);
   // The state said exited before the cleanup finished: a removal may have run meanwhile, and
   // saving now would bring its record back.
   const removed = removing || rec.State.Status === 'removing' || ctx.store.get(id) !== rec;
@@ -114,6 +119,7 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
     await ctx.store.delete(rec.ID);
   }
   ctx.running.setCleaned(rec.ID, false);
+  await leaveNetwork(ctx, rec.ID);
   ctx.waiters.gone(rec.ID);
   if (opts.volumes) {
     for (const m of rec.Mounts as PlannedMount[]) {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { FakeRuntime } from '../../runtime/testing/fake-runtime.js';
 import { harness, type Harness } from './testing/harness.js';
-import type { ContainerNetwork } from './types.js';
+import type { ContainerNetworking } from './networking.js';
 
 let h: Harness<FakeRuntime>;
 beforeEach(async () => {
@@ -214,31 +214,36 @@ describe('restart policies (fake runtime)', () => {
 });
 
 describe('the network hook (fake runtime)', () => {
-  it('joins the created process before it runs and releases it after each exit', async () => {
+  it('joins before the runtime creates the process, hands it the namespace, and releases after each exit', async () => {
     const seen: string[] = [];
     let fail = false;
-    const network: ContainerNetwork = {
-      connect: async (rec, sandbox) => {
-        seen.push(`connect ${rec.ID} ${sandbox.netnsPath} ${(await h.runtime.state(rec.ID)) ?? 'gone'}`);
+    const networking: ContainerNetworking = {
+      plan: () => ({}),
+      join: async (rec) => {
+        seen.push(`join ${rec.ID} ${(await h.runtime.state(rec.ID)) ?? 'none'}`);
         if (fail) throw new Error('no address left');
+        return { netnsPath: `/run/netns/${rec.ID}`, addresses: ['10.0.0.2'], nameservers: ['10.0.0.1'] };
       },
-      release: async (id) => void seen.push(`release ${id}`),
+      leave: async (id) => void seen.push(`leave ${id}`),
+      inspectSettings: () => ({}),
+      summary: () => ({ ports: [], networks: {} }),
     };
     await h.close();
-    h = await harness(new FakeRuntime(), { network });
+    h = await harness(new FakeRuntime(), { networking });
     const id = await h.create({ Cmd: ['sleep', '1000'] });
     await h.containers.start(id);
-    const pid = h.runtime.process(id)!.pid;
-    assert.deepEqual(seen, [`connect ${id} /proc/${pid}/ns/net created`]);
+    assert.deepEqual(seen, [`join ${id} none`], 'joined before the runtime created anything');
+    assert.equal(h.runtime.netnsPath(id), `/run/netns/${id}`, 'the runtime got the namespace');
     const { result } = await h.io.wait(id, 'next-exit');
     h.runtime.exit(id, 0);
     await result;
-    assert.deepEqual(seen.slice(1), [`release ${id}`]);
+    assert.deepEqual(seen.slice(1), [`leave ${id}`]);
     fail = true;
     await assert.rejects(h.containers.start(id), /no address left/);
-    assert.deepEqual(seen.slice(3), [`release ${id}`], 'a failed join is released too');
     assert.equal((await h.inspect(id)).State.Running, false);
     assert.equal(h.runtime.mounted(id), false);
-    assert.equal(h.runtime.calls.get('start'), 1, 'the process never ran');
+    assert.equal(h.runtime.calls.get('create'), 1, 'the runtime never created the second process');
+    await h.containers.remove(id, { force: false, volumes: false });
+    assert.equal(seen.at(-1), `leave ${id}`, 'removal releases too');
   });
 });

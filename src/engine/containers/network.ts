@@ -1,24 +1,52 @@
 /**
  * @module engine/containers/network
- * The one place where a container meets the network engine: `joinNetwork` after the runtime
- * created the process (its network namespace exists, nothing has run yet) and before it
- * starts; `leaveNetwork` once its process has ended (or its start failed after joining). A
- * container engine without a network engine (`deps.network` absent) gives containers only
+ * The one place where a container meets the network engine (ContainerDeps.networking):
+ * `joinNetwork` before the runtime creates the process (the network engine makes the
+ * namespace, attaches it and publishes ports; the runtime only gets the namespace's path, the
+ * container's addresses and its resolvers); `leaveNetwork` once its process has ended, its start
+ * failed, or it is removed. A container engine without a network engine gives containers only
  * what their network mode alone gives (`none`, `host`).
  */
-import type { CreatedProcess } from '../../runtime/types.js';
+import type { HostSettings } from '../../runtime/types.js';
+import type { ContainerNetworkHooks } from '../networks/types.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import type { ContainerRecord } from './record.js';
 
 const log = logger('containers');
 
-/** Connects the created, not yet running, process to its networks (failures fail the start). */
-export async function joinNetwork(ctx: Pick<ContainerContext, 'deps'>, rec: ContainerRecord, created: CreatedProcess): Promise<void> {
-  await ctx.deps.network?.connect(rec, { pid: created.pid, netnsPath: created.netnsPath });
+/** Joins the container's networks and points `host` at the namespace (failures fail the start). */
+export async function joinNetwork(ctx: Pick<ContainerContext, 'deps'>, rec: ContainerRecord, host: HostSettings): Promise<void> {
+  const joined = await ctx.deps.networking?.join(rec);
+  if (!joined) return;
+  host.network = { mode: 'path', path: joined.netnsPath };
+  host.addresses = joined.addresses;
+  if (joined.nameservers && !host.dns?.length) host.dns = joined.nameservers;
 }
 
-/** Releases what joinNetwork took (nothing when it took nothing); failures are logged. */
+/** Releases what joinNetwork took (idempotent; nothing when it took nothing); failures are logged. */
 export async function leaveNetwork(ctx: Pick<ContainerContext, 'deps'>, id: string): Promise<void> {
-  await ctx.deps.network?.release(id).catch((e) => log.warn('releasing the network of a container', { id, error: String(e) }));
+  await ctx.deps.networking?.leave(id).catch((e) => log.warn('releasing the network of a container', { id, error: String(e) }));
+}
+
+/** What the network use cases need of containers: lookups, and the networks a container joins at its next start. */
+export function containerNetworkHooks(ctx: Pick<ContainerContext, 'store' | 'locks'>): ContainerNetworkHooks {
+  return {
+    lookup: (ref) => {
+      const r = ctx.store.resolve(ref);
+      return { id: r.ID, name: r.Name.replace(/^\//, ''), running: r.State.Running };
+    },
+    configuredNetworks: (id) => Object.keys(ctx.store.get(id)?.NetworkConfig ?? {}),
+    all: () => ctx.store.all().map((r) => r.ID),
+    setEndpointConfig: (id, network, config) =>
+      ctx.locks.run(id, async () => {
+        const r = ctx.store.get(id);
+        if (!r) return;
+        const next = { ...(r.NetworkConfig ?? {}) };
+        if (config) next[network] = config;
+        else delete next[network];
+        r.NetworkConfig = next;
+        await ctx.store.save(r);
+      }),
+  };
 }

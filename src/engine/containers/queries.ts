@@ -29,7 +29,8 @@ function endpoint(): Record<string, unknown> {
   };
 }
 
-export function summary(rec: ContainerRecord): ContainerSummary {
+export function summary(rec: ContainerRecord, ctx?: Pick<ContainerContext, 'deps'>): ContainerSummary {
+  const net = ctx?.deps.networking?.summary(rec);
   return {
     Id: rec.ID,
     Names: [rec.Name],
@@ -37,12 +38,12 @@ export function summary(rec: ContainerRecord): ContainerSummary {
     ImageID: rec.ImageID,
     Command: command(rec),
     Created: Math.floor(Date.parse(rec.Created) / 1000),
-    Ports: [],
+    Ports: net?.ports ?? [],
     Labels: rec.Config.Labels ?? {},
     State: rec.State.Status,
     Status: statusText({ status: rec.State.Status, startedAt: rec.State.StartedAt, finishedAt: rec.State.FinishedAt, exitCode: rec.State.ExitCode }),
     HostConfig: { NetworkMode: rec.HostConfig.NetworkMode ?? 'default' },
-    NetworkSettings: { Networks: { [networkName(rec)]: endpoint() } },
+    NetworkSettings: { Networks: net?.networks ?? { [networkName(rec)]: endpoint() } },
     Mounts: (rec.Mounts as PlannedMount[]).map(mountPointWire),
   };
 }
@@ -74,7 +75,7 @@ export function inspectRecord(ctx: Pick<ContainerContext, 'store' | 'deps'>, rec
     GraphDriver: { Data: { LowerDir: '', MergedDir: f.rootfs, UpperDir: f.upper, WorkDir: f.work }, Name: 'overlay2' },
     Mounts: (rec.Mounts as PlannedMount[]).map(mountPointWire),
     Config: rec.Config,
-    NetworkSettings: {
+    NetworkSettings: ctx.deps.networking?.inspectSettings(rec) ?? {
       Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
       SandboxKey: rec.State.Running && net === 'none' ? `/proc/${rec.State.Pid}/ns/net` : '', SecondaryIPAddresses: null,
       SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '',
@@ -91,7 +92,7 @@ function labelMatch(labels: Record<string, string>, f: string): boolean {
   return k in labels && (v === undefined || labels[k] === v);
 }
 
-export function listContainers(ctx: Pick<ContainerContext, 'store'>, opts: ListOptions, ancestorIds: (ref: string) => string[]): ContainerSummary[] {
+export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, opts: ListOptions, ancestorIds: (ref: string) => string[]): ContainerSummary[] {
   const f = opts.filters;
   for (const k of f.keys()) if (!FILTERS.includes(k)) throw new InvalidArgument(`invalid filter '${k}'`);
   for (const s of f.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgument(`invalid filter 'status=${s}'`);
@@ -113,9 +114,9 @@ export function listContainers(ctx: Pick<ContainerContext, 'store'>, opts: ListO
     if (since && !since.every((c) => r.Created > c)) return false;
     if (ancestors && !ancestors.has(r.ImageID)) return false;
     if (f.has('volume') && !f.get('volume')!.some((v) => (r.Mounts as PlannedMount[]).some((m) => m.Name === v || m.Destination === v || m.Source === v))) return false;
-    if (f.has('network') && !f.get('network')!.includes(networkName(r))) return false;
+    if (f.has('network') && !f.get('network')!.some((n) => n === networkName(r) || (n === 'bridge' && r.HostConfig.NetworkMode === 'default') || Object.keys(r.NetworkConfig ?? {}).includes(n))) return false;
     return true;
   });
   if (opts.limit !== undefined && opts.limit > 0) recs = recs.slice(0, opts.limit);
-  return recs.map((r) => summary(r));
+  return recs.map((r) => summary(r, ctx));
 }

@@ -4,6 +4,7 @@
  * Config and HostConfig as created, the resolved image, the mounts, and the state.
  */
 import type { ContainerConfigWire, ContainerStateWire, HostConfigWire, MountPointWire } from '../../api/types/containers.js';
+import type { EndpointConfigWire } from '../../api/types/networks.js';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -24,6 +25,8 @@ export interface ContainerRecord {
   /** Set when a user stopped the container (restart policies leave it alone, unless-stopped too). */
   ManuallyStopped?: boolean;
   HasBeenStarted?: boolean;
+  /** The networks it joins (name → endpoint settings), when it has networks. */
+  NetworkConfig?: Record<string, EndpointConfigWire>;
 }
 
 export function initialState(): ContainerStateWire {

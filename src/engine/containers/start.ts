@@ -133,6 +133,14 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   // Exec records of the last run go.
   ctx.execs.forget(rec.ID);
   const t0 = performance.now();
+  const host = hostSettings(rec, ociMounts(points, rec.HostConfig.Tmpfs));
+  // The container's networks, before the runtime: it only gets the namespace path.
+  try {
+    await joinNetwork(ctx, rec, host);
+  } catch (e) {
+    await failStart(ctx, rec, (e as Error).message, 128);
+    throw e;
+  }
   let created: CreatedProcess;
   try {
     created = await ctx.deps.runtime.create({
@@ -140,10 +148,11 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
       dir,
       layers: { layersRoot: ctx.deps.layers.root, lowerLinks: ctx.deps.layers.lowerLinks(image.topChainId) },
       process: processConfig(rec),
-      host: hostSettings(rec, ociMounts(points, rec.HostConfig.Tmpfs)),
+      host,
       prepare: points.some((m) => (m as { CopyUp?: boolean }).CopyUp) ? (rootfs) => copyUp(rootfs, points) : undefined,
     });
   } catch (e) {
+    await leaveNetwork(ctx, rec.ID);
     if (!(e instanceof ProcessCreateError)) {
       if (e instanceof InvalidArgument) await failStart(ctx, rec, e.message, 128);
       throw e;
@@ -155,7 +164,6 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   const tCreated = performance.now();
   let watched = false;
   try {
-    await joinNetwork(ctx, rec, created);
     const monitor = await ctx.deps.runtime.attach(rec.ID, {});
     rec.State = {
       ...rec.State, Status: 'running', Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false,

@@ -16,7 +16,6 @@ import type {
   ExecInspect, PathStat, TopResponse, WaitResponse,
 } from '../../api/types/containers.js';
 import type { LogRecord } from '../../runtime/types.js';
-import type { ContainerRecord } from './record.js';
 
 /** A raw two-way stream to a client (the API's hijacked connection). */
 export interface ClientStreams {
@@ -95,17 +94,6 @@ export interface ContainerIOService {
   extract(ref: string, path: string, tar: Readable, opts?: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean }): Promise<void>;
   /** The container's file system as a tar (export). */
   export(ref: string): Promise<Readable>;
-}
-
-/**
- * A container's network attachment, as the network engine provides it (see network.ts):
- * `connect` once per start, after the runtime created the process in its network namespace
- * and before the process runs; `release` once after each exit, or after a start that failed
- * once `connect` had been called. Releasing what is not connected does nothing.
- */
-export interface ContainerNetwork {
-  connect(rec: ContainerRecord, sandbox: { pid: number; netnsPath: string }): Promise<void>;
-  release(id: string): Promise<void>;
 }
 
 export interface ExecService {

@@ -91,7 +91,7 @@ export class DefaultSystemService implements SystemService {
         ['Supports d_type', 'true'],
         ['Native Overlay Diff', 'true'],
       ],
-      Plugins: { Volume: ['local'], Network: ['host', 'null'], Authorization: null, Log: ['json-file'] },
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['json-file'] },
       MemoryLimit: true,
       SwapLimit: false,
       KernelMemory: false,

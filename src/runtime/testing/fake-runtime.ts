@@ -37,6 +37,7 @@ export class FakeRuntime implements ContainerRuntime {
   cleanupDelay = 0;
   /** How many times each method was called. */
   readonly calls = new Map<string, number>();
+  readonly #netns = new Map<string, string>();
   /** When each container was started (ms since the epoch), in order. */
   readonly starts: { id: string; at: number }[] = [];
   /** Signals sent, in order. */
@@ -70,6 +71,11 @@ export class FakeRuntime implements ContainerRuntime {
     return this.#containers.get(id)?.process;
   }
 
+  /** The network namespace the container's last create was given (a path) or got (its own). */
+  netnsPath(id: string): string | undefined {
+    return this.#netns.get(id);
+  }
+
   /** Ends a container's process with `code`, as if it exited by itself. */
   exit(id: string, code: number): void {
     this.#get(id).process.exit(code);
@@ -99,7 +105,9 @@ export class FakeRuntime implements ContainerRuntime {
     if (!log) this.#logs.set(req.id, (log = []));
     const process = new FakeProcess(this.#nextPid++, req.process.args, log, (s) => this.#statusByDir.set(req.dir, s));
     this.#containers.set(req.id, { id: req.id, dir: req.dir, process, known: true });
-    return { pid: process.pid, netnsPath: `/proc/${process.pid}/ns/net`, env: req.process.env ?? [], user: { uid: 0, gid: 0, additionalGids: [], home: '/root' } };
+    const netnsPath = req.host.network.mode === 'path' ? req.host.network.path : `/proc/${process.pid}/ns/net`;
+    this.#netns.set(req.id, netnsPath);
+    return { pid: process.pid, netnsPath, env: req.process.env ?? [], user: { uid: 0, gid: 0, additionalGids: [], home: '/root' } };
   }
 
   async start(id: string): Promise<void> {

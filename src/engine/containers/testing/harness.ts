@@ -18,7 +18,8 @@ import { DefaultContainerService } from '../container-service.js';
 import { ContainerStore } from '../container-store.js';
 import { newContainerContext } from '../context.js';
 import { DefaultExecService } from '../exec.js';
-import type { ClientStreams, ContainerNetwork } from '../types.js';
+import type { ContainerNetworking } from '../networking.js';
+import type { ClientStreams } from '../types.js';
 
 export const IMAGE_ID = `sha256:${'ab'.repeat(32)}` as Digest;
 
@@ -44,7 +45,7 @@ export interface Harness<R extends ContainerRuntime> {
   close(): Promise<void>;
 }
 
-export async function harness<R extends ContainerRuntime>(runtime: R, opts: { network?: ContainerNetwork } = {}): Promise<Harness<R>> {
+export async function harness<R extends ContainerRuntime>(runtime: R, opts: { networking?: ContainerNetworking } = {}): Promise<Harness<R>> {
   const root = mkdtempSync(join(tmpdir(), 'berth-engine-'));
   let store: ContainerStore;
   const build = () => {
@@ -61,7 +62,7 @@ export async function harness<R extends ContainerRuntime>(runtime: R, opts: { ne
         ensure: async (name) => ({ volume: { Name: name, Mountpoint: join(root, 'volumes', name) } as never, created: true }),
         remove: async () => {},
       },
-      network: opts.network,
+      networking: opts.networking,
       ncpu: 2,
       hostName: 'host',
     });

@@ -1,0 +1,190 @@
+/**
+ * @module engine/networks/container-networking
+ * ContainerNetworking on a NetworkManager: `default` means `bridge`; the networks a container
+ * joins are kept in its record (NetworkConfig, name → EndpointSettings); its published ports are
+ * HostConfig.PortBindings plus, with PublishAllPorts, every exposed port; inspect and ps show
+ * Docker's NetworkSettings and Ports (a wildcard binding listed for 0.0.0.0 and ::).
+ */
+import type { PortWire } from '../../api/types/containers.js';
+import type { EndpointConfigWire } from '../../api/types/networks.js';
+import { InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { etcSettings } from '../../network/etc-files.js';
+import type { Attachment, NetworkManager, PortRequest, PublishedPort } from '../../network/types.js';
+import { parsePortProto, PortSpecError, type Protocol } from '../../util/port-spec.js';
+import type { ContainerNetworking, JoinedNetwork } from '../containers/networking.js';
+import type { ContainerRecord } from '../containers/record.js';
+
+/** The container's networks (name → endpoint settings), kept in its record. */
+export type NetworkConfig = Record<string, EndpointConfigWire>;
+type WithNetworks = ContainerRecord & { NetworkConfig?: NetworkConfig };
+
+export function modeNetwork(mode: string | undefined): string {
+  return !mode || mode === 'default' ? 'bridge' : mode;
+}
+
+/** The port requests of a container: its PortBindings, and with -P every exposed port too. */
+export function portRequests(rec: Pick<ContainerRecord, 'Config' | 'HostConfig'>): PortRequest[] {
+  const out: PortRequest[] = [];
+  const bindings = rec.HostConfig.PortBindings ?? {};
+  const keys = new Set(Object.keys(bindings));
+  if (rec.HostConfig.PublishAllPorts) for (const k of Object.keys(rec.Config.ExposedPorts ?? {})) keys.add(k);
+  for (const key of keys) {
+    let p;
+    try {
+      p = parsePortProto(key);
+    } catch (e) {
+      throw new InvalidArgument(`invalid port specification: "${key}"`, { cause: e });
+    }
+    if (p.protocol === 'sctp') throw new InvalidArgument('sctp ports are not supported by berth');
+    const list = bindings[key]?.length ? bindings[key]! : [{ HostIp: '', HostPort: '' }];
+    for (let port = p.start; port <= p.end; port++) {
+      for (const b of list) {
+        if (b.HostIp && b.HostIp.includes(':') && b.HostIp !== '::') throw new InvalidArgument(`IPv6 host addresses are not supported by berth: ${b.HostIp}`);
+        out.push({ containerPort: port, protocol: p.protocol as Protocol, hostIp: b.HostIp === '::' ? '' : b.HostIp ?? '', hostPort: b.HostPort ?? '' });
+      }
+    }
+  }
+  return out;
+}
+
+/** NetworkSettings.Ports: every exposed or published port; bound ones list their host side. */
+export function portMap(rec: Pick<ContainerRecord, 'Config' | 'HostConfig'>, published: PublishedPort[]): Record<string, { HostIp: string; HostPort: string }[] | null> {
+  const out: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
+  for (const k of Object.keys(rec.Config.ExposedPorts ?? {})) out[k] = null;
+  for (const p of published) {
+    const list = (out[`${p.containerPort}/${p.protocol}`] ??= []);
+    if (p.hostIp) list.push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+    else list.push({ HostIp: '0.0.0.0', HostPort: String(p.hostPort) }, { HostIp: '::', HostPort: String(p.hostPort) });
+  }
+  return out;
+}
+
+export function portWires(rec: Pick<ContainerRecord, 'Config' | 'HostConfig'>, published: PublishedPort[]): PortWire[] {
+  const out: PortWire[] = [];
+  const seen = new Set<string>();
+  for (const p of published) {
+    seen.add(`${p.containerPort}/${p.protocol}`);
+    for (const ip of p.hostIp ? [p.hostIp] : ['0.0.0.0', '::']) out.push({ IP: ip, PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.protocol });
+  }
+  for (const k of Object.keys(rec.Config.ExposedPorts ?? {})) {
+    if (seen.has(k)) continue;
+    const [port, proto = 'tcp'] = k.split('/');
+    out.push({ PrivatePort: Number(port), Type: proto });
+  }
+  return out;
+}
+
+export class ManagedContainerNetworking implements ContainerNetworking {
+  readonly #net: NetworkManager;
+
+  constructor(net: NetworkManager) {
+    this.#net = net;
+  }
+
+  plan(networkMode: string, endpoints: Record<string, EndpointConfigWire | null> | undefined): NetworkConfig {
+    const mode = modeNetwork(networkMode);
+    if (mode === 'host' || mode === 'none') return {};
+    if (mode.startsWith('container:')) throw new InvalidArgument(`network mode "${mode}" is not supported by berth yet`);
+    const primary = this.#net.get(mode);
+    if (primary.Driver !== 'bridge') return {};
+    const out: NetworkConfig = {};
+    const eps = endpoints ?? {};
+    // The docker CLI keys the primary endpoint by the mode as given (`default` too).
+    const isPrimary = (name: string) => [networkMode, mode, primary.Name, primary.Id].includes(name) || modeNetwork(name) === primary.Name;
+    out[primary.Name] = Object.entries(eps).find(([name]) => isPrimary(name))?.[1] ?? {};
+    for (const [name, cfg] of Object.entries(eps)) {
+      if (isPrimary(name)) continue;
+      const n = this.#net.get(name);
+      if (n.Driver !== 'bridge') throw new InvalidArgument(`container cannot be connected to network "${n.Name}" alongside others`);
+      out[n.Name] = cfg ?? {};
+    }
+    for (const [name, cfg] of Object.entries(out)) {
+      if (name === 'bridge' && (cfg.Aliases?.length || cfg.IPAMConfig?.IPv4Address)) {
+        throw new InvalidArgument(cfg.Aliases?.length ? 'network-scoped alias is supported only for containers in user defined networks' : 'user specified IP address is supported on user defined networks only');
+      }
+    }
+    return out;
+  }
+
+  async join(rec: ContainerRecord): Promise<JoinedNetwork | undefined> {
+    const networks = (rec as WithNetworks).NetworkConfig ?? {};
+    const names = Object.keys(networks);
+    if (!names.length) return undefined;
+    let ports: PortRequest[];
+    try {
+      ports = portRequests(rec);
+    } catch (e) {
+      if (e instanceof PortSpecError) throw new InvalidArgument(e.message, { cause: e });
+      throw e;
+    }
+    const a = await this.#net.attach({
+      containerId: rec.ID,
+      containerName: rec.Name.replace(/^\//, ''),
+      networks: names.map((n) => {
+        const cfg = networks[n]!;
+        const mac = cfg.MacAddress || (n === names[0] ? rec.Config.MacAddress : undefined);
+        return { network: n, aliases: cfg.Aliases ?? [], ipv4: cfg.IPAMConfig?.IPv4Address || undefined, mac: mac || undefined };
+      }),
+      ports,
+    });
+    const etc = etcSettings(a, (id) => this.#net.list().find((n) => n.Id === id));
+    return { netnsPath: a.netnsPath, nameservers: etc.nameservers, addresses: etc.addresses };
+  }
+
+  async leave(containerId: string): Promise<void> {
+    await this.#net.detach(containerId);
+  }
+
+  #endpoints(rec: ContainerRecord, a: Attachment | undefined): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, cfg] of Object.entries((rec as WithNetworks).NetworkConfig ?? {})) {
+      let networkId = '';
+      try {
+        networkId = this.#net.get(name).Id;
+      } catch (e) {
+        if (!(e instanceof NotFound)) throw e;
+      }
+      const ep = a?.endpoints.find((e) => e.networkName === name);
+      out[name] = {
+        IPAMConfig: cfg.IPAMConfig ?? null, Links: null, Aliases: cfg.Aliases?.length ? cfg.Aliases : null, MacAddress: ep?.macAddress ?? '',
+        DriverOpts: null, NetworkID: networkId, EndpointID: ep?.endpointId ?? '', Gateway: ep?.gateway ?? '', IPAddress: ep?.ipAddress ?? '',
+        IPPrefixLen: ep?.prefixLen ?? 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: ep?.dnsNames.length ? ep.dnsNames : null,
+      };
+    }
+    if (!Object.keys(out).length) {
+      const mode = modeNetwork(rec.HostConfig.NetworkMode);
+      let networkId = '';
+      try {
+        networkId = this.#net.get(mode).Id;
+      } catch {
+        /* container:… or a removed network */
+      }
+      out[mode] = {
+        IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, NetworkID: networkId, EndpointID: '', Gateway: '', IPAddress: '',
+        IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null,
+      };
+    }
+    return out;
+  }
+
+  #attachment(rec: ContainerRecord): Attachment | undefined {
+    return rec.State.Running || rec.State.Paused ? this.#net.attachment(rec.ID) : undefined;
+  }
+
+  inspectSettings(rec: ContainerRecord): Record<string, unknown> {
+    const a = this.#attachment(rec);
+    const main = a?.endpoints.find((e) => e.networkName === 'bridge');
+    return {
+      Bridge: '', SandboxID: a ? rec.ID : '', SandboxKey: a?.netnsPath ?? '', Ports: a ? portMap(rec, a.ports) : {},
+      HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
+      EndpointID: main?.endpointId ?? '', Gateway: main?.gateway ?? '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
+      IPAddress: main?.ipAddress ?? '', IPPrefixLen: main?.prefixLen ?? 0, IPv6Gateway: '', MacAddress: main?.macAddress ?? '',
+      Networks: this.#endpoints(rec, a),
+    };
+  }
+
+  summary(rec: ContainerRecord): { ports: PortWire[]; networks: Record<string, unknown> } {
+    const a = this.#attachment(rec);
+    return { ports: a ? portWires(rec, a.ports) : [], networks: this.#endpoints(rec, a) };
+  }
+}

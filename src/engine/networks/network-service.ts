@@ -1,0 +1,125 @@
+/**
+ * @module engine/networks/network-service
+ * Network use cases on a NetworkManager: Docker's JSON (with the containers attached),
+ * filters, prune of unused user networks, and connect/disconnect (a running container is
+ * connected now; a stopped one joins at its next start).
+ */
+import type {
+  EndpointConfigWire, NetworkCreateRequest, NetworkCreateResponse, NetworkPruneReport, NetworkWire,
+} from '../../api/types/networks.js';
+import { Conflict, Forbidden, InvalidArgument, NotFound } from '../../errdefs/index.js';
+import type { NetworkManager, NetworkRecord } from '../../network/types.js';
+import { matches, PRUNE_FILTERS } from './filters.js';
+import type { ContainerNetworkHooks, NetworkService } from './types.js';
+
+const BUILTIN = new Set(['bridge', 'host', 'none']);
+
+export class DefaultNetworkService implements NetworkService {
+  readonly #net: NetworkManager;
+  readonly #containers: ContainerNetworkHooks;
+
+  constructor(net: NetworkManager, containers: ContainerNetworkHooks) {
+    this.#net = net;
+    this.#containers = containers;
+  }
+
+  #wire(n: NetworkRecord, withContainers: boolean): NetworkWire {
+    const containers: NetworkWire['Containers'] = {};
+    if (withContainers) {
+      for (const a of this.#net.attachments()) {
+        const ep = a.endpoints.find((e) => e.networkId === n.Id);
+        if (ep) {
+          containers[a.containerId] = { Name: a.containerName, EndpointID: ep.endpointId, MacAddress: ep.macAddress, IPv4Address: `${ep.ipAddress}/${ep.prefixLen}`, IPv6Address: '' };
+        }
+      }
+    }
+    return {
+      Name: n.Name, Id: n.Id, Created: n.Created, Scope: n.Scope, Driver: n.Driver, EnableIPv6: n.EnableIPv6, IPAM: n.IPAM,
+      Internal: n.Internal, Attachable: n.Attachable, Ingress: n.Ingress, ConfigFrom: n.ConfigFrom, ConfigOnly: n.ConfigOnly,
+      Containers: containers, Options: n.Options, Labels: n.Labels,
+    };
+  }
+
+  #inUse(n: NetworkRecord): boolean {
+    if (this.#net.attachments().some((a) => a.endpoints.some((e) => e.networkId === n.Id))) return true;
+    const c = this.#containers;
+    return !!c && c.all().some((id) => c.configuredNetworks(id).includes(n.Name));
+  }
+
+  async list(filters: Map<string, string[]>): Promise<NetworkWire[]> {
+    return this.#net
+      .list()
+      .filter((n) => matches({ ...n, builtin: BUILTIN.has(n.Name), inUse: filters.has('dangling') ? this.#inUse(n) : false }, filters))
+      .sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0))
+      .map((n) => this.#wire(n, false));
+  }
+
+  async inspect(idOrName: string): Promise<NetworkWire> {
+    return this.#wire(this.#net.get(idOrName), true);
+  }
+
+  async create(req: NetworkCreateRequest): Promise<NetworkCreateResponse> {
+    if (!req || typeof req.Name !== 'string') throw new InvalidArgument('network name must not be empty');
+    const n = await this.#net.create(req);
+    return { Id: n.Id, Warning: '' };
+  }
+
+  async remove(idOrName: string): Promise<void> {
+    const n = this.#net.get(idOrName);
+    const c = this.#containers;
+    if (n.Driver === 'bridge' && c && !this.#net.attachments().some((a) => a.endpoints.some((e) => e.networkId === n.Id))) {
+      // A stopped container configured to join it keeps it too, as Docker's endpoints do.
+      if (c.all().some((id) => !c.lookup(id).running && c.configuredNetworks(id).includes(n.Name)) && !BUILTIN.has(n.Name)) {
+        throw new Conflict(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
+      }
+    }
+    await this.#net.remove(n.Id);
+  }
+
+  async prune(filters: Map<string, string[]>): Promise<NetworkPruneReport> {
+    const deleted: string[] = [];
+    for (const n of this.#net.list()) {
+      if (BUILTIN.has(n.Name) || !matches({ ...n, builtin: false, inUse: false }, filters, PRUNE_FILTERS)) continue;
+      if (this.#inUse(n)) continue;
+      try {
+        await this.#net.remove(n.Id);
+        deleted.push(n.Name);
+      } catch (e) {
+        if (!(e instanceof Conflict)) throw e;
+      }
+    }
+    return { NetworksDeleted: deleted };
+  }
+
+  #hooks(): ContainerNetworkHooks {
+    return this.#containers;
+  }
+
+  async connect(idOrName: string, container: string, config: EndpointConfigWire): Promise<void> {
+    const n = this.#net.get(idOrName);
+    const c = this.#hooks().lookup(container);
+    if (n.Driver !== 'bridge') throw new Forbidden(`container cannot be disconnected from host network or connected to host network`);
+    if (this.#hooks().configuredNetworks(c.id).includes(n.Name)) throw new Forbidden(`endpoint with name ${c.name} already exists in network ${n.Name}`);
+    if (c.running) {
+      await this.#net.connect(c.id, { network: n.Id, aliases: config.Aliases ?? [], ipv4: config.IPAMConfig?.IPv4Address || undefined, mac: config.MacAddress || undefined });
+    }
+    await this.#hooks().setEndpointConfig(c.id, n.Name, config);
+  }
+
+  async disconnect(idOrName: string, container: string, force: boolean): Promise<void> {
+    const n = this.#net.get(idOrName);
+    let c;
+    try {
+      c = this.#hooks().lookup(container);
+    } catch (e) {
+      if (force && e instanceof NotFound) return;
+      throw e;
+    }
+    if (n.Driver !== 'bridge') throw new Forbidden(`container cannot be disconnected from host network or connected to host network`);
+    const configured = this.#hooks().configuredNetworks(c.id).includes(n.Name);
+    const attached = !!this.#net.attachment(c.id)?.endpoints.some((e) => e.networkId === n.Id);
+    if (!configured && !attached) throw new Forbidden(`container ${c.id} is not connected to network ${n.Name}`);
+    if (attached) await this.#net.disconnect(c.id, n.Id);
+    if (configured) await this.#hooks().setEndpointConfig(c.id, n.Name, null);
+  }
+}

@@ -1,0 +1,345 @@
+/**
+ * @module network/bridge-network-manager
+ * The NetworkManager on netavark: networks and their records, IP allocation from the
+ * attachments on disk, published ports, and the host changes done through the driver. One
+ * lock orders every change; an attachment is saved before the host is touched and removed
+ * after it is undone, so `reconcile` can finish what a crash interrupted.
+ */
+import { randomBytes } from 'node:crypto';
+import { Conflict, Forbidden, InvalidArgument, NotFound, SystemError } from '../errdefs/index.js';
+import { logger } from '../util/log.js';
+import { dnsNamesFor, hasDns, isDefaultBridge } from './etc-files.js';
+import {
+  allocate, claim, contains, firstHost, formatCidr, ipToNum, IpamError, macFor, overlaps, parseCidr, pickSubnet, type Cidr,
+} from './ipam.js';
+import { bridgeName, type NetavarkDriver, setupOptions } from './netavark-driver.js';
+import { NetworkStore } from './network-store.js';
+import { allocatePorts, PortAllocatedError } from './ports.js';
+import type {
+  Attachment, AttachRequest, CreateNetworkRequest, Endpoint, EndpointRequest, NetworkManager, NetworkRecord, PublishedPort,
+} from './types.js';
+
+const log = logger('network');
+
+export interface BridgeManagerOptions {
+  /** `<dataRoot>/network`. */
+  stateDir: string;
+  driver: NetavarkDriver;
+  /** The default network's Linux bridge (berth0). */
+  bridgeName: string;
+  /** A fixed subnet for the default network (`--bip`), else Docker's choice. */
+  bip?: string;
+  /** The host's IPv4 routes (subnets picked must not overlap them). */
+  hostRoutes(): { iface: string; cidr: Cidr }[];
+}
+
+type Attached = Attachment & { portsNetwork?: string };
+
+const hex = (n: number) => randomBytes(n).toString('hex');
+const now = () => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
+
+function predefined(name: 'host' | 'none', id: string): NetworkRecord {
+  return {
+    Name: name, Id: id, Created: now(), Scope: 'local', Driver: name === 'host' ? 'host' : 'null', EnableIPv6: false,
+    IPAM: { Driver: 'default', Options: null, Config: [] }, Internal: false, Attachable: false, Ingress: false,
+    ConfigFrom: { Network: '' }, ConfigOnly: false, Options: {}, Labels: {},
+  };
+}
+
+export class BridgeNetworkManager implements NetworkManager {
+  readonly #store: NetworkStore;
+  readonly #opts: BridgeManagerOptions;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: BridgeManagerOptions) {
+    this.#opts = opts;
+    this.#store = new NetworkStore(opts.stateDir);
+  }
+
+  #locked<T>(fn: () => Promise<T>): Promise<T> {
+    const r = this.#tail.then(fn);
+    this.#tail = r.catch(() => undefined);
+    return r;
+  }
+
+  /** Loads the records and makes sure `bridge`, `host` and `none` exist. */
+  async init(): Promise<void> {
+    await this.#store.load();
+    const byName = (n: string) => [...this.#store.networks.values()].find((x) => x.Name === n);
+    for (const n of ['host', 'none'] as const) if (!byName(n)) await this.#store.saveNetwork(predefined(n, hex(32)));
+    const cur = byName('bridge');
+    const wantBridge = this.#opts.bridgeName;
+    if (cur && bridgeName(cur) === wantBridge && (!this.#opts.bip || cur.IPAM.Config[0]?.Subnet === formatCidr(parseCidr(this.#opts.bip, true)))) return;
+    let subnet: Cidr;
+    let gateway: string;
+    if (this.#opts.bip) {
+      subnet = parseCidr(this.#opts.bip, true);
+      const ip = this.#opts.bip.split('/')[0]!;
+      gateway = ipToNum(ip) === subnet.base ? firstHost(subnet) : ip;
+    } else {
+      const routes = this.#opts.hostRoutes().filter((r) => r.iface !== wantBridge).map((r) => r.cidr);
+      const others = [...this.#store.networks.values()].filter((n) => n.Name !== 'bridge').flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet, true)));
+      subnet = pickSubnet([...routes, ...others]);
+      gateway = firstHost(subnet);
+    }
+    const rec: NetworkRecord = {
+      Name: 'bridge', Id: cur?.Id ?? hex(32), Created: now(), Scope: 'local', Driver: 'bridge', EnableIPv6: false,
+      IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: formatCidr(subnet), Gateway: gateway }] },
+      Internal: false, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
+      Options: {
+        'com.docker.network.bridge.default_bridge': 'true',
+        'com.docker.network.bridge.enable_icc': 'true',
+        'com.docker.network.bridge.enable_ip_masquerade': 'true',
+        'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
+        'com.docker.network.bridge.name': wantBridge,
+        'com.docker.network.driver.mtu': '1500',
+      },
+      Labels: {},
+    };
+    await this.#store.saveNetwork(rec);
+  }
+
+  list(): NetworkRecord[] {
+    return [...this.#store.networks.values()];
+  }
+
+  get(idOrName: string): NetworkRecord {
+    const all = this.list();
+    const found = all.find((n) => n.Name === idOrName) ?? all.find((n) => n.Id === idOrName);
+    if (found) return found;
+    const byPrefix = idOrName ? all.filter((n) => n.Id.startsWith(idOrName)) : [];
+    if (byPrefix.length === 1) return byPrefix[0]!;
+    if (byPrefix.length > 1) throw new InvalidArgument(`network ${idOrName} is ambiguous (${byPrefix.length} matches found based on ID prefix)`);
+    throw new NotFound(`network ${idOrName} not found`);
+  }
+
+  create(req: CreateNetworkRequest): Promise<NetworkRecord> {
+    return this.#locked(async () => {
+      const name = req.Name ?? '';
+      if (!name) throw new InvalidArgument('network name must not be empty');
+      if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) throw new InvalidArgument(`invalid network name "${name}": must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
+      if (this.list().some((n) => n.Name === name)) throw new Conflict(`network with name ${name} already exists`);
+      const driver = req.Driver || 'bridge';
+      if (driver === 'host' || driver === 'null') throw new Forbidden(`only one instance of "${driver}" network is allowed`);
+      if (driver !== 'bridge') throw new NotFound(`plugin "${driver}" not found`);
+      if (req.EnableIPv6) throw new InvalidArgument('IPv6 networks are not supported by berth');
+      const ipamConf = req.IPAM?.Config ?? [];
+      if (ipamConf.length > 1) throw new InvalidArgument('berth networks take one IPv4 subnet');
+      const existing = this.list().flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet, true)));
+      const c = ipamConf[0] ?? {};
+      let subnet: Cidr;
+      try {
+        if (c.Subnet) {
+          if (c.Subnet.includes(':')) throw new InvalidArgument('IPv6 networks are not supported by berth');
+          subnet = parseCidr(c.Subnet, true);
+          if (existing.some((e) => overlaps(e, subnet))) throw new Forbidden('invalid pool request: Pool overlaps with other one on this address space');
+        } else {
+          if (c.Gateway || c.IPRange) throw new InvalidArgument('Invalid IPAM configuration: a gateway or ip-range needs a subnet');
+          const routes = this.#opts.hostRoutes().map((r) => r.cidr);
+          subnet = pickSubnet([...routes, ...existing]);
+        }
+        const gateway = c.Gateway || firstHost(subnet);
+        if (!contains(subnet, ipToNum(gateway))) throw new InvalidArgument(`Invalid gateway ${gateway}: not in subnet ${formatCidr(subnet)}`);
+        if (c.IPRange) {
+          const r = parseCidr(c.IPRange, true);
+          if (!contains(subnet, r.base) || r.prefix < subnet.prefix) throw new InvalidArgument(`Invalid IP range ${c.IPRange}: not in subnet ${formatCidr(subnet)}`);
+        }
+        const id = hex(32);
+        const rec: NetworkRecord = {
+          Name: name, Id: id, Created: now(), Scope: 'local', Driver: 'bridge', EnableIPv6: false,
+          IPAM: {
+            Driver: 'default', Options: req.IPAM?.Options ?? {},
+            Config: [{ Subnet: formatCidr(subnet), Gateway: gateway, ...(c.IPRange ? { IPRange: formatCidr(parseCidr(c.IPRange, true)) } : {}) }],
+          },
+          Internal: !!req.Internal, Attachable: !!req.Attachable, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
+          Options: { ...(req.Options ?? {}) }, Labels: { ...(req.Labels ?? {}) },
+        };
+        const br = rec.Options['com.docker.network.bridge.name'];
+        if (br !== undefined && !/^[a-zA-Z0-9_.-]{1,15}$/.test(br)) throw new InvalidArgument(`invalid bridge name "${br}": at most 15 characters of [a-zA-Z0-9_.-]`);
+        if (br && this.list().some((n) => n.Driver === 'bridge' && bridgeName(n) === br)) throw new Conflict(`bridge name ${br} is already used by another network`);
+        await this.#store.saveNetwork(rec);
+        return rec;
+      } catch (e) {
+        if (e instanceof IpamError) throw new InvalidArgument(e.message, { cause: e });
+        throw e;
+      }
+    });
+  }
+
+  remove(idOrName: string): Promise<void> {
+    return this.#locked(async () => {
+      const n = this.get(idOrName);
+      if (n.Driver !== 'bridge' || isDefaultBridge(n)) throw new Forbidden(`${n.Name} is a pre-defined network and cannot be removed`);
+      if (this.attachments().some((a) => a.endpoints.some((e) => e.networkId === n.Id))) {
+        throw new Conflict(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
+      }
+      await this.#store.deleteNetwork(n.Id);
+      await this.#opts.driver.removeBridge(bridgeName(n));
+    });
+  }
+
+  attachment(containerId: string): Attachment | undefined {
+    return this.#store.attachments.get(containerId);
+  }
+
+  attachments(): Attachment[] {
+    return [...this.#store.attachments.values()];
+  }
+
+  #used(networkId: string): Set<string> {
+    const used = new Set<string>();
+    for (const a of this.#store.attachments.values()) for (const e of a.endpoints) if (e.networkId === networkId) used.add(e.ipAddress);
+    return used;
+  }
+
+  #endpoint(a: Pick<Attachment, 'containerId' | 'containerName' | 'endpoints'>, req: EndpointRequest): Endpoint {
+    const n = this.get(req.network);
+    if (n.Driver !== 'bridge') throw new InvalidArgument(`container cannot be connected to network "${n.Name}" alongside others (host and none are network modes)`);
+    if (a.endpoints.some((e) => e.networkId === n.Id)) throw new Forbidden(`endpoint with name ${a.containerName} already exists in network ${n.Name}`);
+    const conf = n.IPAM.Config[0]!;
+    const subnet = parseCidr(conf.Subnet, true);
+    const used = this.#used(n.Id);
+    used.add(conf.Gateway);
+    let ip: string;
+    try {
+      if (req.ipv4) {
+        if (isDefaultBridge(n)) throw new InvalidArgument('user specified IP address is supported on user defined networks only');
+        ip = claim(subnet, used, req.ipv4);
+      } else {
+        ip = allocate(subnet, used, conf.IPRange ? parseCidr(conf.IPRange, true) : undefined);
+      }
+    } catch (e) {
+      if (e instanceof IpamError) throw new InvalidArgument(e.message, { cause: e });
+      throw e;
+    }
+    const taken = new Set(a.endpoints.map((e) => e.interfaceName));
+    let i = 0;
+    while (taken.has(`eth${i}`)) i++;
+    const aliases = req.aliases ?? [];
+    return {
+      networkId: n.Id, networkName: n.Name, endpointId: hex(32), ipAddress: ip, prefixLen: subnet.prefix, gateway: conf.Gateway,
+      macAddress: req.mac || macFor(ip), aliases, dnsNames: dnsNamesFor(n, a.containerId, a.containerName, aliases),
+      ...(req.ipv4 ? { fixedIp: req.ipv4 } : {}), interfaceName: `eth${i}`,
+    };
+  }
+
+  #netavarkOptions(a: Attached, ep: Endpoint): Record<string, unknown> {
+    const n = this.#store.networks.get(ep.networkId) ?? this.get(ep.networkName);
+    const ports = a.portsNetwork === ep.networkId ? a.ports : [];
+    return setupOptions({ id: a.containerId, name: a.containerName }, n, ep, ports, hasDns(n));
+  }
+
+  attach(req: AttachRequest): Promise<Attachment> {
+    return this.#locked(async () => {
+      if (this.#store.attachments.has(req.containerId)) await this.#detach(req.containerId);
+      const a: Attached = { containerId: req.containerId, containerName: req.containerName, netnsPath: this.#opts.driver.netnsPath(req.containerId), endpoints: [], ports: [] };
+      for (const r of req.networks) a.endpoints.push(this.#endpoint(a, r));
+      const inUse = this.attachments().flatMap((x) => x.ports);
+      try {
+        a.ports = req.ports.length ? await allocatePorts(req.ports, inUse) : [];
+      } catch (e) {
+        if (e instanceof PortAllocatedError) {
+          const ep = a.endpoints[0];
+          throw new SystemError(`driver failed programming external connectivity on endpoint ${req.containerName} (${ep?.endpointId ?? ''}): ${e.message}`, { cause: e });
+        }
+        throw new InvalidArgument((e as Error).message, { cause: e });
+      }
+      if (a.ports.length && !a.endpoints.length) throw new InvalidArgument('published ports need a network');
+      a.portsNetwork = a.endpoints[0]?.networkId;
+      await this.#store.saveAttachment(a);
+      const done: Endpoint[] = [];
+      try {
+        await this.#opts.driver.createNetns(req.containerId);
+        for (const ep of a.endpoints) {
+          await this.#opts.driver.setup(a.netnsPath, this.#netavarkOptions(a, ep));
+          done.push(ep);
+        }
+      } catch (e) {
+        for (const ep of done.reverse()) await this.#opts.driver.teardown(a.netnsPath, this.#netavarkOptions(a, ep)).catch(() => {});
+        await this.#opts.driver.removeNetns(req.containerId).catch(() => {});
+        await this.#store.deleteAttachment(req.containerId);
+        throw new SystemError(`setting up the network of container ${req.containerName}: ${(e as Error).message}`, { cause: e });
+      }
+      return a;
+    });
+  }
+
+  connect(containerId: string, req: EndpointRequest): Promise<Endpoint> {
+    return this.#locked(async () => {
+      const a = this.#store.attachments.get(containerId) as Attached | undefined;
+      if (!a) throw new InvalidArgument(`container ${containerId} is not running`);
+      const ep = this.#endpoint(a, req);
+      const next: Attached = { ...a, endpoints: [...a.endpoints, ep] };
+      await this.#store.saveAttachment(next);
+      try {
+        await this.#opts.driver.setup(a.netnsPath, this.#netavarkOptions(next, ep));
+      } catch (e) {
+        await this.#store.saveAttachment(a);
+        throw new SystemError(`connecting container ${a.containerName} to network ${ep.networkName}: ${(e as Error).message}`, { cause: e });
+      }
+      return ep;
+    });
+  }
+
+  disconnect(containerId: string, network: string): Promise<void> {
+    return this.#locked(async () => {
+      const a = this.#store.attachments.get(containerId) as Attached | undefined;
+      const n = this.get(network);
+      const ep = a?.endpoints.find((e) => e.networkId === n.Id);
+      if (!a || !ep) throw new Forbidden(`container ${containerId} is not connected to network ${n.Name}`);
+      await this.#opts.driver.teardown(a.netnsPath, this.#netavarkOptions(a, ep)).catch((e) => log.warn('netavark teardown', { error: String(e) }));
+      const next: Attached = { ...a, endpoints: a.endpoints.filter((e) => e !== ep) };
+      if (a.portsNetwork === n.Id) {
+        next.ports = [];
+        delete next.portsNetwork;
+      }
+      await this.#store.saveAttachment(next);
+    });
+  }
+
+  detach(containerId: string): Promise<void> {
+    return this.#locked(() => this.#detach(containerId));
+  }
+
+  async #detach(containerId: string): Promise<void> {
+    const a = this.#store.attachments.get(containerId) as Attached | undefined;
+    if (!a) return;
+    for (const ep of [...a.endpoints].reverse()) {
+      await this.#opts.driver.teardown(a.netnsPath, this.#netavarkOptions(a, ep)).catch((e) => log.debug('netavark teardown', { id: containerId, error: String(e) }));
+    }
+    await this.#opts.driver.removeNetns(containerId);
+    await this.#store.deleteAttachment(containerId);
+  }
+
+  /** Shutdown: with no container attached, nothing needs the bridges and rules; else all stays (ports keep answering). */
+  close(): Promise<void> {
+    return this.#locked(async () => {
+      if (this.#store.attachments.size === 0) await this.#idle();
+    });
+  }
+
+  /** Nothing attached: drop the bridges and netavark's shared chains if nothing else uses them. */
+  async #idle(): Promise<void> {
+    for (const n of this.list()) if (n.Driver === 'bridge') await this.#opts.driver.removeBridge(bridgeName(n));
+    await this.#opts.driver.pruneSharedChains().catch((e) => log.debug('pruning netavark chains', { error: String(e) }));
+  }
+
+  reconcile(isLive: (containerId: string) => boolean): Promise<void> {
+    return this.#locked(async () => {
+      for (const a of this.attachments()) {
+        if (isLive(a.containerId)) continue;
+        log.info('releasing the network of a container that is not running', { id: a.containerId });
+        await this.#detach(a.containerId);
+      }
+      for (const f of await this.#opts.driver.netnsFiles()) {
+        if (!this.#store.attachments.has(f)) await this.#opts.driver.removeNetns(f);
+      }
+      if (this.#store.attachments.size === 0) await this.#idle();
+    });
+  }
+
+  /** Published ports of every container (for callers checking conflicts). */
+  publishedPorts(): PublishedPort[] {
+    return this.attachments().flatMap((a) => a.ports);
+  }
+}

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { dnsNamesFor, etcSettings } from './etc-files.js';
+
+const bridge = { Driver: 'bridge' as const, Options: { 'com.docker.network.bridge.default_bridge': 'true' } };
+const user = { Driver: 'bridge' as const, Options: {} };
+const ep = (networkId: string, ipAddress: string, gateway: string) => ({ networkId, ipAddress, gateway });
+
+test('default bridge: host resolvers, own address in /etc/hosts', () => {
+  const s = etcSettings({ endpoints: [ep('b', '172.17.0.2', '172.17.0.1')] as never }, () => bridge);
+  assert.deepEqual(s, { addresses: ['172.17.0.2'] });
+});
+
+test('user network: the network resolver on the gateway, host search kept', () => {
+  const s = etcSettings({ endpoints: [ep('u', '10.5.0.2', '10.5.0.1')] as never }, () => user);
+  assert.deepEqual(s, { nameservers: ['10.5.0.1'], addresses: ['10.5.0.2'] });
+});
+
+test('DNS names: name, aliases, short ID on user networks; none on the default bridge', () => {
+  const id = 'f'.repeat(64);
+  assert.deepEqual(dnsNamesFor(user, id, 'web', ['www', 'web']), ['web', 'www', 'ffffffffffff']);
+  assert.deepEqual(dnsNamesFor(bridge, id, 'web', ['www']), []);
+});

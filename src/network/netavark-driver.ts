@@ -1,0 +1,209 @@
+/**
+ * @module network/netavark-driver
+ * The one file that changes the host's network: Podman's netavark (veth pair, Linux bridge,
+ * addresses, routes, iptables forwarding/masquerade/isolation and published-port DNAT) and
+ * aardvark-dns (a resolver per network on its gateway address, for names and aliases; it runs
+ * as its own process, so names resolve while berthd is down). Also the network namespace
+ * files containers run in, and the removal of netavark's shared iptables chains once nothing
+ * uses them.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { MNT_DETACH, native } from '../util/native.js';
+import { logger } from '../util/log.js';
+import type { Endpoint, NetworkRecord, PublishedPort } from './types.js';
+
+const log = logger('network');
+const execFileP = promisify(execFile);
+
+export const NETAVARK = '/usr/lib/podman/netavark';
+export const AARDVARK = '/usr/lib/podman/aardvark-dns';
+
+export class NetavarkError extends Error {}
+
+/**
+ * netavark creates its shared iptables chains check-then-create, so two runs at once (two
+ * berthd on one host, as the tests do) can fail with "Chain already exists": every run, and the
+ * removal of those chains, holds this host-wide lock (flock(1)).
+ */
+export const HOST_LOCK = '/run/lock/berth-netavark.lock';
+
+/**
+ * netavark 1.4's teardown drops the FORWARD jump to its isolation chain even while other
+ * networks still have isolation rules there, and a later setup appends it again after the
+ * jump that accepts everything from its subnets: either way containers of different networks
+ * would reach each other. After every run, while the chain holds rules, its jump is made the
+ * first netavark rule of FORWARD, once.
+ */
+const ISOLATION_FIXUP = [
+  "if iptables -w -S NETAVARK_ISOLATION_1 2>/dev/null | grep -q '^-A'; then",
+  "  first=$(iptables -w -S FORWARD | grep -m1 -E -- '-j (NETAVARK_ISOLATION_1|NETAVARK_FORWARD)$');",
+  '  case "$first" in *NETAVARK_ISOLATION_1) ;; *) iptables -w -I FORWARD 1 -j NETAVARK_ISOLATION_1 ;; esac;',
+  "  for n in $(iptables -w -L FORWARD -n --line-numbers | awk '$2 == \"NETAVARK_ISOLATION_1\" { print $1 }' | tail -n +2 | sort -rn); do iptables -w -D FORWARD $n; done;",
+  'fi',
+].join(' ');
+
+/** The Linux bridge a network uses. */
+export function bridgeName(n: NetworkRecord): string {
+  return n.Options['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`;
+}
+
+/** netavark's description of one network. */
+export function networkInfo(n: NetworkRecord, dns: boolean): Record<string, unknown> {
+  const mtu = n.Options['com.docker.network.driver.mtu'];
+  return {
+    name: n.Name,
+    id: n.Id,
+    driver: 'bridge',
+    network_interface: bridgeName(n),
+    subnets: n.IPAM.Config.map((c) => ({ subnet: c.Subnet, gateway: c.Gateway })),
+    ipv6_enabled: false,
+    internal: n.Internal,
+    dns_enabled: dns,
+    ipam_options: { driver: 'host-local' },
+    options: { isolate: 'true', ...(mtu && mtu !== '0' ? { mtu } : {}) },
+  };
+}
+
+/** netavark's options for one container on one network (ports only on its first network). */
+export function setupOptions(c: { id: string; name: string }, n: NetworkRecord, ep: Endpoint, ports: PublishedPort[], dns: boolean): Record<string, unknown> {
+  return {
+    container_id: c.id,
+    container_name: c.name,
+    port_mappings: ports.map((p) => ({ host_ip: p.hostIp, container_port: p.containerPort, host_port: p.hostPort, range: 1, protocol: p.protocol })),
+    networks: { [n.Name]: { static_ips: [ep.ipAddress], static_mac: ep.macAddress, aliases: ep.dnsNames, interface_name: ep.interfaceName } },
+    network_info: { [n.Name]: networkInfo(n, dns) },
+  };
+}
+
+export class NetavarkDriver {
+  readonly #configDir: string;
+  readonly #netnsDir: string;
+
+  constructor(opts: { configDir: string; netnsDir: string }) {
+    this.#configDir = opts.configDir;
+    this.#netnsDir = opts.netnsDir;
+  }
+
+  static available(): boolean {
+    return existsSync(NETAVARK) && existsSync(AARDVARK);
+  }
+
+  netnsPath(containerId: string): string {
+    return join(this.#netnsDir, containerId);
+  }
+
+  /** A new network namespace, kept by a bind mount on `<netnsDir>/<id>`. */
+  async createNetns(containerId: string): Promise<string> {
+    const p = this.netnsPath(containerId);
+    await fs.mkdir(this.#netnsDir, { recursive: true, mode: 0o700 });
+    await this.removeNetns(containerId);
+    await fs.writeFile(p, '', { mode: 0o600 });
+    try {
+      await execFileP('unshare', [`--net=${p}`, 'true']);
+    } catch (e) {
+      await fs.rm(p, { force: true });
+      throw new NetavarkError(`creating network namespace: ${(e as Error).message}`, { cause: e });
+    }
+    return p;
+  }
+
+  async removeNetns(containerId: string): Promise<void> {
+    const p = this.netnsPath(containerId);
+    try {
+      native().umount2(p, MNT_DETACH);
+    } catch {
+      /* not mounted */
+    }
+    await fs.rm(p, { force: true });
+  }
+
+  /** Network namespace files left in the directory (by container ID). */
+  async netnsFiles(): Promise<string[]> {
+    return fs.readdir(this.#netnsDir).catch(() => []);
+  }
+
+  async #run(cmd: 'setup' | 'teardown', netns: string, opts: Record<string, unknown>): Promise<string> {
+    await fs.mkdir(this.#configDir, { recursive: true, mode: 0o700 });
+    return new Promise((resolve, reject) => {
+      const args = [NETAVARK, '--config', this.#configDir, '--aardvark-binary', AARDVARK, cmd, netns];
+      const child = spawn('flock', ['-o', HOST_LOCK, 'sh', '-c', `"$@"; rc=$?; ${ISOLATION_FIXUP}; exit $rc`, 'sh', ...args], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        // aardvark-dns is started by netavark and outlives it: keep it out of berthd's process group.
+        detached: true,
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        if (code === 0) return resolve(out);
+        let msg = err.trim() || out.trim();
+        try {
+          msg = (JSON.parse(out.trim() || err.trim()) as { error?: string }).error ?? msg;
+        } catch {
+          /* plain text */
+        }
+        reject(new NetavarkError(`netavark ${cmd}: ${msg}`));
+      });
+      child.stdin.end(JSON.stringify(opts));
+    });
+  }
+
+  async setup(netns: string, opts: Record<string, unknown>): Promise<void> {
+    await this.#run('setup', netns, opts);
+  }
+
+  async teardown(netns: string, opts: Record<string, unknown>): Promise<void> {
+    await this.#run('teardown', netns, opts);
+  }
+
+  /** Removes a network's bridge if it is still there (netavark removes it with the last veth). */
+  async removeBridge(name: string): Promise<void> {
+    if (!existsSync(`/sys/class/net/${name}`)) return;
+    await execFileP('ip', ['link', 'del', name]).catch((e) => log.debug('removing bridge', { name, error: String(e) }));
+  }
+
+  /**
+   * Removes netavark's shared chains and the jumps to them when they hold no rules any more
+   * (no container anywhere on the host uses them). A chain that gained a rule meanwhile stays.
+   */
+  async pruneSharedChains(): Promise<void> {
+    await execFileP('flock', ['-o', HOST_LOCK, 'sh', '-c', PRUNE_SCRIPT]);
+  }
+}
+
+/**
+ * Each shared chain goes only when it holds no rule; the jumps to it are removed first and put
+ * back if the chain turns out to be in use. The masquerade helpers go with the DNAT chain.
+ */
+const PRUNE_SCRIPT = `
+empty() { ! iptables -w -t "$1" -S "$2" 2>/dev/null | grep -q '^-A'; }
+exists() { iptables -w -t "$1" -S "$2" >/dev/null 2>&1; }
+if exists filter NETAVARK_FORWARD && empty filter NETAVARK_FORWARD; then
+  while iptables -w -D FORWARD -m comment --comment "netavark firewall plugin rules" -j NETAVARK_FORWARD 2>/dev/null; do :; done
+  iptables -w -X NETAVARK_FORWARD 2>/dev/null || iptables -w -I FORWARD -m comment --comment "netavark firewall plugin rules" -j NETAVARK_FORWARD
+fi
+for c in NETAVARK_ISOLATION_1 NETAVARK_ISOLATION_2 NETAVARK_ISOLATION_3; do
+  if exists filter $c && empty filter $c; then
+    while iptables -w -D FORWARD -j $c 2>/dev/null; do :; done
+    iptables -w -X $c 2>/dev/null
+  fi
+done
+if exists nat NETAVARK-HOSTPORT-DNAT && empty nat NETAVARK-HOSTPORT-DNAT; then
+  while iptables -w -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT 2>/dev/null; do :; done
+  while iptables -w -t nat -D OUTPUT -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT 2>/dev/null; do :; done
+  if iptables -w -t nat -X NETAVARK-HOSTPORT-DNAT 2>/dev/null; then
+    while iptables -w -t nat -D POSTROUTING -j NETAVARK-HOSTPORT-MASQ 2>/dev/null; do :; done
+    for c in NETAVARK-HOSTPORT-MASQ NETAVARK-HOSTPORT-SETMARK; do iptables -w -t nat -F $c 2>/dev/null; iptables -w -t nat -X $c 2>/dev/null; done
+  else
+    iptables -w -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT
+    iptables -w -t nat -A OUTPUT -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT
+  fi
+fi
+true
+`;
+
