@@ -10,6 +10,7 @@ import { get, request } from 'node:http';
 import { join } from 'node:path';
 import type { TestDaemon } from './helpers/daemon.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary Engine API JSON and assert on its fields.
 export function api(d: TestDaemon, method: string, path: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
