@@ -2,6 +2,7 @@
  * @module daemon/config
  * berthd's command line: dockerd's flag names where they apply.
  */
+import { readFileSync } from 'node:fs';
 import { InvalidArgument } from '../errdefs/index.js';
 import { parseFlags, type FlagSpec, formatFlagHelp } from '../cli/flags.js';
 import { defaultDataRoot, defaultExecRoot } from '../util/default-paths.js';
@@ -15,7 +16,17 @@ export interface DaemonConfig {
   debug: boolean;
   pidFile: string;
   group: string;
+  /** `insecure-registries`: flags and daemon.json together. */
+  insecureRegistries: string[];
+  /** `registry-mirrors` for docker.io. */
+  registryMirrors: string[];
+  /** dockerd's max-concurrent-downloads / -uploads. */
+  maxConcurrentDownloads: number;
+  maxConcurrentUploads: number;
 }
+
+/** The daemon configuration file (dockerd's daemon.json), read when it exists. */
+export const DEFAULT_CONFIG_FILE = '/etc/berth/daemon.json';
 
 export const daemonFlags: FlagSpec[] = [
   { long: 'host', short: 'H', type: 'list', help: 'Daemon socket(s) to listen on (unix:///path or tcp://127.0.0.1:PORT)' },
@@ -25,6 +36,11 @@ export const daemonFlags: FlagSpec[] = [
   { long: 'debug', short: 'D', type: 'bool', help: 'Enable debug mode' },
   { long: 'pidfile', short: 'p', type: 'string', help: 'Path to use for daemon PID file' },
   { long: 'group', short: 'G', type: 'string', help: 'Group for the unix socket', default: 'root' },
+  { long: 'config-file', type: 'string', help: 'Daemon configuration file', default: DEFAULT_CONFIG_FILE },
+  { long: 'insecure-registry', type: 'list', help: 'Enable insecure registry communication' },
+  { long: 'registry-mirror', type: 'list', help: 'Preferred Docker registry mirror' },
+  { long: 'max-concurrent-downloads', type: 'string', help: 'Set the max concurrent downloads (default 3)', placeholder: 'int' },
+  { long: 'max-concurrent-uploads', type: 'string', help: 'Set the max concurrent uploads (default 5)', placeholder: 'int' },
   { long: 'version', short: 'v', type: 'bool', help: 'Print version information and quit' },
 ];
 
@@ -46,6 +62,12 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       throw new InvalidArgument(`invalid host "${h}": use unix:///path or tcp://127.0.0.1:PORT`);
     }
   }
+  const file = readConfigFile(flags.string('config-file'), flags.string('config-file') !== DEFAULT_CONFIG_FILE);
+  const count = (name: string, fromFile: unknown, dflt: number) => {
+    const v = Number(flags.string(name) || (fromFile ?? dflt));
+    if (!Number.isInteger(v) || v < 1) throw new InvalidArgument(`invalid value for --${name}: must be a positive integer`);
+    return v;
+  };
   return {
     help,
     version: flags.bool('version'),
@@ -57,6 +79,37 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       debug,
       pidFile: flags.string('pidfile') || `${execRoot}/berthd.pid`,
       group: flags.string('group'),
+      insecureRegistries: [...strings(file['insecure-registries'], 'insecure-registries'), ...flags.list('insecure-registry')].map((e) => {
+        if (e.includes('://')) throw new InvalidArgument(`insecure registry ${e} should not contain '://'`);
+        return e;
+      }),
+      registryMirrors: [...strings(file['registry-mirrors'], 'registry-mirrors'), ...flags.list('registry-mirror')],
+      maxConcurrentDownloads: count('max-concurrent-downloads', file['max-concurrent-downloads'], 3),
+      maxConcurrentUploads: count('max-concurrent-uploads', file['max-concurrent-uploads'], 5),
     },
   };
+}
+
+function strings(v: unknown, key: string): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new InvalidArgument(`daemon configuration: "${key}" must be a list of strings`);
+  return v as string[];
+}
+
+/** Reads daemon.json; a missing default file is no configuration, a missing named one is an error. */
+function readConfigFile(path: string, explicit: boolean): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) return {};
+    throw new InvalidArgument(`unable to configure the daemon with file ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
+    return v as Record<string, unknown>;
+  } catch (e) {
+    throw new InvalidArgument(`unable to configure the daemon with file ${path}: ${(e as Error).message}`, { cause: e });
+  }
 }

@@ -15,6 +15,10 @@ import { DefaultBuildService } from '../engine/build/build-service.js';
 import { RuntimeStepRunner } from '../engine/build/runtime-runner.js';
 import { RuncRuntime } from '../runtime/runc-runtime.js';
 import { DefaultContainerService } from '../engine/containers/container-service.js';
+import { BlobMap } from '../engine/distribution/blob-map.js';
+import { DefaultDistributionService } from '../engine/distribution/distribution-service.js';
+import { hostPlatform } from '../image/manifest.js';
+import { DefaultRegistryClient } from '../registry/registry-client.js';
 import { DefaultImageService } from '../engine/images/image-service.js';
 import { LocalVolumeService } from '../engine/volumes/local-volume-service.js';
 import { DefaultSystemService } from '../engine/system/system-service.js';
@@ -64,6 +68,23 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   await images.recover();
   counters.push(async () => ({ images: images.count() }));
 
+  // Registries: pull and push over the OCI distribution client.
+  const registry = new DefaultRegistryClient({
+    insecureRegistries: config.insecureRegistries,
+    mirrors: config.registryMirrors,
+    maxDownloads: config.maxConcurrentDownloads,
+    maxUploads: config.maxConcurrentUploads,
+  });
+  closers.push(async () => registry.close());
+  const distribution = new DefaultDistributionService({
+    images: images.context,
+    registry,
+    blobMap: new BlobMap(config.dataRoot),
+    platform: hostPlatform(),
+    maxDownloads: config.maxConcurrentDownloads,
+    maxUploads: config.maxConcurrentUploads,
+  });
+
   // RUN steps: runc containers in the builder's own runc and shim roots.
   const buildRuntime = new RuncRuntime({
     runcRoot: join(config.execRoot, 'build', 'runc'),
@@ -94,7 +115,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   counters.push(async () => ({ containers: containers.counts() }));
   closers.push(() => containers.close());
 
-  const engine: Engine = { system, images, build, containers, execs: containers.execs, volumes };
+  const engine: Engine = { system, images, distribution, build, containers, execs: containers.execs, volumes };
   return {
     engine,
     routes: allRoutes(engine),

@@ -4,6 +4,7 @@
  * here as one field.
  */
 import type { BuildService } from './build/types.js';
+import type { DistributionService } from './distribution/types.js';
 import type { ContainerService, ExecService } from './containers/types.js';
 import type { ImageService } from './images/types.js';
 import type { SystemService } from './types.js';
@@ -12,6 +13,7 @@ import type { VolumeService } from './volumes/types.js';
 export interface Engine {
   system: SystemService;
   images: ImageService;
+  distribution: DistributionService;
   build: BuildService;
   containers: ContainerService;
   execs: ExecService;

@@ -116,6 +116,20 @@ export class RemoteRepository implements Repository {
     return { mediaType, digest, bytes };
   }
 
+  async tags(): Promise<string[]> {
+    const out: string[] = [];
+    let next: string | undefined = `/v2/${this.path}/tags/list`;
+    for (let page = 0; next && page < 100; page++) {
+      const res = await this.#req(next, { method: 'GET' });
+      if (res.status !== 200) await this.#fail(res);
+      const body = JSON.parse((await readAll(res, 16 << 20)).toString('utf8')) as { tags?: string[] | null };
+      out.push(...(body.tags ?? []));
+      const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(String(res.headers.link ?? ''));
+      next = link ? new URL(link[1]!, res.url).href : undefined;
+    }
+    return out;
+  }
+
   async headManifest(ref: string): Promise<{ digest: Digest; mediaType: string; size: number } | undefined> {
     const res = await this.#req(`/v2/${this.path}/manifests/${ref}`, { method: 'HEAD', headers: { Accept: MANIFEST_ACCEPT } });
     drain(res);

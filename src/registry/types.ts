@@ -76,6 +76,8 @@ export interface Repository {
   readonly path: string;
   /** GET a manifest by tag or digest; verified against the digest when asked by digest. */
   getManifest(tagOrDigest: string): Promise<FetchedManifest>;
+  /** The repository's tags (`GET /v2/NAME/tags/list`, following `Link` pages). */
+  tags(): Promise<string[]>;
   /** HEAD a manifest: its digest, or undefined when the registry does not have it. */
   headManifest(tagOrDigest: string): Promise<{ digest: Digest; mediaType: string; size: number } | undefined>;
   putManifest(tagOrDigest: string, mediaType: string, bytes: Buffer): Promise<Digest>;
