@@ -33,6 +33,9 @@ import { save } from './save.js';
 import { systemDf } from './system-df.js';
 import { tag } from './tag.js';
 import { info } from './info.js';
+import { login, logout } from './login.js';
+import { pull } from './pull.js';
+import { push } from './push.js';
 import { version } from './version.js';
 
 const system: Command = {
@@ -62,9 +65,13 @@ export const commands: Command[] = [
   inspect,
   kill,
   load,
+  login,
+  logout,
   logs,
   pause,
   ps,
+  pull,
+  push,
   rename,
   restart,
   rm,

@@ -40,9 +40,14 @@ export function progressText(current: number, total: number): string {
 
 export type Sink = (m: JsonMessage) => void;
 
-/** A status line for one id (layer or tag). */
+/** A state of one layer (progress.Update in dockerd): `progressDetail` is there, empty. */
 export function status(id: string | undefined, text: string): JsonMessage {
   return id === undefined ? { status: text } : { status: text, progressDetail: {}, id };
+}
+
+/** A plain message, optionally for an id (progress.Message: `latest: Pulling from …`). */
+export function message(id: string | undefined, text: string): JsonMessage {
+  return id === undefined ? { status: text } : { status: text, id };
 }
 
 /** A progress line (`Downloading`, `Extracting`, `Pushing`). */

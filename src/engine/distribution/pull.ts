@@ -3,8 +3,8 @@
  * Pull, as dockerd's distribution code does it: the manifest (a manifest list or index narrowed
  * to the platform), the config, then the missing layers, three at a time. Each layer's blob is
  * extracted into the layer store's staging area while it downloads; nothing becomes visible
- * until the blob matched its digest and the layer its diffID, and layers are published on their
- * parents in order. The image and its tag and digest references come last, under the image
+ * until every blob matched its digest and every layer its diffID; then the layers are
+ * published on their parents in order. The image and its tag and digest references come last, under the image
  * lock; an interrupted pull leaves at most published layers, which start-up recovery removes
  * when no image uses them.
  */
@@ -20,7 +20,7 @@ import type { StagedLayer } from '../../store/layers/types.js';
 import type { DistributionDeps } from './context.js';
 import { requestRef } from './context.js';
 import { Limiter } from './limiter.js';
-import { progressMsg, status, Throttle } from './progress.js';
+import { message, progressMsg, status, Throttle } from './progress.js';
 import type { ProgressSink, PullRequest } from './types.js';
 
 const LAYER_TYPES = new Set<string>([MediaType.dockerLayerGzip, MediaType.ociLayerGzip, MediaType.ociLayer, MediaType.dockerLayer]);
@@ -46,7 +46,7 @@ async function pullOne(
   const tagOrDigest = ref.digest ?? ref.tag!;
   let fetched = await repo.getManifest(tagOrDigest);
   const manifestDigest = fetched.digest;
-  progress(status(tagOrDigest, `Pulling from ${ref.path}`));
+  progress(message(tagOrDigest, `Pulling from ${ref.path}`));
   const platform = wanted ?? d.platform;
   if (isIndexMediaType(fetched.mediaType)) {
     const chosen = selectManifest(parseIndex(fetched.bytes).manifests, platform);
@@ -123,6 +123,8 @@ async function pullOne(
       p.catch(() => abort.abort());
       staged.set(i, p);
     });
+    // Every blob verified before any layer becomes visible.
+    await Promise.all(staged.values());
     let parent: Digest | null = null;
     for (let i = 0; i < chains.length; i++) {
       const p = staged.get(i);
