@@ -37,6 +37,11 @@ export class Authorizer {
     return this.#creds !== undefined;
   }
 
+  /** Whether the registry asked for basic auth and there are no credentials to send. */
+  get lacksBasicCredentials(): boolean {
+    return this.#challenge?.scheme === 'basic' && !this.#creds?.username;
+  }
+
   /** Adds a scope (a cross-repository mount needs pull on the source); the next request fetches a new token. */
   addScope(scope: string): void {
     if (this.#scopes.has(scope)) return;

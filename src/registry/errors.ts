@@ -28,7 +28,7 @@ export function registryErrorText(status: number, body: Buffer): string {
     if (errs.length === 1) return one(errs[0]!);
     return `errors:\n${errs.map(one).join('\n')}\n`;
   }
-  if (parsed?.details) return parsed.details;
+  if (parsed?.details) return status === 401 ? `unauthorized: ${parsed.details}` : parsed.details;
   const text = body.toString('utf8').trim();
   if (status === 401) return 'unauthorized: authentication required';
   if (status === 403) return 'denied: requested access to the resource is denied';

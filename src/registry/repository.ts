@@ -6,7 +6,7 @@
  * request (mirrors before Docker Hub for pulls); a 401 brings in the {@link Authorizer}.
  */
 import { createHash } from 'node:crypto';
-import { Cancelled, DataLoss, SystemError, Unavailable } from '../errdefs/index.js';
+import { Cancelled, DataLoss, SystemError, Unauthorized, Unavailable } from '../errdefs/index.js';
 import { digestOf, isDigest, type Digest } from '../image/digest.js';
 import { MediaType, type Descriptor } from '../image/manifest.js';
 import { logger } from '../util/log.js';
@@ -68,7 +68,14 @@ export class RemoteRepository implements Repository {
     for (let attempt = 0; ; attempt++) {
       const res = await this.#d.transport.request(ep, path, { ...init, headers: { ...init.headers, ...(await auth.headers()) } });
       if (res.status !== 401 || attempt > 0) return res;
-      if (!(await auth.unauthorized(res))) return res;
+      if (!(await auth.unauthorized(res))) {
+        if (auth.lacksBasicCredentials) {
+          drain(res);
+          const verb = init.method.charAt(0) + init.method.slice(1).toLowerCase();
+          throw new Unauthorized(`${verb} "${res.url.href}": no basic auth credentials`);
+        }
+        return res;
+      }
       drain(res);
     }
   }

@@ -101,9 +101,10 @@ export class Transport {
   }
 
   /** One request, no retries; follows redirects unless told not to. */
-  async #once(url: URL, init: RequestInit, ep: Endpoint | undefined, authHost: string): Promise<Response> {
+  async #once(url: URL, init: RequestInit, ep: Endpoint | undefined, epHost: string): Promise<Response> {
+    const origin = url.host;
     for (let hops = 0; ; hops++) {
-      const res = await this.#raw(url, init, ep, url.host === authHost);
+      const res = await this.#raw(url, init, url.host === epHost ? ep : undefined, url.host === origin);
       const loc = res.headers.location;
       if (init.noRedirect || res.status < 300 || res.status >= 400 || res.status === 304 || !loc || hops >= 5) return res;
       drain(res);
@@ -113,6 +114,7 @@ export class Transport {
     }
   }
 
+  /** `sameHost`: the request's own host (not a redirect elsewhere), which may get the credentials. */
   #raw(url: URL, init: RequestInit, ep: Endpoint | undefined, sameHost: boolean): Promise<Response> {
     const headers: Record<string, string> = { 'User-Agent': 'berth/0.1 (docker-compatible)', ...init.headers };
     if (!sameHost) delete headers.Authorization;
@@ -120,7 +122,7 @@ export class Transport {
     if (Buffer.isBuffer(body)) headers['Content-Length'] = String(body.length);
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise<Response>((resolve, reject) => {
-      const req = mod.request(url, { method: init.method, headers, agent: this.#agent(url, sameHost ? ep : undefined), signal: init.signal });
+      const req = mod.request(url, { method: init.method, headers, agent: this.#agent(url, ep), signal: init.signal });
       req.once('response', (r) => resolve({ status: r.statusCode ?? 0, headers: r.headers, body: r, url }));
       req.once('error', reject);
       if (body === undefined) req.end();
@@ -146,9 +148,8 @@ export class Transport {
       if (n > 1) await sleep(backoffMs(n), init.signal);
       const base = this.baseOf(ep);
       const url = /^https?:\/\//.test(pathOrUrl) ? new URL(pathOrUrl) : new URL(base + pathOrUrl);
-      const authHost = new URL(base).host;
       try {
-        const res = await this.#once(url, init, ep, authHost);
+        const res = await this.#once(url, init, ep, new URL(base).host);
         if (res.status >= 500 && res.status !== 501 && n < attempts) {
           drain(res);
           last = new Unavailable(`${init.method} ${url.href}: ${res.status}`);
