@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -112,6 +112,36 @@ describe('registry: push and pull', { skip: !hasRegistry && 'docker-registry is 
     assert.equal(save.code, 0, save.stderr);
   });
 
+  it('run pulls a missing image (--pull missing|never), FROM pulls a missing base, build --pull checks again', async () => {
+    await ok(src.berth(['tag', `${host}/bb:1`, `${host}/runme:1`]));
+    await ok(src.berth(['push', `${host}/runme:1`]));
+    const never = await dst.berth(['run', '--rm', '--pull', 'never', `${host}/runme:1`, 'echo', 'hi']);
+    assert.equal(never.code, 125);
+    assert.match(never.stderr, /No such image/);
+    const r = await dst.berth(['run', '--rm', `${host}/runme:1`, 'echo', 'hi']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'hi\n');
+    assert.match(r.stderr, new RegExp(`^Unable to find image '${host.replace(/\./g, '\\.')}/runme:1' locally$`, 'm'));
+    assert.match(r.stderr, /^1: Pulling from runme$/m);
+    assert.match(r.stderr, /Status: Downloaded newer image/);
+    const bad = await dst.berth(['run', '--rm', '--pull', 'sometimes', `${host}/runme:1`, 'true']);
+    assert.equal(bad.code, 125);
+    assert.match(bad.stderr, /invalid pull option: 'sometimes'/);
+
+    await ok(src.berth(['tag', `${host}/bb:1`, `${host}/frombase:1`]));
+    await ok(src.berth(['push', `${host}/frombase:1`]));
+    const ctxDir = join(dst.dir, 'build-ctx');
+    mkdirSync(ctxDir);
+    writeFileSync(join(ctxDir, 'Dockerfile'), `FROM ${host}/frombase:1\nCOPY f /f\n`);
+    writeFileSync(join(ctxDir, 'f'), 'x');
+    const b = await ok(dst.berth(['build', '--progress', 'classic', '-t', 'built:1', ctxDir]));
+    assert.match(b, /1: Pulling from frombase/);
+    assert.match(b, /Status: Downloaded newer image for/);
+    assert.match(b, /Successfully tagged built:1/);
+    const again = await ok(dst.berth(['build', '--pull', '--progress', 'classic', ctxDir]));
+    assert.match(again, /Status: Image is up to date for/);
+  });
+
   it('shows the missing manifest as Docker does', async () => {
     const r = await dst.berth(['pull', `${host}/nothere:1`]);
     assert.equal(r.code, 1);
@@ -174,7 +204,7 @@ describe('registry: verification, resume and mirrors', { skip: !hasRegistry && '
       await bad.start();
       const r = await d.berth(['pull', `${bad.host}/bad:v1`]);
       assert.equal(r.code, 1, r.stdout);
-      assert.match(r.stderr, /filesystem layer verification failed for digest sha256:[0-9a-f]{64}|invalid|unexpected/);
+      assert.match(r.stderr, /filesystem layer verification failed for digest sha256:[0-9a-f]{64}/);
       assert.equal((await ok(d.berth(['images', '-q']))).trim(), '');
       assert.deepEqual(readdirSync(join(d.dataRoot, 'layers')).filter((n) => n !== 'l'), []);
       assert.deepEqual(readdirSync(join(d.dataRoot, 'layers', 'l')), []);
@@ -200,7 +230,8 @@ describe('registry: verification, resume and mirrors', { skip: !hasRegistry && '
             if (sent > 50_000) return;
             sent += c.length;
             res.write(c);
-            if (sent > 50_000) res.socket?.destroy();
+            // Give berthd time to read what was sent, then drop the connection.
+            if (sent > 50_000) setTimeout(() => res.socket?.destroy(), 500);
           });
           return;
         }

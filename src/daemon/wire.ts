@@ -92,7 +92,10 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     cgroupParent: '/berth-build',
   });
   const runner = new RuntimeStepRunner(buildRuntime, layers, stepContainersRoot(config.dataRoot), scratchRoot(config.dataRoot));
-  const build = new DefaultBuildService({ dataRoot: config.dataRoot, images, imageStore, layers, runtime: buildRuntime, runner });
+  const build = new DefaultBuildService({
+    dataRoot: config.dataRoot, images, imageStore, layers, runtime: buildRuntime, runner,
+    pull: (name, progress) => distribution.pull({ image: name, tag: undefined, all: false }, progress),
+  });
   await build.recover();
 
   // Containers: runc under one berth-shim per process; volumes of the local driver.

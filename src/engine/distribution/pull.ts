@@ -8,6 +8,7 @@
  * lock; an interrupted pull leaves at most published layers, which start-up recovery removes
  * when no image uses them.
  */
+import { createHash } from 'node:crypto';
 import { Cancelled, DataLoss, InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { chainIds } from '../../image/chain.js';
 import { decodeImageConfig } from '../../image/config.js';
@@ -104,14 +105,26 @@ async function pullOne(
         const blob = repo.openBlob(desc, { signal: abort.signal });
         const th = new Throttle(progress, ids[i]!, 'Downloading', desc.size);
         let got = 0;
+        const hash = createHash('sha256');
         const counted = async function* () {
           for await (const c of blob.body) {
             got += c.length;
+            hash.update(c);
             th.update(got);
             yield c;
           }
         };
-        const st = await layers.stageTar(counted());
+        let st: StagedLayer;
+        try {
+          st = await layers.stageTar(counted());
+        } catch (e) {
+          // A blob that fails to decompress at its end (gzip's own check) is reported as
+          // what it is when its bytes do not match the digest.
+          if (got === desc.size && `sha256:${hash.digest('hex')}` !== desc.digest) {
+            throw new DataLoss(`filesystem layer verification failed for digest ${desc.digest}`, { cause: e });
+          }
+          throw e;
+        }
         progress(status(ids[i], 'Verifying Checksum'));
         if (st.blob.digest !== desc.digest) {
           await st.discard();
