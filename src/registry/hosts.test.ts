@@ -33,3 +33,20 @@ test('host names from login server addresses', () => {
   assert.equal(hostOfServerAddress('http://127.0.0.1:5000/v2/'), '127.0.0.1:5000');
   assert.deepEqual(splitHostPort('[::1]:5000'), { hostname: '::1', port: '5000' });
 });
+
+test('certs.d CAs join the system ones for a host', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'berth-certsd-'));
+  try {
+    mkdirSync(join(dir, 'reg.example:5000'));
+    writeFileSync(join(dir, 'reg.example:5000', 'ca.crt'), '-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n');
+    const e = endpointsFor('reg.example:5000', { insecureRegistries: [], mirrors: [], certsDir: dir })[0]!;
+    assert.ok(e.ca && e.ca.length > 1);
+    assert.equal(e.ca[e.ca.length - 1], '-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n');
+    assert.equal(endpointsFor('other:5000', { insecureRegistries: [], mirrors: [], certsDir: dir })[0]!.ca, undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
