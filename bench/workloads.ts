@@ -6,6 +6,7 @@ import type { Workload } from './types.js';
 import { apiWorkload } from './api.js';
 import { buildWorkload } from './build.js';
 import { imagesWorkload } from './images.js';
+import { registryWorkload } from './registry.js';
 import { runWorkload } from './run.js';
 
-export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload, runWorkload];
+export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload, runWorkload, registryWorkload];

@@ -53,11 +53,24 @@ export class BlobMap {
 
   /** Records that `loc` holds `diffId` (most recent first). */
   add(diffId: Digest, loc: BlobLocation): Promise<void> {
+    return this.addAll([[diffId, loc]]);
+  }
+
+  /** Records several at once (one write, none when nothing changes). */
+  addAll(entries: [Digest, BlobLocation][]): Promise<void> {
     return this.#mutex.run(async () => {
       const map = await this.#load();
-      const list = (map[diffId] ?? []).filter((l) => !(l.digest === loc.digest && l.host === loc.host && l.repo === loc.repo));
-      list.unshift(loc);
-      map[diffId] = list.slice(0, MAX_PER_LAYER);
+      let changed = false;
+      for (const [diffId, loc] of entries) {
+        const old = map[diffId] ?? [];
+        const first = old[0];
+        if (first && first.digest === loc.digest && first.host === loc.host && first.repo === loc.repo) continue;
+        const list = old.filter((l) => !(l.digest === loc.digest && l.host === loc.host && l.repo === loc.repo));
+        list.unshift(loc);
+        map[diffId] = list.slice(0, MAX_PER_LAYER);
+        changed = true;
+      }
+      if (!changed) return;
       await fs.mkdir(join(this.#file, '..'), { recursive: true });
       await writeFileAtomic(this.#file, JSON.stringify(map));
     });

@@ -57,7 +57,9 @@ async function pullOne(
     throw new InvalidArgument(`unsupported manifest media type ${fetched.mediaType || '(none)'} for ${familiarString(ref)}`);
   }
   const manifest = parseManifest(fetched.bytes);
-  const configBytes = await repo.readBlob(manifest.config);
+  // The config of an image already here is not fetched again.
+  const local = d.images.images.get(manifest.config.digest);
+  const configBytes = local ? local.configBytes : await repo.readBlob(manifest.config);
   const config = decodeImageConfig(configBytes);
   if (wanted) {
     const actual = normalizePlatform({ os: config.os ?? 'linux', architecture: config.architecture ?? '', ...(config.variant ? { variant: config.variant } : {}) });
@@ -152,14 +154,15 @@ async function pullOne(
       }
       parent = chains[i]!;
     }
-    for (const [i, l] of manifest.layers.entries()) await d.blobMap.add(diffIds[i]!, { digest: l.digest, host: ref.domain, repo: ref.path });
+    await d.blobMap.addAll(manifest.layers.map((l, i) => [diffIds[i]!, { digest: l.digest, host: ref.domain, repo: ref.path }]));
     const ctx = d.images;
     const upToDate = await ctx.lock.run(async () => {
       const existed = ctx.images.get(imageId) !== undefined;
       const before = ref.tag !== undefined ? ctx.refs.get(ref) : imageId;
-      await ctx.images.create(configBytes);
-      await ctx.refs.add({ domain: ref.domain, path: ref.path, digest: manifestDigest }, imageId);
-      if (ref.tag !== undefined) await ctx.refs.add(ref, imageId);
+      if (!existed) await ctx.images.create(configBytes);
+      const digestRef = { domain: ref.domain, path: ref.path, digest: manifestDigest };
+      if (ctx.refs.get(digestRef) !== imageId) await ctx.refs.add(digestRef, imageId);
+      if (ref.tag !== undefined && before !== imageId) await ctx.refs.add(ref, imageId);
       return existed && before === imageId;
     });
     progress(status(undefined, `Digest: ${manifestDigest}`));
