@@ -58,6 +58,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     debug: config.debug,
     startedAt: new Date(),
     counts: async () => Object.assign({}, ...(await Promise.all(counters.map((c) => c())))) as InfoCounts,
+    registries: { insecure: config.insecureRegistries, mirrors: config.registryMirrors },
   });
 
   const content = new LocalContentStore(config.dataRoot);
