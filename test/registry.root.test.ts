@@ -99,6 +99,19 @@ describe('registry: push and pull', { skip: !hasRegistry && 'docker-registry is 
     assert.match(out, new RegExp(`^2: digest: ${pushedDigest}`, 'm'));
   });
 
+  it('pushes and pulls every tag with -a', async () => {
+    for (const t of ['a', 'b']) await ok(src.berth(['tag', `${host}/bb:1`, `${host}/alltags:${t}`]));
+    const push = await ok(src.berth(['push', '-a', `${host}/alltags`]));
+    assert.match(push, /^a: digest: sha256:/m);
+    assert.match(push, /^b: digest: sha256:/m);
+    const pull = await ok(dst.berth(['pull', '-a', `${host}/alltags`]));
+    assert.match(pull, /^a: Pulling from alltags$/m);
+    assert.match(pull, /^b: Pulling from alltags$/m);
+    assert.equal(pull.trim().split('\n').pop(), `Status: Downloaded newer image for ${host}/alltags`);
+    const tags = await ok(dst.berth(['images', '--format', '{{.Tag}}', `${host}/alltags`]));
+    assert.deepEqual(tags.trim().split('\n').sort(), ['a', 'b']);
+  });
+
   it('pushes and pulls five layers, three downloads at a time', async () => {
     writeFileSync(join(src.dir, 'five.tar'), fiveLayerArchive(`${host}/five:v1`));
     await ok(src.berth(['load', '-i', join(src.dir, 'five.tar')]));

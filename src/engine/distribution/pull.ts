@@ -33,17 +33,21 @@ export async function pull(d: DistributionDeps, req: PullRequest, progress: Prog
   if (req.all && ref.tag === undefined && ref.digest === undefined) {
     const tags = await repo.tags();
     if (tags.length === 0) throw new NotFound(`no tags found for ${familiarName(ref)}`);
-    for (const t of tags) await pullOne(d, repo, { domain: ref.domain, path: ref.path, tag: t }, wanted, progress, req.signal);
-    progress(status(undefined, `Status: Downloaded newer images for ${familiarName(ref)}`));
+    let changed = false;
+    for (const t of tags) changed = (await pullOne(d, repo, { domain: ref.domain, path: ref.path, tag: t }, wanted, progress, req.signal)) || changed;
+    progress(message(undefined, `Status: ${changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarName(ref)}`));
     return;
   }
-  await pullOne(d, repo, tagNameOnly(ref), wanted, progress, req.signal, true);
+  const one = tagNameOnly(ref);
+  const changed = await pullOne(d, repo, one, wanted, progress, req.signal);
+  progress(message(undefined, `Status: ${changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarString(one)}`));
 }
 
+/** Pulls one tag or digest; true when it changed something (a new image or a moved tag). */
 async function pullOne(
   d: DistributionDeps, repo: Repository, ref: Reference, wanted: Platform | undefined, progress: ProgressSink,
-  signal: AbortSignal | undefined, final = false,
-): Promise<void> {
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
   const tagOrDigest = ref.digest ?? ref.tag!;
   let fetched = await repo.getManifest(tagOrDigest);
   const manifestDigest = fetched.digest;
@@ -165,10 +169,8 @@ async function pullOne(
       if (ref.tag !== undefined && before !== imageId) await ctx.refs.add(ref, imageId);
       return existed && before === imageId;
     });
-    progress(status(undefined, `Digest: ${manifestDigest}`));
-    if (final || upToDate) {
-      progress(status(undefined, `Status: ${upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${familiarString(ref)}`));
-    }
+    progress(message(undefined, `Digest: ${manifestDigest}`));
+    return !upToDate;
   } catch (e) {
     failed = true;
     abort.abort();
