@@ -24,6 +24,8 @@ import { Limiter } from './limiter.js';
 import { message, progressMsg, status, Throttle } from './progress.js';
 import type { ProgressSink, PullRequest } from './types.js';
 
+/** Largest image config accepted (they are read into memory). */
+const MAX_CONFIG = 32 << 20;
 const LAYER_TYPES = new Set<string>([MediaType.dockerLayerGzip, MediaType.ociLayerGzip, MediaType.ociLayer, MediaType.dockerLayer]);
 
 export async function pull(d: DistributionDeps, req: PullRequest, progress: ProgressSink): Promise<void> {
@@ -61,6 +63,7 @@ async function pullOne(
     throw new InvalidArgument(`unsupported manifest media type ${fetched.mediaType || '(none)'} for ${familiarString(ref)}`);
   }
   const manifest = parseManifest(fetched.bytes);
+  if (manifest.config.size > MAX_CONFIG) throw new DataLoss(`image config of ${familiarString(ref)} is too large (${manifest.config.size} bytes)`);
   // The config of an image already here is not fetched again.
   const local = d.images.images.get(manifest.config.digest);
   const configBytes = local ? local.configBytes : await repo.readBlob(manifest.config);
