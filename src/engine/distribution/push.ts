@@ -4,18 +4,17 @@
  * has a blob known to hold it ("Layer already exists"), mounted from another repository of the
  * same registry ("Mounted from …"), otherwise compressed and uploaded ("Pushing", "Pushed") —
  * then the config, then a Docker schema 2 manifest under the tag. Compression is deterministic
- * (fixed gzip header and level), so the same layer always gives the same blob digest, and the
- * blob map remembers it for the next push.
+ * (util/parallel-gzip: fixed chunks, level and header, in parallel), so the same layer always
+ * gives the same blob digest, and the blob map remembers it for the next push.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { constants, createGzip } from 'node:zlib';
+import { constants } from 'node:zlib';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { shortId, type Digest } from '../../image/digest.js';
 import { MediaType } from '../../image/manifest.js';
 import { familiarName, fullName, parseNormalizedNamed, withTag, type Reference } from '../../image/reference.js';
 import type { Repository } from '../../registry/types.js';
 import type { LayerInfo } from '../../store/layers/types.js';
+import { parallelGzip } from '../../util/parallel-gzip.js';
 import type { DistributionDeps } from './context.js';
 import { Limiter } from './limiter.js';
 import { status, Throttle } from './progress.js';
@@ -137,9 +136,7 @@ async function pushLayer(d: DistributionDeps, repo: Repository, ref: Reference, 
         yield c;
       }
     };
-    const gz = createGzip({ level: PUSH_GZIP_LEVEL, chunkSize: 256 << 10 });
-    pipeline(Readable.from(counted()), gz).catch((e: unknown) => gz.destroy(e as Error));
-    return gz;
+    return parallelGzip(counted(), { level: PUSH_GZIP_LEVEL });
   };
   const up = await repo.uploadBlob(source);
   progress(status(id, 'Pushed'));
