@@ -68,12 +68,6 @@ export function isInsecure(host: string, insecure: string[]): boolean {
   return false;
 }
 
-/** Checks an `insecure-registries` entry as dockerd does. */
-export function validateInsecureEntry(entry: string): string {
-  if (entry.includes('://')) throw new InvalidArgument(`insecure registry ${entry} should not contain '://'`);
-  return entry;
-}
-
 /** CAs from `<certsDir>/<host>/*.crt`; undefined when there are none. */
 export function extraCas(certsDir: string, host: string): string[] | undefined {
   let names: string[];

@@ -16,6 +16,8 @@ export class DefaultRegistryClient implements RegistryClient {
 
   constructor(options: Partial<RegistryOptions> = {}) {
     this.options = { ...defaultRegistryOptions, ...options };
+    // Bad mirror URLs are configuration errors at start-up, not at the first pull.
+    endpointsFor('docker.io', this.options);
   }
 
   repository(host: string, path: string, auth: AuthConfig | undefined, actions: ('pull' | 'push')[]): Repository {

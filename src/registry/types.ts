@@ -14,7 +14,6 @@
  * and the scheme it found for insecure hosts); a {@link Repository} is made per pull or push
  * and keeps the tokens of that operation.
  */
-import type { Readable } from 'node:stream';
 import type { Digest } from '../image/digest.js';
 import type { Descriptor } from '../image/manifest.js';
 
@@ -83,7 +82,7 @@ export interface Repository {
   putManifest(tagOrDigest: string, mediaType: string, bytes: Buffer): Promise<Digest>;
   /** Whether the repository has the blob (HEAD); its size when it does. */
   statBlob(digest: Digest): Promise<number | undefined>;
-  /** Reads a blob; `onRetry` hears about resumed downloads. */
+  /** Reads a blob, resuming with `Range` when the connection drops. */
   openBlob(desc: Pick<Descriptor, 'digest' | 'size'>, opts?: { signal?: AbortSignal }): BlobStream;
   /** A whole small blob (configs), verified. */
   readBlob(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer>;
@@ -104,6 +103,3 @@ export interface RegistryClient {
   login(auth: AuthConfig): Promise<{ status: string; identityToken?: string }>;
   close(): void;
 }
-
-/** A blob body for uploads. */
-export type BlobSource = () => Readable | AsyncIterable<Buffer>;
