@@ -7,6 +7,7 @@ import { apiWorkload } from './api.js';
 import { buildWorkload } from './build.js';
 import { imagesWorkload } from './images.js';
 import { metadataWorkload } from './metadata.js';
+import { registryWorkload } from './registry.js';
 import { runWorkload } from './run.js';
 
-export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload, metadataWorkload, runWorkload];
+export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload, metadataWorkload, runWorkload, registryWorkload];

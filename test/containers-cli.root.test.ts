@@ -40,9 +40,10 @@ describe('containers with the berth CLI', { timeout: 300_000 }, () => {
     );
     const r126 = await d.berth(['run', '--rm', 'busybox', '/etc']);
     assert.equal(r126.code, 126, r126.stderr);
-    const r125 = await d.berth(['run', 'nosuchimage:1']);
+    // Pulled from a registry nobody listens at (tests stay on 127.0.0.1).
+    const r125 = await d.berth(['run', '127.0.0.1:9/nosuchimage:1']);
     assert.equal(r125.code, 125);
-    assert.match(r125.stderr, /Unable to find image 'nosuchimage:1' locally/);
+    assert.match(r125.stderr, /Unable to find image '127\.0\.0\.1:9\/nosuchimage:1' locally/);
     const conflict = await d.berth(['run', '--rm', '--restart', 'always', 'busybox', 'true']);
     assert.equal(conflict.code, 125);
     assert.match(conflict.stderr, /Conflicting options: --restart and --rm/);

@@ -220,3 +220,14 @@ export const networkConnectSchema = s.struct('types.NetworkConnect', { Container
 
 /** POST /networks/{id}/disconnect. */
 export const networkDisconnectSchema = s.struct('types.NetworkDisconnect', { Container: str, Force: bool });
+
+/** POST /auth (the same fields as the X-Registry-Auth header's JSON). */
+export const authConfigSchema = s.struct('registry.AuthConfig', {
+  username: str,
+  password: str,
+  auth: str,
+  email: str,
+  serveraddress: str,
+  identitytoken: str,
+  registrytoken: str,
+});

@@ -88,10 +88,10 @@ export interface BuildContext {
 export interface BuildImages {
   /**
    * The image a FROM or `COPY --from` names: Docker's lookup of a name, ID or ID prefix;
-   * pulled when missing (or always, with `pull`) when a registry client is available.
-   * NotFound with `No such image: …` otherwise.
+   * pulled when missing (or always, with `pull`) when a registry client is available, the
+   * pull's progress lines given to `note`. NotFound with `No such image: …` otherwise.
    */
-  resolveForBuild(name: string, pull: boolean): Promise<StoredImage>;
+  resolveForBuild(name: string, pull: boolean, note?: (text: string) => void): Promise<StoredImage>;
   get(id: Digest): StoredImage | undefined;
   /** Stores an image config whose layers exist; `parent` is the build parent. */
   create(config: ImageConfig, parent: Digest | undefined): Promise<StoredImage>;

@@ -2,6 +2,7 @@
  * @module daemon/config
  * berthd's command line: dockerd's flag names where they apply.
  */
+import { readFileSync } from 'node:fs';
 import { InvalidArgument } from '../errdefs/index.js';
 import { parseFlags, type FlagSpec, formatFlagHelp } from '../util/flags.js';
 import { defaultDataRoot, defaultExecRoot } from '../util/default-paths.js';
@@ -21,6 +22,13 @@ export interface DaemonConfig {
   bridgeName: string;
   /** The default network's address and prefix (`--bip`), else Docker's choice of subnet. */
   bip?: string;
+  /** `insecure-registries`: flags and daemon.json together. */
+  insecureRegistries: string[];
+  /** `registry-mirrors` for docker.io. */
+  registryMirrors: string[];
+  /** dockerd's max-concurrent-downloads / -uploads. */
+  maxConcurrentDownloads: number;
+  maxConcurrentUploads: number;
 }
 
 export interface DaemonTls {
@@ -32,6 +40,9 @@ export interface DaemonTls {
 }
 
 const LOOPBACK = ['127.0.0.1', 'localhost', '::1', '[::1]'];
+
+/** The daemon configuration file (dockerd's daemon.json), read when it exists. */
+export const DEFAULT_CONFIG_FILE = '/etc/berth/daemon.json';
 
 export const daemonFlags: FlagSpec[] = [
   { long: 'host', short: 'H', type: 'list', help: 'Daemon socket(s) to listen on (unix:///path or tcp://127.0.0.1:PORT)' },
@@ -48,6 +59,11 @@ export const daemonFlags: FlagSpec[] = [
   { long: 'tlskey', type: 'string', help: 'Path to TLS key file', placeholder: 'string' },
   { long: 'bridge-name', type: 'string', help: 'Name of the Linux bridge of the default "bridge" network', default: 'berth0', placeholder: 'string' },
   { long: 'bip', type: 'string', help: 'IPv4 address and prefix of the default bridge (e.g. 10.20.0.1/24)', placeholder: 'string' },
+  { long: 'config-file', type: 'string', help: 'Daemon configuration file', default: DEFAULT_CONFIG_FILE },
+  { long: 'insecure-registry', type: 'list', help: 'Enable insecure registry communication' },
+  { long: 'registry-mirror', type: 'list', help: 'Preferred Docker registry mirror' },
+  { long: 'max-concurrent-downloads', type: 'string', help: 'Set the max concurrent downloads (default 3)', placeholder: 'int' },
+  { long: 'max-concurrent-uploads', type: 'string', help: 'Set the max concurrent uploads (default 5)', placeholder: 'int' },
   { long: 'version', short: 'v', type: 'bool', help: 'Print version information and quit' },
 ];
 
@@ -100,6 +116,12 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
   }
   const tls = tlsOf(flags, hosts);
   if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(flags.string('bridge-name'))) throw new InvalidArgument(`invalid bridge name "${flags.string('bridge-name')}"`);
+  const file = readConfigFile(flags.string('config-file'), flags.string('config-file') !== DEFAULT_CONFIG_FILE);
+  const count = (name: string, fromFile: unknown, dflt: number) => {
+    const v = Number(flags.string(name) || (fromFile ?? dflt));
+    if (!Number.isInteger(v) || v < 1) throw new InvalidArgument(`invalid value for --${name}: must be a positive integer`);
+    return v;
+  };
   return {
     help,
     version: flags.bool('version'),
@@ -114,6 +136,37 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       ...(tls ? { tls } : {}),
       bridgeName: flags.string('bridge-name'),
       bip: flags.string('bip') || undefined,
+      insecureRegistries: [...strings(file['insecure-registries'], 'insecure-registries'), ...flags.list('insecure-registry')].map((e) => {
+        if (e.includes('://')) throw new InvalidArgument(`insecure registry ${e} should not contain '://'`);
+        return e;
+      }),
+      registryMirrors: [...strings(file['registry-mirrors'], 'registry-mirrors'), ...flags.list('registry-mirror')],
+      maxConcurrentDownloads: count('max-concurrent-downloads', file['max-concurrent-downloads'], 3),
+      maxConcurrentUploads: count('max-concurrent-uploads', file['max-concurrent-uploads'], 5),
     },
   };
+}
+
+function strings(v: unknown, key: string): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new InvalidArgument(`daemon configuration: "${key}" must be a list of strings`);
+  return v as string[];
+}
+
+/** Reads daemon.json; a missing default file is no configuration, a missing named one is an error. */
+function readConfigFile(path: string, explicit: boolean): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) return {};
+    throw new InvalidArgument(`unable to configure the daemon with file ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
+    return v as Record<string, unknown>;
+  } catch (e) {
+    throw new InvalidArgument(`unable to configure the daemon with file ${path}: ${(e as Error).message}`, { cause: e });
+  }
 }

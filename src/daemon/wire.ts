@@ -21,6 +21,10 @@ import { ContainerStore } from '../engine/containers/container-store.js';
 import { newContainerContext } from '../engine/containers/context.js';
 import { DefaultExecService } from '../engine/containers/exec.js';
 import { containerNetworkHooks } from '../engine/containers/network.js';
+import { BlobMap } from '../engine/distribution/blob-map.js';
+import { DefaultDistributionService } from '../engine/distribution/distribution-service.js';
+import { hostPlatform } from '../image/manifest.js';
+import { DefaultRegistryClient } from '../registry/registry-client.js';
 import { DefaultImageService } from '../engine/images/image-service.js';
 import { LocalVolumeService } from '../engine/volumes/local-volume-service.js';
 import { ManagedContainerNetworking } from '../engine/networks/container-networking.js';
@@ -65,6 +69,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     debug: config.debug,
     startedAt: new Date(),
     counts: async () => Object.assign({}, ...(await Promise.all(counters.map((c) => c())))) as InfoCounts,
+    registries: { insecure: config.insecureRegistries, mirrors: config.registryMirrors },
   });
 
   // Container records come first: images and volumes ask them who uses what (they are loaded
@@ -82,6 +87,23 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   });
   await images.recover();
   counters.push(async () => ({ images: images.count() }));
+
+  // Registries: pull and push over the OCI distribution client.
+  const registry = new DefaultRegistryClient({
+    insecureRegistries: config.insecureRegistries,
+    mirrors: config.registryMirrors,
+    maxDownloads: config.maxConcurrentDownloads,
+    maxUploads: config.maxConcurrentUploads,
+  });
+  closers.push(async () => registry.close());
+  const distribution = new DefaultDistributionService({
+    images: images.context,
+    registry,
+    blobMap: new BlobMap(config.dataRoot),
+    platform: hostPlatform(),
+    maxDownloads: config.maxConcurrentDownloads,
+    maxUploads: config.maxConcurrentUploads,
+  });
 
   // Networks: netavark + aardvark-dns; namespaces and netavark's state under the exec root.
   const network = new BridgeNetworkManager({
@@ -122,7 +144,10 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     buildRuntime, layers, stepContainersRoot(config.dataRoot), scratchRoot(config.dataRoot), (kept) => containers.adoptBuildContainer(kept),
   );
   const cache = new LocalCacheIndex(join(config.dataRoot, 'buildcache'), (id) => imageStore.get(id) !== undefined);
-  const build = new DefaultBuildService({ dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner });
+  const build = new DefaultBuildService({
+    dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner,
+    pull: (name, progress) => distribution.pull({ image: name, tag: undefined, all: false }, progress),
+  });
   await build.recover();
 
   const networks = new DefaultNetworkService(network, containerNetworkHooks(containerContext));
@@ -133,7 +158,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   counters.push(async () => ({ containers: containers.counts() }));
   closers.push(() => containers.close());
 
-  const engine: Engine = { system, images, build, containers, containerIO, execs, volumes, networks };
+  const engine: Engine = { system, images, distribution, build, containers, containerIO, execs, volumes, networks };
   return {
     engine,
     routes: allRoutes(engine),

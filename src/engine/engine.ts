@@ -4,6 +4,7 @@
  * here as one field.
  */
 import type { BuildService } from './build/types.js';
+import type { DistributionService } from './distribution/types.js';
 import type { ContainerIOService, ContainerService, ExecService } from './containers/types.js';
 import type { ImageService } from './images/types.js';
 import type { NetworkService } from './networks/types.js';
@@ -13,6 +14,7 @@ import type { VolumeService } from './volumes/types.js';
 export interface Engine {
   system: SystemService;
   images: ImageService;
+  distribution: DistributionService;
   build: BuildService;
   containers: ContainerService;
   containerIO: ContainerIOService;

@@ -5,6 +5,7 @@
 import type { Engine } from '../../engine/engine.js';
 import type { Route } from '../router.js';
 import { buildRoutes } from './build.js';
+import { distributionRoutes, pullHandler } from './distribution.js';
 import { containerIoRoutes } from './containers-io.js';
 import { containerRoutes } from './containers.js';
 import { execRoutes } from './exec.js';
@@ -16,7 +17,8 @@ import { volumeRoutes } from './volumes.js';
 export function allRoutes(engine: Engine): Route[] {
   return [
     ...systemRoutes(engine.system),
-    ...imageRoutes(engine.images),
+    ...distributionRoutes(engine.distribution),
+    ...imageRoutes(engine.images, { pull: pullHandler(engine.distribution) }),
     ...buildRoutes(engine.build),
     ...containerRoutes(engine.containers),
     ...containerIoRoutes(engine.containerIO),

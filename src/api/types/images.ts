@@ -74,12 +74,14 @@ export interface DiskUsage {
   BuilderSize: number;
 }
 
-/** One message of a JSON progress stream (import, load). */
+/** One message of a JSON progress stream (import, load, pull, push). */
 export interface JsonMessage {
   stream?: string;
   status?: string;
   id?: string;
   progressDetail?: { current?: number; total?: number };
+  /** dockerd's rendered bar (`[==>   ]  1.2MB/3.4MB`). */
+  progress?: string;
   errorDetail?: { message: string; code?: number };
   error?: string;
   aux?: unknown;

@@ -23,14 +23,16 @@ function stepContext(run: BuildRun, sink: BuildEventSink, step: number): StepCon
   return { run, emit: (e: StepEvent) => sink({ ...e, step } as Parameters<BuildEventSink>[0]) };
 }
 
-async function baseOf(run: BuildRun, refs: readonly StageRefs[], stage: PlannedStage): Promise<{ id: Digest | ''; config: ImageConfig | undefined }> {
+async function baseOf(
+  run: BuildRun, refs: readonly StageRefs[], stage: PlannedStage, note: (text: string) => void,
+): Promise<{ id: Digest | ''; config: ImageConfig | undefined }> {
   const b = resolveBase(refs, stage.index);
   if ('scratch' in b) return { id: '', config: undefined };
   if ('stage' in b) {
     const r = run.stages.get(b.stage)!;
     return { id: r.id, config: r.config };
   }
-  const img = await run.backend.images.resolveForBuild(b.image, run.options.pull);
+  const img = await run.backend.images.resolveForBuild(b.image, run.options.pull, note);
   return { id: img.record.id, config: img.config };
 }
 
@@ -46,7 +48,7 @@ export async function runStage(
   let step = firstStep;
   sink({ kind: 'step', step, total, stage: stage.index, text: stage.fromText });
   if (stage.baseError !== undefined) throw new InvalidArgument(stage.baseError);
-  const base = await baseOf(run, refs, stage);
+  const base = await baseOf(run, refs, stage, (text) => sink({ kind: 'note', step, text }));
   const state = new StageState(stage.index, stage.name, base, (env) => run.frontend.stageVars(env));
   const triggers = state.runConfig.OnBuild ?? [];
   if (triggers.length) {

@@ -11,6 +11,7 @@ import type { ContainerCreateResponse } from '../../api/types/containers.js';
 import { messageOf } from '../../errdefs/index.js';
 import { ExitError, type CliContext } from '../command.js';
 import type { CreatePlan } from './container-options.js';
+import { pullImage } from './pull.js';
 
 /** `busybox` → `busybox:latest` (nothing added when a tag or digest is there). */
 export function withDefaultTag(image: string): string {
@@ -24,29 +25,46 @@ export function commandError(command: string, e: unknown, status = 125): ExitErr
   return new ExitError(status, `berth: ${text}\n\nRun 'berth ${command} --help' for more information`, { cause: e });
 }
 
-async function pull(ctx: CliContext, client: Client, image: string): Promise<void> {
-  const full = withDefaultTag(image);
-  const at = full.lastIndexOf('@');
-  const colon = full.lastIndexOf(':');
-  const [repo, tag] = at > 0 ? [full.slice(0, at), full.slice(at + 1)] : [full.slice(0, colon), full.slice(colon + 1)];
-  let error: string | undefined;
-  await client.jsonStream('POST', '/images/create', { query: { fromImage: repo, tag }, headers: { 'X-Registry-Auth': 'e30=' } }, (m) => {
-    if (typeof m.error === 'string') error = m.error;
-    else if (typeof m.status === 'string' && !m.progressDetail) ctx.err(`${m.id ? `${m.id}: ` : ''}${m.status}\n`);
-  });
-  if (error) throw new ExitError(125, `berth: ${error}\n\nRun 'berth run --help' for more information`);
+async function pull(ctx: CliContext, image: string, command: string, quiet: boolean): Promise<void> {
+  try {
+    await pullImage(ctx, withDefaultTag(image), { quiet, out: 'stderr' });
+  } catch (e) {
+    if (e instanceof ExitError) throw new ExitError(125, `berth: ${e.message}\n\nRun 'berth ${command} --help' for more information`);
+    throw e;
+  }
 }
 
-export async function createContainer(ctx: CliContext, client: Client, plan: CreatePlan, command: 'run' | 'create'): Promise<string> {
+/** `--pull` and `-q` of run and create. */
+export interface PullOptions {
+  pull?: string;
+  quiet?: boolean;
+}
+
+export async function createContainer(
+  ctx: CliContext, client: Client, plan: CreatePlan, command: 'run' | 'create', opts: PullOptions = {},
+): Promise<string> {
+  const mode = opts.pull || 'missing';
+  if (mode !== 'missing' && mode !== 'always' && mode !== 'never') {
+    throw new ExitError(125, `berth: invalid pull option: '${mode}': must be one of "always", "missing" or "never"\n\nRun 'berth ${command} --help' for more information`);
+  }
+  const quiet = opts.quiet ?? false;
   const attempt = () => client.json<ContainerCreateResponse>('POST', '/containers/create', { query: { name: plan.name }, body: plan.body });
+  if (mode === 'always') {
+    try {
+      await pull(ctx, plan.body.Image!, command, quiet);
+    } catch (e) {
+      if (e instanceof ExitError) throw e;
+      throw commandError(command, e);
+    }
+  }
   let res: ContainerCreateResponse;
   try {
     res = await attempt();
   } catch (e) {
-    if (!(isDaemonError(e) && e.status === 404 && /^No such image/.test(messageOf(e)))) throw commandError(command, e);
+    if (mode !== 'missing' || !(isDaemonError(e) && e.status === 404 && /^No such image/.test(messageOf(e)))) throw commandError(command, e);
     ctx.err(`Unable to find image '${withDefaultTag(plan.body.Image!)}' locally\n`);
     try {
-      await pull(ctx, client, plan.body.Image!);
+      await pull(ctx, plan.body.Image!, command, quiet);
       res = await attempt();
     } catch (e2) {
       if (e2 instanceof ExitError) throw e2;

@@ -17,7 +17,7 @@ export const create: Command = {
   async run(ctx, args, flags) {
     const size: [number, number] | undefined = flags.bool('tty') && ctx.stdout.isTTY ? [ctx.stdout.rows ?? 0, ctx.stdout.columns ?? 0] : undefined;
     const plan = buildCreateRequest(flags, args, { detach: false, stdinIsTty: !!ctx.stdin.isTTY, size, caller: ctx });
-    const id = await createContainer(ctx, await ctx.client(), plan, 'create');
+    const id = await createContainer(ctx, await ctx.client(), plan, 'create', { pull: flags.string('pull'), quiet: flags.bool('quiet') });
     if (flags.string('cidfile')) writeFileSync(ctx.resolve(flags.string('cidfile')), id);
     ctx.out(`${id}\n`);
   },

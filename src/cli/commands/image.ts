@@ -1,7 +1,7 @@
 /**
  * @module cli/commands/image
  * `berth image COMMAND`: the image management command (ls, rm, prune, inspect, history,
- * tag, save, load, import), each the same command as its top-level form.
+ * tag, save, load, import, pull, push), each the same command as its top-level form.
  */
 import { alias, type Command } from '../command.js';
 import { history } from './history.js';
@@ -10,6 +10,8 @@ import { imagePrune } from './image-prune.js';
 import { images } from './images.js';
 import { importCmd } from './import.js';
 import { load } from './load.js';
+import { pull } from './pull.js';
+import { push } from './push.js';
 import { rmi } from './rmi.js';
 import { save } from './save.js';
 import { tag } from './tag.js';
@@ -25,6 +27,8 @@ export const image: Command = {
     load,
     alias(images, 'ls', ['list']),
     imagePrune,
+    pull,
+    push,
     alias(rmi, 'rm', ['rmi', 'remove']),
     save,
     tag,

@@ -35,6 +35,9 @@ import { save } from './save.js';
 import { systemDf } from './system-df.js';
 import { tag } from './tag.js';
 import { info } from './info.js';
+import { login, logout } from './login.js';
+import { pull } from './pull.js';
+import { push } from './push.js';
 import { version } from './version.js';
 
 const system: Command = {
@@ -65,10 +68,14 @@ export const commands: Command[] = [
   inspect,
   kill,
   load,
+  login,
+  logout,
   logs,
   pause,
   port,
   ps,
+  pull,
+  push,
   rename,
   restart,
   rm,

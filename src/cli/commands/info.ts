@@ -61,7 +61,9 @@ export const info: Command = {
       ` Debug Mode: ${i.Debug}`,
       ' Experimental: false',
       ' Insecure Registries:',
+      ...Object.values(i.RegistryConfig.IndexConfigs).filter((x) => !x.Secure).map((x) => `  ${x.Name}`),
       ...i.RegistryConfig.InsecureRegistryCIDRs.map((c) => `  ${c}`),
+      ...(i.RegistryConfig.Mirrors.length ? [' Registry Mirrors:', ...i.RegistryConfig.Mirrors.map((m) => `  ${m}`)] : []),
       ` Live Restore Enabled: ${i.LiveRestoreEnabled}`,
     ];
     ctx.out(lines.join('\n') + '\n');

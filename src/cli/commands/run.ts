@@ -32,7 +32,7 @@ export const run: Command = {
     const size: [number, number] | undefined = tty && ctx.stdout.isTTY ? [ctx.stdout.rows ?? 0, ctx.stdout.columns ?? 0] : undefined;
     const plan = buildCreateRequest(flags, args, { detach, stdinIsTty: !!ctx.stdin.isTTY, size, caller: ctx });
     const client = await ctx.client();
-    const id = await createContainer(ctx, client, plan, 'run');
+    const id = await createContainer(ctx, client, plan, 'run', { pull: flags.string('pull'), quiet: flags.bool('quiet') });
     if (flags.string('cidfile')) writeFileSync(ctx.resolve(flags.string('cidfile')), id);
     const start = async () => {
       try {

@@ -4,7 +4,9 @@
  */
 import { join } from 'node:path';
 import type { BuildBackend, BuildCacheIndex, BuildImages, BuildLayers, StepRunner } from '../../builder/types.js';
-import { Unavailable } from '../../errdefs/index.js';
+import type { JsonMessage } from '../../api/types/images.js';
+import { NotFound, Unavailable } from '../../errdefs/index.js';
+import { isFullId } from '../../image/reference.js';
 import { encodeImageConfig } from '../../image/config.js';
 import type { ImageStore } from '../../store/images/types.js';
 import type { LayerStore } from '../../store/layers/types.js';
@@ -20,6 +22,11 @@ export interface BuildDeps {
   cache: BuildCacheIndex;
   /** Runs RUN steps; absent: RUN fails with a clear error. */
   runner?: StepRunner;
+  /**
+   * Pulls an image (FROM of a missing image, `build --pull`), reporting Docker's progress
+   * messages; absent: no registry, a missing image is NotFound.
+   */
+  pull?: (name: string, progress: (m: JsonMessage) => void) => Promise<void>;
   /** The runtime behind `runner`, for cleaning up step containers at start-up. */
   runtime?: Pick<ProcessRuntime, 'cleanup'>;
 }
@@ -42,7 +49,21 @@ export function stepContainersRoot(dataRoot: string): string {
 
 export function buildBackend(d: BuildDeps): BuildBackend {
   const images: BuildImages = {
-    resolveForBuild: async (name) => d.images.resolve(name),
+    resolveForBuild: async (name, pull, note) => {
+      if (!d.pull || isFullId(name)) return d.images.resolve(name);
+      if (!pull) {
+        try {
+          return d.images.resolve(name);
+        } catch (e) {
+          if (!(e instanceof NotFound)) throw e;
+        }
+      }
+      await d.pull(name, (m) => {
+        // Status lines as the docker CLI prints them without a terminal; byte counts left out.
+        if (m.status !== undefined && !m.progress) note?.(`${m.id ? `${m.id}: ` : ''}${m.status}\n`);
+      });
+      return d.images.resolve(name);
+    },
     get: (id) => d.imageStore.get(id),
     create: (config, parent) => d.imageStore.create(encodeImageConfig(config), parent ? { parent } : {}),
     tag: (id, name) => d.images.tag(id, name),

@@ -30,6 +30,11 @@ export class DefaultImageService implements ImageService {
     this.#ctx = new ImageContext(deps);
   }
 
+  /** The stores and lock the image use cases share (pull and push work on them too). */
+  get context(): ImageContext {
+    return this.#ctx;
+  }
+
   count(): number {
     return this.#ctx.images.list().length;
   }

@@ -19,6 +19,8 @@ export interface SystemServiceDeps {
   startedAt: Date;
   /** Other services' counts for /info. */
   counts: () => Promise<InfoCounts>;
+  /** `insecure-registries` and `registry-mirrors` as configured, for RegistryConfig. */
+  registries?: { insecure: string[]; mirrors: string[] };
 }
 
 /** Go's GOARCH names for Node's `os.arch()`. */
@@ -118,13 +120,7 @@ export class DefaultSystemService implements SystemService {
       OSType: 'linux',
       Architecture: arch() === 'x64' ? 'x86_64' : arch(),
       IndexServerAddress: 'https://index.docker.io/v1/',
-      RegistryConfig: {
-        AllowNondistributableArtifactsCIDRs: [],
-        AllowNondistributableArtifactsHostnames: [],
-        InsecureRegistryCIDRs: ['127.0.0.0/8', '::1/128'],
-        IndexConfigs: { 'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true } },
-        Mirrors: [],
-      },
+      RegistryConfig: registryConfig(this.#deps.registries ?? { insecure: [], mirrors: [] }),
       NCPU: cpus().length,
       MemTotal: totalmem(),
       GenericResources: null,
@@ -198,4 +194,21 @@ function cgroupVersion(): string {
   } catch {
     return '1';
   }
+}
+
+/** dockerd's RegistryConfig: loopback and configured CIDRs; named insecure hosts as index configs. */
+function registryConfig(r: { insecure: string[]; mirrors: string[] }): InfoResponse['RegistryConfig'] {
+  const cidrs = ['::1/128', '127.0.0.0/8', ...r.insecure.filter((e) => e.includes('/'))];
+  const mirrors = r.mirrors.map((m) => (m.endsWith('/') ? m : `${m}/`));
+  const indexConfigs: Record<string, { Name: string; Mirrors: string[]; Secure: boolean; Official: boolean }> = {
+    'docker.io': { Name: 'docker.io', Mirrors: mirrors, Secure: true, Official: true },
+  };
+  for (const h of r.insecure.filter((e) => !e.includes('/'))) indexConfigs[h] = { Name: h, Mirrors: [], Secure: false, Official: false };
+  return {
+    AllowNondistributableArtifactsCIDRs: [],
+    AllowNondistributableArtifactsHostnames: [],
+    InsecureRegistryCIDRs: cidrs,
+    IndexConfigs: indexConfigs,
+    Mirrors: mirrors,
+  };
 }

@@ -1,0 +1,49 @@
+/**
+ * @module engine/distribution/distribution-service
+ * The distribution service: pull, push, login and registry inspection over one registry client.
+ */
+import { Unauthorized } from '../../errdefs/index.js';
+import { isIndexMediaType, parseIndex, parseManifest } from '../../image/manifest.js';
+import { decodeImageConfig } from '../../image/config.js';
+import type { AuthConfig } from '../../registry/types.js';
+import { requestRef, type DistributionDeps } from './context.js';
+import { pull } from './pull.js';
+import { push } from './push.js';
+import type { DistributionInspect, DistributionService, ProgressSink, PullRequest, PushRequest } from './types.js';
+import { tagNameOnly } from '../../image/reference.js';
+
+export class DefaultDistributionService implements DistributionService {
+  readonly #d: DistributionDeps;
+
+  constructor(deps: DistributionDeps) {
+    this.#d = deps;
+  }
+
+  pull(req: PullRequest, progress: ProgressSink): Promise<void> {
+    return pull(this.#d, req, progress);
+  }
+
+  push(req: PushRequest, progress: ProgressSink): Promise<void> {
+    return push(this.#d, req, progress);
+  }
+
+  async login(auth: AuthConfig): Promise<{ Status: string; IdentityToken: string }> {
+    if (!auth.username && !auth.identitytoken && !auth.auth) throw new Unauthorized('unauthorized: username and password are required');
+    const r = await this.#d.registry.login(auth);
+    return { Status: r.status, IdentityToken: r.identityToken ?? '' };
+  }
+
+  async inspect(name: string, auth: AuthConfig | undefined): Promise<DistributionInspect> {
+    const ref = tagNameOnly(requestRef(name, undefined));
+    const repo = this.#d.registry.repository(ref.domain, ref.path, auth, ['pull']);
+    const m = await repo.getManifest(ref.digest ?? ref.tag!);
+    const Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.bytes.length };
+    if (isIndexMediaType(m.mediaType)) {
+      const Platforms = parseIndex(m.bytes).manifests.filter((x) => x.platform).map((x) => x.platform!);
+      return { Descriptor, Platforms };
+    }
+    const config = decodeImageConfig(await repo.readBlob(parseManifest(m.bytes).config));
+    const p = { architecture: config.architecture ?? '', os: config.os ?? '', ...(config.variant ? { variant: config.variant } : {}) };
+    return { Descriptor, Platforms: [p] };
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * @module engine/distribution/pull
+ * Pull, as dockerd's distribution code does it: the manifest (a manifest list or index narrowed
+ * to the platform), the config, then the missing layers, three at a time. Each layer's blob is
+ * extracted into the layer store's staging area while it downloads; nothing becomes visible
+ * until every blob matched its digest and every layer its diffID; then the layers are
+ * published on their parents in order. The image and its tag and digest references come last, under the image
+ * lock; an interrupted pull leaves at most published layers, which start-up recovery removes
+ * when no image uses them.
+ */
+import { createHash } from 'node:crypto';
+import { Cancelled, DataLoss, InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { chainIds } from '../../image/chain.js';
+import { decodeImageConfig } from '../../image/config.js';
+import { digestOf, shortId, type Digest } from '../../image/digest.js';
+import { isIndexMediaType, isManifestMediaType, MediaType, parseIndex, parseManifest, type Platform } from '../../image/manifest.js';
+import { familiarName, familiarString, tagNameOnly, type Reference } from '../../image/reference.js';
+import { formatPlatform, normalizePlatform, parsePlatform, selectManifest } from '../../registry/platform.js';
+import type { Repository } from '../../registry/types.js';
+import type { StagedLayer } from '../../store/layers/types.js';
+import type { DistributionDeps } from './context.js';
+import { requestRef } from './context.js';
+import { Limiter } from './limiter.js';
+import { message, progressMsg, status, Throttle } from './progress.js';
+import type { ProgressSink, PullRequest } from './types.js';
+
+/** Largest image config accepted (they are read into memory). */
+const MAX_CONFIG = 32 << 20;
+const LAYER_TYPES = new Set<string>([MediaType.dockerLayerGzip, MediaType.ociLayerGzip, MediaType.ociLayer, MediaType.dockerLayer]);
+
+export async function pull(d: DistributionDeps, req: PullRequest, progress: ProgressSink): Promise<void> {
+  const ref = requestRef(req.image, req.tag);
+  const wanted = req.platform ? parsePlatform(req.platform, d.platform) : undefined;
+  const repo = d.registry.repository(ref.domain, ref.path, req.auth, ['pull']);
+  if (req.all && ref.tag === undefined && ref.digest === undefined) {
+    const tags = await repo.tags();
+    if (tags.length === 0) throw new NotFound(`no tags found for ${familiarName(ref)}`);
+    let changed = false;
+    for (const t of tags) changed = (await pullOne(d, repo, { domain: ref.domain, path: ref.path, tag: t }, wanted, progress, req.signal)) || changed;
+    progress(message(undefined, `Status: ${changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarName(ref)}`));
+    return;
+  }
+  const one = tagNameOnly(ref);
+  const changed = await pullOne(d, repo, one, wanted, progress, req.signal);
+  progress(message(undefined, `Status: ${changed ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarString(one)}`));
+}
+
+/** Pulls one tag or digest; true when it changed something (a new image or a moved tag). */
+async function pullOne(
+  d: DistributionDeps, repo: Repository, ref: Reference, wanted: Platform | undefined, progress: ProgressSink,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const tagOrDigest = ref.digest ?? ref.tag!;
+  let fetched = await repo.getManifest(tagOrDigest);
+  const manifestDigest = fetched.digest;
+  progress(message(tagOrDigest, `Pulling from ${ref.path}`));
+  const platform = wanted ?? d.platform;
+  if (isIndexMediaType(fetched.mediaType)) {
+    const chosen = selectManifest(parseIndex(fetched.bytes).manifests, platform);
+    fetched = await repo.getManifest(chosen.digest);
+  }
+  if (!isManifestMediaType(fetched.mediaType)) {
+    throw new InvalidArgument(`unsupported manifest media type ${fetched.mediaType || '(none)'} for ${familiarString(ref)}`);
+  }
+  const manifest = parseManifest(fetched.bytes);
+  if (manifest.config.size > MAX_CONFIG) throw new DataLoss(`image config of ${familiarString(ref)} is too large (${manifest.config.size} bytes)`);
+  // The config of an image already here is not fetched again.
+  const local = d.images.images.get(manifest.config.digest);
+  const configBytes = local ? local.configBytes : await repo.readBlob(manifest.config);
+  const config = decodeImageConfig(configBytes);
+  if (wanted) {
+    const actual = normalizePlatform({ os: config.os ?? 'linux', architecture: config.architecture ?? '', ...(config.variant ? { variant: config.variant } : {}) });
+    const w = normalizePlatform(wanted);
+    if (actual.os !== w.os || actual.architecture !== w.architecture) {
+      throw new NotFound(`image with reference ${familiarString(ref)} was found but does not match the specified platform: wanted ${formatPlatform(w)}, actual: ${formatPlatform(actual)}`);
+    }
+  }
+  const diffIds = config.rootfs.diff_ids;
+  if (diffIds.length !== manifest.layers.length) {
+    throw new DataLoss(`invalid manifest for ${familiarString(ref)}: ${manifest.layers.length} layers, but the config names ${diffIds.length}`);
+  }
+  for (const l of manifest.layers) {
+    if (!LAYER_TYPES.has(l.mediaType)) {
+      throw new InvalidArgument(`unsupported layer media type ${l.mediaType} in ${familiarString(ref)}` + (l.mediaType.includes('zstd') ? ' (zstd needs a newer Node.js)' : ''));
+    }
+  }
+  const chains = chainIds(diffIds);
+  const imageId = digestOf(configBytes);
+  const layers = d.images.layers;
+  const lease = layers.lease();
+  const abort = new AbortController();
+  const onAbort = () => abort.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const staged = new Map<number, Promise<StagedLayer>>();
+  const committed = new Set<StagedLayer>();
+  let failed = false;
+  try {
+    const ids = manifest.layers.map((l) => shortId(l.digest));
+    const missing: number[] = [];
+    chains.forEach((c, i) => {
+      if (layers.has(c)) {
+        lease.add(c);
+        progress(status(ids[i], 'Already exists'));
+      } else {
+        missing.push(i);
+        progress(status(ids[i], 'Pulling fs layer'));
+      }
+    });
+    const limiter = new Limiter(d.maxDownloads);
+    missing.forEach((i, n) => {
+      if (n >= d.maxDownloads) progress(status(ids[i], 'Waiting'));
+      const p = limiter.run(async () => {
+        const desc = manifest.layers[i]!;
+        const blob = repo.openBlob(desc, { signal: abort.signal });
+        const th = new Throttle(progress, ids[i]!, 'Downloading', desc.size);
+        let got = 0;
+        const hash = createHash('sha256');
+        const counted = async function* () {
+          for await (const c of blob.body) {
+            got += c.length;
+            hash.update(c);
+            th.update(got);
+            yield c;
+          }
+        };
+        let st: StagedLayer;
+        try {
+          st = await layers.stageTar(counted());
+        } catch (e) {
+          // A blob that fails to decompress at its end (gzip's own check) is reported as
+          // what it is when its bytes do not match the digest.
+          if (got === desc.size && `sha256:${hash.digest('hex')}` !== desc.digest) {
+            throw new DataLoss(`filesystem layer verification failed for digest ${desc.digest}`, { cause: e });
+          }
+          throw e;
+        }
+        progress(status(ids[i], 'Verifying Checksum'));
+        if (st.blob.digest !== desc.digest) {
+          await st.discard();
+          throw new DataLoss(`filesystem layer verification failed for digest ${desc.digest}`);
+        }
+        progress(status(ids[i], 'Download complete'));
+        return st;
+      });
+      p.catch(() => abort.abort());
+      staged.set(i, p);
+    });
+    // Every blob verified before any layer becomes visible.
+    await Promise.all(staged.values());
+    let parent: Digest | null = null;
+    for (let i = 0; i < chains.length; i++) {
+      const p = staged.get(i);
+      if (p) {
+        const st = await p;
+        const desc = manifest.layers[i]!;
+        if (st.diffId !== diffIds[i]) throw new DataLoss(`layer ${desc.digest} of ${familiarString(ref)}: its content has diffID ${st.diffId}, the config says ${diffIds[i]}`);
+        progress(progressMsg(ids[i]!, 'Extracting', desc.size, desc.size));
+        committed.add(st);
+        await st.commit(parent, lease);
+        progress(status(ids[i], 'Pull complete'));
+      }
+      parent = chains[i]!;
+    }
+    await d.blobMap.addAll(manifest.layers.map((l, i) => [diffIds[i]!, { digest: l.digest, host: ref.domain, repo: ref.path }]));
+    const ctx = d.images;
+    const upToDate = await ctx.lock.run(async () => {
+      const existed = ctx.images.get(imageId) !== undefined;
+      const before = ref.tag !== undefined ? ctx.refs.get(ref) : imageId;
+      if (!existed) await ctx.images.create(configBytes);
+      const digestRef = { domain: ref.domain, path: ref.path, digest: manifestDigest };
+      if (ctx.refs.get(digestRef) !== imageId) await ctx.refs.add(digestRef, imageId);
+      if (ref.tag !== undefined && before !== imageId) await ctx.refs.add(ref, imageId);
+      return existed && before === imageId;
+    });
+    progress(message(undefined, `Digest: ${manifestDigest}`));
+    return !upToDate;
+  } catch (e) {
+    failed = true;
+    abort.abort();
+    // Report what went wrong first, not the cancellation of the other downloads it caused.
+    const settled = await Promise.allSettled(staged.values());
+    const cause = settled.find((s) => s.status === 'rejected' && !(s.reason instanceof Cancelled));
+    throw cause ? (cause as PromiseRejectedResult).reason : e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    const all = await Promise.allSettled(staged.values());
+    for (const s of all) if (s.status === 'fulfilled' && !committed.has(s.value)) await s.value.discard();
+    if (failed) abort.abort();
+    lease.release();
+  }
+}

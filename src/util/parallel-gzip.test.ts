@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { crc32, entropy, GZIP_CHUNK, parallelGzip } from './parallel-gzip.js';
+
+async function gz(data: Buffer, pieces: number[], parallel = 4): Promise<Buffer> {
+  async function* src() {
+    let off = 0;
+    for (let i = 0; off < data.length; i++) {
+      const n = pieces[i % pieces.length]!;
+      yield data.subarray(off, off + n);
+      off += n;
+    }
+  }
+  const out: Buffer[] = [];
+  for await (const b of parallelGzip(src(), { parallel })) out.push(b);
+  return Buffer.concat(out);
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+test('crc32 matches the known values', () => {
+  assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+  assert.equal(crc32(Buffer.alloc(0)), 0);
+  const b = randomBytes(1000);
+  assert.equal(crc32(b.subarray(300), crc32(b.subarray(0, 300))), crc32(b));
+});
+
+test('entropy tells random from text', () => {
+  assert.ok(entropy(randomBytes(1 << 20)) > 7.9);
+  assert.ok(entropy(Buffer.alloc(1 << 20, 'some text here\n')) < 5);
+});
+
+test('round trips and is deterministic whatever the input pieces and parallelism', async () => {
+  const text = Buffer.alloc(3 * GZIP_CHUNK + 12345, 'berth deterministic gzip line\n');
+  const mixed = Buffer.concat([text.subarray(0, GZIP_CHUNK + 7), randomBytes(2 * GZIP_CHUNK), text.subarray(0, 5000)]);
+  for (const data of [Buffer.alloc(0), Buffer.from('x'), Buffer.alloc(GZIP_CHUNK, 1), text, mixed]) {
+    const a = await gz(data, [65536]);
+    const b = await gz(data, [1, 99_999, 3 * GZIP_CHUNK], 1);
+    assert.equal(sha(a), sha(b));
+    assert.ok(gunzipSync(a).equals(data));
+  }
+  const t = await gz(text, [1 << 16]);
+  assert.ok(t.length < text.length / 20, 'text still compresses across chunks');
+});
