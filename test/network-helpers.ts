@@ -5,7 +5,7 @@
  * to compare before and after.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { get, request } from 'node:http';
 import { join } from 'node:path';
 import type { TestDaemon } from './helpers/daemon.js';
@@ -73,32 +73,4 @@ export function footprint(d: TestDaemon, bridges: string[], subnets: string[], i
   const dir = join(d.execRoot, 'netns');
   const netns = existsSync(dir) ? readdirSync(dir) : [];
   return { links, rules, netns };
-}
-
-/** Every link, iptables rule and chain on the host (for a whole-host comparison). */
-export function hostState(): { links: string[]; rules: string[] } {
-  const links = execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => l.replace(/^\d+: /, '').split(':')[0]!.split('@')[0]!)
-    .sort();
-  const rules = execFileSync('iptables-save', { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => l.startsWith('-A ') || (l.startsWith(':') && !/^:(INPUT|FORWARD|OUTPUT|PREROUTING|POSTROUTING) /.test(l)))
-    .map((l) => l.replace(/ \[\d+:\d+\]$/, ''))
-    .sort();
-  return { links, rules };
-}
-
-/** Whether any berthd runs on the host (another test's, or the system's). */
-export function otherDaemonsRun(): boolean {
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      if (readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'berthd') return true;
-    } catch {
-      /* gone */
-    }
-  }
-  return false;
 }
