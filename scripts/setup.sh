@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(runc containernetworking-plugins iptables busybox-static tini catatonit file)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(docker-registry tmux libc6-dev)
+  pkgs+=(docker-registry tmux libc6-dev docker.io)
 fi
 
 missing=()
