@@ -36,7 +36,8 @@ export function busyboxRootfsTar(binary = BUSYBOX_BINARY): Buffer {
   const entries: MemEntry[] = [
     dir('bin/'),
     { name: 'bin/busybox', data: readFileSync(binary), mode: 0o755, mtime: MTIME },
-    ...busyboxApplets(binary).map((a): MemEntry => ({ name: `bin/${a}`, type: 'link', linkname: 'bin/busybox', mtime: MTIME })),
+    // Hard links carry their target's mode, as GNU tar writes them (dockerd applies a link entry's mode).
+    ...busyboxApplets(binary).map((a): MemEntry => ({ name: `bin/${a}`, type: 'link', linkname: 'bin/busybox', mode: 0o755, mtime: MTIME })),
     dir('dev/'),
     dir('etc/'),
     { name: 'etc/group', data: GROUP, mtime: MTIME },

@@ -1,0 +1,101 @@
+/**
+ * The differential suite: every scenario (test/diff/scenarios-*.ts) runs with the docker CLI once
+ * against dockerd (Debian docker.io 20.10, started here on private roots) and once against a test
+ * berthd, both holding the same busybox image (same ID); the normalized transcripts must be
+ * equal. Both daemons run their scenarios at the same time, each scenario after the other.
+ * DIFF_ONLY=REGEX runs only the scenarios whose name matches.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, promises as fs, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { busyboxRootfsTar } from '../../src/store/testing/busybox-rootfs.js';
+import { dockerBin, hasDocker, startDaemon, unmountUnder, type TestDaemon } from '../helpers/daemon.js';
+import { startDockerd, dockerdBin, type Dockerd } from './dockerd.js';
+import { api, clean, normalize, runScenario, type Scenario, type Target } from './harness.js';
+import { scenarios as all } from './scenarios.js';
+
+const skip = !dockerdBin
+  ? 'dockerd is not installed (apt-get install docker.io; scripts/setup.sh --test does)'
+  : !hasDocker
+    ? `the docker CLI is not at ${dockerBin}`
+    : false;
+
+const only = process.env.DIFF_ONLY ? new RegExp(process.env.DIFF_ONLY) : undefined;
+const scenarios = only ? all.filter((s) => only.test(s.name)) : all;
+const BASE = 'busybox:latest';
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+describe('differential: the docker CLI against dockerd and berthd', { skip, timeout: 1_800_000 }, () => {
+  let dir: string;
+  let berthd: TestDaemon | undefined;
+  let dockerd: Dockerd | undefined;
+  const results = new Map<string, { docker: string; berth: string }>();
+
+  before(async () => {
+    const names = new Set<string>();
+    for (const s of all) {
+      assert.ok(!names.has(s.name), `two scenarios named ${s.name}`);
+      names.add(s.name);
+    }
+    dir = mkdtempSync(join(tmpdir(), 'berth-diff-'));
+    const binDir = join(dir, 'bin');
+    await fs.mkdir(binDir);
+    symlinkSync(dockerBin, join(binDir, 'docker'));
+    const started = await Promise.allSettled([startDaemon(), startDockerd(join(dir, 'dockerd'))]);
+    if (started[0].status === 'fulfilled') berthd = started[0].value;
+    if (started[1].status === 'fulfilled') dockerd = started[1].value;
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    if (!berthd || !dockerd) throw new Error('a daemon did not start');
+    // The same busybox image in both: imported into berthd, saved, loaded into dockerd.
+    const imp = await berthd.berth(['import', '-c', `ENV PATH=${PATH}`, '-c', 'CMD ["sh"]', '-', BASE], { input: busyboxRootfsTar() });
+    assert.equal(imp.code, 0, imp.stderr);
+    const baseTarFile = join(dir, 'busybox.tar');
+    const saved = await berthd.berth(['save', '-o', baseTarFile, BASE]);
+    assert.equal(saved.code, 0, saved.stderr);
+    const baseTar = await fs.readFile(baseTarFile);
+    const loaded = await api(dockerd.host, 'POST', '/images/load?quiet=1', baseTar);
+    assert.equal(loaded.status, 200, JSON.stringify(loaded.body));
+    const baseId = (await api(berthd.host, 'GET', `/images/${BASE}/json`)).body.Id as string;
+    assert.equal((await api(dockerd.host, 'GET', `/images/${BASE}/json`)).body.Id, baseId, 'the base image has the same ID in both daemons');
+
+    const targets: Target[] = [
+      { name: 'docker', host: dockerd.host, dir: join(dir, 'docker'), binDir },
+      { name: 'berth', host: berthd.host, dir: join(dir, 'berth'), binDir },
+    ];
+    const transcripts = await Promise.all(
+      targets.map(async (t) => {
+        const out: string[] = [];
+        for (const [i, s] of scenarios.entries()) {
+          const t0 = Date.now();
+          const { steps, dir: sdir } = await runScenario(t, s, i);
+          if (process.env.DIFF_TIMES) console.log(`${t.name} ${Date.now() - t0}ms ${s.name}`);
+          out.push(normalize(steps, sdir, s));
+          await clean(t.host, baseId, BASE, baseTar);
+        }
+        return out;
+      }),
+    );
+    for (const [i, s] of scenarios.entries()) results.set(s.name, { docker: transcripts[0]![i]!, berth: transcripts[1]![i]! });
+  });
+
+  after(async () => {
+    await dockerd?.stop();
+    await berthd?.cleanup();
+    if (dir) {
+      await unmountUnder(dir);
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  for (const s of scenarios as Scenario[]) {
+    it(s.name, () => {
+      const r = results.get(s.name);
+      assert.ok(r, 'the scenario ran');
+      if (r.docker !== r.berth) {
+        assert.fail(`transcripts differ\n----- dockerd -----\n${r.docker}----- berthd -----\n${r.berth}-------------------`);
+      }
+    });
+  }
+});

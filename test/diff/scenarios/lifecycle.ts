@@ -1,0 +1,213 @@
+/** run/create options and the container lifecycle. */
+import type { Scenario } from '../harness.js';
+
+const N = '--network none';
+
+export const lifecycle: Scenario[] = [
+  {
+    name: 'run prints output and exit codes',
+    script: `
+      docker run --rm ${N} busybox echo hello world
+      docker run --rm ${N} busybox sh -c 'echo out; echo err >&2; exit 3'
+      docker run --rm ${N} busybox false
+    `,
+  },
+  {
+    name: 'run -e, --env-file, -w, -u, --hostname',
+    script: `
+      printf 'A=1\\n# comment\\nB=two words\\n' > env.list
+      docker run --rm ${N} -e X=y --env-file env.list -w /tmp -u 1000:1000 --hostname box busybox sh -c 'echo $X $A $B; pwd; id -u; hostname'
+    `,
+  },
+  {
+    name: 'create, start -a, wait, rm',
+    script: `
+      docker create --name c1 ${N} busybox sh -c 'echo started; exit 7'
+      docker start -a c1
+      docker wait c1
+      docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' c1
+      docker rm c1
+      docker inspect c1
+    `,
+  },
+  {
+    name: 'run --entrypoint and image defaults',
+    script: `
+      docker run --rm ${N} --entrypoint echo busybox a b
+      docker run --rm ${N} --entrypoint '' busybox echo empty entrypoint
+      docker run --rm ${N} busybox sh -c 'echo $PATH; echo $HOME; pwd'
+      docker run --rm ${N} -e HOME=/tmp -u nobody busybox sh -c 'echo $HOME; id -un'
+    `,
+  },
+  {
+    name: 'run -d, wait, logs',
+    script: `
+      docker run -d --name d1 ${N} busybox sh -c 'echo to-out; echo to-err >&2'
+      docker wait d1
+      docker logs d1
+      docker inspect -f '{{.State.Running}} {{.State.ExitCode}} {{.Config.Image}} {{.Name}}' d1
+    `,
+  },
+  {
+    name: 'kill, kill -s, exit statuses',
+    script: `
+      docker run -d --name kk ${N} busybox sleep 1000
+      docker kill -s USR1 kk
+      docker wait kk
+      docker kill kk
+      docker start kk
+      docker kill kk
+      docker wait kk
+      docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}' kk
+    `,
+  },
+  {
+    name: 'stop -t 0 and stop of a stopped container',
+    script: `
+      docker run -d --name sv ${N} busybox sleep 1000
+      docker stop -t 0 sv
+      docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' sv
+      docker stop sv
+      docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' sv
+    `,
+  },
+  {
+    name: 'stop sends the stop signal first',
+    script: `
+      docker run -d --name tt ${N} busybox sh -c 'trap "echo got TERM; exit 5" TERM; while :; do sleep 0.1; done'
+      sleep 0.5
+      docker stop tt
+      docker wait tt
+      docker logs tt
+    `,
+  },
+  {
+    name: 'pause and unpause',
+    script: `
+      docker run -d --name pp ${N} busybox sleep 1000
+      docker pause pp
+      docker inspect -f '{{.State.Status}} {{.State.Running}} {{.State.Paused}}' pp
+      docker pause pp
+      docker unpause pp
+      docker inspect -f '{{.State.Status}} {{.State.Running}} {{.State.Paused}}' pp
+      docker unpause pp
+      docker rm -f pp
+    `,
+  },
+  {
+    name: 'rm of running, missing and stopped containers',
+    script: `
+      docker run -d --name rr ${N} busybox sleep 1000
+      docker rm rr
+      docker rm nosuch
+      docker rm -f rr
+      docker create --name rs ${N} busybox
+      docker rm rs nosuch
+    `,
+  },
+  {
+    name: 'name conflicts and invalid names',
+    script: `
+      docker create --name dup ${N} busybox
+      docker create --name dup ${N} busybox
+      docker create --name 'bad name' ${N} busybox
+      docker create --name /slash ${N} busybox
+      docker inspect -f '{{.Name}}' slash
+    `,
+  },
+  {
+    name: 'run --rm removes the container',
+    script: `
+      docker run --rm --name gone ${N} busybox true
+      docker ps -a -q
+      docker inspect gone
+    `,
+  },
+  {
+    name: 'run -i feeds stdin',
+    script: `
+      echo piped | docker run -i --rm ${N} busybox cat
+      printf 'a\\nb\\n' | docker run -i --rm ${N} busybox wc -l
+      echo ignored | docker run --rm ${N} busybox cat
+    `,
+  },
+  {
+    name: 'run --read-only and --tmpfs',
+    script: `
+      docker run --rm ${N} --read-only busybox touch /x
+      docker run --rm ${N} --read-only --tmpfs /t busybox sh -c 'touch /t/x && echo ok; stat -c %a /t'
+      docker run --rm ${N} --tmpfs /t:mode=700 busybox stat -c %a /t
+    `,
+  },
+  {
+    name: 'run -w creates the directory; -u forms',
+    script: `
+      docker run --rm ${N} -w /new/dir busybox pwd
+      docker run --rm ${N} -u nobody busybox id -u
+      docker run --rm ${N} -u 1000 busybox sh -c 'id -u; id -g'
+      docker run --rm ${N} -u 4242:4343 busybox sh -c 'id -u; id -g'
+      docker run --rm ${N} -u user:root busybox sh -c 'id -u; id -g'
+      docker run --rm ${N} -u bogus busybox true
+      docker run --rm ${N} -u 1000:bogus busybox true
+    `,
+  },
+  {
+    name: 'run --label and --env show in inspect',
+    script: `
+      docker create --name lb ${N} --label a=1 --label b -e Z=9 busybox
+      docker inspect -f '{{json .Config.Labels}} {{json .Config.Env}}' lb
+    `,
+  },
+  {
+    name: 'exit codes of signals',
+    script: `
+      docker run --rm ${N} busybox sh -c 'kill -TERM $$'
+      docker run --rm ${N} busybox sh -c 'kill -KILL $$'
+      docker run --rm ${N} busybox sh -c 'exit 255'
+    `,
+  },
+  {
+    name: 'resource options in inspect',
+    script: `
+      docker create --name res ${N} -m 64m --cpus 1.5 --pids-limit 50 --cpu-shares 512 busybox
+      docker inspect -f '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}} {{.HostConfig.CpuShares}}' res
+    `,
+  },
+  {
+    name: 'no-new-privileges',
+    script: `
+      docker run --rm ${N} busybox grep NoNewPrivs /proc/self/status
+      docker run --rm ${N} --security-opt no-new-privileges busybox grep NoNewPrivs /proc/self/status
+    `,
+  },
+  {
+    name: 'bind mounts',
+    script: `
+      mkdir d && echo from-host > d/f
+      docker run --rm ${N} -v "$PWD/d":/h busybox cat /h/f
+      docker run --rm ${N} -v "$PWD/d":/h:ro busybox touch /h/x
+      docker run --rm ${N} --mount type=bind,source="$PWD/d",target=/m busybox sh -c 'echo new > /m/g'
+      cat d/g
+      docker run --rm ${N} --mount type=bind,source="$PWD/nosuch",target=/m busybox true
+    `,
+  },
+  {
+    name: 'named volumes are shared and seeded from the image',
+    script: `
+      docker run --rm ${N} -v vol1:/data busybox sh -c 'echo kept > /data/f'
+      docker run --rm ${N} -v vol1:/data busybox cat /data/f
+      docker run --rm ${N} -v vol2:/etc busybox cat /etc/group
+      docker volume ls -q
+    `,
+  },
+  {
+    name: 'anonymous volumes and rm -v',
+    script: `
+      docker create --name av ${N} -v /data busybox
+      docker inspect -f '{{range .Mounts}}{{.Type}} {{.Destination}} {{.RW}} {{.Driver}}{{end}}' av
+      docker volume ls -q | wc -l
+      docker rm -v av
+      docker volume ls -q | wc -l
+    `,
+  },
+];

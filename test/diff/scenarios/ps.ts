@@ -1,0 +1,54 @@
+/** ps: the table, formats and filters. */
+import type { Scenario } from '../harness.js';
+
+const N = '--network none';
+const three = `
+      docker create --name a1 ${N} --label env=prod busybox sh -c 'exit 3'
+      docker run -d --name a2 ${N} --label env=dev busybox sleep 1000
+      docker run --name a3 ${N} busybox true`;
+
+export const ps: Scenario[] = [
+  {
+    name: 'ps and ps -a tables',
+    script: `${three}
+      docker ps
+      docker ps -a
+      docker ps -a -q
+      docker ps -l --format '{{.Names}}'
+      docker ps -a -n 2 --format '{{.Names}}'
+    `,
+  },
+  {
+    name: 'ps --format fields',
+    script: `${three}
+      docker ps -a --format '{{.Names}}|{{.Image}}|{{.Command}}|{{.Status}}|{{.State}}|{{.Labels}}|{{.Label "env"}}|{{.Ports}}|{{.Networks}}|{{.Mounts}}'
+      docker ps -a --no-trunc --format '{{.Names}} {{.Command}}'
+      docker ps -a --format 'table {{.Names}}\\t{{.Status}}'
+      docker ps -a --format json
+    `,
+    normalize: [[/"CreatedAt":"[^"]*"/g, '"CreatedAt":"<T>"']],
+  },
+  {
+    name: 'ps --filter status, exited, label, name, id',
+    script: `${three}
+      docker ps -a --filter status=exited --format '{{.Names}}'
+      docker ps -a --filter status=created --format '{{.Names}}'
+      docker ps -a --filter status=running --format '{{.Names}}'
+      docker ps -a --filter exited=0 --format '{{.Names}}'
+      docker ps -a --filter label=env --format '{{.Names}}'
+      docker ps -a --filter label=env=dev --format '{{.Names}}'
+      docker ps -a --filter name=a --format '{{.Names}}'
+      docker ps -a --filter name=a1 --filter name=a3 --format '{{.Names}}'
+      docker ps -a --filter ancestor=busybox --format '{{.Names}}'
+      docker ps -a --filter before=a3 --format '{{.Names}}'
+      docker ps -a --filter since=a1 --format '{{.Names}}'
+    `,
+  },
+  {
+    name: 'ps -s',
+    script: `
+      docker run --name sz ${N} busybox sh -c 'head -c 1000 /dev/zero > /big'
+      docker ps -a -s --format '{{.Names}} {{.Size}}'
+    `,
+  },
+];
