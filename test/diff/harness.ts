@@ -138,6 +138,7 @@ export function normalize(steps: Step[], dir: string, s: Scenario): string {
 }
 
 /** Engine API call over the daemon's unix socket; resolves with the status and parsed body. */
+// biome-ignore lint/suspicious/noExplicitAny: scenarios compare arbitrary Engine API JSON of two daemons.
 export function api(host: string, method: string, path: string, body?: Buffer): Promise<{ status: number; body: any }> {
   const socketPath = host.replace(/^unix:\/\//, '');
   return new Promise((resolve, reject) => {
