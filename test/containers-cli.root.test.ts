@@ -36,7 +36,7 @@ describe('containers with the berth CLI', { timeout: 300_000 }, () => {
     assert.equal(r127.code, 127);
     assert.equal(
       r127.stderr,
-      'berth: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nosuch": executable file not found in $PATH: unknown\n\nRun \'berth run --help\' for more information\n',
+      'berth: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nosuch": executable file not found in $PATH: unknown\n\nRun \'berth run --help\' for more information\n',
     );
     const r126 = await d.berth(['run', '--rm', 'busybox', '/etc']);
     assert.equal(r126.code, 126, r126.stderr);
@@ -95,7 +95,7 @@ describe('containers with the berth CLI', { timeout: 300_000 }, () => {
     assert.equal((await d.berth(['exec', 'w', 'sh', '-c', 'exit 4'])).code, 4);
     assert.equal(await ok(d.berth(['exec', '-u', 'user', '-w', '/tmp', '-e', 'X=y', 'w', 'sh', '-c', 'id -u; pwd; echo $X'])), '1000\n/tmp\ny\n');
     const missing = await d.berth(['exec', 'w', 'nosuch']);
-    assert.equal(missing.code, 127);
+    assert.equal(missing.code, 126);
     assert.match(missing.stdout + missing.stderr, /OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown/);
     assert.equal(await ok(d.berth(['exec', '-i', 'w', 'cat'], { input: 'piped\n' })), 'piped\n');
     const t0 = Date.now();

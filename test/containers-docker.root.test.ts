@@ -50,7 +50,7 @@ describe('containers with the docker CLI and the Engine API', { timeout: 300_000
     assert.equal(await ok(d.docker(['run', '--rm', 'bbentry'])), 'from-entrypoint default-arg\n');
     const r = await d.docker(['run', '--rm', 'busybox', 'nosuch']);
     assert.equal(r.code, 127);
-    assert.match(r.stderr, /docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown/);
+    assert.match(r.stderr, /docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown/);
     assert.equal(await ok(d.docker(['run', '--rm', '-i', 'busybox', 'sh', '-c', 'cat; echo done'], { input: 'line\n' })), 'line\ndone\n');
     assert.equal((await ok(d.docker(['ps', '-aq']))).trim(), '');
   });
@@ -133,7 +133,7 @@ describe('containers with the docker CLI and the Engine API', { timeout: 300_000
     assert.equal(info.ContainerID, c.Id);
     const missing = JSON.parse((await api(d, 'POST', `/containers/${c.Id}/exec`, JSON.stringify({ Cmd: ['/bin/bash'], AttachStdout: true }))).body.toString());
     await api(d, 'POST', `/exec/${missing.Id}/start`, JSON.stringify({ Detach: false }));
-    assert.equal(JSON.parse((await api(d, 'GET', `/exec/${missing.Id}/json`)).body.toString()).ExitCode, 127);
+    assert.equal(JSON.parse((await api(d, 'GET', `/exec/${missing.Id}/json`)).body.toString()).ExitCode, 126);
     // testcontainers uploads a tar whose only entry has no parent directory entry.
     const put = await api(d, 'PUT', `/containers/${c.Id}/archive?path=/`, tarFromEntries([{ name: 'www/index.html', data: '<h1>hi</h1>' }]), { 'Content-Type': 'application/x-tar' });
     assert.equal(put.status, 200);

@@ -68,10 +68,10 @@ export function parseFilters(raw: string | null | undefined): Filters {
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    throw new InvalidArgument(`invalid filter '${raw}'`, { cause: e });
+    throw new InvalidArgument(`Invalid filter '${raw}'`, { cause: e });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new InvalidArgument(`invalid filter '${raw}'`);
+    throw new InvalidArgument(`Invalid filter '${raw}'`);
   }
   for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
     if (Array.isArray(v)) out.set(k, v.map(String));
@@ -82,7 +82,7 @@ export function parseFilters(raw: string | null | undefined): Filters {
           .filter(([, on]) => on === true)
           .map(([x]) => x),
       );
-    } else throw new InvalidArgument(`invalid filter '${raw}'`);
+    } else throw new InvalidArgument(`Invalid filter '${raw}'`);
   }
   return out;
 }
@@ -90,6 +90,6 @@ export function parseFilters(raw: string | null | undefined): Filters {
 /** Rejects filter names a list endpoint does not know, with Docker's message. */
 export function checkFilterNames(filters: Filters, allowed: readonly string[]): void {
   for (const k of filters.keys()) {
-    if (!allowed.includes(k)) throw new InvalidArgument(`invalid filter '${k}'`);
+    if (!allowed.includes(k)) throw new InvalidArgument(`Invalid filter '${k}'`);
   }
 }

@@ -130,6 +130,7 @@ export class RuncRuntime implements ContainerRuntime {
         resources: h.resources,
         cgroupsPath: this.cgroupPath(req.id),
         oomScoreAdj: h.oomScoreAdj,
+        rlimits: h.rlimits,
         shmSize: h.shmSize,
         hostDevices: h.privileged ? hostDevices() : undefined,
         devices: h.devices,

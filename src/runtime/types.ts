@@ -137,6 +137,8 @@ export interface HostSettings {
   mounts?: OciMount[];
   resources?: ResourceOptions;
   oomScoreAdj?: number;
+  /** `--ulimit`: RLIMIT_<NAME> soft/hard. */
+  rlimits?: { type: string; hard: number; soft: number }[];
   shmSize?: number;
   devices?: OciDevice[];
   sysctls?: Record<string, string>;
@@ -271,3 +273,6 @@ export interface ContainerRuntime extends ProcessRuntime, ExecRuntime, Container
  * dockerd's message ("Decoding seccomp profile failed: …").
  */
 export { parseSeccompProfile } from './spec/seccomp.js';
+
+/** What every container gets unless told otherwise (inspect shows them as dockerd does). */
+export { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from './spec/defaults.js';

@@ -26,7 +26,8 @@ export function parseTimeParam(v: string | undefined, name: string): bigint | un
 function parseTail(v: string | undefined): number | undefined {
   if (v === undefined || v === '' || v === 'all') return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new InvalidArgument(`invalid value for "tail": "${v}"`);
+  // dockerd 20.10 shows everything for a tail it cannot read.
+  if (!Number.isInteger(n)) return undefined;
   return n < 0 ? undefined : n;
 }
 

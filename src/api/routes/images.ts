@@ -2,16 +2,20 @@
  * @module api/routes/images
  * The image endpoints: /images/json, /images/create (import; pull is the registry's),
  * /images/get, /images/load, /images/prune, /images/{name}/json|history|tag|get,
- * DELETE /images/{name}, and /system/df (its image part).
+ * DELETE /images/{name}, and /system/df.
  */
 import { pipeline } from 'node:stream/promises';
 import type { JsonMessage } from '../../api/types/images.js';
+import type { ContainerService } from '../../engine/containers/types.js';
 import type { ImageService } from '../../engine/images/types.js';
-import { InvalidArgument } from '../../errdefs/index.js';
+import type { VolumeService } from '../../engine/volumes/types.js';
+import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { Ctx } from '../context.js';
 import type { Route } from '../router.js';
 
 export interface ImageRouteOptions {
+  /** The container and volume parts of /system/df. */
+  df?: { containers: ContainerService; volumes: VolumeService };
   /** Handles POST /images/create?fromImage= (pull), when the registry client is wired. */
   pull?: (ctx: Ctx) => Promise<void>;
 }
@@ -79,7 +83,18 @@ export function imageRoutes(images: ImageService, opts: ImageRouteOptions = {}):
       handler: (ctx) => jsonStream(ctx, (progress) => images.load(ctx.bodyStream(), progress)),
     },
     { method: 'POST', path: '/images/prune', handler: async (ctx) => ctx.send(200, await images.prune(ctx.query.filters())) },
-    { method: 'GET', path: '/images/{name*}/json', handler: async (ctx) => ctx.send(200, await images.inspect(ctx.params.name!)) },
+    {
+      method: 'GET',
+      path: '/images/{name*}/json',
+      handler: async (ctx) => {
+        const name = ctx.params.name!;
+        // dockerd 20.10 words this one twice: `no such image: x: No such image: x:latest`.
+        const img = await images.inspect(name).catch((e: unknown) => {
+          throw e instanceof NotFound ? new NotFound(`no such image: ${name}: ${e.message}`, { cause: e }) : e;
+        });
+        ctx.send(200, img);
+      },
+    },
     { method: 'GET', path: '/images/{name*}/history', handler: async (ctx) => ctx.send(200, await images.history(ctx.params.name!)) },
     { method: 'GET', path: '/images/{name*}/get', handler: (ctx) => sendTar(ctx, images, [ctx.params.name!]) },
     {
@@ -101,7 +116,9 @@ export function imageRoutes(images: ImageService, opts: ImageRouteOptions = {}):
       path: '/system/df',
       handler: async (ctx) => {
         const du = await images.diskUsage();
-        ctx.send(200, { LayersSize: du.LayersSize, Images: du.Images, Containers: [], Volumes: [], BuildCache: null, BuilderSize: 0 });
+        const containers = opts.df ? await opts.df.containers.list({ all: true, size: true, filters: new Map() }) : [];
+        const volumes = opts.df ? await opts.df.volumes.diskUsage() : [];
+        ctx.send(200, { LayersSize: du.LayersSize, Images: du.Images, Containers: containers, Volumes: volumes, BuildCache: null, BuilderSize: 0 });
       },
     },
   ];

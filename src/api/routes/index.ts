@@ -18,7 +18,7 @@ export function allRoutes(engine: Engine): Route[] {
   return [
     ...systemRoutes(engine.system),
     ...distributionRoutes(engine.distribution),
-    ...imageRoutes(engine.images, { pull: pullHandler(engine.distribution) }),
+    ...imageRoutes(engine.images, { pull: pullHandler(engine.distribution), df: { containers: engine.containers, volumes: engine.volumes } }),
     ...buildRoutes(engine.build),
     ...containerRoutes(engine.containers),
     ...containerIoRoutes(engine.containerIO),

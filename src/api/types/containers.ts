@@ -106,6 +106,7 @@ export interface HostConfigWire {
   MemorySwappiness?: number | null;
   OomKillDisable?: boolean | null;
   PidsLimit?: number | null;
+  Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
   Init?: boolean | null;
   Mounts?: MountWire[] | null;
   MaskedPaths?: string[];

@@ -19,6 +19,7 @@ import { killContainer, pauseContainer, removeContainer, stopContainer, unpauseC
 import { removeStopped } from './exit.js';
 import { generateName, normalizeName } from './names.js';
 import { inspectRecord, listContainers } from './queries.js';
+import type { PlannedMount } from './mounts.js';
 import { recoverContainers } from './recover.js';
 import { nowRfc3339Nano } from './record.js';
 import { startContainer } from './start.js';
@@ -51,6 +52,24 @@ export class DefaultContainerService implements ContainerService {
     }
   }
 
+  /** `--volumes-from C[:ro|rw]`: C's volumes and binds, where this container mounts nothing itself. */
+  #volumesFrom(specs: string[], mounts: PlannedMount[]): void {
+    for (const spec of specs) {
+      const i = spec.lastIndexOf(':');
+      const [ref, mode] = i > 0 && ['ro', 'rw'].includes(spec.slice(i + 1)) ? [spec.slice(0, i), spec.slice(i + 1)] : [spec, ''];
+      const src = this.#ctx.store.resolve(ref);
+      for (const m of src.Mounts as PlannedMount[]) {
+        if (m.Type !== 'volume' && m.Type !== 'bind') continue;
+        if (mounts.some((x) => x.Destination === m.Destination)) continue;
+        const rw = mode === '' ? m.RW : mode === 'rw';
+        const copy: PlannedMount = { ...m, RW: rw, Mode: mode || m.Mode };
+        delete copy.Anonymous;
+        delete copy.NoCopy;
+        mounts.push(copy);
+      }
+    }
+  }
+
   async create(req: ContainerCreateRequest, opts: { name?: string }): Promise<ContainerCreateResponse> {
     if (!req || typeof req !== 'object') throw new InvalidArgument('Config cannot be empty in order to create a container');
     if (!req.Image) throw new InvalidArgument('No image specified');
@@ -62,6 +81,7 @@ export class DefaultContainerService implements ContainerService {
       id, name, created: nowRfc3339Nano(), imageId: image.record.id, image: image.config.config, request: req,
       ncpu: this.#ctx.deps.ncpu, hostName: this.#ctx.deps.hostName, networks,
     });
+    this.#volumesFrom(req.HostConfig?.VolumesFrom ?? [], mounts);
     this.#ctx.store.reserveName(name, id);
     try {
       for (const m of mounts) {
@@ -167,7 +187,12 @@ export class DefaultContainerService implements ContainerService {
     await this.#ctx.locks.run(rec.ID, async () => {
       const old = rec.Name.slice(1);
       if (old === name) throw new InvalidArgument('Renaming a container with the same name as its current name');
-      this.#ctx.store.reserveName(name, rec.ID);
+      try {
+        this.#ctx.store.reserveName(name, rec.ID);
+      } catch (e) {
+        if (e instanceof Conflict) throw new Conflict(`Error when allocating new name: ${e.message}`, { cause: e });
+        throw e;
+      }
       rec.Name = `/${name}`;
       try {
         await this.#ctx.store.save(rec);

@@ -4,7 +4,7 @@
  * Docker escalates), restart, pause and unpause (the cgroup freezer through runc), and
  * remove (with force: kill first).
  */
-import { Conflict, NotModified } from '../../errdefs/index.js';
+import { Conflict, NotFound, NotModified } from '../../errdefs/index.js';
 import type { ContainerContext } from './context.js';
 import { removeStopped } from './exit.js';
 import type { ContainerRecord } from './record.js';
@@ -17,7 +17,13 @@ function notRunning(rec: ContainerRecord): Conflict {
 }
 
 export async function killContainer(ctx: ContainerContext, ref: string, signal?: string): Promise<void> {
-  const rec = ctx.store.resolve(ref);
+  let rec: ContainerRecord;
+  try {
+    rec = ctx.store.resolve(ref);
+  } catch (e) {
+    if (e instanceof NotFound) throw new NotFound(`Cannot kill container: ${ref}: ${e.message}`, { cause: e });
+    throw e;
+  }
   const sig = parseSignal(signal, 'SIGKILL');
   if (!rec.State.Running) throw new Conflict(`Cannot kill container: ${ref}: Container ${rec.ID} is not running`);
   await ctx.deps.runtime.kill(rec.ID, sig, { all: sig === SIGKILL });

@@ -15,6 +15,7 @@ import { planMounts, type PlannedMount } from './mounts.js';
 import { initialState, type ContainerRecord } from './record.js';
 import { isBuiltinNetworkMode } from '../../network/modes.js';
 import { securitySettings } from './security-opts.js';
+import { parseSignal } from './signals.js';
 
 export interface CreateInputs {
   id: string;
@@ -50,7 +51,7 @@ function checkHostConfig(h: HostConfigWire, ncpu: number, networksChecked: boole
     throw new InvalidArgument(`invalid restart policy '${rp.Name}'`);
   }
   if (rp && rp.Name !== 'on-failure' && rp.MaximumRetryCount) {
-    throw new InvalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+    throw new InvalidArgument(`maximum retry count cannot be used with restart policy '${rp.Name}'`);
   }
   if (rp && rp.MaximumRetryCount < 0) throw new InvalidArgument('invalid restart policy: maximum retry count cannot be negative');
   if (h.AutoRemove && rp && rp.Name && rp.Name !== 'no') {
@@ -73,6 +74,17 @@ function checkHostConfig(h: HostConfigWire, ncpu: number, networksChecked: boole
   }
 }
 
+/** Checks of the create request outside HostConfig, with dockerd's words. */
+function checkRequest(req: ContainerCreateRequest): void {
+  const h = req.HostConfig ?? {};
+  if (h.Memory && h.MemoryReservation && h.Memory < h.MemoryReservation) {
+    throw new InvalidArgument('Minimum memory limit can not be less than memory reservation limit, see usage');
+  }
+  if (req.StopSignal) parseSignal(req.StopSignal);
+  const endpoints = Object.keys(req.NetworkingConfig?.EndpointsConfig ?? {});
+  if (endpoints.length > 1) throw new InvalidArgument(`Container cannot be connected to network endpoints: ${endpoints.sort().join(', ')}`);
+}
+
 export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mounts: PlannedMount[] } {
   const req = inp.request;
   const img = inp.image ?? {};
@@ -80,6 +92,7 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
   checkHostConfig(host, inp.ncpu, inp.networks !== undefined);
   // Docker's default: swap (memory + swap) twice the memory limit, recorded as such.
   if (host.Memory && host.Memory > 0 && !host.MemorySwap) host.MemorySwap = host.Memory * 2;
+  checkRequest(req);
   host.NetworkMode = host.NetworkMode || 'default';
   host.RestartPolicy = host.RestartPolicy && host.RestartPolicy.Name ? host.RestartPolicy : { Name: 'no', MaximumRetryCount: 0 };
   host.LogConfig = host.LogConfig && host.LogConfig.Type ? host.LogConfig : { Type: 'json-file', Config: {} };

@@ -57,12 +57,12 @@ describe('exec (fake runtime)', () => {
     assert.equal(h.runtime.execs.has(Id), false, 'its monitor files are removed');
   });
 
-  it('a missing command: 127 and Docker\'s message in the stream when attached, an error when detached', async () => {
+  it('a command that cannot run: 126 whatever the cause (as dockerd), the message in the stream when attached, an error when detached', async () => {
     const a = await h.execs.create(id, { Cmd: ['missing'], AttachStdout: true, Tty: true });
     const c = client();
     await h.execs.start(a.Id, { detach: false, tty: true }, () => c.streams);
     assert.match(c.output().toString(), /^OCI runtime exec failed: exec: "missing": executable file not found in \$PATH: unknown\r\n$/);
-    assert.equal((await h.execs.inspect(a.Id)).ExitCode, 127);
+    assert.equal((await h.execs.inspect(a.Id)).ExitCode, 126);
     const d = await h.execs.create(id, { Cmd: ['/etc'] });
     await assert.rejects(h.execs.start(d.Id, { detach: true, tty: false }), (e: Error) => e instanceof InvalidArgument && /permission denied/.test(e.message));
     assert.equal((await h.execs.inspect(d.Id)).ExitCode, 126);

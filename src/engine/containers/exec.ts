@@ -3,12 +3,13 @@
  * Execs, as dockerd runs them: records in memory (exec-records.ts; create → start → inspect), each run under
  * its own shim inside a running container. An attached start streams until the process
  * ends; a failed start writes the runtime's error into the stream with Docker's text and
- * leaves exit status 127 (command not found) or 126.
+ * leaves exit status 126, whatever the cause (dockerd 20.10 does not tell a missing command
+ * from a bad working directory or a file that cannot run).
  */
 import { randomBytes } from 'node:crypto';
 import type { ExecCreateRequest, ExecInspect } from '../../api/types/containers.js';
 import { Conflict, InvalidArgument } from '../../errdefs/index.js';
-import { CommandNotFound, ProcessCreateError, type ProcessConnection } from '../../runtime/types.js';
+import { ProcessCreateError, type ProcessConnection } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import type { ExecRecord, ExecRecords } from './exec-records.js';
@@ -33,7 +34,7 @@ export class DefaultExecService implements ExecService {
   async create(ref: string, req: ExecCreateRequest): Promise<{ Id: string }> {
     const rec = this.#ctx.store.resolve(ref);
     if (!rec.State.Running) throw new Conflict(`Container ${rec.ID} is not running`);
-    if (rec.State.Paused) throw new Conflict(`Container ${rec.ID} is paused, unpause the container before exec`);
+    if (rec.State.Paused) throw new Conflict(`Container ${ref} is paused, unpause the container before exec`);
     if (rec.State.Restarting) throw new Conflict(`Container ${rec.ID} is restarting, wait until the container is running`);
     if (!req.Cmd || req.Cmd.length === 0) throw new InvalidArgument('No exec command specified');
     const id = randomBytes(32).toString('hex');
@@ -69,9 +70,10 @@ export class DefaultExecService implements ExecService {
         attach: attached,
       });
     } catch (err) {
-      if (!(err instanceof ProcessCreateError)) throw err;
-      e.exitCode = err instanceof CommandNotFound ? 127 : 126;
-      const message = `OCI runtime exec failed: ${err.detail}: unknown`;
+      // A user that cannot be resolved fails the exec as the runtime's errors do, with its own words.
+      if (!(err instanceof ProcessCreateError) && !(err instanceof InvalidArgument)) throw err;
+      e.exitCode = 126;
+      const message = err instanceof ProcessCreateError ? `OCI runtime exec failed: ${err.detail}: unknown` : err.message;
       if (!attached) throw new InvalidArgument(message, { cause: err });
       await new OutputWriter(client!.output, tty).write(1, Buffer.from(message + '\r\n'));
       client!.close();

@@ -22,7 +22,9 @@ export async function topOf(ctx: Pick<ContainerContext, 'store' | 'deps'>, ref: 
   try {
     ({ stdout: out } = await execFileP('ps', psArgs.split(/\s+/).filter(Boolean), { maxBuffer: 16 << 20 }));
   } catch (e) {
-    throw new SystemError(`Error running ps: ${(e as Error).message}`, { cause: e });
+    // dockerd reports the first line of ps's complaint.
+    const first = String((e as { stderr?: unknown }).stderr ?? '').split('\n')[0];
+    throw new SystemError(`ps: ${first || (e as Error).message}`, { cause: e });
   }
   const lines = out.split('\n').filter((l) => l.trim());
   const titles = lines[0]!.trim().split(/\s+/);
@@ -60,12 +62,12 @@ function untilTime(v: string): number {
   if (d && v) return Date.now() - (Number(d[1] ?? 0) * 3600 + Number(d[2] ?? 0) * 60 + Number(d[3] ?? 0)) * 1000;
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new InvalidArgument(`invalid filter 'until=${v}'`);
+  if (Number.isNaN(t)) throw new InvalidArgument(`Invalid filter 'until=${v}'`);
   return t;
 }
 
 export async function pruneContainers(ctx: ContainerContext, filters: Map<string, string[]>): Promise<ContainerPruneReport> {
-  for (const k of filters.keys()) if (k !== 'until' && k !== 'label' && k !== 'label!') throw new InvalidArgument(`invalid filter '${k}'`);
+  for (const k of filters.keys()) if (k !== 'until' && k !== 'label' && k !== 'label!') throw new InvalidArgument(`Invalid filter '${k}'`);
   const until = filters.get('until')?.map(untilTime);
   const deleted: string[] = [];
   let reclaimed = 0;

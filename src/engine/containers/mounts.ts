@@ -103,7 +103,7 @@ export function parseMount(m: MountWire): PlannedMount {
       return { Type: 'tmpfs', Source: '', Destination: dst, Mode: '', RW: rw, Propagation: '', TmpfsOptions: opts };
     }
     default:
-      throw new InvalidArgument(`mount type unknown: "${String(type)}"`);
+      throw new InvalidArgument(`invalid mount config for type "${String(type)}": mount type unknown`);
   }
 }
 
@@ -127,7 +127,7 @@ export function planMounts(inp: MountInputs): PlannedMount[] {
   for (const b of inp.binds ?? []) add(parseBind(b));
   for (const m of inp.mounts ?? []) add(parseMount(m));
   for (const dst of Object.keys(inp.tmpfs ?? {})) {
-    if (!isAbsolute(dst)) throw new InvalidArgument(`invalid mount config for type "tmpfs": invalid mount path: '${dst}' mount path must be absolute`);
+    if (!isAbsolute(dst)) throw new InvalidArgument(`invalid mount path: '${dst}' mount path must be absolute`);
     seen.add(cleanPath(dst));
   }
   for (const v of inp.imageVolumes ?? []) {

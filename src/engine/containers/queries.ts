@@ -6,6 +6,7 @@
  */
 import type { ContainerInspect, ContainerSummary } from '../../api/types/containers.js';
 import { InvalidArgument } from '../../errdefs/index.js';
+import { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from '../../runtime/types.js';
 import type { ContainerContext } from './context.js';
 import { effectiveNetworkMode } from './create-config.js';
 import { mountPointWire, type PlannedMount } from './mounts.js';
@@ -48,6 +49,28 @@ export function summary(rec: ContainerRecord, ctx?: Pick<ContainerContext, 'deps
   };
 }
 
+/**
+ * HostConfig as dockerd 20.10 answers it: every key present, with the value berth applies where
+ * the request left one out (private IPC namespace, runc, the host's cgroup namespace, a 64 MiB
+ * /dev/shm, the default masked and read-only /proc paths), and null for "no limit".
+ */
+function inspectHostConfig(h: ContainerRecord['HostConfig']): Record<string, unknown> {
+  const privileged = !!h.Privileged;
+  return {
+    ...h,
+    IpcMode: h.IpcMode || 'private',
+    Runtime: h.Runtime || 'runc',
+    CgroupnsMode: h.CgroupnsMode || 'host',
+    ShmSize: h.ShmSize || DEFAULT_SHM_SIZE,
+    KernelMemory: h.KernelMemory ?? 0,
+    KernelMemoryTCP: h.KernelMemoryTCP ?? 0,
+    MemorySwappiness: h.MemorySwappiness === undefined || h.MemorySwappiness === -1 ? null : h.MemorySwappiness,
+    PidsLimit: h.PidsLimit && h.PidsLimit > 0 ? h.PidsLimit : null,
+    MaskedPaths: h.MaskedPaths ?? (privileged ? null : [...MASKED_PATHS]),
+    ReadonlyPaths: h.ReadonlyPaths ?? (privileged ? null : [...READONLY_PATHS]),
+  };
+}
+
 export function inspectRecord(ctx: Pick<ContainerContext, 'store' | 'deps'>, rec: ContainerRecord): ContainerInspect {
   const dir = ctx.store.dirOf(rec.ID);
   const f = ctx.deps.runtime.paths(dir, rec.ID);
@@ -71,7 +94,7 @@ export function inspectRecord(ctx: Pick<ContainerContext, 'store' | 'deps'>, rec
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: rec.HostConfig,
+    HostConfig: inspectHostConfig(rec.HostConfig),
     GraphDriver: { Data: { LowerDir: '', MergedDir: f.rootfs, UpperDir: f.upper, WorkDir: f.work }, Name: 'overlay2' },
     Mounts: (rec.Mounts as PlannedMount[]).map(mountPointWire),
     Config: rec.Config,
@@ -92,10 +115,23 @@ function labelMatch(labels: Record<string, string>, f: string): boolean {
   return k in labels && (v === undefined || labels[k] === v);
 }
 
+/**
+ * Docker matches a name filter as a regular expression against the name with its leading
+ * slash (`^/web$`), unanchored; a pattern that does not compile matches nothing.
+ */
+function nameMatches(pattern: string, slashName: string): boolean {
+  try {
+    return new RegExp(pattern).test(slashName);
+  } catch {
+    return false;
+  }
+}
+
 export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, opts: ListOptions, ancestorIds: (ref: string) => string[]): ContainerSummary[] {
   const f = opts.filters;
-  for (const k of f.keys()) if (!FILTERS.includes(k)) throw new InvalidArgument(`invalid filter '${k}'`);
-  for (const s of f.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgument(`invalid filter 'status=${s}'`);
+  for (const k of f.keys()) if (!FILTERS.includes(k)) throw new InvalidArgument(`Invalid filter '${k}'`);
+  for (const s of f.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgument(`Invalid filter 'status=${s}'`);
+  for (const e of f.get('exited') ?? []) if (!/^[+-]?\d+$/.test(e)) throw new InvalidArgument(`strconv.Atoi: parsing "${e}": invalid syntax`);
   let recs = ctx.store.all().sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : 0));
   const createdOf = (ref: string) => ctx.store.resolve(ref).Created;
   const before = f.get('before')?.map(createdOf);
@@ -104,9 +140,8 @@ export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, op
   const all = opts.all || (opts.limit !== undefined && opts.limit > 0) || f.has('status') || f.has('exited') || !!before || !!since;
   recs = recs.filter((r) => {
     if (!all && !r.State.Running) return false;
-    const name = r.Name.slice(1);
     if (f.has('id') && !f.get('id')!.some((v) => r.ID.startsWith(v))) return false;
-    if (f.has('name') && !f.get('name')!.some((v) => new RegExp(v.replace(/^\//, '')).test(name))) return false;
+    if (f.has('name') && !f.get('name')!.some((v) => nameMatches(v, r.Name))) return false;
     if (f.has('label') && !f.get('label')!.every((l) => labelMatch(r.Config.Labels ?? {}, l))) return false;
     if (f.has('status') && !f.get('status')!.includes(r.State.Status)) return false;
     if (f.has('exited') && (r.State.Running || !r.HasBeenStarted || !f.get('exited')!.map(Number).includes(r.State.ExitCode))) return false;

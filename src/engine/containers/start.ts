@@ -73,6 +73,7 @@ export function hostSettings(rec: ContainerRecord, mounts: OciMount[]): HostSett
       pidsLimit: h.PidsLimit ?? undefined,
     },
     oomScoreAdj: h.OomScoreAdj,
+    rlimits: h.Ulimits?.map((u) => ({ type: `RLIMIT_${u.Name.toUpperCase()}`, soft: u.Soft, hard: u.Hard })),
     shmSize: h.ShmSize,
     sysctls: h.Sysctls ?? undefined,
     init: !!h.Init,
@@ -113,7 +114,7 @@ async function copyUp(rootfs: string, points: PlannedMount[]): Promise<void> {
 }
 
 export function startFailure(e: ProcessCreateError): { error: Error; exitCode: number } {
-  const msg = `failed to create task for container: failed to create shim task: OCI runtime create failed: ${e.detail}: unknown`;
+  const msg = `failed to create shim task: OCI runtime create failed: ${e.detail}: unknown`;
   if (e instanceof CommandNotFound) return { error: new InvalidArgument(msg, { cause: e }), exitCode: 127 };
   if (e instanceof CommandNotRunnable) return { error: new InvalidArgument(msg, { cause: e }), exitCode: 126 };
   return { error: new SystemError(msg, { cause: e }), exitCode: 128 };

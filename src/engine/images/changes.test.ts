@@ -16,7 +16,6 @@ describe('import -c changes', () => {
       'WORKDIR /app',
       'WORKDIR sub',
       'USER 1000:1000',
-      'STOPSIGNAL SIGINT',
       'ONBUILD RUN echo later',
     ]);
     assert.deepEqual(c.Cmd, ['sh', '-c', 'echo hi']);
@@ -26,7 +25,6 @@ describe('import -c changes', () => {
     assert.deepEqual(c.Volumes, { '/data': {}, '/logs': {} });
     assert.equal(c.WorkingDir, '/app/sub');
     assert.equal(c.User, '1000:1000');
-    assert.equal(c.StopSignal, 'SIGINT');
     assert.deepEqual(c.OnBuild, ['RUN echo later']);
     assert.deepEqual(Object.keys(c).slice(0, 3), ['Hostname', 'Domainname', 'User']);
   });
@@ -40,6 +38,7 @@ describe('import -c changes', () => {
 
   it('rejects instructions import cannot apply, as dockerd does', () => {
     assert.throws(() => applyChanges(emptyContainerConfig(), ['RUN rm -rf /']), /run is not a valid change command/);
+    assert.throws(() => applyChanges(emptyContainerConfig(), ['STOPSIGNAL SIGINT']), /stopsignal is not a valid change command/);
     assert.throws(() => applyChanges(emptyContainerConfig(), ['EXPOSE nope']), /invalid containerPort: nope/);
     assert.throws(() => splitWords('a "b'), /unterminated quote/);
   });

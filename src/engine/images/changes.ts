@@ -1,14 +1,15 @@
 /**
  * @module engine/images/changes
  * The Dockerfile instructions `import -c` (and `commit -c`) may apply to an image config:
- * CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR — with
+ * CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, USER, VOLUME, WORKDIR (dockerd 20.10 refuses
+ * STOPSIGNAL: `stopsignal is not a valid change command`) — with
  * Dockerfile syntax (JSON or shell form, `key=value` pairs with quotes).
  */
 import { posix } from 'node:path';
 import { InvalidArgument } from '../../errdefs/index.js';
 import { normalizeContainerConfig, type ContainerConfig } from '../../image/config.js';
 
-const ALLOWED = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR'];
+const ALLOWED = ['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR'];
 
 /** Splits words as the Dockerfile shell lexer does for key=value lists: quotes and backslashes. */
 export function splitWords(s: string): string[] {
@@ -125,9 +126,6 @@ export function applyChanges(base: ContainerConfig, changes: readonly string[]):
         break;
       case 'WORKDIR':
         c.WorkingDir = posix.resolve(c.WorkingDir || '/', args.trim());
-        break;
-      case 'STOPSIGNAL':
-        c.StopSignal = args.trim();
         break;
       case 'ONBUILD':
         c.OnBuild = [...(c.OnBuild ?? []), args.trim()];

@@ -16,7 +16,7 @@ import type { ImageFilters } from './types.js';
 const LIST_FILTERS = ['dangling', 'label', 'before', 'since', 'reference'];
 
 export function checkFilters(filters: ImageFilters, allowed: readonly string[]): void {
-  for (const k of filters.keys()) if (!allowed.includes(k)) throw new InvalidArgument(`invalid filter '${k}'`);
+  for (const k of filters.keys()) if (!allowed.includes(k)) throw new InvalidArgument(`Invalid filter '${k}'`);
 }
 
 /** `dangling` as a boolean; undefined when absent. */
@@ -27,7 +27,7 @@ export function danglingFilter(filters: ImageFilters): boolean | undefined {
   const t = vals.has('true') || vals.has('1');
   const f = vals.has('false') || vals.has('0');
   if ([...vals].some((x) => !['true', 'false', '1', '0'].includes(x)) || (t && f)) {
-    throw new InvalidArgument(`invalid filter 'dangling=${v.join(',')}'`);
+    throw new InvalidArgument(`Invalid filter 'dangling=${v.join(',')}'`);
   }
   return t;
 }

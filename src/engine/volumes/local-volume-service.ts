@@ -93,8 +93,9 @@ export class LocalVolumeService implements VolumeService {
     }
     const meta: VolumeMeta = {
       CreatedAt: rfc3339Seconds(),
-      Labels: req.Labels && Object.keys(req.Labels).length ? req.Labels : anonymous ? null : {},
-      Options: req.DriverOpts && Object.keys(req.DriverOpts).length ? req.DriverOpts : anonymous ? null : {},
+      // Empty maps are null, as dockerd 20.10 answers them.
+      Labels: req.Labels && Object.keys(req.Labels).length ? req.Labels : null,
+      Options: req.DriverOpts && Object.keys(req.DriverOpts).length ? req.DriverOpts : null,
       ...(anonymous ? { Anonymous: true } : {}),
     };
     await fs.mkdir(this.mountpoint(name), { recursive: true, mode: 0o755 });
@@ -106,6 +107,10 @@ export class LocalVolumeService implements VolumeService {
   create(req: VolumeCreateRequest): Promise<VolumeWire> {
     return this.#mutex.run(async () => {
       const name = req.Name || randomBytes(32).toString('hex');
+      // dockerd looks the driver up before it checks the name.
+      if (req.Driver && req.Driver !== 'local') {
+        throw new NotFound(`create ${name}: error looking up volume plugin ${req.Driver}: plugin "${req.Driver}" not found`);
+      }
       validateVolumeName(name);
       return (await this.#create(name, req, !req.Name)).volume;
     });
@@ -137,12 +142,24 @@ export class LocalVolumeService implements VolumeService {
           if (have === undefined || (lv !== undefined && have !== lv)) return false;
         }
       }
-      if (!['name', 'driver', 'dangling', 'label', 'all'].includes(k)) throw new InvalidArgument(`invalid filter '${k}'`);
     }
     return true;
   }
 
+  async diskUsage(): Promise<VolumeWire[]> {
+    const out: VolumeWire[] = [];
+    for (const [name, m] of this.#meta) {
+      out.push({ ...this.#wire(name, m), UsageData: { Size: await treeSize(this.mountpoint(name)), RefCount: this.#users(name).length } });
+    }
+    return out;
+  }
+
   async list(filters: Map<string, string[]>): Promise<VolumeListResponse> {
+    // Checked before any volume is looked at, so an empty list refuses them too (Docker's words).
+    for (const [k, vals] of filters) {
+      if (!['name', 'driver', 'dangling', 'label', 'all'].includes(k)) throw new InvalidArgument(`Invalid filter '${k}'`);
+      if (k === 'dangling' && vals.some((v) => !['true', 'false', '1', '0'].includes(v))) throw new InvalidArgument(`Invalid filter 'dangling=[${vals.join(' ')}]'`);
+    }
     const vols = [...this.#meta].filter(([n, m]) => this.#matches(n, m, filters)).map(([n, m]) => this.#wire(n, m));
     return { Volumes: vols, Warnings: null };
   }
@@ -184,4 +201,21 @@ export class LocalVolumeService implements VolumeService {
     }
     return { VolumesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
   }
+}
+
+/** Bytes of the regular files under `dir` (each inode once), as Docker's `system df` counts a volume. */
+async function treeSize(dir: string, seen = new Set<string>()): Promise<number> {
+  let total = 0;
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) total += await treeSize(p, seen);
+    else if (e.isFile()) {
+      const st = await fs.lstat(p).catch(() => undefined);
+      if (!st || seen.has(`${st.dev}:${st.ino}`)) continue;
+      seen.add(`${st.dev}:${st.ino}`);
+      total += st.size;
+    }
+  }
+  return total;
 }

@@ -15,6 +15,8 @@ export interface VolumeService {
   ensure(name: string, opts?: { anonymous?: boolean }): Promise<{ volume: VolumeWire; created: boolean }>;
   inspect(name: string): Promise<VolumeWire>;
   list(filters: Map<string, string[]>): Promise<VolumeListResponse>;
+  /** Every volume with its UsageData (size of its files, containers using it), for /system/df. */
+  diskUsage(): Promise<VolumeWire[]>;
   remove(name: string, opts?: { force?: boolean }): Promise<void>;
   prune(filters: Map<string, string[]>): Promise<VolumePruneReport>;
   recover(): Promise<void>;

@@ -28,6 +28,6 @@ describe('effectiveCapabilities', () => {
     assert.ok(!caps.includes('CAP_SYS_RESOURCE'));
   });
   it('rejects unknown names with Docker\'s message', () => {
-    assert.throws(() => effectiveCapabilities({ add: ['FOO'] }), /unknown capability: "CAP_FOO"/);
+    assert.throws(() => effectiveCapabilities({ add: ['FOO'] }), /invalid CapAdd: unknown capability: "CAP_FOO"/);
   });
 });

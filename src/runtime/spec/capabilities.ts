@@ -15,13 +15,13 @@ export function knownCapabilities(lastCap = ALL_CAPABILITIES.length - 1, boundin
   return ALL_CAPABILITIES.slice(0, lastCap + 1).filter((_, i) => bounding === undefined || (bounding & (1n << BigInt(i))) !== 0n);
 }
 
-function normalize(list: readonly string[], known: readonly string[]): string[] {
+function normalize(list: readonly string[], known: readonly string[], field: 'CapAdd' | 'CapDrop'): string[] {
   const out: string[] = [];
   for (const raw of list) {
     let c = raw.trim().toUpperCase();
     if (c === '') continue;
     if (c !== 'ALL' && !c.startsWith('CAP_')) c = `CAP_${c}`;
-    if (c !== 'ALL' && !ALL_CAPABILITIES.includes(c)) throw new InvalidArgument(`unknown capability: "${c}"`);
+    if (c !== 'ALL' && !ALL_CAPABILITIES.includes(c)) throw new InvalidArgument(`invalid ${field}: unknown capability: "${c}"`);
     if (c !== 'ALL' && !known.includes(c)) continue;
     out.push(c);
   }
@@ -37,8 +37,8 @@ export function effectiveCapabilities(opts: {
 }): string[] {
   const known = knownCapabilities(opts.lastCap, opts.bounding);
   if (opts.privileged) return [...known];
-  const add = normalize(opts.add ?? [], known);
-  const drop = normalize(opts.drop ?? [], known);
+  const add = normalize(opts.add ?? [], known, 'CapAdd');
+  const drop = normalize(opts.drop ?? [], known, 'CapDrop');
   let caps: string[];
   if (add.includes('ALL')) caps = known.filter((c) => !drop.includes(c));
   else if (drop.includes('ALL')) caps = add;

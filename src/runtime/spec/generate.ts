@@ -81,6 +81,8 @@ export interface SpecInput {
   resources?: ResourceOptions;
   cgroupsPath: string;
   oomScoreAdj?: number;
+  /** `--ulimit`: RLIMIT_<NAME> soft/hard. */
+  rlimits?: { type: string; hard: number; soft: number }[];
   shmSize?: number;
   /** Every device of the host (privileged containers get them all). */
   hostDevices?: OciDevice[];
@@ -186,6 +188,7 @@ export function generateSpec(input: SpecInput): OciSpec {
       capabilities: { bounding: caps, effective: caps, permitted: caps },
       noNewPrivileges: !!input.noNewPrivileges,
       oomScoreAdj: input.oomScoreAdj ?? 0,
+      ...(input.rlimits?.length ? { rlimits: input.rlimits.map((r) => ({ ...r })) } : {}),
     },
     root: { path: input.rootfs, readonly: !!input.readonlyRootfs },
     hostname: input.hostname,

@@ -10,21 +10,21 @@ const files = {
 
 describe('resolveUser', () => {
   it('defaults to root with its home', () => {
-    assert.deepEqual(resolveUser('', files), { uid: 0, gid: 0, additionalGids: [], home: '/root', name: 'root' });
+    assert.deepEqual(resolveUser('', files), { uid: 0, gid: 0, additionalGids: [0], home: '/root', name: 'root' });
   });
   it('resolves a name, with its supplementary groups', () => {
-    assert.deepEqual(resolveUser('user', files), { uid: 1000, gid: 1000, additionalGids: [10, 29], home: '/home/user', name: 'user' });
+    assert.deepEqual(resolveUser('user', files), { uid: 1000, gid: 1000, additionalGids: [1000, 10, 29], home: '/home/user', name: 'user' });
   });
   it('resolves a uid found in passwd', () => {
-    assert.deepEqual(resolveUser('65534', files), { uid: 65534, gid: 65534, additionalGids: [], home: '/nonexistent', name: 'nobody' });
+    assert.deepEqual(resolveUser('65534', files), { uid: 65534, gid: 65534, additionalGids: [65534], home: '/nonexistent', name: 'nobody' });
   });
   it('accepts a uid not in passwd: gid 0, HOME /', () => {
-    assert.deepEqual(resolveUser('4242', files), { uid: 4242, gid: 0, additionalGids: [], home: '/' });
+    assert.deepEqual(resolveUser('4242', files), { uid: 4242, gid: 0, additionalGids: [0], home: '/' });
   });
-  it('takes uid:gid and name:group, without supplementary groups', () => {
-    assert.deepEqual(resolveUser('1000:29', files), { uid: 1000, gid: 29, additionalGids: [], home: '/home/user', name: 'user' });
-    assert.deepEqual(resolveUser('user:wheel', files), { uid: 1000, gid: 10, additionalGids: [], home: '/home/user', name: 'user' });
-    assert.deepEqual(resolveUser('5:7', {}), { uid: 5, gid: 7, additionalGids: [], home: '/' });
+  it('takes uid:gid and name:group, with only the primary group as supplementary', () => {
+    assert.deepEqual(resolveUser('1000:29', files), { uid: 1000, gid: 29, additionalGids: [29], home: '/home/user', name: 'user' });
+    assert.deepEqual(resolveUser('user:wheel', files), { uid: 1000, gid: 10, additionalGids: [10], home: '/home/user', name: 'user' });
+    assert.deepEqual(resolveUser('5:7', {}), { uid: 5, gid: 7, additionalGids: [7], home: '/' });
   });
   it('fails as Docker does for unknown names', () => {
     assert.throws(() => resolveUser('nosuch', files), (e: unknown) => e instanceof InvalidArgument && e.message === 'unable to find user nosuch: no matching entries in passwd file');
@@ -32,6 +32,6 @@ describe('resolveUser', () => {
     assert.throws(() => resolveUser('root', {}), /unable to find user root: no matching entries in passwd file/);
   });
   it('appends --group-add groups', () => {
-    assert.deepEqual(resolveUser('nobody', files, ['audio', '77']).additionalGids, [29, 77]);
+    assert.deepEqual(resolveUser('nobody', files, ['audio', '77']).additionalGids, [65534, 29, 77]);
   });
 });

@@ -118,7 +118,9 @@ export function resolveUser(spec: string, files: { passwd?: string; group?: stri
       additionalGids.push(g.gid);
     }
   }
-  additionalGids = [...new Set(additionalGids)];
+  // Docker's processes always hold their primary group among the supplementary ones too
+  // (`id` shows `groups=0(root)`); the kernel keeps the list sorted.
+  additionalGids = [...new Set([gid, ...additionalGids])];
   const out: ResolvedUser = { uid, gid, additionalGids, home };
   if (name !== undefined) out.name = name;
   return out;
