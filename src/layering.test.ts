@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { areaOf, checkLayers, scanImports, type Violation } from './layering.js';
+import { areaOf, checkLayers, checkRuntimeContract, scanImports, type Violation } from './layering.js';
 
 // Compiled to dist/src/layering.test.js; the sources are at <root>/src.
 const srcDir = fileURLToPath(new URL('../../src', import.meta.url));
@@ -17,6 +17,30 @@ describe('layering', () => {
   it('src/ imports only down the layers of DESIGN.md', () => {
     const vs = checkLayers(srcDir);
     assert.equal(vs.length, 0, `imports against the layer order (DESIGN.md "Layout and dependency direction"):\n${report(vs)}`);
+  });
+
+  it('outside runtime/ and daemon/, the runtime is reached only through runtime/types.ts', () => {
+    const vs = checkRuntimeContract(srcDir);
+    assert.equal(vs.length, 0, `imports of runtime internals:\n${report(vs)}`);
+  });
+
+  it('the runtime-contract check names an import of a runtime internal, and lets the contract and tests through', () => {
+    const root = mkdtempSync(join(tmpdir(), 'berth-contract-'));
+    try {
+      const put = (rel: string, text: string) => {
+        mkdirSync(dirname(join(root, rel)), { recursive: true });
+        writeFileSync(join(root, rel), text);
+      };
+      put('runtime/types.ts', 'export interface R { a: number }\n');
+      put('runtime/runc.ts', 'export const runc = 1;\n');
+      put('engine/ok.ts', "import type { R } from '../runtime/types.js';\nexport type X = R;\n");
+      put('engine/bad.ts', "export const y = 1;\nimport { runc } from '../runtime/runc.js';\nexport const x = runc;\n");
+      put('engine/bad.test.ts', "import { runc } from '../runtime/runc.js';\nexport const x = runc;\n");
+      put('daemon/wire.ts', "import { runc } from '../runtime/runc.js';\nexport const w = runc;\n");
+      assert.deepEqual(checkRuntimeContract(root).map((v) => `${v.where} ${v.to}`), ['engine/bad.ts:2 runtime/runc.ts']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   describe('on a fixture tree', () => {

@@ -175,26 +175,52 @@ function walk(dir: string, out: string[]): string[] {
   return out;
 }
 
-/** Every non-test import under `srcDir` that goes against `layers`, in path order. */
-export function checkLayers(srcDir: string, layers: Readonly<Record<string, AreaRule>> = LAYERS): Violation[] {
-  const violations: Violation[] = [];
+/** Every import of every non-test file under `srcDir`, in path order, with the importer's path relative to it. */
+function* nonTestImports(srcDir: string): Generator<{ rel: string; edge: ImportEdge }> {
   for (const file of walk(srcDir, [])) {
     const rel = relative(srcDir, file).split(sep).join('/');
     if (isTestFile(rel)) continue;
+    for (const edge of scanImports(readFileSync(file, 'utf8'))) yield { rel, edge };
+  }
+}
+
+/** The path (relative to src/, `.ts`) a relative specifier of `rel` names. */
+function targetOf(rel: string, specifier: string): string {
+  return posix.normalize(posix.join(posix.dirname(rel), specifier)).replace(/\.js$/, '.ts');
+}
+
+/** Every non-test import under `srcDir` that goes against `layers`, in path order. */
+export function checkLayers(srcDir: string, layers: Readonly<Record<string, AreaRule>> = LAYERS): Violation[] {
+  const violations: Violation[] = [];
+  for (const { rel, edge } of nonTestImports(srcDir)) {
     const from = areaOf(rel, layers);
-    for (const edge of scanImports(readFileSync(file, 'utf8'))) {
-      if (!edge.specifier.startsWith('.')) {
-        const externals = from === undefined ? undefined : layers[from]?.externals;
-        if (externals && !externals.includes(edge.specifier) && !edge.typeOnly) {
-          violations.push({ where: `${rel}:${edge.line}`, specifier: edge.specifier, from: from!, to: '(not pure)' });
-        }
-        continue;
+    if (!edge.specifier.startsWith('.')) {
+      const externals = from === undefined ? undefined : layers[from]?.externals;
+      if (externals && !externals.includes(edge.specifier) && !edge.typeOnly) {
+        violations.push({ where: `${rel}:${edge.line}`, specifier: edge.specifier, from: from!, to: '(not pure)' });
       }
-      const target = posix.normalize(posix.join(posix.dirname(rel), edge.specifier)).replace(/\.js$/, '.ts');
-      const escapes = target.startsWith('../');
-      const to = escapes ? '(outside src)' : (areaOf(target, layers) ?? '(no area)');
-      const ok = !escapes && from !== undefined && edgeAllowed(from, target, edge.typeOnly, layers);
-      if (!ok) violations.push({ where: `${rel}:${edge.line}`, specifier: edge.specifier, from: from ?? '(no area)', to });
+      continue;
+    }
+    const target = targetOf(rel, edge.specifier);
+    const escapes = target.startsWith('../');
+    const to = escapes ? '(outside src)' : (areaOf(target, layers) ?? '(no area)');
+    const ok = !escapes && from !== undefined && edgeAllowed(from, target, edge.typeOnly, layers);
+    if (!ok) violations.push({ where: `${rel}:${edge.line}`, specifier: edge.specifier, from: from ?? '(no area)', to });
+  }
+  return violations;
+}
+
+/**
+ * The runtime contract: outside runtime/ itself and daemon/ (which picks the implementation),
+ * code reaches the runtime only through `runtime/types.ts`. Test files may use the fakes.
+ */
+export function checkRuntimeContract(srcDir: string): Violation[] {
+  const violations: Violation[] = [];
+  for (const { rel, edge } of nonTestImports(srcDir)) {
+    if (rel.startsWith('runtime/') || rel.startsWith('daemon/') || !edge.specifier.startsWith('.')) continue;
+    const target = targetOf(rel, edge.specifier);
+    if (target.startsWith('runtime/') && target !== 'runtime/types.ts') {
+      violations.push({ where: `${rel}:${edge.line}`, specifier: edge.specifier, from: areaOf(rel) ?? '(no area)', to: target });
     }
   }
   return violations;

@@ -276,3 +276,9 @@ export { parseSeccompProfile } from './spec/seccomp.js';
 
 /** What every container gets unless told otherwise (inspect shows them as dockerd does). */
 export { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from './spec/defaults.js';
+
+/**
+ * Mounts an overlay of a layer stack (one `lowerdir+` per layer where the kernel allows, else
+ * mount(2) data): the builder's views of an image use the same driver as containers' roots.
+ */
+export { mountOverlay } from './overlay-driver.js';

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { MNT_DETACH, native } from '../../util/native.js';
-import { mountOverlay } from '../../runtime/overlay-driver.js';
+import { mountOverlay } from '../../runtime/types.js';
 
 export interface RootfsView {
   /** Where the file system is visible. */
