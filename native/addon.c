@@ -52,22 +52,44 @@ static const char *errno_name(int e) {
     case ENODEV: return "ENODEV";
     case ETIMEDOUT: return "ETIMEDOUT";
     case EPROTO: return "EPROTO";
+    case EAGAIN: return "EAGAIN";
+    case EXDEV: return "EXDEV";
+    case EBADF: return "EBADF";
+    case EMFILE: return "EMFILE";
+    case ENFILE: return "ENFILE";
+    case ENOSYS: return "ENOSYS";
+    case ENXIO: return "ENXIO";
     default: return "EUNKNOWN";
   }
 }
 
+/*
+ * A JS Error whose `code` is `code` (an errno name) and `errno` is -e, as Node's own system
+ * errors; NULL when N-API fails.
+ */
+static napi_value make_error(napi_env env, const char *code, int e, const char *msg) {
+  napi_value c, m, err, errnum;
+  if (napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &c) != napi_ok ||
+      napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &m) != napi_ok || napi_create_error(env, c, m, &err) != napi_ok)
+    return NULL;
+  if (napi_create_int32(env, -e, &errnum) == napi_ok) napi_set_named_property(env, err, "errno", errnum);
+  return err;
+}
+
+/* Throws make_error's Error (a plain one when N-API cannot build it); returns NULL for the caller to return. */
+static napi_value throw_error(napi_env env, const char *code, int e, const char *msg) {
+  napi_value err = make_error(env, code, e, msg);
+  if (err) napi_throw(env, err);
+  else napi_throw_error(env, NULL, msg);
+  return NULL;
+}
+
+/* Throws errno's error for `op` on `path`. */
 static napi_value throw_errno(napi_env env, const char *op, const char *path) {
   int e = errno;
   char msg[4352];
   snprintf(msg, sizeof msg, "%s %s: %s", op, path ? path : "", strerror(e));
-  napi_value code, message, err, errnum;
-  napi_create_string_utf8(env, errno_name(e), NAPI_AUTO_LENGTH, &code);
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
-  napi_create_error(env, code, message, &err);
-  napi_create_int32(env, -e, &errnum);
-  napi_set_named_property(env, err, "errno", errnum);
-  napi_throw(env, err);
-  return NULL;
+  return throw_error(env, errno_name(e), e, msg);
 }
 
 /* Copies a JS string argument into a malloc'd buffer (caller frees); NULL for null/undefined. */
@@ -249,14 +271,7 @@ static napi_value overlay_throw(napi_env env, int fsfd, const char *code, int e,
   char msg[2048];
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(e));
   if (fsfd >= 0) overlay_read_log(fsfd, msg, sizeof msg);
-  napi_value c, m, err, errnum;
-  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &c);
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &m);
-  napi_create_error(env, c, m, &err);
-  napi_create_int32(env, -e, &errnum);
-  napi_set_named_property(env, err, "errno", errnum);
-  napi_throw(env, err);
-  return NULL;
+  return throw_error(env, code, e, msg);
 }
 
 /* Sets one string parameter; 0 on success. */
@@ -477,12 +492,7 @@ fail:
 static napi_value errno_error(napi_env env, int e, const char *op) {
   char msg[256];
   snprintf(msg, sizeof msg, "%s: %s", op, strerror(e));
-  napi_value code = NULL, message = NULL, err = NULL, errnum = NULL;
-  napi_create_string_utf8(env, errno_name(e), NAPI_AUTO_LENGTH, &code);
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
-  if (napi_create_error(env, code, message, &err) != napi_ok) return NULL;
-  if (napi_create_int32(env, -e, &errnum) == napi_ok) napi_set_named_property(env, err, "errno", errnum);
-  return err;
+  return make_error(env, errno_name(e), e, msg);
 }
 
 /* The resolved value { fds, data }; NULL when N-API fails. */
@@ -577,32 +587,10 @@ static napi_value js_recv_command(napi_env env, napi_callback_info info) {
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 
-static const char *inroot_errno_name(int e) {
-  switch (e) {
-    case EAGAIN: return "EAGAIN";
-    case EXDEV: return "EXDEV";
-    case EBADF: return "EBADF";
-    case EMFILE: return "EMFILE";
-    case ENFILE: return "ENFILE";
-    case ENOSYS: return "ENOSYS";
-    case ENXIO: return "ENXIO";
-    default: return errno_name(e);
-  }
-}
-
 static napi_value inroot_throw(napi_env env, int e, const char *path) {
   char msg[4352];
-  napi_value code, message, err, errnum;
   snprintf(msg, sizeof msg, "openat2 %s: %s", path ? path : "", strerror(e));
-  if (napi_create_string_utf8(env, inroot_errno_name(e), NAPI_AUTO_LENGTH, &code) != napi_ok ||
-      napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message) != napi_ok ||
-      napi_create_error(env, code, message, &err) != napi_ok || napi_create_int32(env, -e, &errnum) != napi_ok ||
-      napi_set_named_property(env, err, "errno", errnum) != napi_ok) {
-    napi_throw_error(env, NULL, msg);
-    return NULL;
-  }
-  napi_throw(env, err);
-  return NULL;
+  return throw_error(env, errno_name(e), e, msg);
 }
 
 static napi_value js_openat2(napi_env env, napi_callback_info info) {
