@@ -4,9 +4,7 @@
  * (`container ls`, `container rm`, `container inspect`, …).
  */
 import type { ContainerInspect } from '../../api/types/containers.js';
-import { isDaemonError } from '../../client/client.js';
 import { alias, ExitError, type Command } from '../command.js';
-import { renderOne } from '../format/output.js';
 import { attach } from './attach.js';
 import { enc } from './container-each.js';
 import { containerPrune } from './container-prune.js';
@@ -26,6 +24,7 @@ import { start } from './start.js';
 import { stop } from './stop.js';
 import { top } from './top.js';
 import { wait } from './wait.js';
+import { inspectEach } from './object-each.js';
 
 const inspect: Command = {
   name: 'inspect',
@@ -37,20 +36,11 @@ const inspect: Command = {
     { long: 'size', short: 's', type: 'bool', help: 'Display total file sizes' },
   ],
   async run(ctx, args, flags) {
-    const client = await ctx.client();
-    const found: ContainerInspect[] = [];
-    const errors: string[] = [];
-    for (const n of args) {
-      try {
-        found.push(await client.json<ContainerInspect>('GET', `/containers/${enc(n)}/json`, { query: { size: flags.bool('size') ? 1 : undefined } }));
-      } catch (e) {
-        if (!isDaemonError(e)) throw e;
-        errors.push(`Error: No such container: ${n}`);
-      }
-    }
-    if (flags.string('format')) for (const c of found) ctx.out(renderOne(flags.string('format'), c));
-    else ctx.out(JSON.stringify(found, null, 4).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) + '\n');
-    if (errors.length) throw new ExitError(1, errors.join('\n'));
+    const query = { size: flags.bool('size') ? 1 : undefined };
+    await inspectEach(ctx, args, {
+      kind: 'container', format: flags.string('format'), escapeHtml: true,
+      get: (client, n) => client.json<ContainerInspect>('GET', `/containers/${enc(n)}/json`, { query }),
+    });
   },
 };
 

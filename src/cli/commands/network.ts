@@ -3,14 +3,13 @@
  * `berth network create|ls|inspect|rm|prune|connect|disconnect`, as docker prints them.
  */
 import type { NetworkCreateResponse, NetworkPruneReport, NetworkWire } from '../../api/types/networks.js';
-import { isDaemonError } from '../../client/client.js';
-import { messageOf } from '../../errdefs/index.js';
-import { ExitError, type Command } from '../command.js';
+import type { Command } from '../command.js';
 import { FlagError } from '../../util/flags.js';
-import { renderList, renderOne } from '../format/output.js';
+import { renderList } from '../format/output.js';
 import { enc } from './container-each.js';
 import { confirm } from './container-prune.js';
 import { filtersOf } from './images.js';
+import { inspectEach, removeEach } from './object-each.js';
 
 function kv(list: string[]): Record<string, string> {
   return Object.fromEntries(list.map((x) => [x.split('=')[0]!, x.includes('=') ? x.slice(x.indexOf('=') + 1) : '']));
@@ -86,20 +85,7 @@ const inspect: Command = {
     { long: 'verbose', short: 'v', type: 'bool', help: 'Verbose output for diagnostics' },
   ],
   async run(ctx, args, flags) {
-    const client = await ctx.client();
-    const found: NetworkWire[] = [];
-    const errors: string[] = [];
-    for (const n of args) {
-      try {
-        found.push(await client.json<NetworkWire>('GET', `/networks/${enc(n)}`));
-      } catch (e) {
-        if (!isDaemonError(e)) throw e;
-        errors.push(`Error: No such network: ${n}`);
-      }
-    }
-    if (flags.string('format')) for (const v of found) ctx.out(renderOne(flags.string('format'), v));
-    else ctx.out(JSON.stringify(found, null, 4) + '\n');
-    if (errors.length) throw new ExitError(1, errors.join('\n'));
+    await inspectEach(ctx, args, { kind: 'network', format: flags.string('format'), get: (client, n) => client.json<NetworkWire>('GET', `/networks/${enc(n)}`) });
   },
 };
 
@@ -111,19 +97,9 @@ const rm: Command = {
   args: { min: 1 },
   flags: [{ long: 'force', short: 'f', type: 'bool', help: 'Do not error if the network does not exist' }],
   async run(ctx, args, flags) {
-    const client = await ctx.client();
-    const errors: string[] = [];
-    for (const n of args) {
-      try {
-        (await client.request('DELETE', `/networks/${enc(n)}`)).resume();
-        ctx.out(`${n}\n`);
-      } catch (e) {
-        if (!isDaemonError(e)) throw e;
-        if (flags.bool('force') && e.status === 404) continue;
-        errors.push(`Error response from daemon: ${messageOf(e)}`);
-      }
-    }
-    if (errors.length) throw new ExitError(1, errors.join('\n'));
+    await removeEach(ctx, args, async (client, n) => {
+      (await client.request('DELETE', `/networks/${enc(n)}`)).resume();
+    }, { ignoreMissing: flags.bool('force') });
   },
 };
 

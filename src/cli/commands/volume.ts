@@ -3,14 +3,13 @@
  * `berth volume create|ls|inspect|rm|prune`, as docker prints them.
  */
 import type { VolumeListResponse, VolumePruneReport, VolumeWire } from '../../api/types/containers.js';
-import { isDaemonError } from '../../client/client.js';
-import { messageOf } from '../../errdefs/index.js';
-import { ExitError, type Command } from '../command.js';
-import { renderList, renderOne } from '../format/output.js';
+import type { Command } from '../command.js';
+import { renderList } from '../format/output.js';
 import { humanSize } from '../format/units.js';
 import { enc } from './container-each.js';
 import { confirm } from './container-prune.js';
 import { filtersOf } from './images.js';
+import { inspectEach, removeEach } from './object-each.js';
 
 function kv(list: string[]): Record<string, string> {
   return Object.fromEntries(list.map((x) => [x.split('=')[0]!, x.slice(x.indexOf('=') + 1)]));
@@ -61,20 +60,7 @@ const inspect: Command = {
   args: { min: 1 },
   flags: [{ long: 'format', short: 'f', type: 'string', help: 'Format output using a custom template', placeholder: 'string' }],
   async run(ctx, args, flags) {
-    const client = await ctx.client();
-    const found: VolumeWire[] = [];
-    const errors: string[] = [];
-    for (const n of args) {
-      try {
-        found.push(await client.json<VolumeWire>('GET', `/volumes/${enc(n)}`));
-      } catch (e) {
-        if (!isDaemonError(e)) throw e;
-        errors.push(`Error: No such volume: ${n}`);
-      }
-    }
-    if (flags.string('format')) for (const v of found) ctx.out(renderOne(flags.string('format'), v));
-    else ctx.out(JSON.stringify(found, null, 4) + '\n');
-    if (errors.length) throw new ExitError(1, errors.join('\n'));
+    await inspectEach(ctx, args, { kind: 'volume', format: flags.string('format'), get: (client, n) => client.json<VolumeWire>('GET', `/volumes/${enc(n)}`) });
   },
 };
 
@@ -86,18 +72,10 @@ const rm: Command = {
   args: { min: 1 },
   flags: [{ long: 'force', short: 'f', type: 'bool', help: 'Force the removal of one or more volumes' }],
   async run(ctx, args, flags) {
-    const client = await ctx.client();
-    const errors: string[] = [];
-    for (const n of args) {
-      try {
-        (await client.request('DELETE', `/volumes/${enc(n)}`, { query: { force: flags.bool('force') ? 1 : undefined } })).resume();
-        ctx.out(`${n}\n`);
-      } catch (e) {
-        if (!isDaemonError(e)) throw e;
-        errors.push(`Error response from daemon: ${messageOf(e)}`);
-      }
-    }
-    if (errors.length) throw new ExitError(1, errors.join('\n'));
+    const query = { force: flags.bool('force') ? 1 : undefined };
+    await removeEach(ctx, args, async (client, n) => {
+      (await client.request('DELETE', `/volumes/${enc(n)}`, { query })).resume();
+    });
   },
 };
 
