@@ -12,7 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { readLogs } from '../src/runtime/logs/json-file.js';
 import { RuncRuntime } from '../src/runtime/runc-runtime.js';
 import { makeBusyboxLayers } from '../src/runtime/testing/busybox-layer.js';
-import type { HostSettings, LayerStack, ProcessConfig, ProcessConnection } from '../src/runtime/types.js';
+import { collect } from '../src/runtime/testing/contract-suite.js';
+import type { HostSettings, LayerStack, ProcessConfig } from '../src/runtime/types.js';
 
 const root = mkdtempSync(join(tmpdir(), 'berth-rt-'));
 let layers: LayerStack;
@@ -47,16 +48,6 @@ async function createContainer(proc: Partial<ProcessConfig> & { args: string[] }
     host: { hostname: id.slice(0, 12), network: { mode: 'none' }, ...host },
   });
   return { id, dir, pid: p.pid, env: p.env };
-}
-
-async function collect(conn: ProcessConnection): Promise<{ stdout: string; stderr: string; exit: number | undefined }> {
-  let stdout = '';
-  let stderr = '';
-  for await (const f of conn.output) {
-    if (f.stream === 1) stdout += f.data.toString();
-    else stderr += f.data.toString();
-  }
-  return { stdout, stderr, exit: await conn.exit };
 }
 
 /** create + attach + start + wait: what `docker run` does. */

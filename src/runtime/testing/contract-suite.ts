@@ -20,7 +20,8 @@ export interface ContractTarget {
   root: string;
 }
 
-async function collect(conn: ProcessConnection): Promise<{ stdout: string; stderr: string; exit: number | undefined }> {
+/** Everything a process wrote, by stream, and its exit status. */
+export async function collect(conn: ProcessConnection): Promise<{ stdout: string; stderr: string; exit: number | undefined }> {
   let stdout = '';
   let stderr = '';
   for await (const f of conn.output) {
