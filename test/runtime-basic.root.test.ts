@@ -96,7 +96,7 @@ describe('runtime: processes under runc and the shim', { timeout: 60_000 }, () =
     const r = await runIt({ args: ['sh', '-c', 'id; echo $HOME'], user: 'user' });
     assert.equal(r.stdout, 'uid=1000(user) gid=1000(user) groups=1000(user)\n/home/user\n');
     const r2 = await runIt({ args: ['id'], user: '4242:42' });
-    assert.equal(r2.stdout, 'uid=4242 gid=42\n');
+    assert.equal(r2.stdout, 'uid=4242 gid=42 groups=42\n');
     await assert.rejects(createContainer({ args: ['id'], user: 'nosuch' }), /unable to find user nosuch: no matching entries in passwd file/);
   });
 
