@@ -4,6 +4,7 @@
  * writes the bundle and the /etc files, and creates each process under its own berth-shim.
  */
 import { promises as fs } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgument, NotFound } from '../errdefs/index.js';
 import { hostsFile, hostnameFile, resolvConf } from './files.js';
@@ -24,8 +25,9 @@ import { effectiveCapabilities } from './spec/capabilities.js';
 import { resolveUser, type ResolvedUser } from './spec/user.js';
 import type {
   AttachWants, ContainerPaths, ContainerRuntime, CreateRequest, CreatedProcess, ExecProcess, ExecRequest, ExitStatus, LogRecord,
-  ProcessConfig, ReadLogsOptions,
+  ProcessConfig, ReadLogsOptions, ResourceUsage,
 } from './types.js';
+import { readUsage } from './cgroup-stats.js';
 
 export interface RuncRuntimeOptions {
   /** runc's state root, e.g. `<execRoot>/runc`. */
@@ -202,6 +204,13 @@ export class RuncRuntime implements ContainerRuntime {
 
   cgroupPath(id: string): string {
     return `${this.#cgroupParent}/${id}`;
+  }
+
+  usage(id: string, pid: number, opts: { withNetworks: boolean }): Promise<ResourceUsage> {
+    return readUsage({
+      cgroupRoot: '/sys/fs/cgroup', cgroupPath: this.cgroupPath(id), pid, procRoot: '/proc',
+      onlineCpus: cpus().length, hostMemory: totalmem(), withNetworks: opts.withNetworks,
+    });
   }
 
   paths(dir: string, id: string): ContainerPaths {

@@ -31,6 +31,8 @@ import type { EtcFiles, NetworkSetting, ResourceOptions } from './spec/generate.
 import type { OciDevice, OciMount } from './spec/oci.js';
 import type { ResolvedUser } from './spec/user.js';
 
+import type { ResourceUsage } from './cgroup-stats.js';
+export type { BlkioEntry, NetworkCounters, ResourceUsage } from './cgroup-stats.js';
 export type { LayerStack, NetworkSetting, ResourceOptions, EtcFiles, OciMount, ResolvedUser, LogRecord, ReadLogsOptions };
 
 /** The monitor is gone: the process has ended (or never ran). */
@@ -262,6 +264,11 @@ export interface ContainerFileAccess {
 export interface ResourceHooks {
   /** The container's cgroup, relative to the hierarchy's root. */
   cgroupPath(id: string): string;
+  /**
+   * One sample of a running container's usage (CPU, memory, pids, block I/O; with
+   * `withNetworks`, the counters of `pid`'s network namespace).
+   */
+  usage(id: string, pid: number, opts: { withNetworks: boolean }): Promise<ResourceUsage>;
 }
 
 /** The whole runtime, as the container engine uses it. */

@@ -3,7 +3,7 @@
  * The streaming container endpoints: attach (hijacked: `101 UPGRADED` with `Upgrade: tcp`,
  * else `200` raw-stream), wait (headers flushed before the wait, so clients can send start),
  * logs (frames without a TTY, raw with one; `timestamps` prefixes), archive (GET/HEAD/PUT,
- * with X-Docker-Container-Path-Stat) and export.
+ * with X-Docker-Container-Path-Stat), export and stats (JSON lines).
  */
 import { pipeline } from 'node:stream/promises';
 import type { ContainerIOService } from '../../engine/containers/types.js';
@@ -33,6 +33,20 @@ function parseTail(v: string | undefined): number | undefined {
 
 function pathStatHeader(stat: unknown): string {
   return Buffer.from(JSON.stringify(stat)).toString('base64');
+}
+
+/** Stats: one JSON message per line, every second while `stream` (the default) holds. */
+async function statsHandler(ctx: Ctx, containers: ContainerIOService): Promise<void> {
+  const stream = ctx.query.bool('stream', true);
+  const oneShot = ctx.query.bool('one-shot');
+  if (oneShot && stream) throw new InvalidArgument('cannot have stream=true and one-shot=true');
+  const messages = await containers.stats(ctx.params.id!, { stream, oneShot, signal: ctx.signal });
+  const out = ctx.startStream(200, 'application/json');
+  for await (const m of messages) {
+    if (!out.write(JSON.stringify(m) + '\n')) await new Promise((res) => out.once('drain', res));
+    if (ctx.signal.aborted) break;
+  }
+  out.end();
 }
 
 async function logsHandler(ctx: Ctx, containers: ContainerIOService): Promise<void> {
@@ -85,6 +99,7 @@ export function containerIoRoutes(containers: ContainerIOService): Route[] {
       },
     },
     { method: 'GET', path: '/containers/{id}/logs', handler: (ctx) => logsHandler(ctx, containers) },
+    { method: 'GET', path: '/containers/{id}/stats', handler: (ctx) => statsHandler(ctx, containers) },
     {
       method: 'HEAD',
       path: '/containers/{id}/archive',

@@ -284,3 +284,43 @@ export interface VolumePruneReport {
   VolumesDeleted: string[] | null;
   SpaceReclaimed: number;
 }
+
+/** One CPU sample of GET /containers/{id}/stats (cpu_stats and precpu_stats). */
+export interface CpuStatsWire {
+  cpu_usage: { total_usage: number; percpu_usage?: number[]; usage_in_kernelmode: number; usage_in_usermode: number };
+  system_cpu_usage?: number;
+  online_cpus?: number;
+  throttling_data: { periods: number; throttled_periods: number; throttled_time: number };
+}
+
+export interface BlkioStatEntryWire {
+  major: number;
+  minor: number;
+  op: string;
+  value: number;
+}
+
+/** GET /containers/{id}/stats: one message (a line of the stream), dockerd's types.StatsJSON. */
+export interface ContainerStatsWire {
+  read: string;
+  preread: string;
+  pids_stats: { current?: number; limit?: number };
+  blkio_stats: {
+    io_service_bytes_recursive: BlkioStatEntryWire[] | null;
+    io_serviced_recursive: BlkioStatEntryWire[] | null;
+    io_queue_recursive: BlkioStatEntryWire[] | null;
+    io_service_time_recursive: BlkioStatEntryWire[] | null;
+    io_wait_time_recursive: BlkioStatEntryWire[] | null;
+    io_merged_recursive: BlkioStatEntryWire[] | null;
+    io_time_recursive: BlkioStatEntryWire[] | null;
+    sectors_recursive: BlkioStatEntryWire[] | null;
+  };
+  num_procs: number;
+  storage_stats: Record<string, never>;
+  cpu_stats: CpuStatsWire;
+  precpu_stats: CpuStatsWire;
+  memory_stats: { usage?: number; max_usage?: number; stats?: Record<string, number>; failcnt?: number; limit?: number };
+  name: string;
+  id: string;
+  networks?: Record<string, { rx_bytes: number; rx_packets: number; rx_errors: number; rx_dropped: number; tx_bytes: number; tx_packets: number; tx_errors: number; tx_dropped: number }>;
+}

@@ -21,6 +21,7 @@ import { restart } from './restart.js';
 import { rm } from './rm.js';
 import { run } from './run.js';
 import { start } from './start.js';
+import { stats } from './stats.js';
 import { stop } from './stop.js';
 import { top } from './top.js';
 import { wait } from './wait.js';
@@ -68,6 +69,6 @@ export const container: Command = {
   description: 'Manage containers',
   subcommands: [
     attach, cp, create, exec, exportCmd, inspect, kill, logs, alias(ps, 'ls', ['list', 'ps']), pause, port, containerPrune, rename, restart,
-    alias(rm, 'rm', ['remove']), run, start, stop, top, unpause, wait,
+    alias(rm, 'rm', ['remove']), run, start, stats, stop, top, unpause, wait,
   ],
 };

@@ -20,6 +20,7 @@ import { restart } from './restart.js';
 import { rm } from './rm.js';
 import { run } from './run.js';
 import { start } from './start.js';
+import { stats } from './stats.js';
 import { stop } from './stop.js';
 import { top } from './top.js';
 import { volume } from './volume.js';
@@ -83,6 +84,7 @@ export const commands: Command[] = [
   run,
   save,
   start,
+  stats,
   stop,
   tag,
   top,

@@ -1,15 +1,16 @@
 /**
  * @module engine/containers/container-io
  * The ContainerIOService: a container's streams and files (attach, logs, wait, `docker cp`
- * both ways, export), over the same ContainerContext as the lifecycle use cases.
+ * both ways, export, stats), over the same ContainerContext as the lifecycle use cases.
  */
 import type { Readable } from 'node:stream';
-import type { PathStat, WaitResponse } from '../../api/types/containers.js';
+import type { ContainerStatsWire, PathStat, WaitResponse } from '../../api/types/containers.js';
 import type { LogRecord } from '../../runtime/types.js';
 import { archiveOf, exportOf, extractInto } from './archive.js';
 import { attachContainer } from './attach.js';
 import type { ContainerContext } from './context.js';
 import { containerLogs } from './logs.js';
+import { containerStats, type StatsOptions } from './stats.js';
 import type { AttachOptions, ClientStreams, ContainerIOService, LogsOptions, WaitCondition } from './types.js';
 import { waitFor } from './wait.js';
 
@@ -42,5 +43,10 @@ export class DefaultContainerIO implements ContainerIOService {
 
   export(ref: string): Promise<Readable> {
     return exportOf(this.#ctx, ref);
+  }
+
+  async stats(ref: string, opts: StatsOptions): Promise<AsyncIterable<ContainerStatsWire>> {
+    this.#ctx.store.resolve(ref);
+    return containerStats(this.#ctx, ref, opts);
   }
 }

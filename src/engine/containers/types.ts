@@ -13,9 +13,10 @@
 import type { Readable, Writable } from 'node:stream';
 import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, ExecCreateRequest,
-  ExecInspect, PathStat, TopResponse, WaitResponse,
+  ContainerStatsWire, ExecInspect, PathStat, TopResponse, WaitResponse,
 } from '../../api/types/containers.js';
 import type { LogRecord } from '../../runtime/types.js';
+import type { StatsOptions } from './stats.js';
 
 /** A raw two-way stream to a client (the API's hijacked connection). */
 export interface ClientStreams {
@@ -94,6 +95,8 @@ export interface ContainerIOService {
   extract(ref: string, path: string, tar: Readable, opts?: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean }): Promise<void>;
   /** The container's file system as a tar (export). */
   export(ref: string): Promise<Readable>;
+  /** GET /stats: NotFound at once for an unknown container, then the messages (stats.ts). */
+  stats(ref: string, opts: StatsOptions): Promise<AsyncIterable<ContainerStatsWire>>;
 }
 
 export interface ExecService {

@@ -16,7 +16,7 @@ import { Conflict, NotFound } from '../../errdefs/index.js';
 import {
   CommandNotFound, CommandNotRunnable, ProcessGone, type AttachWants, type ContainerPaths, type ContainerRuntime, type CreateRequest,
   type CreatedProcess, type ExecProcess, type ExecRequest, type ExitStatus, type LayerStack, type LogRecord, type ProcessConnection,
-  type ReadLogsOptions,
+  type ReadLogsOptions, type ResourceUsage,
 } from '../types.js';
 import { FakeProcess, type State } from './fake-process.js';
 
@@ -38,6 +38,7 @@ export class FakeRuntime implements ContainerRuntime {
   /** How many times each method was called. */
   readonly calls = new Map<string, number>();
   readonly #netns = new Map<string, string>();
+  readonly #samples = new Map<string, number>();
   /** When each container was started (ms since the epoch), in order. */
   readonly starts: { id: string; at: number }[] = [];
   /** Signals sent, in order. */
@@ -201,6 +202,23 @@ export class FakeRuntime implements ContainerRuntime {
 
   cgroupPath(id: string): string {
     return `/fake/${id}`;
+  }
+
+  /** A fixed sample whose CPU counters grow by 10 ms per call (so a CPU % can be computed). */
+  async usage(id: string, _pid: number, opts: { withNetworks: boolean }): Promise<ResourceUsage> {
+    this.#count('usage');
+    const n = (this.#samples.get(id) ?? 0) + 1;
+    this.#samples.set(id, n);
+    return {
+      readAt: Date.now(),
+      cpu: { total: n * 10_000_000, perCpu: [n * 10_000_000, 0], kernel: 0, user: n * 10_000_000, throttling: { periods: 0, throttledPeriods: 0, throttledTime: 0 } },
+      systemCpu: n * 40_000_000,
+      onlineCpus: 2,
+      memory: { usage: 4 << 20, maxUsage: 8 << 20, limit: 1 << 30, failcnt: 0, stats: { total_inactive_file: 1 << 20 } },
+      pids: { current: 1, limit: undefined },
+      blkio: [],
+      ...(opts.withNetworks ? { networks: { eth0: { rx_bytes: 100, rx_packets: 1, rx_errors: 0, rx_dropped: 0, tx_bytes: 200, tx_packets: 2, tx_errors: 0, tx_dropped: 0 } } } : {}),
+    };
   }
 
   paths(dir: string, id: string): ContainerPaths {
