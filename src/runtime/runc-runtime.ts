@@ -313,6 +313,15 @@ export class RuncRuntime implements ContainerRuntime {
       pid,
       attach: (wants, signal) => ShimConnection.connect(s.attach, wants, { signal }),
       status: () => readExitFile(s.exit),
+      kill: async (signal) => {
+        // Only while its monitor has not recorded an exit: the pid is not someone else's yet.
+        if (await readExitFile(s.exit).catch(() => undefined)) return;
+        try {
+          process.kill(pid, signal);
+        } catch {
+          /* it ended meanwhile */
+        }
+      },
       remove: () => fs.rm(s.dir, { recursive: true, force: true }),
     };
   }

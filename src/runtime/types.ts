@@ -211,6 +211,8 @@ export interface ExecProcess {
   attach(wants: AttachWants, signal?: AbortSignal): Promise<ProcessConnection>;
   /** The exit status once the exec has ended (undefined while it runs). */
   status(): Promise<ExitStatus | undefined>;
+  /** Signals the exec's process (nothing once it has ended). */
+  kill(signal: NodeJS.Signals | number): Promise<void>;
   /** Removes the exec's shim directory (after it ended). */
   remove(): Promise<void>;
 }

@@ -173,6 +173,15 @@ export interface ContainerStateWire {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
+  /** Only for a container with a health check. */
+  Health?: HealthWire;
+}
+
+/** State.Health: the health check's status and its last five probes. */
+export interface HealthWire {
+  Status: 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  Log: { Start: string; End: string; ExitCode: number; Output: string }[];
 }
 
 /** GET /containers/{id}/json */

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ContainerCreateRequest, HostConfigWire, MountWire } from '../../api/types/containers.js';
+import { parseDuration } from '../../dockerfile/instructions/duration.js';
 import { ExitError } from '../command.js';
 import { FlagError, type FlagSpec, type Flags } from '../../util/flags.js';
 import { parsePortProto, parsePublish, PortSpecError, portKey } from '../../util/port-spec.js';
@@ -39,7 +40,13 @@ export const createFlags: FlagSpec[] = [
   listFlag('env-file', 'Read in a file of environment variables'),
   listFlag('expose', 'Expose a port or a range of ports'),
   listFlag('group-add', 'Add additional groups to join'),
+  stringFlag('health-cmd', 'Command to run to check health'),
+  stringFlag('health-interval', 'Time between running the check (ms|s|m|h) (default 0s)', undefined, 'duration'),
+  { long: 'health-retries', type: 'int', help: 'Consecutive failures needed to report unhealthy' },
+  stringFlag('health-start-period', 'Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)', undefined, 'duration'),
+  stringFlag('health-timeout', 'Maximum time to allow one check to run (ms|s|m|h) (default 0s)', undefined, 'duration'),
   stringFlag('hostname', 'Container host name', 'h'),
+  boolFlag('no-healthcheck', 'Disable any container-specified HEALTHCHECK'),
   boolFlag('init', 'Run an init inside the container that forwards signals and reaps processes'),
   boolFlag('interactive', 'Keep STDIN open even if not attached', 'i'),
   stringFlag('ip', 'IPv4 address (e.g., 172.30.100.104)'),
@@ -350,6 +357,7 @@ export function buildCreateRequest(
     Labels: keyValues(flags.list('label'), flags.list('label-file'), opts.caller),
     ...(flags.string('stop-signal') ? { StopSignal: flags.string('stop-signal') } : {}),
     ...(flags.changed('stop-timeout') ? { StopTimeout: flags.int('stop-timeout') } : {}),
+    ...healthcheckOf(flags),
     HostConfig: host,
     NetworkingConfig: { EndpointsConfig: endpointsConfig(flags) },
     ...(flags.string('mac-address') ? { MacAddress: flags.string('mac-address') } : {}),
@@ -357,4 +365,35 @@ export function buildCreateRequest(
   if (!entrypoint) delete body.Entrypoint;
   void opts.stdinIsTty;
   return { body, name: flags.string('name') || undefined };
+}
+
+/** A `--health-*` duration in nanoseconds (0 when not given), with the docker CLI's errors. */
+function healthDuration(flags: Flags, name: string): number {
+  const v = flags.string(name);
+  if (!v) return 0;
+  let ns: number;
+  try {
+    ns = parseDuration(v);
+  } catch (e) {
+    throw new FlagError(`invalid argument "${v}" for "--${name}" flag: ${(e as Error).message}`);
+  }
+  if (ns < 0) throw new FlagError(`--${name} cannot be negative`);
+  return ns;
+}
+
+/** Config.Healthcheck from `--health-*` and `--no-healthcheck`, as the docker CLI builds it. */
+export function healthcheckOf(flags: Flags): Pick<ContainerCreateRequest, 'Healthcheck'> {
+  const cmd = flags.string('health-cmd');
+  const interval = healthDuration(flags, 'health-interval');
+  const timeout = healthDuration(flags, 'health-timeout');
+  const startPeriod = healthDuration(flags, 'health-start-period');
+  const retries = flags.changed('health-retries') ? flags.int('health-retries') ?? 0 : 0;
+  const any = cmd !== '' || interval !== 0 || timeout !== 0 || startPeriod !== 0 || retries !== 0;
+  if (flags.bool('no-healthcheck')) {
+    if (any) throw new FlagError('--no-healthcheck conflicts with --health-* options');
+    return { Healthcheck: { Test: ['NONE'] } };
+  }
+  if (!any) return {};
+  if (retries < 0) throw new FlagError('--health-retries cannot be negative');
+  return { Healthcheck: { Test: cmd ? ['CMD-SHELL', cmd] : [], Interval: interval, Timeout: timeout, StartPeriod: startPeriod, Retries: retries } };
 }

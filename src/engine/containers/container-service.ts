@@ -236,6 +236,7 @@ export class DefaultContainerService implements ContainerService {
   async close(): Promise<void> {
     this.#ctx.running.release();
     this.#ctx.restarts.close();
+    this.#ctx.health.stopAll();
     await this.#ctx.background.settle(5000);
     log.debug('container monitors released');
   }

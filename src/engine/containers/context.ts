@@ -12,6 +12,7 @@ import { Mutex } from '../../util/mutex.js';
 import type { VolumeService } from '../volumes/types.js';
 import type { ContainerStore } from './container-store.js';
 import { ExecRecords } from './exec-records.js';
+import { HealthMonitors } from './health.js';
 import { RestartScheduler } from './restarts.js';
 import { RunningContainers } from './running.js';
 import type { ContainerNetworking } from './networking.js';
@@ -72,6 +73,7 @@ export interface ContainerContext {
   readonly execs: ExecRecords;
   readonly locks: ContainerLocks;
   readonly background: BackgroundWork;
+  readonly health: HealthMonitors;
 }
 
 /** The shared parts of a container engine over a record store (no I/O until recovery). */
@@ -86,5 +88,6 @@ export function newContainerContext(store: ContainerStore, deps: ContainerDeps):
     execs: new ExecRecords(),
     locks: new ContainerLocks(),
     background: new BackgroundWork(),
+    health: new HealthMonitors(),
   };
 }

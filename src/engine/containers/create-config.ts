@@ -8,7 +8,7 @@
 import type { ContainerCreateRequest, HostConfigWire } from '../../api/types/containers.js';
 import type { EndpointConfigWire } from '../../api/types/networks.js';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
-import type { ContainerConfig } from '../../image/config.js';
+import type { ContainerConfig, HealthConfig } from '../../image/config.js';
 import { mergeCommand, processCommand } from '../../image/command.js';
 import { mergeEnv } from '../../image/env.js';
 import { planMounts, type PlannedMount } from './mounts.js';
@@ -74,6 +74,28 @@ function checkHostConfig(h: HostConfigWire, ncpu: number, networksChecked: boole
   }
 }
 
+/**
+ * The container's health check: the request's, with what it leaves out (no test, zero
+ * durations or retries) taken from the image's, as dockerd merges them.
+ */
+export function healthcheckField(req: HealthConfig | undefined, img: HealthConfig | undefined): { Healthcheck?: Record<string, unknown> } {
+  if (!req) return img ? { Healthcheck: { ...img } } : {};
+  const merged: HealthConfig = { ...req };
+  if (!merged.Test?.length && img?.Test) merged.Test = img.Test;
+  for (const k of ['Interval', 'Timeout', 'StartPeriod', 'Retries'] as const) if (!merged[k] && img?.[k]) merged[k] = img[k];
+  return { Healthcheck: merged as Record<string, unknown> };
+}
+
+/** dockerd's checks of a health check's settings. */
+function checkHealthcheck(h: HealthConfig | undefined): void {
+  if (!h) return;
+  const MS = 1e6;
+  if (h.Interval && h.Interval < MS) throw new InvalidArgument('Interval in Healthcheck cannot be less than 1ms');
+  if (h.Timeout && h.Timeout < MS) throw new InvalidArgument('Timeout in Healthcheck cannot be less than 1ms');
+  if (h.Retries && h.Retries < 0) throw new InvalidArgument('Retries in Healthcheck cannot be negative');
+  if (h.StartPeriod && h.StartPeriod < MS) throw new InvalidArgument('StartPeriod in Healthcheck cannot be less than 1ms');
+}
+
 /** Checks of the create request outside HostConfig, with dockerd's words. */
 function checkRequest(req: ContainerCreateRequest): void {
   const h = req.HostConfig ?? {};
@@ -81,6 +103,7 @@ function checkRequest(req: ContainerCreateRequest): void {
     throw new InvalidArgument('Minimum memory limit can not be less than memory reservation limit, see usage');
   }
   if (req.StopSignal) parseSignal(req.StopSignal);
+  checkHealthcheck(req.Healthcheck as HealthConfig | undefined);
   const endpoints = Object.keys(req.NetworkingConfig?.EndpointsConfig ?? {});
   if (endpoints.length > 1) throw new InvalidArgument(`Container cannot be connected to network endpoints: ${endpoints.sort().join(', ')}`);
 }
@@ -120,7 +143,7 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
     StdinOnce: !!req.StdinOnce,
     Env: mergeEnv(req.Env, img.Env ?? null),
     Cmd: cmd.Cmd,
-    ...(req.Healthcheck ?? img.Healthcheck ? { Healthcheck: (req.Healthcheck ?? img.Healthcheck) as Record<string, unknown> } : {}),
+    ...healthcheckField(req.Healthcheck as HealthConfig | undefined, img.Healthcheck),
     ...(cmdFromImage && img.ArgsEscaped ? { ArgsEscaped: true } : {}),
     Image: req.Image ?? '',
     Volumes: Object.keys(volumes).length ? volumes : null,

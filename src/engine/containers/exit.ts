@@ -31,6 +31,7 @@ export function shouldRestart(rec: ContainerRecord): boolean {
 export async function handleExit(ctx: ContainerContext, id: string, monitorCode: number | undefined): Promise<void> {
   // A monitor connection closed by berthd's own shutdown is not an exit.
   if (ctx.running.released) return;
+  ctx.health.stop(id);
   const rec = ctx.store.get(id);
   if (!rec) {
     ctx.running.forget(id);

@@ -11,6 +11,7 @@ import type { ContainerContext } from './context.js';
 import { effectiveNetworkMode } from './create-config.js';
 import { mountPointWire, type PlannedMount } from './mounts.js';
 import type { ContainerRecord } from './record.js';
+import { healthSuffix } from './health.js';
 import { statusText } from './status.js';
 import type { ListOptions } from './types.js';
 
@@ -42,7 +43,7 @@ export function summary(rec: ContainerRecord, ctx?: Pick<ContainerContext, 'deps
     Ports: net?.ports ?? [],
     Labels: rec.Config.Labels ?? {},
     State: rec.State.Status,
-    Status: statusText({ status: rec.State.Status, startedAt: rec.State.StartedAt, finishedAt: rec.State.FinishedAt, exitCode: rec.State.ExitCode }),
+    Status: statusText({ status: rec.State.Status, startedAt: rec.State.StartedAt, finishedAt: rec.State.FinishedAt, exitCode: rec.State.ExitCode }) + healthSuffix(rec),
     HostConfig: { NetworkMode: rec.HostConfig.NetworkMode ?? 'default' },
     NetworkSettings: { Networks: net?.networks ?? { [networkName(rec)]: endpoint() } },
     Mounts: (rec.Mounts as PlannedMount[]).map(mountPointWire),
@@ -131,6 +132,9 @@ export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, op
   const f = opts.filters;
   for (const k of f.keys()) if (!FILTERS.includes(k)) throw new InvalidArgument(`Invalid filter '${k}'`);
   for (const s of f.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgument(`Invalid filter 'status=${s}'`);
+  for (const h of f.get('health') ?? []) {
+    if (!['starting', 'healthy', 'unhealthy', 'none'].includes(h)) throw new InvalidArgument(`Unrecognised filter value for health: ${h}`);
+  }
   for (const e of f.get('exited') ?? []) if (!/^[+-]?\d+$/.test(e)) throw new InvalidArgument(`strconv.Atoi: parsing "${e}": invalid syntax`);
   let recs = ctx.store.all().sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : 0));
   const createdOf = (ref: string) => ctx.store.resolve(ref).Created;
@@ -144,6 +148,7 @@ export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, op
     if (f.has('name') && !f.get('name')!.some((v) => nameMatches(v, r.Name))) return false;
     if (f.has('label') && !f.get('label')!.every((l) => labelMatch(r.Config.Labels ?? {}, l))) return false;
     if (f.has('status') && !f.get('status')!.includes(r.State.Status)) return false;
+    if (f.has('health') && !f.get('health')!.includes(r.State.Health?.Status ?? 'none')) return false;
     if (f.has('exited') && (r.State.Running || !r.HasBeenStarted || !f.get('exited')!.map(Number).includes(r.State.ExitCode))) return false;
     if (before && !before.every((c) => r.Created < c)) return false;
     if (since && !since.every((c) => r.Created > c)) return false;

@@ -11,6 +11,7 @@ import { removeTree } from './container-store.js';
 import type { ContainerContext } from './context.js';
 import { handleExit, removeStopped } from './exit.js';
 import { startContainer } from './start.js';
+import { startHealthCheck } from './health.js';
 
 const log = logger('containers');
 
@@ -39,6 +40,7 @@ export async function recoverContainers(ctx: ContainerContext): Promise<void> {
         ctx.running.watch(id, monitor, (code) => handleExit(ctx, id, code));
         if (state === 'paused' && !rec.State.Paused) rec.State = { ...rec.State, Status: 'paused', Paused: true };
         if (state === 'running' && rec.State.Paused) rec.State = { ...rec.State, Status: 'running', Paused: false };
+        startHealthCheck(ctx, rec, true);
         log.info('reconnected to running container', { id, pid: monitor.pid });
         continue;
       } catch (e) {

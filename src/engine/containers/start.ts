@@ -17,6 +17,7 @@ import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import { effectiveNetworkMode } from './create-config.js';
 import { handleExit } from './exit.js';
+import { startHealthCheck } from './health.js';
 import { ociMounts, type PlannedMount } from './mounts.js';
 import { joinNetwork, leaveNetwork } from './network.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
@@ -173,6 +174,8 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     rec.HasBeenStarted = true;
     rec.ManuallyStopped = false;
     // Saved alongside runc start (writes of a record are ordered, so the exit's state lands after).
+    // The health check starts over (status `starting`), its first probe one interval from now.
+    startHealthCheck(ctx, rec);
     const saved = ctx.store.save(rec);
     watched = true;
     ctx.running.watch(rec.ID, monitor, (code) => handleExit(ctx, rec.ID, code));

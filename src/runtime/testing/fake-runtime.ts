@@ -181,6 +181,7 @@ export class FakeRuntime implements ContainerRuntime {
         return p.connect(wants);
       },
       status: async () => p.status,
+      kill: async () => p.exit(137, 9),
       remove: async () => {
         this.execs.delete(req.execId);
       },
