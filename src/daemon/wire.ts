@@ -25,6 +25,7 @@ import { BlobMap } from '../engine/distribution/blob-map.js';
 import { DefaultDistributionService } from '../engine/distribution/distribution-service.js';
 import { hostPlatform } from '../image/manifest.js';
 import { DefaultRegistryClient } from '../registry/registry-client.js';
+import { EventLog } from '../engine/events/event-log.js';
 import { DefaultImageService } from '../engine/images/image-service.js';
 import { LocalVolumeService } from '../engine/volumes/local-volume-service.js';
 import { ManagedContainerNetworking } from '../engine/networks/container-networking.js';
@@ -80,7 +81,11 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   const layers = new LocalLayerStore(config.dataRoot);
   const imageStore = new LocalImageStore(config.dataRoot, content, layers);
   const refs = new LocalReferenceStore(config.dataRoot);
+  // Events (GET /events): every engine reports to one log.
+  const events = new EventLog();
+
   const images = new DefaultImageService({
+    events: events.sink,
     content, layers, images: imageStore, refs,
     isImageInUse: async (id) => containerStore.imageUse(id),
     countContainers: async (id) => containerStore.countByImage(id),
@@ -97,6 +102,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   });
   closers.push(async () => registry.close());
   const distribution = new DefaultDistributionService({
+    events: events.sink,
     images: images.context,
     registry,
     blobMap: new BlobMap(config.dataRoot),
@@ -117,7 +123,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   closers.push(() => network.close());
 
   // Containers: runc under one berth-shim per process; volumes of the local driver.
-  const volumes = new LocalVolumeService(config.dataRoot, (name) => containerStore.volumeUsers(name));
+  const volumes = new LocalVolumeService(config.dataRoot, (name) => containerStore.volumeUsers(name), events.sink);
   await volumes.recover();
   const containerContext = newContainerContext(containerStore, {
     runtime: new RuncRuntime({ runcRoot: join(config.execRoot, 'runc'), shimRoot: join(config.execRoot, 'shim') }),
@@ -127,6 +133,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     volumes,
     ncpu: cpus().length,
     hostName: hostname(),
+    events: events.sink,
     networking: new ManagedContainerNetworking(network),
   });
   const containers = new DefaultContainerService(containerContext);
@@ -158,7 +165,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   counters.push(async () => ({ containers: containers.counts() }));
   closers.push(() => containers.close());
 
-  const engine: Engine = { system, images, distribution, build, containers, containerIO, execs, volumes, networks };
+  const engine: Engine = { system, images, distribution, build, containers, containerIO, execs, volumes, networks, events };
   return {
     engine,
     routes: allRoutes(engine),

@@ -4,6 +4,7 @@
  * here as one field.
  */
 import type { BuildService } from './build/types.js';
+import type { EventLog } from './events/event-log.js';
 import type { DistributionService } from './distribution/types.js';
 import type { ContainerIOService, ContainerService, ExecService } from './containers/types.js';
 import type { ImageService } from './images/types.js';
@@ -21,4 +22,5 @@ export interface Engine {
   execs: ExecService;
   volumes: VolumeService;
   networks: NetworkService;
+  events: Pick<EventLog, 'subscribe'>;
 }

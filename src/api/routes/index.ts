@@ -13,6 +13,7 @@ import { imageRoutes } from './images.js';
 import { networkRoutes } from './networks.js';
 import { systemRoutes } from './system.js';
 import { volumeRoutes } from './volumes.js';
+import { eventRoutes } from './events.js';
 
 export function allRoutes(engine: Engine): Route[] {
   return [
@@ -25,5 +26,6 @@ export function allRoutes(engine: Engine): Route[] {
     ...execRoutes(engine.execs),
     ...volumeRoutes(engine.volumes),
     ...networkRoutes(engine.networks),
+    ...eventRoutes(engine.events),
   ];
 }

@@ -96,3 +96,16 @@ export interface InfoResponse {
   SecurityOptions: string[];
   Warnings: string[] | null;
 }
+
+/** One message of GET /events (dockerd's events.Message; `status`, `id`, `from` only for containers and images). */
+export interface EventMessage {
+  status?: string;
+  id?: string;
+  from?: string;
+  Type: 'container' | 'image' | 'volume' | 'network' | 'daemon' | 'plugin' | 'builder';
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+  scope: 'local';
+  time: number;
+  timeNano: number;
+}

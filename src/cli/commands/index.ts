@@ -20,6 +20,7 @@ import { restart } from './restart.js';
 import { rm } from './rm.js';
 import { run } from './run.js';
 import { start } from './start.js';
+import { events } from './events.js';
 import { stats } from './stats.js';
 import { stop } from './stop.js';
 import { top } from './top.js';
@@ -85,6 +86,7 @@ export const commands: Command[] = [
   save,
   start,
   stats,
+  events,
   stop,
   tag,
   top,

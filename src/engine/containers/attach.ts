@@ -9,6 +9,7 @@ import { ProcessGone, type ProcessConnection } from '../../runtime/types.js';
 import type { ContainerContext } from './context.js';
 import { OutputWriter, pump } from './streams.js';
 import type { AttachOptions, ClientStreams } from './types.js';
+import { containerEvent } from './events.js';
 
 type AttachParts = Pick<ContainerContext, 'store' | 'deps' | 'running' | 'attaches' | 'waiters'>;
 
@@ -17,6 +18,7 @@ export async function attachContainer(ctx: AttachParts, ref: string, opts: Attac
   if (rec.State.Paused) throw new Conflict('You cannot attach to a paused container, unpause it first');
   if (rec.State.Restarting) throw new Conflict('You cannot attach to a restarting container, wait until it is running');
   const client = connectClient();
+  containerEvent(ctx, rec, 'attach');
   const tty = !!rec.Config.Tty;
   const stdin = opts.stdin && !!rec.Config.OpenStdin;
   const wants = { stdin, stdout: opts.stdout, stderr: opts.stderr };

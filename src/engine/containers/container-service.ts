@@ -27,6 +27,7 @@ import type { KeptContainer } from '../../builder/types.js';
 import { adoptBuildContainer } from './adopt.js';
 import { duBytes, pruneContainers, topOf } from './maintenance.js';
 import type { ContainerService, ListOptions } from './types.js';
+import { containerEvent } from './events.js';
 
 const log = logger('containers');
 
@@ -94,6 +95,7 @@ export class DefaultContainerService implements ContainerService {
       }
       record.Mounts = mounts;
       await this.#ctx.store.save(record);
+      containerEvent(this.#ctx, record, 'create');
     } catch (e) {
       this.#ctx.store.releaseName(name, id);
       throw e;
@@ -131,6 +133,7 @@ export class DefaultContainerService implements ContainerService {
         });
       }
       await startContainer(this.#ctx, rec);
+      containerEvent(this.#ctx, rec, 'restart');
     });
   }
 
@@ -202,6 +205,7 @@ export class DefaultContainerService implements ContainerService {
         throw e;
       }
       this.#ctx.store.releaseName(old, rec.ID);
+      containerEvent(this.#ctx, rec, 'rename', { oldName: `/${old}` });
     });
   }
 

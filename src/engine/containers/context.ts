@@ -17,6 +17,7 @@ import { RestartScheduler } from './restarts.js';
 import { RunningContainers } from './running.js';
 import type { ContainerNetworking } from './networking.js';
 import { ContainerWaiters, PendingAttaches } from './waiters.js';
+import type { EventSink } from '../events/event-log.js';
 
 export interface ContainerDeps {
   runtime: ContainerRuntime;
@@ -28,6 +29,8 @@ export interface ContainerDeps {
   /** This host's CPU count and hostname. */
   ncpu: number;
   hostName: string;
+  /** Where the container's events go (GET /events); absent: nowhere. */
+  events?: EventSink;
   /** Networks (bridge and user networks), joined before create (see network.ts); absent: only `none` or `host`. */
   networking?: ContainerNetworking;
 }

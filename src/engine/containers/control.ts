@@ -9,6 +9,7 @@ import type { ContainerContext } from './context.js';
 import { removeStopped } from './exit.js';
 import type { ContainerRecord } from './record.js';
 import { parseSignal } from './signals.js';
+import { containerEvent } from './events.js';
 
 const SIGKILL = 9;
 
@@ -26,6 +27,7 @@ export async function killContainer(ctx: ContainerContext, ref: string, signal?:
   }
   const sig = parseSignal(signal, 'SIGKILL');
   if (!rec.State.Running) throw new Conflict(`Cannot kill container: ${ref}: Container ${rec.ID} is not running`);
+  containerEvent(ctx, rec, 'kill', { signal: String(sig) });
   await ctx.deps.runtime.kill(rec.ID, sig, { all: sig === SIGKILL });
   if (rec.State.Paused && sig === SIGKILL) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
 }
@@ -46,13 +48,19 @@ export async function stopContainer(ctx: ContainerContext, rec: ContainerRecord,
   const sig = parseSignal(opts.signal ?? rec.Config.StopSignal, 'SIGTERM');
   const timeout = opts.timeout ?? rec.Config.StopTimeout ?? 10;
   if (sig !== SIGKILL) {
+    containerEvent(ctx, rec, 'kill', { signal: String(sig) });
     await ctx.deps.runtime.kill(rec.ID, sig).catch(() => {});
     if (rec.State.Paused) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
-    if (await ctx.running.exitedWithin(rec.ID, timeout < 0 ? -1 : timeout * 1000)) return;
+    if (await ctx.running.exitedWithin(rec.ID, timeout < 0 ? -1 : timeout * 1000)) {
+      containerEvent(ctx, rec, 'stop');
+      return;
+    }
   }
+  containerEvent(ctx, rec, 'kill', { signal: String(SIGKILL) });
   await ctx.deps.runtime.kill(rec.ID, SIGKILL, { all: true }).catch(() => {});
   if (rec.State.Paused) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
   await ctx.running.exited(rec.ID);
+  containerEvent(ctx, rec, 'stop');
 }
 
 export async function pauseContainer(ctx: ContainerContext, ref: string): Promise<void> {
@@ -63,6 +71,7 @@ export async function pauseContainer(ctx: ContainerContext, ref: string): Promis
     await ctx.deps.runtime.pause(rec.ID);
     rec.State = { ...rec.State, Status: 'paused', Paused: true };
     await ctx.store.save(rec);
+    containerEvent(ctx, rec, 'pause');
   });
 }
 
@@ -73,6 +82,7 @@ export async function unpauseContainer(ctx: ContainerContext, ref: string): Prom
     await ctx.deps.runtime.resume(rec.ID);
     rec.State = { ...rec.State, Status: 'running', Paused: false };
     await ctx.store.save(rec);
+    containerEvent(ctx, rec, 'unpause');
   });
 }
 
@@ -89,6 +99,7 @@ export async function removeContainer(ctx: ContainerContext, ref: string, opts: 
         );
       }
       rec.State = { ...rec.State, Status: 'removing' };
+      containerEvent(ctx, rec, 'kill', { signal: String(SIGKILL) });
       await ctx.deps.runtime.kill(rec.ID, SIGKILL, { all: true }).catch(() => {});
       if (rec.State.Paused) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
       await ctx.running.exited(rec.ID);

@@ -15,6 +15,7 @@ import type { ContainerContext } from './context.js';
 import type { ExecRecord, ExecRecords } from './exec-records.js';
 import { OutputWriter, pump } from './streams.js';
 import type { ClientStreams, ExecService } from './types.js';
+import { containerEvent } from './events.js';
 
 const log = logger('exec');
 
@@ -39,6 +40,7 @@ export class DefaultExecService implements ExecService {
     if (!req.Cmd || req.Cmd.length === 0) throw new InvalidArgument('No exec command specified');
     const id = randomBytes(32).toString('hex');
     this.#execs.add({ id, containerId: rec.ID, config: { ...req }, running: false, started: false, exitCode: null, pid: 0 });
+    containerEvent(this.#ctx, rec, `exec_create: ${req.Cmd.join(' ')}`, { execID: id });
     return { Id: id };
   }
 
@@ -80,6 +82,7 @@ export class DefaultExecService implements ExecService {
       return;
     }
     e.running = true;
+    containerEvent(this.#ctx, rec, `exec_start: ${c.Cmd!.join(' ')}`, { execID: id });
     e.pid = e.process.pid;
     if (!attached) {
       void this.#watch(e);
@@ -114,9 +117,12 @@ export class DefaultExecService implements ExecService {
   async #finish(e: ExecRecord, code: number | undefined): Promise<void> {
     const st = await e.process?.status().catch(() => undefined);
     e.exitCode = st?.exitCode ?? code ?? e.exitCode ?? 126;
+    const wasRunning = e.running;
     e.running = false;
     e.monitor = undefined;
     await e.process?.remove().catch(() => {});
+    const rec = this.#ctx.store.get(e.containerId);
+    if (rec && wasRunning) containerEvent(this.#ctx, rec, 'exec_die', { execID: e.id, exitCode: String(e.exitCode) });
   }
 
   async resize(id: string, height: number, width: number): Promise<void> {

@@ -11,6 +11,7 @@ import type { PlannedMount } from './mounts.js';
 import { leaveNetwork } from './network.js';
 import { startContainer } from './start.js';
 import { nowRfc3339Nano, type ContainerRecord } from './record.js';
+import { containerEvent } from './events.js';
 
 const log = logger('containers');
 
@@ -64,6 +65,8 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   };
   // Only now: a stop waiting on `running` must see the state as exited.
   ctx.running.forget(id);
+  if (oom) containerEvent(ctx, rec, 'oom');
+  containerEvent(ctx, rec, 'die', { exitCode: String(rec.State.ExitCode) });
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
   if (autoRemove) {
     ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
@@ -121,6 +124,7 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
   }
   ctx.running.setCleaned(rec.ID, false);
   await leaveNetwork(ctx, rec.ID);
+  containerEvent(ctx, rec, 'destroy');
   ctx.waiters.gone(rec.ID);
   if (opts.volumes) {
     for (const m of rec.Mounts as PlannedMount[]) {

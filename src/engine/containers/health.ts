@@ -15,6 +15,7 @@ import { ProcessCreateError } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import type { ContainerRecord } from './record.js';
+import { containerEvent } from './events.js';
 
 const log = logger('containers');
 
@@ -168,6 +169,7 @@ export function startHealthCheck(ctx: ContainerContext, rec: ContainerRecord, ke
       const cur = rec.State.Health ?? { Status: 'starting', FailingStreak: 0, Log: [] };
       const inStart = Date.parse(entry.Start) - startedAt < s.startPeriodMs;
       rec.State.Health = nextHealth(cur, entry, s.retries, inStart);
+      if (rec.State.Health.Status !== cur.Status) containerEvent(ctx, rec, `health_status: ${rec.State.Health.Status}`);
       await ctx.store.save(rec).catch((e) => log.warn('saving the health state', { id: rec.ID, error: String(e) }));
     });
   });

@@ -22,6 +22,7 @@ import { ociMounts, type PlannedMount } from './mounts.js';
 import { joinNetwork, leaveNetwork } from './network.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 import { securitySettings } from './security-opts.js';
+import { containerEvent } from './events.js';
 
 const log = logger('containers');
 const execFileP = promisify(execFile);
@@ -183,6 +184,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     await Promise.all(ctx.attaches.take(rec.ID).map((p) => p.connect().catch((err) => log.debug('attach lost', { error: String(err) }))));
     const tPending = performance.now();
     await Promise.all([saved, ctx.deps.runtime.start(rec.ID)]);
+    containerEvent(ctx, rec, 'start');
     log.debug('container started', {
       id: rec.ID, createMs: +(tCreated - t0).toFixed(1), attachMs: +(tPending - tCreated).toFixed(1), startMs: +(performance.now() - tPending).toFixed(1),
     });

@@ -10,21 +10,33 @@ import { requestRef, type DistributionDeps } from './context.js';
 import { pull } from './pull.js';
 import { push } from './push.js';
 import type { DistributionInspect, DistributionService, ProgressSink, PullRequest, PushRequest } from './types.js';
-import { tagNameOnly } from '../../image/reference.js';
+import { familiarName, familiarString, tagNameOnly } from '../../image/reference.js';
+import type { EventSink } from '../events/event-log.js';
 
 export class DefaultDistributionService implements DistributionService {
   readonly #d: DistributionDeps;
+  readonly #events: EventSink | undefined;
 
-  constructor(deps: DistributionDeps) {
+  constructor(deps: DistributionDeps & { events?: EventSink }) {
     this.#d = deps;
+    this.#events = deps.events;
   }
 
-  pull(req: PullRequest, progress: ProgressSink): Promise<void> {
-    return pull(this.#d, req, progress);
+  /** dockerd's pull and push events: the reference as Actor, its repository as `name`. */
+  #event(action: string, name: string, tag: string | undefined): void {
+    let ref = requestRef(name, tag);
+    if (!ref.tag && !ref.digest) ref = tagNameOnly(ref);
+    this.#events?.({ type: 'image', action, id: familiarString(ref), attributes: { name: familiarName(ref) } });
   }
 
-  push(req: PushRequest, progress: ProgressSink): Promise<void> {
-    return push(this.#d, req, progress);
+  async pull(req: PullRequest, progress: ProgressSink): Promise<void> {
+    await pull(this.#d, req, progress);
+    this.#event('pull', req.image, req.tag);
+  }
+
+  async push(req: PushRequest, progress: ProgressSink): Promise<void> {
+    await push(this.#d, req, progress);
+    this.#event('push', req.name, req.tag);
   }
 
   async login(auth: AuthConfig): Promise<{ Status: string; IdentityToken: string }> {

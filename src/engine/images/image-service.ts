@@ -10,6 +10,7 @@ import type { Digest } from '../../image/digest.js';
 import { sweepLayers } from '../../store/gc/layer-sweep.js';
 import type { StoredImage } from '../../store/images/types.js';
 import { logger } from '../../util/log.js';
+import type { EventSink } from '../events/event-log.js';
 import { ImageContext, type ImageDeps } from './context.js';
 import { diskUsage } from './disk-usage.js';
 import { importImage } from './import.js';
@@ -25,9 +26,16 @@ const log = logger('images');
 
 export class DefaultImageService implements ImageService {
   readonly #ctx: ImageContext;
+  readonly #events: EventSink | undefined;
 
-  constructor(deps: ImageDeps) {
+  constructor(deps: ImageDeps & { events?: EventSink }) {
     this.#ctx = new ImageContext(deps);
+    this.#events = deps.events;
+  }
+
+  /** An image event as dockerd logs it: the image ID as Actor, `name` the reference (or the ID). */
+  #event(action: string, id: string, name = id): void {
+    this.#events?.({ type: 'image', action, id, attributes: { name } });
   }
 
   /** The stores and lock the image use cases share (pull and push work on them too). */
@@ -55,28 +63,48 @@ export class DefaultImageService implements ImageService {
     return imageHistory(this.#ctx, name);
   }
 
-  tag(name: string, repo: string, tag?: string): Promise<string> {
-    return tagImage(this.#ctx, name, repo, tag);
+  async tag(name: string, repo: string, tag?: string): Promise<string> {
+    const ref = await tagImage(this.#ctx, name, repo, tag);
+    this.#event('tag', this.#ctx.resolve(ref).record.id, ref);
+    return ref;
   }
 
-  remove(name: string, opts: { force?: boolean; noprune?: boolean } = {}): Promise<DeleteItem[]> {
-    return removeImage(this.#ctx, name, opts.force ?? false, !opts.noprune);
+  async remove(name: string, opts: { force?: boolean; noprune?: boolean } = {}): Promise<DeleteItem[]> {
+    const id = this.#ctx.resolve(name).record.id;
+    const items = await removeImage(this.#ctx, name, opts.force ?? false, !opts.noprune);
+    for (const item of items) {
+      if ('Untagged' in item) this.#event('untag', id);
+      else this.#event('delete', item.Deleted);
+    }
+    return items;
   }
 
   prune(filters: ImageFilters): Promise<PruneReport> {
     return pruneImages(this.#ctx, filters);
   }
 
-  importImage(req: ImportRequest, progress: ProgressSink): Promise<Digest> {
-    return importImage(this.#ctx, req, progress);
+  async importImage(req: ImportRequest, progress: ProgressSink): Promise<Digest> {
+    const id = await importImage(this.#ctx, req, progress);
+    this.#event('import', id);
+    return id;
   }
 
-  save(names: string[], opts: { format?: 'docker' | 'oci' } = {}): Promise<Readable> {
-    return saveImages(this.#ctx, names, opts.format);
+  async save(names: string[], opts: { format?: 'docker' | 'oci' } = {}): Promise<Readable> {
+    const tar = await saveImages(this.#ctx, names, opts.format);
+    for (const id of new Set(names.map((n) => this.#ctx.resolve(n).record.id))) this.#event('save', id);
+    return tar;
   }
 
-  load(source: AsyncIterable<Buffer>, progress: ProgressSink): Promise<void> {
-    return loadImages(this.#ctx, source, progress);
+  async load(source: AsyncIterable<Buffer>, progress: ProgressSink): Promise<void> {
+    // What was loaded is what the progress names (`Loaded image: NAME`, `Loaded image ID: ID`).
+    const loaded: string[] = [];
+    await loadImages(this.#ctx, source, (m) => {
+      const text = typeof m.stream === 'string' ? m.stream : '';
+      const got = /^Loaded image(?: ID)?: (\S+)/.exec(text);
+      if (got) loaded.push(got[1]!);
+      progress(m);
+    });
+    for (const id of new Set(loaded.map((n) => this.#ctx.resolve(n).record.id))) this.#event('load', id);
   }
 
   diskUsage(): Promise<Pick<DiskUsage, 'LayersSize' | 'Images'>> {

@@ -13,6 +13,7 @@ import { readJsonIfExists, writeJsonAtomic } from '../../util/atomic.js';
 import { Mutex } from '../../util/mutex.js';
 import { validateVolumeName } from '../containers/mounts.js';
 import type { VolumeService, VolumeUsers } from './types.js';
+import type { EventSink } from '../events/event-log.js';
 
 interface VolumeMeta {
   CreatedAt: string;
@@ -55,11 +56,16 @@ export class LocalVolumeService implements VolumeService {
   readonly #meta = new Map<string, VolumeMeta>();
   readonly #mutex = new Mutex();
   readonly #users: VolumeUsers;
+  readonly #events: EventSink | undefined;
 
-  /** @param users which containers use a volume (none: no volume is ever in use) */
-  constructor(dataRoot: string, users: VolumeUsers = () => []) {
+  /**
+   * @param users which containers use a volume (none: no volume is ever in use)
+   * @param events where `create` and `destroy` events go
+   */
+  constructor(dataRoot: string, users: VolumeUsers = () => [], events?: EventSink) {
     this.#root = join(dataRoot, 'volumes');
     this.#users = users;
+    this.#events = events;
   }
 
   mountpoint(name: string): string {
@@ -101,6 +107,7 @@ export class LocalVolumeService implements VolumeService {
     await fs.mkdir(this.mountpoint(name), { recursive: true, mode: 0o755 });
     await writeJsonAtomic(join(this.#root, name, 'volume.json'), meta);
     this.#meta.set(name, meta);
+    this.#events?.({ type: 'volume', action: 'create', id: name, attributes: { driver: 'local' } });
     return { volume: this.#wire(name, meta), created: true };
   }
 
@@ -177,6 +184,7 @@ export class LocalVolumeService implements VolumeService {
       const trash = join(this.#root, `.removing-${name}-${randomBytes(4).toString('hex')}`);
       await fs.rename(join(this.#root, name), trash);
       await fs.rm(trash, { recursive: true, force: true });
+      this.#events?.({ type: 'volume', action: 'destroy', id: name, attributes: { driver: 'local' } });
     });
   }
 
