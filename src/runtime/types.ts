@@ -275,4 +275,4 @@ export interface ContainerRuntime extends ProcessRuntime, ExecRuntime, Container
 export { parseSeccompProfile } from './spec/seccomp.js';
 
 /** What every container gets unless told otherwise (inspect shows them as dockerd does). */
-export { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from './spec/defaults.js';
+export { ALL_CAPABILITIES, DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from './spec/defaults.js';
