@@ -67,7 +67,7 @@ describe('containers with the berth CLI', { timeout: 300_000 }, () => {
     writeFileSync(join(scratch, 'env'), '# comment\nFROMFILE=yes\n');
     assert.equal(await ok(d.berth(['run', '--rm', '--env-file', join(scratch, 'env'), 'busybox', 'sh', '-c', 'echo $FROMFILE'])), 'yes\n');
     assert.equal(await ok(d.berth(['run', '--rm', 'bbuser', 'sh', '-c', 'id -u; pwd; echo $GREETING $HOME'])), '1000\n/home/user\nhello /home/user\n');
-    assert.equal(await ok(d.berth(['run', '--rm', '-u', '0:0', 'bbuser', 'id'])), 'uid=0(root) gid=0(root)\n');
+    assert.equal(await ok(d.berth(['run', '--rm', '-u', '0:0', 'bbuser', 'id'])), 'uid=0(root) gid=0(root) groups=0(root)\n');
     const bad = await d.berth(['run', '--rm', '-u', 'nosuch', 'busybox', 'true']);
     assert.equal(bad.code, 125);
     assert.match(bad.stderr, /unable to find user nosuch: no matching entries in passwd file/);
