@@ -147,7 +147,7 @@ describe('berthd', () => {
     await fs.writeFile(join(ctxDir, 'Bad.Dockerfile'), 'FROM busybox\n\nCOPPY a b\n');
     const bad = await d.berth(['build', '--check', '-f', join(ctxDir, 'Bad.Dockerfile'), ctxDir], { cwd: ctxDir });
     assert.equal(bad.code, 1);
-    assert.equal(bad.stdout, 'Bad.Dockerfile:3: dockerfile parse error on line 3: unknown instruction: COPPY\n');
+    assert.equal(bad.stdout, 'Bad.Dockerfile:3: dockerfile parse error line 3: unknown instruction: COPPY\n');
     const missing = await d.berth(['build', '--check', join(ctxDir, 'nowhere')]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no such file or directory/);

@@ -94,8 +94,8 @@ describe('seccomp and security options', { timeout: 300_000 }, () => {
 
   it('shows seccomp in info and SecurityOpt as given in inspect', async () => {
     const info = JSON.parse(await ok(d.berth(['info', '--format', '{{json .SecurityOptions}}']))) as string[];
-    assert.deepEqual(info, ['name=seccomp,profile=builtin']);
-    assert.match(await ok(d.berth(['info'])), / Security Options:\n {2}seccomp\n {3}Profile: builtin\n/);
+    assert.deepEqual(info, ['name=seccomp,profile=default']);
+    assert.match(await ok(d.berth(['info'])), / Security Options:\n {2}seccomp\n {3}Profile: default\n/);
     await ok(d.berth(['create', '--name', 'sec1', '--security-opt', 'seccomp=unconfined', '--security-opt', 'no-new-privileges', 'busybox', 'true']));
     assert.equal((await ok(d.berth(['inspect', '-f', '{{json .HostConfig.SecurityOpt}}', 'sec1']))).trim(), '["seccomp=unconfined","no-new-privileges"]');
     await ok(d.berth(['rm', 'sec1']));
@@ -124,7 +124,7 @@ describe('seccomp and security options', { timeout: 300_000 }, () => {
     assert.equal(await ok(docker(['--security-opt', `seccomp=${noKeyctl}`, 'busybox', '/probe'])), 'keyctl=EPERM\nadd_key=OK\npersonality_query=OK\npersonality_norandom=OK\n');
     assert.equal(await ok(docker(['--security-opt', 'systempaths=unconfined', 'busybox', 'sh', '-c', 'test -c /proc/keys || echo open'])), 'open\n');
     const info = await ok(d.docker(['info', '--format', '{{json .SecurityOptions}}']));
-    assert.equal(info.trim(), '["name=seccomp,profile=builtin"]');
+    assert.equal(info.trim(), '["name=seccomp,profile=default"]');
   });
 
   it('honours no-new-privileges and systempaths=unconfined, refuses what the host cannot apply', async () => {

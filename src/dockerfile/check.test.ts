@@ -12,15 +12,15 @@ describe('checkDockerfile', () => {
 
   it('reports errors in Docker\'s words, with their line', () => {
     assert.deepEqual(checkDockerfile('FROM busybox\n\nCOPPY a b\n', 'Bad.Dockerfile'), [
-      { line: 3, message: 'dockerfile parse error on line 3: unknown instruction: COPPY' },
+      { line: 3, message: 'dockerfile parse error line 3: unknown instruction: COPPY' },
     ]);
     assert.deepEqual(checkDockerfile('', 'Dockerfile'), [{ line: 1, message: 'file with no instructions' }]);
-    assert.deepEqual(checkDockerfile('FROM a\nRUN <<EOF\nx\n', 'Dockerfile'), [{ line: 2, message: 'Dockerfile parse error line 2: unterminated heredoc' }]);
+    assert.deepEqual(checkDockerfile('FROM a\nRUN <<EOF\nx\n', 'Dockerfile'), [{ line: 2, message: 'failed to parse Dockerfile: unterminated heredoc' }]);
     assert.deepEqual(rules('FROM a\nUSER\nENV =x\nRUN x\n'), [
-      '2:dockerfile parse error on line 2: USER requires exactly one argument',
-      '3:dockerfile parse error on line 3: ENV names can not be blank',
+      '2:dockerfile parse error line 2: USER requires exactly one argument',
+      '3:dockerfile parse error line 3: ENV names can not be blank',
     ]);
-    assert.deepEqual(rules('RUN x\nFROM a\n'), ['1:dockerfile parse error on line 1: no build stage in current context']);
+    assert.deepEqual(rules('RUN x\nFROM a\n'), ['1:no build stage in current context']);
     assert.deepEqual(rules('FROM a\nSTOPSIGNAL SIGNOPE\nCOPY --chmod=999 a b\nEXPOSE 80/xyz\nRUN --mount=type=nfs x\nSTOPSIGNAL $S\n'), [
       '2:Invalid signal: SIGNOPE',
       "3:invalid chmod parameter: '999'. it should be octal string and between 0 and 07777",

@@ -3,7 +3,7 @@
  * `build --check`: every problem a Dockerfile has, without building — the syntax error that
  * stops parsing, or else each instruction's error and the lint findings (check-rules.ts), in
  * line order. An empty list means clean. Errors read as they would when building
- * (`dockerfile parse error on line 3: unknown instruction: COPPY`, or for a step that would
+ * (`dockerfile parse error line 3: unknown instruction: COPPY`, or for a step that would
  * fail, `Invalid signal: SIGNOPE`); findings as
  * `RuleName: message` in Docker's words (`JSONArgsRecommended: JSON arguments recommended for
  * CMD to prevent unintended behavior related to OS signals`). The CLI prints each as
@@ -13,7 +13,7 @@
  */
 import { LocationError } from '../errdefs/index.js';
 import { type Checked, lint } from './check-rules.js';
-import { instructionError, reasonOf } from './errors.js';
+import { reasonOf, stepError } from './errors.js';
 import { parseInstruction } from './instructions/parse.js';
 import type { DockerfileAst } from './parser/node.js';
 import { parse } from './parser/parser.js';
@@ -56,7 +56,7 @@ export function checkDockerfile(text: string, fileName: string): Problem[] {
     try {
       const cmd = parseInstruction(node, fileName);
       if (cmd.kind === 'FROM') seenFrom = true;
-      else if (!seenFrom && cmd.kind !== 'ARG') throw instructionError('no build stage in current context', fileName, node.startLine, node.endLine);
+      else if (!seenFrom && cmd.kind !== 'ARG') throw stepError('no build stage in current context', fileName, node.startLine, node.endLine);
       items.push({ node, cmd });
     } catch (e) {
       problems.push({ line: e instanceof LocationError ? e.line : node.startLine, message: e instanceof Error ? e.message : String(e) });

@@ -4,7 +4,7 @@
  * usable only in FROM lines unless a stage re-declares them) and the stages, each a FROM and
  * the instructions up to the next FROM.
  */
-import { instructionError } from './errors.js';
+import { stepError } from './errors.js';
 import { parseInstruction } from './instructions/parse.js';
 import type { ArgCommand, FromCommand, StageCommand } from './instructions/types.js';
 import type { Directive, DockerfileAst } from './parser/node.js';
@@ -58,7 +58,7 @@ export function parseStages(ast: DockerfileAst): Stages {
         metaArgs.push(cmd);
         continue;
       }
-      throw instructionError('no build stage in current context', ast.file, node.startLine, node.endLine);
+      throw stepError('no build stage in current context', ast.file, node.startLine, node.endLine);
     }
     current.commands.push(cmd);
     current.location.endLine = cmd.location.endLine;

@@ -6,9 +6,10 @@
 import { promises as fs } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { InvalidArgument, NotFound } from '../errdefs/index.js';
+import { InvalidArgument, NotFound, SystemError } from '../errdefs/index.js';
 import { hostsFile, hostnameFile, resolvConf } from './files.js';
 import { readFileInRoot } from '../util/in-root.js';
+import { secureJoin } from '../util/secure-join.js';
 import { hostBoundingSet, hostDevices, hostHostsFile, hostLastCap, hostResolvConf, initBinary } from './host.js';
 import { unmount } from './overlay-driver.js';
 import { containerFiles, shimFiles } from './paths.js';
@@ -69,6 +70,13 @@ export async function readExitFile(path: string): Promise<ExitStatus | undefined
   }
 }
 
+/** dockerd's check before it creates the working directory: a path that exists must be a directory. */
+async function checkWorkdir(rootfs: string, cwd: string): Promise<void> {
+  if (!cwd || cwd === '/') return;
+  const st = await fs.stat(await secureJoin(rootfs, cwd)).catch(() => undefined);
+  if (st && !st.isDirectory()) throw new SystemError(`Cannot mkdir: ${cwd} is not a directory`);
+}
+
 export class RuncRuntime implements ContainerRuntime {
   readonly runc: Runc;
   readonly #shimRoot: string;
@@ -97,6 +105,7 @@ export class RuncRuntime implements ContainerRuntime {
     ]);
     try {
       if (req.prepare) await req.prepare(f.rootfs);
+      await checkWorkdir(f.rootfs, req.process.cwd);
       const user = await resolveUserIn(f.rootfs, req.process.user, req.process.groupAdd);
       const env = processEnv(req.process.env, { hostname: h.hostname, tty: req.process.tty, home: user.home });
       let init: string | undefined;

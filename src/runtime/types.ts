@@ -284,7 +284,7 @@ export interface ContainerRuntime extends ProcessRuntime, ExecRuntime, Container
 export { parseSeccompProfile } from './spec/seccomp.js';
 
 /** What every container gets unless told otherwise (inspect shows them as dockerd does). */
-export { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from './spec/defaults.js';
+export { ALL_CAPABILITIES, DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from './spec/defaults.js';
 
 /**
  * Mounts an overlay of a layer stack (one `lowerdir+` per layer where the kernel allows, else

@@ -4,6 +4,7 @@
  * reference dockerd runs without its default bridge).
  */
 import type { Scenario } from './harness.js';
+import { build } from './scenarios/build.js';
 import { errors } from './scenarios/errors.js';
 import { exec } from './scenarios/exec.js';
 import { files } from './scenarios/files.js';
@@ -15,4 +16,4 @@ import { ps } from './scenarios/ps.js';
 import { system } from './scenarios/system.js';
 import { volumes } from './scenarios/volumes.js';
 
-export const scenarios: Scenario[] = [...lifecycle, ...ps, ...inspect, ...logs, ...exec, ...files, ...volumes, ...images, ...system, ...errors];
+export const scenarios: Scenario[] = [...lifecycle, ...ps, ...inspect, ...logs, ...exec, ...files, ...volumes, ...images, ...system, ...errors, ...build];

@@ -56,9 +56,13 @@ async function logsHandler(ctx: Ctx, containers: ContainerIOService): Promise<vo
     since: parseTimeParam(q.string('since'), 'since'), until: parseTimeParam(q.string('until'), 'until'), signal: ctx.signal,
   });
   const timestamps = q.bool('timestamps');
+  // `details`: each line after its log attributes (`k=v,…`) and a space; berth's json-file
+  // records carry no attributes, so the prefix is the space alone, as dockerd's without log-opts.
+  const details = q.bool('details');
   const out = ctx.startStream(200, 'application/vnd.docker.raw-stream');
   for await (const r of records) {
-    const data = timestamps ? Buffer.concat([Buffer.from(formatLogTime(r.timeNs) + ' '), r.log]) : r.log;
+    const line = details ? Buffer.concat([Buffer.from(' '), r.log]) : r.log;
+    const data = timestamps ? Buffer.concat([Buffer.from(formatLogTime(r.timeNs) + ' '), line]) : line;
     let ok: boolean;
     if (tty) ok = out.write(data);
     else {

@@ -21,9 +21,20 @@ export interface ImageRouteOptions {
 }
 
 /** Runs a use case that reports progress, then answers with its messages as a JSON stream. */
-async function jsonStream(ctx: Ctx, work: (progress: (m: JsonMessage) => void) => Promise<void>): Promise<void> {
+/** util/tar's words for an archive that ends inside an entry; dockerd's untar says `unexpected EOF`. */
+const TRUNCATED = 'unexpected EOF: the tar archive is truncated';
+
+async function jsonStream(ctx: Ctx, work: (progress: (m: JsonMessage) => void) => Promise<void>, opts: { inputErrorsInStream?: boolean } = {}): Promise<void> {
   const messages: JsonMessage[] = [];
-  await work((m) => messages.push(m));
+  try {
+    await work((m) => messages.push(m));
+  } catch (e) {
+    // dockerd reads a load's archive after it has answered 200, so a bad archive is the stream's
+    // last message (the CLI prints it without "Error response from daemon").
+    if (!opts.inputErrorsInStream || !(e instanceof InvalidArgument)) throw e;
+    const message = e.message === TRUNCATED ? 'Error processing tar file(exit status 1): unexpected EOF' : e.message;
+    messages.push({ errorDetail: { message }, error: message });
+  }
   const out = ctx.startStream(200, 'application/json');
   for (const m of messages) Ctx.writeJsonMessage(out, m);
   out.end();
@@ -80,7 +91,7 @@ export function imageRoutes(images: ImageService, opts: ImageRouteOptions = {}):
     {
       method: 'POST',
       path: '/images/load',
-      handler: (ctx) => jsonStream(ctx, (progress) => images.load(ctx.bodyStream(), progress)),
+      handler: (ctx) => jsonStream(ctx, (progress) => images.load(ctx.bodyStream(), progress), { inputErrorsInStream: true }),
     },
     { method: 'POST', path: '/images/prune', handler: async (ctx) => ctx.send(200, await images.prune(ctx.query.filters())) },
     {

@@ -18,10 +18,10 @@ import { mkdirAll } from './copy-files.js';
 import type { InstructionOf } from './types.js';
 import { dirLinkReader } from './view-reader.js';
 
-/** Docker's normalizeWorkdir on Linux. */
+/** Docker's normalizeWorkdir on Linux: an absolute path is kept as written (`/go/src/build/` keeps its slash), a relative one is joined and cleaned. */
 export function normalizeWorkdir(current: string, requested: string): string {
   if (requested === '') throw new InvalidArgument('cannot normalize nothing');
-  return requested.startsWith('/') ? posix.normalize(requested).replace(/(.)\/$/, '$1') : posix.join('/', current || '/', requested);
+  return requested.startsWith('/') ? requested : posix.join('/', current || '/', requested).replace(/(.)\/$/, '$1');
 }
 
 export async function workdirStep(ctx: StepContext, state: StageState, ins: InstructionOf<'WORKDIR'>, args: [string, string][]): Promise<void> {

@@ -70,7 +70,7 @@ export const info: Command = {
   },
 };
 
-/** Docker's rendering of SecurityOptions ("name=seccomp,profile=builtin" → "  seccomp" / "   Profile: builtin"). */
+/** Docker's rendering of SecurityOptions ("name=seccomp,profile=default" → "  seccomp" / "   Profile: default"). */
 function securityLines(opts: string[]): string[] {
   if (!opts.length) return [];
   const out = [' Security Options:'];

@@ -35,14 +35,14 @@ describe('typed instructions', () => {
     assert.equal(f.stageName, 'build');
     assert.deepEqual(f.location, { file: 'Dockerfile', startLine: 1, endLine: 1 });
     assert.equal(f.original, 'FROM --platform=$BUILDPLATFORM golang:1.22 As Build');
-    assert.equal(error('FROM a b\n').message, 'dockerfile parse error on line 1: FROM requires either one or three arguments');
+    assert.equal(error('FROM a b\n').message, 'dockerfile parse error line 1: FROM requires either one or three arguments');
     assert.match(error('FROM a AS 1x\n').message, /invalid name for build stage: "1x", name can't start with a number/);
-    assert.equal(error('FROM --pltform=x a\n').message, 'dockerfile parse error on line 1: unknown flag: --pltform');
+    assert.equal(error('FROM --pltform=x a\n').message, 'dockerfile parse error line 1: unknown flag: --pltform');
   });
 
   it('unknown instructions, in Docker\'s words', () => {
     const e = error('FROM busybox\n\nCOPPY a b\n');
-    assert.equal(e.message, 'dockerfile parse error on line 3: unknown instruction: COPPY');
+    assert.equal(e.message, 'dockerfile parse error line 3: unknown instruction: COPPY');
     assert.equal(e.line, 3);
   });
 
@@ -85,8 +85,8 @@ describe('typed instructions', () => {
       cmds('CMD echo $HOME\nCMD ["a"]\nENTRYPOINT []\nSHELL ["/bin/bash", "-c"]\n').map((c) => 'cmdLine' in c && [c.kind, c.prependShell, c.cmdLine]),
       [['CMD', true, ['echo $HOME']], ['CMD', false, ['a']], ['ENTRYPOINT', false, []], ['SHELL', false, ['/bin/bash', '-c']]],
     );
-    assert.equal(error('SHELL /bin/bash -c\n').message, 'dockerfile parse error on line 1: SHELL requires the arguments to be in JSON form');
-    assert.equal(error('SHELL []\n').message, 'dockerfile parse error on line 1: SHELL requires at least one argument');
+    assert.equal(error('SHELL /bin/bash -c\n').message, 'dockerfile parse error line 1: SHELL requires the arguments to be in JSON form');
+    assert.equal(error('SHELL []\n').message, 'dockerfile parse error line 1: SHELL requires at least one argument');
   });
 
   it('HEALTHCHECK: durations in nanoseconds, NONE, CMD-SHELL', () => {
@@ -98,12 +98,12 @@ describe('typed instructions', () => {
     assert.deepEqual(one('HEALTHCHECK CMD ["true"]\n', 'HEALTHCHECK').health.test, ['CMD', 'true']);
     const none = one('healthcheck none\n', 'HEALTHCHECK');
     assert.deepEqual([none.none, none.health.test, none.health.interval], [true, ['NONE'], 0]);
-    assert.equal(error('HEALTHCHECK NONE x\n').message, 'dockerfile parse error on line 1: HEALTHCHECK NONE takes no arguments');
-    assert.equal(error('HEALTHCHECK CONNECT x\n').message, 'dockerfile parse error on line 1: Unknown type "CONNECT" in HEALTHCHECK (try CMD)');
-    assert.equal(error('HEALTHCHECK CMD\n').message, 'dockerfile parse error on line 1: Missing command after HEALTHCHECK CMD');
-    assert.equal(error('HEALTHCHECK --interval=1us CMD x\n').message, 'dockerfile parse error on line 1: Interval "interval" cannot be less than 1ms');
-    assert.equal(error('HEALTHCHECK --timeout=5 CMD x\n').message, 'dockerfile parse error on line 1: time: missing unit in duration "5"');
-    assert.equal(error('HEALTHCHECK --retries=-1 CMD x\n').message, 'dockerfile parse error on line 1: --retries cannot be negative (-1)');
+    assert.equal(error('HEALTHCHECK NONE x\n').message, 'dockerfile parse error line 1: HEALTHCHECK NONE takes no arguments');
+    assert.equal(error('HEALTHCHECK CONNECT x\n').message, 'dockerfile parse error line 1: Unknown type "CONNECT" in HEALTHCHECK (try CMD)');
+    assert.equal(error('HEALTHCHECK CMD\n').message, 'dockerfile parse error line 1: Missing command after HEALTHCHECK CMD');
+    assert.equal(error('HEALTHCHECK --interval=1us CMD x\n').message, 'dockerfile parse error line 1: Interval "interval" cannot be less than 1ms');
+    assert.equal(error('HEALTHCHECK --timeout=5 CMD x\n').message, 'dockerfile parse error line 1: time: missing unit in duration "5"');
+    assert.equal(error('HEALTHCHECK --retries=-1 CMD x\n').message, 'dockerfile parse error line 1: --retries cannot be negative (-1)');
   });
 
   it('ENV and LABEL in both syntaxes; ARG with optional defaults', () => {
@@ -111,10 +111,10 @@ describe('typed instructions', () => {
     assert.deepEqual(one('ENV k=v k2="v 2"\n', 'ENV').pairs, [{ key: 'k', value: 'v', legacy: false }, { key: 'k2', value: '"v 2"', legacy: false }]);
     assert.deepEqual(one('LABEL "com.x"="y" z=1\n', 'LABEL').pairs.map((p) => [p.key, p.value]), [['"com.x"', '"y"'], ['z', '1']]);
     assert.deepEqual(one('ARG a b=2 c=\n', 'ARG').args, [{ key: 'a' }, { key: 'b', value: '2' }, { key: 'c', value: '' }]);
-    assert.equal(error('ENV =x\n').message, 'dockerfile parse error on line 1: ENV names can not be blank');
-    assert.equal(error('ARG =x\n').message, 'dockerfile parse error on line 1: ARG names can not be blank');
-    assert.equal(error('ARG\n').message, 'dockerfile parse error on line 1: ARG requires exactly one argument');
-    assert.equal(error('LABEL\n').message, 'dockerfile parse error on line 1: LABEL requires at least one argument');
+    assert.equal(error('ENV =x\n').message, 'dockerfile parse error line 1: ENV names can not be blank');
+    assert.equal(error('ARG =x\n').message, 'dockerfile parse error line 1: ARG names can not be blank');
+    assert.equal(error('ARG\n').message, 'dockerfile parse error line 1: ARG requires exactly one argument');
+    assert.equal(error('LABEL\n').message, 'dockerfile parse error line 1: LABEL requires at least one argument');
   });
 
   it('COPY and ADD: sources, destination, flags, heredoc sources', () => {
@@ -130,14 +130,14 @@ describe('typed instructions', () => {
     const h = one('COPY <<-EOF <<"RAW" /etc/\n\thello $X\nEOF\n$Y\nRAW\n', 'COPY');
     assert.deepEqual(h.sources, []);
     assert.deepEqual(h.inline.map((f) => [f.name, f.data, f.expand]), [['EOF', 'hello $X\n', true], ['RAW', '$Y\n', false]]);
-    assert.equal(error('COPY a\n').message, 'dockerfile parse error on line 1: COPY requires at least two arguments, but only one was provided. Destination could not be determined');
-    assert.equal(error('COPY --checksum=x a b\n').message, 'dockerfile parse error on line 1: unknown flag: --checksum');
+    assert.equal(error('COPY a\n').message, 'dockerfile parse error line 1: COPY requires at least two arguments, but only one was provided. Destination could not be determined');
+    assert.equal(error('COPY --checksum=x a b\n').message, 'dockerfile parse error line 1: unknown flag: --checksum');
     assert.match(error('COPY --from=$X a b\n').message, /variable expansion is not supported for --from/);
-    assert.equal(error('ADD a <<EOF\nx\nEOF\n').message, 'dockerfile parse error on line 1: ADD cannot accept a heredoc as a destination');
+    assert.equal(error('ADD a <<EOF\nx\nEOF\n').message, 'dockerfile parse error line 1: ADD cannot accept a heredoc as a destination');
     assert.deepEqual(['755', 'u+x,go=r', 'a-w', '$M'].map((m) => one(`COPY --chmod=${m} a b\n`, 'COPY').chmod), ['755', 'u+x,go=r', 'a-w', '$M']);
-    assert.equal(error('COPY --link=maybe a b\n').message, 'dockerfile parse error on line 1: expecting boolean value for flag --link, not: maybe');
-    assert.equal(error('COPY --chown a b\n').message, 'dockerfile parse error on line 1: missing a value on flag: --chown');
-    assert.equal(error('COPY --from=a --from=b a b\n').message, 'dockerfile parse error on line 1: duplicate flag specified: --from');
+    assert.equal(error('COPY --link=maybe a b\n').message, 'dockerfile parse error line 1: expecting boolean value for flag --link, not: maybe');
+    assert.equal(error('COPY --chown a b\n').message, 'dockerfile parse error line 1: missing a value on flag: --chown');
+    assert.equal(error('COPY --from=a --from=b a b\n').message, 'dockerfile parse error line 1: duplicate flag specified: --from');
   });
 
   it('EXPOSE: protocols and ranges, one entry per port', () => {
@@ -154,17 +154,17 @@ describe('typed instructions', () => {
     assert.equal(one('WORKDIR /srv/my app\n', 'WORKDIR').path, '/srv/my app');
     assert.equal(one('STOPSIGNAL SIGTERM\n', 'STOPSIGNAL').signal, 'SIGTERM');
     assert.equal(one('MAINTAINER Me <me@x>\n', 'MAINTAINER').maintainer, 'Me <me@x>');
-    assert.equal(error('VOLUME [""]\n').message, 'dockerfile parse error on line 1: VOLUME specified can not be an empty string');
-    assert.equal(error('USER\n').message, 'dockerfile parse error on line 1: USER requires exactly one argument');
+    assert.equal(error('VOLUME [""]\n').message, 'dockerfile parse error line 1: VOLUME specified can not be an empty string');
+    assert.equal(error('USER\n').message, 'dockerfile parse error line 1: USER requires exactly one argument');
     assert.deepEqual(['9', 'kill', 'SIGRTMIN+3', '"SIGTERM"', '$S', 'SIGNOPE'].map((s) => one(`STOPSIGNAL ${s}\n`, 'STOPSIGNAL').signal), ['9', 'kill', 'SIGRTMIN+3', '"SIGTERM"', '$S', 'SIGNOPE']);
   });
 
   it('ONBUILD keeps the trigger as written and refuses ONBUILD, FROM and MAINTAINER', () => {
     assert.equal(one('ONBUILD   RUN echo "a  b" \\\n  c\n', 'ONBUILD').expression, 'RUN echo "a  b"   c');
     assert.equal(one('ONBUILD COPY <<EOF /x\nhi\nEOF\n', 'ONBUILD').expression, 'COPY <<EOF /x\nhi\nEOF');
-    assert.equal(error('ONBUILD ONBUILD RUN x\n').message, "dockerfile parse error on line 1: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
-    assert.equal(error('ONBUILD from x\n').message, "dockerfile parse error on line 1: FROM isn't allowed as an ONBUILD trigger");
-    assert.equal(error('ONBUILD MAINTAINER x\n').message, "dockerfile parse error on line 1: MAINTAINER isn't allowed as an ONBUILD trigger");
+    assert.equal(error('ONBUILD ONBUILD RUN x\n').message, "dockerfile parse error line 1: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+    assert.equal(error('ONBUILD from x\n').message, "dockerfile parse error line 1: FROM isn't allowed as an ONBUILD trigger");
+    assert.equal(error('ONBUILD MAINTAINER x\n').message, "dockerfile parse error line 1: MAINTAINER isn't allowed as an ONBUILD trigger");
   });
 
   it('parses a fired trigger at the given location', () => {
@@ -172,6 +172,6 @@ describe('typed instructions', () => {
     const t = parseTrigger('COPY <<EOF /x\nhi\nEOF', loc);
     assert.equal(t.kind, 'COPY');
     assert.deepEqual(t.location, loc);
-    assert.throws(() => parseTrigger('COPPY a b', loc), /dockerfile parse error on line 4: unknown instruction: COPPY/);
+    assert.throws(() => parseTrigger('COPPY a b', loc), /dockerfile parse error line 4: unknown instruction: COPPY/);
   });
 });

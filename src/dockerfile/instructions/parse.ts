@@ -1,8 +1,8 @@
 /**
  * @module dockerfile/instructions/parse
  * Syntax node → typed instruction. A table maps each keyword to its family's parser, so a new
- * instruction is one row. Errors are LocationErrors in BuildKit's words
- * (`dockerfile parse error on line 7: unknown instruction: COPPY`).
+ * instruction is one row. Errors are LocationErrors in dockerd 20.10's words
+ * (`dockerfile parse error line 7: unknown instruction: COPPY`).
  */
 import { InvalidArgument, LocationError } from '../../errdefs/index.js';
 import { instructionError, reasonOf } from '../errors.js';

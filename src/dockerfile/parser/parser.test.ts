@@ -79,9 +79,9 @@ describe('parser: directives', () => {
   it('rejects a bad escape token and a repeated directive, naming the line', () => {
     const bad = parseError('# syntax=x\n# escape=a\nFROM a\n');
     assert.equal(bad.line, 2);
-    assert.equal(bad.message, "Dockerfile parse error line 2: invalid escape token 'a' does not match ` or \\");
+    assert.equal(bad.message, "failed to parse Dockerfile: invalid escape token 'a' does not match ` or \\");
     const twice = parseError('# escape=`\n# escape=\\\nFROM a\n');
-    assert.equal(twice.message, 'Dockerfile parse error line 2: only one escape parser directive can be used');
+    assert.equal(twice.message, 'failed to parse Dockerfile: only one escape parser directive can be used');
   });
 });
 
@@ -96,7 +96,7 @@ describe('parser: arguments', () => {
 
   it('rejects a JSON array with non-strings', () => {
     const e = parseError('FROM a\nRUN ["a", 1]\n');
-    assert.equal(e.message, 'Dockerfile parse error line 2: when using JSON array syntax, arrays must be comprised of strings only');
+    assert.equal(e.message, 'failed to parse Dockerfile: when using JSON array syntax, arrays must be comprised of strings only');
     assert.equal(e.line, 2);
   });
 
@@ -119,8 +119,8 @@ describe('parser: arguments', () => {
   });
 
   it('reports ENV without value and a missing = in Docker\'s words', () => {
-    assert.equal(parseError('FROM a\n\nENV PATH\n').message, 'Dockerfile parse error line 3: ENV must have two arguments');
-    assert.equal(parseError('LABEL a=b c\n').message, 'Dockerfile parse error line 1: Syntax error - can\'t find = in "c". Must be of the form: name=value');
+    assert.equal(parseError('FROM a\n\nENV PATH\n').message, 'failed to parse Dockerfile: ENV must have two arguments');
+    assert.equal(parseError('LABEL a=b c\n').message, 'failed to parse Dockerfile: Syntax error - can\'t find = in "c". Must be of the form: name=value');
   });
 
   it('keeps unknown instructions as nodes (the instruction pass rejects them)', () => {
@@ -172,7 +172,7 @@ describe('parser: heredocs', () => {
 
   it('fails on an unterminated heredoc, naming its line', () => {
     const e = parseError('FROM a\nRUN <<EOF\necho\n');
-    assert.equal(e.message, 'Dockerfile parse error line 2: unterminated heredoc');
+    assert.equal(e.message, 'failed to parse Dockerfile: unterminated heredoc');
     assert.deepEqual([e.line, e.endLine], [2, 3]);
   });
 });

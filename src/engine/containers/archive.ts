@@ -20,7 +20,7 @@ import type { PathStat } from '../../api/types/containers.js';
 import { InvalidArgument, NotFound, SystemError } from '../../errdefs/index.js';
 import type { ContainerPaths } from '../../runtime/types.js';
 import { fdPath } from '../../util/fd-path.js';
-import { baseName, RootDir, splitContainerPath } from '../../util/in-root.js';
+import { baseName, readFileInRoot, RootDir, splitContainerPath } from '../../util/in-root.js';
 import { O_PATH } from '../../util/native.js';
 import { Extractor } from '../../util/tar/extract.js';
 import { TarIngest } from '../../util/tar/ingest.js';
@@ -30,6 +30,32 @@ import type { ContainerContext } from './context.js';
 import type { ContainerRecord } from './record.js';
 
 /** Go's os.FileMode bits for a stat mode. */
+/**
+ * User and group names by ID from the container's own /etc/passwd and /etc/group, as dockerd's
+ * tar headers carry them (it packs `cp` and `export` archives chrooted into the container, where
+ * Go's FileInfoHeader looks owners up); '' where none.
+ */
+function ownerNamesIn(rootfs: string): (uid: number, gid: number) => { uname: string; gname: string } {
+  const table = (file: string): Map<number, string> => {
+    const m = new Map<number, string>();
+    let text: string | undefined;
+    try {
+      text = readFileInRoot(rootfs, file);
+    } catch {
+      return m;
+    }
+    for (const line of (text ?? '').split('\n')) {
+      const f = line.split(':');
+      const id = Number(f[2]);
+      if (f.length >= 3 && f[0] && f[2] !== '' && Number.isInteger(id) && !m.has(id)) m.set(id, f[0]);
+    }
+    return m;
+  };
+  const users = table('/etc/passwd');
+  const groups = table('/etc/group');
+  return (uid, gid) => ({ uname: users.get(uid) ?? '', gname: groups.get(gid) ?? '' });
+}
+
 export function goFileMode(mode: number): number {
   const perm = mode & 0o777;
   let m = perm;
@@ -174,7 +200,7 @@ export function archiveOf(ctx: ContainerContext, ref: string, path: string, opts
       const as = stat.name === '/' ? '.' : stat.name;
       let closed!: () => void;
       const done = new Promise<void>((r) => (closed = r));
-      const tar = packDir(split.abs, { whiteouts: 'literal', dirfd: t.fd, top: t.leaf === undefined ? { as } : { name: t.leaf, as } }, () => {
+      const tar = packDir(split.abs, { whiteouts: 'literal', dirfd: t.fd, top: t.leaf === undefined ? { as } : { name: t.leaf, as }, ownerNames: ownerNamesIn(rootfs) }, () => {
         closeSync(t.fd);
         closed();
       });
@@ -229,7 +255,7 @@ export function exportOf(ctx: ContainerContext, ref: string): Promise<Readable> 
       const root = RootDir.open(rootfs);
       let closed!: () => void;
       const done = new Promise<void>((r) => (closed = r));
-      resolve(packDir('/', { whiteouts: 'literal', dirfd: root.fd }, () => {
+      resolve(packDir('/', { whiteouts: 'literal', dirfd: root.fd, ownerNames: ownerNamesIn(rootfs) }, () => {
         root.close();
         closed();
       }));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, TopResponse,
 } from '../../api/types/containers.js';
-import { Conflict, InvalidArgument, NotModified } from '../../errdefs/index.js';
+import { Conflict, InvalidArgument, NotFound, NotModified } from '../../errdefs/index.js';
 import type { EndpointConfigWire } from '../../api/types/networks.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
@@ -21,7 +21,7 @@ import { generateName, normalizeName } from './names.js';
 import { inspectRecord, listContainers } from './queries.js';
 import type { PlannedMount } from './mounts.js';
 import { recoverContainers } from './recover.js';
-import { nowRfc3339Nano } from './record.js';
+import { nowRfc3339Nano, type ContainerRecord } from './record.js';
 import { startContainer } from './start.js';
 import type { KeptContainer } from '../../builder/types.js';
 import { adoptBuildContainer } from './adopt.js';
@@ -58,7 +58,13 @@ export class DefaultContainerService implements ContainerService {
     for (const spec of specs) {
       const i = spec.lastIndexOf(':');
       const [ref, mode] = i > 0 && ['ro', 'rw'].includes(spec.slice(i + 1)) ? [spec.slice(0, i), spec.slice(i + 1)] : [spec, ''];
-      const src = this.#ctx.store.resolve(ref);
+      let src: ContainerRecord;
+      try {
+        src = this.#ctx.store.resolve(ref);
+      } catch (e) {
+        // dockerd refuses it as a bad parameter (400): a 404 would make the docker CLI pull the image.
+        throw e instanceof NotFound ? new InvalidArgument(e.message, { cause: e }) : e;
+      }
       for (const m of src.Mounts as PlannedMount[]) {
         if (m.Type !== 'volume' && m.Type !== 'bind') continue;
         if (mounts.some((x) => x.Destination === m.Destination)) continue;
@@ -186,7 +192,14 @@ export class DefaultContainerService implements ContainerService {
   async rename(ref: string, newName: string): Promise<void> {
     const rec = this.#ctx.store.resolve(ref);
     if (!newName) throw new InvalidArgument('Neither old nor new names may be empty');
-    const name = normalizeName(newName);
+    let name: string;
+    try {
+      name = normalizeName(newName);
+    } catch (e) {
+      // dockerd words a bad new name as a failed allocation, naming it with its slash.
+      if (!(e instanceof InvalidArgument)) throw e;
+      throw new InvalidArgument(`Error when allocating new name: Invalid container name (/${newName.replace(/^\//, '')}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, { cause: e });
+    }
     await this.#ctx.locks.run(rec.ID, async () => {
       const old = rec.Name.slice(1);
       if (old === name) throw new InvalidArgument('Renaming a container with the same name as its current name');

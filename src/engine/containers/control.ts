@@ -30,6 +30,9 @@ export async function killContainer(ctx: ContainerContext, ref: string, signal?:
   containerEvent(ctx, rec, 'kill', { signal: String(sig) });
   await ctx.deps.runtime.kill(rec.ID, sig, { all: sig === SIGKILL });
   if (rec.State.Paused && sig === SIGKILL) await ctx.deps.runtime.resume(rec.ID).catch(() => {});
+  // As dockerd: a SIGKILL returns once the container has exited (at most 10 s), so a `start`
+  // right after `kill` finds it stopped and its exit recorded.
+  if (sig === SIGKILL) await ctx.running.exitedWithin(rec.ID, 10_000);
 }
 
 /** Stops a running container (the caller holds its lock). */

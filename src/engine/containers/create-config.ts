@@ -14,6 +14,7 @@ import { mergeEnv } from '../../image/env.js';
 import { planMounts, type PlannedMount } from './mounts.js';
 import { initialState, type ContainerRecord } from './record.js';
 import { isBuiltinNetworkMode } from '../../network/modes.js';
+import { ALL_CAPABILITIES } from '../../runtime/types.js';
 import { securitySettings } from './security-opts.js';
 import { parseSignal } from './signals.js';
 
@@ -68,6 +69,15 @@ function checkHostConfig(h: HostConfigWire, ncpu: number, networksChecked: boole
     throw new InvalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   }
   securitySettings(h);
+  // dockerd refuses unknown capability names when the container is created, not when it starts.
+  for (const [field, list] of [['CapAdd', h.CapAdd], ['CapDrop', h.CapDrop]] as const) {
+    for (const raw of strSlice(list) ?? []) {
+      let c = raw.trim().toUpperCase();
+      if (c === '' || c === 'ALL') continue;
+      if (!c.startsWith('CAP_')) c = `CAP_${c}`;
+      if (!ALL_CAPABILITIES.includes(c)) throw new InvalidArgument(`invalid ${field}: unknown capability: "${c}"`);
+    }
+  }
   for (const k of ['PidMode', 'IpcMode', 'UTSMode', 'UsernsMode'] as const) {
     const v = h[k];
     if (v && v !== '' && v !== 'private' && v !== 'shareable') throw new InvalidArgument(`${k} "${v}" is not supported by berth yet`);

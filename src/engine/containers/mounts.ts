@@ -59,7 +59,7 @@ export function parseBind(spec: string): PlannedMount {
     else if (o === 'z' || o === 'Z' || o === 'consistent' || o === 'cached' || o === 'delegated') continue;
     else if (o === 'nocopy') nocopy = true;
     else if (PROPAGATIONS.includes(o)) propagation = o;
-    else throw bad();
+    else throw new InvalidArgument(`invalid mode: ${opts}`);
   }
   if (src.startsWith('/')) {
     if (nocopy) throw bad();

@@ -5,7 +5,7 @@
  * network), and the counts for /info.
  */
 import type { ContainerInspect, ContainerSummary } from '../../api/types/containers.js';
-import { InvalidArgument } from '../../errdefs/index.js';
+import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from '../../runtime/types.js';
 import type { ContainerContext } from './context.js';
 import { effectiveNetworkMode } from './create-config.js';
@@ -118,15 +118,19 @@ function labelMatch(labels: Record<string, string>, f: string): boolean {
 
 /**
  * Docker matches a name filter as a regular expression against the name with its leading
- * slash (`^/web$`), unanchored; a pattern that does not compile matches nothing.
+ * slash and against the bare name (`^/web$` and `^web$` both match), unanchored; a pattern that
+ * does not compile matches nothing.
  */
 function nameMatches(pattern: string, slashName: string): boolean {
   try {
-    return new RegExp(pattern).test(slashName);
+    const re = new RegExp(pattern);
+    return re.test(slashName) || re.test(slashName.replace(/^\//, ''));
   } catch {
     return false;
   }
 }
+
+const HEALTH_VALUES = ['starting', 'healthy', 'unhealthy', 'none'];
 
 export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, opts: ListOptions, ancestorIds: (ref: string) => string[]): ContainerSummary[] {
   const f = opts.filters;
@@ -136,8 +140,18 @@ export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, op
     if (!['starting', 'healthy', 'unhealthy', 'none'].includes(h)) throw new InvalidArgument(`Unrecognised filter value for health: ${h}`);
   }
   for (const e of f.get('exited') ?? []) if (!/^[+-]?\d+$/.test(e)) throw new InvalidArgument(`strconv.Atoi: parsing "${e}": invalid syntax`);
+  for (const h of f.get('health') ?? []) if (!HEALTH_VALUES.includes(h)) throw new InvalidArgument(`Unrecognised filter value for health: ${h}`);
+  const isTask = f.get('is-task');
+  if (isTask && !(isTask.length === 1 && (isTask[0] === 'true' || isTask[0] === 'false'))) throw new InvalidArgument(`Invalid filter 'is-task=[${isTask.join(' ')}]'`);
   let recs = ctx.store.all().sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : 0));
-  const createdOf = (ref: string) => ctx.store.resolve(ref).Created;
+  const createdOf = (ref: string) => {
+    try {
+      return ctx.store.resolve(ref).Created;
+    } catch (e) {
+      // dockerd 20.10's words for a before/since filter naming no container.
+      throw e instanceof NotFound ? new NotFound(`no such container ${ref}`, { cause: e }) : e;
+    }
+  };
   const before = f.get('before')?.map(createdOf);
   const since = f.get('since')?.map(createdOf);
   const ancestors = f.has('ancestor') ? new Set(f.get('ancestor')!.flatMap(ancestorIds)) : undefined;
@@ -153,6 +167,9 @@ export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, op
     if (before && !before.every((c) => r.Created < c)) return false;
     if (since && !since.every((c) => r.Created > c)) return false;
     if (ancestors && !ancestors.has(r.ImageID)) return false;
+    // No container is a swarm task, and berth runs no health checks: every one's health is `none`.
+    if (isTask?.[0] === 'true') return false;
+    if (f.has('health') && !f.get('health')!.includes('none')) return false;
     if (f.has('volume') && !f.get('volume')!.some((v) => (r.Mounts as PlannedMount[]).some((m) => m.Name === v || m.Destination === v || m.Source === v))) return false;
     if (f.has('network') && !f.get('network')!.some((n) => n === networkName(r) || (n === 'bridge' && r.HostConfig.NetworkMode === 'default') || Object.keys(r.NetworkConfig ?? {}).includes(n))) return false;
     return true;

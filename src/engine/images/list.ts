@@ -27,7 +27,7 @@ export function danglingFilter(filters: ImageFilters): boolean | undefined {
   const t = vals.has('true') || vals.has('1');
   const f = vals.has('false') || vals.has('0');
   if ([...vals].some((x) => !['true', 'false', '1', '0'].includes(x)) || (t && f)) {
-    throw new InvalidArgument(`Invalid filter 'dangling=${v.join(',')}'`);
+    throw new InvalidArgument(`Invalid filter 'dangling=[${v.join(' ')}]'`);
   }
   return t;
 }

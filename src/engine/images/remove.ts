@@ -8,7 +8,7 @@
  * layers that no other image uses as `Deleted:` too.
  */
 import type { DeleteItem, PruneReport } from '../../api/types/images.js';
-import { Conflict, NotFound } from '../../errdefs/index.js';
+import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { shortId, type Digest } from '../../image/digest.js';
 import { familiarString, parseNormalizedNamed, tagNameOnly, type Reference } from '../../image/reference.js';
 import type { ImageContext } from './context.js';
@@ -144,11 +144,21 @@ export async function removeImage(ctx: ImageContext, name: string, force: boolea
 
 const PRUNE_FILTERS = ['dangling', 'label', 'until'];
 
+/** `until` as dockerd takes it: a Go duration before now (`10m`, `1h30m`), RFC 3339, unix seconds. */
+function untilTime(v: string): number {
+  const d = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v);
+  if (d && v) return Date.now() - (Number(d[1] ?? 0) * 3600 + Number(d[2] ?? 0) * 60 + Number(d[3] ?? 0)) * 1000;
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new InvalidArgument(`Invalid filter 'until=${v}'`);
+  return t;
+}
+
 export async function pruneImages(ctx: ImageContext, filters: ImageFilters): Promise<PruneReport> {
   checkFilters(filters, PRUNE_FILTERS);
   const danglingOnly = danglingFilter(filters) ?? true;
   const until = filters.get('until')?.[0];
-  const untilMs = until === undefined ? undefined : /^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until);
+  const untilMs = until === undefined ? undefined : untilTime(until);
   // What the prune frees on disk: each removed layer's files and each removed image's config
   // (Docker counts layers only, so pruning thousands of layerless build steps read 0 B).
   const sizes = new Map<string, number>(ctx.layers.list().map((l) => [l.chainId as string, l.size]));

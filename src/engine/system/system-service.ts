@@ -3,7 +3,8 @@
  * Answers /version and /info from the machine and from counts the other services report.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { arch, cpus, hostname, release, totalmem } from 'node:os';
 import { promisify } from 'node:util';
 import type { InfoResponse, VersionResponse } from '../../api/types/system.js';
@@ -48,10 +49,11 @@ export class DefaultSystemService implements SystemService {
 
   async version(): Promise<VersionResponse> {
     const runc = await this.#runc();
+    const built = buildTimes();
     const details = {
       ApiVersion: API_VERSION,
       Arch: goArch(),
-      BuildTime: '',
+      BuildTime: built.ansic,
       Experimental: 'false',
       GitCommit: '',
       GoVersion: `node${process.versions.node}`,
@@ -73,7 +75,7 @@ export class DefaultSystemService implements SystemService {
       Os: 'linux',
       Arch: goArch(),
       KernelVersion: release(),
-      BuildTime: '',
+      BuildTime: built.rfc3339,
     };
   }
 
@@ -147,6 +149,26 @@ export class DefaultSystemService implements SystemService {
   }
 }
 
+/**
+ * When berthd was built (its compiled files' time), in Docker's two spellings: the RFC 3339 time
+ * with nanoseconds of `Server.BuildTime` and Go's ANSIC time of the Engine component's details.
+ */
+function buildTimes(): { rfc3339: string; ansic: string } {
+  let t: Date;
+  try {
+    t = statSync(fileURLToPath(import.meta.url)).mtime;
+  } catch {
+    return { rfc3339: '', ansic: '' };
+  }
+  t = new Date(Math.floor(t.getTime() / 1000) * 1000);
+  const rfc3339 = `${t.toISOString().slice(0, 19)}.000000000+00:00`;
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][t.getUTCDay()]!;
+  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][t.getUTCMonth()]!;
+  const hms = t.toISOString().slice(11, 19);
+  const ansic = `${day} ${mon} ${String(t.getUTCDate()).padStart(2, ' ')} ${hms} ${t.getUTCFullYear()}`;
+  return { rfc3339, ansic };
+}
+
 /** Docker's SecurityOptions: seccomp with the profile containers get by default (when the kernel has seccomp). */
 function securityOptions(): string[] {
   let status = '';
@@ -155,7 +177,7 @@ function securityOptions(): string[] {
   } catch {
     /* no /proc: report nothing */
   }
-  return /^Seccomp:/m.test(status) ? ['name=seccomp,profile=builtin'] : [];
+  return /^Seccomp:/m.test(status) ? ['name=seccomp,profile=default'] : [];
 }
 
 function readSysctl(p: string): string {

@@ -173,7 +173,9 @@ export function generateSpec(input: SpecInput): OciSpec {
     const seen = new Set<string>();
     linux.devices = devices.filter((d) => !seen.has(d.path) && (seen.add(d.path), true));
   }
-  const sysctl = { ...(input.network.mode === 'host' ? {} : NETNS_SYSCTLS), ...(input.sysctls ?? {}) };
+  const sysctl: Record<string, string> = { ...(input.network.mode === 'host' ? {} : NETNS_SYSCTLS), ...(input.sysctls ?? {}) };
+  // As dockerd does: the domain name as a sysctl too, since runc before 1.2 ignores `domainname`.
+  if (input.domainname) sysctl['kernel.domainname'] = input.domainname;
   if (Object.keys(sysctl).length) linux.sysctl = sysctl;
 
   const args = input.init ? [INIT_PATH, '--', ...input.args] : [...input.args];

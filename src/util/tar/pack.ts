@@ -42,6 +42,11 @@ export interface PackOptions {
    * directory itself), with a directory's contents below it, named `as` (`.` gives `./`, `./a`).
    */
   top?: { name?: string; as: string };
+  /**
+   * Owner names for the headers (Docker's `cp` and `export` name owners as the container's
+   * /etc/passwd does); without it, numeric owners only (layers, whose bytes must not change).
+   */
+  ownerNames?: (uid: number, gid: number) => { uname: string; gname: string };
 }
 
 /** Errors meaning an entry changed or vanished between lstat and open. */
@@ -268,8 +273,7 @@ export class DirPacker {
       size,
       mtime: Math.floor(st.mtimeMs / 1000),
       linkname,
-      uname: '',
-      gname: '',
+      ...(this.#opts.ownerNames?.(st.uid, st.gid) ?? { uname: '', gname: '' }),
       devmajor: dev.major,
       devminor: dev.minor,
       xattrs: tarName === out || type === 'dir' ? xattrsOf(type === 'dir' && fd !== undefined ? fdPath(fd) : abs) : new Map(),

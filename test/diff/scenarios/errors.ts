@@ -1,4 +1,4 @@
-/** Daemon-side validation of run/create options: Docker's words and exit codes. */
+/** Errors of the daemon and the CLI: Docker's words and exit codes. */
 import type { Scenario } from '../harness.js';
 
 const N = '--network none';
@@ -9,6 +9,28 @@ export const errors: Scenario[] = [
     script: `
       docker create --pull never ${N} nosuch:local
       docker run --pull never --rm ${N} nosuch:local
+    `,
+  },
+  {
+    name: 'missing containers in every command',
+    script: `
+      docker inspect nosuch
+      docker port nosuch
+      docker logs nosuch
+      docker export nosuch
+      docker attach nosuch
+      docker container inspect nosuch
+      docker unpause nosuch
+      docker exec nosuch true
+    `,
+  },
+  {
+    name: 'run exit codes of the CLI',
+    script: `
+      docker run --rm ${N} busybox nosuchbin
+      docker run --rm ${N} busybox /etc/passwd
+      docker run --rm ${N} -w /etc/passwd busybox true
+      docker run --rm ${N} busybox /tmp
     `,
   },
 ];

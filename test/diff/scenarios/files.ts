@@ -86,4 +86,42 @@ export const files: Scenario[] = [
       docker cp g3:/tmp/x -  | tar -xOf -
     `,
   },
+  {
+    name: 'cp out: errors and paths with a trailing slash',
+    script: `
+      ${src}
+      docker cp fc:/etc/passwd/ .
+      docker cp fc:/nosuch .
+      docker cp nosuch:/x .
+      docker cp fc:/tmp/hello.txt nodir/x
+      docker cp fc:/src/a back.sh && cat back.sh
+      docker cp fc:/src/ d5/
+      docker cp fc:/tmp/hello.txt ./
+      ls
+    `,
+    // dockerd names the path in its own storage (…/overlay2/<id>/merged/etc/passwd/).
+    normalize: [[/lstat \S*\/merged\//g, 'lstat /']],
+  },
+  {
+    name: 'cp in: symlinks and ownership',
+    script: `
+      docker create --name gl ${N} busybox
+      echo data > f && ln -s f lnk && mkdir dd && ln -s ../f dd/up
+      docker cp lnk gl:/tmp/
+      docker cp -L lnk gl:/tmp/deref
+      docker cp dd gl:/tmp/
+      docker cp -a f gl:/tmp/archived
+      docker cp gl:/tmp - | tar -tvf - | awk '{print $1, $2, $NF}' | sort
+    `,
+  },
+  {
+    name: 'export entry names and owners',
+    script: `
+      docker create --name ex ${N} busybox
+      docker export ex | tar -tf - | sort | head -20
+      docker export ex | tar -tvf - | awk '{print $1, $2, $6}' | grep -e ' home' -e ' tmp' -e ' etc/passwd' | sort
+      docker export -o ex.tar ex && tar -tf ex.tar | grep -c .
+      docker export nosuch
+    `,
+  },
 ];

@@ -20,7 +20,8 @@ export const images: Scenario[] = [
     script: `
       docker tag busybox mine:1
       docker tag busybox:latest localhost:5000/a/b:c
-      docker images --format '{{.Repository}}:{{.Tag}}'
+      # The docker CLI prints one image's tags in no fixed order.
+      docker images --format '{{.Repository}}:{{.Tag}}' | sort
       docker rmi mine:1
       docker rmi localhost:5000/a/b:c
       docker rmi mine:1
@@ -55,7 +56,66 @@ export const images: Scenario[] = [
       docker inspect -f '{{.Config.Env}} {{.Config.Cmd}} {{.Config.WorkingDir}} {{.Comment}}' imp:1
       docker history --format '{{.CreatedBy}}|{{.Comment}}' imp:1
       cat r.tar | docker import - imp:2
-      docker images --format '{{.Repository}}:{{.Tag}}' imp
+      # Both imports may fall in the same second, where the listing's order is not defined.
+      docker images --format '{{.Repository}}:{{.Tag}}' imp | sort
+    `,
+  },
+  {
+    name: 'save and load',
+    script: `
+      docker tag busybox saved:1
+      docker save -o b.tar saved:1
+      # The manifest first, so the config and layer IDs get their numbers in the same order on both sides.
+      tar -xOf b.tar manifest.json
+      tar -xOf b.tar repositories
+      tar -tf b.tar | sed 's/[0-9a-f]\\{64\\}/<hex>/' | sort
+      docker rmi saved:1
+      docker load -i b.tar
+      docker load < b.tar
+      docker save saved:1 | docker load -q
+      docker save nosuch -o n.tar
+      docker load -i nosuch.tar
+      echo junk | docker load
+    `,
+  },
+  {
+    name: 'images filters',
+    script: `
+      docker tag busybox bb:1
+      docker images --filter reference=bb --format '{{.Repository}}:{{.Tag}}'
+      docker images --filter 'reference=b*:1' --format '{{.Repository}}:{{.Tag}}'
+      docker images --filter dangling=true -q
+      docker images --filter dangling=false --format '{{.Repository}}:{{.Tag}}' | sort
+      docker images --filter label=x -q
+      docker images --filter before=bb:1 -q
+      docker images --filter bogus=1
+      docker images --filter dangling=maybe
+    `,
+  },
+  {
+    name: 'import refuses what it cannot apply',
+    script: `
+      mkdir r && echo hi > r/hello && tar -cf r.tar -C r hello
+      docker import -c 'STOPSIGNAL SIGTERM' r.tar s:1
+      docker import -c 'RUN true' r.tar s:2
+      docker import -c 'BOGUS x' r.tar s:3
+      docker import -c 'EXPOSE 80' -c 'USER nobody' -c 'LABEL a=b' -c 'VOLUME /v' -c 'ENTRYPOINT ["sh"]' r.tar s:4
+      docker inspect -f '{{.Config.ExposedPorts}} {{.Config.User}} {{.Config.Labels}} {{.Config.Volumes}} {{.Config.Entrypoint}}' s:4
+      docker import nosuch.tar s:5
+      docker images -q s
+    `,
+  },
+  {
+    name: 'image prune and rmi errors',
+    script: `
+      docker image prune -f
+      docker tag busybox p:1
+      docker image prune -a -f --filter until=1h
+      docker rmi nosuch
+      docker rmi -f nosuch
+      docker image rm busybox:nosuchtag
+      docker image inspect nosuch
+      docker images --format '{{.Repository}}:{{.Tag}}' | sort
     `,
   },
 ];

@@ -30,4 +30,18 @@ export const logs: Scenario[] = [
       docker logs -f lf
     `,
   },
+  {
+    name: 'logs --tail, --details and -t',
+    script: `
+      # One stream only: dockerd 20.10 interleaves stdout and stderr records in no fixed order.
+      docker run --name lt ${N} --label l=v -e E=1 busybox sh -c 'echo 1; echo 2; echo 3; echo 4'
+      docker logs --tail 2 lt
+      docker logs --tail 0 lt
+      docker logs --tail all lt | wc -l
+      docker logs --tail bogus lt
+      docker logs --details lt
+      docker logs --details -t lt | sed 's/^[^ ]* /T /'
+      docker logs -t lt | cut -c1-4 | sort -u | wc -l
+    `,
+  },
 ];

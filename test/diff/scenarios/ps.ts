@@ -51,4 +51,58 @@ export const ps: Scenario[] = [
       docker ps -a -s --format '{{.Names}} {{.Size}}'
     `,
   },
+  {
+    name: 'ps --filter name is a regex matched against /name',
+    script: `
+      docker create --name web1 ${N} busybox
+      docker create --name web10 ${N} busybox
+      docker create --name db ${N} busybox
+      docker ps -a --filter 'name=^/web1$' --format '{{.Names}}'
+      docker ps -a --filter 'name=^web1$' --format '{{.Names}}'
+      docker ps -a --filter 'name=b1' --format '{{.Names}}' | sort
+      docker ps -a --filter 'name=^/w' --format '{{.Names}}' | sort
+      docker ps -a --filter 'name=[' --format '{{.Names}}'
+      docker ps -a --filter 'name=a(' --format '{{.Names}}'
+    `,
+  },
+  {
+    name: 'ps --filter errors',
+    script: `
+      docker create --name f1 ${N} busybox
+      docker ps -a --filter exited=abc
+      docker ps -a --filter status=bogus
+      docker ps -a --filter bogus=1
+      docker ps -a --filter noequals
+      docker ps -a --filter health=bogus
+      docker ps -a --filter before=nosuch
+      docker ps -a --filter since=nosuch
+      docker ps -a --filter is-task=maybe
+    `,
+  },
+  {
+    name: 'ps --filter volume, network, id and health',
+    script: `
+      docker create --name fv ${N} -v fvol:/data busybox
+      docker create --name fh --network host busybox
+      docker ps -a --filter volume=fvol --format '{{.Names}}'
+      docker ps -a --filter volume=/data --format '{{.Names}}'
+      docker ps -a --filter network=none --format '{{.Names}}'
+      docker ps -a --filter network=host --format '{{.Names}}'
+      docker ps -a --filter id=$(docker inspect -f '{{.Id}}' fv | cut -c1-6) --format '{{.Names}}'
+      docker ps -a --filter health=none --format '{{.Names}}' | sort
+      docker ps -a --filter is-task=false --format '{{.Names}}' | sort
+    `,
+  },
+  {
+    name: 'ps -q --no-trunc, -n and --last',
+    script: `
+      docker create --name q1 ${N} busybox
+      docker create --name q2 ${N} busybox
+      docker ps -a -q --no-trunc
+      docker ps -a --last 1 --format '{{.Names}}'
+      docker ps -n 0 --format '{{.Names}}'
+      docker ps --format '{{.Names}}'
+      docker ps -a --format '{{.ID}} {{.Names}}' --no-trunc
+    `,
+  },
 ];
