@@ -29,6 +29,7 @@ import { DefaultImageService } from '../engine/images/image-service.js';
 import { LocalVolumeService } from '../engine/volumes/local-volume-service.js';
 import { ManagedContainerNetworking } from '../engine/networks/container-networking.js';
 import { DefaultNetworkService } from '../engine/networks/network-service.js';
+import { bridgeStepNetworking } from '../engine/networks/step-networking.js';
 import { BridgeNetworkManager } from '../network/bridge-network-manager.js';
 import { routesFromProc } from '../network/ipam.js';
 import { NetavarkDriver } from '../network/netavark-driver.js';
@@ -133,8 +134,9 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   const containerIO = new DefaultContainerIO(containerContext);
   const execs = new DefaultExecService(containerContext);
 
-  // RUN steps: runc containers in the builder's own runc and shim roots. Intermediate
-  // containers a build keeps become containers (listed by `ps -a`, removable).
+  // RUN steps: runc containers in the builder's own runc and shim roots, on the default
+  // network. Intermediate containers a build keeps become containers (listed by `ps -a`,
+  // removable).
   const buildRuntime = new RuncRuntime({
     runcRoot: join(config.execRoot, 'build', 'runc'),
     shimRoot: join(config.execRoot, 'build', 'shim'),
@@ -142,6 +144,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   });
   const runner = new RuntimeStepRunner(
     buildRuntime, layers, stepContainersRoot(config.dataRoot), scratchRoot(config.dataRoot), (kept) => containers.adoptBuildContainer(kept),
+    bridgeStepNetworking(network),
   );
   const cache = new LocalCacheIndex(join(config.dataRoot, 'buildcache'), (id) => imageStore.get(id) !== undefined);
   const build = new DefaultBuildService({
