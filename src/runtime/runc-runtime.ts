@@ -126,7 +126,7 @@ export class RuncRuntime implements ContainerRuntime {
         maskedPaths: h.maskedPaths,
         readonlyPaths: h.readonlyPaths,
         mounts: h.mounts,
-        etcFiles: { hosts: f.hosts, resolvConf: f.resolvConf, hostname: f.hostname },
+        etcFiles: h.sharedEtcFiles ?? { hosts: f.hosts, resolvConf: f.resolvConf, hostname: f.hostname },
         resources: h.resources,
         cgroupsPath: this.cgroupPath(req.id),
         oomScoreAdj: h.oomScoreAdj,
@@ -142,9 +142,13 @@ export class RuncRuntime implements ContainerRuntime {
         : hostsFile({ hostname: h.hostname, domainname: h.domainname, extraHosts: h.extraHosts, addresses: h.addresses });
       await Promise.all([
         fs.writeFile(f.config, JSON.stringify(spec)),
-        fs.writeFile(f.hosts, hosts),
-        fs.writeFile(f.hostname, hostnameFile(h.hostname)),
-        fs.writeFile(f.resolvConf, resolvConf(hostResolvConf(), { keepLoopback: isHost, dns: h.dns, dnsSearch: h.dnsSearch, dnsOptions: h.dnsOptions })),
+        ...(h.sharedEtcFiles
+          ? []
+          : [
+              fs.writeFile(f.hosts, hosts),
+              fs.writeFile(f.hostname, hostnameFile(h.hostname)),
+              fs.writeFile(f.resolvConf, resolvConf(hostResolvConf(), { keepLoopback: isHost, dns: h.dns, dnsSearch: h.dnsSearch, dnsOptions: h.dnsOptions })),
+            ]),
       ]);
       const tty = req.process.tty;
       const pid = await launchShim({

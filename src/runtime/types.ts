@@ -150,6 +150,11 @@ export interface HostSettings {
   dnsOptions?: string[];
   /** The container's own addresses, for /etc/hosts. */
   addresses?: string[];
+  /**
+   * Another container's /etc/hosts, /etc/resolv.conf and /etc/hostname, bound instead of files
+   * of its own (`--network container:NAME`, whose network settings are that container's).
+   */
+  sharedEtcFiles?: EtcFiles;
   /** Write the json-file log (containers: yes; build steps may not need it). */
   log?: boolean;
 }

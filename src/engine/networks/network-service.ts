@@ -99,6 +99,10 @@ export class DefaultNetworkService implements NetworkService {
     const n = this.#net.get(idOrName);
     const c = this.#hooks().lookup(container);
     if (n.Driver !== 'bridge') throw new Forbidden(`container cannot be disconnected from host network or connected to host network`);
+    if (c.networkMode === 'host' || c.networkMode.startsWith('container:')) {
+      throw new InvalidArgument('container sharing network namespace with another container or host cannot be connected to any other network');
+    }
+    if (c.networkMode === 'none') throw new InvalidArgument('container cannot be connected to multiple networks with one of the networks in private (none) mode');
     if (this.#hooks().configuredNetworks(c.id).includes(n.Name)) throw new Forbidden(`endpoint with name ${c.name} already exists in network ${n.Name}`);
     if (c.running) {
       await this.#net.connect(c.id, { network: n.Id, aliases: config.Aliases ?? [], ipv4: config.IPAMConfig?.IPv4Address || undefined, mac: config.MacAddress || undefined });
