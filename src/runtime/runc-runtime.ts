@@ -24,7 +24,7 @@ import { effectiveCapabilities } from './spec/capabilities.js';
 import { resolveUser, type ResolvedUser } from './spec/user.js';
 import type {
   AttachWants, ContainerPaths, ContainerRuntime, CreateRequest, CreatedProcess, ExecProcess, ExecRequest, ExitStatus, LogRecord,
-  ProcessConfig, ReadLogsOptions,
+  HostSettings, ProcessConfig, ReadLogsOptions,
 } from './types.js';
 
 export interface RuncRuntimeOptions {
@@ -216,6 +216,11 @@ export class RuncRuntime implements ContainerRuntime {
     const f = containerFiles(dir, id);
     await mountContainerRoot(f, layers);
     return f.rootfs;
+  }
+
+  async writeResolvConf(dir: string, id: string, settings: Pick<HostSettings, 'dns' | 'dnsSearch' | 'dnsOptions'>): Promise<void> {
+    const f = containerFiles(dir, id);
+    await fs.writeFile(f.resolvConf, resolvConf(hostResolvConf(), { dns: settings.dns, dnsSearch: settings.dnsSearch, dnsOptions: settings.dnsOptions }));
   }
 
   async unmountRoot(id: string, dir: string): Promise<void> {

@@ -256,6 +256,11 @@ export interface ContainerFileAccess {
   mountRoot(id: string, dir: string, layers: LayerStack): Promise<string>;
   /** Unmounts what mountRoot mounted (nothing when not mounted). */
   unmountRoot(id: string, dir: string): Promise<void>;
+  /**
+   * Rewrites a container's /etc/resolv.conf as create writes it (the host's resolvers, loopback
+   * ones dropped, or `dns`), in place so a running container sees it (its networks changed).
+   */
+  writeResolvConf(dir: string, id: string, settings: Pick<HostSettings, 'dns' | 'dnsSearch' | 'dnsOptions'>): Promise<void>;
   /** The container's log records (json-file), optionally following until `opts.stopped`. */
   readLogs(id: string, dir: string, opts?: ReadLogsOptions): AsyncIterable<LogRecord>;
 }

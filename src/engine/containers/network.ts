@@ -62,7 +62,7 @@ export async function leaveNetwork(ctx: Pick<ContainerContext, 'deps'>, id: stri
 }
 
 /** What the network use cases need of containers: lookups, and the networks a container joins at its next start. */
-export function containerNetworkHooks(ctx: Pick<ContainerContext, 'store' | 'locks'>): ContainerNetworkHooks {
+export function containerNetworkHooks(ctx: Pick<ContainerContext, 'store' | 'locks' | 'deps'>): ContainerNetworkHooks {
   return {
     lookup: (ref) => {
       const r = ctx.store.resolve(ref);
@@ -70,6 +70,12 @@ export function containerNetworkHooks(ctx: Pick<ContainerContext, 'store' | 'loc
     },
     configuredNetworks: (id) => Object.keys(ctx.store.get(id)?.NetworkConfig ?? {}),
     all: () => ctx.store.all().map((r) => r.ID),
+    resolversChanged: async (id, nameservers) => {
+      const r = ctx.store.get(id);
+      // `--dns` stays the container's own choice.
+      if (!r?.State.Running || r.HostConfig.Dns?.length) return;
+      await ctx.deps.runtime.writeResolvConf(ctx.store.dirOf(id), id, { dns: nameservers, dnsSearch: r.HostConfig.DnsSearch ?? undefined, dnsOptions: r.HostConfig.DnsOptions ?? undefined });
+    },
     setEndpointConfig: (id, network, config) =>
       ctx.locks.run(id, async () => {
         const r = ctx.store.get(id);

@@ -28,4 +28,6 @@ export interface ContainerNetworkHooks {
   configuredNetworks(id: string): string[];
   /** IDs of all containers. */
   all(): string[];
+  /** A running container's networks changed: its resolvers are now `nameservers` (its user networks'), or the host's. */
+  resolversChanged(id: string, nameservers: string[] | undefined): Promise<void>;
 }
