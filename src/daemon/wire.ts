@@ -112,6 +112,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     driver: new NetavarkDriver({ configDir: join(config.execRoot, 'netavark'), netnsDir: join(config.execRoot, 'netns') }),
     bridgeName: config.bridgeName,
     bip: config.bip,
+    addressPools: config.defaultAddressPools,
     hostRoutes: () => routesFromProc(readFileSync('/proc/net/route', 'utf8')),
   });
   await network.init();
