@@ -2,7 +2,8 @@
  * Build RUN steps on the default network, as Docker's: a step gets an address on `bridge`, the
  * resolv.conf and /etc/hosts a container there gets, and reaches a port another container
  * published, through the host's address on the bridge (its gateway); `--network host` still
- * gives the host's network. Every step releases its address and namespace when it ends.
+ * gives the host's network. A build's steps reuse one namespace (a netavark setup costs a
+ * second on a busy host), released when the build ends.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -73,6 +74,21 @@ describe('build: RUN on the default bridge', { timeout: 300_000 }, () => {
     assert.equal(f.get('/tmp/fetched')?.content, `${web.id.slice(0, 12)}\n`);
     assert.deepEqual(held(), { netns: [web.id], endpoints: [`${web.id}.json`] }, 'the step released its address and namespace');
     assert.deepEqual(Object.keys((await api(b.d, 'GET', '/networks/bridge')).json.Containers), [web.id]);
+  });
+
+  it('the steps of a build reuse one namespace on the bridge, released when the build ends', async () => {
+    const dir = b.context({
+      Dockerfile: 'FROM busybox\nRUN ip -4 -o addr show eth0 > /tmp/a\nENV X=1\nRUN ip -4 -o addr show eth0 > /tmp/b && hostname > /tmp/h\nRUN ip -4 -o addr show eth0 > /tmp/c\n',
+    });
+    const r = await b.build(dir, ['-t', 'net:steps']);
+    assert.equal(r.code, 0, r.stderr);
+    const f = await imageFiles(b.d, 'net:steps');
+    const a = f.get('/tmp/a')?.content;
+    assert.match(a ?? '', /eth0\s+inet /);
+    assert.deepEqual([f.get('/tmp/b')?.content, f.get('/tmp/c')?.content], [a, a]);
+    const step = /Step 4\/5 : RUN .*\n ---> Running in ([0-9a-f]{12})/.exec(r.stdout)?.[1];
+    assert.equal(f.get('/tmp/h')?.content, `${step}\n`, 'each step has its own hostname');
+    assert.deepEqual(held(), { netns: [web.id], endpoints: [`${web.id}.json`] });
   });
 
   it('--network host gives the host\'s network; --add-host lands in /etc/hosts either way', async () => {

@@ -143,13 +143,15 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     shimRoot: join(config.execRoot, 'build', 'shim'),
     cgroupParent: '/berth-build',
   });
+  const stepNetworking = bridgeStepNetworking(network);
+  closers.push(() => stepNetworking.releaseIdle());
   const runner = new RuntimeStepRunner(
     buildRuntime, layers, stepContainersRoot(config.dataRoot), scratchRoot(config.dataRoot), (kept) => containers.adoptBuildContainer(kept),
-    bridgeStepNetworking(network),
+    stepNetworking,
   );
   const cache = new LocalCacheIndex(join(config.dataRoot, 'buildcache'), (id) => imageStore.get(id) !== undefined);
   const build = new DefaultBuildService({
-    dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner,
+    dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner, afterBuild: () => stepNetworking.releaseIdle(),
     pull: (name, progress) => distribution.pull({ image: name, tag: undefined, all: false }, progress),
   });
   await build.recover();

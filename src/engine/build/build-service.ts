@@ -92,6 +92,7 @@ export class DefaultBuildService implements BuildService {
       throw e;
     } finally {
       await opened.context.dispose();
+      await this.#deps.afterBuild?.();
     }
   }
 }
