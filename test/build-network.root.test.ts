@@ -36,14 +36,19 @@ describe('build: RUN on the default bridge', { timeout: 300_000 }, () => {
     assert.deepEqual(left, { links: [], rules: [], netns: [] }, 'the host keeps nothing of the test daemon');
   });
 
-  /** Network namespaces and endpoint records now held (the web container's only). */
-  const held = () => {
+  /**
+   * Network namespaces and endpoint records held once the build's steps have released theirs
+   * (the build's answer does not wait for that): the web container's only.
+   */
+  const held = async () => {
     const netnsDir = join(b.d.execRoot, 'netns');
     const endpoints = join(b.d.dataRoot, 'network', 'endpoints');
-    return {
+    const now = () => ({
       netns: existsSync(netnsDir) ? readdirSync(netnsDir).sort() : [],
       endpoints: existsSync(endpoints) ? readdirSync(endpoints).sort() : [],
-    };
+    });
+    for (let i = 0; i < 300 && (now().netns.length > 1 || now().endpoints.length > 1); i++) await new Promise((r) => setTimeout(r, 100));
+    return now();
   };
 
   it('a step has its own address, the bridge\'s resolv.conf and hosts, and reaches a published port on the host\'s address', async () => {
@@ -72,7 +77,7 @@ describe('build: RUN on the default bridge', { timeout: 300_000 }, () => {
     assert.match(hostname, /^[0-9a-f]{12}$/);
     assert.match(f.get('/tmp/hosts')?.content ?? '', new RegExp(`^${ip[1]!.replace(/\./g, '\\.')}\\t${hostname}$`, 'm'));
     assert.equal(f.get('/tmp/fetched')?.content, `${web.id.slice(0, 12)}\n`);
-    assert.deepEqual(held(), { netns: [web.id], endpoints: [`${web.id}.json`] }, 'the step released its address and namespace');
+    assert.deepEqual(await held(), { netns: [web.id], endpoints: [`${web.id}.json`] }, 'the step released its address and namespace');
     assert.deepEqual(Object.keys((await api(b.d, 'GET', '/networks/bridge')).json.Containers), [web.id]);
   });
 
@@ -88,7 +93,7 @@ describe('build: RUN on the default bridge', { timeout: 300_000 }, () => {
     assert.deepEqual([f.get('/tmp/b')?.content, f.get('/tmp/c')?.content], [a, a]);
     const step = /Step 4\/5 : RUN .*\n ---> Running in ([0-9a-f]{12})/.exec(r.stdout)?.[1];
     assert.equal(f.get('/tmp/h')?.content, `${step}\n`, 'each step has its own hostname');
-    assert.deepEqual(held(), { netns: [web.id], endpoints: [`${web.id}.json`] });
+    assert.deepEqual(await held(), { netns: [web.id], endpoints: [`${web.id}.json`] });
   });
 
   it('--network host gives the host\'s network; --add-host lands in /etc/hosts either way', async () => {
@@ -103,7 +108,7 @@ describe('build: RUN on the default bridge', { timeout: 300_000 }, () => {
     const df = await imageFiles(b.d, 'net:default');
     assert.equal(df.get('/tmp/ifaces')?.content, 'eth0\nlo\n');
     assert.equal((df.get('/tmp/hosts')?.content ?? '').match(/^10\.9\.8\.7\textra$/gm)?.length, 1, 'listed once');
-    assert.deepEqual(held(), { netns: [web.id], endpoints: [`${web.id}.json`] });
+    assert.deepEqual(await held(), { netns: [web.id], endpoints: [`${web.id}.json`] });
   });
 
   it('a failed step releases its network too; docker build (legacy builder) runs on the bridge', { skip: !hasDocker }, async () => {
@@ -115,6 +120,6 @@ describe('build: RUN on the default bridge', { timeout: 300_000 }, () => {
     const d = await b.dockerBuild(dir, ['-t', 'net:docker']);
     assert.equal(d.code, 0, d.stderr);
     assert.equal((await imageFiles(b.d, 'net:docker')).get('/tmp/ifaces')?.content, 'eth0\nlo\n');
-    assert.deepEqual(held(), { netns: [web.id], endpoints: [`${web.id}.json`] });
+    assert.deepEqual(await held(), { netns: [web.id], endpoints: [`${web.id}.json`] });
   });
 });

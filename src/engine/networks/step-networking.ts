@@ -28,7 +28,7 @@ interface Held {
 }
 
 export interface PooledStepNetworking extends StepNetworking {
-  /** Releases every idle namespace now. */
+  /** Releases every idle namespace now (never fails: a failure is logged). */
   releaseIdle(): Promise<void>;
 }
 
