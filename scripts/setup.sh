@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(runc netavark aardvark-dns iptables busybox-static tini catatonit file)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(docker-registry tmux libc6-dev openssl python3 skopeo docker.io)
+  pkgs+=(docker-registry tmux libc6-dev openssl python3 skopeo docker.io docker-compose)
 fi
 
 missing=()

@@ -58,3 +58,17 @@ test('defaults, a missing default file, and bad values', () => {
   writeFileSync(join(dir, 'bad.json'), '{"registry-mirrors": "x"}');
   assert.throws(() => parseDaemonArgs(['--config-file', join(dir, 'bad.json')]), /must be a list of strings/);
 });
+
+test('default address pools from --default-address-pool, else daemon.json', () => {
+  const file = join(dir, 'pools.json');
+  writeFileSync(file, JSON.stringify({ 'default-address-pools': [{ base: '10.99.0.0/16', size: 24 }] }));
+  const fromFile = parseDaemonArgs(['--config-file', file]).config.defaultAddressPools;
+  assert.deepEqual(fromFile.map((p) => p.size), [24]);
+  const fromFlag = parseDaemonArgs(['--config-file', file, '--default-address-pool', 'base=172.20.16.0/20,size=26']).config.defaultAddressPools;
+  assert.deepEqual(fromFlag.map((p) => p.size), [26]);
+  assert.deepEqual(parseDaemonArgs(['--config-file', join(dir, 'empty.json')]).config.defaultAddressPools, []);
+  assert.throws(() => parseDaemonArgs(['--default-address-pool', 'base=10.0.0.0/16']), /invalid default address pool "base=10\.0\.0\.0\/16": want base=CIDR,size=N/);
+  assert.throws(() => parseDaemonArgs(['--default-address-pool', 'base=10.0.0.0/16,size=8']), /size 8 must be between 16 and 30/);
+  writeFileSync(join(dir, 'badpools.json'), '{"default-address-pools": [{"base": "10.0.0.0/16"}]}');
+  assert.throws(() => parseDaemonArgs(['--config-file', join(dir, 'badpools.json')]), /must be a list of \{"base", "size"\}/);
+});

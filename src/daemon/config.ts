@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InvalidArgument } from '../errdefs/index.js';
+import { type AddressPool, addressPool, IpamError, parseAddressPool } from '../network/ipam.js';
 import { parseFlags, type FlagSpec, formatFlagHelp } from '../util/flags.js';
 import { defaultDataRoot, defaultExecRoot } from '../util/default-paths.js';
 import { isLevel, type Level } from '../util/log.js';
@@ -22,6 +23,8 @@ export interface DaemonConfig {
   bridgeName: string;
   /** The default network's address and prefix (`--bip`), else Docker's choice of subnet. */
   bip?: string;
+  /** `--default-address-pool` / daemon.json `default-address-pools`: where networks' subnets come from. */
+  defaultAddressPools: AddressPool[];
   /** `insecure-registries`: flags and daemon.json together. */
   insecureRegistries: string[];
   /** `registry-mirrors` for docker.io. */
@@ -59,6 +62,7 @@ export const daemonFlags: FlagSpec[] = [
   { long: 'tlskey', type: 'string', help: 'Path to TLS key file', placeholder: 'string' },
   { long: 'bridge-name', type: 'string', help: 'Name of the Linux bridge of the default "bridge" network', default: 'berth0', placeholder: 'string' },
   { long: 'bip', type: 'string', help: 'IPv4 address and prefix of the default bridge (e.g. 10.20.0.1/24)', placeholder: 'string' },
+  { long: 'default-address-pool', type: 'list', help: 'Default address pool for networks (base=CIDR,size=N)' },
   { long: 'config-file', type: 'string', help: 'Daemon configuration file', default: DEFAULT_CONFIG_FILE },
   { long: 'insecure-registry', type: 'list', help: 'Enable insecure registry communication' },
   { long: 'registry-mirror', type: 'list', help: 'Preferred Docker registry mirror' },
@@ -136,6 +140,7 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       ...(tls ? { tls } : {}),
       bridgeName: flags.string('bridge-name'),
       bip: flags.string('bip') || undefined,
+      defaultAddressPools: addressPools(flags.list('default-address-pool'), file['default-address-pools']),
       insecureRegistries: [...strings(file['insecure-registries'], 'insecure-registries'), ...flags.list('insecure-registry')].map((e) => {
         if (e.includes('://')) throw new InvalidArgument(`insecure registry ${e} should not contain '://'`);
         return e;
@@ -145,6 +150,22 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       maxConcurrentUploads: count('max-concurrent-uploads', file['max-concurrent-uploads'], 5),
     },
   };
+}
+
+/** The flags' pools, else daemon.json's (`[{"base": "10.10.0.0/16", "size": 24}]`), as dockerd takes them. */
+function addressPools(flagValues: string[], fromFile: unknown): AddressPool[] {
+  try {
+    if (flagValues.length) return flagValues.map(parseAddressPool);
+    if (fromFile === undefined || fromFile === null) return [];
+    if (!Array.isArray(fromFile)) throw new InvalidArgument('daemon configuration: "default-address-pools" must be a list of {"base", "size"}');
+    return fromFile.map((p: { base?: unknown; size?: unknown }) => {
+      if (typeof p?.base !== 'string' || typeof p.size !== 'number') throw new InvalidArgument('daemon configuration: "default-address-pools" must be a list of {"base", "size"}');
+      return addressPool(p.base, p.size);
+    });
+  } catch (e) {
+    if (e instanceof IpamError) throw new InvalidArgument(e.message, { cause: e });
+    throw e;
+  }
 }
 
 function strings(v: unknown, key: string): string[] {

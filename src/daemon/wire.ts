@@ -30,6 +30,7 @@ import { DefaultImageService } from '../engine/images/image-service.js';
 import { LocalVolumeService } from '../engine/volumes/local-volume-service.js';
 import { ManagedContainerNetworking } from '../engine/networks/container-networking.js';
 import { DefaultNetworkService } from '../engine/networks/network-service.js';
+import { bridgeStepNetworking } from '../engine/networks/step-networking.js';
 import { BridgeNetworkManager } from '../network/bridge-network-manager.js';
 import { routesFromProc } from '../network/ipam.js';
 import { NetavarkDriver } from '../network/netavark-driver.js';
@@ -117,6 +118,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     driver: new NetavarkDriver({ configDir: join(config.execRoot, 'netavark'), netnsDir: join(config.execRoot, 'netns') }),
     bridgeName: config.bridgeName,
     bip: config.bip,
+    addressPools: config.defaultAddressPools,
     hostRoutes: () => routesFromProc(readFileSync('/proc/net/route', 'utf8')),
   });
   await network.init();
@@ -140,19 +142,23 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   const containerIO = new DefaultContainerIO(containerContext);
   const execs = new DefaultExecService(containerContext);
 
-  // RUN steps: runc containers in the builder's own runc and shim roots. Intermediate
-  // containers a build keeps become containers (listed by `ps -a`, removable).
+  // RUN steps: runc containers in the builder's own runc and shim roots, on the default
+  // network. Intermediate containers a build keeps become containers (listed by `ps -a`,
+  // removable).
   const buildRuntime = new RuncRuntime({
     runcRoot: join(config.execRoot, 'build', 'runc'),
     shimRoot: join(config.execRoot, 'build', 'shim'),
     cgroupParent: '/berth-build',
   });
+  const stepNetworking = bridgeStepNetworking(network);
+  closers.push(() => stepNetworking.releaseIdle());
   const runner = new RuntimeStepRunner(
     buildRuntime, layers, stepContainersRoot(config.dataRoot), scratchRoot(config.dataRoot), (kept) => containers.adoptBuildContainer(kept),
+    stepNetworking,
   );
   const cache = new LocalCacheIndex(join(config.dataRoot, 'buildcache'), (id) => imageStore.get(id) !== undefined);
   const build = new DefaultBuildService({
-    dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner,
+    dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner, afterBuild: () => stepNetworking.releaseIdle(),
     pull: (name, progress) => distribution.pull({ image: name, tag: undefined, all: false }, progress),
   });
   await build.recover();

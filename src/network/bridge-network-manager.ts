@@ -10,7 +10,7 @@ import { Conflict, Forbidden, InvalidArgument, NotFound, SystemError } from '../
 import { logger } from '../util/log.js';
 import { dnsNamesFor, hasDns, isDefaultBridge } from './etc-files.js';
 import {
-  allocate, claim, contains, firstHost, formatCidr, ipToNum, IpamError, macFor, overlaps, parseCidr, pickSubnet, type Cidr,
+  allocate, claim, contains, firstHost, formatCidr, ipToNum, IpamError, macFor, overlaps, parseCidr, pickSubnet, type AddressPool, type Cidr,
 } from './ipam.js';
 import { bridgeName, type NetavarkDriver, setupOptions } from './netavark-driver.js';
 import { NetworkStore } from './network-store.js';
@@ -29,6 +29,8 @@ export interface BridgeManagerOptions {
   bridgeName: string;
   /** A fixed subnet for the default network (`--bip`), else Docker's choice. */
   bip?: string;
+  /** Where new networks' subnets come from (`--default-address-pool`), else Docker's default pools. */
+  addressPools?: AddressPool[];
   /** The host's IPv4 routes (subnets picked must not overlap them). */
   hostRoutes(): { iface: string; cidr: Cidr }[];
 }
@@ -79,7 +81,7 @@ export class BridgeNetworkManager implements NetworkManager {
     } else {
       const routes = this.#opts.hostRoutes().filter((r) => r.iface !== wantBridge).map((r) => r.cidr);
       const others = [...this.#store.networks.values()].filter((n) => n.Name !== 'bridge').flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet, true)));
-      subnet = pickSubnet([...routes, ...others]);
+      subnet = pickSubnet([...routes, ...others], this.#opts.addressPools);
       gateway = firstHost(subnet);
     }
     const rec: NetworkRecord = {
@@ -136,7 +138,7 @@ export class BridgeNetworkManager implements NetworkManager {
         } else {
           if (c.Gateway || c.IPRange) throw new InvalidArgument('Invalid IPAM configuration: a gateway or ip-range needs a subnet');
           const routes = this.#opts.hostRoutes().map((r) => r.cidr);
-          subnet = pickSubnet([...routes, ...existing]);
+          subnet = pickSubnet([...routes, ...existing], this.#opts.addressPools);
         }
         const gateway = c.Gateway || firstHost(subnet);
         if (!contains(subnet, ipToNum(gateway))) throw new InvalidArgument(`Invalid gateway ${gateway}: not in subnet ${formatCidr(subnet)}`);

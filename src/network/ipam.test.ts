@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allocate, claim, formatCidr, IpamError, macFor, overlaps, parseCidr, pickSubnet, routesFromProc } from './ipam.js';
+import { allocate, claim, formatCidr, IpamError, macFor, overlaps, parseAddressPool, parseCidr, pickSubnet, routesFromProc } from './ipam.js';
 
 test('parseCidr rejects host bits unless loose, and bad input', () => {
   assert.equal(formatCidr(parseCidr('10.1.2.0/24')), '10.1.2.0/24');
@@ -14,6 +14,16 @@ test('overlaps compares at the shorter prefix', () => {
   assert.ok(overlaps(parseCidr('172.17.0.0/16'), parseCidr('172.17.5.0/24')));
   assert.ok(!overlaps(parseCidr('172.17.0.0/16'), parseCidr('172.18.0.0/16')));
   assert.ok(overlaps(parseCidr('0.0.0.0/0', true), parseCidr('10.0.0.0/8')));
+});
+
+test('pickSubnet cuts subnets of the given size from the daemon\'s pools, in order', () => {
+  const pools = [parseAddressPool('base=10.99.0.0/23,size=24'), parseAddressPool(' base=10.98.0.0/16 , size=28 ')];
+  assert.equal(formatCidr(pickSubnet([], pools)), '10.99.0.0/24');
+  assert.equal(formatCidr(pickSubnet([parseCidr('10.99.0.0/24')], pools)), '10.99.1.0/24');
+  assert.equal(formatCidr(pickSubnet([parseCidr('10.99.0.0/23'), parseCidr('10.98.0.0/28')], pools)), '10.98.0.16/28');
+  assert.throws(() => pickSubnet([parseCidr('10.0.0.0/8')], pools), /could not find an available, non-overlapping IPv4 address pool/);
+  assert.throws(() => parseAddressPool('base=10.99.0.1/16,size=24'), IpamError);
+  assert.throws(() => parseAddressPool('size=24'), /want base=CIDR,size=N/);
 });
 
 test('pickSubnet follows Docker default pools, skipping taken ones', () => {

@@ -1,7 +1,7 @@
 /**
  * @module network/ipam
  * IPv4 address management, pure: CIDR parsing, Docker's default address pools (172.17–31/16,
- * then 192.168.0.0/16 in /20s), picking a subnet that overlaps neither a host route nor
+ * then 192.168.0.0/16 in /20s) or the daemon's own (`--default-address-pool`), picking a subnet that overlaps neither a host route nor
  * another network, and allocating addresses in a subnet (or its ip-range), skipping the
  * network and broadcast addresses and the gateway.
  */
@@ -62,9 +62,42 @@ export function* defaultPools(): Generator<Cidr> {
   for (let i = 0; i < 256; i += 16) yield { base: ipToNum(`192.168.${i}.0`), prefix: 20 };
 }
 
-/** The first default pool that overlaps none of `taken` (host routes and existing networks). */
-export function pickSubnet(taken: Cidr[]): Cidr {
-  for (const c of defaultPools()) if (!taken.some((t) => overlaps(c, t))) return c;
+/** An address pool of dockerd's `--default-address-pool base=CIDR,size=N`: subnets of /size cut from base. */
+export interface AddressPool {
+  base: Cidr;
+  size: number;
+}
+
+/** `base=10.10.0.0/16,size=24` (dockerd's flag value). */
+export function parseAddressPool(s: string): AddressPool {
+  const kv = new Map(s.split(',').map((p) => [p.slice(0, p.indexOf('=')).trim(), p.slice(p.indexOf('=') + 1).trim()] as [string, string]));
+  const base = kv.get('base');
+  const sizeText = kv.get('size');
+  if (!base || !sizeText || kv.size !== 2 || !/^\d{1,2}$/.test(sizeText)) throw new IpamError(`invalid default address pool "${s}": want base=CIDR,size=N`);
+  return addressPool(base, Number(sizeText));
+}
+
+export function addressPool(base: string, sizeBits: number): AddressPool {
+  const c = parseCidr(base);
+  if (!Number.isInteger(sizeBits) || sizeBits < c.prefix || sizeBits > 30) throw new IpamError(`invalid default address pool ${base}: size ${sizeBits} must be between ${c.prefix} and 30`);
+  return { base: c, size: sizeBits };
+}
+
+/** The subnets `pools` give, in order (Docker's defaults without pools). */
+export function* poolSubnets(pools?: readonly AddressPool[]): Generator<Cidr> {
+  if (!pools?.length) {
+    yield* defaultPools();
+    return;
+  }
+  for (const p of pools) {
+    const step = 2 ** (32 - p.size);
+    for (let b = p.base.base; b < p.base.base + size(p.base); b += step) yield { base: b >>> 0, prefix: p.size };
+  }
+}
+
+/** The first subnet of the pools (default: Docker's) that overlaps none of `taken` (host routes and existing networks). */
+export function pickSubnet(taken: Cidr[], pools?: readonly AddressPool[]): Cidr {
+  for (const c of poolSubnets(pools)) if (!taken.some((t) => overlaps(c, t))) return c;
   throw new IpamError('could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network');
 }
 

@@ -26,7 +26,7 @@ import { effectiveCapabilities } from './spec/capabilities.js';
 import { resolveUser, type ResolvedUser } from './spec/user.js';
 import type {
   AttachWants, ContainerPaths, ContainerRuntime, CreateRequest, CreatedProcess, ExecProcess, ExecRequest, ExitStatus, LogRecord,
-  ProcessConfig, ReadLogsOptions, ResourceUsage,
+  HostSettings, ProcessConfig, ReadLogsOptions, ResourceUsage,
 } from './types.js';
 import { readUsage } from './cgroup-stats.js';
 
@@ -137,7 +137,7 @@ export class RuncRuntime implements ContainerRuntime {
         maskedPaths: h.maskedPaths,
         readonlyPaths: h.readonlyPaths,
         mounts: h.mounts,
-        etcFiles: { hosts: f.hosts, resolvConf: f.resolvConf, hostname: f.hostname },
+        etcFiles: h.sharedEtcFiles ?? { hosts: f.hosts, resolvConf: f.resolvConf, hostname: f.hostname },
         resources: h.resources,
         cgroupsPath: this.cgroupPath(req.id),
         oomScoreAdj: h.oomScoreAdj,
@@ -153,9 +153,13 @@ export class RuncRuntime implements ContainerRuntime {
         : hostsFile({ hostname: h.hostname, domainname: h.domainname, extraHosts: h.extraHosts, addresses: h.addresses });
       await Promise.all([
         fs.writeFile(f.config, JSON.stringify(spec)),
-        fs.writeFile(f.hosts, hosts),
-        fs.writeFile(f.hostname, hostnameFile(h.hostname)),
-        fs.writeFile(f.resolvConf, resolvConf(hostResolvConf(), { keepLoopback: isHost, dns: h.dns, dnsSearch: h.dnsSearch, dnsOptions: h.dnsOptions })),
+        ...(h.sharedEtcFiles
+          ? []
+          : [
+              fs.writeFile(f.hosts, hosts),
+              fs.writeFile(f.hostname, hostnameFile(h.hostname)),
+              fs.writeFile(f.resolvConf, resolvConf(hostResolvConf(), { keepLoopback: isHost, dns: h.dns, dnsSearch: h.dnsSearch, dnsOptions: h.dnsOptions })),
+            ]),
       ]);
       const tty = req.process.tty;
       const pid = await launchShim({
@@ -230,6 +234,11 @@ export class RuncRuntime implements ContainerRuntime {
     const f = containerFiles(dir, id);
     await mountContainerRoot(f, layers);
     return f.rootfs;
+  }
+
+  async writeResolvConf(dir: string, id: string, settings: Pick<HostSettings, 'dns' | 'dnsSearch' | 'dnsOptions'>): Promise<void> {
+    const f = containerFiles(dir, id);
+    await fs.writeFile(f.resolvConf, resolvConf(hostResolvConf(), { dns: settings.dns, dnsSearch: settings.dnsSearch, dnsOptions: settings.dnsOptions }));
   }
 
   async unmountRoot(id: string, dir: string): Promise<void> {

@@ -152,6 +152,11 @@ export interface HostSettings {
   dnsOptions?: string[];
   /** The container's own addresses, for /etc/hosts. */
   addresses?: string[];
+  /**
+   * Another container's /etc/hosts, /etc/resolv.conf and /etc/hostname, bound instead of files
+   * of its own (`--network container:NAME`, whose network settings are that container's).
+   */
+  sharedEtcFiles?: EtcFiles;
   /** Write the json-file log (containers: yes; build steps may not need it). */
   log?: boolean;
 }
@@ -255,6 +260,11 @@ export interface ContainerFileAccess {
   mountRoot(id: string, dir: string, layers: LayerStack): Promise<string>;
   /** Unmounts what mountRoot mounted (nothing when not mounted). */
   unmountRoot(id: string, dir: string): Promise<void>;
+  /**
+   * Rewrites a container's /etc/resolv.conf as create writes it (the host's resolvers, loopback
+   * ones dropped, or `dns`), in place so a running container sees it (its networks changed).
+   */
+  writeResolvConf(dir: string, id: string, settings: Pick<HostSettings, 'dns' | 'dnsSearch' | 'dnsOptions'>): Promise<void>;
   /** The container's log records (json-file), optionally following until `opts.stopped`. */
   readLogs(id: string, dir: string, opts?: ReadLogsOptions): AsyncIterable<LogRecord>;
 }

@@ -122,9 +122,14 @@ export async function startDaemon(opts: { extraArgs?: string[]; dir?: string } =
   const host = `unix://${socket}`;
   let logText = '';
   // A default bridge of its own per test daemon (name and subnet), so daemons running side by
-  // side never share one. Test networks use 10.250.0.0/15, outside these.
-  const rnd = randomBytes(4);
-  const bridgeArgs = ['--bridge-name', `bt${rnd.toString('hex').slice(0, 8)}`, '--bip', `10.${200 + (rnd[0]! % 50)}.${rnd[1]}.1/24`];
+  // side never share one; and an address pool of its own (a random /21 of 10.252.0.0/15) for
+  // networks created without a subnet, so two daemons creating one at once do not both take
+  // the first free default pool. Test networks with a subnet use 10.250.0.0/15, outside these.
+  const rnd = randomBytes(6);
+  const bridgeArgs = [
+    '--bridge-name', `bt${rnd.toString('hex').slice(0, 8)}`, '--bip', `10.${200 + (rnd[0]! % 50)}.${rnd[1]}.1/24`,
+    '--default-address-pool', `base=10.${252 + (rnd[4]! % 2)}.${(rnd[5]! % 32) * 8}.0/21,size=24`,
+  ];
   const launch = async () => {
     const child = spawn(
       process.execPath,

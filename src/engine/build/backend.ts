@@ -29,6 +29,8 @@ export interface BuildDeps {
   pull?: (name: string, progress: (m: JsonMessage) => void) => Promise<void>;
   /** The runtime behind `runner`, for cleaning up step containers at start-up. */
   runtime?: Pick<ProcessRuntime, 'cleanup'>;
+  /** Runs after each build: releases what `runner` keeps for a build's next step (network namespaces). */
+  afterBuild?: () => Promise<void>;
 }
 
 const noRunner: StepRunner = {

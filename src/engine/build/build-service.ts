@@ -92,6 +92,8 @@ export class DefaultBuildService implements BuildService {
       throw e;
     } finally {
       await opened.context.dispose();
+      // Not awaited: the build is done; what its steps kept goes meanwhile.
+      void this.#deps.afterBuild?.();
     }
   }
 }

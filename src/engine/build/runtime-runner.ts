@@ -4,8 +4,9 @@
  * shim roots: an intermediate container per step on an overlay of the image's layers, its
  * output streamed, its exit status returned, its upper directory handed over as the new layer.
  *
- * Docker's RUN semantics kept here: `--network none|host` (the default network is the host's,
- * as berth has no build bridge); no json-file log; an *init layer* (as Docker's `-init` layer)
+ * Docker's RUN semantics kept here: a step joins the default `bridge` network, as a container
+ * does (through {@link StepNetworking}, given by daemon/wire), unless the build says
+ * `--network none|host`; no json-file log; an *init layer* (as Docker's `-init` layer)
  * holds the mount points runc needs (/etc/hosts, /etc/hostname, /etc/resolv.conf, /dev, /proc,
  * /sys, /.dockerenv), so they never land in the step's layer; each VOLUME path gets a fresh
  * directory holding a copy of the image's content there (as Docker fills a new volume), so the
@@ -19,13 +20,24 @@ import { readOnlyView } from '../../builder/rootfs/overlay.js';
 import type { KeptContainer, RunSpec, StepContainer, StepRunner } from '../../builder/types.js';
 import { Cancelled, SystemError } from '../../errdefs/index.js';
 import type { LayerReader } from '../../store/layers/types.js';
-import type { ContainerFileAccess, NetworkSetting, OciMount, ProcessRuntime } from '../../runtime/types.js';
+import type { ContainerFileAccess, HostSettings, OciMount, ProcessRuntime } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 
 const log = logger('build');
 
-function networkOf(mode: string): NetworkSetting {
-  return mode === 'none' ? { mode: 'none' } : { mode: 'host' };
+/**
+ * A RUN step's presence on the default network: `join` before its process is created (a
+ * namespace of its own on `bridge`, with an address and the resolvers a container there gets),
+ * `leave` once the process has ended (idempotent).
+ */
+export interface StepNetworking {
+  join(stepId: string): Promise<{ netnsPath: string; addresses: string[]; nameservers?: string[] }>;
+  leave(stepId: string): Promise<void>;
+}
+
+/** The step joins the default network: the build gave no `--network`, or `default`/`bridge`. */
+function onDefaultNetwork(mode: string): boolean {
+  return mode === '' || mode === 'default' || mode === 'bridge';
 }
 
 /** Makes the init layer: the mount points of a container, outside its own layer. */
@@ -70,6 +82,7 @@ export type ContainerKeeper = (c: KeptContainer) => Promise<void>;
 
 export class RuntimeStepRunner implements StepRunner {
   readonly #keeper: ContainerKeeper | undefined;
+  readonly #networking: StepNetworking | undefined;
   readonly #runtime: ProcessRuntime & Pick<ContainerFileAccess, 'paths'>;
   readonly #layers: LayerReader;
   readonly #dir: string;
@@ -80,9 +93,13 @@ export class RuntimeStepRunner implements StepRunner {
    * @param dir where step containers live (on the data root's file system)
    * @param scratch a directory for temporary image views
    * @param keeper where kept containers go; without one they are removed
+   * @param networking the default network; without it steps use the host's network
    */
-  constructor(runtime: ProcessRuntime & Pick<ContainerFileAccess, 'paths'>, layers: LayerReader, dir: string, scratch: string, keeper?: ContainerKeeper) {
+  constructor(
+    runtime: ProcessRuntime & Pick<ContainerFileAccess, 'paths'>, layers: LayerReader, dir: string, scratch: string, keeper?: ContainerKeeper, networking?: StepNetworking,
+  ) {
     this.#keeper = keeper;
+    this.#networking = networking;
     this.#runtime = runtime;
     this.#layers = layers;
     this.#dir = dir;
@@ -106,6 +123,7 @@ export class RuntimeStepRunner implements StepRunner {
       mounts.push({ destination: '/dev/pipes', type: 'bind', source: pipes, options: ['rbind', 'ro'] });
     }
     const runtime = this.#runtime;
+    const networking = this.#networking;
     const layers = this.#layers;
     const lowers = layers.lowerLinks(spec.topChainId);
     if (spec.volumes.length) {
@@ -126,19 +144,32 @@ export class RuntimeStepRunner implements StepRunner {
       id,
       run: async (out, signal) => {
         if (signal.aborted) throw new Cancelled('Build cancelled');
-        await runtime.create({
-          id,
-          dir,
-          layers: { layersRoot: layers.root, lowerLinks: [init, ...lowers] },
-          process: { args: spec.argv, env: spec.env, cwd: spec.workingDir, user: spec.user, tty: false, openStdin: false },
-          host: { hostname: id.slice(0, 12), network: networkOf(spec.networkMode), extraHosts: spec.extraHosts, mounts, log: false },
-        });
+        const mode = spec.networkMode === 'none' || spec.networkMode === 'host' ? spec.networkMode : networking && onDefaultNetwork(spec.networkMode) ? 'bridge' : 'host';
+        const host: HostSettings = { hostname: id.slice(0, 12), network: { mode: mode === 'none' ? 'none' : 'host' }, extraHosts: spec.extraHosts, mounts, log: false };
+        if (mode === 'bridge') {
+          const joined = await networking!.join(id);
+          host.network = { mode: 'path', path: joined.netnsPath };
+          host.addresses = joined.addresses;
+          if (joined.nameservers) host.dns = joined.nameservers;
+        }
+        try {
+          await runtime.create({
+            id,
+            dir,
+            layers: { layersRoot: layers.root, lowerLinks: [init, ...lowers] },
+            process: { args: spec.argv, env: spec.env, cwd: spec.workingDir, user: spec.user, tty: false, openStdin: false },
+            host,
+          });
+        } catch (e) {
+          if (mode === 'bridge') await networking!.leave(id).catch((err) => log.warn('releasing the network of a build container', { id, error: String(err) }));
+          throw e;
+        }
         const onAbort = () => void runtime.kill(id, 9).catch(() => {});
         signal.addEventListener('abort', onAbort, { once: true });
         try {
           // With the host's network the runtime copies the host's /etc/hosts; --add-host entries
           // still belong in it, as Docker appends them.
-          if (spec.networkMode !== 'none' && spec.extraHosts.length) {
+          if (mode === 'host' && spec.extraHosts.length) {
             await fs.appendFile(files.hosts, spec.extraHosts.map((h) => `${h.slice(h.indexOf(':') + 1)}\t${h.slice(0, h.indexOf(':'))}\n`).join(''));
           }
           const conn = await runtime.attach(id, { stdout: true, stderr: true }, signal);
@@ -161,6 +192,7 @@ export class RuntimeStepRunner implements StepRunner {
           // The process has ended: forget it in runc and unmount its root, also when the
           // container is kept after a failure (its files stay in its directory).
           await runtime.cleanup(id, dir).catch((e) => log.warn('cleanup of a build container failed', { id, error: String(e) }));
+          if (mode === 'bridge') await networking!.leave(id).catch((e) => log.warn('releasing the network of a build container', { id, error: String(e) }));
         }
       },
       takeUpperDir: async () => {

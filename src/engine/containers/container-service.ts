@@ -14,7 +14,7 @@ import { Conflict, InvalidArgument, NotFound, NotModified } from '../../errdefs/
 import type { EndpointConfigWire } from '../../api/types/networks.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
-import { buildRecord } from './create-config.js';
+import { buildRecord, checkContainerNetworkMode, containerModeTarget } from './create-config.js';
 import { killContainer, pauseContainer, removeContainer, stopContainer, unpauseContainer } from './control.js';
 import { removeStopped } from './exit.js';
 import { generateName, normalizeName } from './names.js';
@@ -79,10 +79,13 @@ export class DefaultContainerService implements ContainerService {
 
   async create(req: ContainerCreateRequest, opts: { name?: string }): Promise<ContainerCreateResponse> {
     if (!req || typeof req !== 'object') throw new InvalidArgument('Config cannot be empty in order to create a container');
+    checkContainerNetworkMode(req);
     if (!req.Image) throw new InvalidArgument('No image specified');
     const image = this.#ctx.deps.resolveImage(req.Image);
     const id = newContainerId();
     const name = opts.name ? normalizeName(opts.name) : this.#uniqueName();
+    const shared = containerModeTarget(req.HostConfig?.NetworkMode);
+    if (shared) this.#ctx.store.resolve(shared);
     const networks = this.#ctx.deps.networking?.plan(req.HostConfig?.NetworkMode ?? '', req.NetworkingConfig?.EndpointsConfig as Record<string, EndpointConfigWire | null> | undefined);
     const { record, mounts } = buildRecord({
       id, name, created: nowRfc3339Nano(), imageId: image.record.id, image: image.config.config, request: req,

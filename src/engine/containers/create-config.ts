@@ -41,12 +41,33 @@ export function effectiveNetworkMode(mode: string | undefined): 'none' | 'host' 
   return mode === 'host' ? 'host' : 'none';
 }
 
+/** The container whose network namespace `container:NAME` shares, or undefined for other modes. */
+export function containerModeTarget(mode: string | undefined): string | undefined {
+  return mode?.startsWith('container:') ? mode.slice('container:'.length) : undefined;
+}
+
+/**
+ * `--network container:NAME`: the network settings are the other container's, so the request
+ * may not give its own (dockerd checks this as it decodes the request, with these words).
+ */
+export function checkContainerNetworkMode(req: ContainerCreateRequest): void {
+  const h = req.HostConfig ?? {};
+  const mode = h.NetworkMode ?? '';
+  if (mode !== 'container' && containerModeTarget(mode) === undefined) return;
+  if (!containerModeTarget(mode)) throw new InvalidArgument('invalid network mode: invalid container format container:<name|id>');
+  if (req.Hostname) throw new InvalidArgument('conflicting options: hostname and the network mode');
+  if (h.Links?.length) throw new InvalidArgument("conflicting options: container type network can't be used with links. This would result in undefined behavior");
+  if (h.Dns?.length) throw new InvalidArgument('conflicting options: dns and the network mode');
+  if (h.ExtraHosts?.length) throw new InvalidArgument('conflicting options: custom host-to-IP mapping and the network mode');
+  if (Object.keys(h.PortBindings ?? {}).length || h.PublishAllPorts) throw new InvalidArgument('conflicting options: port publishing and the container type network mode');
+  if (Object.keys(req.ExposedPorts ?? {}).length) throw new InvalidArgument('conflicting options: port exposing and the container type network mode');
+  const macs = [req.MacAddress, ...Object.values((req.NetworkingConfig?.EndpointsConfig ?? {}) as Record<string, EndpointConfigWire | null>).map((e) => e?.MacAddress)];
+  if (macs.some(Boolean)) throw new InvalidArgument('conflicting options: mac-address and the network mode');
+}
+
 function checkHostConfig(h: HostConfigWire, ncpu: number, networksChecked: boolean): void {
   const mode = h.NetworkMode ?? '';
-  if (!networksChecked && !isBuiltinNetworkMode(mode)) {
-    if (mode.startsWith('container:')) throw new InvalidArgument(`network mode "${mode}" is not supported by berth yet`);
-    throw new NotFound(`network ${mode} not found`);
-  }
+  if (!networksChecked && !isBuiltinNetworkMode(mode) && containerModeTarget(mode) === undefined) throw new NotFound(`network ${mode} not found`);
   const rp = h.RestartPolicy;
   if (rp && rp.Name && !['no', 'always', 'on-failure', 'unless-stopped'].includes(rp.Name)) {
     throw new InvalidArgument(`invalid restart policy '${rp.Name}'`);

@@ -3,20 +3,52 @@
  * The one place where a container meets the network engine (ContainerDeps.networking):
  * `joinNetwork` before the runtime creates the process (the network engine makes the
  * namespace, attaches it and publishes ports; the runtime only gets the namespace's path, the
- * container's addresses and its resolvers); `leaveNetwork` once its process has ended, its start
+ * container's addresses and its resolvers), or, with `--network container:NAME`, NAME's
+ * namespace and /etc files; `leaveNetwork` once its process has ended, its start
  * failed, or it is removed. A container engine without a network engine gives containers only
  * what their network mode alone gives (`none`, `host`).
  */
 import type { HostSettings } from '../../runtime/types.js';
 import type { ContainerNetworkHooks } from '../networks/types.js';
+import { Conflict, NotFound, SystemError } from '../../errdefs/index.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
+import { containerModeTarget } from './create-config.js';
 import type { ContainerRecord } from './record.js';
 
 const log = logger('containers');
 
+/**
+ * `--network container:NAME`: the running container NAME's network namespace, hostname and
+ * /etc files (hosts, resolv.conf, hostname), shared as Docker shares them. The hostname is
+ * recorded as the other container's, as dockerd records it.
+ */
+function joinContainerNamespace(ctx: Pick<ContainerContext, 'deps' | 'store'>, rec: ContainerRecord, target: string, host: HostSettings): void {
+  let nc: ContainerRecord;
+  try {
+    nc = ctx.store.resolve(target);
+  } catch (e) {
+    if (e instanceof NotFound) throw new NotFound(`joining network namespace of container: ${e.message}`, { cause: e });
+    throw e;
+  }
+  if (nc.ID === rec.ID) throw new SystemError('cannot join own network namespace');
+  if (!nc.State.Running || !nc.State.Pid) {
+    throw new Conflict(`cannot join network namespace of a non running container: container ${nc.Name.replace(/^\//, '')} is ${nc.State.Status}`);
+  }
+  if (nc.State.Restarting) throw new Conflict(`cannot join network namespace of container: Container ${nc.ID} is restarting, wait until the container is running`);
+  const files = ctx.deps.runtime.paths(ctx.store.dirOf(nc.ID), nc.ID);
+  host.network = { mode: 'path', path: `/proc/${nc.State.Pid}/ns/net` };
+  host.hostname = nc.Config.Hostname ?? nc.ID.slice(0, 12);
+  host.domainname = nc.Config.Domainname || undefined;
+  host.sharedEtcFiles = { hosts: files.hosts, resolvConf: files.resolvConf, hostname: files.hostname };
+  rec.Config.Hostname = host.hostname;
+  rec.Config.Domainname = nc.Config.Domainname ?? '';
+}
+
 /** Joins the container's networks and points `host` at the namespace (failures fail the start). */
-export async function joinNetwork(ctx: Pick<ContainerContext, 'deps'>, rec: ContainerRecord, host: HostSettings): Promise<void> {
+export async function joinNetwork(ctx: Pick<ContainerContext, 'deps' | 'store'>, rec: ContainerRecord, host: HostSettings): Promise<void> {
+  const shared = containerModeTarget(rec.HostConfig.NetworkMode);
+  if (shared !== undefined) return joinContainerNamespace(ctx, rec, shared, host);
   const joined = await ctx.deps.networking?.join(rec);
   if (!joined) return;
   host.network = { mode: 'path', path: joined.netnsPath };
@@ -30,14 +62,20 @@ export async function leaveNetwork(ctx: Pick<ContainerContext, 'deps'>, id: stri
 }
 
 /** What the network use cases need of containers: lookups, and the networks a container joins at its next start. */
-export function containerNetworkHooks(ctx: Pick<ContainerContext, 'store' | 'locks'>): ContainerNetworkHooks {
+export function containerNetworkHooks(ctx: Pick<ContainerContext, 'store' | 'locks' | 'deps'>): ContainerNetworkHooks {
   return {
     lookup: (ref) => {
       const r = ctx.store.resolve(ref);
-      return { id: r.ID, name: r.Name.replace(/^\//, ''), running: r.State.Running };
+      return { id: r.ID, name: r.Name.replace(/^\//, ''), running: r.State.Running, networkMode: r.HostConfig.NetworkMode ?? 'default' };
     },
     configuredNetworks: (id) => Object.keys(ctx.store.get(id)?.NetworkConfig ?? {}),
     all: () => ctx.store.all().map((r) => r.ID),
+    resolversChanged: async (id, nameservers) => {
+      const r = ctx.store.get(id);
+      // `--dns` stays the container's own choice.
+      if (!r?.State.Running || r.HostConfig.Dns?.length) return;
+      await ctx.deps.runtime.writeResolvConf(ctx.store.dirOf(id), id, { dns: nameservers, dnsSearch: r.HostConfig.DnsSearch ?? undefined, dnsOptions: r.HostConfig.DnsOptions ?? undefined });
+    },
     setEndpointConfig: (id, network, config) =>
       ctx.locks.run(id, async () => {
         const r = ctx.store.get(id);

@@ -8,7 +8,7 @@ import type { ContainerInspect, ContainerSummary } from '../../api/types/contain
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from '../../runtime/types.js';
 import type { ContainerContext } from './context.js';
-import { effectiveNetworkMode } from './create-config.js';
+import { containerModeTarget, effectiveNetworkMode } from './create-config.js';
 import { mountPointWire, type PlannedMount } from './mounts.js';
 import type { ContainerRecord } from './record.js';
 import { healthSuffix } from './health.js';
@@ -75,6 +75,10 @@ function inspectHostConfig(h: ContainerRecord['HostConfig']): Record<string, unk
 export function inspectRecord(ctx: Pick<ContainerContext, 'store' | 'deps'>, rec: ContainerRecord): ContainerInspect {
   const dir = ctx.store.dirOf(rec.ID);
   const f = ctx.deps.runtime.paths(dir, rec.ID);
+  // `--network container:NAME` uses NAME's /etc files, and shows them as its own.
+  const shared = containerModeTarget(rec.HostConfig.NetworkMode);
+  const nc = shared ? ctx.store.find(shared) : undefined;
+  const etc = nc ? ctx.deps.runtime.paths(ctx.store.dirOf(nc.ID), nc.ID) : f;
   const net = networkName(rec);
   return {
     Id: rec.ID,
@@ -83,9 +87,9 @@ export function inspectRecord(ctx: Pick<ContainerContext, 'store' | 'deps'>, rec
     Args: rec.Args,
     State: { ...rec.State },
     Image: rec.ImageID,
-    ResolvConfPath: f.resolvConf,
-    HostnamePath: f.hostname,
-    HostsPath: f.hosts,
+    ResolvConfPath: etc.resolvConf,
+    HostnamePath: etc.hostname,
+    HostsPath: etc.hosts,
     LogPath: f.log,
     Name: rec.Name,
     RestartCount: rec.RestartCount,

@@ -84,7 +84,8 @@ export class ManagedContainerNetworking implements ContainerNetworking {
   plan(networkMode: string, endpoints: Record<string, EndpointConfigWire | null> | undefined): NetworkConfig {
     const mode = modeNetwork(networkMode);
     if (mode === 'host' || mode === 'none') return {};
-    if (mode.startsWith('container:')) throw new InvalidArgument(`network mode "${mode}" is not supported by berth yet`);
+    // Another container's namespace: no endpoints of its own (the container engine joins it).
+    if (mode.startsWith('container:')) return {};
     const primary = this.#net.get(mode);
     if (primary.Driver !== 'bridge') return {};
     const out: NetworkConfig = {};
@@ -153,6 +154,8 @@ export class ManagedContainerNetworking implements ContainerNetworking {
     }
     if (!Object.keys(out).length) {
       const mode = modeNetwork(rec.HostConfig.NetworkMode);
+      // Sharing another container's namespace, it is on no network itself (Docker shows none).
+      if (mode.startsWith('container:')) return out;
       let networkId = '';
       try {
         networkId = this.#net.get(mode).Id;

@@ -8,6 +8,7 @@ import type {
   EndpointConfigWire, NetworkCreateRequest, NetworkCreateResponse, NetworkPruneReport, NetworkWire,
 } from '../../api/types/networks.js';
 import { Conflict, Forbidden, InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { etcSettings } from '../../network/etc-files.js';
 import type { NetworkManager, NetworkRecord } from '../../network/types.js';
 import { matches, PRUNE_FILTERS } from './filters.js';
 import type { ContainerNetworkHooks, NetworkService } from './types.js';
@@ -99,11 +100,27 @@ export class DefaultNetworkService implements NetworkService {
     const n = this.#net.get(idOrName);
     const c = this.#hooks().lookup(container);
     if (n.Driver !== 'bridge') throw new Forbidden(`container cannot be disconnected from host network or connected to host network`);
+    if (c.networkMode === 'host' || c.networkMode.startsWith('container:')) {
+      throw new InvalidArgument('container sharing network namespace with another container or host cannot be connected to any other network');
+    }
+    if (c.networkMode === 'none') throw new InvalidArgument('container cannot be connected to multiple networks with one of the networks in private (none) mode');
     if (this.#hooks().configuredNetworks(c.id).includes(n.Name)) throw new Forbidden(`endpoint with name ${c.name} already exists in network ${n.Name}`);
     if (c.running) {
       await this.#net.connect(c.id, { network: n.Id, aliases: config.Aliases ?? [], ipv4: config.IPAMConfig?.IPv4Address || undefined, mac: config.MacAddress || undefined });
+      await this.#resolversChanged(c.id);
     }
     await this.#hooks().setEndpointConfig(c.id, n.Name, config);
+  }
+
+  /**
+   * A running container joined or left a network: its resolv.conf names the resolvers of its
+   * user networks now, or the host's when it has none left (as Docker starts or stops its
+   * embedded resolver).
+   */
+  async #resolversChanged(containerId: string): Promise<void> {
+    const a = this.#net.attachment(containerId);
+    const etc = etcSettings({ endpoints: a?.endpoints ?? [] }, (id) => this.#net.list().find((x) => x.Id === id));
+    await this.#hooks().resolversChanged(containerId, etc.nameservers);
   }
 
   async disconnect(idOrName: string, container: string, force: boolean): Promise<void> {
@@ -119,7 +136,10 @@ export class DefaultNetworkService implements NetworkService {
     const configured = this.#hooks().configuredNetworks(c.id).includes(n.Name);
     const attached = !!this.#net.attachment(c.id)?.endpoints.some((e) => e.networkId === n.Id);
     if (!configured && !attached) throw new Forbidden(`container ${c.id} is not connected to network ${n.Name}`);
-    if (attached) await this.#net.disconnect(c.id, n.Id);
+    if (attached) {
+      await this.#net.disconnect(c.id, n.Id);
+      await this.#resolversChanged(c.id);
+    }
     if (configured) await this.#hooks().setEndpointConfig(c.id, n.Name, null);
   }
 }

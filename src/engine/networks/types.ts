@@ -21,11 +21,13 @@ export interface NetworkService {
 /** What the network use cases need from the container engine. */
 export interface ContainerNetworkHooks {
   /** NotFound `No such container: X`. */
-  lookup(nameOrId: string): { id: string; name: string; running: boolean };
+  lookup(nameOrId: string): { id: string; name: string; running: boolean; networkMode: string };
   /** Records that a container joins (or leaves) a network at its next start. */
   setEndpointConfig(id: string, network: string, config: EndpointConfigWire | null): Promise<void>;
   /** Networks a container (any state) is configured to join, by name. */
   configuredNetworks(id: string): string[];
   /** IDs of all containers. */
   all(): string[];
+  /** A running container's networks changed: its resolvers are now `nameservers` (its user networks'), or the host's. */
+  resolversChanged(id: string, nameservers: string[] | undefined): Promise<void>;
 }

@@ -10,13 +10,13 @@
  * A command in `missing` fails create/exec with CommandNotFound, one in `notRunnable` with
  * CommandNotRunnable. Every call is counted in `calls`, so tests can assert what the engine did.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Conflict, NotFound } from '../../errdefs/index.js';
 import {
   CommandNotFound, CommandNotRunnable, ProcessGone, type AttachWants, type ContainerPaths, type ContainerRuntime, type CreateRequest,
   type CreatedProcess, type ExecProcess, type ExecRequest, type ExitStatus, type LayerStack, type LogRecord, type ProcessConnection,
-  type ReadLogsOptions, type ResourceUsage,
+  type HostSettings, type ReadLogsOptions, type ResourceUsage,
 } from '../types.js';
 import { FakeProcess, type State } from './fake-process.js';
 
@@ -234,6 +234,11 @@ export class FakeRuntime implements ContainerRuntime {
     await mkdir(rootfs, { recursive: true });
     this.#mounted.add(id);
     return rootfs;
+  }
+
+  async writeResolvConf(dir: string, id: string, settings: Pick<HostSettings, 'dns' | 'dnsSearch' | 'dnsOptions'>): Promise<void> {
+    const lines = [...(settings.dnsSearch?.length ? [`search ${settings.dnsSearch.join(' ')}`] : []), ...(settings.dns ?? []).map((n) => `nameserver ${n}`)];
+    await writeFile(this.paths(dir, id).resolvConf, lines.map((l) => `${l}\n`).join(''));
   }
 
   async unmountRoot(id: string): Promise<void> {

@@ -1,0 +1,98 @@
+/**
+ * docker-compose 1.29 (Debian's, on docker-py) against berthd through DOCKER_HOST: a project
+ * with a web service publishing a port and a client reaching it by service name on the
+ * project network; `up -d`, `ps` and `port` printed as compose prints them, `exec` and a
+ * one-off `run --rm`, then `down -v` leaving no container, network or volume. The project
+ * network's subnet is the one berth picks; its footprint is checked by bridge name.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { hasDocker, run, type RunResult, type TestDaemon } from './helpers/daemon.js';
+import { cleanupDaemon, daemonWithBusybox, ok } from './containers-helpers.js';
+import { api, footprint, httpGet } from './network-helpers.js';
+
+const COMPOSE = '/usr/bin/docker-compose';
+
+const PROJECT = `version: "3.8"
+services:
+  web:
+    image: busybox
+    command: ["sh", "-c", "mkdir -p /www && echo hello-compose > /www/index.html && exec httpd -f -p 80 -h /www"]
+    ports:
+      - "80"
+    volumes:
+      - data:/data
+    stop_grace_period: 1s
+  client:
+    image: busybox
+    command: ["sleep", "300"]
+    depends_on: [web]
+    stop_grace_period: 1s
+volumes:
+  data: {}
+`;
+
+// compose runs `exec` and attached `run` through the docker CLI (its own docker-py path attaches
+// after the start and loses the first output, against dockerd too).
+describe('docker-compose 1.29 against berthd', { skip: !existsSync(COMPOSE) || !hasDocker, timeout: 300_000 }, () => {
+  let d: TestDaemon;
+  let dir: string;
+  const bridges: string[] = [];
+  const subnets: string[] = [];
+  const ids: string[] = [];
+  const compose = (args: string[]): Promise<RunResult> =>
+    run(COMPOSE, ['-p', 'bt', ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: d.host }, timeoutMs: 120_000 });
+
+  before(async () => {
+    d = await daemonWithBusybox();
+    dir = mkdtempSync(join(tmpdir(), 'berth-compose-'));
+    writeFileSync(join(dir, 'docker-compose.yml'), PROJECT);
+    const b = (await api(d, 'GET', '/networks/bridge')).json;
+    bridges.push(b.Options['com.docker.network.bridge.name']);
+    subnets.push(b.IPAM.Config[0].Subnet.replace(/0\/\d+$/, ''));
+  });
+
+  after(async () => {
+    await cleanupDaemon(d);
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(footprint(d, bridges, subnets, ids), { links: [], rules: [], netns: [] });
+  });
+
+  it('up -d, ps, port; the client reaches the web service by name; down -v removes it all', async () => {
+    const up = await ok(compose(['up', '-d']));
+    assert.equal(up, '');
+    const net = (await api(d, 'GET', '/networks/bt_default')).json;
+    assert.equal(net.Labels['com.docker.compose.project'], 'bt');
+    bridges.push(`br-${net.Id.slice(0, 12)}`);
+    subnets.push(net.IPAM.Config[0].Subnet.replace(/0\/\d+$/, ''));
+    ids.push(...(await ok(compose(['ps', '-q']))).trim().split('\n'));
+    assert.equal(ids.length, 2);
+
+    const port = await ok(compose(['port', 'web', '80']));
+    const m = /^0\.0\.0\.0:(\d+)\n$/.exec(port);
+    assert.ok(m, port);
+    assert.equal(await httpGet(Number(m[1]), '/index.html'), 'hello-compose\n');
+
+    const ps = (await ok(compose(['ps']))).split('\n');
+    assert.match(ps[0]!, /^ +Name +Command +State +Ports *$/);
+    assert.match(ps[1]!, /^-+$/);
+    assert.match(ps[2]!, /^bt_client_1 +sleep 300 +Up *$/);
+    assert.match(ps[3]!, new RegExp(`^bt_web_1 +sh -c mkdir -p /www && ech \\.\\.\\. +Up +0\\.0\\.0\\.0:${m[1]}->80/tcp,:::${m[1]}->80/tcp *$`));
+
+    assert.equal(await ok(compose(['exec', '-T', 'client', 'wget', '-q', '-O', '-', 'http://web/index.html'])), 'hello-compose\n');
+    assert.equal(await ok(compose(['exec', '-T', 'client', 'wget', '-q', '-O', '-', 'http://bt_web_1/index.html'])), 'hello-compose\n');
+    const once = await compose(['run', '--rm', '-T', 'client', 'wget', '-q', '-O', '-', 'http://web/index.html']);
+    assert.deepEqual([once.code, once.stdout], [0, 'hello-compose\n'], once.stderr);
+
+    const down = await compose(['down', '-v']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stderr, /Removing network bt_default/);
+    assert.match(down.stderr, /Removing volume bt_data/);
+    assert.equal(await ok(d.berth(['ps', '-aq'])), '');
+    assert.equal((await api(d, 'GET', '/networks/bt_default')).status, 404);
+    assert.equal((await api(d, 'GET', '/volumes/bt_data')).status, 404);
+  });
+});
