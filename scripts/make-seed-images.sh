@@ -191,6 +191,10 @@ make_tar() { # NAME: $cache/NAME.tar, made once
   command -v debootstrap >/dev/null || die "debootstrap not found: apt-get install debootstrap"
   [[ $EUID -eq 0 ]] || die "debootstrap needs root"
   mkdir -p "$cache/debs"
+  # One debootstrap at a time shares the package cache; another run may have made it meanwhile.
+  exec 9>"$cache/.lock"
+  flock 9
+  [[ -s "$cache/$name.tar" ]] && return
   work="$(mktemp -d "$cache/work-$name.XXXXXX")"
   say "making the $name rootfs with debootstrap ($suite minbase + $pkgs from $archive)"
   local t0=$SECONDS
@@ -312,14 +316,17 @@ if [[ -z "${BERTH_SEED_REGISTRY:-}" ]]; then
   if [[ "$mirrors" != *"http://$registry"* ]]; then
     # A berthd that `berth` started by itself (its command line is exactly that) is restarted
     # to read daemon.json; containers keep running, and the next berth command starts it again.
-    pid="$(head -1 /var/lib/berth/berthd.lock 2>/dev/null || true)"
+    data_root="${BERTH_DATA_ROOT:-/var/lib/berth}"
+    exec_root="${BERTH_EXEC_ROOT:-/run/berth}"
+    pid="$(head -1 "$data_root/berthd.lock" 2>/dev/null || true)"
     auto="$(tr '\0' ' ' <"/proc/${pid:-0}/cmdline" 2>/dev/null || true)"
-    if [[ -z "${BERTH:-}${BERTH_HOST:-}" && "$pid" =~ ^[0-9]+$ && "$auto" == *"/daemon/main.js --data-root /var/lib/berth --exec-root /run/berth " ]]; then
+    if [[ -z "${BERTH:-}${BERTH_HOST:-}" && "$pid" =~ ^[0-9]+$ && "$auto" == *"/daemon/main.js --data-root $data_root --exec-root $exec_root " ]]; then
       say "restarting berthd (pid $pid) so that it reads $daemon_json"
       kill -TERM "$pid"
       for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      "${berth[@]}" info >/dev/null
-    else
+      mirrors="$("${berth[@]}" info --format '{{json .RegistryConfig.Mirrors}}' 2>/dev/null || true)"
+    fi
+    if [[ "$mirrors" != *"http://$registry"* ]]; then
       say "berthd is running without the mirror http://$registry (it started before $daemon_json had it):"
       say "restart it to pull the seed images through the mirror"
     fi
