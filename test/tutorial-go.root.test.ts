@@ -84,7 +84,7 @@ describe('go tutorial through the seed mirror', { timeout: 1_200_000 }, () => {
     t.diagnostic(`second seed run: ${secondMs} ms`);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stderr, /library\/golang:latest is up to date/);
-    assert.ok(secondMs < 15_000, `a second run takes seconds, not ${secondMs} ms`);
+    assert.ok(secondMs < 30_000, `a second run takes seconds, not ${secondMs} ms`);
   });
 
   it('README main job: build . pulls golang:latest from the mirror, run ID prints hello world!, tag, images', async (t) => {
@@ -109,5 +109,10 @@ describe('go tutorial through the seed mirror', { timeout: 1_200_000 }, () => {
     assert.match(images, new RegExp(`^dockerdemo +latest +${id} `, 'm'));
     assert.match(images, /^golang +latest +[0-9a-f]{12} /m);
     assert.equal(await ok(d.berth(['run', '--rm', 'dockerdemo-build'])), 'hello world!\n');
+    const cfg = JSON.parse(await ok(d.berth(['image', 'inspect', '-f', '{{json .Config}}', 'golang:latest'])));
+    assert.equal(cfg.WorkingDir, '/go');
+    assert.ok(cfg.Env.includes('GOPATH=/go'), cfg.Env.join(' '));
+    assert.ok(cfg.Env.includes('PATH=/go/bin:/usr/local/go/bin:/usr/lib/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'), cfg.Env.join(' '));
+    assert.match(await ok(d.berth(['run', '--rm', 'golang:latest', 'go', 'version'])), /^go version go1\.\d+/);
   });
 });

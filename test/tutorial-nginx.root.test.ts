@@ -100,10 +100,8 @@ describe('nginx tutorial in a browser', { timeout: 900_000 }, () => {
     const logs = await ok(d.berth(['logs', 'banana-smith-container']));
     assert.match(logs, /"GET \/ HTTP\/1\.1" 200 .*HeadlessChrome/);
 
-    // STOPSIGNAL SIGQUIT: nginx quits gracefully, well before the stop timeout.
-    const t0 = Date.now();
+    // STOPSIGNAL SIGQUIT: nginx quits gracefully (exit 0), not killed at the stop timeout (137).
     await ok(d.berth(['stop', 'banana-smith-container']));
-    assert.ok(Date.now() - t0 < 8000, `stop took ${Date.now() - t0} ms`);
     assert.equal(await ok(d.berth(['inspect', '-f', '{{.State.ExitCode}}', 'banana-smith-container'])), '0\n');
   });
 });
