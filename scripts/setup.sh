@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(runc netavark aardvark-dns iptables busybox-static tini catatonit file)
+pkgs=(runc netavark aardvark-dns iptables busybox-static tini catatonit file debootstrap docker-registry)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(docker-registry tmux libc6-dev openssl python3 skopeo docker.io docker-compose)
+  pkgs+=(tmux libc6-dev openssl python3 skopeo docker.io docker-compose chromium)
 fi
 
 missing=()

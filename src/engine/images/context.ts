@@ -86,6 +86,6 @@ export class ImageContext {
 
   /** Images with no tag and no children ("dangling"). */
   isDangling(id: Digest): boolean {
-    return this.refs.referencesOf(id).length === 0;
+    return this.refs.referencesOf(id).length === 0 && this.images.children(id).length === 0;
   }
 }

@@ -75,6 +75,16 @@ describe('DefaultImageService (stores on disk, no daemon)', () => {
     assert.equal(svc.count(), 0);
   });
 
+  it('untags the only tag of an image with children, keeping the image (as dockerd)', async () => {
+    const parent = await image('base:import', 'b');
+    const child = await image('built:1', 'c', parent);
+    assert.deepEqual(await svc.remove('base:import'), [{ Untagged: 'base:import' }]);
+    assert.ok((await svc.list({ all: true })).some((i) => i.Id === parent), 'the parent stays for its child');
+    assert.equal((await svc.history('built:1'))[0]!.Id, child);
+    await svc.remove('built:1');
+    assert.equal(svc.count(), 0);
+  });
+
   it('keeps layers that leases hold or other images use', async () => {
     const a = await image('share:a', 'same');
     const b = await image('share:b', 'same');

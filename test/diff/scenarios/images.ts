@@ -40,6 +40,19 @@ export const images: Scenario[] = [
     `,
   },
   {
+    name: 'rmi of the only tag of an image with children untags it',
+    script: `
+      mkdir r && echo hi > r/hello && tar -cf r.tar -C r hello
+      docker import r.tar base:1 > /dev/null
+      printf 'FROM base:1\\nLABEL a=b\\n' > Dockerfile
+      DOCKER_BUILDKIT=0 docker build -q -t kid:1 . > /dev/null
+      docker rmi base:1
+      docker images --format '{{.Repository}}:{{.Tag}}' | sort
+      docker rmi kid:1 | grep -c Deleted
+      docker images -a --format '{{.Repository}}:{{.Tag}}' | sort
+    `,
+  },
+  {
     name: 'history',
     script: `
       docker history busybox
