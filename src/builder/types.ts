@@ -41,6 +41,22 @@ export interface BuildOptions {
   /** `host:ip` entries for RUN's /etc/hosts. */
   extraHosts: string[];
   platform?: string;
+  /**
+   * Credentials for the registries FROM and `COPY --from` pull from (`X-Registry-Config`):
+   * server address → Docker's AuthConfig.
+   */
+  registryAuths?: Record<string, RegistryCredentials>;
+}
+
+/** Docker's AuthConfig, as the builder passes it through to pulls. */
+export interface RegistryCredentials {
+  username?: string;
+  password?: string;
+  auth?: string;
+  email?: string;
+  serveraddress?: string;
+  identitytoken?: string;
+  registrytoken?: string;
 }
 
 export function defaultBuildOptions(): BuildOptions {
@@ -89,9 +105,10 @@ export interface BuildImages {
   /**
    * The image a FROM or `COPY --from` names: Docker's lookup of a name, ID or ID prefix;
    * pulled when missing (or always, with `pull`) when a registry client is available, the
-   * pull's progress lines given to `note`. NotFound with `No such image: …` otherwise.
+   * pull's progress lines given to `note`, with the credentials of `auths` for its registry.
+   * NotFound with `No such image: …` otherwise.
    */
-  resolveForBuild(name: string, pull: boolean, note?: (text: string) => void): Promise<StoredImage>;
+  resolveForBuild(name: string, pull: boolean, note?: (text: string) => void, auths?: Record<string, RegistryCredentials>): Promise<StoredImage>;
   get(id: Digest): StoredImage | undefined;
   /** Stores an image config whose layers exist; `parent` is the build parent. */
   create(config: ImageConfig, parent: Digest | undefined): Promise<StoredImage>;

@@ -160,3 +160,30 @@ export async function registryAuthHeader(env: NodeJS.ProcessEnv, image: string):
     : {};
   return Buffer.from(JSON.stringify(body)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
+
+/**
+ * `X-Registry-Config` for a build: the credentials of every registry config.json knows
+ * (`auths` and `credHelpers` keys), as the docker CLI sends them for the classic builder's
+ * FROM pulls; URL-safe base64 of server address → AuthConfig. A helper that fails leaves its
+ * registry out.
+ */
+export async function registryConfigHeader(env: NodeJS.ProcessEnv): Promise<string> {
+  let cfg: ConfigFile;
+  try {
+    cfg = await readConfig(env);
+  } catch {
+    cfg = {};
+  }
+  const out: Record<string, { username: string; password: string; serveraddress: string; identitytoken?: string }> = {};
+  for (const key of new Set([...Object.keys(cfg.auths ?? {}), ...Object.keys(cfg.credHelpers ?? {})])) {
+    let c: Credentials | undefined;
+    try {
+      c = await getCredentials(env, key);
+    } catch {
+      c = undefined;
+    }
+    if (!c) continue;
+    out[key] = { username: c.username, password: c.password, serveraddress: c.serveraddress, ...(c.identitytoken ? { identitytoken: c.identitytoken } : {}) };
+  }
+  return Buffer.from(JSON.stringify(out)).toString('base64url');
+}

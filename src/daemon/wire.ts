@@ -159,7 +159,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   const cache = new LocalCacheIndex(join(config.dataRoot, 'buildcache'), (id) => imageStore.get(id) !== undefined);
   const build = new DefaultBuildService({
     dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner, afterBuild: () => stepNetworking.releaseIdle(),
-    pull: (name, progress) => distribution.pull({ image: name, tag: undefined, all: false }, progress),
+    pull: (name, progress, auth) => distribution.pull({ image: name, tag: undefined, all: false, ...(auth ? { auth } : {}) }, progress),
   });
   await build.recover();
 

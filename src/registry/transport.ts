@@ -160,9 +160,12 @@ export class Transport {
       } catch (e) {
         if (init.signal?.aborted) throw new Cancelled('cancelled', { cause: e });
         // An insecure host that does not speak TLS: plain HTTP from now on (dockerd's fallback).
-        if (ep.allowHttp && url.protocol === 'https:' && base === ep.base && !this.#schemes.has(ep.base)) {
-          this.#schemes.set(ep.base, ep.base.replace(/^https:/, 'http:'));
-          log.debug('falling back to plain HTTP', { endpoint: ep.base, error: (e as Error).message });
+        // A request that raced the one that found out is sent again over HTTP at once.
+        if (ep.allowHttp && url.protocol === 'https:' && base === ep.base) {
+          if (!this.#schemes.has(ep.base)) {
+            this.#schemes.set(ep.base, ep.base.replace(/^https:/, 'http:'));
+            log.debug('falling back to plain HTTP', { endpoint: ep.base, error: (e as Error).message });
+          }
           n--;
           continue;
         }

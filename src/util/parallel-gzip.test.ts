@@ -44,3 +44,19 @@ test('round trips and is deterministic whatever the input pieces and parallelism
   const t = await gz(text, [1 << 16]);
   assert.ok(t.length < text.length / 20, 'text still compresses across chunks');
 });
+
+test('random files amid text inside one chunk: stored runs and deflated runs join into one valid stream', async () => {
+  const line = Buffer.from('text between random files, compressible\n');
+  const parts: Buffer[] = [];
+  // Runs of random and text of odd sizes, so runs start before and after the 32 KiB window.
+  for (const n of [1000, 70_000, 20_000, 150_000, 65_536, 33_000, 300_000, 5]) {
+    parts.push(randomBytes(n), Buffer.alloc(n, line));
+  }
+  const data = Buffer.concat(parts);
+  const a = await gz(data, [4096, 1 << 20]);
+  const b = await gz(data, [777], 2);
+  assert.equal(sha(a), sha(b));
+  assert.ok(gunzipSync(a).equals(data));
+  const random = parts.filter((_, i) => i % 2 === 0).reduce((n, p) => n + p.length, 0);
+  assert.ok(a.length < random * 1.05, 'text runs beside random ones still compress');
+});

@@ -7,7 +7,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { BuildMessage } from '../../api/types/build.js';
-import { buildErrorCode, type BuildContextInput, type BuildOptions, type BuildService } from '../../engine/build/types.js';
+import { buildErrorCode, type BuildContextInput, type BuildOptions, type BuildService, type RegistryCredentials } from '../../engine/build/types.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import { goJson } from '../../util/go-json.js';
 import { publicMessage } from '../errors.js';
@@ -21,6 +21,25 @@ function jsonParam<T>(ctx: Ctx, name: string, what: string, schema: Schema): T |
     return ctx.query.json<T>(name, schema);
   } catch (e) {
     throw new InvalidArgument(`error reading ${what}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * `X-Registry-Config`: base64 (URL-safe, as the docker CLI sends it, or standard) JSON of
+ * server address → AuthConfig. Anything unreadable counts as no credentials, as in dockerd.
+ */
+export function decodeRegistryConfig(header: string | undefined): Record<string, RegistryCredentials> {
+  if (!header) return {};
+  try {
+    const v = JSON.parse(Buffer.from(header.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')) as unknown;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    const out: Record<string, RegistryCredentials> = {};
+    for (const [k, a] of Object.entries(v as Record<string, unknown>)) {
+      if (a && typeof a === 'object' && !Array.isArray(a)) out[k] = a as RegistryCredentials;
+    }
+    return out;
+  } catch {
+    return {};
   }
 }
 
@@ -51,6 +70,7 @@ export function buildOptionsOf(ctx: Ctx): BuildOptions {
     networkMode: q.string('networkmode') ?? '',
     extraHosts: q.all('extrahosts'),
     ...(platform ? { platform } : {}),
+    registryAuths: decodeRegistryConfig(ctx.header('x-registry-config')),
   };
 }
 

@@ -32,7 +32,7 @@ async function baseOf(
     const r = run.stages.get(b.stage)!;
     return { id: r.id, config: r.config };
   }
-  const img = await run.backend.images.resolveForBuild(b.image, run.options.pull, note);
+  const img = await run.backend.images.resolveForBuild(b.image, run.options.pull, note, run.options.registryAuths);
   return { id: img.record.id, config: img.config };
 }
 

@@ -79,7 +79,7 @@ async function fromTree(ctx: StepContext, state: StageState, from: string): Prom
   } else {
     let img;
     try {
-      img = await run.backend.images.resolveForBuild(from, false);
+      img = await run.backend.images.resolveForBuild(from, false, undefined, run.options.registryAuths);
     } catch (e) {
       throw new InvalidArgument(`invalid from flag value ${from}: ${(e as Error).message}`, { cause: e });
     }

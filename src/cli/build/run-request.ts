@@ -15,6 +15,7 @@ import { ExitError, type CliContext } from '../command.js';
 import type { ProgressMode } from '../commands/build.js';
 import { prepareContext, preparedBody, preparedSize, type PreparedContext } from './context-source.js';
 import { sendingContextLine } from './sending-line.js';
+import { registryConfigHeader } from '../credentials.js';
 
 export interface BuildCall {
   location: string;
@@ -97,7 +98,7 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
       if (ev?.kind === 'built') imageId = ev.id;
       view.message(m);
     };
-    const headers = { 'Content-Type': 'application/x-tar', 'X-Registry-Config': Buffer.from('{}').toString('base64') };
+    const headers = { 'Content-Type': 'application/x-tar', 'X-Registry-Config': await registryConfigHeader(ctx.env) };
     const local = localPath(ctx.env, client.endpoint, prepared);
     let sent = false;
     if (local) {

@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import type { BuildBackend, BuildCacheIndex, BuildImages, BuildLayers, StepRunner } from '../../builder/types.js';
 import type { JsonMessage } from '../../api/types/images.js';
 import { NotFound, Unavailable } from '../../errdefs/index.js';
-import { isFullId } from '../../image/reference.js';
+import { isFullId, parseNormalizedNamed } from '../../image/reference.js';
 import { encodeImageConfig } from '../../image/config.js';
 import type { ImageStore } from '../../store/images/types.js';
 import type { LayerStore } from '../../store/layers/types.js';
 import type { ProcessRuntime } from '../../runtime/types.js';
 import type { ImageService } from '../images/types.js';
+import { authConfigFor } from '../../registry/auth-configs.js';
+import type { AuthConfig } from '../../registry/types.js';
 
 export interface BuildDeps {
   dataRoot: string;
@@ -26,7 +28,7 @@ export interface BuildDeps {
    * Pulls an image (FROM of a missing image, `build --pull`), reporting Docker's progress
    * messages; absent: no registry, a missing image is NotFound.
    */
-  pull?: (name: string, progress: (m: JsonMessage) => void) => Promise<void>;
+  pull?: (name: string, progress: (m: JsonMessage) => void, auth?: AuthConfig) => Promise<void>;
   /** The runtime behind `runner`, for cleaning up step containers at start-up. */
   runtime?: Pick<ProcessRuntime, 'cleanup'>;
   /** Runs after each build: releases what `runner` keeps for a build's next step (network namespaces). */
@@ -49,9 +51,20 @@ export function stepContainersRoot(dataRoot: string): string {
   return join(dataRoot, 'tmp', 'build-containers');
 }
 
+/** The entry of `X-Registry-Config` for the registry of image `name`. */
+function credentialsFor(auths: Record<string, AuthConfig>, name: string): AuthConfig | undefined {
+  let domain: string;
+  try {
+    domain = parseNormalizedNamed(name).domain;
+  } catch {
+    return undefined;
+  }
+  return authConfigFor(auths, domain);
+}
+
 export function buildBackend(d: BuildDeps): BuildBackend {
   const images: BuildImages = {
-    resolveForBuild: async (name, pull, note) => {
+    resolveForBuild: async (name, pull, note, auths) => {
       if (!d.pull || isFullId(name)) return d.images.resolve(name);
       if (!pull) {
         try {
@@ -63,7 +76,7 @@ export function buildBackend(d: BuildDeps): BuildBackend {
       await d.pull(name, (m) => {
         // Status lines as the docker CLI prints them without a terminal; byte counts left out.
         if (m.status !== undefined && !m.progress) note?.(`${m.id ? `${m.id}: ` : ''}${m.status}\n`);
-      });
+      }, auths ? credentialsFor(auths, name) : undefined);
       return d.images.resolve(name);
     },
     get: (id) => d.imageStore.get(id),

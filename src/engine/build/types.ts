@@ -10,9 +10,9 @@
  * `errorDetail` (with the RUN's exit status as `code`, see {@link buildErrorCode}).
  */
 import type { BuildMessage } from '../../api/types/build.js';
-import type { BuildOptions } from '../../builder/types.js';
+import type { BuildOptions, RegistryCredentials } from '../../builder/types.js';
 
-export type { BuildOptions };
+export type { BuildOptions, RegistryCredentials };
 import { StepFailed } from '../../builder/errors.js';
 
 export type BuildContextInput =

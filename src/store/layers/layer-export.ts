@@ -39,6 +39,11 @@ async function* verified(src: ExportSource): AsyncGenerator<Buffer> {
   }
 }
 
+/**
+ * The tar as a stream of Buffers, each as replay read it: object mode, so that a consumer's
+ * `for await` gets them one by one rather than joined into one copy of all that is buffered.
+ */
 export function exportLayer(src: ExportSource): Readable {
-  return Readable.from(verified(src), { objectMode: false, highWaterMark: 4 << 20 });
+  return Readable.from(verified(src), { objectMode: true, highWaterMark: 4 });
 }
+
