@@ -84,7 +84,7 @@ function operations(files: { saved: string; importTar: string; buildCtx: string 
 async function reset(d: TestDaemon): Promise<string[]> {
   const ids = (await d.berth(['ps', '-aq', '--no-trunc'])).stdout.split('\n').filter(Boolean);
   if (ids.length) await ok(d.berth(['rm', '-f', ...ids]), 'rm -f');
-  const tags = (await d.berth(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((t) => t && t !== 'busybox:latest');
+  const tags = (await d.berth(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((t) => t && t !== 'busybox:latest' && !t.includes('<none>'));
   const dangling = (await d.berth(['images', '-q', '--no-trunc', '-f', 'dangling=true'])).stdout.split('\n').filter(Boolean);
   if (tags.length || dangling.length) await ok(d.berth(['rmi', '-f', ...tags, ...dangling]), 'rmi');
   return mountsUnder(d.dataRoot).map((m) => `after removing every container, still mounted: ${m}`);
