@@ -25,13 +25,13 @@ function fmt(n: number): string {
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const selected = workloads.filter((w) => only.length === 0 || only.some((o) => w.name.includes(o)));
+  const selected = workloads.filter((w) => (only.length === 0 ? !w.onlyWhenNamed : only.some((o) => w.name.includes(o))));
   const scratch = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   // The berth launcher's CLI host for this run, in a directory of its own; stopped at the end.
   process.env.BERTH_CLI_DIR = join(scratch, 'cli');
   const berth = await startDaemon();
-  const docker = await startDockerd(scratch);
-  if (!docker) console.log('(dockerd not installed: Docker columns are empty; `apt-get install docker.io` to compare)');
+  const docker = selected.some((w) => w.usesDocker !== false) ? await startDockerd(scratch) : undefined;
+  if (!docker && selected.some((w) => w.usesDocker !== false)) console.log('(dockerd not installed: Docker columns are empty; `apt-get install docker.io` to compare)');
   const rows: Figure[] = [];
   try {
     for (const w of selected) {

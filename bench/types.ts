@@ -30,5 +30,9 @@ export interface Figure {
 
 export interface Workload {
   name: string;
+  /** Runs only when its name is asked for (`npm run bench crash`), never in the default run. */
+  onlyWhenNamed?: boolean;
+  /** false when it never compares with Docker: dockerd is not started for it alone. */
+  usesDocker?: boolean;
   run(ctx: BenchContext): Promise<Figure[]>;
 }

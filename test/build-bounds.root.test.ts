@@ -31,6 +31,12 @@ describe('build: long runs of config-only steps', { timeout: 300_000 }, () => {
     assert.equal((r.stdout.match(/^Step \d+\/\d+ : /gm) ?? []).length, n + 4);
     const hist = await historyCreatedBy(b.d, 'fold:1');
     for (let i = 0; i < n; i++) assert.equal(hist[n + 2 - i], `/bin/sh -c #(nop)  ENV V${i}=v${i}`);
+    // history names each committed step's image; the folded steps (no image of their own) show <missing>.
+    const ids = (await b.d.berth(['history', '--format', '{{.ID}}', 'fold:1'])).stdout.trim().split('\n');
+    for (let i = 0; i < n; i++) {
+      const folded = i >= FOLD_AFTER && i < n - 1;
+      assert.equal(ids[n + 2 - i] === '<missing>', folded, `ENV V${i}: ${ids[n + 2 - i]}`);
+    }
     const cfg = await inspectConfig(b.d, 'fold:1');
     assert.equal((cfg.Env as string[]).length, n + 1);
     assert.deepEqual(cfg.Labels, { a: '1', b: '2' });

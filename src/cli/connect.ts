@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, ConnectError } from '../client/client.js';
 import { defaultDataRoot, defaultExecRoot, defaultHost } from '../util/default-paths.js';
 import { Unavailable } from '../errdefs/index.js';
+import { DAEMON_NODE_FLAGS } from '../util/daemon-flags.js';
 
 export interface ConnectOptions {
   host?: string;
@@ -47,7 +48,7 @@ async function startDaemon(client: Client, env: NodeJS.ProcessEnv, notify: (line
   const logPath = join(dataRoot, 'berthd.log');
   const fd = openSync(logPath, 'a', 0o600);
   const daemonMain = fileURLToPath(new URL('../daemon/main.js', import.meta.url));
-  const child = spawn(process.execPath, [daemonMain, '--data-root', dataRoot, '--exec-root', execRoot], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, daemonMain, '--data-root', dataRoot, '--exec-root', execRoot], {
     detached: true,
     stdio: ['ignore', fd, fd],
     cwd: '/',

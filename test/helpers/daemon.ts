@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DAEMON_NODE_FLAGS } from '../../src/util/daemon-flags.js';
 import { MNT_DETACH, native } from '../../src/util/native.js';
 
 export const distRoot = join(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -133,7 +134,7 @@ export async function startDaemon(opts: { extraArgs?: string[]; dir?: string } =
   const launch = async () => {
     const child = spawn(
       process.execPath,
-      [berthdBin, '-H', host, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...bridgeArgs, ...(opts.extraArgs ?? [])],
+      [...DAEMON_NODE_FLAGS, berthdBin, '-H', host, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...bridgeArgs, ...(opts.extraArgs ?? [])],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.on('data', (d) => (logText += d));

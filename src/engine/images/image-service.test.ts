@@ -85,6 +85,27 @@ describe('DefaultImageService (stores on disk, no daemon)', () => {
     assert.equal(svc.count(), 0);
   });
 
+  it('history shows each image beside the entry it ends at; entries an image added before its own are <missing>', async () => {
+    const base = await image('hbase:1', 'h');
+    const cfg = store.get(base)!.config;
+    const entry = (created_by: string) => ({ created: '2024-01-01T00:00:00Z', created_by, empty_layer: true });
+    const one = await store.create(encodeImageConfig({ ...cfg, history: [...(cfg.history ?? []), entry('ENV A=1')] }), { parent: base });
+    // A folded run: one image adds three entries.
+    const three = await store.create(
+      encodeImageConfig({ ...cfg, history: [...(cfg.history ?? []), entry('ENV A=1'), entry('ENV B=2'), entry('ENV C=3'), entry('ENV D=4')] }),
+      { parent: one.record.id },
+    );
+    await svc.tag(three.record.id, 'hfold:1');
+    const h = await svc.history('hfold:1');
+    assert.deepEqual(
+      h.map((x) => [x.Id, x.CreatedBy]),
+      [[three.record.id, 'ENV D=4'], ['<missing>', 'ENV C=3'], ['<missing>', 'ENV B=2'], [one.record.id, 'ENV A=1'], [base, h[4]!.CreatedBy]],
+    );
+    assert.deepEqual(h[0]!.Tags, ['hfold:1']);
+    await svc.remove('hfold:1');
+    await svc.remove('hbase:1');
+  });
+
   it('keeps layers that leases hold or other images use', async () => {
     const a = await image('share:a', 'same');
     const b = await image('share:b', 'same');

@@ -69,15 +69,24 @@ export function imageHistory(ctx: ImageContext, name: string): HistoryItem[] {
     }
     out.unshift({ Comment: h.comment ?? '', Created: unixSeconds(h.created), CreatedBy: h.created_by ?? '', Id: '<missing>', Size: size, Tags: null });
   }
-  // Fill in IDs and tags along the parent chain that is present.
+  // Fill in IDs and tags along the parent chain that is present: each image beside the
+  // history entry it ends at. A build adds one entry per image, so this is Docker's one ID per
+  // row; an image that adds several (a folded run of config-only steps, builder/solver/fold.ts)
+  // leaves the entries before its own as <missing> rather than naming its parent beside them.
   let id: Digest | undefined = img.record.id;
-  for (const item of out) {
-    if (!id) break;
+  let prev = -1;
+  while (id) {
     const cur = ctx.images.get(id);
     if (!cur) break;
+    const ends = cur.config.history?.length;
+    // Without history of its own (or an inconsistent one), fall back to the next row.
+    const row = ends !== undefined && ends > 0 && out.length - ends > prev ? out.length - ends : prev + 1;
+    const item = out[row];
+    if (!item) break;
     item.Id = id;
     const { tags } = ctx.namesOf(id);
     item.Tags = tags.length ? tags : null;
+    prev = row;
     id = cur.record.parent;
   }
   return out;
