@@ -49,6 +49,21 @@ describe('events', { timeout: 120_000 }, () => {
     assert.equal(byLabel.length, 1);
   });
 
+  it('on the default bridge, network connect before start and disconnect after die; network create and destroy', async () => {
+    const since = now();
+    await ok(d.berth(['run', '--rm', '--name', 'ev2', 'busybox', 'true']));
+    await ok(d.berth(['network', 'create', 'evnet']));
+    await ok(d.berth(['network', 'rm', 'evnet']));
+    const got = await events(d, `since=${since}&until=${now()}`);
+    assert.deepEqual(got.map((e) => `${e.Type} ${e.Action}`), [
+      'container create', 'container attach', 'network connect', 'container start', 'container die', 'network disconnect', 'container destroy',
+      'network create', 'network destroy',
+    ]);
+    assert.equal(got[2]!.Actor.Attributes.name, 'bridge');
+    assert.equal(got[2]!.Actor.Attributes.container, got[0]!.Actor.ID);
+    assert.equal(got[7]!.Actor.Attributes.name, 'evnet');
+  });
+
   it('image, volume and exec events; a bad filter is a 400', async () => {
     const since = now();
     await ok(d.berth(['tag', 'busybox', 'evtag:1']));

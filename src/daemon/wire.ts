@@ -136,7 +136,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     ncpu: cpus().length,
     hostName: hostname(),
     events: events.sink,
-    networking: new ManagedContainerNetworking(network),
+    networking: new ManagedContainerNetworking(network, events.sink),
   });
   const containers = new DefaultContainerService(containerContext);
   const containerIO = new DefaultContainerIO(containerContext);
@@ -163,7 +163,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   });
   await build.recover();
 
-  const networks = new DefaultNetworkService(network, containerNetworkHooks(containerContext));
+  const networks = new DefaultNetworkService(network, containerNetworkHooks(containerContext), events.sink);
   await containers.recover();
   // What a crash or an exit while berthd was down left: endpoints of containers not running.
   const live = new Set((await containers.list({ all: false, filters: new Map(), size: false })).map((c) => c.Id));

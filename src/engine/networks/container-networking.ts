@@ -13,6 +13,7 @@ import type { Attachment, NetworkManager, PortRequest, PublishedPort } from '../
 import { parsePortProto, PortSpecError, type Protocol } from '../../util/port-spec.js';
 import type { ContainerNetworking, JoinedNetwork } from '../containers/networking.js';
 import type { ContainerRecord } from '../containers/record.js';
+import type { EventSink } from '../events/event-log.js';
 
 /** The container's networks (name → endpoint settings), kept in its record. */
 export type NetworkConfig = Record<string, EndpointConfigWire>;
@@ -77,8 +78,12 @@ export function portWires(rec: Pick<ContainerRecord, 'Config' | 'HostConfig'>, p
 export class ManagedContainerNetworking implements ContainerNetworking {
   readonly #net: NetworkManager;
 
-  constructor(net: NetworkManager) {
+  readonly #events: EventSink | undefined;
+  readonly #leaving = new Map<string, Promise<void>>();
+
+  constructor(net: NetworkManager, events?: EventSink) {
     this.#net = net;
+    this.#events = events;
   }
 
   plan(networkMode: string, endpoints: Record<string, EndpointConfigWire | null> | undefined): NetworkConfig {
@@ -128,12 +133,27 @@ export class ManagedContainerNetworking implements ContainerNetworking {
       }),
       ports,
     });
+    for (const ep of a.endpoints) this.#event('connect', ep.networkId, ep.networkName, rec.ID);
     const etc = etcSettings(a, (id) => this.#net.list().find((n) => n.Id === id));
     return { netnsPath: a.netnsPath, nameservers: etc.nameservers, addresses: etc.addresses };
   }
 
-  async leave(containerId: string): Promise<void> {
-    await this.#net.detach(containerId);
+  leave(containerId: string): Promise<void> {
+    // An exit and a removal may both release the same container at once: one release, one event each.
+    let p = this.#leaving.get(containerId);
+    if (!p) {
+      const endpoints = this.#net.attachment(containerId)?.endpoints ?? [];
+      p = this.#net.detach(containerId).then(() => {
+        for (const ep of endpoints) this.#event('disconnect', ep.networkId, ep.networkName, containerId);
+      }).finally(() => this.#leaving.delete(containerId));
+      this.#leaving.set(containerId, p);
+    }
+    return p;
+  }
+
+  /** dockerd's network events: the network as Actor, the container and the network's name and type as attributes. */
+  #event(action: string, networkId: string, name: string, containerId: string): void {
+    this.#events?.({ type: 'network', action, id: networkId, attributes: { container: containerId, name, type: 'bridge' } });
   }
 
   #endpoints(rec: ContainerRecord, a: Attachment | undefined): Record<string, unknown> {

@@ -12,6 +12,7 @@ import { etcSettings } from '../../network/etc-files.js';
 import type { NetworkManager, NetworkRecord } from '../../network/types.js';
 import { matches, PRUNE_FILTERS } from './filters.js';
 import type { ContainerNetworkHooks, NetworkService } from './types.js';
+import type { EventSink } from '../events/event-log.js';
 
 const BUILTIN = new Set(['bridge', 'host', 'none']);
 
@@ -19,9 +20,16 @@ export class DefaultNetworkService implements NetworkService {
   readonly #net: NetworkManager;
   readonly #containers: ContainerNetworkHooks;
 
-  constructor(net: NetworkManager, containers: ContainerNetworkHooks) {
+  readonly #events: EventSink | undefined;
+
+  constructor(net: NetworkManager, containers: ContainerNetworkHooks, events?: EventSink) {
     this.#net = net;
     this.#containers = containers;
+    this.#events = events;
+  }
+
+  #event(action: 'create' | 'destroy', n: { Id: string; Name: string; Driver: string }): void {
+    this.#events?.({ type: 'network', action, id: n.Id, attributes: { name: n.Name, type: n.Driver } });
   }
 
   #wire(n: NetworkRecord, withContainers: boolean): NetworkWire {
@@ -62,6 +70,7 @@ export class DefaultNetworkService implements NetworkService {
   async create(req: NetworkCreateRequest): Promise<NetworkCreateResponse> {
     if (!req || typeof req.Name !== 'string') throw new InvalidArgument('network name must not be empty');
     const n = await this.#net.create(req);
+    this.#event('create', n);
     return { Id: n.Id, Warning: '' };
   }
 
@@ -75,6 +84,7 @@ export class DefaultNetworkService implements NetworkService {
       }
     }
     await this.#net.remove(n.Id);
+    this.#event('destroy', n);
   }
 
   async prune(filters: Map<string, string[]>): Promise<NetworkPruneReport> {
@@ -84,6 +94,7 @@ export class DefaultNetworkService implements NetworkService {
       if (this.#inUse(n)) continue;
       try {
         await this.#net.remove(n.Id);
+        this.#event('destroy', n);
         deleted.push(n.Name);
       } catch (e) {
         if (!(e instanceof Conflict)) throw e;
