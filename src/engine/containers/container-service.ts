@@ -258,6 +258,8 @@ export class DefaultContainerService implements ContainerService {
     this.#ctx.restarts.close();
     this.#ctx.health.stopAll();
     await this.#ctx.background.settle(5000);
+    // Record writes in flight (an exit's state, a probe's health) land before the daemon goes.
+    await this.#ctx.store.flush();
     log.debug('container monitors released');
   }
 }

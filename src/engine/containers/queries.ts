@@ -140,9 +140,6 @@ export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, op
   const f = opts.filters;
   for (const k of f.keys()) if (!FILTERS.includes(k)) throw new InvalidArgument(`Invalid filter '${k}'`);
   for (const s of f.get('status') ?? []) if (!STATUSES.includes(s)) throw new InvalidArgument(`Invalid filter 'status=${s}'`);
-  for (const h of f.get('health') ?? []) {
-    if (!['starting', 'healthy', 'unhealthy', 'none'].includes(h)) throw new InvalidArgument(`Unrecognised filter value for health: ${h}`);
-  }
   for (const e of f.get('exited') ?? []) if (!/^[+-]?\d+$/.test(e)) throw new InvalidArgument(`strconv.Atoi: parsing "${e}": invalid syntax`);
   for (const h of f.get('health') ?? []) if (!HEALTH_VALUES.includes(h)) throw new InvalidArgument(`Unrecognised filter value for health: ${h}`);
   const isTask = f.get('is-task');
@@ -171,9 +168,8 @@ export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, op
     if (before && !before.every((c) => r.Created < c)) return false;
     if (since && !since.every((c) => r.Created > c)) return false;
     if (ancestors && !ancestors.has(r.ImageID)) return false;
-    // No container is a swarm task, and berth runs no health checks: every one's health is `none`.
+    // No container is a swarm task.
     if (isTask?.[0] === 'true') return false;
-    if (f.has('health') && !f.get('health')!.includes('none')) return false;
     if (f.has('volume') && !f.get('volume')!.some((v) => (r.Mounts as PlannedMount[]).some((m) => m.Name === v || m.Destination === v || m.Source === v))) return false;
     if (f.has('network') && !f.get('network')!.some((n) => n === networkName(r) || (n === 'bridge' && r.HostConfig.NetworkMode === 'default') || Object.keys(r.NetworkConfig ?? {}).includes(n))) return false;
     return true;
