@@ -18,7 +18,7 @@ import { imageHistory, inspectImage } from './inspect.js';
 import { listImages } from './list.js';
 import { loadImages } from './load.js';
 import { pruneImages, removeImage } from './remove.js';
-import { saveImages } from './save.js';
+import { saveImages, selectImages } from './save.js';
 import { tagImage } from './tag.js';
 import type { ImageFilters, ImageService, ImportRequest, ProgressSink } from './types.js';
 
@@ -91,7 +91,8 @@ export class DefaultImageService implements ImageService {
 
   async save(names: string[], opts: { format?: 'docker' | 'oci' } = {}): Promise<Readable> {
     const tar = await saveImages(this.#ctx, names, opts.format);
-    for (const id of new Set(names.map((n) => this.#ctx.resolve(n).record.id))) this.#event('save', id);
+    // A repository name saves every tag of it: the images are the ones the archive holds.
+    for (const id of selectImages(this.#ctx, names).keys()) this.#event('save', id);
     return tar;
   }
 
@@ -104,7 +105,15 @@ export class DefaultImageService implements ImageService {
       if (got) loaded.push(got[1]!);
       progress(m);
     });
-    for (const id of new Set(loaded.map((n) => this.#ctx.resolve(n).record.id))) this.#event('load', id);
+    const ids = new Set<string>();
+    for (const n of loaded) {
+      try {
+        ids.add(this.#ctx.resolve(n).record.id);
+      } catch {
+        /* removed meanwhile: no event for it */
+      }
+    }
+    for (const id of ids) this.#event('load', id);
   }
 
   diskUsage(): Promise<Pick<DiskUsage, 'LayersSize' | 'Images'>> {
