@@ -5,13 +5,7 @@
 # The local busybox base image is made first when missing (scripts/make-busybox.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-if [[ -n "${BERTH:-}" ]]; then
-  berth=("$BERTH")
-elif command -v berth >/dev/null 2>&1; then
-  berth=(berth)
-else
-  berth=(node "$here/dist/src/cli/main.js")
-fi
+source "$here/scripts/berth-command.sh"
 say() { printf '\n$ berth %s\n' "$*"; }
 
 if ! "${berth[@]}" image inspect busybox:latest >/dev/null 2>&1; then

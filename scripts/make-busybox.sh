@@ -13,13 +13,7 @@ set -euo pipefail
 tag="${1:-busybox:latest}"
 busybox="${BUSYBOX:-/bin/busybox}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
-if [[ -n "${BERTH:-}" ]]; then
-  berth=("$BERTH")
-elif command -v berth >/dev/null 2>&1; then
-  berth=(berth)
-else
-  berth=(node "$here/dist/src/cli/main.js")
-fi
+source "$here/scripts/berth-command.sh"
 
 if [[ ! -x "$busybox" ]]; then
   echo "make-busybox: $busybox not found: apt-get install busybox-static" >&2

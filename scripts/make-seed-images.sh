@@ -34,13 +34,7 @@ regport="${BERTH_SEED_PORT:-5115}"
 suite=bookworm
 archive="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 daemon_json="${BERTH_DAEMON_JSON:-/etc/berth/daemon.json}"
-if [[ -n "${BERTH:-}" ]]; then
-  berth=("$BERTH")
-elif command -v berth >/dev/null 2>&1; then
-  berth=(berth)
-else
-  berth=(node "$here/dist/src/cli/main.js")
-fi
+source "$here/scripts/berth-command.sh"
 
 say() { echo "make-seed-images: $*" >&2; }
 die() {

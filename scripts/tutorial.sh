@@ -7,13 +7,7 @@
 #   BERTH=/path/to/berth   the berth command to use (default: `berth` on PATH, else this checkout's)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-if [[ -n "${BERTH:-}" ]]; then
-  berth=("$BERTH")
-elif command -v berth >/dev/null 2>&1; then
-  berth=(berth)
-else
-  berth=(node "$here/dist/src/cli/main.js")
-fi
+source "$here/scripts/berth-command.sh"
 say() { printf '\n$ berth %s\n' "$*"; }
 iid="$(mktemp "${TMPDIR:-/tmp}/berth-tutorial-iid.XXXXXX")"
 trap 'rm -f "$iid"' EXIT

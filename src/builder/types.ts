@@ -17,6 +17,7 @@ import type { Digest } from '../image/digest.js';
 import type { StoredImage } from '../store/images/types.js';
 import type { LayerInfo, Lease } from '../store/layers/types.js';
 import type { CacheKey } from './cache-key.js';
+import type { AuthConfig } from '../registry/types.js';
 
 /** What the client asked for (POST /build's query, normalized). */
 export interface BuildOptions {
@@ -49,15 +50,7 @@ export interface BuildOptions {
 }
 
 /** Docker's AuthConfig, as the builder passes it through to pulls. */
-export interface RegistryCredentials {
-  username?: string;
-  password?: string;
-  auth?: string;
-  email?: string;
-  serveraddress?: string;
-  identitytoken?: string;
-  registrytoken?: string;
-}
+export type RegistryCredentials = AuthConfig;
 
 export function defaultBuildOptions(): BuildOptions {
   return {
