@@ -100,6 +100,8 @@ async function floorRunner(d: TestDaemon, scratch: string): Promise<{ run: () =>
   for (const name of ['hosts', 'hostname', 'resolv.conf']) writeFileSync(join(dir, name), '');
   spec.root.path = f.rootfs;
   spec.process.args = ['true'];
+  // The source container's network namespace went with it: the floor gets a new, empty one (runc's own).
+  spec.linux.namespaces = spec.linux.namespaces.map((ns: { type: string }) => (ns.type === 'network' ? { type: 'network' } : ns));
   spec.mounts = spec.mounts.map((m: { source?: string; destination: string }) => (m.destination.startsWith('/etc/') ? { ...m, source: join(dir, m.destination.slice(5)) } : m));
   const root = join(scratch, 'floor-runc');
   const runOnce = async () => {
