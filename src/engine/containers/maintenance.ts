@@ -11,6 +11,7 @@ import type { ContainerPruneReport, TopResponse } from '../../api/types/containe
 import { Conflict, InvalidArgument, SystemError } from '../../errdefs/index.js';
 import type { ContainerContext } from './context.js';
 import { removeStopped } from './exit.js';
+import { untilTime } from '../../util/until-time.js';
 
 const execFileP = promisify(execFile);
 
@@ -56,15 +57,6 @@ export async function duBytes(dir: string): Promise<number> {
   return total;
 }
 
-/** Go durations and timestamps as `until` takes them: `10m`, `1h30m`, RFC 3339, unix seconds. */
-function untilTime(v: string): number {
-  const d = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v);
-  if (d && v) return Date.now() - (Number(d[1] ?? 0) * 3600 + Number(d[2] ?? 0) * 60 + Number(d[3] ?? 0)) * 1000;
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new InvalidArgument(`Invalid filter 'until=${v}'`);
-  return t;
-}
 
 export async function pruneContainers(ctx: ContainerContext, filters: Map<string, string[]>): Promise<ContainerPruneReport> {
   for (const k of filters.keys()) if (k !== 'until' && k !== 'label' && k !== 'label!') throw new InvalidArgument(`Invalid filter '${k}'`);

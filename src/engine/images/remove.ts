@@ -8,12 +8,13 @@
  * layers that no other image uses as `Deleted:` too.
  */
 import type { DeleteItem, PruneReport } from '../../api/types/images.js';
-import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { Conflict, NotFound } from '../../errdefs/index.js';
 import { shortId, type Digest } from '../../image/digest.js';
 import { familiarString, parseNormalizedNamed, tagNameOnly, type Reference } from '../../image/reference.js';
 import type { ImageContext } from './context.js';
 import { checkFilters, danglingFilter, labelsMatch } from './list.js';
 import type { ImageFilters } from './types.js';
+import { untilTime } from '../../util/until-time.js';
 
 function isIdPrefix(id: Digest, name: string): boolean {
   return id.startsWith(name) || id.slice(7).startsWith(name);
@@ -144,15 +145,6 @@ export async function removeImage(ctx: ImageContext, name: string, force: boolea
 
 const PRUNE_FILTERS = ['dangling', 'label', 'until'];
 
-/** `until` as dockerd takes it: a Go duration before now (`10m`, `1h30m`), RFC 3339, unix seconds. */
-function untilTime(v: string): number {
-  const d = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v);
-  if (d && v) return Date.now() - (Number(d[1] ?? 0) * 3600 + Number(d[2] ?? 0) * 60 + Number(d[3] ?? 0)) * 1000;
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new InvalidArgument(`Invalid filter 'until=${v}'`);
-  return t;
-}
 
 export async function pruneImages(ctx: ImageContext, filters: ImageFilters): Promise<PruneReport> {
   checkFilters(filters, PRUNE_FILTERS);
