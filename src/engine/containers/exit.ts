@@ -68,6 +68,10 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   if (oom) containerEvent(ctx, rec, 'oom');
   containerEvent(ctx, rec, 'die', { exitCode: String(rec.State.ExitCode) });
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
+  // As dockerd: a container its policy restarts says `restarting` from the moment it exits,
+  // not `exited` while its root is unmounted and its network released.
+  const restart = !autoRemove && !removing && shouldRestart(rec);
+  if (restart) rec.State = { ...rec.State, Status: 'restarting', Restarting: true };
   if (autoRemove) {
     ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
     await removeStopped(ctx, rec, { volumes: true }, cleaning).catch((e) => log.error('auto-remove failed', { id, error: String(e) }));
@@ -81,7 +85,8 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   if (!removed) await ctx.store.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
   ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
   if (removed) return;
-  if (shouldRestart(rec)) scheduleRestart(ctx, rec, Date.now() - startedAt);
+  // A stop or start by hand meanwhile took the restart back.
+  if (restart && rec.State.Restarting && !rec.State.Running) scheduleRestart(ctx, rec, Date.now() - startedAt);
 }
 
 function scheduleRestart(ctx: ContainerContext, rec: ContainerRecord, ranMs: number): void {
