@@ -75,6 +75,11 @@ function localPath(env: NodeJS.ProcessEnv, endpoint: unknown, c: PreparedContext
   return { path: c.dir, dev: st.dev, ino: st.ino };
 }
 
+async function isBerthd(client: { ping(): Promise<Record<string, string | string[] | undefined>> }): Promise<boolean> {
+  const server = (await client.ping().catch(() => ({}) as Record<string, undefined>)).server;
+  return typeof server === 'string' && server.startsWith('Berth/');
+}
+
 export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise<number> {
   const prepared = await prepareContext({ location: call.location, file: call.file, stdin: ctx.stdin, cwd: ctx.cwd });
   try {
@@ -99,7 +104,9 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
       view.message(m);
     };
     const headers = { 'Content-Type': 'application/x-tar', 'X-Registry-Config': await registryConfigHeader(ctx.env) };
-    const local = localPath(ctx.env, client.endpoint, prepared);
+    // Only berthd reads a context in place: any other engine gets the tar the docker CLI sends.
+    const inPlace = localPath(ctx.env, client.endpoint, prepared);
+    const local = inPlace && (await isBerthd(client)) ? inPlace : undefined;
     let sent = false;
     if (local) {
       if (showSending) ctx.out(sendingContextLine(size, false));
