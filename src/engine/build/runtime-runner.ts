@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdirSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { readOnlyView } from '../../builder/rootfs/overlay.js';
 import type { KeptContainer, RunSpec, StepContainer, StepRunner } from '../../builder/types.js';
@@ -145,7 +146,9 @@ export class RuntimeStepRunner implements StepRunner {
       run: async (out, signal) => {
         if (signal.aborted) throw new Cancelled('Build cancelled');
         const mode = spec.networkMode === 'none' || spec.networkMode === 'host' ? spec.networkMode : networking && onDefaultNetwork(spec.networkMode) ? 'bridge' : 'host';
-        const host: HostSettings = { hostname: id.slice(0, 12), network: { mode: mode === 'none' ? 'none' : 'host' }, extraHosts: spec.extraHosts, mounts, log: false };
+        // As dockerd: on the host's network the step sees the host's name (which the host's
+        // /etc/hosts, copied in, resolves); otherwise its own short ID.
+        const host: HostSettings = { hostname: mode === 'host' ? hostname() : id.slice(0, 12), network: { mode: mode === 'none' ? 'none' : 'host' }, extraHosts: spec.extraHosts, mounts, log: false };
         if (mode === 'bridge') {
           const joined = await networking!.join(id);
           host.network = { mode: 'path', path: joined.netnsPath };

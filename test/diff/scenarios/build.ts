@@ -38,6 +38,13 @@ export const build: Scenario[] = [
     `,
   },
   {
+    name: 'build: a RUN on the host network sees the host name, which resolves',
+    script: `
+      printf 'FROM busybox\\nRUN test "$(hostname)" = "$(cat /etc/hostname)" && ping -c1 -W2 "$(hostname)" >/dev/null && echo resolves\\n' > Dockerfile
+      ${B} --no-cache --network host . 2>/dev/null | grep -x resolves
+    `,
+  },
+  {
     name: 'build: output, RUN, cache and tags',
     script: `
       echo hi > f
