@@ -89,6 +89,8 @@ export interface BuildContext {
   readdir(rel: string): string[];
   /** sha256 of a regular file's content (cached by the file's stat when possible). */
   fileDigest(entry: ContextEntry): Promise<string>;
+  /** The legacy builder's checksum of an entry (see context/tarsum.ts); `linkTo`: an earlier name of its inode. */
+  tarsum(entry: ContextEntry, linkTo?: string): Promise<string>;
   /** Releases temporary files and saves hash caches. */
   dispose(): Promise<void>;
 }

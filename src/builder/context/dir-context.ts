@@ -8,11 +8,12 @@
  * excludes it, except a directory that still holds a re-included path (`!pattern`), which
  * stays visible with only those paths inside.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, promises as fs, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildContext, ContextEntry } from '../types.js';
 import { type DigestCache, nowNs } from './digest-cache.js';
+import { cliHeader, tarsumHash } from './tarsum.js';
 
 /** `.dockerignore` as the context needs it. */
 export interface ContextFilter {
@@ -28,6 +29,8 @@ export interface DirContextOptions {
   cache?: DigestCache;
   /** Digests already known, by path (computed while a tar was extracted). */
   known?: Map<string, string>;
+  /** The tarsums of a received tar's entries, by path: the only ones it has. */
+  knownTarsums?: Map<string, string>;
   /** Called by dispose (removing an extracted context). */
   cleanup?: () => Promise<void>;
 }
@@ -170,6 +173,27 @@ export class DirContext implements BuildContext {
     return digest;
   }
 
+  async tarsum(entry: ContextEntry, linkTo?: string): Promise<string> {
+    const known = this.#opts.knownTarsums;
+    // As dockerd: a path the received tar had no entry for is summed as the path itself.
+    if (known) return known.get(entry.rel) ?? entry.rel;
+    const header = cliHeader(entry, linkTo);
+    if (header.typeflag !== '0') return tarsumHash(header).digest('hex');
+    const st = this.#stats.get(entry.rel) ?? this.#lstatRaw(entry.rel);
+    const cache = this.#opts.cache;
+    // The header is the file's path and stat, so the stat that validates the content
+    // validates the sum too.
+    const key = `\0tarsum ${entry.rel}`;
+    if (st && cache) {
+      const hit = cache.get(key, st);
+      if (hit) return hit;
+    }
+    const startedAt = nowNs();
+    const sum = (await hashFileInto(this.#abs(entry.rel), entry.size, tarsumHash(header))).digest('hex');
+    if (st && cache) cache.set(key, st, startedAt, sum);
+    return sum;
+  }
+
   async dispose(): Promise<void> {
     await this.#opts.cache?.save();
     await this.#opts.cleanup?.();
@@ -178,7 +202,11 @@ export class DirContext implements BuildContext {
 
 /** sha256 of a file: small files read synchronously (cheaper per file), large ones in chunks. */
 export async function hashFile(path: string, sizeHint: number): Promise<string> {
-  const h = createHash('sha256');
+  return `sha256:${(await hashFileInto(path, sizeHint, createHash('sha256'))).digest('hex')}`;
+}
+
+/** Feeds a file's content to `h`: small files read synchronously, large ones in chunks. */
+async function hashFileInto(path: string, sizeHint: number, h: Hash): Promise<Hash> {
   if (sizeHint <= SMALL_FILE) {
     const fd = openSync(path, 'r');
     try {
@@ -191,7 +219,7 @@ export async function hashFile(path: string, sizeHint: number): Promise<string> 
     } finally {
       closeSync(fd);
     }
-    return `sha256:${h.digest('hex')}`;
+    return h;
   }
   const fh = await fs.open(path, 'r');
   try {
@@ -204,5 +232,5 @@ export async function hashFile(path: string, sizeHint: number): Promise<string> 
   } finally {
     await fh.close();
   }
-  return `sha256:${h.digest('hex')}`;
+  return h;
 }

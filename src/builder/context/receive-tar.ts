@@ -11,6 +11,7 @@ import { Extractor } from '../../util/tar/extract.js';
 import { TarIngest } from '../../util/tar/ingest.js';
 import { cleanEntryName } from '../../util/tar/paths.js';
 import type { TarHandler, TarHeader } from '../../util/tar/types.js';
+import { tarsumHash, typeflagOf } from './tarsum.js';
 
 /**
  * Wraps the extractor: passes everything on, hashes each regular file's content, and notes
@@ -19,8 +20,11 @@ import type { TarHandler, TarHeader } from '../../util/tar/types.js';
  */
 class HashingHandler implements TarHandler {
   readonly digests = new Map<string, string>();
+  /** The legacy builder's per-entry checksums (see tarsum.ts), by root-relative path. */
+  readonly tarsums = new Map<string, string>();
   readonly #inner: Extractor;
   #current: { rel: string; hash: Hash } | undefined;
+  #sum: { rel: string; hash: Hash } | undefined;
   #open = false;
   #bytes = 0;
   #lastEnd = 0;
@@ -46,6 +50,11 @@ class HashingHandler implements TarHandler {
     this.#size = h.size;
     this.#inner.entry(h);
     this.#current = h.type === 'file' ? { rel: cleanEntryName(h.name), hash: createHash('sha256') } : undefined;
+    const sum = tarsumHash({
+      name: h.name, mode: h.mode, uid: h.uid, gid: h.gid, size: h.size, typeflag: typeflagOf(h.type), linkname: h.linkname,
+      uname: h.uname, gname: h.gname, devmajor: h.devmajor, devminor: h.devminor, xattrs: h.xattrs,
+    });
+    this.#sum = { rel: cleanEntryName(h.name), hash: sum };
     if (h.type !== 'file') {
       // A later non-file entry replaces an earlier file of the same name.
       this.digests.delete(cleanEntryName(h.name));
@@ -56,6 +65,7 @@ class HashingHandler implements TarHandler {
     this.#bytes += chunk.length;
     this.#inner.data(chunk);
     this.#current?.hash.update(chunk);
+    this.#sum?.hash.update(chunk);
   }
 
   entryEnd(): void {
@@ -65,6 +75,8 @@ class HashingHandler implements TarHandler {
     this.#inner.entryEnd();
     if (this.#current) this.digests.set(this.#current.rel, `sha256:${this.#current.hash.digest('hex')}`);
     this.#current = undefined;
+    if (this.#sum) this.tarsums.set(this.#sum.rel, this.#sum.hash.digest('hex'));
+    this.#sum = undefined;
   }
 }
 
@@ -73,6 +85,8 @@ export interface ReceivedContext {
   size: number;
   /** Content digests of the regular files, by root-relative path. */
   digests: Map<string, string>;
+  /** The legacy builder's checksum of every entry, by root-relative path. */
+  tarsums: Map<string, string>;
 }
 
 /** Extracts a context tar into `dir` (created), hashing its files. */
@@ -105,5 +119,5 @@ export async function receiveContextTar(source: AsyncIterable<Buffer>, dir: stri
     ex.abort();
     throw e;
   }
-  return { size, digests: handler.digests };
+  return { size, digests: handler.digests, tarsums: handler.tarsums };
 }

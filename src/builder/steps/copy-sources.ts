@@ -12,6 +12,7 @@ import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { PathMatcher, hasWildcards, unescapePattern } from '../../util/path-match.js';
 import { cleanRelative, resolveInScope } from '../rootfs/scope.js';
 import type { ContextEntry } from '../types.js';
+import { dirChecksum } from '../context/tarsum.js';
 
 /** A file tree COPY reads from: the build context, or an image's file system. */
 export interface SourceTree {
@@ -102,6 +103,59 @@ export function resolveSources(tree: SourceTree, sources: readonly string[], opt
   }
   if (out.length === 0) throw new NotFound('no source files were specified');
   return out;
+}
+
+/**
+ * The checksum dockerd's legacy builder gives a source from the build context (shown in
+ * history, part of the cache key): `file:` and the entry's tarsum, or `dir:` and the sorted
+ * tarsums of everything in the directory, itself included (not the context's root), a
+ * symlink counted as its target's.
+ */
+export async function contextChecksum(tree: SourceTree & { tarsum(e: ContextEntry, linkTo?: string): Promise<string> }, src: ResolvedSource): Promise<string> {
+  if (src.entry.type !== 'dir') return `file:${await tree.tarsum(src.entry)}`;
+  const sums: string[] = [];
+  const firstNames = new Map<number, string>();
+  const reader = (rel: string) => {
+    const e = tree.lstat(rel);
+    return e ? { symlink: e.type === 'symlink', target: e.linkTarget } : undefined;
+  };
+  const sum = async (entry: ContextEntry) => {
+    let e = entry;
+    // As dockerd: a symlink counts as what it points to inside the context, or as its own
+    // path when that is missing.
+    if (e.type === 'symlink') {
+      let target: ContextEntry | undefined;
+      try {
+        const rel = resolveInScope(e.rel, reader, { strict: false, followLast: true, describe: e.rel });
+        target = tree.lstat(rel);
+      } catch {
+        target = undefined;
+      }
+      if (!target) {
+        sums.push(e.rel);
+        return;
+      }
+      e = target;
+    }
+    let linkTo: string | undefined;
+    if (e.type === 'file' && e.nlink > 1) {
+      linkTo = firstNames.get(e.ino);
+      if (linkTo === undefined) firstNames.set(e.ino, e.rel);
+    }
+    sums.push(await tree.tarsum(e, linkTo));
+  };
+  if (src.rel !== '') await sum(src.entry);
+  const walk = async (dir: string): Promise<void> => {
+    for (const n of tree.readdir(dir)) {
+      const rel = dir === '' ? n : `${dir}/${n}`;
+      const e = tree.lstat(rel);
+      if (!e) continue;
+      await sum(e);
+      if (e.type === 'dir') await walk(rel);
+    }
+  };
+  await walk(src.rel);
+  return dirChecksum(sums);
 }
 
 /** Checksums the content of a resolved source; `owners`: include uid/gid (ownership kept). */

@@ -28,7 +28,7 @@ import { extractArchive, isArchive } from './add-archive.js';
 import { downloadSource, isUrl } from './add-remote.js';
 import { parseChown } from './chown.js';
 import { copySource, mkdirAll, writeInlineFile, type CopyOptions } from './copy-files.js';
-import { resolveSources, sourceChecksum, type ResolvedSource, type SourceTree } from './copy-sources.js';
+import { resolveSources, contextChecksum, sourceChecksum, type ResolvedSource, type SourceTree } from './copy-sources.js';
 import type { InstructionOf } from './types.js';
 import { dirLinkReader, isDirIn } from './view-reader.js';
 
@@ -108,7 +108,9 @@ async function collectItems(ctx: StepContext, ins: CopyInstruction, sources: str
   const flushLocal = async () => {
     if (!local.length) return;
     for (const src of resolveSources(tree, local, { strict })) {
-      items.push({ tree, src, checksum: await sourceChecksum(tree, src, preserveOwners), mayExtract: isAdd });
+      // From the context, dockerd's own checksums (they show in history); from an image, berth's.
+      const checksum = from ? await sourceChecksum(tree, src, preserveOwners) : await contextChecksum(run.context, src);
+      items.push({ tree, src, checksum, mayExtract: isAdd });
     }
     local.length = 0;
   };

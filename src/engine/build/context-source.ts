@@ -102,7 +102,7 @@ async function fromTar(stream: AsyncIterable<Buffer>, scratch: string, dockerfil
     const received = await receiveContextTar(capContext(stream), dir);
     const df = await findDockerfile(dir, dockerfile);
     await removeIgnoredBuildFiles(dir, df.name);
-    return { context: new DirContext(dir, { known: received.digests, cleanup }), dockerfile: df };
+    return { context: new DirContext(dir, { known: received.digests, knownTarsums: received.tarsums, cleanup }), dockerfile: df };
   } catch (e) {
     await cleanup();
     throw e;
