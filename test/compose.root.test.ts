@@ -35,6 +35,26 @@ volumes:
   data: {}
 `;
 
+const HEALTH_PROJECT = `version: "2.4"
+services:
+  db:
+    image: busybox
+    command: ["sh", "-c", "sleep 2 && touch /tmp/ready && exec sleep 300"]
+    healthcheck:
+      test: ["CMD", "test", "-f", "/tmp/ready"]
+      interval: 300ms
+      timeout: 2s
+      retries: 30
+    stop_grace_period: 1s
+  app:
+    image: busybox
+    command: ["sleep", "300"]
+    depends_on:
+      db:
+        condition: service_healthy
+    stop_grace_period: 1s
+`;
+
 // compose runs `exec` and attached `run` through the docker CLI (its own docker-py path attaches
 // after the start and loses the first output, against dockerd too).
 describe('docker-compose 1.29 against berthd', { skip: !existsSync(COMPOSE) || !hasDocker, timeout: 300_000 }, () => {
@@ -94,5 +114,32 @@ describe('docker-compose 1.29 against berthd', { skip: !existsSync(COMPOSE) || !
     assert.equal(await ok(d.berth(['ps', '-aq'])), '');
     assert.equal((await api(d, 'GET', '/networks/bt_default')).status, 404);
     assert.equal((await api(d, 'GET', '/volumes/bt_data')).status, 404);
+  });
+
+  it('depends_on with condition service_healthy: the dependent starts once the first is healthy', async () => {
+    const hdir = mkdtempSync(join(tmpdir(), 'berth-compose-health-'));
+    try {
+      writeFileSync(join(hdir, 'docker-compose.yml'), HEALTH_PROJECT);
+      const hc = (args: string[]) => run(COMPOSE, ['-p', 'bth', ...args], { cwd: hdir, env: { ...process.env, DOCKER_HOST: d.host }, timeoutMs: 120_000 });
+      const up = await hc(['up', '-d']);
+      assert.equal(up.code, 0, up.stderr);
+      const net = (await api(d, 'GET', '/networks/bth_default')).json;
+      bridges.push(`br-${net.Id.slice(0, 12)}`);
+      subnets.push(net.IPAM.Config[0].Subnet.replace(/0\/\d+$/, ''));
+      const db = (await api(d, 'GET', '/containers/bth_db_1/json')).json;
+      const app = (await api(d, 'GET', '/containers/bth_app_1/json')).json;
+      ids.push(db.Id, app.Id);
+      assert.equal(db.State.Health.Status, 'healthy');
+      // db becomes healthy 2 s after it starts (its probe waits for /tmp/ready).
+      const waited = Date.parse(app.State.StartedAt) - Date.parse(db.State.StartedAt);
+      assert.ok(waited >= 2000, `app started ${waited} ms after db, before db was healthy`);
+      const ready = db.State.Health.Log.find((l: { ExitCode: number }) => l.ExitCode === 0);
+      if (ready) assert.ok(Date.parse(app.State.StartedAt) >= Date.parse(ready.End), 'app started after the first passing probe');
+      const down = await hc(['down']);
+      assert.equal(down.code, 0, down.stderr);
+      assert.equal((await api(d, 'GET', '/networks/bth_default')).status, 404);
+    } finally {
+      rmSync(hdir, { recursive: true, force: true });
+    }
   });
 });

@@ -60,6 +60,25 @@ describe('testcontainers-node against berthd', { timeout: 300_000 }, () => {
     assert.equal((await api(d, 'GET', `/containers/${c.getId()}/json`)).status, 404, 'stop() removed it');
   });
 
+  it('Wait.forHealthCheck: start() returns once the container is healthy', async () => {
+    const t0 = Date.now();
+    const c = await new GenericContainer('busybox:latest')
+      .withCommand(['sh', '-c', 'sleep 1.5 && touch /tmp/ready && exec sleep 300'])
+      .withHealthCheck({ test: ['CMD-SHELL', 'test -f /tmp/ready'], interval: 250, timeout: 2000, retries: 40 })
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(60_000)
+      .start();
+    ids.push(c.getId());
+    try {
+      assert.ok(Date.now() - t0 >= 1500, `start() returned after ${Date.now() - t0} ms, before the container could be healthy`);
+      const state = (await api(d, 'GET', `/containers/${c.getId()}/json`)).json.State;
+      assert.equal(state.Health.Status, 'healthy');
+      assert.ok(state.Health.Log.some((l: { ExitCode: number }) => l.ExitCode === 0));
+    } finally {
+      await c.stop();
+    }
+  });
+
   it('Wait.forHttp: the container is ready once the file is served', async () => {
     const c = await new GenericContainer('busybox:latest')
       .withCommand(['sh', '-c', `sleep 1; ${SERVE}`])
