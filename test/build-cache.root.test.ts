@@ -65,6 +65,16 @@ describe('berth build: cache', () => {
     });
   }
 
+  it('shares the cache between the berth CLI (context read in place) and the docker CLI (a tar), whatever the context root\'s mode', async () => {
+    const dir = b.context({ 'f.txt': 'shared-by-both-clients', 'sub/g.txt': 'g', Dockerfile: 'FROM busybox\nCOPY f.txt /f\nCOPY . /all\n' });
+    chmodSync(dir, 0o700);
+    const first = await b.build(dir, []);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await b.dockerBuild(dir, []);
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual([...cachedSteps(second.stdout).values()], [false, true, true], second.stdout);
+  });
+
   it('keys COPY on the files a wildcard matched, and keeps the cache across a daemon restart', async () => {
     const dir = b.context({ 'x1.txt': 'same', Dockerfile: 'FROM busybox\nCOPY *.txt /w/\n' });
     assert.equal((await b.build(dir)).code, 0);
