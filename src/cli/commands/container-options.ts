@@ -10,7 +10,7 @@ import { parseDuration } from '../../dockerfile/instructions/duration.js';
 import { ExitError } from '../command.js';
 import { FlagError, type FlagSpec, type Flags } from '../../util/flags.js';
 import { parsePortProto, parsePublish, PortSpecError, portKey } from '../../util/port-spec.js';
-import { checkNamespaceFlags, parseDevice, parseSysctls, parseUlimits, RunOptionError } from './run-option-parsers.js';
+import { checkNamespaceFlags, exposeError, parseDevice, parseSysctls, parseUlimits, RunOptionError } from './run-option-parsers.js';
 
 /** A flag with a string value. */
 const stringFlag = (long: string, help: string, short?: string, placeholder = 'string'): FlagSpec => ({ long, short, type: 'string', help, placeholder });
@@ -256,7 +256,7 @@ function parsePorts(list: string[], expose: string[]): { exposed: Record<string,
     try {
       r = parsePortProto(e);
     } catch (err) {
-      throw new FlagError(`invalid argument "${e}" for "--expose" flag: ${(err as Error).message}`);
+      throw exposeError(e, err);
     }
     for (let port = r.start; port <= r.end; port++) exposed[portKey(port, r.protocol)] = {};
   }

@@ -35,12 +35,12 @@ export function parseUlimits(list: string[]): UlimitWire[] | undefined {
     if (!ULIMIT_NAMES.has(name)) throw bad(`invalid ulimit type: ${name}`);
     const limits = value.split(':');
     if (limits.length > 2) throw bad(`too many limit value arguments - ${value}, can only have up to two, \`soft[:hard]\``);
-    const num = (s: string, which: string): number => {
-      if (!/^[+-]?\d+$/.test(s)) throw bad(`invalid ulimit ${which} value: strconv.ParseInt: parsing "${s}": invalid syntax`);
+    const num = (s: string): number => {
+      if (!/^[+-]?\d+$/.test(s)) throw bad(`strconv.ParseInt: parsing ${JSON.stringify(s)}: invalid syntax`);
       return Number(s);
     };
-    const soft = num(limits[0]!, 'soft');
-    const hard = limits.length === 2 ? num(limits[1]!, 'hard') : soft;
+    const soft = num(limits[0]!);
+    const hard = limits.length === 2 ? num(limits[1]!) : soft;
     if (soft > hard) throw bad(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`);
     byName.set(name, { Name: name, Soft: soft, Hard: hard });
   }
@@ -109,6 +109,14 @@ export function parseDevice(spec: string): DeviceMappingWire {
   if (!dst) dst = src;
   if (!dst.startsWith('/')) throw new RunOptionError(`${dst} is not an absolute path`);
   return { PathOnHost: src, PathInContainer: dst, CgroupPermissions: perms };
+}
+
+/** The docker CLI's error for an `--expose` value it cannot read (`parse` is the port parser's error). */
+export function exposeError(value: string, parse: unknown): RunOptionError {
+  const range = value.split('/')[0]!;
+  const bad = range.split('-').find((p) => !/^\d+$/.test(p));
+  const why = bad !== undefined ? `strconv.ParseUint: parsing ${JSON.stringify(bad)}: invalid syntax` : (parse as Error).message;
+  return new RunOptionError(`invalid range format for --expose: ${value}, error: ${why}`);
 }
 
 /** `--pid`, `--uts` and `--cgroupns` values the docker CLI lets through. */

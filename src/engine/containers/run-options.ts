@@ -68,7 +68,6 @@ export function checkRunOptions(req: ContainerCreateRequest, ncpu: number): void
     if (!cpus) throw new InvalidArgument(`Invalid value ${h.CpusetCpus} for cpuset cpus: invalid format: ${h.CpusetCpus}`);
     if (cpus.some((c) => c >= ncpu)) throw new InvalidArgument(`Requested CPUs are not available - requested ${h.CpusetCpus}, available: ${ncpu > 1 ? `0-${ncpu - 1}` : '0'}`);
   }
-  if (h.BlkioWeight && (h.BlkioWeight < 10 || h.BlkioWeight > 1000)) throw new InvalidArgument('Range of blkio weight is from 10 to 1000');
 }
 
 /** Whether this host's cgroups can weigh block I/O (v1 `blkio.weight` / `blkio.bfq.weight`, v2 `io.weight`). */
@@ -83,7 +82,7 @@ export function blkioWeightSupported(cgroupRoot = '/sys/fs/cgroup'): boolean {
 
 /**
  * The warnings dockerd answers a create with, and the HostConfig as it records it: a block I/O
- * weight this kernel cannot apply is discarded.
+ * weight this kernel cannot apply is discarded (unchecked, as dockerd does), else checked.
  */
 export function createWarnings(h: HostConfigWire, opts: { blkioWeight: boolean }): string[] {
   const out: string[] = [];
@@ -91,6 +90,7 @@ export function createWarnings(h: HostConfigWire, opts: { blkioWeight: boolean }
     out.push('Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.');
     h.BlkioWeight = 0;
   }
+  if (h.BlkioWeight && (h.BlkioWeight < 10 || h.BlkioWeight > 1000)) throw new InvalidArgument('Range of blkio weight is from 10 to 1000');
   if (h.OomKillDisable && !(h.Memory && h.Memory > 0)) {
     out.push('OOM killer is disabled for the container, but no memory limit is set, this can result in the system running out of resources.');
   }
