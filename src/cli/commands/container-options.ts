@@ -377,7 +377,7 @@ function createRequestOf(
     OomKillDisable: flags.bool('oom-kill-disable'),
     CgroupParent: flags.string('cgroup-parent'),
     Isolation: flags.string('isolation'),
-    Ulimits: parseUlimits(flags.list('ulimit')) ?? null,
+    Ulimits: parseUlimits(flags.list('ulimit')) ?? [],
     ...(flags.list('annotation').length ? { Annotations: annotationsOf(flags.list('annotation')) } : {}),
     Init: flags.bool('init') ? true : null,
     Mounts: flags.list('mount').length ? flags.list('mount').map(parseMountFlag) : undefined,

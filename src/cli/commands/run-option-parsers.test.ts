@@ -76,7 +76,7 @@ describe('run option parsers', () => {
     assert.equal(h.platform, 'linux/amd64');
     assert.equal(hc.Annotations, undefined);
     const plain = plan(['busybox']).body.HostConfig!;
-    assert.equal(plain.Ulimits, null);
+    assert.deepEqual(plain.Ulimits, []);
     assert.equal(plain.OomKillDisable, false);
     assert.equal(plain.IpcMode, '');
   });
