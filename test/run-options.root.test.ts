@@ -66,7 +66,7 @@ describe('run/create options', { timeout: 600_000 }, () => {
       'echo syncookies=$(cat /proc/sys/net/ipv4/tcp_syncookies)', 'echo shm=$(df -k /dev/shm | tail -1 | awk \'{print $2}\')',
       'echo groups=$(id -G)', 'echo domain=$(cat /proc/sys/kernel/domainname)', 'echo oom=$(cat /proc/1/oom_score_adj)',
       'echo oomctl=$(head -1 /sys/fs/cgroup/memory/memory.oom_control)', 'echo mem=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)',
-      'echo soft=$(cat /sys/fs/cgroup/memory/memory.soft_limit_in_bytes)', 'echo shares=$(cat /sys/fs/cgroup/cpu/cpu.shares)',
+      'echo soft=$(cat /sys/fs/cgroup/memory/memory.soft_limit_in_bytes)', 'echo memsw=$(cat /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes 2>/dev/null)', 'echo shares=$(cat /sys/fs/cgroup/cpu/cpu.shares)',
       'echo period=$(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us)', 'echo quota=$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us)',
       'echo cpus=$(cat /sys/fs/cgroup/cpuset/cpuset.cpus)', 'echo pids=$(cat /sys/fs/cgroup/pids/pids.max)',
       'echo cgroup=$(grep memory /proc/self/cgroup | cut -d: -f3)',
@@ -93,6 +93,7 @@ describe('run/create options', { timeout: 600_000 }, () => {
     assert.equal(v.oomctl, 'oom_kill_disable 1');
     assert.equal(v.mem, String(32 << 20));
     assert.equal(v.soft, String(16 << 20));
+    if (existsSync('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes')) assert.equal(v.memsw, String(64 << 20));
     assert.equal(v.shares, '512');
     assert.equal(v.period, '50000');
     assert.equal(v.quota, '25000');
