@@ -324,6 +324,7 @@ export class RuncRuntime implements ContainerRuntime {
   async cleanup(id: string, dir: string): Promise<void> {
     unmount(join(dir, 'rootfs'));
     unmount(containerFiles(dir, id).shm);
+    this.#cgroupPaths.delete(id);
     await Promise.all([
       this.runc.delete(id, { force: true }).catch((e) => {
         if (!(e instanceof NotFound)) throw e;
