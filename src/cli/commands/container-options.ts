@@ -27,11 +27,7 @@ export const createFlags: FlagSpec[] = [
   { long: 'blkio-weight', type: 'int', help: 'Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)', placeholder: 'uint16' },
   listFlag('cap-drop', 'Drop Linux capabilities'),
   stringFlag('cgroup-parent', 'Optional parent cgroup for the container'),
-  stringFlag('cgroupns', `Cgroup namespace to use (host|private)
-'host':    Run the container in the Docker host's cgroup namespace
-'private': Run the container in its own private cgroup namespace
-'':        Use the cgroup namespace as configured by the
-           default-cgroupns-mode option on the daemon (default)`),
+  stringFlag('cgroupns', "Cgroup namespace to use (host|private): 'host' the host's, 'private' its own, '' the daemon's default"),
   stringFlag('cidfile', 'Write the container ID to the file'),
   { long: 'cpu-period', type: 'int', help: 'Limit CPU CFS (Completely Fair Scheduler) period' },
   { long: 'cpu-quota', type: 'int', help: 'Limit CPU CFS (Completely Fair Scheduler) quota' },
