@@ -159,7 +159,7 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
   const volumes = { ...(img.Volumes ?? {}), ...(req.Volumes ?? {}) };
   const labels = { ...(img.Labels ?? {}), ...(req.Labels ?? {}) };
   const isHost = effectiveNetworkMode(host.NetworkMode) === 'host';
-  const hostname = req.Hostname || (isHost || host.UTSMode === 'host' ? inp.hostName : inp.id.slice(0, 12));
+  const hostname = req.Hostname || (isHost ? inp.hostName : inp.id.slice(0, 12));
 
   const config: ContainerRecord['Config'] = {
     Hostname: hostname,
