@@ -14,7 +14,7 @@ describe('run options (dockerd checks)', () => {
       [{ PidMode: 'bogus' }, /^Invalid PID mode: bogus$/, InvalidArgument],
       [{ UTSMode: 'bogus' }, /^Invalid UTS mode: bogus$/, InvalidArgument],
       [{ CgroupnsMode: 'bogus' }, /^invalid cgroup namespace mode: bogus$/, InvalidArgument],
-      [{ Isolation: 'hyperv' }, /^Invalid isolation: "hyperv" - linux only supports 'default'$/, SystemError],
+      [{ Isolation: 'hyperv' }, /^Invalid isolation: "hyperv" - linux only supports 'default'$/, InvalidArgument],
       [{ OomScoreAdj: 1001 }, /^Invalid value 1001, range for oom score adj is \[-1000, 1000\]$/, InvalidArgument],
       [{ MemorySwap: 1 << 30 }, /^You should always set the Memory limit when using Memoryswap limit, see usage$/, InvalidArgument],
       [{ MemoryReservation: 1000 }, /^Minimum memory reservation allowed is 6MB$/, InvalidArgument],

@@ -50,8 +50,8 @@ export function checkRunOptions(req: ContainerCreateRequest, ncpu: number): void
   const cgns = h.CgroupnsMode ?? '';
   if (cgns && cgns !== 'host' && cgns !== 'private') throw new InvalidArgument(`invalid cgroup namespace mode: ${cgns}`);
   const iso = h.Isolation ?? '';
-  // dockerd answers this one with a plain error (500).
-  if (iso && iso.toLowerCase() !== 'default') throw new SystemError(`Invalid isolation: "${iso}" - linux only supports 'default'`);
+  // dockerd's words; it answers 500, berth 400 (a bad request body is never a server error here).
+  if (iso && iso.toLowerCase() !== 'default') throw new InvalidArgument(`Invalid isolation: "${iso}" - linux only supports 'default'`);
   if (h.OomScoreAdj !== undefined && (h.OomScoreAdj < -1000 || h.OomScoreAdj > 1000)) {
     throw new InvalidArgument(`Invalid value ${h.OomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   }
