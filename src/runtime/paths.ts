@@ -19,6 +19,8 @@ export interface ContainerFiles {
   resolvConf: string;
   log: string;
   exit: string;
+  /** /dev/shm of a container whose IPC namespace others may join (a tmpfs mounted here). */
+  shm: string;
 }
 
 export interface ShimFiles {
@@ -47,6 +49,7 @@ export function containerFiles(dir: string, id: string): ContainerFiles {
     resolvConf: join(dir, 'resolv.conf'),
     log: join(dir, `${id}-json.log`),
     exit: join(dir, 'exit.json'),
+    shm: join(dir, 'shm'),
   };
 }
 

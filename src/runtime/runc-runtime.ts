@@ -3,16 +3,19 @@
  * The ContainerRuntime on runc: mounts the overlay root, resolves the user in the image,
  * writes the bundle and the /etc files, and creates each process under its own berth-shim.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgument, NotFound, SystemError } from '../errdefs/index.js';
 import { hostsFile, hostnameFile, resolvConf } from './files.js';
 import { readFileInRoot } from '../util/in-root.js';
+import { cleanPath } from '../util/go-path.js';
 import { secureJoin } from '../util/secure-join.js';
 import { hostBoundingSet, hostDevices, hostHostsFile, hostLastCap, hostResolvConf, initBinary } from './host.js';
 import { unmount } from './overlay-driver.js';
-import { containerFiles, shimFiles } from './paths.js';
+import { containerFiles, shimFiles, type ContainerFiles } from './paths.js';
+import { MS_NODEV, MS_NOEXEC, MS_NOSUID, native } from '../util/native.js';
+import { DEFAULT_SHM_SIZE } from './spec/defaults.js';
 import { mountContainerRoot } from './rootfs.js';
 import { Runc } from './runc.js';
 import { launchShim, SHIM_BINARY } from './shim/launch.js';
@@ -139,13 +142,16 @@ export class RuncRuntime implements ContainerRuntime {
         mounts: h.mounts,
         etcFiles: h.sharedEtcFiles ?? { hosts: f.hosts, resolvConf: f.resolvConf, hostname: f.hostname },
         resources: h.resources,
-        cgroupsPath: this.cgroupPath(req.id),
+        cgroupsPath: await this.#placeCgroup(req.id, h.cgroupParent, s.dir),
         oomScoreAdj: h.oomScoreAdj,
         rlimits: h.rlimits,
         shmSize: h.shmSize,
         hostDevices: h.privileged ? hostDevices() : undefined,
         devices: h.devices,
         sysctls: h.sysctls,
+        namespaces: h.namespaces,
+        shmSource: await this.#shmOf(f, h),
+        annotations: h.annotations,
         init,
       });
       const hosts = isHost
@@ -180,6 +186,7 @@ export class RuncRuntime implements ContainerRuntime {
     } catch (e) {
       await this.runc.delete(req.id, { force: true }).catch(() => {});
       unmount(f.rootfs);
+      unmount(f.shm);
       await fs.rm(s.dir, { recursive: true, force: true }).catch(() => {});
       throw e;
     }
@@ -215,8 +222,49 @@ export class RuncRuntime implements ContainerRuntime {
     return s.status === 'creating' ? 'created' : s.status;
   }
 
+  /**
+   * The container's cgroup: `<parent>/<id>`, the parent `--cgroup-parent`'s (absolute, as
+   * dockerd's cgroupfs driver takes it) or the runtime's. A custom one is remembered in the
+   * shim directory, so stats and the OOM check find it after a daemon restart.
+   */
+  async #placeCgroup(id: string, parent: string | undefined, shimDir: string): Promise<string> {
+    if (!parent) {
+      this.#cgroupPaths.delete(id);
+      return `${this.#cgroupParent}/${id}`;
+    }
+    const path = `${cleanPath(`/${parent}`).replace(/\/$/, '')}/${id}`;
+    this.#cgroupPaths.set(id, path);
+    await fs.writeFile(join(shimDir, 'cgroup'), path);
+    return path;
+  }
+
+  readonly #cgroupPaths = new Map<string, string>();
+
+  /**
+   * The host path bound as /dev/shm: a `shareable` container's own tmpfs (mounted now, with
+   * the `--shm-size`), or that of the container whose IPC namespace it joins.
+   */
+  async #shmOf(f: ContainerFiles, h: HostSettings): Promise<string | undefined> {
+    const ipc = h.namespaces?.ipc;
+    if (ipc?.mode === 'container') return containerFiles(ipc.dir, '').shm;
+    if (ipc?.mode !== 'shareable') return undefined;
+    await fs.mkdir(f.shm, { recursive: true, mode: 0o700 });
+    unmount(f.shm);
+    native().mount('shm', f.shm, 'tmpfs', MS_NOSUID | MS_NODEV | MS_NOEXEC, `mode=1777,size=${h.shmSize || DEFAULT_SHM_SIZE}`);
+    return f.shm;
+  }
+
   cgroupPath(id: string): string {
-    return `${this.#cgroupParent}/${id}`;
+    let p = this.#cgroupPaths.get(id);
+    if (p === undefined) {
+      try {
+        p = readFileSync(join(shimFiles(this.#shimRoot, id).dir, 'cgroup'), 'utf8');
+      } catch {
+        p = `${this.#cgroupParent}/${id}`;
+      }
+      this.#cgroupPaths.set(id, p);
+    }
+    return p;
   }
 
   usage(id: string, pid: number, opts: { withNetworks: boolean }): Promise<ResourceUsage> {
@@ -275,6 +323,8 @@ export class RuncRuntime implements ContainerRuntime {
 
   async cleanup(id: string, dir: string): Promise<void> {
     unmount(join(dir, 'rootfs'));
+    unmount(containerFiles(dir, id).shm);
+    this.#cgroupPaths.delete(id);
     await Promise.all([
       this.runc.delete(id, { force: true }).catch((e) => {
         if (!(e instanceof NotFound)) throw e;

@@ -119,8 +119,29 @@ export interface ProcessConfig {
   consoleSize?: { height: number; width: number };
 }
 
+/** A namespace of the container: its own (absent), the host's, or another process's (a /proc/PID/ns path). */
+export type NamespaceSetting = { mode: 'host' } | { mode: 'path'; path: string };
+
+/**
+ * `--ipc`, `--pid`, `--uts`, `--cgroupns`: absent = a namespace of its own (cgroup: the host's).
+ * IPC `none` is a namespace of its own without /dev/shm; `shareable` puts its /dev/shm on a
+ * tmpfs in the container directory, so a container that joins its IPC namespace (`container`:
+ * that container's init PID and directory) mounts the same one.
+ */
+export interface NamespaceSettings {
+  ipc?: { mode: 'host' } | { mode: 'none' } | { mode: 'shareable' } | { mode: 'container'; pid: number; dir: string };
+  pid?: NamespaceSetting;
+  uts?: { mode: 'host' };
+  cgroup?: { mode: 'private' };
+}
+
 /** The container's environment, from HostConfig (and Config.Hostname). */
 export interface HostSettings {
+  namespaces?: NamespaceSettings;
+  /** `--cgroup-parent` (cgroupfs path; default the runtime's own parent). */
+  cgroupParent?: string;
+  /** HostConfig.Annotations, as the OCI spec's annotations. */
+  annotations?: Record<string, string>;
   hostname: string;
   domainname?: string;
   network: NetworkSetting;
@@ -142,7 +163,8 @@ export interface HostSettings {
   /** `--ulimit`: RLIMIT_<NAME> soft/hard. */
   rlimits?: { type: string; hard: number; soft: number }[];
   shmSize?: number;
-  devices?: OciDevice[];
+  /** `--device`: the node, and the cgroup access it is given (default rwm). */
+  devices?: (OciDevice & { access?: string })[];
   sysctls?: Record<string, string>;
   /** `--init`: run the host's tini/catatonit as PID 1. */
   init?: boolean;

@@ -8,6 +8,7 @@ import type { ContainerService } from '../../engine/containers/types.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import type { Route } from '../router.js';
 import { containerCreateSchema } from '../request-schemas.js';
+import { compareVersions } from '../version.js';
 
 function optionalInt(v: string | undefined, name: string): number | undefined {
   if (v === undefined || v === '') return undefined;
@@ -31,7 +32,10 @@ export function containerRoutes(containers: ContainerService): Route[] {
       path: '/containers/create',
       handler: async (ctx) => {
         const body = await ctx.json<ContainerCreateRequest>(containerCreateSchema);
-        ctx.send(201, await containers.create(body, { name: ctx.query.string('name') || undefined }));
+        // HostConfig.Annotations came with API 1.43: older clients' are dropped, as dockerd does
+        // (berthd answers 1.41, so only unversioned requests keep them).
+        if (body?.HostConfig && /^\/v\d/.test(ctx.req.url ?? '') && compareVersions(ctx.apiVersion, '1.43') < 0) delete body.HostConfig.Annotations;
+        ctx.send(201, await containers.create(body, { name: ctx.query.string('name') || undefined, platform: ctx.query.string('platform') || undefined }));
       },
     },
     { method: 'POST', path: '/containers/prune', handler: async (ctx) => ctx.send(200, await containers.prune(ctx.query.filters())) },

@@ -5,6 +5,7 @@
  * Daemon errors of run/create print as `berth: Error response from daemon: …` with a pointer
  * to the command's help, and end with status 125.
  */
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Client } from '../../client/client.js';
 import { isDaemonError } from '../../client/client.js';
 import type { ContainerCreateResponse } from '../../api/types/containers.js';
@@ -25,19 +26,21 @@ export function commandError(command: string, e: unknown, status = 125): ExitErr
   return new ExitError(status, `berth: ${text}\n\nRun 'berth ${command} --help' for more information`, { cause: e });
 }
 
-async function pull(ctx: CliContext, image: string, command: string, quiet: boolean): Promise<void> {
+async function pull(ctx: CliContext, image: string, command: string, quiet: boolean, platform?: string): Promise<void> {
   try {
-    await pullImage(ctx, withDefaultTag(image), { quiet, out: 'stderr' });
+    await pullImage(ctx, withDefaultTag(image), { quiet, out: 'stderr', platform });
   } catch (e) {
     if (e instanceof ExitError) throw new ExitError(125, `berth: ${e.message}\n\nRun 'berth ${command} --help' for more information`);
     throw e;
   }
 }
 
-/** `--pull` and `-q` of run and create. */
+/** `--pull`, `-q` and `--cidfile` of run and create. */
 export interface PullOptions {
   pull?: string;
   quiet?: boolean;
+  /** `--cidfile`: refused when the file exists; the new container's ID is written there. */
+  cidfile?: string;
 }
 
 export async function createContainer(
@@ -48,10 +51,14 @@ export async function createContainer(
     throw new ExitError(125, `berth: invalid pull option: '${mode}': must be one of "always", "missing" or "never"\n\nRun 'berth ${command} --help' for more information`);
   }
   const quiet = opts.quiet ?? false;
-  const attempt = () => client.json<ContainerCreateResponse>('POST', '/containers/create', { query: { name: plan.name }, body: plan.body });
+  const cidfile = opts.cidfile ? ctx.resolve(opts.cidfile) : undefined;
+  if (cidfile && existsSync(cidfile)) {
+    throw new ExitError(125, `berth: container ID file found, make sure the other container isn't running or delete ${opts.cidfile}\n\nRun 'berth ${command} --help' for more information`);
+  }
+  const attempt = () => client.json<ContainerCreateResponse>('POST', '/containers/create', { query: { name: plan.name, platform: plan.platform }, body: plan.body });
   if (mode === 'always') {
     try {
-      await pull(ctx, plan.body.Image!, command, quiet);
+      await pull(ctx, plan.body.Image!, command, quiet, plan.platform);
     } catch (e) {
       if (e instanceof ExitError) throw e;
       throw commandError(command, e);
@@ -61,10 +68,11 @@ export async function createContainer(
   try {
     res = await attempt();
   } catch (e) {
-    if (mode !== 'missing' || !(isDaemonError(e) && e.status === 404 && /^No such image/.test(messageOf(e)))) throw commandError(command, e);
+    // A local image of another platform is a 404 too: pulled, as the docker CLI does.
+    if (mode !== 'missing' || !(isDaemonError(e) && e.status === 404 && /^No such image|does not match the specified platform/.test(messageOf(e)))) throw commandError(command, e);
     ctx.err(`Unable to find image '${withDefaultTag(plan.body.Image!)}' locally\n`);
     try {
-      await pull(ctx, plan.body.Image!, command, quiet);
+      await pull(ctx, plan.body.Image!, command, quiet, plan.platform);
       res = await attempt();
     } catch (e2) {
       if (e2 instanceof ExitError) throw e2;
@@ -72,5 +80,12 @@ export async function createContainer(
     }
   }
   for (const w of res.Warnings ?? []) ctx.err(`WARNING: ${w}\n`);
+  if (cidfile) {
+    try {
+      writeFileSync(cidfile, res.Id, { flag: 'wx' });
+    } catch (e) {
+      throw new ExitError(125, `berth: failed to write the container ID to the file: ${messageOf(e)}\n\nRun 'berth ${command} --help' for more information`, { cause: e });
+    }
+  }
   return res.Id;
 }

@@ -10,6 +10,7 @@ import { parseDuration } from '../../dockerfile/instructions/duration.js';
 import { ExitError } from '../command.js';
 import { FlagError, type FlagSpec, type Flags } from '../../util/flags.js';
 import { parsePortProto, parsePublish, PortSpecError, portKey } from '../../util/port-spec.js';
+import { checkNamespaceFlags, exposeError, parseDevice, parseSysctls, parseUlimits, RunOptionError } from './run-option-parsers.js';
 
 /** A flag with a string value. */
 const stringFlag = (long: string, help: string, short?: string, placeholder = 'string'): FlagSpec => ({ long, short, type: 'string', help, placeholder });
@@ -20,9 +21,13 @@ const boolFlag = (long: string, help: string, short?: string): FlagSpec => ({ lo
 
 export const createFlags: FlagSpec[] = [
   listFlag('add-host', 'Add a custom host-to-IP mapping (host:ip)'),
+  listFlag('annotation', 'Add an annotation to the container (passed through to the OCI runtime)', undefined, 'map'),
   listFlag('attach', 'Attach to STDIN, STDOUT or STDERR', 'a'),
   listFlag('cap-add', 'Add Linux capabilities'),
+  { long: 'blkio-weight', type: 'int', help: 'Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)', placeholder: 'uint16' },
   listFlag('cap-drop', 'Drop Linux capabilities'),
+  stringFlag('cgroup-parent', 'Optional parent cgroup for the container'),
+  stringFlag('cgroupns', "Cgroup namespace to use (host|private): 'host' the host's, 'private' its own, '' the daemon's default"),
   stringFlag('cidfile', 'Write the container ID to the file'),
   { long: 'cpu-period', type: 'int', help: 'Limit CPU CFS (Completely Fair Scheduler) period' },
   { long: 'cpu-quota', type: 'int', help: 'Limit CPU CFS (Completely Fair Scheduler) quota' },
@@ -50,6 +55,8 @@ export const createFlags: FlagSpec[] = [
   boolFlag('init', 'Run an init inside the container that forwards signals and reaps processes'),
   boolFlag('interactive', 'Keep STDIN open even if not attached', 'i'),
   stringFlag('ip', 'IPv4 address (e.g., 172.30.100.104)'),
+  stringFlag('ipc', 'IPC mode to use'),
+  stringFlag('isolation', 'Container isolation technology'),
   listFlag('label', 'Set meta data on a container', 'l'),
   listFlag('label-file', 'Read in a line delimited file of labels'),
   stringFlag('log-driver', 'Logging driver for the container'),
@@ -64,7 +71,9 @@ export const createFlags: FlagSpec[] = [
   { long: 'net', type: 'string', help: 'Connect a container to a network', hidden: true },
   listFlag('network-alias', 'Add network-scoped alias for the container'),
   { long: 'net-alias', type: 'list', help: 'Add network-scoped alias for the container', hidden: true },
+  boolFlag('oom-kill-disable', 'Disable OOM Killer'),
   { long: 'oom-score-adj', type: 'int', help: "Tune host's OOM preferences (-1000 to 1000)" },
+  stringFlag('pid', 'PID namespace to use'),
   { long: 'pids-limit', type: 'int', help: 'Tune container pids limit (set -1 for unlimited)' },
   stringFlag('platform', 'Set platform if server is multi-platform capable'),
   boolFlag('privileged', 'Give extended privileges to this container'),
@@ -81,7 +90,9 @@ export const createFlags: FlagSpec[] = [
   listFlag('sysctl', 'Sysctl options', undefined, 'map'),
   listFlag('tmpfs', 'Mount a tmpfs directory'),
   boolFlag('tty', 'Allocate a pseudo-TTY', 't'),
+  listFlag('ulimit', 'Ulimit options', undefined, 'ulimit'),
   stringFlag('user', 'Username or UID (format: <name|uid>[:<group|gid>])', 'u'),
+  stringFlag('uts', 'UTS namespace to use'),
   listFlag('volume', 'Bind mount a volume', 'v'),
   stringFlag('workdir', 'Working directory inside the container', 'w'),
 ];
@@ -241,7 +252,7 @@ function parsePorts(list: string[], expose: string[]): { exposed: Record<string,
     try {
       r = parsePortProto(e);
     } catch (err) {
-      throw new FlagError(`invalid argument "${e}" for "--expose" flag: ${(err as Error).message}`);
+      throw exposeError(e, err);
     }
     for (let port = r.start; port <= r.end; port++) exposed[portKey(port, r.protocol)] = {};
   }
@@ -275,10 +286,41 @@ function keyValues(list: string[], files: string[] = [], caller?: CallerEnv): Re
 export interface CreatePlan {
   body: ContainerCreateRequest;
   name?: string;
+  /** `--platform`: the create request's `platform` query. */
+  platform?: string;
+}
+
+/** `--ipc`, `--pid`, `--uts` and `--cgroupns`, after the docker CLI's checks. */
+function namespaceModes(flags: Flags): Pick<HostConfigWire, 'IpcMode' | 'PidMode' | 'UTSMode' | 'CgroupnsMode'> {
+  const v = { pid: flags.string('pid'), uts: flags.string('uts'), cgroupns: flags.string('cgroupns') };
+  checkNamespaceFlags(v);
+  return { IpcMode: flags.string('ipc'), PidMode: v.pid, UTSMode: v.uts, CgroupnsMode: v.cgroupns };
+}
+
+/**
+ * `--annotation KEY=VALUE`: HostConfig.Annotations exists from API 1.43; berthd answers 1.41, so
+ * this CLI refuses the flag with the docker CLI 28's words, as that CLI does against berthd.
+ */
+function annotationsOf(list: string[]): Record<string, string> {
+  if (list.length) throw new ExitError(1, '"--annotation" requires API version 1.43, but the Berth daemon API version is 1.41');
+  return {};
 }
 
 /** The create request for `IMAGE [COMMAND] [ARG...]` with these flags. */
 export function buildCreateRequest(
+  flags: Flags,
+  args: string[],
+  opts: { detach: boolean; stdinIsTty: boolean; size?: [number, number]; caller: CallerEnv; command?: 'run' | 'create' },
+): CreatePlan {
+  try {
+    return createRequestOf(flags, args, opts);
+  } catch (e) {
+    if (!(e instanceof RunOptionError)) throw e;
+    throw new ExitError(125, `berth: ${e.message}\n\nRun 'berth ${opts.command ?? 'run'} --help' for more information`, { cause: e });
+  }
+}
+
+function createRequestOf(
   flags: Flags,
   args: string[],
   opts: { detach: boolean; stdinIsTty: boolean; size?: [number, number]; caller: CallerEnv },
@@ -313,7 +355,7 @@ export function buildCreateRequest(
     ...securityOpts(flags.list('security-opt'), opts.caller),
     Tmpfs: flags.list('tmpfs').length ? Object.fromEntries(flags.list('tmpfs').map((t) => [t.split(':')[0]!, t.split(':').slice(1).join(':')])) : undefined,
     ShmSize: flags.string('shm-size') ? parseBytes(flags.string('shm-size'), 'shm-size') : 0,
-    Sysctls: flags.list('sysctl').length ? keyValues(flags.list('sysctl')) : undefined,
+    Sysctls: parseSysctls(flags.list('sysctl')),
     ConsoleSize: opts.size ?? [0, 0],
     Memory: flags.string('memory') ? parseBytes(flags.string('memory'), 'memory') : 0,
     MemoryReservation: flags.string('memory-reservation') ? parseBytes(flags.string('memory-reservation'), 'memory-reservation') : 0,
@@ -325,10 +367,14 @@ export function buildCreateRequest(
     CpusetCpus: flags.string('cpuset-cpus'),
     CpusetMems: flags.string('cpuset-mems'),
     PidsLimit: flags.changed('pids-limit') ? flags.int('pids-limit') : null,
-    Devices: flags.list('device').map((d) => {
-      const [host, container = host, perms = 'rwm'] = d.split(':');
-      return { PathOnHost: host!, PathInContainer: container!, CgroupPermissions: perms };
-    }),
+    Devices: flags.list('device').map(parseDevice),
+    ...namespaceModes(flags),
+    BlkioWeight: flags.int('blkio-weight'),
+    OomKillDisable: flags.bool('oom-kill-disable'),
+    CgroupParent: flags.string('cgroup-parent'),
+    Isolation: flags.string('isolation'),
+    Ulimits: parseUlimits(flags.list('ulimit')) ?? [],
+    ...(flags.list('annotation').length ? { Annotations: annotationsOf(flags.list('annotation')) } : {}),
     Init: flags.bool('init') ? true : null,
     Mounts: flags.list('mount').length ? flags.list('mount').map(parseMountFlag) : undefined,
     LogConfig: { Type: flags.string('log-driver'), Config: keyValues(flags.list('log-opt')) },
@@ -364,7 +410,7 @@ export function buildCreateRequest(
   };
   if (!entrypoint) delete body.Entrypoint;
   void opts.stdinIsTty;
-  return { body, name: flags.string('name') || undefined };
+  return { body, name: flags.string('name') || undefined, platform: flags.string('platform') || undefined };
 }
 
 /** A `--health-*` duration in nanoseconds (0 when not given), with the docker CLI's errors. */

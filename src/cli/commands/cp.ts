@@ -6,7 +6,7 @@
  * otherwise the copy takes the destination's name; `-` streams a tar.
  */
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { isDaemonError, type Client } from '../../client/client.js';
@@ -33,12 +33,12 @@ function runTar(args: string[], input?: Readable, output?: NodeJS.WritableStream
   });
 }
 
-async function statRemote(client: Client, container: string, path: string): Promise<{ mode: number } | undefined> {
+async function statRemote(client: Client, container: string, path: string): Promise<{ mode: number; linkTarget?: string } | undefined> {
   try {
     const r = await client.request('HEAD', `/containers/${enc(container)}/archive`, { query: { path } });
     r.resume();
     const h = r.headers['x-docker-container-path-stat'];
-    return h ? (JSON.parse(Buffer.from(String(h), 'base64').toString()) as { mode: number }) : undefined;
+    return h ? (JSON.parse(Buffer.from(String(h), 'base64').toString()) as { mode: number; linkTarget?: string }) : undefined;
   } catch (e) {
     if (isDaemonError(e) && e.status === 404) return undefined;
     throw e;
@@ -46,6 +46,8 @@ async function statRemote(client: Client, container: string, path: string): Prom
 }
 
 const isDirMode = (mode: number) => (mode & 0x80000000) !== 0;
+/** Go's os.ModeSymlink in a path stat's mode. */
+const isSymlinkMode = (mode: number) => (mode & 0x8000000) !== 0;
 
 /** A GNU tar --transform renaming the leading `from` of member names (not symlink targets) to `to`. */
 export function renameTransform(from: string, to: string): string {
@@ -78,7 +80,13 @@ export const cp: Command = {
     const client = await ctx.client();
     try {
       if (src.container) {
-        const res = await client.request('GET', `/containers/${enc(src.container)}/archive`, { query: { path: src.path } });
+        // -L: a symlink's target is copied, under the link's name (the docker CLI's rebase).
+        let from = src.path;
+        if (flags.bool('follow-link')) {
+          const st = await statRemote(client, src.container, src.path);
+          if (st && isSymlinkMode(st.mode) && st.linkTarget) from = st.linkTarget;
+        }
+        const res = await client.request('GET', `/containers/${enc(src.container)}/archive`, { query: { path: from } });
         if (dst.path === '-') {
           for await (const c of res) ctx.stdout.write(c as Buffer);
           return;
@@ -90,8 +98,10 @@ export const cp: Command = {
         } catch {
           /* new name */
         }
-        const name = topEntryName(src.path);
-        if (destIsDir) await runTar(['-x', '--no-same-owner', '-C', dest, '-f', '-'], res);
+        const name = topEntryName(from);
+        if (destIsDir && from !== src.path) {
+          await runTar(['-x', '--no-same-owner', '-C', dest, '-f', '-', '--transform', renameTransform(name, topEntryName(src.path))], res);
+        } else if (destIsDir) await runTar(['-x', '--no-same-owner', '-C', dest, '-f', '-'], res);
         else await runTar(['-x', '--no-same-owner', '-C', dirname(dest), '-f', '-', '--transform', renameTransform(name, basename(dest))], res);
         return;
       }
@@ -100,18 +110,20 @@ export const cp: Command = {
         (await client.request('PUT', `/containers/${enc(container)}/archive`, { query: { path: dst.path }, body: ctx.stdin, headers: { 'Content-Type': 'application/x-tar' } })).resume();
         return;
       }
-      const local = ctx.resolve(src.path);
+      const given = ctx.resolve(src.path);
       try {
-        statSync(local);
+        statSync(given);
       } catch {
-        throw new ExitError(1, `lstat ${local}: no such file or directory`);
+        throw new ExitError(1, `lstat ${given}: no such file or directory`);
       }
+      // -L: a symlink is replaced by what it points to, sent under the link's name.
+      const local = flags.bool('follow-link') && lstatSync(given).isSymbolicLink() ? realpathSync(given) : given;
       const st = await statRemote(client, container, dst.path);
       let target: string;
       let entry: string;
       if (st && isDirMode(st.mode)) {
         target = dst.path;
-        entry = basename(local);
+        entry = basename(given);
       } else {
         target = dirname(dst.path) || '/';
         entry = basename(dst.path);

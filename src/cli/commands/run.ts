@@ -5,7 +5,6 @@
  * container ends and exit with its status. `-d` prints the ID instead. Start failures exit
  * 127 (command not found), 126 (not runnable) or 125, with Docker's message.
  */
-import { writeFileSync } from 'node:fs';
 import { readAll } from '../../client/client.js';
 import { ExitError, type Command } from '../command.js';
 import { FlagError } from '../../util/flags.js';
@@ -32,8 +31,7 @@ export const run: Command = {
     const size: [number, number] | undefined = tty && ctx.stdout.isTTY ? [ctx.stdout.rows ?? 0, ctx.stdout.columns ?? 0] : undefined;
     const plan = buildCreateRequest(flags, args, { detach, stdinIsTty: !!ctx.stdin.isTTY, size, caller: ctx });
     const client = await ctx.client();
-    const id = await createContainer(ctx, client, plan, 'run', { pull: flags.string('pull'), quiet: flags.bool('quiet') });
-    if (flags.string('cidfile')) writeFileSync(ctx.resolve(flags.string('cidfile')), id);
+    const id = await createContainer(ctx, client, plan, 'run', { pull: flags.string('pull'), quiet: flags.bool('quiet'), cidfile: flags.string('cidfile') || undefined });
     const start = async () => {
       try {
         (await client.request('POST', `/containers/${id}/start`)).resume();

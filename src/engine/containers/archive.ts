@@ -26,6 +26,7 @@ import { Extractor } from '../../util/tar/extract.js';
 import { TarIngest } from '../../util/tar/ingest.js';
 import { packDir } from '../../util/tar/pack.js';
 import { placeOf, type Place } from './archive-place.js';
+import { copyOwnerIn } from './archive-owner.js';
 import type { ContainerContext } from './context.js';
 import type { ContainerRecord } from './record.js';
 
@@ -210,7 +211,11 @@ export function archiveOf(ctx: ContainerContext, ref: string, path: string, opts
   });
 }
 
-export async function extractInto(ctx: ContainerContext, ref: string, path: string, tar: Readable, _opts: { noOverwriteDirNonDir?: boolean }): Promise<void> {
+/**
+ * Extracts a tar at `path` in the container, with the archive's owners; with `copyUIDGID`
+ * (`docker cp -a`) with the container user's, as dockerd does.
+ */
+export async function extractInto(ctx: ContainerContext, ref: string, path: string, tar: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean }): Promise<void> {
   const rec = ctx.store.resolve(ref);
   if (!path) throw new InvalidArgument('Path cannot be empty');
   const split = splitContainerPath(path);
@@ -229,7 +234,14 @@ export async function extractInto(ctx: ContainerContext, ref: string, path: stri
     } finally {
       root.close();
     }
-    const ex = new Extractor(split.abs, { whiteouts: 'literal', dirfd: fd });
+    let owner: { uid: number; gid: number } | undefined;
+    try {
+      owner = opts.copyUIDGID ? copyOwnerIn(rootfs, rec.Config.User ?? '') : undefined;
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+    const ex = new Extractor(split.abs, { whiteouts: 'literal', dirfd: fd, ...(owner ? { owner } : {}) });
     const ingest = new TarIngest(ex);
     try {
       for await (const chunk of tar) {

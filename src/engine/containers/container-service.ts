@@ -28,6 +28,7 @@ import { adoptBuildContainer } from './adopt.js';
 import { duBytes, pruneContainers, topOf } from './maintenance.js';
 import type { ContainerService, ListOptions } from './types.js';
 import { containerEvent } from './events.js';
+import { blkioWeightSupported, checkImagePlatform, createWarnings, joinedContainer } from './run-options.js';
 
 const log = logger('containers');
 
@@ -77,20 +78,26 @@ export class DefaultContainerService implements ContainerService {
     }
   }
 
-  async create(req: ContainerCreateRequest, opts: { name?: string }): Promise<ContainerCreateResponse> {
+  async create(req: ContainerCreateRequest, opts: { name?: string; platform?: string }): Promise<ContainerCreateResponse> {
     if (!req || typeof req !== 'object') throw new InvalidArgument('Config cannot be empty in order to create a container');
     checkContainerNetworkMode(req);
     if (!req.Image) throw new InvalidArgument('No image specified');
     const image = this.#ctx.deps.resolveImage(req.Image);
+    checkImagePlatform(req.Image, opts.platform, image.config);
     const id = newContainerId();
     const name = opts.name ? normalizeName(opts.name) : this.#uniqueName();
     const shared = containerModeTarget(req.HostConfig?.NetworkMode);
     if (shared) this.#ctx.store.resolve(shared);
+    for (const mode of [req.HostConfig?.PidMode, req.HostConfig?.IpcMode]) {
+      const donor = joinedContainer(mode);
+      if (donor && !this.#ctx.store.find(donor)) throw new InvalidArgument(`No such container: ${donor}`);
+    }
     const networks = this.#ctx.deps.networking?.plan(req.HostConfig?.NetworkMode ?? '', req.NetworkingConfig?.EndpointsConfig as Record<string, EndpointConfigWire | null> | undefined);
     const { record, mounts } = buildRecord({
       id, name, created: nowRfc3339Nano(), imageId: image.record.id, image: image.config.config, request: req,
       ncpu: this.#ctx.deps.ncpu, hostName: this.#ctx.deps.hostName, networks,
     });
+    const warnings = createWarnings(record.HostConfig, { blkioWeight: blkioWeightSupported() });
     this.#volumesFrom(req.HostConfig?.VolumesFrom ?? [], mounts);
     this.#ctx.store.reserveName(name, id);
     try {
@@ -109,7 +116,7 @@ export class DefaultContainerService implements ContainerService {
       this.#ctx.store.releaseName(name, id);
       throw e;
     }
-    return { Id: id, Warnings: [] };
+    return { Id: id, Warnings: warnings };
   }
 
   async start(ref: string): Promise<void> {

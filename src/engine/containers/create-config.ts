@@ -16,6 +16,7 @@ import { initialState, type ContainerRecord } from './record.js';
 import { isBuiltinNetworkMode } from '../../network/modes.js';
 import { ALL_CAPABILITIES } from '../../runtime/types.js';
 import { securitySettings } from './security-opts.js';
+import { checkRunOptions } from './run-options.js';
 import { parseSignal } from './signals.js';
 
 export interface CreateInputs {
@@ -99,10 +100,8 @@ function checkHostConfig(h: HostConfigWire, ncpu: number, networksChecked: boole
       if (!ALL_CAPABILITIES.includes(c)) throw new InvalidArgument(`invalid ${field}: unknown capability: "${c}"`);
     }
   }
-  for (const k of ['PidMode', 'IpcMode', 'UTSMode', 'UsernsMode'] as const) {
-    const v = h[k];
-    if (v && v !== '' && v !== 'private' && v !== 'shareable') throw new InvalidArgument(`${k} "${v}" is not supported by berth yet`);
-  }
+  const userns = h.UsernsMode;
+  if (userns && userns !== 'private' && userns !== 'shareable') throw new InvalidArgument(`UsernsMode "${userns}" is not supported by berth yet`);
 }
 
 /**
@@ -144,6 +143,7 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
   const img = inp.image ?? {};
   const host: HostConfigWire = { ...(req.HostConfig ?? {}) };
   checkHostConfig(host, inp.ncpu, inp.networks !== undefined);
+  checkRunOptions(req, inp.ncpu);
   // Docker's default: swap (memory + swap) twice the memory limit, recorded as such.
   if (host.Memory && host.Memory > 0 && !host.MemorySwap) host.MemorySwap = host.Memory * 2;
   checkRequest(req);

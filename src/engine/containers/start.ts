@@ -23,6 +23,7 @@ import { joinNetwork, leaveNetwork } from './network.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 import { securitySettings } from './security-opts.js';
 import { containerEvent } from './events.js';
+import { namespaceSettings, type NamespaceDonor } from './run-options.js';
 
 const log = logger('containers');
 const execFileP = promisify(execFile);
@@ -53,13 +54,19 @@ function devices(rec: ContainerRecord): HostSettings['devices'] {
     const rdev = BigInt(st.rdev);
     const major = Number((rdev >> 8n) & 0xfffn);
     const minor = Number((rdev & 0xffn) | ((rdev >> 12n) & 0xfff00n));
-    return { path: d.PathInContainer || d.PathOnHost, type: st.isCharacterDevice() ? 'c' : 'b', major, minor, fileMode: st.mode & 0o777, uid: 0, gid: 0 };
+    return {
+      path: d.PathInContainer || d.PathOnHost, type: st.isCharacterDevice() ? 'c' : 'b', major, minor, fileMode: st.mode & 0o777, uid: 0, gid: 0,
+      access: d.CgroupPermissions || 'rwm',
+    };
   });
 }
 
-export function hostSettings(rec: ContainerRecord, mounts: OciMount[]): HostSettings {
+export function hostSettings(rec: ContainerRecord, mounts: OciMount[], donors: NamespaceDonor = { find: () => undefined, dirOf: (id) => id }): HostSettings {
   const h = rec.HostConfig;
   return {
+    namespaces: namespaceSettings(h, donors),
+    ...(h.CgroupParent ? { cgroupParent: h.CgroupParent } : {}),
+    ...(h.Annotations && Object.keys(h.Annotations as object).length ? { annotations: { ...(h.Annotations as Record<string, string>) } } : {}),
     hostname: rec.Config.Hostname ?? rec.ID.slice(0, 12),
     domainname: rec.Config.Domainname || undefined,
     network: { mode: effectiveNetworkMode(h.NetworkMode) },
@@ -72,7 +79,7 @@ export function hostSettings(rec: ContainerRecord, mounts: OciMount[]): HostSett
     resources: {
       memory: h.Memory, memorySwap: h.MemorySwap, memoryReservation: h.MemoryReservation, nanoCpus: h.NanoCpus,
       cpuShares: h.CpuShares, cpuQuota: h.CpuQuota, cpuPeriod: h.CpuPeriod, cpusetCpus: h.CpusetCpus, cpusetMems: h.CpusetMems,
-      pidsLimit: h.PidsLimit ?? undefined,
+      pidsLimit: h.PidsLimit ?? undefined, blkioWeight: h.BlkioWeight, oomKillDisable: !!h.OomKillDisable,
     },
     oomScoreAdj: h.OomScoreAdj,
     rlimits: h.Ulimits?.map((u) => ({ type: `RLIMIT_${u.Name.toUpperCase()}`, soft: u.Soft, hard: u.Hard })),
@@ -136,7 +143,13 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   // Exec records of the last run go.
   ctx.execs.forget(rec.ID);
   const t0 = performance.now();
-  const host = hostSettings(rec, ociMounts(points, rec.HostConfig.Tmpfs));
+  let host: HostSettings;
+  try {
+    host = hostSettings(rec, ociMounts(points, rec.HostConfig.Tmpfs), { find: (ref) => ctx.store.find(ref), dirOf: (id) => ctx.store.dirOf(id) });
+  } catch (e) {
+    await failStart(ctx, rec, (e as Error).message, 128);
+    throw e;
+  }
   // The container's networks, before the runtime: it only gets the namespace path.
   try {
     await joinNetwork(ctx, rec, host);

@@ -56,7 +56,7 @@ export interface ListOptions {
 }
 
 export interface ContainerService {
-  create(req: ContainerCreateRequest, opts: { name?: string }): Promise<ContainerCreateResponse>;
+  create(req: ContainerCreateRequest, opts: { name?: string; platform?: string }): Promise<ContainerCreateResponse>;
   start(ref: string): Promise<void>;
   stop(ref: string, opts?: { timeout?: number; signal?: string }): Promise<void>;
   kill(ref: string, signal?: string): Promise<void>;

@@ -91,3 +91,42 @@ describe('generateSpec', () => {
     assert.ok(s.mounts.find((m) => m.destination === '/etc/hosts')!.options!.includes('ro'));
   });
 });
+
+describe('generateSpec: run options', () => {
+  const mount = (s: ReturnType<typeof generateSpec>, dest: string) => s.mounts.find((m) => m.destination === dest);
+  it('joins or shares namespaces as --ipc, --pid, --uts and --cgroupns ask', () => {
+    const s = generateSpec({
+      ...base, domainname: 'ex.com',
+      namespaces: { ipc: { mode: 'container', pid: 7, dir: '/d' }, pid: { mode: 'path', path: '/proc/7/ns/pid' }, uts: { mode: 'host' }, cgroup: { mode: 'private' } },
+      shmSource: '/d/shm',
+    });
+    assert.deepEqual(s.linux.namespaces, [
+      { type: 'pid', path: '/proc/7/ns/pid' }, { type: 'ipc', path: '/proc/7/ns/ipc' }, { type: 'mount' }, { type: 'network' }, { type: 'cgroup' },
+    ]);
+    assert.equal(s.hostname, undefined);
+    assert.equal(s.domainname, undefined);
+    assert.deepEqual(mount(s, '/dev/shm'), { destination: '/dev/shm', type: 'bind', source: '/d/shm', options: ['rbind', 'nosuid', 'noexec', 'nodev'] });
+    const host = generateSpec({ ...base, namespaces: { ipc: { mode: 'host' }, pid: { mode: 'host' } } });
+    assert.deepEqual(host.linux.namespaces.map((n) => n.type), ['uts', 'mount', 'network']);
+    assert.equal(mount(host, '/dev/shm')!.source, '/dev/shm');
+    const none = generateSpec({ ...base, namespaces: { ipc: { mode: 'none' } } });
+    assert.equal(mount(none, '/dev/shm'), undefined);
+    assert.ok(none.linux.namespaces.some((n) => n.type === 'ipc' && !n.path));
+  });
+  it('sets the block I/O weight, the OOM killer, device access, rlimits and annotations', () => {
+    const s = generateSpec({
+      ...base,
+      resources: { memory: 64 << 20, blkioWeight: 300, oomKillDisable: true },
+      devices: [{ path: '/dev/f', type: 'c', major: 10, minor: 229, fileMode: 0o600, uid: 0, gid: 0, access: 'rm' }],
+      rlimits: [{ type: 'RLIMIT_NOFILE', soft: 10, hard: 20 }],
+      annotations: { 'org.example': 'x' },
+    });
+    assert.deepEqual(s.linux.resources!.blockIO, { weight: 300 });
+    assert.equal(s.linux.resources!.memory!.disableOOMKiller, true);
+    assert.equal(s.linux.resources!.memory!.limit, 64 << 20);
+    assert.deepEqual(s.linux.resources!.devices!.at(-1), { allow: true, type: 'c', major: 10, minor: 229, access: 'rm' });
+    assert.deepEqual(s.linux.devices, [{ path: '/dev/f', type: 'c', major: 10, minor: 229, fileMode: 0o600, uid: 0, gid: 0 }]);
+    assert.deepEqual(s.process.rlimits, [{ type: 'RLIMIT_NOFILE', soft: 10, hard: 20 }]);
+    assert.deepEqual(s.annotations, { 'org.example': 'x' });
+  });
+});

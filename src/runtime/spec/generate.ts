@@ -6,6 +6,7 @@
  * /etc files bind-mounted from the container's directory, and `--init`. Pure.
  */
 import type { ResolvedUser } from './user.js';
+import type { NamespaceSettings } from '../types.js';
 import type { OciDevice, OciLinux, OciMount, OciNamespace, OciResources, OciSpec } from './oci.js';
 import { effectiveCapabilities } from './capabilities.js';
 import { defaultSeccompProfile } from './seccomp-default.js';
@@ -32,6 +33,10 @@ export interface ResourceOptions {
   cpusetMems?: string;
   /** 0 or -1 = unlimited. */
   pidsLimit?: number;
+  /** `--blkio-weight` (10–1000; 0 = unset). */
+  blkioWeight?: number;
+  /** `--oom-kill-disable`. */
+  oomKillDisable?: boolean;
 }
 
 /** Where the container's /etc/hosts, /etc/resolv.conf and /etc/hostname come from (host paths). */
@@ -86,8 +91,13 @@ export interface SpecInput {
   shmSize?: number;
   /** Every device of the host (privileged containers get them all). */
   hostDevices?: OciDevice[];
-  /** `--device` entries. */
-  devices?: OciDevice[];
+  /** `--device` entries, with their cgroup access (default rwm). */
+  devices?: (OciDevice & { access?: string })[];
+  /** `--ipc`, `--pid`, `--uts`, `--cgroupns` (absent: namespaces of its own, the host's cgroup namespace). */
+  namespaces?: NamespaceSettings;
+  /** IPC `shareable` or `container`: the host tmpfs bound as /dev/shm. */
+  shmSource?: string;
+  annotations?: Record<string, string>;
   sysctls?: Record<string, string>;
   /** Host path of the init binary (`--init`), mounted as /sbin/docker-init. */
   init?: string;
@@ -117,9 +127,17 @@ function mountsOf(input: SpecInput): OciMount[] {
   // Parents before children (a stable sort keeps the user's order otherwise).
   user.sort((a, b) => depth(a.destination) - depth(b.destination));
   const taken = new Set(user.map((m) => m.destination));
-  const defaults = defaultMounts({ privileged: !!input.privileged, shmSize: input.shmSize || DEFAULT_SHM_SIZE }).filter(
-    (m) => !taken.has(m.destination) && !(m.destination.startsWith('/dev/') && taken.has('/dev')),
-  );
+  const ipc = input.namespaces?.ipc;
+  const defaults = defaultMounts({ privileged: !!input.privileged, shmSize: input.shmSize || DEFAULT_SHM_SIZE })
+    .filter((m) => !taken.has(m.destination) && !(m.destination.startsWith('/dev/') && taken.has('/dev')))
+    .flatMap((m): OciMount[] => {
+      if (m.destination !== '/dev/shm' || !ipc) return [m];
+      // IPC none: no /dev/shm; the host's or another container's IPC: its /dev/shm.
+      if (ipc.mode === 'none') return [];
+      const source = ipc.mode === 'host' ? '/dev/shm' : input.shmSource;
+      if (!source) return [m];
+      return [{ destination: '/dev/shm', type: 'bind', source, options: ['rbind', 'nosuid', 'noexec', 'nodev'] }];
+    });
   return [...defaults, ...user];
 }
 
@@ -129,7 +147,7 @@ function resourcesOf(input: SpecInput): OciResources {
     devices: input.privileged ? [{ allow: true, access: 'rwm' }] : defaultDeviceRules(),
   };
   for (const d of input.devices ?? []) {
-    if (d.type === 'b' || d.type === 'c') out.devices!.push({ allow: true, type: d.type, major: d.major, minor: d.minor, access: 'rwm' });
+    if (d.type === 'b' || d.type === 'c') out.devices!.push({ allow: true, type: d.type, major: d.major, minor: d.minor, access: d.access || 'rwm' });
   }
   if (r.memory && r.memory > 0) {
     out.memory = { limit: r.memory };
@@ -149,14 +167,30 @@ function resourcesOf(input: SpecInput): OciResources {
   if (r.cpusetMems) cpu.mems = r.cpusetMems;
   if (Object.keys(cpu).length) out.cpu = cpu;
   if (r.pidsLimit && r.pidsLimit > 0) out.pids = { limit: r.pidsLimit };
+  if (r.blkioWeight && r.blkioWeight > 0) out.blockIO = { weight: r.blkioWeight };
+  if (r.oomKillDisable) out.memory = { ...out.memory, disableOOMKiller: true };
+  return out;
+}
+
+/** The namespaces runc makes or joins: pid, ipc, uts, mount, network, and cgroup when private. */
+function namespacesOf(input: SpecInput): OciNamespace[] {
+  const ns = input.namespaces ?? {};
+  const out: OciNamespace[] = [];
+  if (ns.pid?.mode === 'path') out.push({ type: 'pid', path: ns.pid.path });
+  else if (ns.pid?.mode !== 'host') out.push({ type: 'pid' });
+  if (ns.ipc?.mode === 'container') out.push({ type: 'ipc', path: `/proc/${ns.ipc.pid}/ns/ipc` });
+  else if (ns.ipc?.mode !== 'host') out.push({ type: 'ipc' });
+  if (!ns.uts) out.push({ type: 'uts' });
+  out.push({ type: 'mount' });
+  if (input.network.mode === 'none') out.push({ type: 'network' });
+  else if (input.network.mode === 'path') out.push({ type: 'network', path: input.network.path });
+  if (ns.cgroup?.mode === 'private') out.push({ type: 'cgroup' });
   return out;
 }
 
 export function generateSpec(input: SpecInput): OciSpec {
   const caps = effectiveCapabilities({ privileged: input.privileged, add: input.capAdd, drop: input.capDrop, lastCap: input.lastCap, bounding: input.bounding });
-  const namespaces: OciNamespace[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
-  if (input.network.mode === 'none') namespaces.push({ type: 'network' });
-  else if (input.network.mode === 'path') namespaces.push({ type: 'network', path: input.network.path });
+  const namespaces = namespacesOf(input);
   const linux: OciLinux = {
     namespaces,
     resources: resourcesOf(input),
@@ -168,13 +202,14 @@ export function generateSpec(input: SpecInput): OciSpec {
   }
   const seccomp = seccompOf(input, caps);
   if (seccomp) linux.seccomp = seccomp;
-  const devices = [...(input.privileged ? input.hostDevices ?? [] : []), ...(input.devices ?? [])];
+  const devices = [...(input.privileged ? input.hostDevices ?? [] : []), ...(input.devices ?? []).map(({ access: _access, ...d }) => d)];
   if (devices.length) {
     const seen = new Set<string>();
     linux.devices = devices.filter((d) => !seen.has(d.path) && (seen.add(d.path), true));
   }
   const sysctl: Record<string, string> = { ...(input.network.mode === 'host' ? {} : NETNS_SYSCTLS), ...(input.sysctls ?? {}) };
-  // As dockerd does: the domain name as a sysctl too, since runc before 1.2 ignores `domainname`.
+  // As dockerd does: the domain name as a sysctl too, since runc before 1.2 ignores `domainname`
+  // (runc refuses it in the host's UTS namespace, as dockerd's runs do).
   if (input.domainname) sysctl['kernel.domainname'] = input.domainname;
   if (Object.keys(sysctl).length) linux.sysctl = sysctl;
 
@@ -193,14 +228,15 @@ export function generateSpec(input: SpecInput): OciSpec {
       ...(input.rlimits?.length ? { rlimits: input.rlimits.map((r) => ({ ...r })) } : {}),
     },
     root: { path: input.rootfs, readonly: !!input.readonlyRootfs },
-    hostname: input.hostname,
+    ...(input.namespaces?.uts ? {} : { hostname: input.hostname }),
     mounts: mountsOf(input),
     linux,
   };
+  if (input.annotations && Object.keys(input.annotations).length) spec.annotations = { ...input.annotations };
   if (input.tty && input.consoleSize && input.consoleSize.height > 0 && input.consoleSize.width > 0) {
     spec.process.consoleSize = { ...input.consoleSize };
   }
-  if (input.domainname) spec.domainname = input.domainname;
+  if (input.domainname && !input.namespaces?.uts) spec.domainname = input.domainname;
   if (input.apparmorProfile) spec.process.apparmorProfile = input.apparmorProfile;
   return spec;
 }

@@ -42,6 +42,8 @@ export interface ExtractOptions {
   limits?: Partial<ExtractLimits>;
   /** Apply uid/gid from the archive (default: when running as root). */
   chown?: boolean;
+  /** With chown: give every entry this owner instead of the archive's (`docker cp -a`). */
+  owner?: { uid: number; gid: number };
   /**
    * Write file contents through the thread pool (see write-queue.ts); the caller then awaits
    * {@link Extractor.pressure} between chunks and {@link Extractor.finishAsync} at the end.
@@ -123,7 +125,7 @@ export class Extractor implements TarHandler {
     this.#file = undefined;
     const finalize = () => {
       try {
-        if (this.#chown) fchownSync(f.fd, f.h.uid, f.h.gid);
+        if (this.#chown) fchownSync(f.fd, this.#opts.owner?.uid ?? f.h.uid, this.#opts.owner?.gid ?? f.h.gid);
         fchmodSync(f.fd, f.h.mode);
         this.#xattrs(f.abs, f.h);
         futimesSync(f.fd, f.h.mtime, f.h.mtime);
@@ -174,7 +176,7 @@ export class Extractor implements TarHandler {
         const target = parent ? `${parent}/${base.slice(4)}` : base.slice(4);
         const abs = this.#abs(target);
         this.#create(target, () => native().mknod(abs, S_IFCHR, 0, 0));
-        if (this.#chown) lchownSync(abs, h.uid, h.gid);
+        if (this.#chown) lchownSync(abs, this.#opts.owner?.uid ?? h.uid, this.#opts.owner?.gid ?? h.gid);
         // The whiteout keeps the entry's time, so packing it again gives the same bytes.
         lutimesSync(abs, h.mtime, h.mtime);
       }
@@ -272,7 +274,7 @@ export class Extractor implements TarHandler {
 
   /** Owner, mode and xattrs of a non-regular entry (regular files use their fd). */
   #meta(rel: string, abs: string, h: TarHeader, symlink: boolean): void {
-    if (this.#chown) lchownSync(abs, h.uid, h.gid);
+    if (this.#chown) lchownSync(abs, this.#opts.owner?.uid ?? h.uid, this.#opts.owner?.gid ?? h.gid);
     if (!symlink) {
       const fd = this.#opts.dirfd;
       if (fd === undefined) chmodSync(abs, h.mode);
