@@ -22,6 +22,7 @@ import { ociMounts, type PlannedMount } from './mounts.js';
 import { joinNetwork, leaveNetwork } from './network.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 import { securitySettings } from './security-opts.js';
+import { DEFAULT_LOG_CONFIG, logSettings } from './log-config.js';
 import { containerEvent } from './events.js';
 
 const log = logger('containers');
@@ -137,6 +138,13 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   ctx.execs.forget(rec.ID);
   const t0 = performance.now();
   const host = hostSettings(rec, ociMounts(points, rec.HostConfig.Tmpfs));
+  try {
+    host.log = logSettings(rec.HostConfig.LogConfig ?? DEFAULT_LOG_CONFIG, { labels: rec.Config.Labels ?? {}, env: rec.Config.Env ?? [] });
+  } catch (e) {
+    const msg = `failed to initialize logging driver: ${(e as Error).message}`;
+    await failStart(ctx, rec, msg, 128);
+    throw new SystemError(msg, { cause: e });
+  }
   // The container's networks, before the runtime: it only gets the namespace path.
   try {
     await joinNetwork(ctx, rec, host);
