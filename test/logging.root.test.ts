@@ -146,6 +146,9 @@ describe('logging drivers', { timeout: 900_000 }, () => {
     assert.deepEqual(logFiles(d, id), []);
     const info = JSON.parse(await ok(d.berth(['inspect', id])))[0];
     assert.deepEqual(info.HostConfig.LogConfig, { Type: 'none', Config: {} });
+    const bad = await d.berth(['run', '--log-driver', 'none', '--log-opt', 'max-size=1m', 'busybox', 'true']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /invalid logging opts for driver none/);
     // A container attached from the start still gets its output.
     assert.equal(await ok(d.docker(['run', '--rm', '--log-driver', 'none', 'busybox', 'echo', 'attached'])), 'attached\n');
   });

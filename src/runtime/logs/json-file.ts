@@ -12,7 +12,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { parseLogTime } from '../../util/log-time.js';
-import { closeAll, countLines, fileLines, openRotated, type RotatedFile, tailOffset } from './rotated-files.js';
+import { closeAll, countLines, fileLines, openRotated, openRotatedAfter, type RotatedFile, tailOffset } from './rotated-files.js';
 
 export interface LogRecord {
   stream: 'stdout' | 'stderr';
@@ -209,9 +209,27 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
             } else {
               const next = await openIfExists(path);
               if (!next) break;
+              const nextIno = (await next.stat()).ino;
+              // Rotated more than once since: the files in between first.
+              const missed = ino === undefined ? [] : await openRotatedAfter(path, ino, nextIno);
+              try {
+                for (const f of missed) {
+                  for await (const line of fileLines(f)) {
+                    const r = parseRecord(line);
+                    const ok = accept(r);
+                    if (ok === 'stop') {
+                      await next.close();
+                      return;
+                    }
+                    if (ok) yield r!;
+                  }
+                }
+              } finally {
+                await closeAll(missed);
+              }
               await fh.close();
               fh = next;
-              ino = (await fh.stat()).ino;
+              ino = nextIno;
               pos = 0;
               pending = '';
               decoder = new StringDecoder('utf8');

@@ -94,4 +94,25 @@ describe('rotated json-file logs', () => {
     }
     assert.deepEqual(got, range(0, 8));
   });
+  it('a follower that fell behind by several rotations reads the files in between', async () => {
+    const p = join(dir, 'behind.log');
+    writeFileSync(p, recs(0, 2));
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const got: number[] = [];
+    for await (const r of readLogs(p, { follow: true, stopped })) {
+      const n = Number(/line (\d+)/.exec(r.log.toString())![1]);
+      got.push(n);
+      if (n === 1) {
+        appendFileSync(p, recs(2, 4));
+        renameSync(p, `${p}.1`);
+        writeFileSync(p, recs(4, 6));
+        renameSync(`${p}.1`, `${p}.2`);
+        renameSync(p, `${p}.1`);
+        writeFileSync(p, recs(6, 8));
+      }
+      if (n === 7) stop();
+    }
+    assert.deepEqual(got, range(0, 8));
+  });
 });

@@ -76,6 +76,21 @@ export async function openRotated(path: string, skipIno?: number): Promise<Rotat
   return out.reverse();
 }
 
+/**
+ * The rotated files newer than the plain one with inode `ino` (oldest first), when that file is
+ * still among them: what a follower that fell behind by more than one rotation has not read.
+ * Empty when it is not found (compressed or dropped since).
+ */
+export async function openRotatedAfter(path: string, ino: number, skipIno?: number): Promise<RotatedFile[]> {
+  const all = await openRotated(path, skipIno);
+  let at = -1;
+  for (const [i, f] of all.entries()) {
+    if (!f.gz && (await f.fh.stat()).ino === ino) at = i;
+  }
+  await closeAll(all.slice(0, at < 0 ? all.length : at + 1));
+  return at < 0 ? [] : all.slice(at + 1);
+}
+
 export async function closeAll(files: { fh: FileHandle }[]): Promise<void> {
   await Promise.all(files.map((f) => f.fh.close().catch(() => {})));
 }
