@@ -475,6 +475,9 @@ static void start_compressor(void) {
   if (g == 0) {
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0) _exit(127);
     execlp("gzip", "gzip", "-c", "-n", (char *)NULL);
+    /* berthd may run with a PATH without it */
+    execl("/usr/bin/gzip", "gzip", "-c", "-n", (char *)NULL);
+    execl("/bin/gzip", "gzip", "-c", "-n", (char *)NULL);
     _exit(127);
   }
   int st;
