@@ -12,7 +12,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { parseLogTime } from '../../util/log-time.js';
-import { closeAll, countLines, fileLines, openRotated, openRotatedAfter, type RotatedFile, tailOffset } from './rotated-files.js';
+import { closeAll, countLines, fileLines, openRotated, openRotatedAfter, openRotatedNewerThan, type RotatedFile, tailOffset } from './rotated-files.js';
 
 export interface LogRecord {
   stream: 'stdout' | 'stderr';
@@ -138,8 +138,11 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
   let rotated: RotatedFile[] = [];
   let watcher: FSWatcher | undefined;
   /** 'stop' past `until`; true to yield. */
+  /** The time of the last record read, to find rotated files a follower has not read. */
+  let lastNs: bigint | undefined;
   const accept = (r: LogRecord | undefined): boolean | 'stop' => {
     if (!r) return false;
+    lastNs = r.timeNs;
     if (opts.until !== undefined && r.timeNs > opts.until) return 'stop';
     if (opts.since !== undefined && r.timeNs < opts.since) return false;
     return !((r.stream === 'stdout' && !wantOut) || (r.stream === 'stderr' && !wantErr));
@@ -211,7 +214,9 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
               if (!next) break;
               const nextIno = (await next.stat()).ino;
               // Rotated more than once since: the files in between first.
-              const missed = ino === undefined ? [] : await openRotatedAfter(path, ino, nextIno);
+              const missed =
+                (ino === undefined ? [] : await openRotatedAfter(path, ino, nextIno)) ??
+                (lastNs === undefined ? [] : await openRotatedNewerThan(path, lastNs, (l) => parseRecord(l)?.timeNs, nextIno));
               try {
                 for (const f of missed) {
                   for await (const line of fileLines(f)) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -109,6 +109,38 @@ describe('rotated json-file logs', () => {
         writeFileSync(p, recs(4, 6));
         renameSync(`${p}.1`, `${p}.2`);
         renameSync(p, `${p}.1`);
+        writeFileSync(p, recs(6, 8));
+      }
+      if (n === 7) stop();
+    }
+    assert.deepEqual(got, range(0, 8));
+  });
+  it('a follower behind by several compressed rotations finds the files in between by time', async () => {
+    const p = join(dir, 'behind-gz.log');
+    const rotate = () => {
+      for (const k of [2, 1]) {
+        try {
+          renameSync(`${p}.${k}.gz`, `${p}.${k + 1}.gz`);
+        } catch {
+          // not there yet
+        }
+      }
+      renameSync(p, `${p}.1`);
+      writeFileSync(`${p}.1.gz`, gzipSync(readFileSync(`${p}.1`)));
+      unlinkSync(`${p}.1`);
+    };
+    writeFileSync(p, recs(0, 2));
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const got: number[] = [];
+    for await (const r of readLogs(p, { follow: true, stopped })) {
+      const n = Number(/line (\d+)/.exec(r.log.toString())![1]);
+      got.push(n);
+      if (n === 1) {
+        appendFileSync(p, recs(2, 4));
+        rotate();
+        writeFileSync(p, recs(4, 6));
+        rotate();
         writeFileSync(p, recs(6, 8));
       }
       if (n === 7) stop();

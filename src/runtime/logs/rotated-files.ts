@@ -79,16 +79,37 @@ export async function openRotated(path: string, skipIno?: number): Promise<Rotat
 /**
  * The rotated files newer than the plain one with inode `ino` (oldest first), when that file is
  * still among them: what a follower that fell behind by more than one rotation has not read.
- * Empty when it is not found (compressed or dropped since).
+ * Undefined when it is not found (compressed or dropped since).
  */
-export async function openRotatedAfter(path: string, ino: number, skipIno?: number): Promise<RotatedFile[]> {
+export async function openRotatedAfter(path: string, ino: number, skipIno?: number): Promise<RotatedFile[] | undefined> {
   const all = await openRotated(path, skipIno);
   let at = -1;
   for (const [i, f] of all.entries()) {
     if (!f.gz && (await f.fh.stat()).ino === ino) at = i;
   }
   await closeAll(all.slice(0, at < 0 ? all.length : at + 1));
-  return at < 0 ? [] : all.slice(at + 1);
+  return at < 0 ? undefined : all.slice(at + 1);
+}
+
+/**
+ * The rotated files whose first record is newer than `afterNs` (oldest first): the same, found
+ * by time when the file the follower read has been compressed away. Only the first record of
+ * each file is read (newest file first, stopping at the first older one).
+ */
+export async function openRotatedNewerThan(path: string, afterNs: bigint, timeOf: (line: string) => bigint | undefined, skipIno?: number): Promise<RotatedFile[]> {
+  const all = await openRotated(path, skipIno);
+  let from = all.length;
+  while (from > 0) {
+    let first: bigint | undefined;
+    for await (const line of fileLines(all[from - 1]!)) {
+      first = timeOf(line);
+      if (first !== undefined) break;
+    }
+    if (first === undefined || first <= afterNs) break;
+    from--;
+  }
+  await closeAll(all.slice(0, from));
+  return all.slice(from);
 }
 
 export async function closeAll(files: { fh: FileHandle }[]): Promise<void> {
