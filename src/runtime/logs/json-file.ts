@@ -69,21 +69,26 @@ function parseRecord(line: string): LogRecord | undefined {
   }
 }
 
-/** Where reading starts: a rotated file (oldest first) and the lines to skip in it, or the current file at an offset. */
+/**
+ * Where reading starts: the rotated files to read (oldest first), where in the first of them
+ * (lines to skip when gzip'd, a byte offset when plain), and the offset in the current file.
+ */
 interface StartPoint {
   rotated: RotatedFile[];
   skip: number;
-  /** Offset in the current file when reading starts there (rotated is then empty). */
+  start: number;
+  /** Offset in the current file (used when `rotated` is empty). */
   offset: number;
 }
 
 /** The last `n` lines across the current file and the rotated ones (newest first). */
 async function tailStart(cur: FileHandle | undefined, size: number, rotated: RotatedFile[], n: number | undefined): Promise<StartPoint> {
-  if (n === undefined || n < 0) return { rotated, skip: 0, offset: 0 };
+  const all = { rotated, skip: 0, start: 0, offset: 0 };
+  if (n === undefined || n < 0) return all;
   let need = n;
   if (cur) {
     const t = await tailOffset(cur, size, n);
-    if (t.found >= n) return { rotated: [], skip: 0, offset: t.offset };
+    if (t.found >= n) return { rotated: [], skip: 0, start: 0, offset: t.offset };
     need -= t.found;
   }
   for (let i = rotated.length - 1; i >= 0; i--) {
@@ -92,27 +97,13 @@ async function tailStart(cur: FileHandle | undefined, size: number, rotated: Rot
     if (f.gz) count = await countLines(f);
     else {
       const t = await tailOffset(f.fh, (await f.fh.stat()).size, need);
-      if (t.found >= need) return { rotated: rotated.slice(i), skip: await linesBefore(f, t.offset), offset: 0 };
+      if (t.found >= need) return { rotated: rotated.slice(i), skip: 0, start: t.offset, offset: 0 };
       count = t.found;
     }
-    if (count >= need) return { rotated: rotated.slice(i), skip: count - need, offset: 0 };
+    if (count >= need) return { rotated: rotated.slice(i), skip: count - need, start: 0, offset: 0 };
     need -= count;
   }
-  return { rotated, skip: 0, offset: 0 };
-}
-
-/** How many lines of a plain file come before `offset` (a line start). */
-async function linesBefore(f: RotatedFile, offset: number): Promise<number> {
-  let n = 0;
-  let pos = 0;
-  const buf = Buffer.allocUnsafe(256 * 1024);
-  while (pos < offset) {
-    const { bytesRead } = await f.fh.read(buf, 0, Math.min(buf.length, offset - pos), pos);
-    if (bytesRead === 0) break;
-    for (let i = buf.indexOf(0x0a); i >= 0 && i < bytesRead; i = buf.indexOf(0x0a, i + 1)) n++;
-    pos += bytesRead;
-  }
-  return n;
+  return all;
 }
 
 async function openIfExists(path: string): Promise<FileHandle | undefined> {
@@ -152,7 +143,7 @@ export async function* readLogs(path: string, opts: ReadLogsOptions = {}): Async
     const size = fh ? (await fh.stat()).size : 0;
     const start = await tailStart(fh, size, rotated, opts.tail);
     for (const [i, f] of start.rotated.entries()) {
-      for await (const line of fileLines(f, { skip: i === 0 ? start.skip : 0 })) {
+      for await (const line of fileLines(f, i === 0 ? { skip: start.skip, start: start.start } : {})) {
         const r = parseRecord(line);
         const ok = accept(r);
         if (ok === 'stop') return;
