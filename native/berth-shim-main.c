@@ -1162,6 +1162,8 @@ int main(int argc, char **argv) {
   close(listen_fd);
   unlink(opt.attach);
   log_flush();
+  /* The log's files are settled before anyone learns of the exit (and may remove the directory). */
+  wait_compressor();
   int code = 255, sig = 0;
   if (WIFEXITED(status)) code = WEXITSTATUS(status);
   else if (WIFSIGNALED(status)) sig = WTERMSIG(status), code = 128 + sig;
@@ -1193,6 +1195,5 @@ int main(int argc, char **argv) {
   for (int i = 0; i < nclients; i++) clients[i].dead = 1;
   compact();
   if (log_fd >= 0) close(log_fd);
-  wait_compressor();
   return 0;
 }
