@@ -17,6 +17,11 @@
  *   --pid-file PATH      the file runc writes the process ID to (also given in RUNC_ARGV)
  *   --exit-file PATH     where the exit status goes (JSON, written tmp -> fsync -> rename)
  *   --log PATH           json-file log to append to (optional)
+ *   --log-max-size N     rotate the log before it would exceed N bytes: PATH -> PATH.1 ->
+ *                        PATH.2 …, keeping --log-max-file files in all (1: PATH starts over)
+ *   --log-max-file N     (default 1)
+ *   --log-compress       gzip rotated files (PATH.K.gz) in a child process, as Docker does
+ *   --log-attrs JSON     an object written into every record as "attrs" (`logs --details`)
  *   --runc-log PATH      runc's --log file (JSON lines), read for the error of a failed create
  *   --console PATH       TTY mode: listen here for runc's --console-socket (also in RUNC_ARGV)
  *   --size ROWS:COLS     TTY mode: initial window size
@@ -48,6 +53,7 @@
  * Exit file: {"ExitCode":N,"FinishedAt":"<RFC 3339 nano>","Signal":S} (Signal 0 unless killed).
  * Log line: {"log":"hi\n","stream":"stdout","time":"2026-01-02T03:04:05.123456789Z"}; lines
  *   longer than 16 KiB are split into partial records (no trailing newline), as Docker does.
+ *   Rotation happens between whole records, so a reader never sees a record split across files.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -209,11 +215,13 @@ static void put_header(unsigned char h[8], unsigned type, uint32_t len) {
 /* ---------- options ---------- */
 
 static struct {
-  const char *attach, *pid_file, *exit_file, *log, *runc_log, *console, *shim_log;
-  int open_stdin, sync_fd, hold;
+  const char *attach, *pid_file, *exit_file, *log, *runc_log, *console, *shim_log, *log_attrs;
+  int open_stdin, sync_fd, hold, log_compress;
+  long long log_max_size;
+  int log_max_file;
   unsigned rows, cols;
   char **runc_argv;
-} opt = {.sync_fd = -1};
+} opt = {.sync_fd = -1, .log_max_file = 1};
 
 static void usage(void) {
   fprintf(stderr, "usage: berth-shim --attach PATH --pid-file PATH --exit-file PATH [--log PATH] [--runc-log PATH]\n"
@@ -238,6 +246,10 @@ static void parse_args(int argc, char **argv) {
       opt.hold = 1;
       continue;
     }
+    if (strcmp(a, "--log-compress") == 0) {
+      opt.log_compress = 1;
+      continue;
+    }
     if (i + 1 >= argc) usage();
     const char *v = argv[++i];
     if (strcmp(a, "--attach") == 0) opt.attach = v;
@@ -247,6 +259,14 @@ static void parse_args(int argc, char **argv) {
     else if (strcmp(a, "--runc-log") == 0) opt.runc_log = v;
     else if (strcmp(a, "--console") == 0) opt.console = v;
     else if (strcmp(a, "--shim-log") == 0) opt.shim_log = v;
+    else if (strcmp(a, "--log-attrs") == 0) opt.log_attrs = v;
+    else if (strcmp(a, "--log-max-size") == 0 || strcmp(a, "--log-max-file") == 0) {
+      char *end;
+      long long n = strtoll(v, &end, 10);
+      if (*end || n < 1) usage();
+      if (a[10] == 's') opt.log_max_size = n;
+      else opt.log_max_file = n > 1000000 ? 1000000 : (int)n;
+    }
     else if (strcmp(a, "--size") == 0) {
       if (sscanf(v, "%u:%u", &opt.rows, &opt.cols) != 2) usage();
     } else if (strcmp(a, "--sync-fd") == 0) {
@@ -410,6 +430,99 @@ static void runc_error(char *out, size_t size) {
 
 static int log_fd = -1;
 static int log_failed;
+static long long log_size;
+static pid_t compress_pid;
+
+/* Waits for the compression of the last rotated file (it must be done before the next shift). */
+static void wait_compressor(void) {
+  if (compress_pid <= 0) return;
+  int st;
+  while (waitpid(compress_pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  compress_pid = 0;
+}
+
+/* PATH.K (with ".gz" when gz); 0 when it does not fit. */
+static int rotated_name(char *out, size_t size, int k, int gz) {
+  int n = snprintf(out, size, "%s.%d%s", opt.log, k, gz ? ".gz" : "");
+  return n > 0 && (size_t)n < size;
+}
+
+/* In a child: PATH.1 -> PATH.1.gz.tmp (gzip) -> fsync -> PATH.1.gz, then PATH.1 goes. */
+static void start_compressor(void) {
+  pid_t p = fork();
+  if (p < 0) {
+    note("berth-shim: fork for log compression: %s (PATH.1 stays uncompressed)", strerror(errno));
+    return;
+  }
+  if (p > 0) {
+    compress_pid = p;
+    return;
+  }
+  /* The child holds nothing of the shim's: clients must see their connections close. */
+  for (int fd = 3; fd < 4096; fd++) close(fd);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  char src[PATH_MAX], dst[PATH_MAX], tmp[PATH_MAX + 8];
+  if (!rotated_name(src, sizeof src, 1, 0) || !rotated_name(dst, sizeof dst, 1, 1)) _exit(1);
+  snprintf(tmp, sizeof tmp, "%s.tmp", dst);
+  int in = open(src, O_RDONLY | O_CLOEXEC);
+  int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (in < 0 || out < 0) _exit(1);
+  pid_t g = fork();
+  if (g < 0) _exit(1);
+  if (g == 0) {
+    if (dup2(in, 0) < 0 || dup2(out, 1) < 0) _exit(127);
+    execlp("gzip", "gzip", "-c", "-n", (char *)NULL);
+    /* berthd may run with a PATH without it */
+    execl("/usr/bin/gzip", "gzip", "-c", "-n", (char *)NULL);
+    execl("/bin/gzip", "gzip", "-c", "-n", (char *)NULL);
+    _exit(127);
+  }
+  int st;
+  while (waitpid(g, &st, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || fsync(out) < 0 || close(out) < 0 || rename(tmp, dst) < 0) {
+    unlink(tmp);
+    _exit(1);
+  }
+  unlink(src);
+  _exit(0);
+}
+
+/* Docker's json-file rotation: shift PATH.K to PATH.K+1 (the oldest goes), PATH to PATH.1, start PATH anew. */
+static void log_rotate(void) {
+  if (opt.log_max_file <= 1) {
+    if (ftruncate(log_fd, 0) < 0) note("berth-shim: truncating the log: %s", strerror(errno));
+    log_size = 0;
+    return;
+  }
+  wait_compressor();
+  char from[PATH_MAX], to[PATH_MAX];
+  for (int gz = 0; gz <= 1; gz++)
+    if (rotated_name(to, sizeof to, opt.log_max_file - 1, gz)) unlink(to);
+  for (int k = opt.log_max_file - 2; k >= 1; k--) {
+    for (int gz = 0; gz <= 1; gz++) {
+      if (!rotated_name(from, sizeof from, k, gz) || !rotated_name(to, sizeof to, k + 1, gz)) continue;
+      if (rename(from, to) < 0 && errno != ENOENT) note("berth-shim: rotating %s: %s", from, strerror(errno));
+    }
+  }
+  int fd = -1;
+  if (rotated_name(to, sizeof to, 1, 0) && rename(opt.log, to) == 0)
+    fd = open(opt.log, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    /* Keep the bound: start the current file over rather than grow it. */
+    note("berth-shim: rotating the log: %s (the log starts over)", strerror(errno));
+    if (ftruncate(log_fd, 0) < 0) note("berth-shim: truncating the log: %s", strerror(errno));
+    log_size = 0;
+    return;
+  }
+  close(log_fd);
+  log_fd = fd;
+  log_size = 0;
+  if (opt.log_compress) start_compressor();
+}
 
 struct linebuf {
   const char *stream;
@@ -486,15 +599,20 @@ static void log_record(const char *stream, const unsigned char *p, size_t n) {
   rfc3339nano(ts, sizeof ts);
   o.len = 0;
   if (buf_append(&o, "{\"log\":\"", 8) < 0 || json_escape(&o, p, n) < 0 || buf_append(&o, "\",\"stream\":\"", 12) < 0 ||
-      buf_append(&o, stream, strlen(stream)) < 0 || buf_append(&o, "\",\"time\":\"", 10) < 0 ||
+      buf_append(&o, stream, strlen(stream)) < 0 ||
+      (opt.log_attrs && (buf_append(&o, "\",\"attrs\":", 10) < 0 || buf_append(&o, opt.log_attrs, strlen(opt.log_attrs)) < 0 ||
+                         buf_append(&o, ",\"time\":\"", 9) < 0)) ||
+      (!opt.log_attrs && buf_append(&o, "\",\"time\":\"", 10) < 0) ||
       buf_append(&o, ts, strlen(ts)) < 0 || buf_append(&o, "\"}\n", 3) < 0) {
     note("berth-shim: out of memory formatting a log line");
     return;
   }
+  if (opt.log_max_size > 0 && log_size > 0 && log_size + (long long)o.len > opt.log_max_size) log_rotate();
   if (write_all(log_fd, o.data, o.len) < 0) {
     note("berth-shim: writing the log: %s (further log lines are dropped)", strerror(errno));
     log_failed = 1;
   }
+  log_size += (long long)o.len;
 }
 
 /* Cut point for a partial record: not inside a UTF-8 sequence. */
@@ -938,6 +1056,8 @@ int main(int argc, char **argv) {
       kill(child_pid, SIGKILL);
       _exit(1);
     }
+    struct stat lst;
+    log_size = fstat(log_fd, &lst) == 0 ? (long long)lst.st_size : 0;
   }
   int listen_fd = listen_unix(opt.attach, 16);
   if (listen_fd < 0 || set_nonblock(listen_fd) < 0) {
@@ -1000,6 +1120,7 @@ int main(int argc, char **argv) {
       int st;
       pid_t w;
       while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (w == compress_pid) compress_pid = 0;
         if (w == child_pid && !exited) {
           exited = 1;
           status = st;
@@ -1041,6 +1162,8 @@ int main(int argc, char **argv) {
   close(listen_fd);
   unlink(opt.attach);
   log_flush();
+  /* The log's files are settled before anyone learns of the exit (and may remove the directory). */
+  wait_compressor();
   int code = 255, sig = 0;
   if (WIFEXITED(status)) code = WEXITSTATUS(status);
   else if (WIFSIGNALED(status)) sig = WTERMSIG(status), code = 128 + sig;

@@ -6,7 +6,7 @@
  * under the daemon's data or exec root (shown as `<data-root>/…`, `<exec-root>/…`).
  */
 import {
-  Cancelled, Conflict, FailedPrecondition, Forbidden, InvalidArgument, NotFound, NotModified, Unauthorized, Unavailable,
+  Cancelled, Conflict, FailedPrecondition, Forbidden, InvalidArgument, NotFound, NotImplemented, NotModified, Unauthorized, Unavailable,
   messageOf,
 } from '../errdefs/index.js';
 
@@ -19,6 +19,7 @@ export function statusOf(e: unknown): number {
   if (e instanceof Conflict) return 409;
   if (e instanceof FailedPrecondition) return 412;
   if (e instanceof Cancelled) return 499;
+  if (e instanceof NotImplemented) return 501;
   if (e instanceof Unavailable) return 503;
   return 500;
 }

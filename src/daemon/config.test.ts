@@ -72,3 +72,18 @@ test('default address pools from --default-address-pool, else daemon.json', () =
   writeFileSync(join(dir, 'badpools.json'), '{"default-address-pools": [{"base": "10.0.0.0/16"}]}');
   assert.throws(() => parseDaemonArgs(['--config-file', join(dir, 'badpools.json')]), /must be a list of \{"base", "size"\}/);
 });
+
+test('default logging driver from --log-driver/--log-opt over daemon.json log-driver/log-opts', () => {
+  const file = join(dir, 'log.json');
+  writeFileSync(file, JSON.stringify({ 'log-driver': 'local', 'log-opts': { 'max-size': '1m' } }));
+  assert.deepEqual(parseDaemonArgs(['--config-file', file]).config.logConfig, { Type: 'local', Config: { 'max-size': '1m' } });
+  assert.deepEqual(parseDaemonArgs(['--config-file', file, '--log-driver', 'json-file', '--log-opt', 'max-file=3']).config.logConfig, {
+    Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '3' },
+  });
+  assert.deepEqual(parseDaemonArgs(['--config-file', join(dir, 'empty.json')]).config.logConfig, { Type: 'json-file', Config: {} });
+  assert.throws(() => parseDaemonArgs(['--config-file', file, '--log-driver', 'foo']), { message: 'failed to set log opts: error looking up logging plugin foo: plugin "foo" not found' });
+  writeFileSync(file, JSON.stringify({ 'log-driver': 'local', 'log-opts': { labels: 'a' } }));
+  assert.throws(() => parseDaemonArgs(['--config-file', file]), /unknown log opt 'labels' for log driver local/);
+  writeFileSync(file, JSON.stringify({ 'log-opts': { 'max-size': 5 } }));
+  assert.throws(() => parseDaemonArgs(['--config-file', file]), /"log-opts" must be an object of strings/);
+});

@@ -8,6 +8,7 @@ import { type AddressPool, addressPool, IpamError, parseAddressPool } from '../n
 import { parseFlags, type FlagSpec, formatFlagHelp } from '../util/flags.js';
 import { defaultDataRoot, defaultExecRoot } from '../util/default-paths.js';
 import { isLevel, type Level } from '../util/log.js';
+import { type LogConfig, validateLogConfig } from '../engine/containers/log-config.js';
 
 export interface DaemonConfig {
   hosts: string[];
@@ -32,6 +33,8 @@ export interface DaemonConfig {
   /** dockerd's max-concurrent-downloads / -uploads. */
   maxConcurrentDownloads: number;
   maxConcurrentUploads: number;
+  /** Containers' default logging driver and options (`--log-driver`/`--log-opt`, daemon.json `log-driver`/`log-opts`). */
+  logConfig: LogConfig;
 }
 
 export interface DaemonTls {
@@ -68,6 +71,8 @@ export const daemonFlags: FlagSpec[] = [
   { long: 'registry-mirror', type: 'list', help: 'Preferred Docker registry mirror' },
   { long: 'max-concurrent-downloads', type: 'string', help: 'Set the max concurrent downloads (default 3)', placeholder: 'int' },
   { long: 'max-concurrent-uploads', type: 'string', help: 'Set the max concurrent uploads (default 5)', placeholder: 'int' },
+  { long: 'log-driver', type: 'string', help: 'Default driver for container logs (json-file, local, none)', default: 'json-file', placeholder: 'string' },
+  { long: 'log-opt', type: 'list', help: 'Default log driver options for containers' },
   { long: 'version', short: 'v', type: 'bool', help: 'Print version information and quit' },
 ];
 
@@ -148,6 +153,7 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       registryMirrors: [...strings(file['registry-mirrors'], 'registry-mirrors'), ...flags.list('registry-mirror')],
       maxConcurrentDownloads: count('max-concurrent-downloads', file['max-concurrent-downloads'], 3),
       maxConcurrentUploads: count('max-concurrent-uploads', file['max-concurrent-uploads'], 5),
+      logConfig: logConfigOf(flags, file),
     },
   };
 }
@@ -166,6 +172,30 @@ function addressPools(flagValues: string[], fromFile: unknown): AddressPool[] {
     if (e instanceof IpamError) throw new InvalidArgument(e.message, { cause: e });
     throw e;
   }
+}
+
+/** The default logging driver: flags over daemon.json; an unknown driver or option stops the daemon, as dockerd. */
+function logConfigOf(flags: ReturnType<typeof parseFlags>['flags'], file: Record<string, unknown>): LogConfig {
+  const fromFile = file['log-driver'];
+  if (fromFile !== undefined && typeof fromFile !== 'string') throw new InvalidArgument('daemon configuration: "log-driver" must be a string');
+  const opts = file['log-opts'] ?? {};
+  if (typeof opts !== 'object' || Array.isArray(opts) || Object.values(opts as object).some((v) => typeof v !== 'string')) {
+    throw new InvalidArgument('daemon configuration: "log-opts" must be an object of strings');
+  }
+  const config: Record<string, string> = { ...(opts as Record<string, string>) };
+  for (const kv of flags.list('log-opt')) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new InvalidArgument(`invalid key value pair format in driver options: ${kv}`);
+    config[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  const type = (flags.changed('log-driver') ? flags.string('log-driver') : fromFile) || 'json-file';
+  const cfg = { Type: type, Config: config };
+  try {
+    validateLogConfig(cfg);
+  } catch (e) {
+    throw new InvalidArgument(`failed to set log opts: ${(e as Error).message}`, { cause: e });
+  }
+  return cfg;
 }
 
 function strings(v: unknown, key: string): string[] {

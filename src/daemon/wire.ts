@@ -72,6 +72,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     startedAt: new Date(),
     counts: async () => Object.assign({}, ...(await Promise.all(counters.map((c) => c())))) as InfoCounts,
     registries: { insecure: config.insecureRegistries, mirrors: config.registryMirrors },
+    logDriver: config.logConfig.Type,
   });
 
   // Container records come first: images and volumes ask them who uses what (they are loaded
@@ -137,6 +138,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     hostName: hostname(),
     events: events.sink,
     networking: new ManagedContainerNetworking(network, events.sink),
+    logDefault: config.logConfig,
   });
   const containers = new DefaultContainerService(containerContext);
   const containerIO = new DefaultContainerIO(containerContext);

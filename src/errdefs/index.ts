@@ -35,6 +35,8 @@ export class FailedPrecondition extends BerthError {}
 export class DataLoss extends BerthError {}
 /** The operation was cancelled by the caller (HTTP 499 in logs; the client is gone). */
 export class Cancelled extends BerthError {}
+/** The operation is not supported by this object's configuration, e.g. reading a `none` log (HTTP 501). */
+export class NotImplemented extends BerthError {}
 /** Any other failure of the system (HTTP 500). */
 export class SystemError extends BerthError {}
 

@@ -18,6 +18,8 @@ export interface ContainerFiles {
   hostname: string;
   resolvConf: string;
   log: string;
+  /** The `local` driver's log (json-file records, under `local-logs/` as dockerd keeps it). */
+  localLog: string;
   exit: string;
   /** /dev/shm of a container whose IPC namespace others may join (a tmpfs mounted here). */
   shm: string;
@@ -48,6 +50,7 @@ export function containerFiles(dir: string, id: string): ContainerFiles {
     hostname: join(dir, 'hostname'),
     resolvConf: join(dir, 'resolv.conf'),
     log: join(dir, `${id}-json.log`),
+    localLog: join(dir, 'local-logs', 'container.log'),
     exit: join(dir, 'exit.json'),
     shm: join(dir, 'shm'),
   };

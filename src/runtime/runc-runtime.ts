@@ -5,7 +5,7 @@
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InvalidArgument, NotFound, SystemError } from '../errdefs/index.js';
 import { hostsFile, hostnameFile, resolvConf } from './files.js';
 import { readFileInRoot } from '../util/in-root.js';
@@ -18,7 +18,7 @@ import { MS_NODEV, MS_NOEXEC, MS_NOSUID, native } from '../util/native.js';
 import { DEFAULT_SHM_SIZE } from './spec/defaults.js';
 import { mountContainerRoot } from './rootfs.js';
 import { Runc } from './runc.js';
-import { launchShim, SHIM_BINARY } from './shim/launch.js';
+import { launchShim, SHIM_BINARY, type ShimLaunch } from './shim/launch.js';
 import { readLogs } from './logs/json-file.js';
 import type { LayerStack } from './overlay.js';
 import { ShimConnection } from './shim/client.js';
@@ -42,6 +42,19 @@ export interface RuncRuntimeOptions {
   shimBinary?: string;
   /** cgroup parent (cgroupfs path), default `/berth`. */
   cgroupParent?: string;
+}
+
+/** The shim's log options for a container's log setting (false: no log at all). */
+async function logFiles(f: ContainerFiles, log: HostSettings['log']): Promise<Pick<ShimLaunch, 'log' | 'logRotate' | 'logAttrs'>> {
+  if (log === false) return {};
+  if (log === true || log === undefined) return { log: f.log };
+  const path = log.driver === 'local' ? f.localLog : f.log;
+  if (log.driver === 'local') await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  return {
+    log: path,
+    ...(log.maxSize ? { logRotate: { maxSize: log.maxSize, maxFiles: log.maxFiles, compress: log.compress } } : {}),
+    ...(log.attrs ? { logAttrs: log.attrs } : {}),
+  };
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {
@@ -173,7 +186,7 @@ export class RuncRuntime implements ContainerRuntime {
         attach: s.attach,
         pidFile: s.pid,
         exitFile: f.exit,
-        log: h.log === false ? undefined : f.log,
+        ...(await logFiles(f, h.log)),
         runcLog: s.runcLog,
         console: tty ? s.console : undefined,
         size: req.process.consoleSize ? { rows: req.process.consoleSize.height, cols: req.process.consoleSize.width } : undefined,
@@ -294,7 +307,8 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   readLogs(id: string, dir: string, opts?: ReadLogsOptions): AsyncIterable<LogRecord> {
-    return readLogs(containerFiles(dir, id).log, opts);
+    const f = containerFiles(dir, id);
+    return readLogs(opts?.driver === 'local' ? f.localLog : f.log, opts);
   }
 
   async oomKilled(id: string): Promise<boolean> {

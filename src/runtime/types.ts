@@ -25,7 +25,7 @@
  * implementation and the contract suite every implementation runs.
  */
 import { NotFound, SystemError } from '../errdefs/index.js';
-import type { LogRecord, ReadLogsOptions } from './logs/json-file.js';
+import type { LogRecord, LogSettings, ReadLogsOptions } from './logs/json-file.js';
 import type { LayerStack } from './overlay.js';
 import type { EtcFiles, NetworkSetting, ResourceOptions } from './spec/generate.js';
 import type { OciDevice, OciMount } from './spec/oci.js';
@@ -33,7 +33,7 @@ import type { ResolvedUser } from './spec/user.js';
 
 import type { ResourceUsage } from './cgroup-stats.js';
 export type { BlkioEntry, NetworkCounters, ResourceUsage } from './cgroup-stats.js';
-export type { LayerStack, NetworkSetting, ResourceOptions, EtcFiles, OciMount, ResolvedUser, LogRecord, ReadLogsOptions };
+export type { LayerStack, NetworkSetting, ResourceOptions, EtcFiles, OciMount, ResolvedUser, LogRecord, LogSettings, ReadLogsOptions };
 
 /** The monitor is gone: the process has ended (or never ran). */
 export class ProcessGone extends NotFound {}
@@ -179,8 +179,11 @@ export interface HostSettings {
    * of its own (`--network container:NAME`, whose network settings are that container's).
    */
   sharedEtcFiles?: EtcFiles;
-  /** Write the json-file log (containers: yes; build steps may not need it). */
-  log?: boolean;
+  /**
+   * The container's log: true or absent = json-file without limits; false = none (build steps
+   * may not need it); settings = the driver's file, rotation and record attributes.
+   */
+  log?: boolean | LogSettings;
 }
 
 export interface CreateRequest {

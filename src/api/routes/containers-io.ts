@@ -49,6 +49,27 @@ async function statsHandler(ctx: Ctx, containers: ContainerIOService): Promise<v
   out.end();
 }
 
+/** Go's url.QueryEscape: all but letters, digits and `-_.~` percent-encoded, a space as `+`. */
+function queryEscape(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
+    else if (c === ' ') out += '+';
+    else out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** A record's attributes as dockerd prints them for `details`: sorted by key, `k=v` joined by commas. */
+export function detailsPrefix(attrs: Record<string, string> | undefined): string {
+  if (!attrs) return '';
+  return Object.keys(attrs)
+    .sort()
+    .map((k) => `${queryEscape(k)}=${queryEscape(attrs[k]!)}`)
+    .join(',');
+}
+
 async function logsHandler(ctx: Ctx, containers: ContainerIOService): Promise<void> {
   const q = ctx.query;
   const { tty, records } = await containers.logs(ctx.params.id!, {
@@ -56,12 +77,12 @@ async function logsHandler(ctx: Ctx, containers: ContainerIOService): Promise<vo
     since: parseTimeParam(q.string('since'), 'since'), until: parseTimeParam(q.string('until'), 'until'), signal: ctx.signal,
   });
   const timestamps = q.bool('timestamps');
-  // `details`: each line after its log attributes (`k=v,…`) and a space; berth's json-file
-  // records carry no attributes, so the prefix is the space alone, as dockerd's without log-opts.
+  // `details`: each line after its log attributes (`k=v,…`, from log-opt labels/env) and a
+  // space; the space alone for records without attributes, as dockerd.
   const details = q.bool('details');
   const out = ctx.startStream(200, 'application/vnd.docker.raw-stream');
   for await (const r of records) {
-    const line = details ? Buffer.concat([Buffer.from(' '), r.log]) : r.log;
+    const line = details ? Buffer.concat([Buffer.from(`${detailsPrefix(r.attrs)} `), r.log]) : r.log;
     const data = timestamps ? Buffer.concat([Buffer.from(formatLogTime(r.timeNs) + ' '), line]) : line;
     let ok: boolean;
     if (tty) ok = out.write(data);

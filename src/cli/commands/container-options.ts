@@ -380,6 +380,7 @@ function createRequestOf(
     LogConfig: { Type: flags.string('log-driver'), Config: keyValues(flags.list('log-opt')) },
   };
   if (flags.string('cpus') && !(Number(flags.string('cpus')) > 0)) throw new FlagError(`invalid argument "${flags.string('cpus')}" for "--cpus" flag: failed to parse ${flags.string('cpus')} as a rational number`);
+  if (flags.string('log-driver') === 'none' && flags.list('log-opt').length) throw new FlagError('invalid logging opts for driver none');
   let entrypoint: string[] | undefined;
   if (flags.string('entrypoint')) entrypoint = [flags.string('entrypoint')];
   else if (flags.changed('entrypoint')) entrypoint = [''];

@@ -10,6 +10,7 @@ import type { ContainerContext } from './context.js';
 import { OutputWriter, pump } from './streams.js';
 import type { AttachOptions, ClientStreams } from './types.js';
 import { containerEvent } from './events.js';
+import { readableLogDriver } from './logs.js';
 
 type AttachParts = Pick<ContainerContext, 'store' | 'deps' | 'running' | 'attaches' | 'waiters'>;
 
@@ -41,9 +42,10 @@ export async function attachContainer(ctx: AttachParts, ref: string, opts: Attac
       client.output.once('close', drop);
     });
   }
-  if (opts.logs) {
+  const driver = readableLogDriver(rec);
+  if (opts.logs && driver) {
     const writer = new OutputWriter(client.output, tty);
-    for await (const r of ctx.deps.runtime.readLogs(rec.ID, ctx.store.dirOf(rec.ID), { stdout: opts.stdout, stderr: opts.stderr })) {
+    for await (const r of ctx.deps.runtime.readLogs(rec.ID, ctx.store.dirOf(rec.ID), { driver, stdout: opts.stdout, stderr: opts.stderr })) {
       await writer.write(r.stream === 'stderr' ? 2 : 1, r.log);
     }
   }

@@ -95,7 +95,7 @@ export class DefaultContainerService implements ContainerService {
     const networks = this.#ctx.deps.networking?.plan(req.HostConfig?.NetworkMode ?? '', req.NetworkingConfig?.EndpointsConfig as Record<string, EndpointConfigWire | null> | undefined);
     const { record, mounts } = buildRecord({
       id, name, created: nowRfc3339Nano(), imageId: image.record.id, image: image.config.config, request: req,
-      ncpu: this.#ctx.deps.ncpu, hostName: this.#ctx.deps.hostName, networks,
+      ncpu: this.#ctx.deps.ncpu, hostName: this.#ctx.deps.hostName, networks, logDefault: this.#ctx.deps.logDefault,
     });
     const warnings = createWarnings(record.HostConfig, { blkioWeight: blkioWeightSupported() });
     this.#volumesFrom(req.HostConfig?.VolumesFrom ?? [], mounts);

@@ -18,6 +18,7 @@ import { RunningContainers } from './running.js';
 import type { ContainerNetworking } from './networking.js';
 import { ContainerWaiters, PendingAttaches } from './waiters.js';
 import type { EventSink } from '../events/event-log.js';
+import type { LogConfig } from './log-config.js';
 
 export interface ContainerDeps {
   runtime: ContainerRuntime;
@@ -33,6 +34,8 @@ export interface ContainerDeps {
   events?: EventSink;
   /** Networks (bridge and user networks), joined before create (see network.ts); absent: only `none` or `host`. */
   networking?: ContainerNetworking;
+  /** The daemon's default logging driver and options; absent: json-file without options. */
+  logDefault?: LogConfig;
 }
 
 /** One lock per container: every state change of a container runs under its lock, in arrival order. */

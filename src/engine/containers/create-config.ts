@@ -17,6 +17,7 @@ import { isBuiltinNetworkMode } from '../../network/modes.js';
 import { ALL_CAPABILITIES } from '../../runtime/types.js';
 import { securitySettings } from './security-opts.js';
 import { checkRunOptions } from './run-options.js';
+import { type LogConfig, mergeLogConfig } from './log-config.js';
 import { parseSignal } from './signals.js';
 
 export interface CreateInputs {
@@ -32,6 +33,8 @@ export interface CreateInputs {
   hostName: string;
   /** The networks it joins, checked by the networking (none: only none/host/bridge-as-none). */
   networks?: Record<string, EndpointConfigWire>;
+  /** The daemon's logging driver and options (daemon.json `log-driver`, `log-opts`). */
+  logDefault?: LogConfig;
 }
 
 const strSlice = (v: string[] | string | null | undefined): string[] | null | undefined =>
@@ -149,8 +152,7 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
   checkRequest(req);
   host.NetworkMode = host.NetworkMode || 'default';
   host.RestartPolicy = host.RestartPolicy && host.RestartPolicy.Name ? host.RestartPolicy : { Name: 'no', MaximumRetryCount: 0 };
-  host.LogConfig = host.LogConfig && host.LogConfig.Type ? host.LogConfig : { Type: 'json-file', Config: {} };
-  if (host.LogConfig.Type !== 'json-file') throw new InvalidArgument(`logging driver "${host.LogConfig.Type}" is not supported by berth (json-file only)`);
+  host.LogConfig = mergeLogConfig(host.LogConfig, inp.logDefault);
 
   const cmd = mergeCommand({ Entrypoint: strSlice(req.Entrypoint), Cmd: strSlice(req.Cmd) }, { Entrypoint: img.Entrypoint ?? null, Cmd: img.Cmd ?? null });
   const proc = processCommand(cmd);

@@ -96,7 +96,8 @@ export function inspectRecord(ctx: Pick<ContainerContext, 'store' | 'deps'>, rec
     ResolvConfPath: etc.resolvConf,
     HostnamePath: etc.hostname,
     HostsPath: etc.hosts,
-    LogPath: f.log,
+    // dockerd names only the json-file driver's file.
+    LogPath: (rec.HostConfig.LogConfig?.Type || 'json-file') === 'json-file' ? f.log : '',
     Name: rec.Name,
     RestartCount: rec.RestartCount,
     Driver: 'overlay2',

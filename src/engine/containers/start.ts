@@ -22,6 +22,7 @@ import { ociMounts, type PlannedMount } from './mounts.js';
 import { joinNetwork, leaveNetwork } from './network.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 import { securitySettings } from './security-opts.js';
+import { DEFAULT_LOG_CONFIG, logSettings } from './log-config.js';
 import { containerEvent } from './events.js';
 import { namespaceSettings, type NamespaceDonor } from './run-options.js';
 
@@ -149,6 +150,13 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   } catch (e) {
     await failStart(ctx, rec, (e as Error).message, 128);
     throw e;
+  }
+  try {
+    host.log = logSettings(rec.HostConfig.LogConfig ?? DEFAULT_LOG_CONFIG, { labels: rec.Config.Labels ?? {}, env: rec.Config.Env ?? [] });
+  } catch (e) {
+    const msg = `failed to initialize logging driver: ${(e as Error).message}`;
+    await failStart(ctx, rec, msg, 128);
+    throw new SystemError(msg, { cause: e });
   }
   // The container's networks, before the runtime: it only gets the namespace path.
   try {

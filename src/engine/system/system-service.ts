@@ -22,6 +22,8 @@ export interface SystemServiceDeps {
   counts: () => Promise<InfoCounts>;
   /** `insecure-registries` and `registry-mirrors` as configured, for RegistryConfig. */
   registries?: { insecure: string[]; mirrors: string[] };
+  /** The daemon's default logging driver (daemon.json `log-driver`); json-file when absent. */
+  logDriver?: string;
 }
 
 /** Go's GOARCH names for Node's `os.arch()`. */
@@ -95,7 +97,7 @@ export class DefaultSystemService implements SystemService {
         ['Supports d_type', 'true'],
         ['Native Overlay Diff', 'true'],
       ],
-      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['json-file'] },
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['json-file', 'local'] },
       MemoryLimit: true,
       SwapLimit: false,
       KernelMemory: false,
@@ -112,7 +114,7 @@ export class DefaultSystemService implements SystemService {
       OomKillDisable: false,
       NGoroutines: 0,
       SystemTime: new Date().toISOString(),
-      LoggingDriver: 'json-file',
+      LoggingDriver: this.#deps.logDriver ?? 'json-file',
       CgroupDriver: 'cgroupfs',
       CgroupVersion: cgroupVersion(),
       NEventsListener: 0,

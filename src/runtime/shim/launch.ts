@@ -21,6 +21,10 @@ export interface ShimLaunch {
   exitFile: string;
   /** json-file log; none for execs. */
   log?: string;
+  /** Rotation of the log: before it would exceed maxSize bytes, keeping maxFiles files (gzip'd with compress). */
+  logRotate?: { maxSize: number; maxFiles: number; compress: boolean };
+  /** Attributes written into every log record (`"attrs":{…}`). */
+  logAttrs?: Record<string, string>;
   /** runc's --log (also in runcArgv). */
   runcLog: string;
   /** TTY mode: runc's --console-socket (also in runcArgv). */
@@ -48,6 +52,15 @@ async function readAllText(s: Readable): Promise<string> {
 export async function launchShim(o: ShimLaunch): Promise<number> {
   const args = ['--attach', o.attach, '--pid-file', o.pidFile, '--exit-file', o.exitFile, '--runc-log', o.runcLog, '--sync-fd', '3'];
   if (o.log) args.push('--log', o.log);
+  if (o.log && o.logRotate) {
+    args.push('--log-max-size', String(o.logRotate.maxSize), '--log-max-file', String(o.logRotate.maxFiles));
+    if (o.logRotate.compress) args.push('--log-compress');
+  }
+  if (o.log && o.logAttrs && Object.keys(o.logAttrs).length) {
+    // Go's encoding/json writes map keys sorted; the shim inserts the object as given.
+    const sorted = Object.fromEntries(Object.entries(o.logAttrs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    args.push('--log-attrs', JSON.stringify(sorted));
+  }
   if (o.console) args.push('--console', o.console);
   if (o.console && o.size && o.size.rows > 0 && o.size.cols > 0) args.push('--size', `${o.size.rows}:${o.size.cols}`);
   if (o.stdin) args.push('--stdin');
