@@ -54,7 +54,7 @@ describe('health checks (fake runtime)', () => {
   });
 
   it('a passing check makes the container healthy; ps shows it and filters on it', async () => {
-    const id = await h.create({ Cmd: ['sleep', '1000'], Healthcheck: { Test: ['CMD', 'true'], Interval: 20 * ms } });
+    const id = await h.create({ Cmd: ['sleep', '1000'], Healthcheck: { Test: ['CMD', 'true'], Interval: 150 * ms } });
     await h.containers.start(id);
     assert.equal((await h.inspect(id)).State.Health?.Status, 'starting');
     await h.until(async () => (await h.inspect(id)).State.Health?.Status === 'healthy', 'healthy');
@@ -76,7 +76,7 @@ describe('health checks (fake runtime)', () => {
   });
 
   it('a stopped container is no longer probed; a restart starts over; a daemon restart keeps the health', async () => {
-    const id = await h.create({ Cmd: ['sleep', '1000'], Healthcheck: { Test: ['CMD', 'true'], Interval: 20 * ms } });
+    const id = await h.create({ Cmd: ['sleep', '1000'], Healthcheck: { Test: ['CMD', 'true'], Interval: 150 * ms } });
     await h.containers.start(id);
     await h.until(async () => (await h.inspect(id)).State.Health?.Status === 'healthy', 'healthy');
     await h.restartDaemon();
@@ -85,7 +85,7 @@ describe('health checks (fake runtime)', () => {
     h.runtime.exit(id, 0);
     await result;
     const execs = h.runtime.calls.get('exec') ?? 0;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 400));
     assert.equal(h.runtime.calls.get('exec') ?? 0, execs, 'no probe after the exit');
     await h.containers.start(id);
     assert.equal((await h.inspect(id)).State.Health?.Status, 'starting');
