@@ -80,12 +80,16 @@ describe('commit, diff and update', { timeout: 300_000 }, () => {
   });
 
   it('a running container: diff while it runs, commit pauses it and leaves it running', async () => {
+    const since = String(Math.floor(Date.now() / 1000) - 1);
     const id = (await ok(d.berth(['run', '-d', '--name', 'live', '--network', 'none', 'busybox', 'sh', '-c', 'echo hi > /tmp/live; sleep 1000']))).trim();
     for (let i = 0; i < 100 && !(await d.berth(['diff', 'live'])).stdout.includes('/tmp/live'); i++) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(lines(await ok(d.berth(['diff', 'live']))), ['C /tmp', 'A /tmp/live']);
     const img = (await ok(d.berth(['commit', 'live', 'live:snap']))).trim();
     assert.match(img, /^sha256:[0-9a-f]{64}$/);
     assert.equal((await ok(d.berth(['inspect', '-f', '{{.State.Status}}', id]))).trim(), 'running');
+    const until = String(Math.floor(Date.now() / 1000) + 1);
+    const actions = lines(await ok(d.berth(['events', '--since', since, '--until', until, '--filter', 'container=live', '--format', '{{.Action}}'])));
+    assert.deepEqual(actions.filter((a) => ['pause', 'commit', 'unpause'].includes(a)), ['pause', 'commit', 'unpause']);
     assert.equal((await ok(d.berth(['run', '--rm', '--network', 'none', 'live:snap', 'cat', '/tmp/live']))).trim(), 'hi');
     await ok(d.berth(['rm', '-f', 'live']));
   });

@@ -5,8 +5,8 @@
  * Commit: the config and reference are checked first; a running container is paused (unless
  * `pause=false` or it is paused already) while its upper directory is packed as a layer tar
  * (overlay whiteouts and opaque directories become AUFS ones, pack.ts); the image engine
- * stores it on the container's image (engine/images/commit.ts); the container is unpaused, and
- * a `commit` event names the new image. The runtime's mount points live in the init layer
+ * stores it on the container's image (engine/images/commit.ts); a `commit` event names the new
+ * image, and the container is unpaused. The runtime's mount points live in the init layer
  * below the upper directory, so they never enter the layer; mount points created for volumes,
  * binds and tmpfs, and a missing working directory, do, as with dockerd.
  */
@@ -90,10 +90,11 @@ export async function commitContainer(ctx: ContainerContext, ref: string, opts: 
       tag: opts.tag,
       layer: hasFiles(upper) ? upperTar(upper) : undefined,
     });
+    // As dockerd: pause, (tag,) commit, then unpause.
+    containerEvent(ctx, rec, 'commit', { comment: opts.comment ?? '', imageID: id, imageRef: '' });
   } finally {
     if (pause) await unpauseContainer(ctx, rec.ID).catch(() => {});
   }
-  containerEvent(ctx, rec, 'commit', { comment: opts.comment ?? '', imageID: id, imageRef: '' });
   return id;
 }
 
