@@ -231,3 +231,28 @@ export const authConfigSchema = s.struct('registry.AuthConfig', {
   identitytoken: str,
   registrytoken: str,
 });
+
+/** POST /containers/{id}/update. */
+export const containerUpdateSchema = s.struct('container.UpdateConfig', {
+  BlkioWeight: s.int('uint16'),
+  CpuShares: s.int(),
+  CpuPeriod: s.int(),
+  CpuQuota: s.int(),
+  CpuRealtimePeriod: s.int(),
+  CpuRealtimeRuntime: s.int(),
+  NanoCpus: s.int(),
+  CpusetCpus: str,
+  CpusetMems: str,
+  Memory: s.int(),
+  MemorySwap: s.int(),
+  MemoryReservation: s.int(),
+  MemorySwappiness: s.int(),
+  KernelMemory: s.int(),
+  KernelMemoryTCP: s.int(),
+  OomKillDisable: bool,
+  PidsLimit: s.int(),
+  RestartPolicy: s.struct('container.RestartPolicy', { Name: str, MaximumRetryCount: s.int('int') }),
+});
+
+/** POST /commit: the config to give the image (container.Config). */
+export const commitConfigSchema = s.struct('container.Config', containerConfigFields);

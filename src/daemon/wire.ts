@@ -132,6 +132,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     runtime: new RuncRuntime({ runcRoot: join(config.execRoot, 'runc'), shimRoot: join(config.execRoot, 'shim') }),
     resolveImage: (name) => images.resolve(name),
     imageById: (id) => imageStore.get(id),
+    commitImage: (req) => images.commit(req),
     layers,
     volumes,
     ncpu: cpus().length,

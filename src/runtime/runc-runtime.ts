@@ -24,6 +24,7 @@ import type { LayerStack } from './overlay.js';
 import { ShimConnection } from './shim/client.js';
 import { execEnv, processEnv } from './spec/env.js';
 import { generateSpec } from './spec/generate.js';
+import { updateResources, type ResourceUpdate } from './spec/update-resources.js';
 import type { OciProcess, OciSpec } from './spec/oci.js';
 import { effectiveCapabilities } from './spec/capabilities.js';
 import { resolveUser, type ResolvedUser } from './spec/user.js';
@@ -73,6 +74,19 @@ export async function resolveUserIn(rootfs: string, user: string, groupAdd: stri
   const passwd = readFileInRoot(rootfs, '/etc/passwd');
   const group = readFileInRoot(rootfs, '/etc/group');
   return resolveUser(user, { passwd, group }, groupAdd);
+}
+
+/** Whether the host's cgroups take a block I/O weight (v1 blkio.weight or blkio.bfq.weight; v2 io.weight). */
+async function blkioWeightSupported(): Promise<boolean> {
+  for (const f of ['/sys/fs/cgroup/blkio/blkio.weight', '/sys/fs/cgroup/blkio/blkio.bfq.weight', '/sys/fs/cgroup/io.weight', '/sys/fs/cgroup/io.bfq.weight']) {
+    try {
+      await fs.access(f);
+      return true;
+    } catch {
+      /* next */
+    }
+  }
+  return false;
 }
 
 export async function readExitFile(path: string): Promise<ExitStatus | undefined> {
@@ -278,6 +292,18 @@ export class RuncRuntime implements ContainerRuntime {
       this.#cgroupPaths.set(id, p);
     }
     return p;
+  }
+
+  async updateResources(id: string, resources: ResourceUpdate): Promise<string[]> {
+    const warnings: string[] = [];
+    let r = resources;
+    if (r.blkioWeight && !(await blkioWeightSupported())) {
+      // dockerd's words when the kernel has no proportional block I/O weight (cgroup v1 without CFQ/BFQ).
+      warnings.push('Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.');
+      r = { ...r, blkioWeight: 0 };
+    }
+    await this.runc.update(id, updateResources(r));
+    return warnings;
   }
 
   usage(id: string, pid: number, opts: { withNetworks: boolean }): Promise<ResourceUsage> {

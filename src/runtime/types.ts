@@ -30,10 +30,12 @@ import type { LayerStack } from './overlay.js';
 import type { EtcFiles, NetworkSetting, ResourceOptions } from './spec/generate.js';
 import type { OciDevice, OciMount } from './spec/oci.js';
 import type { ResolvedUser } from './spec/user.js';
+import type { ResourceUpdate } from './spec/update-resources.js';
 
 import type { ResourceUsage } from './cgroup-stats.js';
 export type { BlkioEntry, NetworkCounters, ResourceUsage } from './cgroup-stats.js';
 export type { LayerStack, NetworkSetting, ResourceOptions, EtcFiles, OciMount, ResolvedUser, LogRecord, LogSettings, ReadLogsOptions };
+export type { ResourceUpdate };
 
 /** The monitor is gone: the process has ended (or never ran). */
 export class ProcessGone extends NotFound {}
@@ -96,6 +98,8 @@ export interface ContainerPaths {
   /** Its own files (the overlay upper directory) and overlay's work directory. */
   upper: string;
   work: string;
+  /** The init layer (the runtime's mount points, /.dockerenv): the lower layer right under `upper`. */
+  init: string;
   hosts: string;
   hostname: string;
   resolvConf: string;
@@ -306,6 +310,12 @@ export interface ResourceHooks {
    * `withNetworks`, the counters of `pid`'s network namespace).
    */
   usage(id: string, pid: number, opts: { withNetworks: boolean }): Promise<ResourceUsage>;
+  /**
+   * Applies a running container's new resource limits (`docker update`): its whole set after
+   * the update; limits left out stay as they are. Returns warnings (a limit the host cannot
+   * apply, left out).
+   */
+  updateResources(id: string, resources: ResourceUpdate): Promise<string[]>;
 }
 
 /** The whole runtime, as the container engine uses it. */

@@ -1,13 +1,15 @@
 /**
  * @module api/routes/containers
  * The container endpoints except the streaming ones (containers-io.ts): create, list,
- * inspect, start, stop, restart, kill, pause, unpause, rename, resize, top, remove, prune.
+ * inspect, start, stop, restart, kill, pause, unpause, rename, resize, top, remove, prune,
+ * update, changes (diff) and commit.
  */
-import type { ContainerCreateRequest } from '../types/containers.js';
+import type { ContainerConfigWire, ContainerCreateRequest, ContainerUpdateRequest } from '../types/containers.js';
 import type { ContainerService } from '../../engine/containers/types.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import type { Route } from '../router.js';
-import { containerCreateSchema } from '../request-schemas.js';
+import { commitConfigSchema, containerCreateSchema, containerUpdateSchema } from '../request-schemas.js';
+import { decodeBody } from '../schema.js';
 import { compareVersions } from '../version.js';
 
 function optionalInt(v: string | undefined, name: string): number | undefined {
@@ -113,6 +115,49 @@ export function containerRoutes(containers: ContainerService): Route[] {
         const w = optionalInt(ctx.query.string('w'), 'w') ?? 0;
         await containers.resize(ctx.params.id!, h, w);
         ctx.send(200);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/containers/{id}/update',
+      handler: async (ctx) => {
+        const body = await ctx.json<ContainerUpdateRequest>(containerUpdateSchema);
+        ctx.send(200, await containers.update(ctx.params.id!, body));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/containers/{id}/changes',
+      handler: async (ctx) => ctx.send(200, await containers.changes(ctx.params.id!)),
+    },
+    {
+      method: 'POST',
+      path: '/commit',
+      handler: async (ctx) => {
+        // An empty body (or `null`) commits the container's own config; a config is merged with it.
+        const raw = (await ctx.body()).toString('utf8').trim();
+        let config: ContainerConfigWire | undefined;
+        if (raw !== '' && raw !== 'null') {
+          try {
+            config = decodeBody<ContainerConfigWire>(JSON.parse(raw), commitConfigSchema);
+          } catch (e) {
+            if (e instanceof SyntaxError) throw new InvalidArgument(`invalid JSON: ${e.message}`, { cause: e });
+            throw e;
+          }
+        }
+        // dockerd: pause unless `pause` is given non-empty and false.
+        const pv = ctx.query.string('pause');
+        const pause = pv === undefined || pv === '' ? true : ctx.query.bool('pause');
+        const id = await containers.commit(ctx.query.string('container') ?? '', {
+          repo: ctx.query.string('repo') || undefined,
+          tag: ctx.query.string('tag') || undefined,
+          author: ctx.query.string('author') || undefined,
+          comment: ctx.query.string('comment') || undefined,
+          changes: ctx.query.all('changes'),
+          pause,
+          config,
+        });
+        ctx.send(201, { Id: id });
       },
     },
     {

@@ -333,3 +333,30 @@ export interface ContainerStatsWire {
   id: string;
   networks?: Record<string, { rx_bytes: number; rx_packets: number; rx_errors: number; rx_dropped: number; tx_bytes: number; tx_packets: number; tx_errors: number; tx_dropped: number }>;
 }
+
+/** POST /containers/{id}/update: container.UpdateConfig (the resources and the restart policy). */
+export interface ContainerUpdateRequest {
+  BlkioWeight?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  NanoCpus?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
+  KernelMemory?: number;
+  PidsLimit?: number | null;
+  RestartPolicy?: RestartPolicyWire;
+}
+
+export interface ContainerUpdateResponse {
+  Warnings: string[];
+}
+
+/** GET /containers/{id}/changes: one changed path; Kind 0 = modified, 1 = added, 2 = deleted. */
+export interface ContainerChangeWire {
+  Path: string;
+  Kind: 0 | 1 | 2;
+}

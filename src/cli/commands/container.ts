@@ -14,6 +14,9 @@ import { exec } from './exec.js';
 import { kill } from './kill.js';
 import { logs } from './logs.js';
 import { pause, unpause } from './pause.js';
+import { commit } from './commit.js';
+import { diff } from './diff.js';
+import { update } from './update.js';
 import { port } from './port.js';
 import { ps } from './ps.js';
 import { rename } from './rename.js';
@@ -68,7 +71,7 @@ export const container: Command = {
   usage: 'COMMAND',
   description: 'Manage containers',
   subcommands: [
-    attach, cp, create, exec, exportCmd, inspect, kill, logs, alias(ps, 'ls', ['list', 'ps']), pause, port, containerPrune, rename, restart,
-    alias(rm, 'rm', ['remove']), run, start, stats, stop, top, unpause, wait,
+    attach, commit, cp, create, diff, exec, exportCmd, inspect, kill, logs, alias(ps, 'ls', ['list', 'ps']), pause, port, containerPrune, rename, restart,
+    alias(rm, 'rm', ['remove']), run, start, stats, stop, top, unpause, update, wait,
   ],
 };

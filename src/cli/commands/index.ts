@@ -13,6 +13,9 @@ import { kill } from './kill.js';
 import { logs } from './logs.js';
 import { network } from './network.js';
 import { pause, unpause } from './pause.js';
+import { commit } from './commit.js';
+import { diff } from './diff.js';
+import { update } from './update.js';
 import { port } from './port.js';
 import { ps } from './ps.js';
 import { rename } from './rename.js';
@@ -59,8 +62,10 @@ export const commands: Command[] = [
   // Commands
   attach,
   build,
+  commit,
   cp,
   create,
+  diff,
   exec,
   exportCmd,
   history,
@@ -91,6 +96,7 @@ export const commands: Command[] = [
   tag,
   top,
   unpause,
+  update,
   version,
   wait,
 ];

@@ -9,7 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, TopResponse,
+  ContainerChangeWire, ContainerUpdateRequest, ContainerUpdateResponse,
 } from '../../api/types/containers.js';
+import type { Digest } from '../../image/digest.js';
+import { commitContainer, containerChanges, type CommitOptions } from './commit.js';
+import { updateContainer } from './update.js';
 import { Conflict, InvalidArgument, NotFound, NotModified } from '../../errdefs/index.js';
 import type { EndpointConfigWire } from '../../api/types/networks.js';
 import { logger } from '../../util/log.js';
@@ -242,6 +246,18 @@ export class DefaultContainerService implements ContainerService {
 
   prune(filters: Map<string, string[]>): Promise<ContainerPruneReport> {
     return pruneContainers(this.#ctx, filters);
+  }
+
+  update(ref: string, req: ContainerUpdateRequest): Promise<ContainerUpdateResponse> {
+    return updateContainer(this.#ctx, ref, req);
+  }
+
+  changes(ref: string): Promise<ContainerChangeWire[]> {
+    return containerChanges(this.#ctx, ref);
+  }
+
+  commit(ref: string, opts: CommitOptions): Promise<Digest> {
+    return commitContainer(this.#ctx, ref, opts);
   }
 
   counts(): { total: number; running: number; paused: number; stopped: number } {

@@ -19,12 +19,15 @@ import type { ContainerNetworking } from './networking.js';
 import { ContainerWaiters, PendingAttaches } from './waiters.js';
 import type { EventSink } from '../events/event-log.js';
 import type { LogConfig } from './log-config.js';
+import type { CommitImageRequest } from '../images/types.js';
 
 export interface ContainerDeps {
   runtime: ContainerRuntime;
   /** Docker's image lookup by name (NotFound: `No such image: …`). */
   resolveImage(name: string): StoredImage;
   imageById(id: Digest): StoredImage | undefined;
+  /** Makes an image of a container's changes (the image engine's half of commit); absent: commit is refused. */
+  commitImage?(req: CommitImageRequest): Promise<Digest>;
   layers: { readonly root: string; lowerLinks(chainId: Digest | null): string[]; get(chainId: Digest): { size: number } | undefined };
   volumes: Pick<VolumeService, 'ensure' | 'remove'>;
   /** This host's CPU count and hostname. */

@@ -14,7 +14,10 @@ import type { Readable, Writable } from 'node:stream';
 import type {
   ContainerCreateRequest, ContainerCreateResponse, ContainerInspect, ContainerPruneReport, ContainerSummary, ExecCreateRequest,
   ContainerStatsWire, ExecInspect, PathStat, TopResponse, WaitResponse,
+  ContainerChangeWire, ContainerUpdateRequest, ContainerUpdateResponse,
 } from '../../api/types/containers.js';
+import type { Digest } from '../../image/digest.js';
+import type { CommitOptions } from './commit.js';
 import type { LogRecord } from '../../runtime/types.js';
 import type { StatsOptions } from './stats.js';
 
@@ -70,6 +73,12 @@ export interface ContainerService {
   pause(ref: string): Promise<void>;
   unpause(ref: string): Promise<void>;
   prune(filters: Map<string, string[]>): Promise<ContainerPruneReport>;
+  /** New resource limits or restart policy (update.ts). */
+  update(ref: string, req: ContainerUpdateRequest): Promise<ContainerUpdateResponse>;
+  /** Its file system changes (`diff`). */
+  changes(ref: string): Promise<ContainerChangeWire[]>;
+  /** An image of its changes (`commit`); returns the image ID. */
+  commit(ref: string, opts: CommitOptions): Promise<Digest>;
   counts(): { total: number; running: number; paused: number; stopped: number };
   /** Start-up: loads records, reconnects to running containers, applies restart policies. */
   recover(): Promise<void>;

@@ -29,11 +29,21 @@ describe('import -c changes', () => {
     assert.deepEqual(Object.keys(c).slice(0, 3), ['Hostname', 'Domainname', 'User']);
   });
 
-  it('uses the shell form when the argument is not a JSON array; ENTRYPOINT resets CMD', () => {
+  it('uses the shell form when the argument is not a JSON array; ENTRYPOINT resets a CMD not set by the changes', () => {
+    // dockerd 20.10: a CMD among the same changes stays.
     const c = applyChanges(emptyContainerConfig(), ['CMD echo $HOME', 'ENTRYPOINT ["/init"]']);
-    assert.equal(c.Cmd, null);
+    assert.deepEqual(c.Cmd, ['/bin/sh', '-c', 'echo $HOME']);
     assert.deepEqual(c.Entrypoint, ['/init']);
+    const inherited = applyChanges({ ...emptyContainerConfig(), Cmd: ['sleep', '1'] }, ['ENTRYPOINT /bin/sh']);
+    assert.equal(inherited.Cmd, null);
+    assert.deepEqual(inherited.Entrypoint, ['/bin/sh', '-c', '/bin/sh']);
     assert.deepEqual(applyChanges(emptyContainerConfig(), ['cmd [not json']).Cmd, ['/bin/sh', '-c', '[not json']);
+  });
+
+  it('HEALTHCHECK as the Dockerfile parser reads it (durations in ns, zero fields left out)', () => {
+    assert.deepEqual(applyChanges(emptyContainerConfig(), ['HEALTHCHECK --retries=2 CMD ["true"]']).Healthcheck, { Test: ['CMD', 'true'], Retries: 2 });
+    assert.deepEqual(applyChanges(emptyContainerConfig(), ['HEALTHCHECK --interval=5s CMD true']).Healthcheck, { Test: ['CMD-SHELL', 'true'], Interval: 5e9 });
+    assert.deepEqual(applyChanges(emptyContainerConfig(), ['HEALTHCHECK NONE']).Healthcheck, { Test: ['NONE'] });
   });
 
   it('rejects instructions import cannot apply, as dockerd does', () => {

@@ -13,7 +13,9 @@ import { logger } from '../../util/log.js';
 import type { EventSink } from '../events/event-log.js';
 import { ImageContext, type ImageDeps } from './context.js';
 import { diskUsage } from './disk-usage.js';
-import { importImage } from './import.js';
+import { importImage, importRef } from './import.js';
+import { familiarString } from '../../image/reference.js';
+import { commitImage, type CommitImageRequest } from './commit.js';
 import { imageHistory, inspectImage } from './inspect.js';
 import { listImages } from './list.js';
 import { loadImages } from './load.js';
@@ -86,6 +88,13 @@ export class DefaultImageService implements ImageService {
   async importImage(req: ImportRequest, progress: ProgressSink): Promise<Digest> {
     const id = await importImage(this.#ctx, req, progress);
     this.#event('import', id);
+    return id;
+  }
+
+  async commit(req: CommitImageRequest): Promise<Digest> {
+    const id = await commitImage(this.#ctx, req);
+    const ref = importRef(req.repo, req.tag);
+    if (ref) this.#event('tag', id, familiarString(ref));
     return id;
   }
 

@@ -13,6 +13,9 @@ import type {
 } from '../../api/types/images.js';
 import type { Digest } from '../../image/digest.js';
 import type { StoredImage } from '../../store/images/types.js';
+import type { CommitImageRequest } from './commit.js';
+
+export type { CommitImageRequest };
 
 /** A container using an image (the container engine answers). */
 export interface ImageUse {
@@ -59,6 +62,8 @@ export interface ImageService {
   remove(name: string, opts?: { force?: boolean; noprune?: boolean }): Promise<DeleteItem[]>;
   prune(filters: ImageFilters): Promise<PruneReport>;
   importImage(req: ImportRequest, progress: ProgressSink): Promise<Digest>;
+  /** The image half of a container commit (commit.ts); returns the new image's ID. */
+  commit(req: CommitImageRequest): Promise<Digest>;
   /** Resolves every name first (errors before any byte), then streams the archive. */
   save(names: string[], opts?: { format?: 'docker' | 'oci' }): Promise<Readable>;
   load(source: AsyncIterable<Buffer>, progress: ProgressSink): Promise<void>;

@@ -16,7 +16,7 @@ import { Conflict, NotFound } from '../../errdefs/index.js';
 import {
   CommandNotFound, CommandNotRunnable, ProcessGone, type AttachWants, type ContainerPaths, type ContainerRuntime, type CreateRequest,
   type CreatedProcess, type ExecProcess, type ExecRequest, type ExitStatus, type LayerStack, type LogRecord, type ProcessConnection,
-  type HostSettings, type ReadLogsOptions, type ResourceUsage,
+  type HostSettings, type ReadLogsOptions, type ResourceUpdate, type ResourceUsage,
 } from '../types.js';
 import { FakeProcess, type State } from './fake-process.js';
 
@@ -205,6 +205,17 @@ export class FakeRuntime implements ContainerRuntime {
     return `/fake/${id}`;
   }
 
+  /** Resource updates asked for, in order. */
+  readonly updates: { id: string; resources: ResourceUpdate }[] = [];
+
+  async updateResources(id: string, resources: ResourceUpdate): Promise<string[]> {
+    this.#count('updateResources');
+    const c = this.#get(id);
+    if (c.process.state === 'stopped') throw new Conflict(`container ${id} is not running`);
+    this.updates.push({ id, resources: { ...resources } });
+    return [];
+  }
+
   /** A fixed sample whose CPU counters grow by 10 ms per call (so a CPU % can be computed). */
   async usage(id: string, _pid: number, opts: { withNetworks: boolean }): Promise<ResourceUsage> {
     this.#count('usage');
@@ -224,7 +235,7 @@ export class FakeRuntime implements ContainerRuntime {
 
   paths(dir: string, id: string): ContainerPaths {
     return {
-      rootfs: join(dir, 'rootfs'), upper: join(dir, 'upper'), work: join(dir, 'work'), hosts: join(dir, 'hosts'),
+      rootfs: join(dir, 'rootfs'), upper: join(dir, 'upper'), work: join(dir, 'work'), init: join(dir, 'init'), hosts: join(dir, 'hosts'),
       hostname: join(dir, 'hostname'), resolvConf: join(dir, 'resolv.conf'), log: join(dir, `${id}-json.log`),
     };
   }
