@@ -62,7 +62,7 @@ function translate(cmd: StageCommand): Instruction {
       return {
         ...base, op: 'RUN', prependShell: script.prependShell, cmdLine: script.cmdLine,
         ...(script.executable ? { executable: { name: script.executable.name, data: script.executable.data } } : {}),
-        mounts: cmd.mountSpecs, network: cmd.network, networkSet: /--network(=|\s)/.test(cmd.original), security: cmd.security,
+        mounts: cmd.mounts.map((m) => ({ ...m })), network: cmd.network, networkSet: /--network(=|\s)/.test(cmd.original), security: cmd.security,
       };
     }
     case 'CMD':
@@ -108,6 +108,11 @@ function translate(cmd: StageCommand): Instruction {
       };
     }
   }
+}
+
+/** Stages (or images) RUN's bind and cache mounts read from (`from=`, never expanded). */
+function mountStages(mounts: readonly { type: string; from?: string }[]): string[] {
+  return mounts.flatMap((m) => ((m.type === 'bind' || m.type === 'cache') && m.from ? [m.from] : []));
 }
 
 /** The solver's view of a stage's variables, over the frontend's StageScope. */
@@ -181,7 +186,7 @@ export function planBuild(text: string, options: BuildOptions, file = 'Dockerfil
   const refs: StageRefs[] = df.stages.map((s, i) => ({
     ...(s.name !== undefined ? { name: s.name } : {}),
     base: stages[i]!.base,
-    copyFrom: s.commands.flatMap((c) => (c.kind === 'COPY' && c.from !== undefined ? [c.from] : [])),
+    copyFrom: s.commands.flatMap((c) => (c.kind === 'COPY' && c.from !== undefined ? [c.from] : c.kind === 'RUN' ? mountStages(c.mounts) : [])),
   }));
   const names = new Set<string>();
   for (const r of refs) {

@@ -17,7 +17,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readOnlyView } from '../../builder/rootfs/overlay.js';
-import type { KeptContainer, RunSpec, StepContainer, StepRunner } from '../../builder/types.js';
+import type { KeptContainer, RunSpec, StepContainer, StepMount, StepRunner } from '../../builder/types.js';
 import { Cancelled, SystemError } from '../../errdefs/index.js';
 import type { LayerReader } from '../../store/layers/types.js';
 import type { ContainerFileAccess, HostSettings, OciMount, ProcessRuntime } from '../../runtime/types.js';
@@ -77,6 +77,12 @@ function copyTree(from: string, to: string): Promise<void> {
   );
 }
 
+/** A `RUN --mount` as an OCI mount. */
+function ociMountOf(m: StepMount): OciMount {
+  if (m.type === 'tmpfs') return { destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...(m.size ? [`size=${m.size}`] : [])] };
+  return { destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.readOnly ? 'ro' : 'rw'] };
+}
+
 /** Where kept containers go (the container engine adopts them). */
 export type ContainerKeeper = (c: KeptContainer) => Promise<void>;
 
@@ -134,6 +140,7 @@ export class RuntimeStepRunner implements StepRunner {
         await view.release();
       }
     }
+    mounts.push(...(spec.mounts ?? []).map(ociMountOf));
     this.#init ??= makeInitLayer(this.#dir);
     const init = this.#init;
     let removed = false;
@@ -146,6 +153,7 @@ export class RuntimeStepRunner implements StepRunner {
         if (signal.aborted) throw new Cancelled('Build cancelled');
         const mode = spec.networkMode === 'none' || spec.networkMode === 'host' ? spec.networkMode : networking && onDefaultNetwork(spec.networkMode) ? 'bridge' : 'host';
         const host: HostSettings = { hostname: id.slice(0, 12), network: { mode: mode === 'none' ? 'none' : 'host' }, extraHosts: spec.extraHosts, mounts, log: false };
+        if (spec.privileged) host.privileged = true;
         if (mode === 'bridge') {
           const joined = await networking!.join(id);
           host.network = { mode: 'path', path: joined.netnsPath };
@@ -156,7 +164,7 @@ export class RuntimeStepRunner implements StepRunner {
           await runtime.create({
             id,
             dir,
-            layers: { layersRoot: layers.root, lowerLinks: [init, ...lowers] },
+            layers: { layersRoot: layers.root, lowerLinks: [init, ...(spec.extraLowers ?? []), ...lowers] },
             process: { args: spec.argv, env: spec.env, cwd: spec.workingDir, user: spec.user, tty: false, openStdin: false },
             host,
           });
