@@ -9,7 +9,7 @@
 import { InvalidArgument } from '../../errdefs/index.js';
 import { hostPlatform } from '../../image/manifest.js';
 import {
-  BuildArgScope, expandCommand, parseDockerfile, parseTrigger, platformArgs, reasonOf, runScript,
+  BuildArgScope, expandCommand, parseDockerfile, parseTrigger, platformArgs, reasonOf, runScript, syntaxNote,
   type StageCommand, type StageScope,
 } from '../../dockerfile/index.js';
 import type { Frontend, Instruction, StageVars } from '../steps/types.js';
@@ -40,7 +40,7 @@ export interface BuildPlan {
   /** Stages the target needs, in index order. */
   needed: number[];
   frontend: Frontend;
-  /** Parser warnings, as Docker prints them. */
+  /** The `# syntax=` note, then parser warnings, as Docker prints them. */
   warnings: string[];
 }
 
@@ -153,6 +153,7 @@ class ScopeVars implements StageVars {
 /** Plans a build of `text` (the Dockerfile's content). */
 export function planBuild(text: string, options: BuildOptions, file = 'Dockerfile'): BuildPlan {
   const df = parseDockerfile(text, file);
+  const note = syntaxNote(df.directives, file);
   const buildArgs: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.buildArgs)) if (v !== null) buildArgs[k] = v;
   const escapeToken = df.escapeToken;
@@ -208,6 +209,6 @@ export function planBuild(text: string, options: BuildOptions, file = 'Dockerfil
     target,
     needed: neededStages(deps, target),
     frontend,
-    warnings: df.warnings.map((w) => `[WARNING]: ${w.message}\n`),
+    warnings: [...(note ? [note] : []), ...df.warnings.map((w) => `[WARNING]: ${w.message}\n`)],
   };
 }
