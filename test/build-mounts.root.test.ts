@@ -255,6 +255,15 @@ describe('berth build: RUN --mount', () => {
     assert.ok(caps & (1n << 21n), 'CAP_SYS_ADMIN: a privileged container');
   });
 
+  it('# syntax= names the standard frontend: a note; any other frontend: an error naming the line', async () => {
+    const ok = await b.build(ctx({ Dockerfile: '# syntax=docker/dockerfile:1.7-labs\nFROM busybox\nRUN --mount=type=tmpfs,target=/x true\n' }));
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /Note: Dockerfile:1: # syntax=docker\/dockerfile:1\.7-labs: berth reads this Dockerfile with its own frontend/);
+    const bad = await b.build(ctx({ Dockerfile: '# syntax=example.com/my/frontend:2\nFROM busybox\n' }));
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /Dockerfile:1: unsupported frontend "example\.com\/my\/frontend:2"/);
+  });
+
   it('the docker CLI (DOCKER_BUILDKIT=0): a cache mount and a secret (header from config.json)', { skip: !hasDocker }, async () => {
     const configDir = join(b.d.dir, 'docker-config');
     mkdirSync(configDir, { recursive: true });
