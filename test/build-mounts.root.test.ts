@@ -173,6 +173,11 @@ describe('berth build: RUN --mount', () => {
       // The build cache's records (keys and their stored parts) and everything else on the data root.
       assert.deepEqual(await filesHolding(join(b.d.dataRoot, 'buildcache'), SECRET), []);
       assert.deepEqual(await filesHolding(b.d.dataRoot, SECRET), []);
+      // A failed step's kept container (--rm=false) keeps no secret variable on disk.
+      const failing = ctx({ Dockerfile: 'FROM busybox\nRUN --mount=type=secret,id=tok,env=TOK false\n' });
+      const kept = await b.build(failing, ['--rm=false', '--secret', `id=tok,src=${src}`]);
+      assert.equal(kept.code, 1, kept.stderr);
+      assert.deepEqual(await filesHolding(b.d.dataRoot, SECRET), []);
       // A required secret that was not given fails the step.
       const req = ctx({ Dockerfile: 'FROM busybox\nRUN --mount=type=secret,id=nope,required true\n' });
       const bad = await b.build(req);

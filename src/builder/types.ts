@@ -158,6 +158,8 @@ export interface RunSpec {
   extraLowers?: string[];
   /** `RUN --security=insecure`: a privileged container. */
   privileged?: boolean;
+  /** Names of `env` entries that are secrets: scrubbed from what a kept container leaves on disk. */
+  secretEnv?: string[];
 }
 
 /** A `RUN --mount` as the runtime performs it: a bind of a host path, or a tmpfs. */

@@ -36,6 +36,8 @@ export interface PreparedMounts {
   mounts: StepMount[];
   /** `K=V` for the process only (secrets with `env`, SSH_AUTH_SOCK). */
   env: string[];
+  /** Names in `env` that hold secrets. */
+  secretEnv: string[];
   /** The stub directory, when mount points had to be made. */
   extraLowers: string[];
   release(): Promise<void>;
@@ -141,6 +143,7 @@ export async function prepareMounts(ctx: StepContext, inputs: readonly MountInpu
   try {
     const mounts: StepMount[] = [];
     const env: string[] = [];
+    const secretEnv: string[] = [];
     let secrets: string | undefined;
     let sockets: string | undefined;
     let sshN = 0;
@@ -177,7 +180,10 @@ export async function prepareMounts(ctx: StepContext, inputs: readonly MountInpu
             if (s.required) throw new InvalidArgument(`secret ${m.id}: not found`);
             break;
           }
-          if (s.env) env.push(`${s.env}=${data.toString('utf8')}`);
+          if (s.env) {
+            env.push(`${s.env}=${data.toString('utf8')}`);
+            secretEnv.push(s.env);
+          }
           if (!m.target) break;
           if (!secrets) {
             const dir = secretDir(work);
@@ -235,7 +241,7 @@ export async function prepareMounts(ctx: StepContext, inputs: readonly MountInpu
       // Outer mounts first.
       mounts.sort((a, b) => a.destination.split('/').length - b.destination.split('/').length);
     }
-    return { mounts, env, extraLowers, release };
+    return { mounts, env, secretEnv, extraLowers, release };
   } catch (e) {
     await release();
     throw e;

@@ -80,7 +80,7 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
       extraHosts: run.options.extraHosts,
       files: ins.executable ? [{ path: `/dev/pipes/${ins.executable.name}`, data: ins.executable.data, mode: 0o755 }] : [],
       config: containerConfig,
-      ...(prepared ? { mounts: prepared.mounts, extraLowers: prepared.extraLowers, env: [...env, ...prepared.env] } : {}),
+      ...(prepared ? { mounts: prepared.mounts, extraLowers: prepared.extraLowers, env: [...env, ...prepared.env], secretEnv: prepared.secretEnv } : {}),
       ...(ins.security === 'insecure' ? { privileged: true } : {}),
     });
   } catch (e) {

@@ -22,6 +22,7 @@ import { Cancelled, SystemError } from '../../errdefs/index.js';
 import type { LayerReader } from '../../store/layers/types.js';
 import type { ContainerFileAccess, HostSettings, OciMount, ProcessRuntime } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
+import { writeFileAtomic } from '../../util/atomic.js';
 
 const log = logger('build');
 
@@ -75,6 +76,17 @@ function copyTree(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) =>
     execFile('cp', ['-a', `${from}/.`, to], (err, _o, stderr) => (err ? reject(new SystemError(`cannot fill a volume: ${stderr.trim() || err.message}`)) : resolve())),
   );
+}
+
+/** Removes secret variables from a kept container's bundle (config.json's process.env). */
+async function scrubEnv(configPath: string, names: readonly string[]): Promise<void> {
+  try {
+    const spec = JSON.parse(await fs.readFile(configPath, 'utf8')) as { process?: { env?: string[] } };
+    if (spec.process?.env) spec.process.env = spec.process.env.filter((kv) => !names.includes(kv.slice(0, kv.indexOf('='))));
+    await writeFileAtomic(configPath, JSON.stringify(spec));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
 }
 
 /** A `RUN --mount` as an OCI mount. */
@@ -218,6 +230,7 @@ export class RuntimeStepRunner implements StepRunner {
       keep: async () => {
         if (removed) return;
         await fs.rm(join(this.#dir, `upper-${id}`), { recursive: true, force: true });
+        if (spec.secretEnv?.length) await scrubEnv(join(dir, 'config.json'), spec.secretEnv);
         if (!this.#keeper) return container.remove();
         removed = true;
         await this.#keeper({ id, imageId: spec.imageId, config: spec.config, ran: { argv: spec.argv, exitCode, startedAt, finishedAt, dir } });
