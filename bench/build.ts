@@ -79,7 +79,7 @@ function bigContext(dir: string, seed: string): void {
  * engines. (Docker's import chmods hard links from their headers, so the applets' entries must
  * carry busybox's own mode.)
  */
-async function busyboxTar(scratch: string): Promise<Buffer> {
+export async function busyboxTar(scratch: string): Promise<Buffer> {
   const root = join(scratch, 'busybox-rootfs');
   for (const d of ['bin', 'dev', 'etc', 'home/user', 'proc', 'root', 'sys', 'tmp', 'usr', 'var']) mkdirSync(join(root, d), { recursive: true });
   writeFileSync(join(root, 'etc/passwd'), PASSWD);

@@ -6,10 +6,11 @@
 import type { Workload } from './types.js';
 import { apiWorkload } from './api.js';
 import { buildWorkload } from './build.js';
+import { buildCacheMountWorkload } from './build-cache-mount.js';
 import { crashWorkload } from './crash.js';
 import { imagesWorkload } from './images.js';
 import { metadataWorkload } from './metadata.js';
 import { registryWorkload } from './registry.js';
 import { runWorkload } from './run.js';
 
-export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload, metadataWorkload, runWorkload, registryWorkload, crashWorkload];
+export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload, buildCacheMountWorkload, metadataWorkload, runWorkload, registryWorkload, crashWorkload];

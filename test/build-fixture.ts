@@ -24,8 +24,8 @@ export interface BuildDaemon {
   cleanup(): Promise<void>;
 }
 
-export async function buildDaemon(): Promise<BuildDaemon> {
-  const d = await startDaemon();
+export async function buildDaemon(opts: { extraArgs?: string[] } = {}): Promise<BuildDaemon> {
+  const d = await startDaemon(opts.extraArgs ? { extraArgs: opts.extraArgs } : {});
   const imp = await d.berth(['import', '-', 'busybox:latest'], { input: busyboxRootfsTar() });
   if (imp.code !== 0) throw new Error(`import busybox: ${imp.stderr}`);
   const contexts: string[] = [];

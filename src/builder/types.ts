@@ -17,6 +17,7 @@ import type { Digest } from '../image/digest.js';
 import type { StoredImage } from '../store/images/types.js';
 import type { LayerInfo, Lease } from '../store/layers/types.js';
 import type { CacheKey } from './cache-key.js';
+import type { CacheMountStore } from './mounts/cache-mount-store.js';
 import type { AuthConfig } from '../registry/types.js';
 
 /** What the client asked for (POST /build's query, normalized). */
@@ -47,6 +48,12 @@ export interface BuildOptions {
    * server address → Docker's AuthConfig.
    */
   registryAuths?: Record<string, RegistryCredentials>;
+  /** `--secret`: id → content, for `RUN --mount=type=secret` (never stored anywhere). */
+  secrets?: Record<string, Buffer>;
+  /** `--ssh`: agent sockets on the daemon's host, by id (`default` when none given). */
+  ssh?: Record<string, string[]>;
+  /** `--allow`: entitlements the build asks for (`security.insecure`, `network.host`). */
+  allow?: string[];
 }
 
 /** Docker's AuthConfig, as the builder passes it through to pulls. */
@@ -144,7 +151,23 @@ export interface RunSpec {
   files: { path: string; data: string; mode: number }[];
   /** The container config Docker records for the step's container. */
   config: ContainerConfig;
+  /** `RUN --mount`s, in mount order. */
+  mounts?: StepMount[];
+  /**
+   * Directories stacked above the image's layers (and below the step's upper directory):
+   * the mount points `mounts` need, so they never land in the step's layer.
+   */
+  extraLowers?: string[];
+  /** `RUN --security=insecure`: a privileged container. */
+  privileged?: boolean;
+  /** Names of `env` entries that are secrets: scrubbed from what a kept container leaves on disk. */
+  secretEnv?: string[];
 }
+
+/** A `RUN --mount` as the runtime performs it: a bind of a host path, or a tmpfs. */
+export type StepMount =
+  | { type: 'bind'; source: string; destination: string; readOnly: boolean }
+  | { type: 'tmpfs'; destination: string; size?: number };
 
 /** An intermediate container made for a RUN step. */
 export interface StepContainer {
@@ -204,4 +227,8 @@ export interface BuildBackend {
   layers: BuildLayers;
   runner: StepRunner;
   cache: BuildCacheIndex;
+  /** Where `RUN --mount=type=cache` directories persist; absent: cache mounts fail. */
+  cacheMounts?: CacheMountStore;
+  /** Entitlements the daemon allows builds to ask for (`security.insecure`). */
+  insecureEntitlements?: readonly string[];
 }

@@ -35,6 +35,8 @@ export interface DaemonConfig {
   maxConcurrentUploads: number;
   /** Containers' default logging driver and options (`--log-driver`/`--log-opt`, daemon.json `log-driver`/`log-opts`). */
   logConfig: LogConfig;
+  /** Entitlements builds may ask for (`security.insecure`): daemon.json `allow-insecure-entitlements` and `--allow-insecure-entitlement`. */
+  allowInsecureEntitlements: string[];
 }
 
 export interface DaemonTls {
@@ -68,6 +70,7 @@ export const daemonFlags: FlagSpec[] = [
   { long: 'default-address-pool', type: 'list', help: 'Default address pool for networks (base=CIDR,size=N)' },
   { long: 'config-file', type: 'string', help: 'Daemon configuration file', default: DEFAULT_CONFIG_FILE },
   { long: 'insecure-registry', type: 'list', help: 'Enable insecure registry communication' },
+  { long: 'allow-insecure-entitlement', type: 'list', help: 'Allow builds to ask for an insecure entitlement (security.insecure, network.host)' },
   { long: 'registry-mirror', type: 'list', help: 'Preferred Docker registry mirror' },
   { long: 'max-concurrent-downloads', type: 'string', help: 'Set the max concurrent downloads (default 3)', placeholder: 'int' },
   { long: 'max-concurrent-uploads', type: 'string', help: 'Set the max concurrent uploads (default 5)', placeholder: 'int' },
@@ -154,6 +157,10 @@ export function parseDaemonArgs(argv: string[]): { config: DaemonConfig; help: b
       maxConcurrentDownloads: count('max-concurrent-downloads', file['max-concurrent-downloads'], 3),
       maxConcurrentUploads: count('max-concurrent-uploads', file['max-concurrent-uploads'], 5),
       logConfig: logConfigOf(flags, file),
+      allowInsecureEntitlements: [...strings(file['allow-insecure-entitlements'], 'allow-insecure-entitlements'), ...flags.list('allow-insecure-entitlement')].map((e) => {
+        if (e !== 'security.insecure' && e !== 'network.host') throw new InvalidArgument(`invalid entitlement: ${e}`);
+        return e;
+      }),
     },
   };
 }

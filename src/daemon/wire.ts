@@ -11,7 +11,8 @@ import { allRoutes } from '../api/routes/index.js';
 import type { Route } from '../api/router.js';
 import { LocalCacheIndex } from '../builder/cache/local-cache-index.js';
 import type { Engine } from '../engine/engine.js';
-import { scratchRoot, stepContainersRoot } from '../engine/build/backend.js';
+import { cacheMountsRoot, scratchRoot, stepContainersRoot } from '../engine/build/backend.js';
+import { CacheMountStore } from '../builder/mounts/cache-mount-store.js';
 import { DefaultBuildService } from '../engine/build/build-service.js';
 import { RuntimeStepRunner } from '../engine/build/runtime-runner.js';
 import { RuncRuntime } from '../runtime/runc-runtime.js';
@@ -162,6 +163,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   const cache = new LocalCacheIndex(join(config.dataRoot, 'buildcache'), (id) => imageStore.get(id) !== undefined);
   const build = new DefaultBuildService({
     dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner, afterBuild: () => stepNetworking.releaseIdle(),
+    cacheMounts: new CacheMountStore(cacheMountsRoot(config.dataRoot)), insecureEntitlements: config.allowInsecureEntitlements,
     pull: (name, progress, auth) => distribution.pull({ image: name, tag: undefined, all: false, ...(auth ? { auth } : {}) }, progress),
   });
   await build.recover();

@@ -39,4 +39,5 @@ export {
 } from './dockerignore.js';
 export { checkDockerfile, type Problem } from './check.js';
 export { reasonOf } from './errors.js';
+export { isStandardFrontend, syntaxNote } from './syntax-frontend.js';
 export { instructionNames } from './parser/line-parsers.js';

@@ -15,6 +15,7 @@ import { s, type Schema } from '../schema.js';
 import type { Ctx } from '../context.js';
 import type { Route } from '../router.js';
 import { compareVersions } from '../version.js';
+import { buildSessionOf } from './build-session.js';
 
 function jsonParam<T>(ctx: Ctx, name: string, what: string, schema: Schema): T | undefined {
   try {
@@ -71,6 +72,7 @@ export function buildOptionsOf(ctx: Ctx): BuildOptions {
     extraHosts: q.all('extrahosts'),
     ...(platform ? { platform } : {}),
     registryAuths: decodeRegistryConfig(ctx.header('x-registry-config')),
+    ...buildSessionOf(ctx),
   };
 }
 

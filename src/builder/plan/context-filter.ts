@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { DockerIgnore } from '../../dockerfile/index.js';
+import { compilePatterns, DockerIgnore } from '../../dockerfile/index.js';
 import type { ContextFilter } from '../context/dir-context.js';
 
 /** The filter of `<root>/.dockerignore`; undefined when the file cannot be read. */
@@ -18,4 +18,10 @@ export async function readContextFilter(root: string): Promise<ContextFilter | u
     return undefined;
   }
   return { excluded: (rel) => ignore.excludes(rel), mayReinclude: (rel) => !ignore.canSkipDir(rel) };
+}
+
+/** `COPY --exclude` patterns (.dockerignore syntax) as a predicate on relative paths. */
+export function excludeMatcher(patterns: readonly string[]): (rel: string) => boolean {
+  const ignore = new DockerIgnore(compilePatterns(patterns));
+  return (rel) => ignore.excludes(rel);
 }

@@ -9,7 +9,7 @@
 import { InvalidArgument } from '../../errdefs/index.js';
 import { hostPlatform } from '../../image/manifest.js';
 import {
-  BuildArgScope, expandCommand, parseDockerfile, parseTrigger, platformArgs, reasonOf, runScript,
+  BuildArgScope, expandCommand, parseDockerfile, parseTrigger, platformArgs, reasonOf, runScript, syntaxNote,
   type StageCommand, type StageScope,
 } from '../../dockerfile/index.js';
 import type { Frontend, Instruction, StageVars } from '../steps/types.js';
@@ -40,7 +40,7 @@ export interface BuildPlan {
   /** Stages the target needs, in index order. */
   needed: number[];
   frontend: Frontend;
-  /** Parser warnings, as Docker prints them. */
+  /** The `# syntax=` note, then parser warnings, as Docker prints them. */
   warnings: string[];
 }
 
@@ -62,7 +62,7 @@ function translate(cmd: StageCommand): Instruction {
       return {
         ...base, op: 'RUN', prependShell: script.prependShell, cmdLine: script.cmdLine,
         ...(script.executable ? { executable: { name: script.executable.name, data: script.executable.data } } : {}),
-        mounts: cmd.mountSpecs, network: cmd.network, networkSet: /--network(=|\s)/.test(cmd.original), security: cmd.security,
+        mounts: cmd.mounts.map((m) => ({ ...m })), network: cmd.network, networkSet: /--network(=|\s)/.test(cmd.original), security: cmd.security,
       };
     }
     case 'CMD':
@@ -110,6 +110,11 @@ function translate(cmd: StageCommand): Instruction {
   }
 }
 
+/** Stages (or images) RUN's bind and cache mounts read from (`from=`, never expanded). */
+function mountStages(mounts: readonly { type: string; from?: string }[]): string[] {
+  return mounts.flatMap((m) => ((m.type === 'bind' || m.type === 'cache') && m.from ? [m.from] : []));
+}
+
 /** The solver's view of a stage's variables, over the frontend's StageScope. */
 class ScopeVars implements StageVars {
   readonly #scope: StageScope;
@@ -148,6 +153,7 @@ class ScopeVars implements StageVars {
 /** Plans a build of `text` (the Dockerfile's content). */
 export function planBuild(text: string, options: BuildOptions, file = 'Dockerfile'): BuildPlan {
   const df = parseDockerfile(text, file);
+  const note = syntaxNote(df.directives, file);
   const buildArgs: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.buildArgs)) if (v !== null) buildArgs[k] = v;
   const escapeToken = df.escapeToken;
@@ -181,7 +187,7 @@ export function planBuild(text: string, options: BuildOptions, file = 'Dockerfil
   const refs: StageRefs[] = df.stages.map((s, i) => ({
     ...(s.name !== undefined ? { name: s.name } : {}),
     base: stages[i]!.base,
-    copyFrom: s.commands.flatMap((c) => (c.kind === 'COPY' && c.from !== undefined ? [c.from] : [])),
+    copyFrom: s.commands.flatMap((c) => (c.kind === 'COPY' && c.from !== undefined ? [c.from] : c.kind === 'RUN' ? mountStages(c.mounts) : [])),
   }));
   const names = new Set<string>();
   for (const r of refs) {
@@ -203,6 +209,6 @@ export function planBuild(text: string, options: BuildOptions, file = 'Dockerfil
     target,
     needed: neededStages(deps, target),
     frontend,
-    warnings: df.warnings.map((w) => `[WARNING]: ${w.message}\n`),
+    warnings: [...(note ? [note] : []), ...df.warnings.map((w) => `[WARNING]: ${w.message}\n`)],
   };
 }

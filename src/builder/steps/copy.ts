@@ -31,6 +31,8 @@ import { copySource, mkdirAll, writeInlineFile, type CopyOptions } from './copy-
 import { resolveSources, contextChecksum, sourceChecksum, type ResolvedSource, type SourceTree } from './copy-sources.js';
 import type { InstructionOf } from './types.js';
 import { dirLinkReader, isDirIn } from './view-reader.js';
+import { excludingTree, parentsPath } from './copy-select.js';
+import { excludeMatcher } from '../plan/context-filter.js';
 
 type CopyInstruction = InstructionOf<'COPY' | 'ADD'>;
 
@@ -43,6 +45,8 @@ interface Item {
   checksum: string;
   /** ADD may extract it (a local archive, not a download). */
   mayExtract: boolean;
+  /** `--parents`: the path kept under the destination. */
+  keep?: string;
 }
 
 /**
@@ -105,12 +109,21 @@ async function collectItems(ctx: StepContext, ins: CopyInstruction, sources: str
   const preserveOwners = ins.from !== undefined && ins.chown === undefined;
   const items: Item[] = [];
   const local: string[] = [];
+  const excluded = ins.exclude.length ? excludeMatcher(ins.exclude) : undefined;
+  const add = async (src: ResolvedSource, keep?: string) => {
+    if (excluded && (excluded(src.path) || excluded(src.name))) return;
+    const t = excluded && src.entry.type === 'dir' ? excludingTree(tree, src.rel, excluded) : tree;
+    // From the context as a whole, dockerd's own checksums (they show in history); from an
+    // image or a context filtered by --exclude (which the legacy builder lacks), berth's.
+    const checksum = !from && t === run.context ? await contextChecksum(run.context, src) : await sourceChecksum(t, src, preserveOwners);
+    items.push({ tree: t, src, checksum, mayExtract: isAdd, ...(keep !== undefined ? { keep } : {}) });
+  };
   const flushLocal = async () => {
     if (!local.length) return;
-    for (const src of resolveSources(tree, local, { strict })) {
-      // From the context, dockerd's own checksums (they show in history); from an image, berth's.
-      const checksum = from ? await sourceChecksum(tree, src, preserveOwners) : await contextChecksum(run.context, src);
-      items.push({ tree, src, checksum, mayExtract: isAdd });
+    if (ins.parents) {
+      for (const raw of local) for (const src of resolveSources(tree, [raw], { strict })) await add(src, parentsPath(raw, src.path));
+    } else {
+      for (const src of resolveSources(tree, local, { strict })) await add(src);
     }
     local.length = 0;
   };
@@ -129,6 +142,11 @@ async function collectItems(ctx: StepContext, ins: CopyInstruction, sources: str
   }
   await flushLocal();
   return { items, extra, preserveOwners };
+}
+
+/** What --parents and --exclude add to the step's cache key (never to its history). */
+function selectFlags(ins: CopyInstruction, kept: readonly string[]): string[] {
+  return [ins.parents ? `--parents=${kept.join(':')}` : '', ...ins.exclude.map((p) => `--exclude=${p}`)];
 }
 
 function checkCopyUrls(op: string, sources: readonly string[]): void {
@@ -171,7 +189,10 @@ export async function copyStep(ctx: StepContext, state: StageState, ins: CopyIns
     const srcHash = hashes.length === 1 ? hashes[0]! : hashList('multi', hashes);
     // Docker 20.10 writes no space between the --chown flag and the source hash.
     const comment = `${ins.op} ${chown !== undefined ? `--chown=${chown}` : ''}${srcHash} in ${dest} `;
-    const flags = [mode !== undefined ? `--chmod=${mode.toString(8)}` : '', ins.link ? '--link' : ''].filter(Boolean);
+    const flags = [
+      mode !== undefined ? `--chmod=${mode.toString(8)}` : '', ins.link ? '--link' : '',
+      ...selectFlags(ins, items.map((i) => i.keep ?? '')),
+    ].filter(Boolean);
     const key = stepKey(state, {
       instruction: flags.length ? `${comment}${flags.join(' ')}` : comment,
       args,
@@ -206,7 +227,13 @@ export async function copyStep(ctx: StepContext, state: StageState, ins: CopyIns
     const destAbs = destRel === '' ? view.path : join(view.path, destRel);
     const intoDir = dest.endsWith('/') || isDirIn(view.path, destRel);
     for (const it of items) {
-      if (it.mayExtract && it.src.entry.type === 'file' && (await isArchive(join(it.tree.root, it.src.rel)))) {
+      if (it.keep !== undefined) {
+        // --parents: the source's path is kept under the destination directory.
+        const under = it.src.entry.type === 'dir' ? it.keep : posix.dirname(it.keep);
+        const at = under === '' || under === '.' ? destAbs : join(destAbs, under);
+        mkdirAll(at, { uid: 0, gid: 0 });
+        await copySource(it.tree, it.src, at, true, opts);
+      } else if (it.mayExtract && it.src.entry.type === 'file' && (await isArchive(join(it.tree.root, it.src.rel)))) {
         mkdirAll(destAbs, { uid: 0, gid: 0 });
         await extractArchive(join(it.tree.root, it.src.rel), destAbs);
       } else {

@@ -19,6 +19,9 @@ import { StepFailed } from '../errors.js';
 import { commitStep, probeCache, stepKey } from '../solver/probe-commit.js';
 import { copyRunConfig, type StageState } from '../solver/state.js';
 import type { StepContext } from '../solver/step-context.js';
+import { prepareMounts } from '../mounts/prepare-mounts.js';
+import { resolveMounts } from '../mounts/mount-inputs.js';
+import { checkInsecure } from '../mounts/entitlements.js';
 import { finishContainer } from './containers.js';
 import { resolveCmdLine } from './metadata.js';
 import type { InstructionOf } from './types.js';
@@ -29,10 +32,8 @@ const log = logger('build');
 
 export async function runStep(ctx: StepContext, state: StageState, ins: RunInstruction): Promise<void> {
   const run = ctx.run;
-  const needsBuildKit = (flag: string) =>
-    new InvalidArgument(`the --${flag} option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled`);
-  if (ins.mounts.length) throw needsBuildKit('mount');
-  if (ins.security !== 'sandbox') throw needsBuildKit('security');
+  if (ins.security === 'insecure') checkInsecure(run);
+  const mounts = ins.mounts.length ? await resolveMounts(ctx, state, ins.mounts) : undefined;
   const network = ins.networkSet ? ins.network : run.options.networkMode;
   if (!isBuiltinNetworkMode(network)) throw new InvalidArgument(`unsupported network mode ${network}: use default, none or host`);
 
@@ -49,6 +50,8 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
     extra: [
       ...(ins.networkSet ? [['network', ins.network] as [string, string]] : []),
       ...(ins.executable ? [['script', ins.executable.data] as [string, string]] : []),
+      ...(ins.security === 'insecure' ? [['security', 'insecure'] as [string, string]] : []),
+      ...(mounts?.key ?? []),
     ],
   });
   if (await probeCache(ctx, state, key)) return;
@@ -62,19 +65,28 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
   });
   const top = state.imageId ? run.backend.images.get(state.imageId)?.topChainId ?? null : null;
   const t0 = performance.now();
-  const container = await run.backend.runner.create({
-    imageId: state.imageId,
-    topChainId: top,
-    argv: cmd,
-    env,
-    workingDir: state.runConfig.WorkingDir,
-    user: state.runConfig.User,
-    volumes: Object.keys(state.runConfig.Volumes ?? {}),
-    networkMode: network,
-    extraHosts: run.options.extraHosts,
-    files: ins.executable ? [{ path: `/dev/pipes/${ins.executable.name}`, data: ins.executable.data, mode: 0o755 }] : [],
-    config: containerConfig,
-  });
+  const prepared = mounts ? await prepareMounts(ctx, mounts.inputs, run.backend.layers.lowerLinks(top)) : undefined;
+  let container;
+  try {
+    container = await run.backend.runner.create({
+      imageId: state.imageId,
+      topChainId: top,
+      argv: cmd,
+      env,
+      workingDir: state.runConfig.WorkingDir,
+      user: state.runConfig.User,
+      volumes: Object.keys(state.runConfig.Volumes ?? {}),
+      networkMode: network,
+      extraHosts: run.options.extraHosts,
+      files: ins.executable ? [{ path: `/dev/pipes/${ins.executable.name}`, data: ins.executable.data, mode: 0o755 }] : [],
+      config: containerConfig,
+      ...(prepared ? { mounts: prepared.mounts, extraLowers: prepared.extraLowers, env: [...env, ...prepared.env], secretEnv: prepared.secretEnv } : {}),
+      ...(ins.security === 'insecure' ? { privileged: true } : {}),
+    });
+  } catch (e) {
+    await prepared?.release();
+    throw e;
+  }
   ctx.emit({ kind: 'container', id: container.id });
   await finishContainer(ctx, container.id, container, async () => {
     const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
@@ -83,7 +95,12 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
       if (data) ctx.emit({ kind: 'output', stream, data });
     };
     const t1 = performance.now();
-    const code = await container.run({ stdout: out('stdout'), stderr: out('stderr') }, run.signal);
+    let code: number;
+    try {
+      code = await container.run({ stdout: out('stdout'), stderr: out('stderr') }, run.signal);
+    } finally {
+      await prepared?.release();
+    }
     const t2 = performance.now();
     for (const s of ['stdout', 'stderr'] as const) {
       const rest = decoders[s].decode();

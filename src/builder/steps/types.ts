@@ -27,14 +27,34 @@ export interface CommandLine {
   cmdLine: string[];
 }
 
+/** One `RUN --mount=…`, with BuildKit's defaults applied (see builder/mounts/). */
+export interface MountSpec {
+  type: 'bind' | 'cache' | 'tmpfs' | 'secret' | 'ssh';
+  /** Stage, image or context (`from`) of a bind or cache mount. */
+  from?: string;
+  source?: string;
+  target?: string;
+  readOnly: boolean;
+  /** tmpfs size in bytes. */
+  sizeLimit?: number;
+  id?: string;
+  sharing?: 'shared' | 'private' | 'locked';
+  required: boolean;
+  /** secret: also (or only) expose it as this environment variable. */
+  env?: string;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
 export type Instruction = Base &
   (
     | ({
         op: 'RUN';
         /** A `#!` heredoc script, run as an executable file at `/dev/pipes/<name>`. */
         executable?: InlineFile;
-        /** `--mount` specs (not supported by this builder: an error, as in Docker's legacy builder). */
-        mounts: string[];
+        /** `--mount`s (values expanded once the step is expanded). */
+        mounts: MountSpec[];
         network: 'default' | 'none' | 'host';
         /** `--network` was given. */
         networkSet: boolean;

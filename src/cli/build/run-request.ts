@@ -16,6 +16,7 @@ import type { ProgressMode } from '../commands/build.js';
 import { prepareContext, preparedBody, preparedSize, type PreparedContext } from './context-source.js';
 import { sendingContextLine } from './sending-line.js';
 import { registryConfigHeader } from '../credentials.js';
+import { secretsHeader } from './session-options.js';
 
 export interface BuildCall {
   location: string;
@@ -24,6 +25,8 @@ export interface BuildCall {
   quiet: boolean;
   mode: ProgressMode;
   iidfile: string;
+  /** `--secret`s (sent as a header). */
+  secrets?: Record<string, Buffer>;
 }
 
 interface View {
@@ -103,7 +106,8 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
       if (ev?.kind === 'built') imageId = ev.id;
       view.message(m);
     };
-    const headers = { 'Content-Type': 'application/x-tar', 'X-Registry-Config': await registryConfigHeader(ctx.env) };
+    const secrets = secretsHeader(call.secrets ?? {});
+    const headers = { 'Content-Type': 'application/x-tar', 'X-Registry-Config': await registryConfigHeader(ctx.env), ...(secrets ? { 'X-Berth-Build-Secrets': secrets } : {}) };
     // Only berthd reads a context in place: any other engine gets the tar the docker CLI sends.
     const inPlace = localPath(ctx.env, client.endpoint, prepared);
     const local = inPlace && (await isBerthd(client)) ? inPlace : undefined;

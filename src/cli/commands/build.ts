@@ -14,6 +14,7 @@ import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import type { Command } from '../command.js';
 import { FlagError, type FlagSpec, type Flags } from '../../util/flags.js';
 import { parseNormalizedNamed } from '../../image/reference.js';
+import { allowOf, secretsOf, sshOf } from '../build/session-options.js';
 
 export const buildFlags: FlagSpec[] = [
   { long: 'tag', short: 't', type: 'list', help: 'Name and optionally a tag in the "name:tag" format' },
@@ -32,6 +33,9 @@ export const buildFlags: FlagSpec[] = [
   { long: 'progress', type: 'string', help: 'Set type of progress output ("auto", "plain", "tty", "classic")', default: 'auto' },
   { long: 'check', type: 'bool', help: 'Check the Dockerfile for problems without building' },
   { long: 'platform', type: 'string', help: 'Set platform if server is multi-platform capable' },
+  { long: 'secret', type: 'list', help: 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]")' },
+  { long: 'ssh', type: 'list', help: 'SSH agent socket to expose to the build (format: "default|<id>[=<socket>]")' },
+  { long: 'allow', type: 'list', help: 'Allow extra privileged entitlement (e.g., "network.host", "security.insecure")' },
 ];
 
 /** `-f` relative to the working directory unless absolute; default PATH/Dockerfile. */
@@ -118,7 +122,7 @@ function checkTags(tags: readonly string[]): void {
   }
 }
 
-function queryOf(flags: Flags, env: NodeJS.ProcessEnv): Record<string, string | string[] | boolean | undefined | Record<string, unknown>> {
+function queryOf(flags: Flags, env: NodeJS.ProcessEnv, resolvePath: (p: string) => string): Record<string, string | string[] | boolean | undefined | Record<string, unknown>> {
   checkAddHosts(flags.list('add-host'));
   checkTags(flags.list('tag'));
   const q: Record<string, string | string[] | boolean | undefined | Record<string, unknown>> = {
@@ -136,6 +140,9 @@ function queryOf(flags: Flags, env: NodeJS.ProcessEnv): Record<string, string | 
   if (flags.bool('quiet')) q.q = true;
   if (flags.bool('force-rm')) q.forcerm = true;
   if (!flags.bool('rm')) q.rm = false;
+  const ssh = sshOf(flags.list('ssh'), env, resolvePath);
+  if (Object.keys(ssh).length) q.ssh = ssh;
+  if (flags.list('allow').length) q.allow = allowOf(flags.list('allow'));
   return q;
 }
 
@@ -161,7 +168,8 @@ export const build: Command = {
     return runBuildRequest(ctx, {
       location: args[0]!,
       file: flags.string('file'),
-      query: queryOf(flags, ctx.env),
+      query: queryOf(flags, ctx.env, (p) => ctx.resolve(p)),
+      secrets: secretsOf(flags.list('secret'), ctx.env, (p) => ctx.resolve(p)),
       quiet,
       mode,
       iidfile,

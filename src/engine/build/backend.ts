@@ -3,6 +3,7 @@
  * Adapts berth's stores and services to the roles the builder asks for (build/types.ts).
  */
 import { join } from 'node:path';
+import type { CacheMountStore } from '../../builder/mounts/cache-mount-store.js';
 import type { BuildBackend, BuildCacheIndex, BuildImages, BuildLayers, StepRunner } from '../../builder/types.js';
 import type { JsonMessage } from '../../api/types/images.js';
 import { NotFound, Unavailable } from '../../errdefs/index.js';
@@ -33,6 +34,10 @@ export interface BuildDeps {
   runtime?: Pick<ProcessRuntime, 'cleanup'>;
   /** Runs after each build: releases what `runner` keeps for a build's next step (network namespaces). */
   afterBuild?: () => Promise<void>;
+  /** `RUN --mount=type=cache` directories (`<dataRoot>/cachemounts`). */
+  cacheMounts?: CacheMountStore;
+  /** Entitlements builds may ask for (daemon configuration: `allow-insecure-entitlements`). */
+  insecureEntitlements?: string[];
 }
 
 const noRunner: StepRunner = {
@@ -41,6 +46,11 @@ const noRunner: StepRunner = {
   },
   keepUnstarted: async () => {},
 };
+
+/** Where `RUN --mount=type=cache` directories persist. */
+export function cacheMountsRoot(dataRoot: string): string {
+  return join(dataRoot, 'cachemounts');
+}
 
 export function scratchRoot(dataRoot: string): string {
   return join(dataRoot, 'tmp', 'build');
@@ -95,5 +105,7 @@ export function buildBackend(d: BuildDeps): BuildBackend {
     layers,
     runner: d.runner ?? noRunner,
     cache: d.cache,
+    ...(d.cacheMounts ? { cacheMounts: d.cacheMounts } : {}),
+    insecureEntitlements: d.insecureEntitlements ?? [],
   };
 }

@@ -50,6 +50,7 @@ export class DefaultBuildService implements BuildService {
     await fs.rm(scratchRoot(this.#deps.dataRoot), { recursive: true, force: true });
     await fs.mkdir(scratchRoot(this.#deps.dataRoot), { recursive: true, mode: 0o700 });
     await this.#backend.cache.prune();
+    await this.#backend.cacheMounts?.recover();
     await pruneDigestCaches(join(this.#deps.dataRoot, 'buildcache', 'files'), 30 * 24 * 3600 * 1000);
     // Step containers of builds the daemon did not finish: forget them in runc, unmount, remove.
     const containers = stepContainersRoot(this.#deps.dataRoot);

@@ -18,11 +18,12 @@ import { mkdirSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { readOnlyView } from '../../builder/rootfs/overlay.js';
-import type { KeptContainer, RunSpec, StepContainer, StepRunner } from '../../builder/types.js';
+import type { KeptContainer, RunSpec, StepContainer, StepMount, StepRunner } from '../../builder/types.js';
 import { Cancelled, SystemError } from '../../errdefs/index.js';
 import type { LayerReader } from '../../store/layers/types.js';
 import type { ContainerFileAccess, HostSettings, OciMount, ProcessRuntime } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
+import { writeFileAtomic } from '../../util/atomic.js';
 
 const log = logger('build');
 
@@ -76,6 +77,23 @@ function copyTree(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) =>
     execFile('cp', ['-a', `${from}/.`, to], (err, _o, stderr) => (err ? reject(new SystemError(`cannot fill a volume: ${stderr.trim() || err.message}`)) : resolve())),
   );
+}
+
+/** Removes secret variables from a kept container's bundle (config.json's process.env). */
+async function scrubEnv(configPath: string, names: readonly string[]): Promise<void> {
+  try {
+    const spec = JSON.parse(await fs.readFile(configPath, 'utf8')) as { process?: { env?: string[] } };
+    if (spec.process?.env) spec.process.env = spec.process.env.filter((kv) => !names.includes(kv.slice(0, kv.indexOf('='))));
+    await writeFileAtomic(configPath, JSON.stringify(spec));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
+/** A `RUN --mount` as an OCI mount. */
+function ociMountOf(m: StepMount): OciMount {
+  if (m.type === 'tmpfs') return { destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', ...(m.size ? [`size=${m.size}`] : [])] };
+  return { destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.readOnly ? 'ro' : 'rw'] };
 }
 
 /** Where kept containers go (the container engine adopts them). */
@@ -135,6 +153,7 @@ export class RuntimeStepRunner implements StepRunner {
         await view.release();
       }
     }
+    mounts.push(...(spec.mounts ?? []).map(ociMountOf));
     this.#init ??= makeInitLayer(this.#dir);
     const init = this.#init;
     let removed = false;
@@ -149,6 +168,7 @@ export class RuntimeStepRunner implements StepRunner {
         // As dockerd: on the host's network the step sees the host's name (which the host's
         // /etc/hosts, copied in, resolves); otherwise its own short ID.
         const host: HostSettings = { hostname: mode === 'host' ? hostname() : id.slice(0, 12), network: { mode: mode === 'none' ? 'none' : 'host' }, extraHosts: spec.extraHosts, mounts, log: false };
+        if (spec.privileged) host.privileged = true;
         if (mode === 'bridge') {
           const joined = await networking!.join(id);
           host.network = { mode: 'path', path: joined.netnsPath };
@@ -159,7 +179,7 @@ export class RuntimeStepRunner implements StepRunner {
           await runtime.create({
             id,
             dir,
-            layers: { layersRoot: layers.root, lowerLinks: [init, ...lowers] },
+            layers: { layersRoot: layers.root, lowerLinks: [init, ...(spec.extraLowers ?? []), ...lowers] },
             process: { args: spec.argv, env: spec.env, cwd: spec.workingDir, user: spec.user, tty: false, openStdin: false },
             host,
           });
@@ -213,6 +233,7 @@ export class RuntimeStepRunner implements StepRunner {
       keep: async () => {
         if (removed) return;
         await fs.rm(join(this.#dir, `upper-${id}`), { recursive: true, force: true });
+        if (spec.secretEnv?.length) await scrubEnv(join(dir, 'config.json'), spec.secretEnv);
         if (!this.#keeper) return container.remove();
         removed = true;
         await this.#keeper({ id, imageId: spec.imageId, config: spec.config, ran: { argv: spec.argv, exitCode, startedAt, finishedAt, dir } });
