@@ -227,6 +227,42 @@ describe('registry: verification, resume and mirrors', { skip: !hasRegistry && '
     }
   });
 
+  it('refuses a blob whose bytes still decompress to the right layer but do not match its digest', async () => {
+    // Only the gzip header's modification time differs: the tar and its diffID are the same,
+    // so the blob digest, checked as the blob streams into the extraction, is what refuses it.
+    const bad = await startRegistry();
+    const d = await startDaemon();
+    try {
+      await bad.kill();
+      const { cpSync } = await import('node:fs');
+      cpSync(join(reg.dir, 'data'), join(bad.dir, 'data'), { recursive: true });
+      const blobs = join(bad.dir, 'data', 'docker', 'registry', 'v2', 'blobs', 'sha256');
+      let largest = '';
+      let size = 0;
+      for (const p of readdirSync(blobs)) {
+        for (const h of readdirSync(join(blobs, p))) {
+          const f = join(blobs, p, h, 'data');
+          const n = readFileSync(f).length;
+          if (n > size) [largest, size] = [f, n];
+        }
+      }
+      const bytes = readFileSync(largest);
+      assert.deepEqual([bytes[0], bytes[1]], [0x1f, 0x8b], 'the largest blob is a gzip layer');
+      bytes[4] ^= 0x01;
+      writeFileSync(largest, bytes);
+      await bad.start();
+      const r = await d.berth(['pull', `${bad.host}/bad:v1`]);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stderr, /filesystem layer verification failed for digest sha256:[0-9a-f]{64}/);
+      assert.equal((await ok(d.berth(['images', '-q']))).trim(), '');
+      assert.deepEqual(readdirSync(join(d.dataRoot, 'layers')).filter((n) => n !== 'l'), []);
+      assert.deepEqual(readdirSync(join(d.dataRoot, 'layers', 'l')), []);
+    } finally {
+      await d.cleanup();
+      await bad.stop();
+    }
+  });
+
   it('resumes a download cut off mid-blob with a Range request', async () => {
     // A proxy in front of the registry that drops the first blob response halfway.
     const ranges: string[] = [];

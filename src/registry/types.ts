@@ -63,7 +63,7 @@ export interface FetchedManifest {
 export interface BlobStream {
   /** Total size (from the descriptor or Content-Length). */
   readonly size: number;
-  /** The bytes, verified against the digest at the end (DataLoss when they do not match). */
+  /** The bytes, verified against the digest at the end (DataLoss when they do not match) unless told not to. */
   readonly body: AsyncIterable<Buffer>;
 }
 
@@ -83,7 +83,11 @@ export interface Repository {
   /** Whether the repository has the blob (HEAD); its size when it does. */
   statBlob(digest: Digest): Promise<number | undefined>;
   /** Reads a blob, resuming with `Range` when the connection drops. */
-  openBlob(desc: Pick<Descriptor, 'digest' | 'size'>, opts?: { signal?: AbortSignal }): BlobStream;
+  /**
+   * A blob, resumed with `Range` when cut off. `verify: false` leaves the digest check to the
+   * caller (who hashes the bytes anyway), so they are hashed once.
+   */
+  openBlob(desc: Pick<Descriptor, 'digest' | 'size'>, opts?: { signal?: AbortSignal; verify?: boolean }): BlobStream;
   /** A whole small blob (configs), verified. */
   readBlob(desc: Pick<Descriptor, 'digest' | 'size'>): Promise<Buffer>;
   /** Cross-repository mount: true when the registry mounted it, false when it wants an upload. */

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, promises as fs, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -93,10 +93,14 @@ export async function startRegistry(opts: { auth?: RegistryAuth; tls?: { cert: s
       const deadline = Date.now() + 15_000;
       for (;;) {
         if (p.exitCode !== null) throw new Error(`docker-registry exited: ${log.slice(-2000)}`);
+        // Probed by connecting: binding the port to test it races with the registry's own bind.
         const up = await new Promise<boolean>((res) => {
-          const s = createServer();
-          s.once('error', () => res(true));
-          s.listen(port, '127.0.0.1', () => s.close(() => res(false)));
+          const s = connect(port, '127.0.0.1');
+          s.once('connect', () => {
+            s.destroy();
+            res(true);
+          });
+          s.once('error', () => res(false));
         });
         if (up) return;
         if (Date.now() > deadline) throw new Error(`docker-registry did not start: ${log.slice(-2000)}`);

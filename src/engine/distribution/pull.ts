@@ -111,10 +111,14 @@ async function pullOne(
       if (n >= d.maxDownloads) progress(status(ids[i], 'Waiting'));
       const p = limiter.run(async () => {
         const desc = manifest.layers[i]!;
-        const blob = repo.openBlob(desc, { signal: abort.signal });
+        // Hashed here, once, as it streams into the extraction: a blob whose bytes do not
+        // match its digest fails the extraction before the layer is staged.
+        const blob = repo.openBlob(desc, { signal: abort.signal, verify: false });
         const th = new Throttle(progress, ids[i]!, 'Downloading', desc.size);
         let got = 0;
         const hash = createHash('sha256');
+        let digest: string | undefined;
+        const mismatch = () => new DataLoss(`filesystem layer verification failed for digest ${desc.digest}`);
         const counted = async function* () {
           for await (const c of blob.body) {
             got += c.length;
@@ -122,6 +126,8 @@ async function pullOne(
             th.update(got);
             yield c;
           }
+          digest = `sha256:${hash.digest('hex')}`;
+          if (digest !== desc.digest) throw mismatch();
         };
         let st: StagedLayer;
         try {
@@ -129,15 +135,13 @@ async function pullOne(
         } catch (e) {
           // A blob that fails to decompress at its end (gzip's own check) is reported as
           // what it is when its bytes do not match the digest.
-          if (got === desc.size && `sha256:${hash.digest('hex')}` !== desc.digest) {
-            throw new DataLoss(`filesystem layer verification failed for digest ${desc.digest}`, { cause: e });
-          }
+          if (!(e instanceof DataLoss) && got === desc.size && (digest ?? `sha256:${hash.digest('hex')}`) !== desc.digest) throw mismatch();
           throw e;
         }
         progress(status(ids[i], 'Verifying Checksum'));
-        if (st.blob.digest !== desc.digest) {
+        if (digest !== desc.digest) {
           await st.discard();
-          throw new DataLoss(`filesystem layer verification failed for digest ${desc.digest}`);
+          throw mismatch();
         }
         progress(status(ids[i], 'Download complete'));
         return st;
@@ -147,20 +151,20 @@ async function pullOne(
     });
     // Every blob verified before any layer becomes visible.
     await Promise.all(staged.values());
-    let parent: Digest | null = null;
+    // Published together, on their parents in order, with one flush of the file system.
+    const items: { layer: StagedLayer; parent: Digest | null }[] = [];
     for (let i = 0; i < chains.length; i++) {
       const p = staged.get(i);
-      if (p) {
-        const st = await p;
-        const desc = manifest.layers[i]!;
-        if (st.diffId !== diffIds[i]) throw new DataLoss(`layer ${desc.digest} of ${familiarString(ref)}: its content has diffID ${st.diffId}, the config says ${diffIds[i]}`);
-        progress(progressMsg(ids[i]!, 'Extracting', desc.size, desc.size));
-        committed.add(st);
-        await st.commit(parent, lease);
-        progress(status(ids[i], 'Pull complete'));
-      }
-      parent = chains[i]!;
+      if (!p) continue;
+      const st = await p;
+      const desc = manifest.layers[i]!;
+      if (st.diffId !== diffIds[i]) throw new DataLoss(`layer ${desc.digest} of ${familiarString(ref)}: its content has diffID ${st.diffId}, the config says ${diffIds[i]}`);
+      progress(progressMsg(ids[i]!, 'Extracting', desc.size, desc.size));
+      items.push({ layer: st, parent: i === 0 ? null : chains[i - 1]! });
     }
+    for (const it of items) committed.add(it.layer);
+    if (items.length > 0) await layers.commitStaged(items, lease);
+    for (const i of missing) progress(status(ids[i], 'Pull complete'));
     await d.blobMap.addAll(manifest.layers.map((l, i) => [diffIds[i]!, { digest: l.digest, host: ref.domain, repo: ref.path }]));
     const ctx = d.images;
     const upToDate = await ctx.lock.run(async () => {

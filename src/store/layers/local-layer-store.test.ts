@@ -56,6 +56,43 @@ describe('LocalLayerStore', () => {
     assert.deepEqual(readdirSync(join(dataRoot, 'tmp', 'layers')), [], 'staging is empty');
   });
 
+  it('commits staged layers together on their parents, reusing one that exists, and refuses a second commit', async () => {
+    const a = tarFromEntries([{ name: 'batch-a', data: 'A' }]);
+    const b = tarFromEntries([{ name: 'batch-b', data: 'B' }]);
+    const c = tarFromEntries([{ name: 'batch-c', data: 'C' }]);
+    const existing = (await store.applyTar(null, chunks(a))).layer;
+    const sa = await store.stageTar(chunks(a));
+    const sb = await store.stageTar(chunks(gzipSync(b)));
+    const sc = await store.stageTar(chunks(c));
+    const lease = store.lease();
+    const cb = chainIdOf(existing.chainId, sha(b));
+    const infos = await store.commitStaged([
+      { layer: sa, parent: null },
+      { layer: sb, parent: existing.chainId },
+      { layer: sc, parent: cb },
+    ], lease);
+    assert.deepEqual(infos.map((l) => l.chainId), [existing.chainId, cb, chainIdOf(cb, sha(c))]);
+    assert.deepEqual(infos.map((l) => l.parent), [null, existing.chainId, cb]);
+    assert.equal(store.lowerLinks(infos[2]!.chainId).length, 3);
+    for (const l of infos) {
+      assert.ok(store.isHeld(l.chainId));
+      assert.equal(readlinkSync(join(store.root, 'l', l.linkId)), `../${l.chainId.slice(7)}/diff`);
+    }
+    assert.ok(existsSync(join(store.diffPath(infos[2]!.chainId), 'batch-c')));
+    assert.equal(sha(await readAll(store.exportTar(infos[1]!.chainId))), sha(b));
+    await assert.rejects(store.commitStaged([{ layer: sc, parent: cb }]), /already committed/);
+    lease.release();
+    for (const l of [...infos].reverse()) await store.remove(l.chainId);
+    assert.deepEqual(readdirSync(join(dataRoot, 'tmp', 'layers')).filter((n) => !n.startsWith('removed-')), [], 'staging is empty');
+  });
+
+  it('refuses to commit a staged layer on a missing parent, keeping nothing', async () => {
+    const s = await store.stageTar(chunks(tarFromEntries([{ name: 'orphan', data: 'x' }])));
+    await assert.rejects(store.commitStaged([{ layer: s, parent: `sha256:${'0'.repeat(64)}` }]), /parent layer .* does not exist/);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(readdirSync(join(dataRoot, 'tmp', 'layers')).filter((n) => !n.startsWith('removed-')), []);
+  });
+
   it('stacks layers: chain IDs, ancestry and lowerdir links top-most first', async () => {
     const base = (await store.applyTar(null, chunks(tarFromEntries([{ name: 'a', data: '1' }])))).layer;
     const gz = gzipSync(tarFromEntries([{ name: 'b', data: '2' }]));

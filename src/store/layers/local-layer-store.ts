@@ -42,6 +42,8 @@ export class LocalLayerStore implements LayerStore {
   readonly #index = new Map<Digest, LayerRecord>();
   readonly #leases = new LeaseTable();
   readonly #mutex = new Mutex();
+  /** Staged layers not yet committed or discarded: their directory, and a claim that marks them done. */
+  readonly #staged = new WeakMap<StagedLayer, { tmp: string; built: BuiltLayer; claim(): void }>();
 
   constructor(dataRoot: string) {
     this.root = join(dataRoot, 'layers');
@@ -117,11 +119,13 @@ export class LocalLayerStore implements LayerStore {
     return join(this.#tmp, randomBytes(8).toString('hex'));
   }
 
-  #checkParent(parent: Digest | null): void {
+  /** `pending`: layers being published with it (not in the index yet). */
+  #checkParent(parent: Digest | null, pending: LayerRecord[] = []): void {
     if (parent === null) return;
-    if (!this.#index.has(parent)) throw new NotFound(`parent layer ${parent} does not exist`);
+    const find = (c: Digest) => this.#index.get(c) ?? pending.find((p) => p.chainId === c);
+    if (!find(parent)) throw new NotFound(`parent layer ${parent} does not exist`);
     let depth = 0;
-    for (let c: Digest | null = parent; c !== null; c = this.#index.get(c)?.parent ?? null) depth++;
+    for (let c: Digest | null = parent; c !== null; c = find(c)?.parent ?? null) depth++;
     if (depth >= MAX_LAYER_DEPTH) throw new InvalidArgument(`max depth exceeded: an image holds at most ${MAX_LAYER_DEPTH} layers`);
   }
 
@@ -154,13 +158,16 @@ export class LocalLayerStore implements LayerStore {
     }
     let done = false;
     const b = built;
-    return {
+    const claim = () => {
+      if (done) throw new InvalidArgument('staged layer already committed or discarded');
+      done = true;
+    };
+    const staged: StagedLayer = {
       diffId: b.diffId,
       blob: b.blob,
       compression: b.compression,
       commit: async (parent, lease) => {
-        if (done) throw new InvalidArgument('staged layer already committed or discarded');
-        done = true;
+        claim();
         try {
           this.#checkParent(parent);
           return await this.#publish(tmp, parent, b, lease);
@@ -174,6 +181,67 @@ export class LocalLayerStore implements LayerStore {
         await removeAll(tmp);
       },
     };
+    this.#staged.set(staged, { tmp, built: b, claim });
+    return staged;
+  }
+
+  async commitStaged(items: { layer: StagedLayer; parent: Digest | null }[], lease?: Lease): Promise<LayerInfo[]> {
+    const all = items.map(({ layer, parent }) => {
+      const s = this.#staged.get(layer);
+      if (!s) throw new InvalidArgument('not a layer staged by this store');
+      return { ...s, parent, chainId: chainIdOf(parent, layer.diffId) };
+    });
+    for (const s of all) s.claim();
+    try {
+      // Records first, then one syncfs for every staged file, then the renames.
+      const records = new Map<string, LayerRecord>();
+      for (const s of all) {
+        if (this.#index.has(s.chainId)) continue;
+        const record: LayerRecord = {
+          chainId: s.chainId, diffId: s.built.diffId, parent: s.parent, size: s.built.size, tarSize: s.built.tarSize,
+          linkId: newLinkId(), created: nowRfc3339Nano(), moved: s.built.moved,
+        };
+        await fs.writeFile(join(s.tmp, 'layer.json'), JSON.stringify(record));
+        records.set(s.tmp, record);
+      }
+      if (records.size > 0) await syncFilesystem(this.#tmp);
+      return await this.#mutex.run(async () => {
+        const out: LayerInfo[] = [];
+        const placed: LayerRecord[] = [];
+        try {
+          for (const s of all) {
+            const record = records.get(s.tmp);
+            if (!record || this.#index.has(s.chainId) || placed.some((p) => p.chainId === s.chainId)) {
+              this.#dropStaged(s.tmp);
+              out.push(placed.find((p) => p.chainId === s.chainId) ?? this.#reuse(s.chainId, lease));
+              continue;
+            }
+            this.#checkParent(s.parent, placed);
+            await fs.rename(s.tmp, this.#dir(s.chainId));
+            placed.push(record);
+            out.push(record);
+          }
+        } catch (e) {
+          for (const s of all) if (!placed.some((p) => p.chainId === s.chainId)) this.#dropStaged(s.tmp);
+          throw e;
+        } finally {
+          // What was renamed is published, even when a later rename failed.
+          if (placed.length > 0) {
+            await fsyncDir(this.root);
+            for (const r of placed) await fs.symlink(`../${hexOf(r.chainId)}/${DIFF_DIR}`, join(this.#links, r.linkId));
+            await fsyncDir(this.#links);
+            for (const r of placed) {
+              this.#index.set(r.chainId, r);
+              lease?.add(r.chainId);
+            }
+          }
+        }
+        return out.map((r) => this.get(r.chainId)!);
+      });
+    } catch (e) {
+      for (const s of all) if (!this.#index.has(s.chainId)) this.#dropStaged(s.tmp);
+      throw e;
+    }
   }
 
   async registerDir(parent: Digest | null, dir: string, opts: { lease?: Lease } = {}): Promise<LayerInfo> {

@@ -111,6 +111,12 @@ export interface NewLayerDir {
 export interface LayerWriter {
   /** Extracts a tar (plain or gzip) into the staging area, to be committed on a parent later. */
   stageTar(source: AsyncIterable<Buffer>, opts?: { limits?: Partial<ExtractLimits> }): Promise<StagedLayer>;
+  /**
+   * Commits staged layers in order, each on its `parent` (the store's or an earlier item's
+   * chain), with one flush of the file system for all of them instead of one each. Same
+   * results as committing them one by one.
+   */
+  commitStaged(items: { layer: StagedLayer; parent: Digest | null }[], lease?: Lease): Promise<LayerInfo[]>;
   /** Extracts a tar (plain or gzip) as a new layer on `parent`; returns the existing layer when the chain exists. */
   applyTar(parent: Digest | null, source: AsyncIterable<Buffer>, opts?: ApplyOptions): Promise<AppliedLayer>;
   /**

@@ -108,8 +108,17 @@ export class TarIngest {
       return;
     }
     if (!g.write(chunk)) {
-      return Promise.race([once(g, 'drain'), once(g, 'close')]).then(() => {
-        if (this.#error) throw this.#error;
+      // One listener pair per wait, removed when it ends (events.once left the loser's
+      // 'close' and 'error' listeners behind on every drain).
+      return new Promise<void>((resolve, reject) => {
+        const done = () => {
+          g.off('drain', done);
+          g.off('close', done);
+          if (this.#error) reject(this.#error);
+          else resolve();
+        };
+        g.on('drain', done);
+        g.on('close', done);
       });
     }
   }
