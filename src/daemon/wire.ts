@@ -13,6 +13,7 @@ import { LocalCacheIndex } from '../builder/cache/local-cache-index.js';
 import type { Engine } from '../engine/engine.js';
 import { scratchRoot, stepContainersRoot } from '../engine/build/backend.js';
 import { DefaultBuildService } from '../engine/build/build-service.js';
+import { BuildCacheUsage } from '../engine/build/cache-usage.js';
 import { RuntimeStepRunner } from '../engine/build/runtime-runner.js';
 import { RuncRuntime } from '../runtime/runc-runtime.js';
 import { DefaultContainerIO } from '../engine/containers/container-io.js';
@@ -157,8 +158,10 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     stepNetworking,
   );
   const cache = new LocalCacheIndex(join(config.dataRoot, 'buildcache'), (id) => imageStore.get(id) !== undefined);
+  closers.push(() => cache.flush());
   const build = new DefaultBuildService({
     dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner, afterBuild: () => stepNetworking.releaseIdle(),
+    cacheUsage: new BuildCacheUsage(cache, images.context),
     pull: (name, progress, auth) => distribution.pull({ image: name, tag: undefined, all: false, ...(auth ? { auth } : {}) }, progress),
   });
   await build.recover();
