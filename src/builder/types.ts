@@ -16,7 +16,7 @@ import type { ContainerConfig, ImageConfig } from '../image/config.js';
 import type { Digest } from '../image/digest.js';
 import type { StoredImage } from '../store/images/types.js';
 import type { LayerInfo, Lease } from '../store/layers/types.js';
-import type { CacheKey } from './cache-key.js';
+import type { CacheKey, CacheKeyParts } from './cache-key.js';
 import type { CacheMountStore } from './mounts/cache-mount-store.js';
 import type { AuthConfig } from '../registry/types.js';
 
@@ -219,6 +219,26 @@ export interface BuildCacheIndex {
   record(key: CacheKey, image: Digest): Promise<void>;
   /** Start-up: drops records of images that are gone; returns how many. */
   prune(): Promise<number>;
+}
+
+/** One record of the build cache: the image a step's cache key was recorded for. */
+export interface BuildCacheEntry {
+  key: Digest;
+  image: Digest;
+  parts: CacheKeyParts;
+  /** RFC 3339. */
+  created: string;
+  /** RFC 3339; absent when no build has hit it since it was recorded. */
+  lastUsed?: string | undefined;
+  usage: number;
+}
+
+/** The build cache's records as `system df` and `builder prune` see them. */
+export interface BuildCacheRecords {
+  /** The records whose image still exists. */
+  list(): Promise<BuildCacheEntry[]>;
+  /** Forgets a key; false when it was already gone. */
+  remove(key: Digest): Promise<boolean>;
 }
 
 /** Everything a build needs from berth. */

@@ -14,6 +14,7 @@ import type { Engine } from '../engine/engine.js';
 import { cacheMountsRoot, scratchRoot, stepContainersRoot } from '../engine/build/backend.js';
 import { CacheMountStore } from '../builder/mounts/cache-mount-store.js';
 import { DefaultBuildService } from '../engine/build/build-service.js';
+import { BuildCacheUsage } from '../engine/build/cache-usage.js';
 import { RuntimeStepRunner } from '../engine/build/runtime-runner.js';
 import { RuncRuntime } from '../runtime/runc-runtime.js';
 import { DefaultContainerIO } from '../engine/containers/container-io.js';
@@ -160,10 +161,14 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     buildRuntime, layers, stepContainersRoot(config.dataRoot), scratchRoot(config.dataRoot), (kept) => containers.adoptBuildContainer(kept),
     stepNetworking,
   );
+  // One store: it tracks in memory which cache mounts running builds use (df and prune ask it).
+  const cacheMounts = new CacheMountStore(cacheMountsRoot(config.dataRoot));
   const cache = new LocalCacheIndex(join(config.dataRoot, 'buildcache'), (id) => imageStore.get(id) !== undefined);
+  closers.push(() => cache.flush());
   const build = new DefaultBuildService({
     dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner, afterBuild: () => stepNetworking.releaseIdle(),
-    cacheMounts: new CacheMountStore(cacheMountsRoot(config.dataRoot)), insecureEntitlements: config.allowInsecureEntitlements,
+    cacheMounts, insecureEntitlements: config.allowInsecureEntitlements,
+    cacheUsage: new BuildCacheUsage(cache, images.context, cacheMounts),
     pull: (name, progress, auth) => distribution.pull({ image: name, tag: undefined, all: false, ...(auth ? { auth } : {}) }, progress),
   });
   await build.recover();

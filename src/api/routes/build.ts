@@ -7,6 +7,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { BuildMessage } from '../../api/types/build.js';
+import type { BuildPruneOptions } from '../../engine/build/cache-usage.js';
 import { buildErrorCode, type BuildContextInput, type BuildOptions, type BuildService, type RegistryCredentials } from '../../engine/build/types.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import { goJson } from '../../util/go-json.js';
@@ -89,6 +90,14 @@ function write(out: Writable, m: BuildMessage): void {
   out.write(goJson(m) + '\r\n');
 }
 
+/** POST /build/prune's query: `all`, `keep-storage` (or API 1.48's `reserved-space`), `filters`. */
+export function buildPruneOptionsOf(ctx: Ctx): BuildPruneOptions {
+  const keep = ctx.query.string('keep-storage') ?? ctx.query.string('reserved-space');
+  const keepStorage = keep === undefined || keep === '' ? 0 : Number(keep);
+  if (!Number.isSafeInteger(keepStorage) || keepStorage < 0) throw new InvalidArgument(`invalid value for keep-storage: ${keep}`);
+  return { all: ctx.query.bool('all'), keepStorage, filters: ctx.query.filters() };
+}
+
 export function buildRoutes(build: BuildService): Route[] {
   return [
     {
@@ -128,7 +137,7 @@ export function buildRoutes(build: BuildService): Route[] {
     {
       method: 'POST',
       path: '/build/prune',
-      handler: (ctx) => ctx.send(200, { CachesDeleted: null, SpaceReclaimed: 0 }),
+      handler: async (ctx) => ctx.send(200, await build.pruneCache(buildPruneOptionsOf(ctx))),
     },
   ];
 }

@@ -6,6 +6,7 @@
  */
 import { pipeline } from 'node:stream/promises';
 import type { JsonMessage } from '../../api/types/images.js';
+import type { BuildService } from '../../engine/build/types.js';
 import type { ContainerService } from '../../engine/containers/types.js';
 import type { ImageService } from '../../engine/images/types.js';
 import type { VolumeService } from '../../engine/volumes/types.js';
@@ -15,7 +16,7 @@ import type { Route } from '../router.js';
 
 export interface ImageRouteOptions {
   /** The container and volume parts of /system/df. */
-  df?: { containers: ContainerService; volumes: VolumeService };
+  df?: { containers: ContainerService; volumes: VolumeService; build?: BuildService };
   /** Handles POST /images/create?fromImage= (pull), when the registry client is wired. */
   pull?: (ctx: Ctx) => Promise<void>;
 }
@@ -129,7 +130,9 @@ export function imageRoutes(images: ImageService, opts: ImageRouteOptions = {}):
         const du = await images.diskUsage();
         const containers = opts.df ? await opts.df.containers.list({ all: true, size: true, filters: new Map() }) : [];
         const volumes = opts.df ? await opts.df.volumes.diskUsage() : [];
-        ctx.send(200, { LayersSize: du.LayersSize, Images: du.Images, Containers: containers, Volumes: volumes, BuildCache: null, BuilderSize: 0 });
+        const cache = opts.df?.build ? await opts.df.build.cacheUsage() : [];
+        const builderSize = cache.reduce((s, c) => s + (c.Shared ? 0 : c.Size), 0);
+        ctx.send(200, { LayersSize: du.LayersSize, Images: du.Images, Containers: containers, Volumes: volumes, BuildCache: cache, BuilderSize: builderSize });
       },
     },
   ];

@@ -19,7 +19,7 @@ export function allRoutes(engine: Engine): Route[] {
   return [
     ...systemRoutes(engine.system),
     ...distributionRoutes(engine.distribution),
-    ...imageRoutes(engine.images, { pull: pullHandler(engine.distribution), df: { containers: engine.containers, volumes: engine.volumes } }),
+    ...imageRoutes(engine.images, { pull: pullHandler(engine.distribution), df: { containers: engine.containers, volumes: engine.volumes, build: engine.build } }),
     ...buildRoutes(engine.build),
     ...containerRoutes(engine.containers),
     ...containerIoRoutes(engine.containerIO),

@@ -62,3 +62,23 @@ export interface BuildMessage {
   /** berth only, with `events=1`. */
   event?: BuildProgressEvent;
 }
+
+/** One entry of GET /system/df's `BuildCache` (API 1.41). */
+export interface BuildCacheWire {
+  ID: string;
+  Parent: string;
+  Type: string;
+  Description: string;
+  InUse: boolean;
+  Shared: boolean;
+  Size: number;
+  CreatedAt: string;
+  LastUsedAt: string | null;
+  UsageCount: number;
+}
+
+/** POST /build/prune */
+export interface BuildPruneReport {
+  CachesDeleted: string[] | null;
+  SpaceReclaimed: number;
+}

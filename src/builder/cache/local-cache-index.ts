@@ -3,14 +3,20 @@
  * The build cache on disk: `buildcache/keys/<key-hex>.json` holds the image a cache key was
  * recorded for and the key's parts (so a miss can be explained by comparing parts). A record
  * whose image no longer exists is a miss. Records are written atomically; a damaged one is a
- * miss.
+ * miss. `list` and `remove` serve `system df` and `builder prune`.
+ *
+ * Uses (a hit's time and count, for `system df -v` and prune's `until`) are kept in memory and
+ * written as one file, `buildcache/usage.json`, shortly after the last change: a cached build of
+ * a thousand steps then costs one write, not one per step. A crash loses at most the uses of
+ * the last moments; an entry whose record is gone is ignored and dropped at start-up.
  */
-import { mkdirSync, promises as fs } from 'node:fs';
+import { mkdirSync, readFileSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { hexOf, isDigest, type Digest } from '../../image/digest.js';
 import { tempPathFor } from '../../util/atomic.js';
+import { Mutex } from '../../util/mutex.js';
 import type { CacheKey, CacheKeyParts } from '../cache-key.js';
-import type { BuildCacheIndex } from '../types.js';
+import type { BuildCacheEntry, BuildCacheIndex, BuildCacheRecords } from '../types.js';
 
 interface CacheRecord {
   image: Digest;
@@ -18,20 +24,43 @@ interface CacheRecord {
   created: string;
 }
 
-export class LocalCacheIndex implements BuildCacheIndex {
+/** A key's uses since it was recorded: the recording build counts as the first. */
+interface Usage {
+  lastUsed?: string;
+  usage: number;
+}
+
+/** How long after the last use the usage file is written. */
+const FLUSH_DELAY_MS = 500;
+
+export class LocalCacheIndex implements BuildCacheIndex, BuildCacheRecords {
   readonly #dir: string;
+  readonly #usageFile: string;
   readonly #exists: (id: Digest) => boolean;
+  readonly #usage = new Map<string, Usage>();
+  readonly #flushes = new Mutex();
+  #timer: NodeJS.Timeout | undefined;
 
   /** @param exists whether an image is (still) in the store */
   constructor(cacheRoot: string, exists: (id: Digest) => boolean) {
     this.#dir = join(cacheRoot, 'keys');
+    this.#usageFile = join(cacheRoot, 'usage.json');
     this.#exists = exists;
     mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+    try {
+      const saved = JSON.parse(readFileSync(this.#usageFile, 'utf8')) as Record<string, Usage>;
+      for (const [k, u] of Object.entries(saved)) if (typeof u?.usage === 'number') this.#usage.set(k, u);
+    } catch {
+      /* none yet, or damaged: uses start over */
+    }
   }
 
   async lookup(key: CacheKey): Promise<Digest | undefined> {
     const r = await this.read(key.digest);
     if (!r || !isDigest(r.image) || !this.#exists(r.image)) return undefined;
+    const hex = hexOf(key.digest);
+    this.#usage.set(hex, { lastUsed: new Date().toISOString(), usage: (this.#usage.get(hex)?.usage ?? 1) + 1 });
+    this.#scheduleFlush();
     return r.image;
   }
 
@@ -43,11 +72,41 @@ export class LocalCacheIndex implements BuildCacheIndex {
     const tmp = tempPathFor(target);
     await fs.writeFile(tmp, JSON.stringify(rec));
     await fs.rename(tmp, target);
+    if (this.#usage.delete(hexOf(key.digest))) this.#scheduleFlush();
   }
 
-  /** Start-up: drops records whose image is gone and leftovers of interrupted writes. */
+  /** The records whose image still exists, with their uses. */
+  async list(): Promise<BuildCacheEntry[]> {
+    const out: BuildCacheEntry[] = [];
+    for (const name of await fs.readdir(this.#dir)) {
+      const m = /^([0-9a-f]{64})\.json$/.exec(name);
+      if (!m) continue;
+      const key = `sha256:${m[1]}` as Digest;
+      const r = await this.read(key);
+      if (!r || !isDigest(r.image) || !this.#exists(r.image)) continue;
+      const u = this.#usage.get(m[1]!);
+      out.push({ key, image: r.image, parts: r.parts, created: r.created, lastUsed: u?.lastUsed, usage: u?.usage ?? 1 });
+    }
+    return out;
+  }
+
+  /** Removes a key's record: one unlink, so a crash leaves it either there or gone. */
+  async remove(key: Digest): Promise<boolean> {
+    const hex = hexOf(key);
+    if (this.#usage.delete(hex)) this.#scheduleFlush();
+    try {
+      await fs.unlink(join(this.#dir, `${hex}.json`));
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+  }
+
+  /** Start-up: drops records whose image is gone, leftovers of interrupted writes, and uses of gone records. */
   async prune(): Promise<number> {
     let removed = 0;
+    const live = new Set<string>();
     for (const name of await fs.readdir(this.#dir)) {
       const p = join(this.#dir, name);
       let drop = !name.endsWith('.json');
@@ -58,9 +117,34 @@ export class LocalCacheIndex implements BuildCacheIndex {
       if (drop) {
         await fs.rm(p, { force: true });
         removed++;
-      }
+      } else live.add(name.slice(0, -'.json'.length));
     }
+    let changed = false;
+    for (const k of [...this.#usage.keys()]) if (!live.has(k)) changed = this.#usage.delete(k) || changed;
+    if (changed) await this.flush();
     return removed;
+  }
+
+  /** Writes the uses now (atomic; not synced, like the records). */
+  flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    return this.#flushes.run(async () => {
+      const tmp = tempPathFor(this.#usageFile);
+      await fs.writeFile(tmp, JSON.stringify(Object.fromEntries(this.#usage)));
+      await fs.rename(tmp, this.#usageFile);
+    });
+  }
+
+  #scheduleFlush(): void {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.flush().catch(() => {
+        /* the uses stay in memory; the next change writes them again */
+      });
+    }, FLUSH_DELAY_MS);
+    this.#timer.unref();
   }
 
   /** The stored record of a key (for explaining misses). */

@@ -8,9 +8,9 @@ import type { CliContext, Command } from '../command.js';
 import { humanSize } from '../format/units.js';
 import { filtersOf } from './images.js';
 
-/** docker's PromptForConfirmation: true only for an answer of y or Y. */
-export async function confirm(ctx: CliContext, message: string): Promise<boolean> {
-  ctx.out(`${message}\nAre you sure you want to continue? [y/N] `);
+/** docker's PromptForConfirmation: true only for an answer of y or Y. `inline`: `message` is the whole prompt. */
+export async function confirm(ctx: CliContext, message: string, opts: { inline?: boolean } = {}): Promise<boolean> {
+  ctx.out(opts.inline ? message : `${message}\nAre you sure you want to continue? [y/N] `);
   const line = await new Promise<string>((resolve) => {
     let buf = '';
     const stdin = ctx.stdin;

@@ -38,6 +38,7 @@ import { load } from './load.js';
 import { rmi } from './rmi.js';
 import { save } from './save.js';
 import { systemDf } from './system-df.js';
+import { builder, systemPrune } from './system-prune.js';
 import { tag } from './tag.js';
 import { info } from './info.js';
 import { login, logout } from './login.js';
@@ -49,11 +50,12 @@ const system: Command = {
   name: 'system',
   usage: 'COMMAND',
   description: 'Manage berth',
-  subcommands: [systemDf, alias(info, 'info')],
+  subcommands: [systemDf, alias(info, 'info'), systemPrune],
 };
 
 export const commands: Command[] = [
   // Management commands
+  builder,
   container,
   image,
   network,

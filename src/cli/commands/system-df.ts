@@ -3,10 +3,11 @@
  * `berth system df [-v] [--format]`: disk usage by type (images, containers, local volumes,
  * build cache) in docker's layout; `-v` lists each image.
  */
+import type { BuildCacheWire } from '../../api/types/build.js';
 import type { DiskUsage } from '../../api/types/images.js';
 import type { Command } from '../command.js';
 import { renderList } from '../format/output.js';
-import { humanSize } from '../format/units.js';
+import { humanDuration, humanSize } from '../format/units.js';
 import { imageHeaders, imageRows } from './image-rows.js';
 
 interface ContainerUsage {
@@ -78,6 +79,20 @@ export function usageRows(du: DiskUsage): UsageRow[] {
   ];
 }
 
+/** `system df -v`'s build cache rows, as docker's formatter fills them. */
+export function cacheRows(cache: BuildCacheWire[], now = Date.now()): Record<string, string>[] {
+  const since = (t: string | null) => (t ? `${humanDuration(now - Date.parse(t))} ago` : '');
+  return cache.map((c) => ({
+    ID: c.ID.slice(0, 12) + (c.InUse ? '*' : ''),
+    CacheType: c.Type,
+    Size: humanSize(c.Size, 4),
+    CreatedSince: since(c.CreatedAt),
+    LastUsedSince: since(c.LastUsedAt),
+    UsageCount: String(c.UsageCount),
+    Shared: String(c.Shared),
+  }));
+}
+
 const TABLE = 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
 const HEADERS = { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' };
 const VERBOSE_IMAGES = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}';
@@ -119,7 +134,7 @@ export const systemDf: Command = {
     out += '\nLocal Volumes space usage:\n\n';
     out += renderList(undefined, [], { defaultTable: 'table {{.Name}}\t{{.Links}}\t{{.Size}}', headers: { Name: 'VOLUME NAME', Links: 'LINKS', Size: 'SIZE' } });
     out += `\nBuild cache usage: ${humanSize(du.BuilderSize ?? 0, 4)}\n\n`;
-    out += renderList(undefined, [], {
+    out += renderList(undefined, cacheRows((du.BuildCache ?? []) as BuildCacheWire[]), {
       defaultTable: 'table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{{.LastUsedSince}}\t{{.UsageCount}}\t{{.Shared}}',
       headers: { ID: 'CACHE ID', CacheType: 'CACHE TYPE', Size: 'SIZE', CreatedSince: 'CREATED', LastUsedSince: 'LAST USED', UsageCount: 'USAGE', Shared: 'SHARED' },
     });

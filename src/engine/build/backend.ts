@@ -13,6 +13,7 @@ import type { ImageStore } from '../../store/images/types.js';
 import type { LayerStore } from '../../store/layers/types.js';
 import type { ProcessRuntime } from '../../runtime/types.js';
 import type { ImageService } from '../images/types.js';
+import type { BuildCacheUsage } from './cache-usage.js';
 import { authConfigFor } from '../../registry/auth-configs.js';
 import type { AuthConfig } from '../../registry/types.js';
 
@@ -32,6 +33,8 @@ export interface BuildDeps {
   pull?: (name: string, progress: (m: JsonMessage) => void, auth?: AuthConfig) => Promise<void>;
   /** The runtime behind `runner`, for cleaning up step containers at start-up. */
   runtime?: Pick<ProcessRuntime, 'cleanup'>;
+  /** The cache as `system df` and `builder prune` see it; absent: an empty cache. */
+  cacheUsage?: BuildCacheUsage;
   /** Runs after each build: releases what `runner` keeps for a build's next step (network namespaces). */
   afterBuild?: () => Promise<void>;
   /** `RUN --mount=type=cache` directories (`<dataRoot>/cachemounts`). */

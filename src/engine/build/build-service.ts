@@ -8,7 +8,8 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { BuildMessage } from '../../api/types/build.js';
+import type { BuildCacheWire, BuildMessage, BuildPruneReport } from '../../api/types/build.js';
+import type { BuildPruneOptions } from './cache-usage.js';
 import { pruneDigestCaches } from '../../builder/context/digest-cache.js';
 import type { BuildEvent } from '../../builder/events.js';
 import { planBuild } from '../../builder/plan/plan.js';
@@ -60,6 +61,14 @@ export class DefaultBuildService implements BuildService {
       unmountBelow(join(containers, name));
       await fs.rm(join(containers, name), { recursive: true, force: true });
     }
+  }
+
+  async cacheUsage(): Promise<BuildCacheWire[]> {
+    return (await this.#deps.cacheUsage?.list()) ?? [];
+  }
+
+  async pruneCache(opts: BuildPruneOptions): Promise<BuildPruneReport> {
+    return (await this.#deps.cacheUsage?.prune(opts)) ?? { CachesDeleted: null, SpaceReclaimed: 0 };
   }
 
   async build(req: BuildRequest, send: (m: BuildMessage) => void, signal: AbortSignal): Promise<void> {

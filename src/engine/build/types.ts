@@ -9,7 +9,8 @@
  * parse: 400; no Dockerfile: 500, as dockerd answers); once messages flowed, they are sent as
  * `errorDetail` (with the RUN's exit status as `code`, see {@link buildErrorCode}).
  */
-import type { BuildMessage } from '../../api/types/build.js';
+import type { BuildCacheWire, BuildMessage, BuildPruneReport } from '../../api/types/build.js';
+import type { BuildPruneOptions } from './cache-usage.js';
 import type { BuildOptions, RegistryCredentials } from '../../builder/types.js';
 
 export type { BuildOptions, RegistryCredentials };
@@ -38,6 +39,10 @@ export interface BuildService {
   build(req: BuildRequest, send: (m: BuildMessage) => void, signal: AbortSignal): Promise<void>;
   /** Start-up: removes leftovers of interrupted builds. */
   recover(): Promise<void>;
+  /** The build cache records (GET /system/df's BuildCache). */
+  cacheUsage(): Promise<BuildCacheWire[]>;
+  /** POST /build/prune. */
+  pruneCache(opts: BuildPruneOptions): Promise<BuildPruneReport>;
 }
 
 /** The exit status a build error carries (a failed RUN's), if any. */

@@ -11,7 +11,7 @@ import type { ContainerPruneReport, TopResponse } from '../../api/types/containe
 import { Conflict, InvalidArgument, SystemError } from '../../errdefs/index.js';
 import type { ContainerContext } from './context.js';
 import { removeStopped } from './exit.js';
-import { untilTime } from '../../util/until-time.js';
+import { labelsPass, untilTime } from '../../util/until-time.js';
 
 const execFileP = promisify(execFile);
 
@@ -60,19 +60,13 @@ export async function duBytes(dir: string): Promise<number> {
 
 export async function pruneContainers(ctx: ContainerContext, filters: Map<string, string[]>): Promise<ContainerPruneReport> {
   for (const k of filters.keys()) if (k !== 'until' && k !== 'label' && k !== 'label!') throw new InvalidArgument(`Invalid filter '${k}'`);
-  const until = filters.get('until')?.map(untilTime);
+  const until = filters.get('until')?.map((v) => untilTime(v));
   const deleted: string[] = [];
   let reclaimed = 0;
   for (const rec of ctx.store.all()) {
     if (rec.State.Running || rec.State.Restarting || rec.State.Status === 'removing') continue;
     if (until && !until.every((t) => Date.parse(rec.Created) < t)) continue;
-    const labels = rec.Config.Labels ?? {};
-    const has = (l: string) => {
-      const [k, v] = l.split('=', 2) as [string, string?];
-      return k in labels && (v === undefined || labels[k] === v);
-    };
-    if (filters.has('label') && !filters.get('label')!.every(has)) continue;
-    if (filters.has('label!') && filters.get('label!')!.some(has)) continue;
+    if (!labelsPass(filters, rec.Config.Labels)) continue;
     const size = await duBytes(join(ctx.store.dirOf(rec.ID), 'upper'));
     try {
       await ctx.locks.run(rec.ID, async () => {

@@ -12,9 +12,9 @@ import { Conflict, NotFound } from '../../errdefs/index.js';
 import { shortId, type Digest } from '../../image/digest.js';
 import { familiarString, parseNormalizedNamed, tagNameOnly, type Reference } from '../../image/reference.js';
 import type { ImageContext } from './context.js';
-import { checkFilters, danglingFilter, labelsMatch } from './list.js';
+import { checkFilters, danglingFilter } from './list.js';
 import type { ImageFilters } from './types.js';
-import { untilTime } from '../../util/until-time.js';
+import { labelsPass, untilTime } from '../../util/until-time.js';
 
 function isIdPrefix(id: Digest, name: string): boolean {
   return id.startsWith(name) || id.slice(7).startsWith(name);
@@ -143,7 +143,7 @@ export async function removeImage(ctx: ImageContext, name: string, force: boolea
   });
 }
 
-const PRUNE_FILTERS = ['dangling', 'label', 'until'];
+const PRUNE_FILTERS = ['dangling', 'label', 'label!', 'until'];
 
 
 export async function pruneImages(ctx: ImageContext, filters: ImageFilters): Promise<PruneReport> {
@@ -161,7 +161,7 @@ export async function pruneImages(ctx: ImageContext, filters: ImageFilters): Pro
     if (danglingOnly && ctx.images.children(id).length > 0) return false;
     if (ctx.refs.referencesOf(id).length === 0 && ctx.images.children(id).length > 0) return false;
     if (untilMs !== undefined && Date.parse(img.config.created ?? '') > untilMs) return false;
-    return labelsMatch(filters, img.config.config?.Labels);
+    return labelsPass(filters, img.config.config?.Labels);
   });
   for (const img of candidates) {
     const id = img.record.id;

@@ -4,6 +4,7 @@
  * (substring), scope, type (custom|builtin), dangling (no endpoints), until (prune). Pure.
  */
 import { InvalidArgument } from '../../errdefs/index.js';
+import { untilTime } from '../../util/until-time.js';
 
 export const LIST_FILTERS = ['driver', 'id', 'label', 'name', 'scope', 'type', 'dangling'];
 export const PRUNE_FILTERS = ['label', 'label!', 'until'];
@@ -32,14 +33,9 @@ function truthy(v: string): boolean {
   throw new InvalidArgument(`invalid filter 'dangling=${v}'`);
 }
 
-/** A Go-style duration (`24h`, `90m`, `10s`) or a timestamp → epoch ms. */
+/** The `until` filter: a Go duration before now or a timestamp → epoch ms (util/until-time). */
 export function untilMs(v: string, now = Date.now()): number {
-  const d = /^(\d+(?:\.\d+)?)(h|m|s)$/.exec(v);
-  if (d) return now - Number(d[1]) * { h: 3600e3, m: 60e3, s: 1e3 }[d[2] as 'h' | 'm' | 's'];
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) throw new InvalidArgument(`invalid filter 'until=${v}'`);
-  return t;
+  return untilTime(v, now);
 }
 
 export function matches(n: FilterSubject, f: Map<string, string[]>, allowed = LIST_FILTERS): boolean {

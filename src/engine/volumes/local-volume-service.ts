@@ -11,6 +11,7 @@ import type { VolumeCreateRequest, VolumeListResponse, VolumePruneReport, Volume
 import { Conflict, InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { readJsonIfExists, writeJsonAtomic } from '../../util/atomic.js';
 import { Mutex } from '../../util/mutex.js';
+import { hasLabel } from '../../util/until-time.js';
 import { validateVolumeName } from '../containers/mounts.js';
 import type { VolumeService, VolumeUsers } from './types.js';
 import type { EventSink } from '../events/event-log.js';
@@ -142,13 +143,8 @@ export class LocalVolumeService implements VolumeService {
         const want = vals.some((v) => v === 'true' || v === '1');
         if ((this.#users(name).length === 0) !== want) return false;
       }
-      if (k === 'label') {
-        for (const l of vals) {
-          const [lk, lv] = l.split('=', 2) as [string, string?];
-          const have = m.Labels?.[lk];
-          if (have === undefined || (lv !== undefined && have !== lv)) return false;
-        }
-      }
+      if (k === 'label' && !vals.every((l) => hasLabel(m.Labels, l))) return false;
+      if (k === 'label!' && vals.some((l) => hasLabel(m.Labels, l))) return false;
     }
     return true;
   }
@@ -189,6 +185,7 @@ export class LocalVolumeService implements VolumeService {
   }
 
   async prune(filters: Map<string, string[]>): Promise<VolumePruneReport> {
+    for (const k of filters.keys()) if (k !== 'label' && k !== 'label!' && k !== 'all') throw new InvalidArgument(`Invalid filter '${k}'`);
     const all = filters.get('all')?.some((v) => v === 'true' || v === '1');
     const rest = new Map([...filters].filter(([k]) => k !== 'all'));
     const deleted: string[] = [];
