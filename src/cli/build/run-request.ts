@@ -16,6 +16,8 @@ import type { ProgressMode } from '../commands/build.js';
 import { prepareContext, preparedBody, preparedSize, type PreparedContext } from './context-source.js';
 import { sendingContextLine } from './sending-line.js';
 import { registryConfigHeader } from '../credentials.js';
+import { buildMetadata, writeMetadataFile, writeOutput, type BuildOutput } from './outputs.js';
+import { parseNormalizedNamed, referenceString, tagNameOnly } from '../../image/reference.js';
 
 export interface BuildCall {
   location: string;
@@ -24,6 +26,12 @@ export interface BuildCall {
   quiet: boolean;
   mode: ProgressMode;
   iidfile: string;
+  /** `--metadata-file` (absolute), '' for none. */
+  metadataFile?: string;
+  /** `--output`: the result's files instead of an image. */
+  output?: BuildOutput;
+  /** The `-t` names applied (for the metadata file). */
+  tags?: string[];
 }
 
 interface View {
@@ -75,7 +83,9 @@ function localPath(env: NodeJS.ProcessEnv, endpoint: unknown, c: PreparedContext
   return { path: c.dir, dev: st.dev, ino: st.ino };
 }
 
-export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise<number> {
+export async function runBuildRequest(cliCtx: CliContext, call: BuildCall): Promise<number> {
+  // `-o -`: stdout carries the tar, so the build's text goes to stderr (as with buildx).
+  const ctx: CliContext = call.output?.type === 'tar' && call.output.dest === '-' ? { ...cliCtx, out: (t) => cliCtx.err(t) } : cliCtx;
   const prepared = await prepareContext({ location: call.location, file: call.file, stdin: ctx.stdin, cwd: ctx.cwd });
   try {
     const client = await ctx.client();
@@ -145,6 +155,12 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
     if (call.iidfile) {
       if (!imageId) throw new ExitError(1, `server did not provide an image ID. Cannot write ${call.iidfile}`);
       writeFileSync(call.iidfile, imageId);
+    }
+    const id = imageId.trim();
+    if (call.output) await writeOutput(client, id, call.output, cliCtx.stdout);
+    if (call.metadataFile) {
+      const names = call.output ? [] : [...new Set((call.tags ?? []).map((t) => referenceString(tagNameOnly(parseNormalizedNamed(t)))))];
+      await writeMetadataFile(call.metadataFile, call.output ? {} : buildMetadata(id, names));
     }
     return 0;
   } finally {

@@ -32,6 +32,8 @@ export const buildFlags: FlagSpec[] = [
   { long: 'progress', type: 'string', help: 'Set type of progress output ("auto", "plain", "tty", "classic")', default: 'auto' },
   { long: 'check', type: 'bool', help: 'Check the Dockerfile for problems without building' },
   { long: 'platform', type: 'string', help: 'Set platform if server is multi-platform capable' },
+  { long: 'output', short: 'o', type: 'list', help: 'Output destination (format: "type=local,dest=path", "type=tar,dest=file", "-")' },
+  { long: 'metadata-file', type: 'string', help: 'Write build result metadata to a file' },
 ];
 
 /** `-f` relative to the working directory unless absolute; default PATH/Dockerfile. */
@@ -118,11 +120,12 @@ function checkTags(tags: readonly string[]): void {
   }
 }
 
-function queryOf(flags: Flags, env: NodeJS.ProcessEnv): Record<string, string | string[] | boolean | undefined | Record<string, unknown>> {
+/** With `--output` the result is files, not an image: the tags are checked but not applied. */
+function queryOf(flags: Flags, env: NodeJS.ProcessEnv, noTags = false): Record<string, string | string[] | boolean | undefined | Record<string, unknown>> {
   checkAddHosts(flags.list('add-host'));
   checkTags(flags.list('tag'));
   const q: Record<string, string | string[] | boolean | undefined | Record<string, unknown>> = {
-    t: flags.list('tag'),
+    t: noTags ? [] : flags.list('tag'),
     buildargs: buildArgsOf(flags.list('build-arg'), env),
     labels: labelsOf(flags.list('label')),
     networkmode: flags.string('network') || undefined,
@@ -154,17 +157,29 @@ export const build: Command = {
     const quiet = flags.bool('quiet');
     const mode = quiet ? 'classic' : progressMode(flags.string('progress'), ctx.stderr.isTTY === true);
     const iidfile = flags.string('iidfile') && ctx.resolve(flags.string('iidfile'));
-    // No stale ID file if this build fails.
+    const metadataFile = flags.string('metadata-file') && ctx.resolve(flags.string('metadata-file'));
+    // No stale ID or metadata file if this build fails.
     if (iidfile) rmSync(iidfile, { force: true });
+    if (metadataFile) rmSync(metadataFile, { force: true });
+    const outputs = flags.list('output');
+    if (outputs.length > 1) throw new InvalidArgument('multiple outputs are not supported: give one --output');
+    const { parseOutput } = await import('../build/outputs.js');
+    const output = outputs.length ? parseOutput(outputs[0]!, (p) => ctx.resolve(p)) : undefined;
+    if (output?.type === 'tar' && output.dest === '-' && ctx.stdout.isTTY) {
+      throw new InvalidArgument('refusing to write the output tar to a terminal: redirect stdout or give dest=FILE');
+    }
     // Loaded on demand, so other commands start without the build client.
     const { runBuildRequest } = await import('../build/run-request.js');
     return runBuildRequest(ctx, {
       location: args[0]!,
       file: flags.string('file'),
-      query: queryOf(flags, ctx.env),
+      query: queryOf(flags, ctx.env, output !== undefined),
       quiet,
       mode,
       iidfile,
+      metadataFile,
+      output,
+      tags: output ? [] : flags.list('tag'),
     });
   },
 };

@@ -8,6 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { BuildMessage } from '../../api/types/build.js';
 import { pruneDigestCaches } from '../../builder/context/digest-cache.js';
 import type { BuildEvent } from '../../builder/events.js';
@@ -19,6 +20,7 @@ import { InvalidArgument } from '../../errdefs/index.js';
 import { parseNormalizedNamed, type Reference } from '../../image/reference.js';
 import { buildBackend, scratchRoot, stepContainersRoot, type BuildDeps } from './backend.js';
 import { openContext } from './context-source.js';
+import { exportImageRootfs } from './rootfs-export.js';
 import type { BuildRequest, BuildService } from './types.js';
 import { unmountBelow } from '../../util/mounts.js';
 
@@ -59,6 +61,10 @@ export class DefaultBuildService implements BuildService {
       unmountBelow(join(containers, name));
       await fs.rm(join(containers, name), { recursive: true, force: true });
     }
+  }
+
+  exportRootfs(name: string): Readable {
+    return exportImageRootfs({ images: this.#deps.images, layers: this.#deps.layers, scratch: scratchRoot(this.#deps.dataRoot) }, name);
   }
 
   async build(req: BuildRequest, send: (m: BuildMessage) => void, signal: AbortSignal): Promise<void> {

@@ -9,6 +9,7 @@
  * parse: 400; no Dockerfile: 500, as dockerd answers); once messages flowed, they are sent as
  * `errorDetail` (with the RUN's exit status as `code`, see {@link buildErrorCode}).
  */
+import type { Readable } from 'node:stream';
 import type { BuildMessage } from '../../api/types/build.js';
 import type { BuildOptions, RegistryCredentials } from '../../builder/types.js';
 
@@ -38,6 +39,8 @@ export interface BuildService {
   build(req: BuildRequest, send: (m: BuildMessage) => void, signal: AbortSignal): Promise<void>;
   /** Start-up: removes leftovers of interrupted builds. */
   recover(): Promise<void>;
+  /** berth: the merged file system of an image as a tar (`build --output`); NotFound when missing. */
+  exportRootfs(name: string): Readable;
 }
 
 /** The exit status a build error carries (a failed RUN's), if any. */
