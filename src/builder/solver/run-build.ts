@@ -17,6 +17,7 @@ import type { BuildPlan } from '../plan/plan.js';
 import { findStage } from '../plan/stage-graph.js';
 import type { BuildBackend, BuildContext, BuildOptions } from '../types.js';
 import { OrderedEvents } from './ordered-events.js';
+import { SOURCE_DATE_EPOCH, sourceDateOf, withSourceDate } from './source-date.js';
 import { runStage } from './stage-runner.js';
 import type { BuildRun, StageResult } from './step-context.js';
 
@@ -41,7 +42,9 @@ export function numberSteps(plan: BuildPlan): { total: number; first: Map<number
 }
 
 export async function runBuild(input: RunBuildInput): Promise<Digest> {
-  const { plan, backend, options, events } = input;
+  const { plan, options, events } = input;
+  const date = sourceDateOf(options);
+  const backend = date ? withSourceDate(input.backend, date) : input.backend;
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort(input.signal.reason);
   input.signal.addEventListener('abort', onOuterAbort, { once: true });
@@ -92,7 +95,8 @@ export async function runBuild(input: RunBuildInput): Promise<Digest> {
       ordered.flushAll();
       throw firstError;
     }
-    const warning = unusedArgsWarning(plan.frontend.unconsumedArgs());
+    // SOURCE_DATE_EPOCH is the builder's own arg: always consumed.
+    const warning = unusedArgsWarning(plan.frontend.unconsumedArgs().filter((a) => a !== SOURCE_DATE_EPOCH));
     if (warning) events({ kind: 'warning', text: warning });
     const result = stages.get(plan.target)!;
     if (!result.id) throw new InvalidArgument('No image was generated. Is your Dockerfile empty?');

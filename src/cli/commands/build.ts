@@ -73,6 +73,16 @@ export function buildArgsOf(list: readonly string[], env: NodeJS.ProcessEnv): Re
   return out;
 }
 
+/**
+ * buildx passes the client's `SOURCE_DATE_EPOCH` as a build arg when the user gave none: the
+ * builder then makes a reproducible image (builder/solver/source-date.ts).
+ */
+export function withSourceDateEpoch(args: Record<string, string | null>, env: NodeJS.ProcessEnv): Record<string, string | null> {
+  const v = env.SOURCE_DATE_EPOCH;
+  if (v === undefined || v === '' || 'SOURCE_DATE_EPOCH' in args) return args;
+  return { ...args, SOURCE_DATE_EPOCH: v };
+}
+
 /** `--label k=v` / `--label k`. */
 export function labelsOf(list: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -126,7 +136,7 @@ function queryOf(flags: Flags, env: NodeJS.ProcessEnv, noTags = false): Record<s
   checkTags(flags.list('tag'));
   const q: Record<string, string | string[] | boolean | undefined | Record<string, unknown>> = {
     t: noTags ? [] : flags.list('tag'),
-    buildargs: buildArgsOf(flags.list('build-arg'), env),
+    buildargs: withSourceDateEpoch(buildArgsOf(flags.list('build-arg'), env), env),
     labels: labelsOf(flags.list('label')),
     networkmode: flags.string('network') || undefined,
     extrahosts: flags.list('add-host'),
