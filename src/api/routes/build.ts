@@ -108,6 +108,7 @@ export function buildRoutes(build: BuildService): Route[] {
               context,
               quiet: ctx.query.bool('q'),
               events: ctx.query.bool('events'),
+              explainCache: ctx.query.bool('explaincache'),
               aux: compareVersions(ctx.apiVersion, '1.30') >= 0,
             },
             send,

@@ -10,6 +10,8 @@
  *
  * berth's own additions (ignored by Docker clients, never sent by them):
  * - `events=1`: send {@link BuildProgressEvent}s as `{"event": …}` instead of `stream` text.
+ * - `explaincache=1`: with the classic text, send each cache miss's reason as
+ *   `{"id": "berth.cache-miss", "aux": {"step", "code", "reason"}}` (see {@link CacheMissAux}).
  * - `contextpath`, `contextdev`, `contextino`: read the context from this directory on the
  *   daemon's host instead of a tar body (the berth CLI on the same machine). The daemon checks
  *   that the directory's device and inode match; when they do not, it answers
@@ -27,6 +29,11 @@ export type BuildProgressEvent =
   | { kind: 'triggers'; step: number; count: number }
   /** The step's result comes from the cache: ` ---> Using cache`. */
   | { kind: 'cached'; step: number }
+  /**
+   * berth: the step missed the cache, and why (`reason`, one line; `code` its kind: see
+   * builder/cache/miss-reason.ts). Not part of Docker's classic text.
+   */
+  | { kind: 'cache-miss'; step: number; code: CacheMissCode; reason: string }
   /** An intermediate container was created for the step: ` ---> Running in <id>`. */
   | { kind: 'container'; step: number; id: string }
   /** Output of a RUN, as it comes. */
@@ -51,10 +58,22 @@ export type BuildProgressEvent =
   /** A tag was applied: `Successfully tagged <name>`. */
   | { kind: 'tagged'; name: string };
 
+/** Kinds of cache miss reasons. */
+export type CacheMissCode = 'no-cache' | 'parent' | 'new' | 'file' | 'source' | 'arg' | 'instruction' | 'input' | 'config' | 'removed';
+
+/** The `aux` of a `berth.cache-miss` message (`explaincache=1`). */
+export interface CacheMissAux {
+  step: number;
+  code: CacheMissCode;
+  reason: string;
+}
+
 /** One message of the /build JSON stream (each sent as JSON + `\r\n`). */
 export interface BuildMessage {
   stream?: string;
-  aux?: { ID: string };
+  /** berth: `berth.cache-miss` names an aux message explaining a cache miss (`explaincache=1`). */
+  id?: string;
+  aux?: { ID: string } | CacheMissAux;
   /** The error text; also in errorDetail.message. */
   error?: string;
   /** `code` is the failing RUN's exit status (the docker CLI exits with it); absent otherwise. */

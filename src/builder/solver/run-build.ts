@@ -28,6 +28,8 @@ export interface RunBuildInput {
   context: BuildContext;
   events: BuildEventSink;
   signal: AbortSignal;
+  /** Names this build's step slots for explaining cache misses (solver/explain-cache.ts). */
+  explainScope?: string;
 }
 
 /** Step numbers: meta ARGs first, then each needed stage's FROM and instructions. */
@@ -61,6 +63,7 @@ export async function runBuild(input: RunBuildInput): Promise<Digest> {
     lease,
     signal: abort.signal,
     stages,
+    ...(input.explainScope !== undefined ? { explainScope: input.explainScope } : {}),
     resolveStageRef: (current, ref, allowIndex) => findStage(plan.refs, current, ref, allowIndex),
   };
   const { total, first } = numberSteps(plan);

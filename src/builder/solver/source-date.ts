@@ -91,6 +91,9 @@ export function withSourceDate(backend: BuildBackend, date: SourceDate): BuildBa
       lookup: (k) => cache.lookup(pinKey(k)),
       record: (k, image) => cache.record(pinKey(k), image),
       prune: () => cache.prune(),
+      ...(cache.lastInputs && cache.rememberInputs
+        ? { lastInputs: cache.lastInputs.bind(cache), rememberInputs: cache.rememberInputs.bind(cache) }
+        : {}),
     },
   };
 }

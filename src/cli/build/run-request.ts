@@ -41,9 +41,15 @@ interface View {
   end(): void;
 }
 
+/** The line `--explain-cache` prints under a step that missed the cache, in the classic text. */
+export function cacheMissLine(reason: string): string {
+  return ` ---> CACHE MISS: ${reason}\n`;
+}
+
 function classicView(ctx: CliContext, quiet: boolean, held: string[]): View {
   return {
     message: (m) => {
+      if (m.id === 'berth.cache-miss' && m.aux && 'reason' in m.aux && !quiet) ctx.out(cacheMissLine(m.aux.reason));
       if (m.stream === undefined) return;
       if (quiet) held.push(m.stream);
       else ctx.out(m.stream);
@@ -103,7 +109,7 @@ export async function runBuildRequest(cliCtx: CliContext, call: BuildCall): Prom
         error ??= { message: m.errorDetail?.message ?? m.error ?? 'unknown error', code: m.errorDetail?.code || 1 };
         return;
       }
-      if (m.aux?.ID) imageId = m.aux.ID;
+      if (m.aux && 'ID' in m.aux && m.aux.ID) imageId = m.aux.ID;
       const ev = m.event as BuildProgressEvent | undefined;
       if (ev?.kind === 'built') imageId = ev.id;
       view.message(m);

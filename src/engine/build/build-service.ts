@@ -37,6 +37,14 @@ function checkTags(tags: readonly string[]): void {
   }
 }
 
+/** What names a build's step slots (builder/solver/explain-cache.ts): where its context comes from. */
+function explainScope(req: BuildRequest): string {
+  const c = req.context;
+  if (c.kind === 'local') return `dir:${c.path}`;
+  if (c.kind === 'remote') return `url:${c.url}`;
+  return `tags:${[...req.options.tags].sort().join(',')}`;
+}
+
 export class DefaultBuildService implements BuildService {
   readonly #deps: BuildDeps;
   readonly #backend: BuildBackend;
@@ -74,6 +82,9 @@ export class DefaultBuildService implements BuildService {
     const out = (m: BuildMessage) => (req.quiet ? held.push(m) : send(m));
     const emit = (e: BuildEvent) => {
       if (req.events) out({ event: e });
+      else if (e.kind === 'cache-miss') {
+        if (req.explainCache && !req.quiet) out({ id: 'berth.cache-miss', aux: { step: e.step, code: e.code, reason: e.reason } });
+      }
       else for (const m of classicMessages(e)) if (m.stream !== undefined || (req.aux && !req.quiet)) out(m);
     };
     const opened = await openContext(req.context, {
@@ -84,7 +95,7 @@ export class DefaultBuildService implements BuildService {
     });
     try {
       const plan = planBuild(opened.dockerfile.text, opts, opened.dockerfile.name);
-      const id = await runBuild({ plan, backend: this.#backend, options: opts, context: opened.context, events: emit, signal });
+      const id = await runBuild({ plan, backend: this.#backend, options: opts, context: opened.context, events: emit, signal, explainScope: explainScope(req) });
       emit({ kind: 'built', id });
       const seen = new Set<string>();
       for (const t of opts.tags) {

@@ -32,6 +32,8 @@ export interface BuildRequest {
   events: boolean;
   /** Send `aux` messages (API ≥ 1.30). */
   aux: boolean;
+  /** berth's `explaincache=1`: send each cache miss's reason as a `berth.cache-miss` aux message. */
+  explainCache?: boolean;
 }
 
 export interface BuildService {
