@@ -10,6 +10,7 @@ import type { Route } from '../router.js';
 
 export function berthImageRoutes(build: BuildService): Route[] {
   return [
+    { method: 'GET', path: '/images/{name*}/waste', handler: (ctx) => ctx.send(200, build.imageWaste(ctx.params.name!)) },
     {
       method: 'GET',
       path: '/images/{name*}/rootfs',

@@ -21,6 +21,7 @@ import { parseNormalizedNamed, type Reference } from '../../image/reference.js';
 import { buildBackend, scratchRoot, stepContainersRoot, type BuildDeps } from './backend.js';
 import { openContext } from './context-source.js';
 import { exportImageRootfs } from './rootfs-export.js';
+import { imageWaste, type WasteReport } from '../images/waste.js';
 import type { BuildRequest, BuildService } from './types.js';
 import { unmountBelow } from '../../util/mounts.js';
 
@@ -73,6 +74,10 @@ export class DefaultBuildService implements BuildService {
 
   exportRootfs(name: string): Readable {
     return exportImageRootfs({ images: this.#deps.images, layers: this.#deps.layers, scratch: scratchRoot(this.#deps.dataRoot) }, name);
+  }
+
+  imageWaste(name: string): WasteReport {
+    return imageWaste(this.#deps.images.resolve(name), this.#deps.layers);
   }
 
   async build(req: BuildRequest, send: (m: BuildMessage) => void, signal: AbortSignal): Promise<void> {

@@ -10,6 +10,7 @@
  * `errorDetail` (with the RUN's exit status as `code`, see {@link buildErrorCode}).
  */
 import type { Readable } from 'node:stream';
+import type { WasteReport } from '../images/waste.js';
 import type { BuildMessage } from '../../api/types/build.js';
 import type { BuildOptions, RegistryCredentials } from '../../builder/types.js';
 
@@ -43,6 +44,8 @@ export interface BuildService {
   recover(): Promise<void>;
   /** berth: the merged file system of an image as a tar (`build --output`); NotFound when missing. */
   exportRootfs(name: string): Readable;
+  /** berth: the layer waste report of an image (`GET /images/{name}/waste`); NotFound when missing. */
+  imageWaste(name: string): WasteReport;
 }
 
 /** The exit status a build error carries (a failed RUN's), if any. */
