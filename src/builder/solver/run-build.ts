@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Cancelled, InvalidArgument } from '../../errdefs/index.js';
 import type { Digest } from '../../image/digest.js';
 import { unusedArgsWarning } from '../progress/classic.js';
-import type { BuildEventSink } from '../events.js';
+import type { BuildEvent, BuildEventSink } from '../events.js';
 import type { BuildPlan } from '../plan/plan.js';
 import { findStage } from '../plan/stage-graph.js';
 import type { BuildBackend, BuildContext, BuildOptions } from '../types.js';
@@ -30,6 +30,8 @@ export interface RunBuildInput {
   signal: AbortSignal;
   /** Names this build's step slots for explaining cache misses (solver/explain-cache.ts). */
   explainScope?: string;
+  /** Sees each stage's events as they happen (before stage-order holding), for a timeline. */
+  observe?: (e: BuildEvent) => void;
 }
 
 /** Step numbers: meta ARGs first, then each needed stage's FROM and instructions. */
@@ -41,6 +43,14 @@ export function numberSteps(plan: BuildPlan): { total: number; first: Map<number
     n += 1 + plan.stages[i]!.instructions.length;
   }
   return { total: n, first };
+}
+
+function observed(sink: BuildEventSink, observe: ((e: BuildEvent) => void) | undefined): BuildEventSink {
+  if (!observe) return sink;
+  return (e) => {
+    observe(e);
+    sink(e);
+  };
 }
 
 export async function runBuild(input: RunBuildInput): Promise<Digest> {
@@ -79,7 +89,7 @@ export async function runBuild(input: RunBuildInput): Promise<Digest> {
     const p = (async () => {
       await Promise.all(plan.deps[i]!.map(start));
       if (abort.signal.aborted) throw new Cancelled('Build cancelled');
-      const r = await runStage(run, plan.refs, plan.stages[i]!, first.get(i)!, total, ordered.sink(i));
+      const r = await runStage(run, plan.refs, plan.stages[i]!, first.get(i)!, total, observed(ordered.sink(i), input.observe));
       stages.set(i, r);
       ordered.finish(i);
       return r;

@@ -9,7 +9,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { FailedPrecondition } from '../../errdefs/index.js';
-import type { BuildMessage, BuildProgressEvent } from '../../api/types/build.js';
+import type { BuildMessage, BuildProgressEvent, BuildTimeline } from '../../api/types/build.js';
 import { isDaemonError, type QueryValue } from '../../client/client.js';
 import { ExitError, type CliContext } from '../command.js';
 import type { ProgressMode } from '../commands/build.js';
@@ -28,6 +28,8 @@ export interface BuildCall {
   iidfile: string;
   /** `--metadata-file` (absolute), '' for none. */
   metadataFile?: string;
+  /** `--timeline` (absolute), '' for none. */
+  timeline?: string;
   /** `--output`: the result's files instead of an image. */
   output?: BuildOutput;
   /** The `-t` names applied (for the metadata file). */
@@ -102,11 +104,16 @@ export async function runBuildRequest(cliCtx: CliContext, call: BuildCall): Prom
     const size = preparedSize(prepared);
     const showSending = !call.quiet && call.mode === 'classic';
     let imageId = '';
+    let timeline: BuildTimeline | undefined;
     let error: { message: string; code: number } | undefined;
     const onMessage = (raw: Record<string, unknown>) => {
       const m = raw as BuildMessage;
       if (m.errorDetail || m.error) {
         error ??= { message: m.errorDetail?.message ?? m.error ?? 'unknown error', code: m.errorDetail?.code || 1 };
+        return;
+      }
+      if (m.id === 'berth.timeline') {
+        timeline = m.aux as BuildTimeline;
         return;
       }
       if (m.aux && 'ID' in m.aux && m.aux.ID) imageId = m.aux.ID;
@@ -163,6 +170,10 @@ export async function runBuildRequest(cliCtx: CliContext, call: BuildCall): Prom
       writeFileSync(call.iidfile, imageId);
     }
     const id = imageId.trim();
+    if (call.timeline && timeline) {
+      const { timelineHtml } = await import('./timeline-html.js');
+      writeFileSync(call.timeline, timelineHtml(timeline, `berth build ${call.location}`));
+    }
     if (call.output) await writeOutput(client, id, call.output, cliCtx.stdout);
     if (call.metadataFile) {
       const names = call.output ? [] : [...new Set((call.tags ?? []).map((t) => referenceString(tagNameOnly(parseNormalizedNamed(t)))))];

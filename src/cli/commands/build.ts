@@ -34,6 +34,7 @@ export const buildFlags: FlagSpec[] = [
   { long: 'platform', type: 'string', help: 'Set platform if server is multi-platform capable' },
   { long: 'output', short: 'o', type: 'list', help: 'Output destination (format: "type=local,dest=path", "type=tar,dest=file", "-")' },
   { long: 'metadata-file', type: 'string', help: 'Write build result metadata to a file' },
+  { long: 'timeline', type: 'string', help: 'Write an HTML picture of the build (stages, steps, cache hits, critical path) to a file' },
   { long: 'explain-cache', type: 'bool', help: 'Say why each step missed the cache (classic output; plain and tty always do)' },
 ];
 
@@ -150,6 +151,7 @@ function queryOf(flags: Flags, env: NodeJS.ProcessEnv, noTags = false): Record<s
   if (flags.bool('quiet')) q.q = true;
   if (flags.bool('force-rm')) q.forcerm = true;
   if (flags.bool('explain-cache')) q.explaincache = true;
+  if (flags.string('timeline')) q.timeline = true;
   if (!flags.bool('rm')) q.rm = false;
   return q;
 }
@@ -190,6 +192,7 @@ export const build: Command = {
       mode,
       iidfile,
       metadataFile,
+      timeline: flags.string('timeline') && ctx.resolve(flags.string('timeline')),
       output,
       tags: output ? [] : flags.list('tag'),
     });

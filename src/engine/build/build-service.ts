@@ -21,6 +21,7 @@ import { parseNormalizedNamed, type Reference } from '../../image/reference.js';
 import { buildBackend, scratchRoot, stepContainersRoot, type BuildDeps } from './backend.js';
 import { openContext } from './context-source.js';
 import { exportImageRootfs } from './rootfs-export.js';
+import { TimelineRecorder } from './timeline.js';
 import { imageWaste, type WasteReport } from '../images/waste.js';
 import type { BuildRequest, BuildService } from './types.js';
 import { unmountBelow } from '../../util/mounts.js';
@@ -100,7 +101,12 @@ export class DefaultBuildService implements BuildService {
     });
     try {
       const plan = planBuild(opened.dockerfile.text, opts, opened.dockerfile.name);
-      const id = await runBuild({ plan, backend: this.#backend, options: opts, context: opened.context, events: emit, signal, explainScope: explainScope(req) });
+      const timeline = req.timeline ? new TimelineRecorder() : undefined;
+      const id = await runBuild({
+        plan, backend: this.#backend, options: opts, context: opened.context, events: emit, signal, explainScope: explainScope(req),
+        ...(timeline ? { observe: (e: BuildEvent) => timeline.observe(e) } : {}),
+      });
+      if (timeline) out({ id: 'berth.timeline', aux: timeline.result() });
       emit({ kind: 'built', id });
       const seen = new Set<string>();
       for (const t of opts.tags) {

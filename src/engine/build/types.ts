@@ -35,6 +35,8 @@ export interface BuildRequest {
   aux: boolean;
   /** berth's `explaincache=1`: send each cache miss's reason as a `berth.cache-miss` aux message. */
   explainCache?: boolean;
+  /** berth's `timeline=1`: send the build's timeline at the end (`berth.timeline`). */
+  timeline?: boolean;
 }
 
 export interface BuildService {
