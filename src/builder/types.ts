@@ -18,6 +18,7 @@ import type { StoredImage } from '../store/images/types.js';
 import type { LayerInfo, Lease } from '../store/layers/types.js';
 import type { CacheKey, CacheKeyParts } from './cache-key.js';
 import type { CacheMountStore } from './mounts/cache-mount-store.js';
+import type { StepInputs } from './cache/miss-reason.js';
 import type { AuthConfig } from '../registry/types.js';
 
 /** What the client asked for (POST /build's query, normalized). */
@@ -219,6 +220,10 @@ export interface BuildCacheIndex {
   record(key: CacheKey, image: Digest): Promise<void>;
   /** Start-up: drops records of images that are gone; returns how many. */
   prune(): Promise<number>;
+  /** The inputs the last build of a step slot had (solver/explain-cache.ts); undefined when none. */
+  lastInputs?(slot: Digest): Promise<StepInputs | undefined>;
+  /** Remembers a step slot's inputs for explaining the next build's misses. */
+  rememberInputs?(slot: Digest, inputs: StepInputs): Promise<void>;
 }
 
 /** One record of the build cache: the image a step's cache key was recorded for. */

@@ -119,6 +119,8 @@ export function buildRoutes(build: BuildService): Route[] {
               context,
               quiet: ctx.query.bool('q'),
               events: ctx.query.bool('events'),
+              explainCache: ctx.query.bool('explaincache'),
+              timeline: ctx.query.bool('timeline'),
               aux: compareVersions(ctx.apiVersion, '1.30') >= 0,
             },
             send,

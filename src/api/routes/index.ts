@@ -4,6 +4,7 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import type { Route } from '../router.js';
+import { berthImageRoutes } from './berth-images.js';
 import { buildRoutes } from './build.js';
 import { distributionRoutes, pullHandler } from './distribution.js';
 import { containerIoRoutes } from './containers-io.js';
@@ -19,6 +20,7 @@ export function allRoutes(engine: Engine): Route[] {
   return [
     ...systemRoutes(engine.system),
     ...distributionRoutes(engine.distribution),
+    ...berthImageRoutes(engine.build),
     ...imageRoutes(engine.images, { pull: pullHandler(engine.distribution), df: { containers: engine.containers, volumes: engine.volumes, build: engine.build } }),
     ...buildRoutes(engine.build),
     ...containerRoutes(engine.containers),

@@ -10,6 +10,9 @@
  *
  * berth's own additions (ignored by Docker clients, never sent by them):
  * - `events=1`: send {@link BuildProgressEvent}s as `{"event": …}` instead of `stream` text.
+ * - `explaincache=1`: with the classic text, send each cache miss's reason as
+ *   `{"id": "berth.cache-miss", "aux": {"step", "code", "reason"}}` (see {@link CacheMissAux}).
+ * - `timeline=1`: after the build, `{"id": "berth.timeline", "aux": {@link BuildTimeline}}`.
  * - `contextpath`, `contextdev`, `contextino`: read the context from this directory on the
  *   daemon's host instead of a tar body (the berth CLI on the same machine). The daemon checks
  *   that the directory's device and inode match; when they do not, it answers
@@ -27,6 +30,11 @@ export type BuildProgressEvent =
   | { kind: 'triggers'; step: number; count: number }
   /** The step's result comes from the cache: ` ---> Using cache`. */
   | { kind: 'cached'; step: number }
+  /**
+   * berth: the step missed the cache, and why (`reason`, one line; `code` its kind: see
+   * builder/cache/miss-reason.ts). Not part of Docker's classic text.
+   */
+  | { kind: 'cache-miss'; step: number; code: CacheMissCode; reason: string }
   /** An intermediate container was created for the step: ` ---> Running in <id>`. */
   | { kind: 'container'; step: number; id: string }
   /** Output of a RUN, as it comes. */
@@ -51,10 +59,40 @@ export type BuildProgressEvent =
   /** A tag was applied: `Successfully tagged <name>`. */
   | { kind: 'tagged'; name: string };
 
+/** Kinds of cache miss reasons. */
+export type CacheMissCode = 'no-cache' | 'parent' | 'new' | 'file' | 'source' | 'arg' | 'instruction' | 'input' | 'config' | 'removed';
+
+/** The `aux` of a `berth.cache-miss` message (`explaincache=1`). */
+export interface CacheMissAux {
+  step: number;
+  code: CacheMissCode;
+  reason: string;
+}
+
+/** One step of a build's timeline (`timeline=1`): times in ms since the build began. */
+export interface BuildTimelineStep {
+  step: number;
+  /** Stage index (-1 for meta ARGs). */
+  stage: number;
+  text: string;
+  start: number;
+  end: number;
+  cached: boolean;
+  reason?: string;
+}
+
+/** The `aux` of the `berth.timeline` message sent at the end of a build with `timeline=1`. */
+export interface BuildTimeline {
+  total: number;
+  steps: BuildTimelineStep[];
+}
+
 /** One message of the /build JSON stream (each sent as JSON + `\r\n`). */
 export interface BuildMessage {
   stream?: string;
-  aux?: { ID: string };
+  /** berth: `berth.cache-miss` names an aux message explaining a cache miss (`explaincache=1`). */
+  id?: string;
+  aux?: { ID: string } | CacheMissAux | BuildTimeline;
   /** The error text; also in errorDetail.message. */
   error?: string;
   /** `code` is the failing RUN's exit status (the docker CLI exits with it); absent otherwise. */

@@ -9,6 +9,10 @@
  * written as one file, `buildcache/usage.json`, shortly after the last change: a cached build of
  * a thousand steps then costs one write, not one per step. A crash loses at most the uses of
  * the last moments; an entry whose record is gone is ignored and dropped at start-up.
+ *
+ * `buildcache/steps/<slot-hex>.json` holds the inputs of the last build of each step slot
+ * (solver/explain-cache.ts), to say what changed on a miss; slots unused for 30 days are
+ * dropped at start-up.
  */
 import { mkdirSync, readFileSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +21,10 @@ import { tempPathFor } from '../../util/atomic.js';
 import { Mutex } from '../../util/mutex.js';
 import type { CacheKey, CacheKeyParts } from '../cache-key.js';
 import type { BuildCacheEntry, BuildCacheIndex, BuildCacheRecords } from '../types.js';
+import type { StepInputs } from './miss-reason.js';
+
+/** Step slots unused this long are forgotten. */
+const SLOT_TTL_MS = 30 * 24 * 3600 * 1000;
 
 interface CacheRecord {
   image: Digest;
@@ -36,6 +44,7 @@ const FLUSH_DELAY_MS = 500;
 export class LocalCacheIndex implements BuildCacheIndex, BuildCacheRecords {
   readonly #dir: string;
   readonly #usageFile: string;
+  readonly #steps: string;
   readonly #exists: (id: Digest) => boolean;
   readonly #usage = new Map<string, Usage>();
   readonly #flushes = new Mutex();
@@ -46,6 +55,7 @@ export class LocalCacheIndex implements BuildCacheIndex, BuildCacheRecords {
     this.#dir = join(cacheRoot, 'keys');
     this.#usageFile = join(cacheRoot, 'usage.json');
     this.#exists = exists;
+    this.#steps = join(cacheRoot, 'steps');
     mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
     try {
       const saved = JSON.parse(readFileSync(this.#usageFile, 'utf8')) as Record<string, Usage>;
@@ -53,6 +63,23 @@ export class LocalCacheIndex implements BuildCacheIndex, BuildCacheRecords {
     } catch {
       /* none yet, or damaged: uses start over */
     }
+    mkdirSync(this.#steps, { recursive: true, mode: 0o700 });
+  }
+
+  async lastInputs(slot: Digest): Promise<StepInputs | undefined> {
+    try {
+      return JSON.parse(await fs.readFile(join(this.#steps, `${hexOf(slot)}.json`), 'utf8')) as StepInputs;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async rememberInputs(slot: Digest, inputs: StepInputs): Promise<void> {
+    // Atomic, not synced: a lost record only makes the next miss say less.
+    const target = join(this.#steps, `${hexOf(slot)}.json`);
+    const tmp = tempPathFor(target);
+    await fs.writeFile(tmp, JSON.stringify(inputs));
+    await fs.rename(tmp, target);
   }
 
   async lookup(key: CacheKey): Promise<Digest | undefined> {
@@ -122,6 +149,12 @@ export class LocalCacheIndex implements BuildCacheIndex, BuildCacheRecords {
     let changed = false;
     for (const k of [...this.#usage.keys()]) if (!live.has(k)) changed = this.#usage.delete(k) || changed;
     if (changed) await this.flush();
+    const old = Date.now() - SLOT_TTL_MS;
+    for (const name of await fs.readdir(this.#steps)) {
+      const p = join(this.#steps, name);
+      const st = await fs.stat(p).catch(() => undefined);
+      if (st && (!name.endsWith('.json') || st.mtimeMs < old)) await fs.rm(p, { force: true });
+    }
     return removed;
   }
 

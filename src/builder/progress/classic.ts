@@ -34,6 +34,9 @@ export function classicMessages(e: BuildEvent): ClassicMessage[] {
         : [s(`# Executing ${e.count} build trigger`), s('\n')];
     case 'cached':
       return [s(' ---> Using cache\n')];
+    case 'cache-miss':
+      // berth's own: not in Docker's text (the API sends it as an aux message on request).
+      return [];
     case 'container':
       return [s(` ---> Running in ${truncateId(e.id)}\n`)];
     case 'output':

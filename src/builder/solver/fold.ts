@@ -63,11 +63,13 @@ export async function foldStep(ctx: StepContext, state: StageState, key: CacheKe
     const img = id ? run.backend.images.get(id) : undefined;
     const entry = img?.config.history?.[(state.image?.history?.length ?? 0) + state.folded.length];
     if (id && entry && entry.created_by === createdBy) {
+      await ctx.explain?.(key, true);
       state.folded.push({ key, comment, containerId, entry, cached: id });
       ctx.emit({ kind: 'cached' });
       return true;
     }
   }
+  await ctx.explain?.(key, false);
   state.folded.push({
     key,
     comment,

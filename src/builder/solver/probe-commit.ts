@@ -28,11 +28,10 @@ export function stepKey(state: StageState, p: Pick<CacheKeyParts, 'instruction'>
 /** Looks the key up (unless --no-cache); on a hit moves the stage to the cached image. */
 export async function probeCache(ctx: StepContext, state: StageState, key: CacheKey): Promise<boolean> {
   const run = ctx.run;
-  if (run.options.noCache) return false;
-  const id = await run.backend.cache.lookup(key);
-  if (!id) return false;
-  const img = run.backend.images.get(id);
-  if (!img) return false;
+  const id = run.options.noCache ? undefined : await run.backend.cache.lookup(key);
+  const img = id ? run.backend.images.get(id) : undefined;
+  await ctx.explain?.(key, img !== undefined);
+  if (!id || !img) return false;
   ctx.emit({ kind: 'cached' });
   state.imageId = id;
   state.image = img.config;

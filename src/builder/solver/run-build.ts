@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import { Cancelled, InvalidArgument } from '../../errdefs/index.js';
 import type { Digest } from '../../image/digest.js';
 import { unusedArgsWarning } from '../progress/classic.js';
-import type { BuildEventSink } from '../events.js';
+import type { BuildEvent, BuildEventSink } from '../events.js';
 import type { BuildPlan } from '../plan/plan.js';
 import { findStage } from '../plan/stage-graph.js';
 import type { BuildBackend, BuildContext, BuildOptions } from '../types.js';
 import { OrderedEvents } from './ordered-events.js';
+import { SOURCE_DATE_EPOCH, sourceDateOf, withSourceDate } from './source-date.js';
 import { runStage } from './stage-runner.js';
 import type { BuildRun, StageResult } from './step-context.js';
 
@@ -27,6 +28,10 @@ export interface RunBuildInput {
   context: BuildContext;
   events: BuildEventSink;
   signal: AbortSignal;
+  /** Names this build's step slots for explaining cache misses (solver/explain-cache.ts). */
+  explainScope?: string;
+  /** Sees each stage's events as they happen (before stage-order holding), for a timeline. */
+  observe?: (e: BuildEvent) => void;
 }
 
 /** Step numbers: meta ARGs first, then each needed stage's FROM and instructions. */
@@ -40,8 +45,18 @@ export function numberSteps(plan: BuildPlan): { total: number; first: Map<number
   return { total: n, first };
 }
 
+function observed(sink: BuildEventSink, observe: ((e: BuildEvent) => void) | undefined): BuildEventSink {
+  if (!observe) return sink;
+  return (e) => {
+    observe(e);
+    sink(e);
+  };
+}
+
 export async function runBuild(input: RunBuildInput): Promise<Digest> {
-  const { plan, backend, options, events } = input;
+  const { plan, options, events } = input;
+  const date = sourceDateOf(options);
+  const backend = date ? withSourceDate(input.backend, date) : input.backend;
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort(input.signal.reason);
   input.signal.addEventListener('abort', onOuterAbort, { once: true });
@@ -58,6 +73,7 @@ export async function runBuild(input: RunBuildInput): Promise<Digest> {
     lease,
     signal: abort.signal,
     stages,
+    ...(input.explainScope !== undefined ? { explainScope: input.explainScope } : {}),
     resolveStageRef: (current, ref, allowIndex) => findStage(plan.refs, current, ref, allowIndex),
   };
   const { total, first } = numberSteps(plan);
@@ -73,7 +89,7 @@ export async function runBuild(input: RunBuildInput): Promise<Digest> {
     const p = (async () => {
       await Promise.all(plan.deps[i]!.map(start));
       if (abort.signal.aborted) throw new Cancelled('Build cancelled');
-      const r = await runStage(run, plan.refs, plan.stages[i]!, first.get(i)!, total, ordered.sink(i));
+      const r = await runStage(run, plan.refs, plan.stages[i]!, first.get(i)!, total, observed(ordered.sink(i), input.observe));
       stages.set(i, r);
       ordered.finish(i);
       return r;
@@ -92,7 +108,8 @@ export async function runBuild(input: RunBuildInput): Promise<Digest> {
       ordered.flushAll();
       throw firstError;
     }
-    const warning = unusedArgsWarning(plan.frontend.unconsumedArgs());
+    // SOURCE_DATE_EPOCH is the builder's own arg: always consumed.
+    const warning = unusedArgsWarning(plan.frontend.unconsumedArgs().filter((a) => a !== SOURCE_DATE_EPOCH));
     if (warning) events({ kind: 'warning', text: warning });
     const result = stages.get(plan.target)!;
     if (!result.id) throw new InvalidArgument('No image was generated. Is your Dockerfile empty?');

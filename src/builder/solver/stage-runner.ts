@@ -13,14 +13,17 @@ import type { BuildEventSink } from '../events.js';
 import type { PlannedStage } from '../plan/plan.js';
 import { resolveBase, type StageRefs } from '../plan/stage-graph.js';
 import { dispatch, isConfigOnly } from './dispatch.js';
+import { stepExplainer, type StageMisses } from './explain-cache.js';
 import { commitFolded } from './fold.js';
 import { StageState } from './state.js';
 import type { BuildRun, StageResult, StepContext, StepEvent } from './step-context.js';
 
 const log = logger('build');
 
-function stepContext(run: BuildRun, sink: BuildEventSink, step: number): StepContext {
-  return { run, emit: (e: StepEvent) => sink({ ...e, step } as Parameters<BuildEventSink>[0]) };
+function stepContext(run: BuildRun, sink: BuildEventSink, step: number, slot?: { stage: number; position: string; first: boolean; misses: StageMisses }): StepContext {
+  const emit = (e: StepEvent) => sink({ ...e, step } as Parameters<BuildEventSink>[0]);
+  if (!slot) return { run, emit };
+  return { run, emit, explain: stepExplainer(run, slot.stage, slot.position, step, slot.first, slot.misses, emit) };
 }
 
 async function baseOf(
@@ -49,13 +52,16 @@ export async function runStage(
   sink({ kind: 'step', step, total, stage: stage.index, text: stage.fromText });
   if (stage.baseError !== undefined) throw new InvalidArgument(stage.baseError);
   const base = await baseOf(run, refs, stage, (text) => sink({ kind: 'note', step, text }));
+  const misses: StageMisses = {};
   const state = new StageState(stage.index, stage.name, base, (env) => run.frontend.stageVars(env));
   const triggers = state.runConfig.OnBuild ?? [];
   if (triggers.length) {
     state.runConfig.OnBuild = null;
-    const ctx = stepContext(run, sink, step);
     sink({ kind: 'triggers', step, count: triggers.length });
-    for (const t of triggers) await dispatch(ctx, state, run.frontend.parseTrigger(t, stage.fromLine));
+    for (const [n, t] of triggers.entries()) {
+      await dispatch(stepContext(run, sink, step, { stage: stage.index, position: `onbuild ${n}`, first: n === 0, misses }), state, run.frontend.parseTrigger(t, stage.fromLine));
+    }
+    const ctx = stepContext(run, sink, step);
     await commitFolded(ctx, state);
   }
   state.syncImage();
@@ -65,7 +71,7 @@ export async function runStage(
     step++;
     sink({ kind: 'step', step, total, stage: stage.index, text: ins.text });
     const t0 = performance.now();
-    const ctx = stepContext(run, sink, step);
+    const ctx = stepContext(run, sink, step, { stage: stage.index, position: String(i), first: i === 0 && !triggers.length, misses });
     await dispatch(ctx, state, ins);
     // A run of folded config-only steps commits at its last step (see fold.ts).
     const next = stage.instructions[i + 1];

@@ -8,6 +8,7 @@
 import type { ImageConfig } from '../../image/config.js';
 import type { Digest } from '../../image/digest.js';
 import type { Lease } from '../../store/layers/types.js';
+import type { CacheKey } from '../cache-key.js';
 import type { BuildEvent } from '../events.js';
 import type { Frontend } from '../steps/types.js';
 import type { BuildBackend, BuildContext, BuildOptions } from '../types.js';
@@ -32,6 +33,8 @@ export interface BuildRun {
   readonly signal: AbortSignal;
   /** Results of finished stages, by index. */
   readonly stages: Map<number, StageResult>;
+  /** Names the build's step slots for explaining cache misses (solver/explain-cache.ts). */
+  readonly explainScope?: string;
   /** Stage index by (lower-case) name, and stage count, for --from resolution. */
   resolveStageRef(current: number, ref: string, allowIndex: boolean): number | undefined;
 }
@@ -40,4 +43,6 @@ export interface StepContext {
   readonly run: BuildRun;
   /** Reports an event of the current step. */
   emit(e: StepEvent): void;
+  /** Reports the step's cache probe (a miss emits its reason); see solver/explain-cache.ts. */
+  readonly explain?: (key: CacheKey, hit: boolean) => Promise<void>;
 }

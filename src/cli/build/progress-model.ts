@@ -13,6 +13,8 @@ export interface StepRow {
   started: number;
   ended?: number;
   cached: boolean;
+  /** Why the step missed the cache (berth's `cache-miss` event). */
+  missReason?: string;
   failed: boolean;
   /** Complete output lines (the last few are shown while the step runs). */
   lines: string[];
@@ -54,6 +56,11 @@ export class BuildProgress {
       case 'cached': {
         const r = this.#byStep.get(e.step);
         if (r) r.cached = true;
+        return r;
+      }
+      case 'cache-miss': {
+        const r = this.#byStep.get(e.step);
+        if (r) r.missReason = r.missReason ?? e.reason;
         return r;
       }
       case 'output': {

@@ -29,6 +29,9 @@ export class PlainProgress {
       case 'cached':
         this.#write(`#${e.step} CACHED\n`);
         break;
+      case 'cache-miss':
+        this.#write(`#${e.step} CACHE MISS: ${e.reason}\n`);
+        break;
       case 'output':
         if (r) for (const line of r.lines.slice(before)) this.#write(`#${e.step} ${secs(now - r.started).slice(0, -1)} ${line}\n`);
         break;

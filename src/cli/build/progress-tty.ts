@@ -59,6 +59,7 @@ export class TtyProgress {
     const lines = [`[+] Building ${elapsed} (${m.done()}/${m.total || m.rows.length})${m.ended !== undefined && !m.rows.some((r) => r.failed) ? ' FINISHED' : ''}`];
     for (const r of m.rows) {
       lines.push(this.#rowLine(r, now, width));
+      if (r.missReason) lines.push(this.#c(DIM, ` => => CACHE MISS: ${fit(r.missReason, width - 20)}`));
       if (r.ended === undefined || r.failed) {
         const tail = [...r.lines, ...(r.partial ? [r.partial] : [])].slice(-KEEP_LINES);
         for (const t of tail) lines.push(this.#c(DIM, ` => => # ${fit(t, width - 10)}`));

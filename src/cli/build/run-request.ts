@@ -9,7 +9,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { FailedPrecondition } from '../../errdefs/index.js';
-import type { BuildMessage, BuildProgressEvent } from '../../api/types/build.js';
+import type { BuildMessage, BuildProgressEvent, BuildTimeline } from '../../api/types/build.js';
 import { isDaemonError, type QueryValue } from '../../client/client.js';
 import { ExitError, type CliContext } from '../command.js';
 import type { ProgressMode } from '../commands/build.js';
@@ -17,6 +17,8 @@ import { prepareContext, preparedBody, preparedSize, type PreparedContext } from
 import { sendingContextLine } from './sending-line.js';
 import { registryConfigHeader } from '../credentials.js';
 import { secretsHeader } from './session-options.js';
+import { buildMetadata, writeMetadataFile, writeOutput, type BuildOutput } from './outputs.js';
+import { parseNormalizedNamed, referenceString, tagNameOnly } from '../../image/reference.js';
 
 export interface BuildCall {
   location: string;
@@ -27,6 +29,14 @@ export interface BuildCall {
   iidfile: string;
   /** `--secret`s (sent as a header). */
   secrets?: Record<string, Buffer>;
+  /** `--metadata-file` (absolute), '' for none. */
+  metadataFile?: string;
+  /** `--timeline` (absolute), '' for none. */
+  timeline?: string;
+  /** `--output`: the result's files instead of an image. */
+  output?: BuildOutput;
+  /** The `-t` names applied (for the metadata file). */
+  tags?: string[];
 }
 
 interface View {
@@ -36,9 +46,15 @@ interface View {
   end(): void;
 }
 
+/** The line `--explain-cache` prints under a step that missed the cache, in the classic text. */
+export function cacheMissLine(reason: string): string {
+  return ` ---> CACHE MISS: ${reason}\n`;
+}
+
 function classicView(ctx: CliContext, quiet: boolean, held: string[]): View {
   return {
     message: (m) => {
+      if (m.id === 'berth.cache-miss' && m.aux && 'reason' in m.aux && !quiet) ctx.out(cacheMissLine(m.aux.reason));
       if (m.stream === undefined) return;
       if (quiet) held.push(m.stream);
       else ctx.out(m.stream);
@@ -83,7 +99,9 @@ async function isBerthd(client: { ping(): Promise<Record<string, string | string
   return typeof server === 'string' && server.startsWith('Berth/');
 }
 
-export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise<number> {
+export async function runBuildRequest(cliCtx: CliContext, call: BuildCall): Promise<number> {
+  // `-o -`: stdout carries the tar, so the build's text goes to stderr (as with buildx).
+  const ctx: CliContext = call.output?.type === 'tar' && call.output.dest === '-' ? { ...cliCtx, out: (t) => cliCtx.err(t) } : cliCtx;
   const prepared = await prepareContext({ location: call.location, file: call.file, stdin: ctx.stdin, cwd: ctx.cwd });
   try {
     const client = await ctx.client();
@@ -94,6 +112,7 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
     const size = preparedSize(prepared);
     const showSending = !call.quiet && call.mode === 'classic';
     let imageId = '';
+    let timeline: BuildTimeline | undefined;
     let error: { message: string; code: number } | undefined;
     const onMessage = (raw: Record<string, unknown>) => {
       const m = raw as BuildMessage;
@@ -101,7 +120,11 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
         error ??= { message: m.errorDetail?.message ?? m.error ?? 'unknown error', code: m.errorDetail?.code || 1 };
         return;
       }
-      if (m.aux?.ID) imageId = m.aux.ID;
+      if (m.id === 'berth.timeline') {
+        timeline = m.aux as BuildTimeline;
+        return;
+      }
+      if (m.aux && 'ID' in m.aux && m.aux.ID) imageId = m.aux.ID;
       const ev = m.event as BuildProgressEvent | undefined;
       if (ev?.kind === 'built') imageId = ev.id;
       view.message(m);
@@ -156,6 +179,16 @@ export async function runBuildRequest(ctx: CliContext, call: BuildCall): Promise
     if (call.iidfile) {
       if (!imageId) throw new ExitError(1, `server did not provide an image ID. Cannot write ${call.iidfile}`);
       writeFileSync(call.iidfile, imageId);
+    }
+    const id = imageId.trim();
+    if (call.timeline && timeline) {
+      const { timelineHtml } = await import('./timeline-html.js');
+      writeFileSync(call.timeline, timelineHtml(timeline, `berth build ${call.location}`));
+    }
+    if (call.output) await writeOutput(client, id, call.output, cliCtx.stdout);
+    if (call.metadataFile) {
+      const names = call.output ? [] : [...new Set((call.tags ?? []).map((t) => referenceString(tagNameOnly(parseNormalizedNamed(t)))))];
+      await writeMetadataFile(call.metadataFile, call.output ? {} : buildMetadata(id, names));
     }
     return 0;
   } finally {

@@ -36,6 +36,10 @@ export const buildFlags: FlagSpec[] = [
   { long: 'secret', type: 'list', help: 'Secret to expose to the build (format: "id=mysecret[,src=/local/secret]")' },
   { long: 'ssh', type: 'list', help: 'SSH agent socket to expose to the build (format: "default|<id>[=<socket>]")' },
   { long: 'allow', type: 'list', help: 'Allow extra privileged entitlement (e.g., "network.host", "security.insecure")' },
+  { long: 'output', short: 'o', type: 'list', help: 'Output destination (format: "type=local,dest=path", "type=tar,dest=file", "-")' },
+  { long: 'metadata-file', type: 'string', help: 'Write build result metadata to a file' },
+  { long: 'timeline', type: 'string', help: 'Write an HTML picture of the build (stages, steps, cache hits, critical path) to a file' },
+  { long: 'explain-cache', type: 'bool', help: 'Say why each step missed the cache (classic output; plain and tty always do)' },
 ];
 
 /** `-f` relative to the working directory unless absolute; default PATH/Dockerfile. */
@@ -73,6 +77,16 @@ export function buildArgsOf(list: readonly string[], env: NodeJS.ProcessEnv): Re
     else out[a] = env[a] ?? null;
   }
   return out;
+}
+
+/**
+ * buildx passes the client's `SOURCE_DATE_EPOCH` as a build arg when the user gave none: the
+ * builder then makes a reproducible image (builder/solver/source-date.ts).
+ */
+export function withSourceDateEpoch(args: Record<string, string | null>, env: NodeJS.ProcessEnv): Record<string, string | null> {
+  const v = env.SOURCE_DATE_EPOCH;
+  if (v === undefined || v === '' || 'SOURCE_DATE_EPOCH' in args) return args;
+  return { ...args, SOURCE_DATE_EPOCH: v };
 }
 
 /** `--label k=v` / `--label k`. */
@@ -122,12 +136,13 @@ function checkTags(tags: readonly string[]): void {
   }
 }
 
-function queryOf(flags: Flags, env: NodeJS.ProcessEnv, resolvePath: (p: string) => string): Record<string, string | string[] | boolean | undefined | Record<string, unknown>> {
+/** With `--output` the result is files, not an image: the tags are checked but not applied. */
+function queryOf(flags: Flags, env: NodeJS.ProcessEnv, resolvePath: (p: string) => string, noTags = false): Record<string, string | string[] | boolean | undefined | Record<string, unknown>> {
   checkAddHosts(flags.list('add-host'));
   checkTags(flags.list('tag'));
   const q: Record<string, string | string[] | boolean | undefined | Record<string, unknown>> = {
-    t: flags.list('tag'),
-    buildargs: buildArgsOf(flags.list('build-arg'), env),
+    t: noTags ? [] : flags.list('tag'),
+    buildargs: withSourceDateEpoch(buildArgsOf(flags.list('build-arg'), env), env),
     labels: labelsOf(flags.list('label')),
     networkmode: flags.string('network') || undefined,
     extrahosts: flags.list('add-host'),
@@ -139,6 +154,8 @@ function queryOf(flags: Flags, env: NodeJS.ProcessEnv, resolvePath: (p: string) 
   if (flags.bool('pull')) q.pull = true;
   if (flags.bool('quiet')) q.q = true;
   if (flags.bool('force-rm')) q.forcerm = true;
+  if (flags.bool('explain-cache')) q.explaincache = true;
+  if (flags.string('timeline')) q.timeline = true;
   if (!flags.bool('rm')) q.rm = false;
   const ssh = sshOf(flags.list('ssh'), env, resolvePath);
   if (Object.keys(ssh).length) q.ssh = ssh;
@@ -161,18 +178,31 @@ export const build: Command = {
     const quiet = flags.bool('quiet');
     const mode = quiet ? 'classic' : progressMode(flags.string('progress'), ctx.stderr.isTTY === true);
     const iidfile = flags.string('iidfile') && ctx.resolve(flags.string('iidfile'));
-    // No stale ID file if this build fails.
+    const metadataFile = flags.string('metadata-file') && ctx.resolve(flags.string('metadata-file'));
+    // No stale ID or metadata file if this build fails.
     if (iidfile) rmSync(iidfile, { force: true });
+    if (metadataFile) rmSync(metadataFile, { force: true });
+    const outputs = flags.list('output');
+    if (outputs.length > 1) throw new InvalidArgument('multiple outputs are not supported: give one --output');
+    const { parseOutput } = await import('../build/outputs.js');
+    const output = outputs.length ? parseOutput(outputs[0]!, (p) => ctx.resolve(p)) : undefined;
+    if (output?.type === 'tar' && output.dest === '-' && ctx.stdout.isTTY) {
+      throw new InvalidArgument('refusing to write the output tar to a terminal: redirect stdout or give dest=FILE');
+    }
     // Loaded on demand, so other commands start without the build client.
     const { runBuildRequest } = await import('../build/run-request.js');
     return runBuildRequest(ctx, {
       location: args[0]!,
       file: flags.string('file'),
-      query: queryOf(flags, ctx.env, (p) => ctx.resolve(p)),
+      query: queryOf(flags, ctx.env, (p) => ctx.resolve(p), output !== undefined),
       secrets: secretsOf(flags.list('secret'), ctx.env, (p) => ctx.resolve(p)),
       quiet,
       mode,
       iidfile,
+      metadataFile,
+      timeline: flags.string('timeline') && ctx.resolve(flags.string('timeline')),
+      output,
+      tags: output ? [] : flags.list('tag'),
     });
   },
 };

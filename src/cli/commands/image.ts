@@ -15,6 +15,7 @@ import { push } from './push.js';
 import { rmi } from './rmi.js';
 import { save } from './save.js';
 import { tag } from './tag.js';
+import { imageWaste } from './image-waste.js';
 
 export const image: Command = {
   name: 'image',
@@ -27,6 +28,7 @@ export const image: Command = {
     load,
     alias(images, 'ls', ['list']),
     imagePrune,
+    imageWaste,
     pull,
     push,
     alias(rmi, 'rm', ['rmi', 'remove']),

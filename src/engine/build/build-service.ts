@@ -8,6 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { BuildCacheWire, BuildMessage, BuildPruneReport } from '../../api/types/build.js';
 import type { BuildPruneOptions } from './cache-usage.js';
 import { pruneDigestCaches } from '../../builder/context/digest-cache.js';
@@ -20,6 +21,9 @@ import { InvalidArgument } from '../../errdefs/index.js';
 import { parseNormalizedNamed, type Reference } from '../../image/reference.js';
 import { buildBackend, scratchRoot, stepContainersRoot, type BuildDeps } from './backend.js';
 import { openContext } from './context-source.js';
+import { exportImageRootfs } from './rootfs-export.js';
+import { TimelineRecorder } from './timeline.js';
+import { imageWaste, type WasteReport } from '../images/waste.js';
 import type { BuildRequest, BuildService } from './types.js';
 import { unmountBelow } from '../../util/mounts.js';
 
@@ -34,6 +38,14 @@ function checkTags(tags: readonly string[]): void {
     }
     if (ref.digest !== undefined) throw new InvalidArgument('build tag cannot contain a digest');
   }
+}
+
+/** What names a build's step slots (builder/solver/explain-cache.ts): where its context comes from. */
+function explainScope(req: BuildRequest): string {
+  const c = req.context;
+  if (c.kind === 'local') return `dir:${c.path}`;
+  if (c.kind === 'remote') return `url:${c.url}`;
+  return `tags:${[...req.options.tags].sort().join(',')}`;
 }
 
 export class DefaultBuildService implements BuildService {
@@ -71,6 +83,14 @@ export class DefaultBuildService implements BuildService {
     return (await this.#deps.cacheUsage?.prune(opts)) ?? { CachesDeleted: null, SpaceReclaimed: 0 };
   }
 
+  exportRootfs(name: string): Readable {
+    return exportImageRootfs({ images: this.#deps.images, layers: this.#deps.layers, scratch: scratchRoot(this.#deps.dataRoot) }, name);
+  }
+
+  imageWaste(name: string): WasteReport {
+    return imageWaste(this.#deps.images.resolve(name), this.#deps.layers);
+  }
+
   async build(req: BuildRequest, send: (m: BuildMessage) => void, signal: AbortSignal): Promise<void> {
     const opts = req.options;
     checkTags(opts.tags);
@@ -78,6 +98,9 @@ export class DefaultBuildService implements BuildService {
     const out = (m: BuildMessage) => (req.quiet ? held.push(m) : send(m));
     const emit = (e: BuildEvent) => {
       if (req.events) out({ event: e });
+      else if (e.kind === 'cache-miss') {
+        if (req.explainCache && !req.quiet) out({ id: 'berth.cache-miss', aux: { step: e.step, code: e.code, reason: e.reason } });
+      }
       else for (const m of classicMessages(e)) if (m.stream !== undefined || (req.aux && !req.quiet)) out(m);
     };
     const opened = await openContext(req.context, {
@@ -88,7 +111,12 @@ export class DefaultBuildService implements BuildService {
     });
     try {
       const plan = planBuild(opened.dockerfile.text, opts, opened.dockerfile.name);
-      const id = await runBuild({ plan, backend: this.#backend, options: opts, context: opened.context, events: emit, signal });
+      const timeline = req.timeline ? new TimelineRecorder() : undefined;
+      const id = await runBuild({
+        plan, backend: this.#backend, options: opts, context: opened.context, events: emit, signal, explainScope: explainScope(req),
+        ...(timeline ? { observe: (e: BuildEvent) => timeline.observe(e) } : {}),
+      });
+      if (timeline) out({ id: 'berth.timeline', aux: timeline.result() });
       emit({ kind: 'built', id });
       const seen = new Set<string>();
       for (const t of opts.tags) {

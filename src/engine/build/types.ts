@@ -9,6 +9,8 @@
  * parse: 400; no Dockerfile: 500, as dockerd answers); once messages flowed, they are sent as
  * `errorDetail` (with the RUN's exit status as `code`, see {@link buildErrorCode}).
  */
+import type { Readable } from 'node:stream';
+import type { WasteReport } from '../images/waste.js';
 import type { BuildCacheWire, BuildMessage, BuildPruneReport } from '../../api/types/build.js';
 import type { BuildPruneOptions } from './cache-usage.js';
 import type { BuildOptions, RegistryCredentials } from '../../builder/types.js';
@@ -32,6 +34,10 @@ export interface BuildRequest {
   events: boolean;
   /** Send `aux` messages (API ≥ 1.30). */
   aux: boolean;
+  /** berth's `explaincache=1`: send each cache miss's reason as a `berth.cache-miss` aux message. */
+  explainCache?: boolean;
+  /** berth's `timeline=1`: send the build's timeline at the end (`berth.timeline`). */
+  timeline?: boolean;
 }
 
 export interface BuildService {
@@ -43,6 +49,10 @@ export interface BuildService {
   cacheUsage(): Promise<BuildCacheWire[]>;
   /** POST /build/prune. */
   pruneCache(opts: BuildPruneOptions): Promise<BuildPruneReport>;
+  /** berth: the merged file system of an image as a tar (`build --output`); NotFound when missing. */
+  exportRootfs(name: string): Readable;
+  /** berth: the layer waste report of an image (`GET /images/{name}/waste`); NotFound when missing. */
+  imageWaste(name: string): WasteReport;
 }
 
 /** The exit status a build error carries (a failed RUN's), if any. */
