@@ -1,6 +1,6 @@
 /**
  * The IPv6 side of published ports, as Docker's: `-p 0:80` and `-P` answer on [::1] as well as
- * on 127.0.0.1 (a berth-proxy per port), also while berthd is down; UDP too (an echo server
+ * on 127.0.0.1 (berth-proxy processes), also while berthd is down; UDP too (an echo server
  * the test runs in the container's network namespace); a port some host
  * process holds on [::] fails the start with Docker's message; nothing of the proxies is left
  * after `rm -f`.
@@ -71,7 +71,7 @@ describe('published ports on [::] and ::1', { timeout: 240_000 }, () => {
     assert.equal(await ok(d.berth(['port', 'six'])), `80/tcp -> 0.0.0.0:${port}\n80/tcp -> [::]:${port}\n`);
     assert.equal((await curl(`http://[::1]:${port}/hostname`)).trim(), id.slice(0, 12));
     assert.equal((await curl(`http://127.0.0.1:${port}/hostname`)).trim(), id.slice(0, 12));
-    assert.equal((await proxiesOf([port])).length, 1);
+    assert.equal((await proxiesOf([port])).length, 2, 'one proxy on 0.0.0.0, one on [::]');
 
     await d.stop('SIGKILL');
     assert.equal((await curl(`http://[::1]:${port}/hostname`)).trim(), id.slice(0, 12), 'answers while berthd is down');
@@ -112,9 +112,20 @@ describe('published ports on [::] and ::1', { timeout: 240_000 }, () => {
     } finally {
       echo.kill();
     }
-    assert.equal((await proxiesOf([tcp, udp])).length, 2);
+    assert.equal((await proxiesOf([tcp, udp])).length, 4);
     await ok(d.berth(['rm', '-f', 'sixp']));
     assert.deepEqual(await proxiesOf([tcp, udp]), []);
+  });
+
+  it('-p 127.0.0.1::80 listens on 127.0.0.1 only', async () => {
+    ids.push((await ok(d.berth(['run', '-d', '--name', 'lo4', '-p', '127.0.0.1::80', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']))).trim());
+    const port = await hostPort('lo4', '80');
+    ports.push(port);
+    assert.equal(await ok(d.berth(['port', 'lo4'])), `80/tcp -> 127.0.0.1:${port}\n`);
+    assert.match(await curl(`http://127.0.0.1:${port}/hostname`), /\w/);
+    const v6 = await execFileP('curl', ['-sS', '-g', '--max-time', '3', `http://[::1]:${port}/`]).then(() => 'answered', () => 'refused');
+    assert.equal(v6, 'refused');
+    await ok(d.berth(['rm', '-f', 'lo4']));
   });
 
   it('a port a host process holds on [::] fails the start with Docker\'s message', async () => {

@@ -14,7 +14,7 @@ import {
 } from './ipam.js';
 import { bridgeName, type NetavarkDriver, setupOptions } from './netavark-driver.js';
 import { NetworkStore } from './network-store.js';
-import { needsProxy, type ProxyProcess, startProxy, stopProxy } from './port-proxy.js';
+import { listenAddresses, type ProxyProcess, startProxy, stopProxy } from './port-proxy.js';
 import { allocatePorts, PortAllocatedError } from './ports.js';
 import type {
   Attachment, AttachRequest, CreateNetworkRequest, Endpoint, EndpointRequest, NetworkManager, NetworkRecord, PublishedPort,
@@ -231,8 +231,8 @@ export class BridgeNetworkManager implements NetworkManager {
 
   #netavarkOptions(a: Attached, ep: Endpoint): Record<string, unknown> {
     const n = this.#store.networks.get(ep.networkId) ?? this.get(ep.networkName);
-    const ports = a.portsNetwork === ep.networkId ? a.ports : [];
-    return setupOptions({ id: a.containerId, name: a.containerName }, n, ep, ports, hasDns(n));
+    // Published ports are proxies (port-proxy.ts), not netavark's DNAT.
+    return setupOptions({ id: a.containerId, name: a.containerName }, n, ep, hasDns(n));
   }
 
   attach(req: AttachRequest): Promise<Attachment> {
@@ -273,12 +273,11 @@ export class BridgeNetworkManager implements NetworkManager {
     });
   }
 
-  /** The IPv6 side of the wildcard ports (port-proxy.ts), recorded with the attachment. */
+  /** The published ports' proxies (port-proxy.ts), recorded with the attachment. */
   async #startProxies(a: Attached): Promise<void> {
     const ep = a.endpoints.find((e) => e.networkId === a.portsNetwork);
-    const wanted = ep ? a.ports.filter(needsProxy) : [];
-    if (!ep || !wanted.length) return;
-    const started = await Promise.allSettled(wanted.map((p) => startProxy(p, ep.ipAddress)));
+    if (!ep || !a.ports.length) return;
+    const started = await Promise.allSettled(a.ports.flatMap((p) => listenAddresses(p).map((ip) => startProxy(p, ip, ep.ipAddress))));
     a.proxies = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = started.find((r) => r.status === 'rejected');
     if (failed) throw new ProxyFailure(String((failed.reason as Error).message), { cause: failed.reason });

@@ -1,11 +1,11 @@
 /**
  * @module network/netavark-driver
- * The one file that changes the host's network: Podman's netavark (veth pair, Linux bridge,
- * addresses, routes, iptables forwarding/masquerade/isolation and published-port DNAT) and
+ * What changes the host's network: Podman's netavark (veth pair, Linux bridge, addresses,
+ * routes, iptables forwarding and masquerade), berth's isolation chains, and
  * aardvark-dns (a resolver per network on its gateway address, for names and aliases; it runs
  * as its own process, so names resolve while berthd is down). Also the network namespace
  * files containers run in, and the removal of netavark's shared iptables chains once nothing
- * uses them.
+ * uses them. Published ports are port-proxy.ts's processes.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MNT_DETACH, native } from '../util/native.js';
 import { logger } from '../util/log.js';
-import type { Endpoint, NetworkRecord, PublishedPort } from './types.js';
+import type { Endpoint, NetworkRecord } from './types.js';
 
 const log = logger('network');
 const execFileP = promisify(execFile);
@@ -90,12 +90,12 @@ export function networkInfo(n: NetworkRecord, dns: boolean): Record<string, unkn
   };
 }
 
-/** netavark's options for one container on one network (ports only on its first network). */
-export function setupOptions(c: { id: string; name: string }, n: NetworkRecord, ep: Endpoint, ports: PublishedPort[], dns: boolean): Record<string, unknown> {
+/** netavark's options for one container on one network (published ports are berth-proxy processes, not netavark's). */
+export function setupOptions(c: { id: string; name: string }, n: NetworkRecord, ep: Endpoint, dns: boolean): Record<string, unknown> {
   return {
     container_id: c.id,
     container_name: c.name,
-    port_mappings: ports.map((p) => ({ host_ip: p.hostIp, container_port: p.containerPort, host_port: p.hostPort, range: 1, protocol: p.protocol })),
+    port_mappings: [],
     networks: { [n.Name]: { static_ips: [ep.ipAddress], static_mac: ep.macAddress, aliases: ep.dnsNames, interface_name: ep.interfaceName } },
     network_info: { [n.Name]: networkInfo(n, dns) },
   };

@@ -1,11 +1,15 @@
 /**
  * @module network/port-proxy
- * The IPv6 side of published ports: netavark's DNAT rules serve IPv4 only (berth's networks
- * are v4-only, and the kernel never forwards [::1] traffic), so a port published on every
- * address also gets a berth-proxy process (native/berth-proxy-main.c, as Docker's
- * docker-proxy) listening on [::]:PORT and relaying to the container's IPv4 address. Each runs
- * in a session of its own, so the port answers while berthd is down; its PID is kept with the
- * container's attachment and it is ended when the container leaves the network.
+ * Published ports are berth-proxy processes (native/berth-proxy-main.c, as Docker's
+ * docker-proxy), one per listening address, port and protocol: a wildcard port listens on
+ * 0.0.0.0 and, when the host has IPv6, on [::] (berth's networks are v4-only and the kernel
+ * never forwards [::1] traffic, so DNAT cannot serve it), and relays to the container's IPv4
+ * address. Not netavark's DNAT: netavark 1.4 spawns some 35 iptables processes per container
+ * with ports (over a second on a loaded host), a proxy starts in a few milliseconds, and a
+ * container's network namespace can then be made before its ports are known (the default
+ * bridge's pool). Each proxy runs in a session of its own, so the port answers while berthd is
+ * down; its PID is kept with the container's attachment and it is ended when the container
+ * leaves the network.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -19,6 +23,8 @@ export const PROXY_BINARY = join(nativeBuildDir, 'berth-proxy');
 export interface ProxyProcess {
   pid: number;
   protocol: string;
+  /** The address it listens on. */
+  hostIp: string;
   hostPort: number;
 }
 
@@ -37,15 +43,16 @@ export function hostHasIpv6(): boolean {
   return v6;
 }
 
-/** Whether a published port also gets the IPv6 proxy (a wildcard binding, as Docker's, on a host with IPv6). */
-export function needsProxy(p: PublishedPort): boolean {
-  return p.hostIp === '' && hostHasIpv6();
+/** The addresses a published port listens on: its own, or 0.0.0.0 and [::] (with IPv6) as Docker's. */
+export function listenAddresses(p: PublishedPort): string[] {
+  if (p.hostIp) return [p.hostIp];
+  return hostHasIpv6() ? ['0.0.0.0', '::'] : ['0.0.0.0'];
 }
 
-/** Starts the [::]:hostPort proxy to targetIp:containerPort; resolves once it listens. */
-export function startProxy(p: PublishedPort, targetIp: string): Promise<ProxyProcess> {
+/** Starts the proxy of hostIp:hostPort to targetIp:containerPort; resolves once it listens. */
+export function startProxy(p: PublishedPort, hostIp: string, targetIp: string): Promise<ProxyProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PROXY_BINARY, [p.protocol, '::', String(p.hostPort), targetIp, String(p.containerPort)], {
+    const child = spawn(PROXY_BINARY, [p.protocol, hostIp, String(p.hostPort), targetIp, String(p.containerPort)], {
       detached: true,
       stdio: ['ignore', 'pipe', 'ignore'],
     });
@@ -56,9 +63,10 @@ export function startProxy(p: PublishedPort, targetIp: string): Promise<ProxyPro
       if (!out.includes('\n')) return;
       child.stdout.destroy();
       child.unref();
-      if (out.startsWith('ok\n') && child.pid) return resolve({ pid: child.pid, protocol: p.protocol, hostPort: p.hostPort });
+      if (out.startsWith('ok\n') && child.pid) return resolve({ pid: child.pid, protocol: p.protocol, hostIp, hostPort: p.hostPort });
       const reason = out.replace(/^err /, '').trim().replace(/^bind: Address already in use$/, 'bind: address already in use');
-      reject(new ProxyError(`Error starting userland proxy: listen ${p.protocol}6 [::]:${p.hostPort}: ${reason}`));
+      const v6 = hostIp.includes(':');
+      reject(new ProxyError(`Error starting userland proxy: listen ${p.protocol}${v6 ? '6' : '4'} ${v6 ? `[${hostIp}]` : hostIp}:${p.hostPort}: ${reason}`));
     });
     child.on('exit', (code) => {
       if (!out.includes('\n')) reject(new ProxyError(`Error starting userland proxy: exited with status ${code}`));
@@ -75,7 +83,7 @@ export function stopProxy(p: ProxyProcess): void {
     return;
   }
   const args = cmdline.split('\0');
-  if (!args[0]?.endsWith('berth-proxy') || args[1] !== p.protocol || args[3] !== String(p.hostPort)) return;
+  if (!args[0]?.endsWith('berth-proxy') || args[1] !== p.protocol || args[2] !== p.hostIp || args[3] !== String(p.hostPort)) return;
   try {
     process.kill(p.pid, 'SIGTERM');
   } catch {
