@@ -9,7 +9,8 @@ import { buildWorkload } from './build.js';
 import { crashWorkload } from './crash.js';
 import { imagesWorkload } from './images.js';
 import { metadataWorkload } from './metadata.js';
+import { networkWorkload } from './network.js';
 import { registryWorkload } from './registry.js';
 import { runWorkload } from './run.js';
 
-export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload, metadataWorkload, runWorkload, registryWorkload, crashWorkload];
+export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload, metadataWorkload, runWorkload, networkWorkload, registryWorkload, crashWorkload];
