@@ -15,17 +15,22 @@ export interface Dockerd {
   stop(): Promise<void>;
 }
 
-export async function startDockerd(scratch: string): Promise<Dockerd | undefined> {
+/**
+ * `bridge`: a Linux bridge (made by the caller, with its address) Docker's default network
+ * uses, for the network figures; still without iptables rules (its published ports are
+ * docker-proxy processes). Without it, containers get no bridge network.
+ */
+export async function startDockerd(scratch: string, opts: { bridge?: string; name?: string } = {}): Promise<Dockerd | undefined> {
   const bin = ['/usr/sbin/dockerd', '/usr/bin/dockerd'].find((p) => existsSync(p));
   if (!bin || !existsSync(dockerBin)) return undefined;
-  const dir = join(scratch, 'dockerd');
+  const dir = join(scratch, opts.name ?? 'dockerd');
   await fs.mkdir(dir, { recursive: true });
   const sock = join(dir, 'docker.sock');
   const host = `unix://${sock}`;
   const child = spawn(
     bin,
     ['-H', host, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'docker.pid'),
-      '--bridge', 'none', '--iptables=false', '--ip-masq=false', '--storage-driver', 'overlay2'],
+      '--bridge', opts.bridge ?? 'none', '--iptables=false', '--ip-masq=false', '--storage-driver', 'overlay2'],
     { stdio: ['ignore', 'ignore', 'ignore'] },
   );
   const env = { ...process.env, DOCKER_CONFIG: join(dir, 'config') };

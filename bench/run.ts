@@ -122,7 +122,7 @@ async function floorRunner(d: TestDaemon, scratch: string): Promise<{ run: () =>
  * The busybox rootfs made with GNU tar (as scripts/make-busybox.sh), so both engines import the
  * same bytes (dockerd applies hard-link entries' modes, which GNU tar fills in).
  */
-async function busyboxTar(scratch: string): Promise<string> {
+export async function busyboxTar(scratch: string): Promise<string> {
   const root = join(scratch, 'run-busybox-rootfs');
   const tar = join(scratch, 'run-busybox.tar');
   for (const d of ['bin', 'dev', 'etc', 'proc', 'sys', 'tmp', 'root']) mkdirSync(join(root, d), { recursive: true });

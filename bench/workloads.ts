@@ -10,7 +10,8 @@ import { buildCacheMountWorkload } from './build-cache-mount.js';
 import { crashWorkload } from './crash.js';
 import { imagesWorkload } from './images.js';
 import { metadataWorkload } from './metadata.js';
+import { networkWorkload } from './network.js';
 import { registryWorkload } from './registry.js';
 import { runWorkload } from './run.js';
 
-export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload, buildCacheMountWorkload, metadataWorkload, runWorkload, registryWorkload, crashWorkload];
+export const workloads: Workload[] = [apiWorkload, imagesWorkload, buildWorkload, buildCacheMountWorkload, metadataWorkload, runWorkload, networkWorkload, registryWorkload, crashWorkload];

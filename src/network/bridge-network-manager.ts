@@ -14,6 +14,7 @@ import {
 } from './ipam.js';
 import { bridgeName, type NetavarkDriver, setupOptions } from './netavark-driver.js';
 import { NetworkStore } from './network-store.js';
+import { listenAddresses, type ProxyProcess, startProxy, stopProxy } from './port-proxy.js';
 import { allocatePorts, PortAllocatedError } from './ports.js';
 import type {
   Attachment, AttachRequest, CreateNetworkRequest, Endpoint, EndpointRequest, NetworkManager, NetworkRecord, PublishedPort,
@@ -35,7 +36,8 @@ export interface BridgeManagerOptions {
   hostRoutes(): { iface: string; cidr: Cidr }[];
 }
 
-type Attached = Attachment & { portsNetwork?: string };
+/** On disk: the network the ports are published on, and the IPv6 proxies of those ports. */
+type Attached = Attachment & { portsNetwork?: string; proxies?: ProxyProcess[] };
 
 const hex = (n: number) => randomBytes(n).toString('hex');
 const now = () => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
@@ -47,6 +49,8 @@ function predefined(name: 'host' | 'none', id: string): NetworkRecord {
     ConfigFrom: { Network: '' }, ConfigOnly: false, Options: {}, Labels: {},
   };
 }
+
+class ProxyFailure extends Error {}
 
 export class BridgeNetworkManager implements NetworkManager {
   readonly #store: NetworkStore;
@@ -227,8 +231,8 @@ export class BridgeNetworkManager implements NetworkManager {
 
   #netavarkOptions(a: Attached, ep: Endpoint): Record<string, unknown> {
     const n = this.#store.networks.get(ep.networkId) ?? this.get(ep.networkName);
-    const ports = a.portsNetwork === ep.networkId ? a.ports : [];
-    return setupOptions({ id: a.containerId, name: a.containerName }, n, ep, ports, hasDns(n));
+    // Published ports are proxies (port-proxy.ts), not netavark's DNAT.
+    return setupOptions({ id: a.containerId, name: a.containerName }, n, ep, hasDns(n));
   }
 
   attach(req: AttachRequest): Promise<Attachment> {
@@ -256,14 +260,28 @@ export class BridgeNetworkManager implements NetworkManager {
           await this.#opts.driver.setup(a.netnsPath, this.#netavarkOptions(a, ep));
           done.push(ep);
         }
+        await this.#startProxies(a);
       } catch (e) {
+        for (const p of a.proxies ?? []) stopProxy(p);
         for (const ep of done.reverse()) await this.#opts.driver.teardown(a.netnsPath, this.#netavarkOptions(a, ep)).catch(() => {});
         await this.#opts.driver.removeNetns(req.containerId).catch(() => {});
         await this.#store.deleteAttachment(req.containerId);
+        if (e instanceof ProxyFailure) throw new SystemError(`driver failed programming external connectivity on endpoint ${req.containerName} (${a.endpoints[0]?.endpointId ?? ''}): ${e.message}`, { cause: e });
         throw new SystemError(`setting up the network of container ${req.containerName}: ${(e as Error).message}`, { cause: e });
       }
       return a;
     });
+  }
+
+  /** The published ports' proxies (port-proxy.ts), recorded with the attachment. */
+  async #startProxies(a: Attached): Promise<void> {
+    const ep = a.endpoints.find((e) => e.networkId === a.portsNetwork);
+    if (!ep || !a.ports.length) return;
+    const started = await Promise.allSettled(a.ports.flatMap((p) => listenAddresses(p).map((ip) => startProxy(p, ip, ep.ipAddress))));
+    a.proxies = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw new ProxyFailure(String((failed.reason as Error).message), { cause: failed.reason });
+    await this.#store.saveAttachment(a);
   }
 
   connect(containerId: string, req: EndpointRequest): Promise<Endpoint> {
@@ -292,8 +310,10 @@ export class BridgeNetworkManager implements NetworkManager {
       await this.#opts.driver.teardown(a.netnsPath, this.#netavarkOptions(a, ep)).catch((e) => log.warn('netavark teardown', { error: String(e) }));
       const next: Attached = { ...a, endpoints: a.endpoints.filter((e) => e !== ep) };
       if (a.portsNetwork === n.Id) {
+        for (const p of a.proxies ?? []) stopProxy(p);
         next.ports = [];
         delete next.portsNetwork;
+        delete next.proxies;
       }
       await this.#store.saveAttachment(next);
     });
@@ -306,6 +326,7 @@ export class BridgeNetworkManager implements NetworkManager {
   async #detach(containerId: string): Promise<void> {
     const a = this.#store.attachments.get(containerId) as Attached | undefined;
     if (!a) return;
+    for (const p of a.proxies ?? []) stopProxy(p);
     for (const ep of [...a.endpoints].reverse()) {
       await this.#opts.driver.teardown(a.netnsPath, this.#netavarkOptions(a, ep)).catch((e) => log.debug('netavark teardown', { id: containerId, error: String(e) }));
     }

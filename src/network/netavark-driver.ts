@@ -1,11 +1,11 @@
 /**
  * @module network/netavark-driver
- * The one file that changes the host's network: Podman's netavark (veth pair, Linux bridge,
- * addresses, routes, iptables forwarding/masquerade/isolation and published-port DNAT) and
+ * What changes the host's network: Podman's netavark (veth pair, Linux bridge, addresses,
+ * routes, iptables forwarding and masquerade), berth's isolation chains, and
  * aardvark-dns (a resolver per network on its gateway address, for names and aliases; it runs
  * as its own process, so names resolve while berthd is down). Also the network namespace
  * files containers run in, and the removal of netavark's shared iptables chains once nothing
- * uses them.
+ * uses them. Published ports are port-proxy.ts's processes.
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MNT_DETACH, native } from '../util/native.js';
 import { logger } from '../util/log.js';
-import type { Endpoint, NetworkRecord, PublishedPort } from './types.js';
+import type { Endpoint, NetworkRecord } from './types.js';
 
 const log = logger('network');
 const execFileP = promisify(execFile);
@@ -31,19 +31,42 @@ export class NetavarkError extends Error {}
 export const HOST_LOCK = '/run/lock/berth-netavark.lock';
 
 /**
- * netavark 1.4's teardown drops the FORWARD jump to its isolation chain even while other
- * networks still have isolation rules there, and a later setup appends it again after the
- * jump that accepts everything from its subnets: either way containers of different networks
- * would reach each other. After every run, while the chain holds rules, its jump is made the
- * first netavark rule of FORWARD, once.
+ * Isolation between networks is berth's own, not netavark's: netavark 1.4's teardown drops the
+ * FORWARD jump to its isolation chain while other networks still need it, and each of its
+ * setups moves its accept-all-from-my-subnets jump to the top of FORWARD, so netavark's
+ * isolation has windows in which containers of different networks reach each other (several
+ * berthd on one host make those windows frequent). berth's chains sit in the mangle table's
+ * FORWARD, which runs before filter's and which netavark never touches, so nothing netavark
+ * does can reorder or remove them. As Docker's: a packet entering from a berth bridge and
+ * leaving through another berth bridge is dropped. Rules are keyed by bridge name, added before
+ * netavark attaches the first container to a bridge, removed once the bridge is gone; the
+ * chains and their jump go with the last rule. Every change holds HOST_LOCK.
  */
-const ISOLATION_FIXUP = [
-  "if iptables -w -S NETAVARK_ISOLATION_1 2>/dev/null | grep -q '^-A'; then",
-  "  first=$(iptables -w -S FORWARD | grep -m1 -E -- '-j (NETAVARK_ISOLATION_1|NETAVARK_FORWARD)$');",
-  '  case "$first" in *NETAVARK_ISOLATION_1) ;; *) iptables -w -I FORWARD 1 -j NETAVARK_ISOLATION_1 ;; esac;',
-  "  for n in $(iptables -w -L FORWARD -n --line-numbers | awk '$2 == \"NETAVARK_ISOLATION_1\" { print $1 }' | tail -n +2 | sort -rn); do iptables -w -D FORWARD $n; done;",
-  'fi',
-].join(' ');
+export const ISOLATION_CHAINS = ['BERTH-ISOLATION-1', 'BERTH-ISOLATION-2'] as const;
+
+/** Shell functions: `iso_add BRIDGE` and `iso_gc` (drops the rules of bridges that are gone). */
+const ISOLATION_LIB = `
+M="iptables -w -t mangle"
+iso_add() {
+  if $M -C BERTH-ISOLATION-2 -o "$1" -j DROP 2>/dev/null && $M -C FORWARD -j BERTH-ISOLATION-1 2>/dev/null; then return 0; fi
+  $M -N BERTH-ISOLATION-1 2>/dev/null; $M -N BERTH-ISOLATION-2 2>/dev/null
+  $M -C BERTH-ISOLATION-2 -o "$1" -j DROP 2>/dev/null || $M -A BERTH-ISOLATION-2 -o "$1" -j DROP || return 1
+  $M -C BERTH-ISOLATION-1 -i "$1" ! -o "$1" -j BERTH-ISOLATION-2 2>/dev/null || $M -A BERTH-ISOLATION-1 -i "$1" ! -o "$1" -j BERTH-ISOLATION-2 || return 1
+  $M -C FORWARD -j BERTH-ISOLATION-1 2>/dev/null || $M -I FORWARD 1 -j BERTH-ISOLATION-1
+}
+iso_gc() {
+  for b in $($M -S BERTH-ISOLATION-2 2>/dev/null | awk '$1 == "-A" && $3 == "-o" { print $4 }'); do
+    [ -e "/sys/class/net/$b" ] && continue
+    $M -D BERTH-ISOLATION-1 -i "$b" ! -o "$b" -j BERTH-ISOLATION-2 2>/dev/null
+    $M -D BERTH-ISOLATION-2 -o "$b" -j DROP 2>/dev/null
+  done
+  if $M -S BERTH-ISOLATION-2 >/dev/null 2>&1 && ! $M -S BERTH-ISOLATION-2 | grep -q '^-A'; then
+    while $M -D FORWARD -j BERTH-ISOLATION-1 2>/dev/null; do :; done
+    $M -F BERTH-ISOLATION-1 2>/dev/null; $M -X BERTH-ISOLATION-1 2>/dev/null; $M -X BERTH-ISOLATION-2 2>/dev/null
+  fi
+  true
+}
+`;
 
 /** The Linux bridge a network uses. */
 export function bridgeName(n: NetworkRecord): string {
@@ -63,19 +86,26 @@ export function networkInfo(n: NetworkRecord, dns: boolean): Record<string, unkn
     internal: n.Internal,
     dns_enabled: dns,
     ipam_options: { driver: 'host-local' },
-    options: { isolate: 'true', ...(mtu && mtu !== '0' ? { mtu } : {}) },
+    options: { isolate: 'false', ...(mtu && mtu !== '0' ? { mtu } : {}) },
   };
 }
 
-/** netavark's options for one container on one network (ports only on its first network). */
-export function setupOptions(c: { id: string; name: string }, n: NetworkRecord, ep: Endpoint, ports: PublishedPort[], dns: boolean): Record<string, unknown> {
+/** netavark's options for one container on one network (published ports are berth-proxy processes, not netavark's). */
+export function setupOptions(c: { id: string; name: string }, n: NetworkRecord, ep: Endpoint, dns: boolean): Record<string, unknown> {
   return {
     container_id: c.id,
     container_name: c.name,
-    port_mappings: ports.map((p) => ({ host_ip: p.hostIp, container_port: p.containerPort, host_port: p.hostPort, range: 1, protocol: p.protocol })),
+    port_mappings: [],
     networks: { [n.Name]: { static_ips: [ep.ipAddress], static_mac: ep.macAddress, aliases: ep.dnsNames, interface_name: ep.interfaceName } },
     network_info: { [n.Name]: networkInfo(n, dns) },
   };
+}
+
+/** The bridge of the (one) network in netavark's options. */
+function bridgeOf(opts: Record<string, unknown>): string {
+  const info = Object.values((opts.network_info ?? {}) as Record<string, { network_interface?: string }>)[0];
+  if (!info?.network_interface) throw new NetavarkError('netavark options name no bridge');
+  return info.network_interface;
 }
 
 export class NetavarkDriver {
@@ -125,11 +155,15 @@ export class NetavarkDriver {
     return fs.readdir(this.#netnsDir).catch(() => []);
   }
 
-  async #run(cmd: 'setup' | 'teardown', netns: string, opts: Record<string, unknown>): Promise<string> {
+  async #run(cmd: 'setup' | 'teardown', netns: string, opts: Record<string, unknown>, bridge: string): Promise<string> {
     await fs.mkdir(this.#configDir, { recursive: true, mode: 0o700 });
     return new Promise((resolve, reject) => {
       const args = [NETAVARK, '--config', this.#configDir, '--aardvark-binary', AARDVARK, cmd, netns];
-      const child = spawn('flock', ['-o', HOST_LOCK, 'sh', '-c', `"$@"; rc=$?; ${ISOLATION_FIXUP}; exit $rc`, 'sh', ...args], {
+      // Isolation first on setup (before the container's veth joins the bridge); after a
+      // teardown, the rules of a bridge netavark removed go.
+      const script = cmd === 'setup' ? `${ISOLATION_LIB} iso_add "$BRIDGE" || exit 1; "$@"` : `${ISOLATION_LIB} "$@"; rc=$?; iso_gc; exit $rc`;
+      const child = spawn('flock', ['-o', HOST_LOCK, 'sh', '-c', script, 'sh', ...args], {
+        env: { ...process.env, BRIDGE: bridge },
         stdio: ['pipe', 'pipe', 'pipe'],
         // aardvark-dns is started by netavark and outlives it: keep it out of berthd's process group.
         detached: true,
@@ -154,17 +188,17 @@ export class NetavarkDriver {
   }
 
   async setup(netns: string, opts: Record<string, unknown>): Promise<void> {
-    await this.#run('setup', netns, opts);
+    await this.#run('setup', netns, opts, bridgeOf(opts));
   }
 
   async teardown(netns: string, opts: Record<string, unknown>): Promise<void> {
-    await this.#run('teardown', netns, opts);
+    await this.#run('teardown', netns, opts, bridgeOf(opts));
   }
 
-  /** Removes a network's bridge if it is still there (netavark removes it with the last veth). */
+  /** Removes a network's bridge if it is still there (netavark removes it with the last veth), and the isolation rules of bridges that are gone. */
   async removeBridge(name: string): Promise<void> {
-    if (!existsSync(`/sys/class/net/${name}`)) return;
-    await execFileP('ip', ['link', 'del', name]).catch((e) => log.debug('removing bridge', { name, error: String(e) }));
+    if (existsSync(`/sys/class/net/${name}`)) await execFileP('ip', ['link', 'del', name]).catch((e) => log.debug('removing bridge', { name, error: String(e) }));
+    await execFileP('flock', ['-o', HOST_LOCK, 'sh', '-c', `${ISOLATION_LIB} iso_gc`]).catch((e) => log.debug('removing isolation rules', { name, error: String(e) }));
   }
 
   /**
@@ -180,7 +214,8 @@ export class NetavarkDriver {
  * Each shared chain goes only when it holds no rule; the jumps to it are removed first and put
  * back if the chain turns out to be in use. The masquerade helpers go with the DNAT chain.
  */
-const PRUNE_SCRIPT = `
+const PRUNE_SCRIPT = `${ISOLATION_LIB}
+iso_gc
 empty() { ! iptables -w -t "$1" -S "$2" 2>/dev/null | grep -q '^-A'; }
 exists() { iptables -w -t "$1" -S "$2" >/dev/null 2>&1; }
 if exists filter NETAVARK_FORWARD && empty filter NETAVARK_FORWARD; then

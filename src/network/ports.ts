@@ -3,12 +3,13 @@
  * Host port allocation for published ports: Docker's rules (a port is taken when the same
  * protocol and port is published on the same address or on the wildcard), free ports picked
  * from the host's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range), and a probe bind
- * so a port some host process listens on is not handed out.
+ * so a port some host process listens on (on 0.0.0.0 or [::]) is not handed out.
  */
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { parseHostPort } from '../util/port-spec.js';
+import { hostHasIpv6 } from './port-proxy.js';
 import type { PortRequest, PublishedPort } from './types.js';
 
 export class PortAllocatedError extends Error {}
@@ -29,18 +30,26 @@ export function conflicts(a: { hostIp: string; hostPort: number; protocol: strin
   return a.protocol === b.protocol && a.hostPort === b.hostPort && (wildcard(a.hostIp) || wildcard(b.hostIp) || a.hostIp === b.hostIp);
 }
 
-/** Whether nothing on the host is bound to the port (tcp listen / udp bind, then closed). */
-export function probe(port: number, protocol: string, hostIp: string): Promise<boolean> {
-  const host = wildcard(hostIp) ? '0.0.0.0' : hostIp;
+/**
+ * Whether nothing on the host is bound to the port (tcp listen / udp bind, then closed); a
+ * wildcard port must be free on [::] too (its IPv6 side is a proxy listening there).
+ */
+export async function probe(port: number, protocol: string, hostIp: string): Promise<boolean> {
+  if (!wildcard(hostIp)) return probeOne(port, protocol, hostIp);
+  return (await probeOne(port, protocol, '0.0.0.0')) && (!hostHasIpv6() || (await probeOne(port, protocol, '::')));
+}
+
+function probeOne(port: number, protocol: string, host: string): Promise<boolean> {
+  const v6 = host.includes(':');
   return new Promise((resolve) => {
     if (protocol === 'udp') {
-      const s = createSocket('udp4');
+      const s = createSocket({ type: v6 ? 'udp6' : 'udp4', ipv6Only: v6 });
       s.once('error', () => resolve(false));
       s.bind({ port, address: host, exclusive: true }, () => s.close(() => resolve(true)));
     } else {
       const s = createServer();
       s.once('error', () => resolve(false));
-      s.listen({ port, host, exclusive: true }, () => s.close(() => resolve(true)));
+      s.listen({ port, host, exclusive: true, ipv6Only: v6 }, () => s.close(() => resolve(true)));
     }
   });
 }

@@ -14,8 +14,8 @@
  * - Life cycle: `attach` before the container's process starts (the runtime gets the netns
  *   path), `connect`/`disconnect` while it runs, `detach` when it exits or is removed.
  *   IP addresses and host ports are allocated by `attach`/`connect` and released by
- *   `detach`/`disconnect`. Published ports are kernel forwarding rules: they keep answering
- *   while berthd is down.
+ *   `detach`/`disconnect`. Published ports are proxy processes of their own (as Docker's
+ *   docker-proxy, on 0.0.0.0 and [::]): they keep answering while berthd is down.
  */
 import type { Protocol } from '../util/port-spec.js';
 
