@@ -12,7 +12,7 @@ import { InvalidArgument, SystemError } from '../../errdefs/index.js';
 import { detectCompression, type Compression } from '../../util/tar/compression.js';
 import { checksumOk } from '../../util/tar/header.js';
 import { Extractor } from '../../util/tar/extract.js';
-import { TarIngest } from '../../util/tar/ingest.js';
+import { extractTarStream } from '../../util/tar/extract-stream.js';
 import type { Readable } from 'node:stream';
 
 async function head(path: string, n: number): Promise<Buffer> {
@@ -73,19 +73,10 @@ export async function isArchive(path: string): Promise<boolean> {
 export async function extractArchive(path: string, dest: string): Promise<void> {
   const c = detectCompression(await head(path, 6));
   const { stream, done } = decompressed(path, c === 'gzip' ? 'none' : c);
-  const ex = new Extractor(dest, { whiteouts: 'literal' });
-  const ingest = new TarIngest(ex);
   try {
-    for await (const chunk of stream) {
-      const w = ingest.write(chunk as Buffer);
-      if (w) await w;
-    }
-    await ingest.end();
-    ex.finish();
+    await extractTarStream(stream, new Extractor(dest, { whiteouts: 'literal' }));
     await done;
   } catch (e) {
-    ingest.abort();
-    ex.abort();
     stream.destroy();
     throw e;
   }

@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { InvalidArgument } from '../../errdefs/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { Extractor } from '../../util/tar/extract.js';
-import { TarIngest } from '../../util/tar/ingest.js';
+import { extractTarStream } from '../../util/tar/extract-stream.js';
 import type { Client } from '../../client/client.js';
 
 export type BuildOutput = { type: 'local'; dest: string } | { type: 'tar'; dest: string };
@@ -57,20 +57,7 @@ export async function writeOutput(client: Client, id: string, out: BuildOutput, 
     return;
   }
   mkdirSync(out.dest, { recursive: true });
-  const ex = new Extractor(out.dest, { whiteouts: 'literal' });
-  const ingest = new TarIngest(ex);
-  try {
-    for await (const c of res) {
-      const wait = ingest.write(c as Buffer);
-      if (wait) await wait;
-    }
-    await ingest.end();
-    ex.finish();
-  } catch (e) {
-    ingest.abort();
-    ex.abort();
-    throw e;
-  }
+  await extractTarStream(res, new Extractor(out.dest, { whiteouts: 'literal' }));
 }
 
 /** buildx's metadata file for a build that made image `id`, tagged `names` (normalized). */

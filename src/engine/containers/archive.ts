@@ -23,7 +23,7 @@ import { fdPath } from '../../util/fd-path.js';
 import { baseName, readFileInRoot, RootDir, splitContainerPath } from '../../util/in-root.js';
 import { O_PATH } from '../../util/native.js';
 import { Extractor } from '../../util/tar/extract.js';
-import { TarIngest } from '../../util/tar/ingest.js';
+import { extractTarStream } from '../../util/tar/extract-stream.js';
 import { packDir } from '../../util/tar/pack.js';
 import { placeOf, type Place } from './archive-place.js';
 import { copyOwnerIn } from './archive-owner.js';
@@ -242,18 +242,8 @@ export async function extractInto(ctx: ContainerContext, ref: string, path: stri
       throw e;
     }
     const ex = new Extractor(split.abs, { whiteouts: 'literal', dirfd: fd, ...(owner ? { owner } : {}) });
-    const ingest = new TarIngest(ex);
     try {
-      for await (const chunk of tar) {
-        const w = ingest.write(chunk as Buffer);
-        if (w) await w;
-      }
-      await ingest.end();
-      ex.finish();
-    } catch (e) {
-      ingest.abort();
-      ex.abort();
-      throw e;
+      await extractTarStream(tar, ex);
     } finally {
       closeSync(fd);
     }
