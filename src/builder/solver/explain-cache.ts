@@ -50,9 +50,8 @@ export async function sourceFiles(tree: SourceTree, parts: CacheKeyParts): Promi
       const e = tree.lstat(rel);
       if (!e) return;
       if (++count > MAX_FILES) throw new RangeError('too many files');
-      // The context's own checksum (the legacy builder's `file:` tarsum, which the COPY's cache
-      // key already computed and cached) rather than hashing the file a second time.
-      if (e.type === 'file') files[rel] = 'tarsum' in tree && typeof tree.tarsum === 'function' ? `file:${await (tree as SourceTree & { tarsum(x: typeof e): Promise<string> }).tarsum(e)}` : await tree.fileDigest(e);
+      // Content digests, as `sha256sum` prints them (cached by stat for contexts read in place).
+      if (e.type === 'file') files[rel] = await tree.fileDigest(e);
       else if (e.type === 'symlink') files[rel] = `symlink:${e.linkTarget ?? ''}`;
       else if (e.type === 'dir') {
         files[rel] = '';
