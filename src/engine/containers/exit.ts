@@ -9,7 +9,7 @@ import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import type { PlannedMount } from './mounts.js';
 import { leaveNetwork } from './network.js';
-import { startContainer } from './start.js';
+import { startContainer, startEvents } from './start.js';
 import { nowRfc3339Nano, type ContainerRecord } from './record.js';
 import { containerEvent } from './events.js';
 
@@ -65,6 +65,8 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   };
   // Only now: a stop waiting on `running` must see the state as exited.
   ctx.running.forget(id);
+  // A process that ended at once may be seen gone before its start was announced.
+  await startEvents.get(rec);
   if (oom) containerEvent(ctx, rec, 'oom');
   containerEvent(ctx, rec, 'die', { exitCode: String(rec.State.ExitCode) });
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;

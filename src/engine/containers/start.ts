@@ -130,6 +130,9 @@ export function startFailure(e: ProcessCreateError): { error: Error; exitCode: n
   return { error: new SystemError(msg, { cause: e }), exitCode: 128 };
 }
 
+/** A run's `start` event, emitted or abandoned: an exit's `die` comes after it. */
+export const startEvents = new WeakMap<ContainerRecord, Promise<void>>();
+
 /** Starts a container (the caller holds its lock). */
 export async function startContainer(ctx: ContainerContext, rec: ContainerRecord): Promise<void> {
   if (rec.State.Running) throw new NotModified(`container ${rec.ID} is already running`);
@@ -204,8 +207,10 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     // Attaches that waited for this start connect now, before the process runs.
     await Promise.all(ctx.attaches.take(rec.ID).map((p) => p.connect().catch((err) => log.debug('attach lost', { error: String(err) }))));
     const tPending = performance.now();
-    await Promise.all([saved, ctx.deps.runtime.start(rec.ID)]);
-    containerEvent(ctx, rec, 'start');
+    // The `start` event as soon as runc has started the process: its `die` waits for it.
+    const started = ctx.deps.runtime.start(rec.ID).then(() => containerEvent(ctx, rec, 'start'));
+    startEvents.set(rec, started.catch(() => {}));
+    await Promise.all([saved, started]);
     log.debug('container started', {
       id: rec.ID, createMs: +(tCreated - t0).toFixed(1), attachMs: +(tPending - tCreated).toFixed(1), startMs: +(performance.now() - tPending).toFixed(1),
     });
