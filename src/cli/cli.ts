@@ -37,9 +37,27 @@ function topHelp(): string {
   );
 }
 
+/**
+ * The ways to type a command, as docker's help lists them: a one-word alias replaces the last
+ * word (`container ls` → `container list`); a longer one is a path from the root (`build` is also
+ * `builder build` and `image build`), so the top-level form is listed too.
+ */
+export function aliasPaths(path: string, cmd: Command): string[] {
+  const root = path.split(' ')[0]!;
+  const aliases = cmd.aliases ?? [];
+  const full = aliases.filter((a) => a.includes(' '));
+  const forms = [
+    path,
+    ...(full.length ? [`${root} ${cmd.name}`] : []),
+    ...full.map((a) => `${root} ${a}`),
+    ...aliases.filter((a) => !a.includes(' ')).map((a) => path.replace(/\S+$/, a)),
+  ];
+  return [...new Set(forms)];
+}
+
 function commandHelp(path: string, cmd: Command): string {
   let s = `\nUsage:  ${path} ${cmd.subcommands ? 'COMMAND' : cmd.usage}\n\n${cmd.description}\n`;
-  if (cmd.aliases?.length) s += `\nAliases:\n  ${[path, ...cmd.aliases.map((a) => path.replace(/\S+$/, a))].join(', ')}\n`;
+  if (cmd.aliases?.length) s += `\nAliases:\n  ${aliasPaths(path, cmd).join(', ')}\n`;
   if (cmd.subcommands) {
     const w = Math.max(...cmd.subcommands.map((c) => c.name.length)) + 2;
     s += `\nCommands:\n${cmd.subcommands.filter((c) => !c.hidden).map((c) => `  ${c.name.padEnd(w)}${c.description}`).join('\n')}\n`;

@@ -3,6 +3,7 @@
  * `berth image COMMAND`: the image management command (ls, rm, prune, inspect, history,
  * tag, save, load, import, pull, push), each the same command as its top-level form.
  */
+import { build } from './build.js';
 import { alias, type Command } from '../command.js';
 import { history } from './history.js';
 import { imageInspect } from './image-inspect.js';
@@ -22,6 +23,7 @@ export const image: Command = {
   usage: 'COMMAND',
   description: 'Manage images',
   subcommands: [
+    build,
     history,
     importCmd,
     imageInspect,

@@ -5,6 +5,7 @@
  * kind's prune in docker's order (containers, networks, volumes, images, build cache) with
  * the same filters; volumes are the anonymous ones only, as in current Docker.
  */
+import { build } from './build.js';
 import type { BuildPruneReport } from '../../api/types/build.js';
 import type { ContainerPruneReport, VolumePruneReport } from '../../api/types/containers.js';
 import type { NetworkPruneReport } from '../../api/types/networks.js';
@@ -112,5 +113,5 @@ export const builder: Command = {
   name: 'builder',
   usage: 'COMMAND',
   description: 'Manage builds',
-  subcommands: [builderPrune],
+  subcommands: [build, builderPrune],
 };
