@@ -75,31 +75,27 @@ function fileChange(now: Record<string, Record<string, string>>, last: Record<st
   return undefined;
 }
 
-function argChange(now: [string, string][], last: [string, string][]): string | undefined {
+/** The first key (in sorted order) whose value differs between two lists of pairs, described. */
+function firstChange(now: [string, string][], last: [string, string][], describe: (k: string, was?: string, is?: string) => string): string | undefined {
   const a = new Map(last);
   const b = new Map(now);
   for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
-    const x = a.get(k);
-    const y = b.get(k);
-    if (x === y) continue;
-    if (x === undefined) return `build arg ${k} set (${q(y!)})`;
-    if (y === undefined) return `build arg ${k} unset (was ${q(x)})`;
-    return `build arg ${k} changed (${q(x)} → ${q(y)})`;
+    if (a.get(k) !== b.get(k)) return describe(k, a.get(k), b.get(k));
   }
   return undefined;
 }
 
+function argChange(now: [string, string][], last: [string, string][]): string | undefined {
+  return firstChange(now, last, (k, x, y) => {
+    if (x === undefined) return `build arg ${k} set (${q(y!)})`;
+    if (y === undefined) return `build arg ${k} unset (was ${q(x)})`;
+    return `build arg ${k} changed (${q(x)} → ${q(y)})`;
+  });
+}
+
 function pairChange(now: [string, string][], last: [string, string][]): string | undefined {
-  const a = new Map(last);
-  const b = new Map(now);
-  for (const k of [...new Set([...a.keys(), ...b.keys()])].sort()) {
-    const x = a.get(k);
-    const y = b.get(k);
-    if (x === y) continue;
-    const show = (v: string | undefined) => (v === undefined ? 'none' : /^sha256:/.test(v) ? short(v) : q(v));
-    return `${k} changed (${show(x)} → ${show(y)})`;
-  }
-  return undefined;
+  const show = (v: string | undefined) => (v === undefined ? 'none' : /^sha256:/.test(v) ? short(v) : q(v));
+  return firstChange(now, last, (k, x, y) => `${k} changed (${show(x)} → ${show(y)})`);
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
