@@ -8,11 +8,11 @@
  * and moves on to the new file at each rotation.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { parseLogTime } from '../../util/log-time.js';
-import { closeAll, countLines, fileLines, openRotated, openRotatedAfter, openRotatedNewerThan, type RotatedFile, tailOffset } from './rotated-files.js';
+import { closeAll, countLines, fileLines, openIfExists, openRotated, openRotatedAfter, openRotatedNewerThan, type RotatedFile, tailOffset } from './rotated-files.js';
 
 export interface LogRecord {
   stream: 'stdout' | 'stderr';
@@ -106,14 +106,6 @@ async function tailStart(cur: FileHandle | undefined, size: number, rotated: Rot
   return all;
 }
 
-async function openIfExists(path: string): Promise<FileHandle | undefined> {
-  try {
-    return await open(path, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-}
 
 /**
  * The records of a log: its rotated files (oldest first, gzip'd or not) and then the current

@@ -21,7 +21,8 @@ export interface RotatedFile {
   index: number;
 }
 
-async function openIfExists(path: string): Promise<FileHandle | undefined> {
+/** Opens a file for reading; undefined when it does not exist. */
+export async function openIfExists(path: string): Promise<FileHandle | undefined> {
   try {
     return await open(path, 'r');
   } catch (e) {
