@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { InvalidArgument, NotFound, SystemError } from '../errdefs/index.js';
 import { hostsFile, hostnameFile, resolvConf } from './files.js';
 import { readFileInRoot } from '../util/in-root.js';
-import { cleanPath } from '../util/go-path.js';
+import { cleanAbsPath } from '../util/go-path.js';
 import { secureJoin } from '../util/secure-join.js';
 import { hostBoundingSet, hostDevices, hostHostsFile, hostLastCap, hostResolvConf, initBinary } from './host.js';
 import { unmount } from './overlay-driver.js';
@@ -259,7 +259,7 @@ export class RuncRuntime implements ContainerRuntime {
       this.#cgroupPaths.delete(id);
       return `${this.#cgroupParent}/${id}`;
     }
-    const path = `${cleanPath(`/${parent}`).replace(/\/$/, '')}/${id}`;
+    const path = `${cleanAbsPath(parent).replace(/\/$/, '')}/${id}`;
     this.#cgroupPaths.set(id, path);
     await fs.writeFile(join(shimDir, 'cgroup'), path);
     return path;

@@ -2,7 +2,7 @@
  * @module util/go-path
  * Go's path.Clean for slash-separated paths: one slash between elements, no `.` elements,
  * `..` resolved against the element before it, `/..` at the root dropped, `.` for empty.
- * `cleanPath('/' + p)` cleans `p` as an absolute path (container paths, mount destinations).
+ * `cleanAbsPath(p)` cleans `p` as an absolute path (container paths, mount destinations).
  */
 
 export function cleanPath(p: string): string {
@@ -20,4 +20,9 @@ export function cleanPath(p: string): string {
   }
   const s = (rooted ? '/' : '') + out.join('/');
   return s === '' ? '.' : s;
+}
+
+/** Cleans `p` as an absolute path: Go's path.Clean of `/` + p (container paths, mount destinations). */
+export function cleanAbsPath(p: string): string {
+  return cleanPath('/' + p);
 }

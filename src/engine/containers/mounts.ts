@@ -10,7 +10,7 @@ import { isAbsolute } from 'node:path';
 import type { MountPointWire, MountWire } from '../../api/types/containers.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import type { OciMount } from '../../runtime/types.js';
-import { cleanPath as goCleanPath } from '../../util/go-path.js';
+import { cleanAbsPath } from '../../util/go-path.js';
 
 export interface PlannedMount extends MountPointWire {
   /** Anonymous volume (removed with `rm -v`). */
@@ -25,11 +25,6 @@ export interface PlannedMount extends MountPointWire {
 
 const PROPAGATIONS = ['shared', 'slave', 'private', 'rshared', 'rslave', 'rprivate'];
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-
-/** Cleans a container path as an absolute one (Go's path.Clean of `/` + p). */
-function cleanPath(p: string): string {
-  return goCleanPath('/' + p);
-}
 
 export function validateVolumeName(name: string): void {
   if (!VOLUME_NAME.test(name)) {
@@ -46,7 +41,7 @@ export function parseBind(spec: string): PlannedMount {
   if (parts.length > 3 || parts.some((p) => p === '')) throw bad();
   if (parts.length === 1) {
     if (!isAbsolute(parts[0]!)) throw new InvalidArgument(`invalid volume specification: '${spec}': invalid mount config for type "volume": invalid mount path: '${parts[0]}' mount path must be absolute`);
-    return { Type: 'volume', Name: '', Source: '', Destination: cleanPath(parts[0]!), Driver: 'local', Mode: '', RW: true, Propagation: '', Anonymous: true };
+    return { Type: 'volume', Name: '', Source: '', Destination: cleanAbsPath(parts[0]!), Driver: 'local', Mode: '', RW: true, Propagation: '', Anonymous: true };
   }
   const [src, dst, opts = ''] = parts as [string, string, string?];
   if (!isAbsolute(dst)) throw new InvalidArgument(`invalid volume specification: '${spec}': invalid mount config for type "${src.startsWith('/') ? 'bind' : 'volume'}": invalid mount path: '${dst}' mount path must be absolute`);
@@ -63,11 +58,11 @@ export function parseBind(spec: string): PlannedMount {
   }
   if (src.startsWith('/')) {
     if (nocopy) throw bad();
-    return { Type: 'bind', Source: cleanPath(src), Destination: cleanPath(dst), Mode: opts, RW: rw, Propagation: propagation || 'rprivate' };
+    return { Type: 'bind', Source: cleanAbsPath(src), Destination: cleanAbsPath(dst), Mode: opts, RW: rw, Propagation: propagation || 'rprivate' };
   }
   validateVolumeName(src);
   if (propagation) throw bad();
-  return { Type: 'volume', Name: src, Source: '', Destination: cleanPath(dst), Driver: 'local', Mode: opts === '' ? 'z' : opts, RW: rw, Propagation: '', NoCopy: nocopy };
+  return { Type: 'volume', Name: src, Source: '', Destination: cleanAbsPath(dst), Driver: 'local', Mode: opts === '' ? 'z' : opts, RW: rw, Propagation: '', NoCopy: nocopy };
 }
 
 /** One `--mount` value (HostConfig.Mounts item). */
@@ -76,7 +71,7 @@ export function parseMount(m: MountWire): PlannedMount {
   const fail = (detail: string) => new InvalidArgument(`invalid mount config for type "${type}": ${detail}`);
   if (!m.Target) throw fail('field Target must not be empty');
   if (!isAbsolute(m.Target)) throw fail(`invalid mount path: '${m.Target}' mount path must be absolute`);
-  const dst = cleanPath(m.Target);
+  const dst = cleanAbsPath(m.Target);
   const rw = !m.ReadOnly;
   switch (type) {
     case 'bind': {
@@ -85,7 +80,7 @@ export function parseMount(m: MountWire): PlannedMount {
       if (m.VolumeOptions || m.TmpfsOptions) throw fail('field VolumeOptions/TmpfsOptions must not be specified');
       const p = m.BindOptions?.Propagation || 'rprivate';
       if (!PROPAGATIONS.includes(p)) throw fail(`invalid propagation mode: ${p}`);
-      return { Type: 'bind', Source: cleanPath(m.Source), Destination: dst, Mode: '', RW: rw, Propagation: p, MustExist: !m.BindOptions?.CreateMountpoint };
+      return { Type: 'bind', Source: cleanAbsPath(m.Source), Destination: dst, Mode: '', RW: rw, Propagation: p, MustExist: !m.BindOptions?.CreateMountpoint };
     }
     case 'volume': {
       if (m.BindOptions || m.TmpfsOptions) throw fail('field BindOptions/TmpfsOptions must not be specified');
@@ -128,10 +123,10 @@ export function planMounts(inp: MountInputs): PlannedMount[] {
   for (const m of inp.mounts ?? []) add(parseMount(m));
   for (const dst of Object.keys(inp.tmpfs ?? {})) {
     if (!isAbsolute(dst)) throw new InvalidArgument(`invalid mount path: '${dst}' mount path must be absolute`);
-    seen.add(cleanPath(dst));
+    seen.add(cleanAbsPath(dst));
   }
   for (const v of inp.imageVolumes ?? []) {
-    const dst = cleanPath(v);
+    const dst = cleanAbsPath(v);
     if (seen.has(dst)) continue;
     seen.add(dst);
     out.push({ Type: 'volume', Name: '', Source: '', Destination: dst, Driver: 'local', Mode: '', RW: true, Propagation: '', Anonymous: true });
@@ -168,7 +163,7 @@ export function ociMounts(points: readonly PlannedMount[], tmpfs: Record<string,
     out.push({ destination: m.Destination, type: 'bind', source: m.Source, options: opts });
   }
   for (const [dst, o] of Object.entries(tmpfs ?? {})) {
-    out.push({ destination: cleanPath(dst), type: 'tmpfs', source: 'tmpfs', options: tmpfsOptions(o.split(',')) });
+    out.push({ destination: cleanAbsPath(dst), type: 'tmpfs', source: 'tmpfs', options: tmpfsOptions(o.split(',')) });
   }
   return out;
 }

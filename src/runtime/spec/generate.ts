@@ -14,7 +14,7 @@ import { parseSeccompProfile, translateSeccomp } from './seccomp.js';
 import {
   DEFAULT_SHM_SIZE, MASKED_PATHS, NETNS_SYSCTLS, READONLY_PATHS, defaultDeviceRules, defaultMounts,
 } from './defaults.js';
-import { cleanPath as goCleanPath } from '../../util/go-path.js';
+import { cleanAbsPath } from '../../util/go-path.js';
 
 export type NetworkSetting = { mode: 'none' } | { mode: 'host' } | { mode: 'path'; path: string };
 
@@ -107,13 +107,8 @@ export const INIT_PATH = '/sbin/docker-init';
 
 const depth = (p: string) => p.split('/').filter(Boolean).length;
 
-/** Cleans a container path as an absolute one (Go's path.Clean of `/` + p). */
-function clean(p: string): string {
-  return goCleanPath('/' + p);
-}
-
 function mountsOf(input: SpecInput): OciMount[] {
-  const user: OciMount[] = (input.mounts ?? []).map((m) => ({ ...m, destination: clean(m.destination) }));
+  const user: OciMount[] = (input.mounts ?? []).map((m) => ({ ...m, destination: cleanAbsPath(m.destination) }));
   const etcOpts = ['rbind', 'rprivate', ...(input.readonlyRootfs ? ['ro'] : [])];
   const etc: [string, string | undefined][] = [
     ['/etc/resolv.conf', input.etcFiles?.resolvConf],
@@ -221,7 +216,7 @@ export function generateSpec(input: SpecInput): OciSpec {
       user: { uid: input.user.uid, gid: input.user.gid, ...(input.user.additionalGids.length ? { additionalGids: [...input.user.additionalGids] } : {}) },
       args,
       env: [...input.env],
-      cwd: input.cwd && input.cwd !== '' ? clean(input.cwd) : '/',
+      cwd: input.cwd && input.cwd !== '' ? cleanAbsPath(input.cwd) : '/',
       capabilities: { bounding: caps, effective: caps, permitted: caps },
       noNewPrivileges: !!input.noNewPrivileges,
       oomScoreAdj: input.oomScoreAdj ?? 0,
