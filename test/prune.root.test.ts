@@ -220,6 +220,30 @@ describe('prune', () => {
     await ok(d.berth(['image', 'prune', '-f']));
   });
 
+  it('a record a running build uses is InUse (ACTIVE in system df) and builder prune leaves it', async () => {
+    const step = `RUN echo held-${Date.now()} > /h`;
+    assert.notEqual((await b.build(b.context({ Dockerfile: `FROM busybox\n${step}\nRUN false\n` }))).code, 0);
+    await ok(d.berth(['container', 'prune', '-f']));
+    const mine = async () => ((await diskUsage(d)).BuildCache as BuildCacheWire[]).find((c) => c.Description.includes('held-'))!;
+    assert.equal((await mine()).InUse, false);
+    const building = b.build(b.context({ Dockerfile: `FROM busybox\n${step}\nRUN sleep 3\n` }));
+    let inUse = false;
+    for (let i = 0; i < 40 && !inUse; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      inUse = (await mine()).InUse;
+    }
+    assert.ok(inUse, 'the cached step the build hit is in use while it runs');
+    assert.equal((await cacheRow(d))[1], '1');
+    assert.equal(await ok(d.berth(['builder', 'prune', '-f'])), 'Total reclaimed space: 0B\n');
+    assert.ok(await mine(), 'prune kept the record');
+    const done = await building;
+    assert.equal(done.code, 0, done.stderr);
+    assert.equal(usingCache(done.stdout), 1, done.stdout);
+    assert.equal((await mine()).InUse, false);
+    await ok(d.berth(['image', 'prune', '-f']));
+    await ok(d.berth(['builder', 'prune', '-f']));
+  });
+
   it('RUN --mount=type=cache directories show in system df as exec.cachemount and go with builder prune', async () => {
     const df = (n: number) => `FROM busybox\nRUN --mount=type=cache,id=prune-test,target=/cache ls /cache > /seen-${n} && head -c 1048576 /dev/zero > /cache/blob\n`;
     assert.equal((await b.build(b.context({ Dockerfile: df(1) }), ['-t', 'cm:1'])).code, 0);

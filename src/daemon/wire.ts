@@ -15,6 +15,7 @@ import { cacheMountsRoot, scratchRoot, stepContainersRoot } from '../engine/buil
 import { CacheMountStore } from '../builder/mounts/cache-mount-store.js';
 import { DefaultBuildService } from '../engine/build/build-service.js';
 import { BuildCacheUsage } from '../engine/build/cache-usage.js';
+import { BuildHolds } from '../engine/build/build-holds.js';
 import { RuntimeStepRunner } from '../engine/build/runtime-runner.js';
 import { RuncRuntime } from '../runtime/runc-runtime.js';
 import { DefaultContainerIO } from '../engine/containers/container-io.js';
@@ -165,10 +166,11 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   const cacheMounts = new CacheMountStore(cacheMountsRoot(config.dataRoot));
   const cache = new LocalCacheIndex(join(config.dataRoot, 'buildcache'), (id) => imageStore.get(id) !== undefined);
   closers.push(() => cache.flush());
+  const holds = new BuildHolds();
   const build = new DefaultBuildService({
     dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner, afterBuild: () => stepNetworking.releaseIdle(),
-    cacheMounts, insecureEntitlements: config.allowInsecureEntitlements,
-    cacheUsage: new BuildCacheUsage(cache, images.context, cacheMounts),
+    cacheMounts, insecureEntitlements: config.allowInsecureEntitlements, holds,
+    cacheUsage: new BuildCacheUsage(cache, images.context, cacheMounts, holds),
     pull: (name, progress, auth) => distribution.pull({ image: name, tag: undefined, all: false, ...(auth ? { auth } : {}) }, progress),
   });
   await build.recover();

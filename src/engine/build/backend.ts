@@ -14,6 +14,7 @@ import type { LayerStore } from '../../store/layers/types.js';
 import type { ProcessRuntime } from '../../runtime/types.js';
 import type { ImageService } from '../images/types.js';
 import type { BuildCacheUsage } from './cache-usage.js';
+import type { BuildHolds } from './build-holds.js';
 import { authConfigFor } from '../../registry/auth-configs.js';
 import type { AuthConfig } from '../../registry/types.js';
 
@@ -41,6 +42,8 @@ export interface BuildDeps {
   cacheMounts?: CacheMountStore;
   /** Entitlements builds may ask for (daemon configuration: `allow-insecure-entitlements`). */
   insecureEntitlements?: string[];
+  /** The images running builds use (shared with `cacheUsage`); absent: builds hold nothing. */
+  holds?: BuildHolds;
 }
 
 const noRunner: StepRunner = {

@@ -19,6 +19,7 @@ import { runBuild } from '../../builder/solver/run-build.js';
 import type { BuildBackend } from '../../builder/types.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import { parseNormalizedNamed, type Reference } from '../../image/reference.js';
+import { holdingImages } from './build-holds.js';
 import { buildBackend, scratchRoot, stepContainersRoot, type BuildDeps } from './backend.js';
 import { openContext } from './context-source.js';
 import { exportImageRootfs } from './rootfs-export.js';
@@ -109,11 +110,13 @@ export class DefaultBuildService implements BuildService {
       dockerfile: opts.dockerfile || 'Dockerfile',
       signal,
     });
+    const holds = this.#deps.holds?.session();
+    const backend = holds ? { ...this.#backend, images: holdingImages(this.#backend.images, holds) } : this.#backend;
     try {
       const plan = planBuild(opened.dockerfile.text, opts, opened.dockerfile.name);
       const timeline = req.timeline ? new TimelineRecorder() : undefined;
       const id = await runBuild({
-        plan, backend: this.#backend, options: opts, context: opened.context, events: emit, signal, explainScope: explainScope(req),
+        plan, backend, options: opts, context: opened.context, events: emit, signal, explainScope: explainScope(req),
         ...(timeline ? { observe: (e: BuildEvent) => timeline.observe(e) } : {}),
       });
       if (timeline) out({ id: 'berth.timeline', aux: timeline.result() });
@@ -122,13 +125,14 @@ export class DefaultBuildService implements BuildService {
       for (const t of opts.tags) {
         if (!t || seen.has(t)) continue;
         seen.add(t);
-        emit({ kind: 'tagged', name: await this.#backend.images.tag(id, t) });
+        emit({ kind: 'tagged', name: await backend.images.tag(id, t) });
       }
       if (req.quiet) send({ stream: `${id}\n` });
     } catch (e) {
       for (const m of held) send(m);
       throw e;
     } finally {
+      holds?.release();
       await opened.context.dispose();
       // Not awaited: the build is done; what its steps kept goes meanwhile.
       void this.#deps.afterBuild?.();

@@ -4,7 +4,8 @@
  * style: each step's result is an image (listed by `images -a`), and the cache index maps a
  * step's key to it. A cache record is one BuildCache object: `Size` is the layer its step added
  * (0 for a metadata step), and it is `Shared` when its image is also kept by something else (a
- * tag, a child image, a container), since those bytes then belong to the images.
+ * tag, a child image, a container), since those bytes then belong to the images. It is `InUse`
+ * while a running build uses its image (build-holds.ts); prune leaves such records and images.
  *
  * Prune (dockerd's BuildKit filters: until, id, parent, type, description, inuse, shared,
  * private; `all`; `keep-storage`) forgets the records it selects, so the next build of those
@@ -23,6 +24,7 @@ import { hexOf, type Digest } from '../../image/digest.js';
 import { untilTime } from '../../util/until-time.js';
 import type { ImageContext } from '../images/context.js';
 import { removeImage } from '../images/remove.js';
+import type { BuildHolds } from './build-holds.js';
 
 export interface BuildPruneOptions {
   all: boolean;
@@ -126,17 +128,25 @@ export class BuildCacheUsage {
   readonly #records: BuildCacheRecords;
   readonly #images: ImageContext;
   readonly #mounts: CacheMounts | undefined;
+  readonly #holds: Pick<BuildHolds, 'has'> | undefined;
 
-  constructor(records: BuildCacheRecords, images: ImageContext, mounts?: CacheMounts) {
+  /** @param holds the images running builds use: their records are InUse and stay */
+  constructor(records: BuildCacheRecords, images: ImageContext, mounts?: CacheMounts, holds?: Pick<BuildHolds, 'has'>) {
     this.#records = records;
     this.#images = images;
     this.#mounts = mounts;
+    this.#holds = holds;
   }
 
   /** Whether something besides the cache keeps `id`: a reference, a child image or a container. */
   async #kept(id: Digest): Promise<boolean> {
     const ctx = this.#images;
     return ctx.refs.referencesOf(id).length > 0 || ctx.images.children(id).length > 0 || (await ctx.isImageInUse(id)) !== undefined;
+  }
+
+  /** Whether a running build uses `id`. */
+  #inUse(id: Digest): boolean {
+    return this.#holds?.has(id) ?? false;
   }
 
   async #items(): Promise<CacheItem[]> {
@@ -161,7 +171,7 @@ export class BuildCacheUsage {
           Parent: parent ? hexOf(parent as Digest) : '',
           Type: 'regular',
           Description: describe(e.parts.instruction),
-          InUse: false,
+          InUse: this.#inUse(e.image),
           Shared: kept.get(e.image)!,
           Size: own ? (ctx.layers.get(own)?.size ?? 0) : 0,
           CreatedAt: e.created,
@@ -212,7 +222,8 @@ export class BuildCacheUsage {
     const sizes = new Map<string, number>(ctx.layers.list().map((l) => [l.chainId as string, l.size]));
     let reclaimed = 0;
     for (const id of images) {
-      if (!ctx.images.get(id) || (await this.#kept(id))) continue;
+      // A build may have taken the image up since the selection: held images stay.
+      if (!ctx.images.get(id) || this.#inUse(id) || (await this.#kept(id))) continue;
       try {
         for (const d of await removeImage(ctx, id.slice(7), false, true)) if ('Deleted' in d) reclaimed += sizes.get(d.Deleted) ?? 0;
       } catch (e) {
