@@ -279,6 +279,13 @@ int main(int argc, char **argv) {
   }
   signal(SIGPIPE, SIG_IGN);
 
+  /* The host runs commands with its own umask; it declines a caller whose umask differs. */
+  mode_t mask = umask(0);
+  umask(mask);
+  char mask_text[8];
+  snprintf(mask_text, sizeof mask_text, "%04o", (unsigned)mask);
+  setenv("BERTH_CLI_UMASK", mask_text, 1);
+
   /* Signals wait until the command is sent, so that "S <signo>" never lands inside it. */
   sigprocmask(SIG_BLOCK, &forward_set, &unblocked);
   int sent = send_command(host_fd, argc, argv);

@@ -149,6 +149,26 @@ describe('the berth launcher and its CLI host', { timeout: 240_000 }, () => {
     }
   });
 
+  it('creates files with the caller\'s umask: a caller whose umask differs from the host\'s runs by itself', async () => {
+    await waitFor('the host', () => hostPid(cliDir) > 0 && existsSync(join(cliDir, 'host.sock')));
+    const hostMask = Number.parseInt(/^Umask:\s*([0-7]+)$/m.exec(readFileSync(`/proc/${hostPid(cliDir)}/status`, 'utf8'))![1]!, 8);
+    const other = hostMask === 0o077 ? 0o022 : 0o077;
+    const inShell = (mask: number, args: string[]) => spawn('sh', ['-c', `umask ${mask.toString(8)}; exec "$@"`, 'sh', berthBin, '-H', d.host, ...args], {
+      env: { ...process.env, ...env() }, stdio: 'ignore',
+    });
+    const exited = (c: ReturnType<typeof spawn>) => new Promise((r) => c.once('exit', r));
+    for (const mask of [hostMask, other]) {
+      const out = join(scratch, `save-${mask.toString(8)}.tar`);
+      assert.equal(await exited(inShell(mask, ['save', '-o', out, 'busybox'])), 0);
+      assert.equal(statSync(out).mode & 0o777, 0o666 & ~mask, `save -o under umask ${mask.toString(8)}`);
+      // Where it ran: the launcher stays "berth" in the host, and becomes node when it runs by itself.
+      const child = inShell(mask, ['run', '--rm', 'busybox', 'sleep', '1']);
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim(), mask === hostMask ? 'berth' : 'node');
+      assert.equal(await exited(child), 0);
+    }
+  });
+
   it('declines a caller whose TZ differs, and never uses a socket directory others can enter', async () => {
     assert.equal(await ok(d.berth(['version', '--format', '{{.Server.Os}}'], { env: { ...env(), TZ: 'Asia/Tokyo' } })), 'linux\n');
     const open = join(scratch, 'open');

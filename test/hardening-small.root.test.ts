@@ -1,5 +1,6 @@
 /**
- * Smaller hardening items of issue 13: Docker's default MemorySwap (twice the memory),
+ * Smaller hardening items of issue 13: Docker's file modes in containers of a berthd started
+ * under umask 077, Docker's default MemorySwap (twice the memory),
  * berthd refusing a non-loopback TCP socket without TLS (and serving TLS with client
  * verification), idle or stalled API connections dropped after the header timeout while
  * hijacked ones live on, and COPY cleaning its destination before following the image's links.
@@ -28,10 +29,22 @@ async function freePort(): Promise<number> {
 describe('container and API hardening', { timeout: 300_000 }, () => {
   let d: TestDaemon;
   before(async () => {
-    d = await daemonWithBusybox();
+    // As the berth CLI may start it, from a user's shell with a strict umask.
+    const mask = process.umask(0o077);
+    try {
+      d = await daemonWithBusybox();
+    } finally {
+      process.umask(mask);
+    }
   });
   after(async () => {
     await cleanupDaemon(d);
+  });
+
+  it("gives containers Docker's file modes whatever the umask berthd was started with", async () => {
+    const modes = '/ /etc /etc/hosts /etc/hostname /etc/resolv.conf /.dockerenv /dev /proc';
+    assert.equal(await ok(d.berth(['run', '--rm', 'busybox', 'stat', '-c', '%a', ...modes.split(' ')])), '755\n755\n644\n644\n644\n755\n755\n555\n');
+    assert.equal(await ok(d.berth(['run', '--rm', '--user', '1000:1000', 'busybox', 'id'])), 'uid=1000(user) gid=1000(user) groups=1000(user)\n');
   });
 
   it('records MemorySwap as twice the memory limit when -m is set, as Docker does', async () => {

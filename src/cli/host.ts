@@ -12,8 +12,8 @@
  * status goes back to the launcher.
  *
  * The host declines a command (the launcher then runs it in a Node.js process of its own) when
- * the build stamp changed since the host started (it then retires) or the caller's TZ differs
- * from the host's. It exits after BERTH_CLI_IDLE_SECONDS (default 600) without commands.
+ * the build stamp changed since the host started (it then retires), or the caller's TZ or umask
+ * (which the launcher puts in BERTH_CLI_UMASK) differs from the host's. It exits after BERTH_CLI_IDLE_SECONDS (default 600) without commands.
  */
 import { EventEmitter } from 'node:events';
 import { closeSync, createReadStream, createWriteStream, fstatSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,14 @@ import { runCli } from './cli.js';
 import type { CliIO } from './command.js';
 
 const PROTOCOL = 'berth-cli/1';
+/** The launcher's umask, in octal (its environment carries it; the command never sees it). */
+const UMASK_VAR = 'BERTH_CLI_UMASK';
+
+/** This process's umask, from /proc (process.umask() without an argument is deprecated). */
+export function ownUmask(): number {
+  const m = /^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number.parseInt(m[1]!, 8) : 0o022;
+}
 const IGNORED_BY_DEFAULT = new Set<NodeJS.Signals>(['SIGWINCH', 'SIGCHLD', 'SIGURG', 'SIGCONT']);
 
 /** A parsed command message. */
@@ -251,6 +259,7 @@ export async function serve(o: HostOptions): Promise<Server> {
     }
   };
   const stamp = readStamp();
+  const umaskNow = ownUmask();
   let active = 0;
   let idle: NodeJS.Timeout | undefined;
   let retiring = false;
@@ -286,7 +295,9 @@ export async function serve(o: HostOptions): Promise<Server> {
       return;
     }
     const stale = readStamp() !== stamp;
-    if (stale || retiring || (msg.env.TZ ?? '') !== (process.env.TZ ?? '')) {
+    const umask = msg.env[UMASK_VAR];
+    delete msg.env[UMASK_VAR];
+    if (stale || retiring || (msg.env.TZ ?? '') !== (process.env.TZ ?? '') || (umask !== undefined && Number.parseInt(umask, 8) !== umaskNow)) {
       closeFds(fds);
       conn.end(`C ${stale || retiring ? 1 : 0}\n`);
       if (stale && !retiring) shutdown();
@@ -306,7 +317,7 @@ export async function serve(o: HostOptions): Promise<Server> {
     });
   });
   await listenExclusively(server, sock);
-  writeFileSync(join(o.dir, 'host.pid'), `${process.pid}\n`);
+  writeFileSync(join(o.dir, 'host.pid'), `${process.pid}\n`, { mode: 0o600 });
   armIdle();
   return server;
 }
@@ -347,7 +358,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.a
     process.exit(2);
   }
   process.title = 'berth-cli-host';
-  process.umask(0o077);
+  // The umask stays the starting caller's: commands create files (save -o, cp, --iidfile) as
+  // the caller would; callers with another umask run the plain way (see accept).
   // A command's mistake must not end the other commands this host is running.
   process.on('uncaughtException', (e) => process.stderr.write(`berth cli host: uncaught: ${e?.stack ?? e}\n`));
   process.on('unhandledRejection', (e) => process.stderr.write(`berth cli host: unhandled rejection: ${(e as Error)?.stack ?? e}\n`));

@@ -122,6 +122,9 @@ async function start(config: DaemonConfig): Promise<void> {
 
 async function main(): Promise<void> {
   process.title = 'berthd';
+  // As dockerd: files berthd makes (container root file systems, /etc/hosts, layers) get modes
+  // that do not depend on the umask of whoever started it (the berth CLI may start it).
+  process.umask(0o022);
   let parsed;
   try {
     parsed = parseDaemonArgs(process.argv.slice(2));
