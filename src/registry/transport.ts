@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Cancelled, Unavailable } from '../errdefs/index.js';
 import { logger } from '../util/log.js';
+import { dialErrorText } from './errors.js';
 import type { Endpoint } from './hosts.js';
 
 const log = logger('registry');
@@ -176,8 +177,7 @@ export class Transport {
     }
     const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : this.baseOf(ep) + pathOrUrl;
     if (last instanceof Unavailable) throw last;
-    const code = (last as NodeJS.ErrnoException)?.code;
-    const why = code === 'ECONNREFUSED' ? 'connect: connection refused' : (last as Error)?.message ?? String(last);
+    const why = dialErrorText(last);
     throw new Unavailable(`${init.method === 'HEAD' ? 'Head' : init.method === 'GET' ? 'Get' : init.method} "${url}": ${why}`, { cause: last });
   }
 

@@ -38,6 +38,8 @@ function parsePushRef(name: string, tag: string | undefined): Reference {
 export async function push(d: DistributionDeps, req: PushRequest, progress: ProgressSink): Promise<void> {
   const ref = parsePushRef(req.name, req.tag);
   const ctx = d.images;
+  // dockerd names the repository before it looks for the image: a missing tag is an error in the stream.
+  progress(status(undefined, `The push refers to repository [${fullName(ref)}]`));
   let targets: Reference[];
   if (ref.tag !== undefined) {
     if (!ctx.refs.get(ref)) throw new NotFound(`An image does not exist locally with the tag: ${familiarName(ref)}`);
@@ -46,7 +48,6 @@ export async function push(d: DistributionDeps, req: PushRequest, progress: Prog
     targets = ctx.refs.all().map(([r]) => r).filter((r) => r.domain === ref.domain && r.path === ref.path && r.tag !== undefined);
     if (targets.length === 0) throw new NotFound(`An image does not exist locally with the tag: ${familiarName(ref)}`);
   }
-  progress(status(undefined, `The push refers to repository [${fullName(ref)}]`));
   const repo = d.registry.repository(ref.domain, ref.path, req.auth, ['pull', 'push']);
   for (const t of targets) await pushOne(d, repo, t, progress);
 }
