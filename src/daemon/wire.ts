@@ -105,15 +105,15 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     maxUploads: config.maxConcurrentUploads,
   });
   closers.push(async () => registry.close());
-  const distribution = new DefaultDistributionService({
-    events: events.sink,
+  const distributionDeps = {
     images: images.context,
     registry,
     blobMap: new BlobMap(config.dataRoot),
     platform: hostPlatform(),
     maxDownloads: config.maxConcurrentDownloads,
     maxUploads: config.maxConcurrentUploads,
-  });
+  };
+  const distribution = new DefaultDistributionService({ ...distributionDeps, events: events.sink });
 
   // Networks: netavark + aardvark-dns; namespaces and netavark's state under the exec root.
   const network = new BridgeNetworkManager({
@@ -167,7 +167,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   closers.push(() => cache.flush());
   const build = new DefaultBuildService({
     dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner, afterBuild: () => stepNetworking.releaseIdle(),
-    cacheMounts, insecureEntitlements: config.allowInsecureEntitlements,
+    cacheMounts, insecureEntitlements: config.allowInsecureEntitlements, distribution: distributionDeps,
     cacheUsage: new BuildCacheUsage(cache, images.context, cacheMounts),
     pull: (name, progress, auth) => distribution.pull({ image: name, tag: undefined, all: false, ...(auth ? { auth } : {}) }, progress),
   });

@@ -16,6 +16,7 @@ import type { ImageService } from '../images/types.js';
 import type { BuildCacheUsage } from './cache-usage.js';
 import { authConfigFor } from '../../registry/auth-configs.js';
 import type { AuthConfig } from '../../registry/types.js';
+import type { DistributionDeps } from '../distribution/context.js';
 
 export interface BuildDeps {
   dataRoot: string;
@@ -41,6 +42,8 @@ export interface BuildDeps {
   cacheMounts?: CacheMountStore;
   /** Entitlements builds may ask for (daemon configuration: `allow-insecure-entitlements`). */
   insecureEntitlements?: string[];
+  /** The registry client and blob map, for `--cache-to`/`--cache-from` registry caches. */
+  distribution?: DistributionDeps;
 }
 
 const noRunner: StepRunner = {
@@ -65,7 +68,7 @@ export function stepContainersRoot(dataRoot: string): string {
 }
 
 /** The entry of `X-Registry-Config` for the registry of image `name`. */
-function credentialsFor(auths: Record<string, AuthConfig>, name: string): AuthConfig | undefined {
+export function credentialsFor(auths: Record<string, AuthConfig>, name: string): AuthConfig | undefined {
   let domain: string;
   try {
     domain = parseNormalizedNamed(name).domain;

@@ -26,6 +26,8 @@ import { TimelineRecorder } from './timeline.js';
 import { imageWaste, type WasteReport } from '../images/waste.js';
 import type { BuildRequest, BuildService } from './types.js';
 import { unmountBelow } from '../../util/mounts.js';
+import { exportSession, openSession, type RemoteCacheDeps } from './remote-cache/remote-cache.js';
+import type { SessionCache } from './remote-cache/session-cache.js';
 
 function checkTags(tags: readonly string[]): void {
   for (const t of tags) {
@@ -51,10 +53,12 @@ function explainScope(req: BuildRequest): string {
 export class DefaultBuildService implements BuildService {
   readonly #deps: BuildDeps;
   readonly #backend: BuildBackend;
+  readonly #remote: RemoteCacheDeps;
 
   constructor(deps: BuildDeps) {
     this.#deps = deps;
     this.#backend = buildBackend(deps);
+    this.#remote = { images: deps.imageStore, layers: deps.layers, ...(deps.distribution ? { distribution: deps.distribution } : {}) };
   }
 
   async recover(): Promise<void> {
@@ -112,8 +116,12 @@ export class DefaultBuildService implements BuildService {
     try {
       const plan = planBuild(opened.dockerfile.text, opts, opened.dockerfile.name);
       const timeline = req.timeline ? new TimelineRecorder() : undefined;
+      const warn = (text: string) => emit({ kind: 'warning', text });
+      const auths = opts.registryAuths ?? {};
+      let session: SessionCache | undefined;
+      if (req.cacheFrom?.length || req.cacheTo?.length) session = await openSession(this.#remote, this.#backend.cache, req.cacheFrom ?? [], auths, warn);
       const id = await runBuild({
-        plan, backend: this.#backend, options: opts, context: opened.context, events: emit, signal, explainScope: explainScope(req),
+        plan, backend: session ? { ...this.#backend, cache: session.cache } : this.#backend, options: opts, context: opened.context, events: emit, signal, explainScope: explainScope(req),
         ...(timeline ? { observe: (e: BuildEvent) => timeline.observe(e) } : {}),
       });
       if (timeline) out({ id: 'berth.timeline', aux: timeline.result() });
@@ -124,6 +132,7 @@ export class DefaultBuildService implements BuildService {
         seen.add(t);
         emit({ kind: 'tagged', name: await this.#backend.images.tag(id, t) });
       }
+      if (session && req.cacheTo?.length) await exportSession(this.#remote, req.cacheTo, session.used, id, auths, warn);
       if (req.quiet) send({ stream: `${id}\n` });
     } catch (e) {
       for (const m of held) send(m);
