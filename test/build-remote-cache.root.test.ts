@@ -13,7 +13,7 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildDaemon, imageId, type BuildDaemon } from './build-fixture.js';
-import { startDaemon, type RunResult, type TestDaemon } from './helpers/daemon.js';
+import { hasDocker, startDaemon, type RunResult, type TestDaemon } from './helpers/daemon.js';
 import { hasRegistry, startRegistry, type TestRegistry } from './helpers/registry.js';
 
 const files = {
@@ -146,6 +146,21 @@ describe('build cache export and import', { skip: !hasRegistry && 'docker-regist
       assert.equal(await imageId(b, 'app:1'), idA);
     });
   }
+
+  it('keeps Docker\'s legacy cachefrom (docker CLI): steps come from the named image\'s history', { skip: !hasDocker && 'no docker CLI' }, async () => {
+    const single = a.context({ 'b.txt': 'beta\n', Dockerfile: 'FROM busybox:latest\nCOPY b.txt /b.txt\nRUN cat /proc/sys/kernel/random/uuid > /stamp\nENV DONE=1\nCMD ["cat", "/b.txt"]\n' });
+    const name = `${reg.host}/legacy:1`;
+    await ok(a.build(single, ['-t', name]));
+    await ok(a.d.berth(['push', name]));
+    await freshB();
+    await ok(b.berth(['pull', name]));
+    const docker = (args: string[]) => b.docker(['build', ...args, '.'], { cwd: single, env: { DOCKER_BUILDKIT: '0' }, timeoutMs: 300_000 });
+    const out = await ok(docker(['--cache-from', name, '-t', 'legacy:2']));
+    assert.deepEqual(cachedSteps(out), [2, 3, 4, 5], out);
+    assert.equal(await imageId(b, 'legacy:2'), await imageId(a.d, name), 'the last step is the cache image itself');
+    // Without it, the pulled image is no cache: the steps run.
+    assert.deepEqual(cachedSteps(await ok(docker(['-t', 'legacy:3']))), []);
+  });
 
   it('a changed file misses from its step on, as the local cache does', async () => {
     writeFileSync(join(dir, 'a.txt'), 'changed\n');

@@ -56,7 +56,7 @@ export function buildOptionsOf(ctx: Ctx): BuildOptions {
   const rmRaw = q.string('rm');
   const buildArgs = jsonParam<Record<string, string | null>>(ctx, 'buildargs', 'build args', s.map(s.ptr(s.string()))) ?? {};
   const labels = jsonParam<Record<string, string>>(ctx, 'labels', 'labels', s.map(s.string())) ?? {};
-  jsonParam<string[]>(ctx, 'cachefrom', 'cache-from', s.array(s.string()));
+  const cacheFrom = jsonParam<string[]>(ctx, 'cachefrom', 'cache-from', s.array(s.string()));
   const platform = q.string('platform');
   const target = q.string('target');
   return {
@@ -72,6 +72,7 @@ export function buildOptionsOf(ctx: Ctx): BuildOptions {
     networkMode: q.string('networkmode') ?? '',
     extraHosts: q.all('extrahosts'),
     ...(platform ? { platform } : {}),
+    ...(cacheFrom?.length ? { cacheFrom } : {}),
     registryAuths: decodeRegistryConfig(ctx.header('x-registry-config')),
     ...buildSessionOf(ctx),
   };

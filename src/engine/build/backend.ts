@@ -96,6 +96,13 @@ export function buildBackend(d: BuildDeps): BuildBackend {
       return d.images.resolve(name);
     },
     get: (id) => d.imageStore.get(id),
+    find: (name) => {
+      try {
+        return d.images.resolve(name);
+      } catch {
+        return undefined;
+      }
+    },
     create: (config, parent) => d.imageStore.create(encodeImageConfig(config), parent ? { parent } : {}),
     tag: (id, name) => d.images.tag(id, name),
   };
