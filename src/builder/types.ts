@@ -55,6 +55,8 @@ export interface BuildOptions {
   ssh?: Record<string, string[]>;
   /** `--allow`: entitlements the build asks for (`security.insecure`, `network.host`). */
   allow?: string[];
+  /** Docker's `cachefrom`: local images the legacy builder may take steps from (cache/legacy-sources.ts). */
+  cacheFrom?: string[];
 }
 
 /** Docker's AuthConfig, as the builder passes it through to pulls. */
@@ -113,6 +115,8 @@ export interface BuildImages {
    */
   resolveForBuild(name: string, pull: boolean, note?: (text: string) => void, auths?: Record<string, RegistryCredentials>): Promise<StoredImage>;
   get(id: Digest): StoredImage | undefined;
+  /** An image here by name, ID or ID prefix (never pulled); undefined when there is none. */
+  find(name: string): StoredImage | undefined;
   /** Stores an image config whose layers exist; `parent` is the build parent. */
   create(config: ImageConfig, parent: Digest | undefined): Promise<StoredImage>;
   /** Tags an image; returns the familiar name (`name:tag`). */

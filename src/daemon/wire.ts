@@ -106,15 +106,15 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     maxUploads: config.maxConcurrentUploads,
   });
   closers.push(async () => registry.close());
-  const distribution = new DefaultDistributionService({
-    events: events.sink,
+  const distributionDeps = {
     images: images.context,
     registry,
     blobMap: new BlobMap(config.dataRoot),
     platform: hostPlatform(),
     maxDownloads: config.maxConcurrentDownloads,
     maxUploads: config.maxConcurrentUploads,
-  });
+  };
+  const distribution = new DefaultDistributionService({ ...distributionDeps, events: events.sink });
 
   // Networks: netavark + aardvark-dns; namespaces and netavark's state under the exec root.
   const network = new BridgeNetworkManager({
@@ -169,7 +169,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   const holds = new BuildHolds();
   const build = new DefaultBuildService({
     dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner, afterBuild: () => stepNetworking.releaseIdle(),
-    cacheMounts, insecureEntitlements: config.allowInsecureEntitlements, holds,
+    cacheMounts, insecureEntitlements: config.allowInsecureEntitlements, holds, distribution: distributionDeps,
     cacheUsage: new BuildCacheUsage(cache, images.context, cacheMounts, holds),
     pull: (name, progress, auth) => distribution.pull({ image: name, tag: undefined, all: false, ...(auth ? { auth } : {}) }, progress),
   });

@@ -8,7 +8,7 @@
 import type { Writable } from 'node:stream';
 import type { BuildMessage } from '../../api/types/build.js';
 import type { BuildPruneOptions } from '../../engine/build/cache-usage.js';
-import { buildErrorCode, type BuildContextInput, type BuildOptions, type BuildService, type RegistryCredentials } from '../../engine/build/types.js';
+import { buildErrorCode, parseCacheSpec, type BuildContextInput, type CacheSpec, type BuildOptions, type BuildService, type RegistryCredentials } from '../../engine/build/types.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import { goJson } from '../../util/go-json.js';
 import { publicMessage } from '../errors.js';
@@ -56,7 +56,7 @@ export function buildOptionsOf(ctx: Ctx): BuildOptions {
   const rmRaw = q.string('rm');
   const buildArgs = jsonParam<Record<string, string | null>>(ctx, 'buildargs', 'build args', s.map(s.ptr(s.string()))) ?? {};
   const labels = jsonParam<Record<string, string>>(ctx, 'labels', 'labels', s.map(s.string())) ?? {};
-  jsonParam<string[]>(ctx, 'cachefrom', 'cache-from', s.array(s.string()));
+  const cacheFrom = jsonParam<string[]>(ctx, 'cachefrom', 'cache-from', s.array(s.string()));
   const platform = q.string('platform');
   const target = q.string('target');
   return {
@@ -72,8 +72,19 @@ export function buildOptionsOf(ctx: Ctx): BuildOptions {
     networkMode: q.string('networkmode') ?? '',
     extraHosts: q.all('extrahosts'),
     ...(platform ? { platform } : {}),
+    ...(cacheFrom?.length ? { cacheFrom } : {}),
     registryAuths: decodeRegistryConfig(ctx.header('x-registry-config')),
     ...buildSessionOf(ctx),
+  };
+}
+
+/** berth's `berthcachefrom` / `berthcacheto`: JSON lists of `--cache-from` / `--cache-to` values (local paths absolute). */
+function cacheSpecsOf(ctx: Ctx): { cacheFrom?: CacheSpec[]; cacheTo?: CacheSpec[] } {
+  const from = jsonParam<string[]>(ctx, 'berthcachefrom', 'cache-from', s.array(s.string())) ?? [];
+  const to = jsonParam<string[]>(ctx, 'berthcacheto', 'cache-to', s.array(s.string())) ?? [];
+  return {
+    ...(from.length ? { cacheFrom: from.map((v) => parseCacheSpec(v, 'cache-from')) } : {}),
+    ...(to.length ? { cacheTo: to.map((v) => parseCacheSpec(v, 'cache-to')) } : {}),
   };
 }
 
@@ -121,6 +132,7 @@ export function buildRoutes(build: BuildService): Route[] {
               events: ctx.query.bool('events'),
               explainCache: ctx.query.bool('explaincache'),
               timeline: ctx.query.bool('timeline'),
+              ...cacheSpecsOf(ctx),
               aux: compareVersions(ctx.apiVersion, '1.30') >= 0,
             },
             send,

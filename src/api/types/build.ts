@@ -13,6 +13,9 @@
  * - `explaincache=1`: with the classic text, send each cache miss's reason as
  *   `{"id": "berth.cache-miss", "aux": {"step", "code", "reason"}}` (see {@link CacheMissAux}).
  * - `timeline=1`: after the build, `{"id": "berth.timeline", "aux": {@link BuildTimeline}}`.
+ * - `berthcachefrom`, `berthcacheto`: JSON lists of `--cache-from` / `--cache-to` values as
+ *   buildx spells them (`type=registry,ref=…[,mode=max]`, `type=local,dest=/abs/dir`; see
+ *   image/cache-spec.ts). Docker's own `cachefrom` (legacy cache source images) is separate.
  * - `contextpath`, `contextdev`, `contextino`: read the context from this directory on the
  *   daemon's host instead of a tar body (the berth CLI on the same machine). The daemon checks
  *   that the directory's device and inode match; when they do not, it answers

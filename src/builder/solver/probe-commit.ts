@@ -25,11 +25,21 @@ export function stepKey(state: StageState, p: Pick<CacheKeyParts, 'instruction'>
   });
 }
 
-/** Looks the key up (unless --no-cache); on a hit moves the stage to the cached image. */
-export async function probeCache(ctx: StepContext, state: StageState, key: CacheKey): Promise<boolean> {
+/**
+ * Looks the key up (unless --no-cache); on a hit moves the stage to the cached image. With
+ * Docker's legacy `--cache-from` images, a local hit must be one of their ancestors, and a
+ * miss asks them (by `probe`, the config whose Cmd the step's history entry records).
+ */
+export async function probeCache(ctx: StepContext, state: StageState, key: CacheKey, probe?: ContainerConfig): Promise<boolean> {
   const run = ctx.run;
-  const id = run.options.noCache ? undefined : await run.backend.cache.lookup(key);
-  const img = id ? run.backend.images.get(id) : undefined;
+  const images = run.backend.images;
+  let id = run.options.noCache ? undefined : await run.backend.cache.lookup(key);
+  const legacy = run.legacySources;
+  if (legacy) {
+    if (id && !legacy.allowsLocalHit(id, images)) id = undefined;
+    if (!id && probe) id = await legacy.match(state.imageId ? images.get(state.imageId) : undefined, probe, images);
+  }
+  const img = id ? images.get(id) : undefined;
   await ctx.explain?.(key, img !== undefined);
   if (!id || !img) return false;
   ctx.emit({ kind: 'cached' });

@@ -17,6 +17,7 @@ import type { BuildPlan } from '../plan/plan.js';
 import { findStage } from '../plan/stage-graph.js';
 import type { BuildBackend, BuildContext, BuildOptions } from '../types.js';
 import { OrderedEvents } from './ordered-events.js';
+import { LegacyCacheSources } from '../cache/legacy-sources.js';
 import { SOURCE_DATE_EPOCH, sourceDateOf, withSourceDate } from './source-date.js';
 import { runStage } from './stage-runner.js';
 import type { BuildRun, StageResult } from './step-context.js';
@@ -64,6 +65,8 @@ export async function runBuild(input: RunBuildInput): Promise<Digest> {
   mkdirSync(scratch, { recursive: true, mode: 0o700 });
   const lease = backend.layers.lease();
   const stages = new Map<number, StageResult>();
+  // As dockerd: --no-cache leaves the cache sources unused.
+  const legacySources = options.noCache ? undefined : LegacyCacheSources.resolve(options.cacheFrom, backend.images);
   const run: BuildRun = {
     backend,
     frontend: plan.frontend,
@@ -74,6 +77,7 @@ export async function runBuild(input: RunBuildInput): Promise<Digest> {
     signal: abort.signal,
     stages,
     ...(input.explainScope !== undefined ? { explainScope: input.explainScope } : {}),
+    ...(legacySources ? { legacySources } : {}),
     resolveStageRef: (current, ref, allowIndex) => findStage(plan.refs, current, ref, allowIndex),
   };
   const { total, first } = numberSteps(plan);

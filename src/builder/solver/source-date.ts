@@ -67,6 +67,7 @@ export function withSourceDate(backend: BuildBackend, date: SourceDate): BuildBa
     images: {
       resolveForBuild: (name, pull, note, auths) => images.resolveForBuild(name, pull, note, auths),
       get: (id) => images.get(id),
+      find: (name) => images.find(name),
       tag: (id, name) => images.tag(id, name),
       create: (config, parent) => {
         const inherited = parent ? images.get(parent)?.config.history?.length ?? 0 : 0;

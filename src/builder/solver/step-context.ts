@@ -9,6 +9,7 @@ import type { ImageConfig } from '../../image/config.js';
 import type { Digest } from '../../image/digest.js';
 import type { Lease } from '../../store/layers/types.js';
 import type { CacheKey } from '../cache-key.js';
+import type { LegacyCacheSources } from '../cache/legacy-sources.js';
 import type { BuildEvent } from '../events.js';
 import type { Frontend } from '../steps/types.js';
 import type { BuildBackend, BuildContext, BuildOptions } from '../types.js';
@@ -35,6 +36,8 @@ export interface BuildRun {
   readonly stages: Map<number, StageResult>;
   /** Names the build's step slots for explaining cache misses (solver/explain-cache.ts). */
   readonly explainScope?: string;
+  /** Docker's legacy `--cache-from` images, when the build names any. */
+  readonly legacySources?: LegacyCacheSources;
   /** Stage index by (lower-case) name, and stage count, for --from resolution. */
   resolveStageRef(current: number, ref: string, allowIndex: boolean): number | undefined;
 }

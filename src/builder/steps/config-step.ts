@@ -20,7 +20,7 @@ export async function configStep(ctx: StepContext, state: StageState, ins: Instr
   if (folds(state)) return foldedStep(ctx, state, r.comment, args);
   const cc = withCmdComment(state, r.comment);
   const key = stepKey(state, { instruction: r.comment, args });
-  if (await probeCache(ctx, state, key)) return;
+  if (await probeCache(ctx, state, key, cc)) return;
   const id = newContainerId();
   ctx.emit({ kind: 'container', id });
   cc.Hostname = id.slice(0, 12);

@@ -204,7 +204,7 @@ export async function copyStep(ctx: StepContext, state: StageState, ins: CopyIns
     });
     const cc = withCmdCommentString(state, comment);
     const tSources = performance.now();
-    if (await probeCache(ctx, state, key)) return;
+    if (await probeCache(ctx, state, key, cc)) return;
 
     const layers = run.backend.layers;
     const parent = topChain(ctx, state);

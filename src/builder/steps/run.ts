@@ -54,7 +54,7 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
       ...(mounts?.key ?? []),
     ],
   });
-  if (await probeCache(ctx, state, key)) return;
+  if (await probeCache(ctx, state, key, probeConfig)) return;
 
   const env = state.vars.runEnv(state.runConfig.Env ?? []);
   const containerConfig = copyRunConfig(state.runConfig, (c) => {

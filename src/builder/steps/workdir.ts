@@ -29,7 +29,7 @@ export async function workdirStep(ctx: StepContext, state: StageState, ins: Inst
   const comment = `WORKDIR ${state.runConfig.WorkingDir}`;
   const cc = withCmdCommentString(state, comment);
   const key = stepKey(state, { instruction: comment, args });
-  if (await probeCache(ctx, state, key)) return;
+  if (await probeCache(ctx, state, key, cc)) return;
   const run = ctx.run;
   const id = newContainerId();
   ctx.emit({ kind: 'container', id });

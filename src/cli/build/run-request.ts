@@ -8,7 +8,7 @@
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { FailedPrecondition } from '../../errdefs/index.js';
+import { FailedPrecondition, InvalidArgument } from '../../errdefs/index.js';
 import type { BuildMessage, BuildProgressEvent, BuildTimeline } from '../../api/types/build.js';
 import { isDaemonError, type QueryValue } from '../../client/client.js';
 import { ExitError, type CliContext } from '../command.js';
@@ -19,6 +19,7 @@ import { registryConfigHeader } from '../credentials.js';
 import { secretsHeader } from './session-options.js';
 import { buildMetadata, writeMetadataFile, writeOutput, type BuildOutput } from './outputs.js';
 import { parseNormalizedNamed, referenceString, tagNameOnly } from '../../image/reference.js';
+import { formatCacheSpec, type CacheSpec } from '../../image/cache-spec.js';
 
 export interface BuildCall {
   location: string;
@@ -37,6 +38,8 @@ export interface BuildCall {
   output?: BuildOutput;
   /** The `-t` names applied (for the metadata file). */
   tags?: string[];
+  /** `--cache-from` / `--cache-to`. */
+  cache?: { from: CacheSpec[]; to: CacheSpec[] };
 }
 
 interface View {
@@ -94,6 +97,27 @@ function localPath(env: NodeJS.ProcessEnv, endpoint: unknown, c: PreparedContext
   return { path: c.dir, dev: st.dev, ino: st.ino };
 }
 
+/**
+ * The query parameters of `--cache-from`/`--cache-to`: berth's own (`berthcachefrom`,
+ * `berthcacheto`) for a berthd; for another engine, registry `--cache-from`s become Docker's
+ * `cachefrom` (the legacy builder's cache source images), and the rest is refused.
+ */
+function cacheQuery(cache: BuildCall['cache'], berthd: boolean): Record<string, QueryValue> {
+  if (!cache || (!cache.from.length && !cache.to.length)) return {};
+  if (berthd) {
+    return {
+      ...(cache.from.length ? { berthcachefrom: JSON.stringify(cache.from.map((c) => formatCacheSpec(c, 'cache-from'))) } : {}),
+      ...(cache.to.length ? { berthcacheto: JSON.stringify(cache.to.map((c) => formatCacheSpec(c, 'cache-to'))) } : {}),
+    };
+  }
+  if (cache.to.length) throw new InvalidArgument('--cache-to needs a berth daemon: this daemon\'s legacy builder cannot export a cache');
+  const refs = cache.from.map((c) => {
+    if (c.type !== 'registry') throw new InvalidArgument('--cache-from type=local needs a berth daemon');
+    return c.ref;
+  });
+  return { cachefrom: JSON.stringify(refs) };
+}
+
 async function isBerthd(client: { ping(): Promise<Record<string, string | string[] | undefined>> }): Promise<boolean> {
   const server = (await client.ping().catch(() => ({}) as Record<string, undefined>)).server;
   return typeof server === 'string' && server.startsWith('Berth/');
@@ -106,7 +130,13 @@ export async function runBuildRequest(cliCtx: CliContext, call: BuildCall): Prom
   try {
     const client = await ctx.client();
     const events = call.mode !== 'classic';
-    const query: Record<string, QueryValue> = { ...call.query, dockerfile: prepared.dockerfile, ...(events ? { events: true } : {}) };
+    let berthd: boolean | undefined;
+    const askBerthd = async () => (berthd ??= await isBerthd(client));
+    const hasCache = call.cache !== undefined && call.cache.from.length + call.cache.to.length > 0;
+    const query: Record<string, QueryValue> = {
+      ...call.query, dockerfile: prepared.dockerfile, ...(events ? { events: true } : {}),
+      ...(hasCache ? cacheQuery(call.cache, await askBerthd()) : {}),
+    };
     const held: string[] = [];
     const view = events ? await eventView(ctx, call.mode as 'tty' | 'plain') : classicView(ctx, call.quiet, held);
     const size = preparedSize(prepared);
@@ -133,7 +163,7 @@ export async function runBuildRequest(cliCtx: CliContext, call: BuildCall): Prom
     const headers = { 'Content-Type': 'application/x-tar', 'X-Registry-Config': await registryConfigHeader(ctx.env), ...(secrets ? { 'X-Berth-Build-Secrets': secrets } : {}) };
     // Only berthd reads a context in place: any other engine gets the tar the docker CLI sends.
     const inPlace = localPath(ctx.env, client.endpoint, prepared);
-    const local = inPlace && (await isBerthd(client)) ? inPlace : undefined;
+    const local = inPlace && (await askBerthd()) ? inPlace : undefined;
     let sent = false;
     if (local) {
       if (showSending) ctx.out(sendingContextLine(size, false));

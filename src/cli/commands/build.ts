@@ -14,6 +14,7 @@ import { InvalidArgument, NotFound } from '../../errdefs/index.js';
 import type { Command } from '../command.js';
 import { FlagError, type FlagSpec, type Flags } from '../../util/flags.js';
 import { parseNormalizedNamed } from '../../image/reference.js';
+import { parseCacheSpec } from '../../image/cache-spec.js';
 import { allowOf, secretsOf, sshOf } from '../build/session-options.js';
 
 export const buildFlags: FlagSpec[] = [
@@ -40,6 +41,8 @@ export const buildFlags: FlagSpec[] = [
   { long: 'metadata-file', type: 'string', help: 'Write build result metadata to a file' },
   { long: 'timeline', type: 'string', help: 'Write an HTML picture of the build (stages, steps, cache hits, critical path) to a file' },
   { long: 'explain-cache', type: 'bool', help: 'Say why each step missed the cache (classic output; plain and tty always do)' },
+  { long: 'cache-from', type: 'list', help: 'External cache sources (e.g., "user/app:cache", "type=registry,ref=user/app:cache", "type=local,src=path/to/dir")' },
+  { long: 'cache-to', type: 'list', help: 'Cache export destinations (e.g., "type=registry,ref=user/app:cache,mode=max", "type=local,dest=path/to/dir")' },
 ];
 
 /** `-f` relative to the working directory unless absolute; default PATH/Dockerfile. */
@@ -203,6 +206,10 @@ export const build: Command = {
       timeline: flags.string('timeline') && ctx.resolve(flags.string('timeline')),
       output,
       tags: output ? [] : flags.list('tag'),
+      cache: {
+        from: flags.list('cache-from').map((v) => parseCacheSpec(v, 'cache-from', (p) => ctx.resolve(p))),
+        to: flags.list('cache-to').map((v) => parseCacheSpec(v, 'cache-to', (p) => ctx.resolve(p))),
+      },
     });
   },
 };

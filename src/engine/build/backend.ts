@@ -17,6 +17,7 @@ import type { BuildCacheUsage } from './cache-usage.js';
 import type { BuildHolds } from './build-holds.js';
 import { authConfigFor } from '../../registry/auth-configs.js';
 import type { AuthConfig } from '../../registry/types.js';
+import type { DistributionDeps } from '../distribution/context.js';
 
 export interface BuildDeps {
   dataRoot: string;
@@ -44,6 +45,8 @@ export interface BuildDeps {
   insecureEntitlements?: string[];
   /** The images running builds use (shared with `cacheUsage`); absent: builds hold nothing. */
   holds?: BuildHolds;
+  /** The registry client and blob map, for `--cache-to`/`--cache-from` registry caches. */
+  distribution?: DistributionDeps;
 }
 
 const noRunner: StepRunner = {
@@ -68,7 +71,7 @@ export function stepContainersRoot(dataRoot: string): string {
 }
 
 /** The entry of `X-Registry-Config` for the registry of image `name`. */
-function credentialsFor(auths: Record<string, AuthConfig>, name: string): AuthConfig | undefined {
+export function credentialsFor(auths: Record<string, AuthConfig>, name: string): AuthConfig | undefined {
   let domain: string;
   try {
     domain = parseNormalizedNamed(name).domain;
@@ -96,6 +99,13 @@ export function buildBackend(d: BuildDeps): BuildBackend {
       return d.images.resolve(name);
     },
     get: (id) => d.imageStore.get(id),
+    find: (name) => {
+      try {
+        return d.images.resolve(name);
+      } catch {
+        return undefined;
+      }
+    },
     create: (config, parent) => d.imageStore.create(encodeImageConfig(config), parent ? { parent } : {}),
     tag: (id, name) => d.images.tag(id, name),
   };

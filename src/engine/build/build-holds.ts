@@ -7,6 +7,7 @@
  */
 import type { BuildImages } from '../../builder/types.js';
 import type { Digest } from '../../image/digest.js';
+import type { StoredImage } from '../../store/images/types.js';
 
 /** One build's holds, given up together when the build ends. */
 export interface BuildHoldSession {
@@ -46,17 +47,18 @@ export class BuildHolds {
 
 /** `images` for one build: every image it hands out or stores is held by `session`. */
 export function holdingImages(images: BuildImages, session: BuildHoldSession): BuildImages {
+  const held = (img: StoredImage | undefined) => {
+    if (img) session.hold(img.record.id);
+    return img;
+  };
   return {
     resolveForBuild: async (name, pull, note, auths) => {
       const img = await images.resolveForBuild(name, pull, note, auths);
       session.hold(img.record.id);
       return img;
     },
-    get: (id) => {
-      const img = images.get(id);
-      if (img) session.hold(img.record.id);
-      return img;
-    },
+    get: (id) => held(images.get(id)),
+    find: (name) => held(images.find(name)),
     create: async (config, parent) => {
       const img = await images.create(config, parent);
       session.hold(img.record.id);

@@ -27,6 +27,8 @@ import { TimelineRecorder } from './timeline.js';
 import { imageWaste, type WasteReport } from '../images/waste.js';
 import type { BuildRequest, BuildService } from './types.js';
 import { unmountBelow } from '../../util/mounts.js';
+import { exportSession, openSession, type RemoteCacheDeps } from './remote-cache/remote-cache.js';
+import type { SessionCache } from './remote-cache/session-cache.js';
 
 function checkTags(tags: readonly string[]): void {
   for (const t of tags) {
@@ -52,10 +54,12 @@ function explainScope(req: BuildRequest): string {
 export class DefaultBuildService implements BuildService {
   readonly #deps: BuildDeps;
   readonly #backend: BuildBackend;
+  readonly #remote: RemoteCacheDeps;
 
   constructor(deps: BuildDeps) {
     this.#deps = deps;
     this.#backend = buildBackend(deps);
+    this.#remote = { images: deps.imageStore, layers: deps.layers, ...(deps.distribution ? { distribution: deps.distribution } : {}) };
   }
 
   async recover(): Promise<void> {
@@ -115,8 +119,12 @@ export class DefaultBuildService implements BuildService {
     try {
       const plan = planBuild(opened.dockerfile.text, opts, opened.dockerfile.name);
       const timeline = req.timeline ? new TimelineRecorder() : undefined;
+      const warn = (text: string) => emit({ kind: 'warning', text });
+      const auths = opts.registryAuths ?? {};
+      let session: SessionCache | undefined;
+      if (req.cacheFrom?.length || req.cacheTo?.length) session = await openSession(this.#remote, this.#backend.cache, req.cacheFrom ?? [], auths, warn);
       const id = await runBuild({
-        plan, backend, options: opts, context: opened.context, events: emit, signal, explainScope: explainScope(req),
+        plan, backend: session ? { ...backend, cache: session.cache } : backend, options: opts, context: opened.context, events: emit, signal, explainScope: explainScope(req),
         ...(timeline ? { observe: (e: BuildEvent) => timeline.observe(e) } : {}),
       });
       if (timeline) out({ id: 'berth.timeline', aux: timeline.result() });
@@ -127,6 +135,7 @@ export class DefaultBuildService implements BuildService {
         seen.add(t);
         emit({ kind: 'tagged', name: await backend.images.tag(id, t) });
       }
+      if (session && req.cacheTo?.length) await exportSession(this.#remote, req.cacheTo, session.used, id, auths, warn);
       if (req.quiet) send({ stream: `${id}\n` });
     } catch (e) {
       for (const m of held) send(m);

@@ -14,6 +14,10 @@ import type { WasteReport } from '../images/waste.js';
 import type { BuildCacheWire, BuildMessage, BuildPruneReport } from '../../api/types/build.js';
 import type { BuildPruneOptions } from './cache-usage.js';
 import type { BuildOptions, RegistryCredentials } from '../../builder/types.js';
+import { parseCacheSpec, type CacheSpec } from '../../image/cache-spec.js';
+
+/** `--cache-to`/`--cache-from` values, as the API receives them (image/cache-spec.ts). */
+export { parseCacheSpec, type CacheSpec };
 
 export type { BuildOptions, RegistryCredentials };
 import { StepFailed } from '../../builder/errors.js';
@@ -38,6 +42,10 @@ export interface BuildRequest {
   explainCache?: boolean;
   /** berth's `timeline=1`: send the build's timeline at the end (`berth.timeline`). */
   timeline?: boolean;
+  /** berth's `berthcachefrom`: caches to import records from (`--cache-from`). */
+  cacheFrom?: CacheSpec[];
+  /** berth's `berthcacheto`: where to export the build's cache records (`--cache-to`). */
+  cacheTo?: CacheSpec[];
 }
 
 export interface BuildService {

@@ -102,7 +102,7 @@ async function pushOne(d: DistributionDeps, repo: Repository, ref: Reference, pr
   }
 }
 
-async function pushLayer(d: DistributionDeps, repo: Repository, ref: Reference, l: LayerInfo, progress: ProgressSink): Promise<{ digest: Digest; size: number }> {
+export async function pushLayer(d: DistributionDeps, repo: Repository, ref: Reference, l: LayerInfo, progress: ProgressSink): Promise<{ digest: Digest; size: number }> {
   const id = shortId(l.diffId);
   const known = await d.blobMap.lookup(l.diffId, ref.domain, ref.path);
   // A blob known to hold this layer, already in the target repository.
