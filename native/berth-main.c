@@ -93,22 +93,38 @@ static int names_own_fd(const char *arg) {
 }
 
 /* The socket directory, created if missing; NULL when it is not private to this user. */
+/* A directory that exists, is a directory, and is owned by and private to this user. */
+static int private_dir(const char *path, uid_t uid) {
+  if (mkdir(path, 0700) != 0 && errno != EEXIST) return 0;
+  struct stat st;
+  return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid && (st.st_mode & 077) == 0;
+}
+
+/*
+ * The host's directory. BERTH_CLI_DIR names it exactly; otherwise it is one per installation
+ * (a hash of root_dir) inside the user's private directory, so that a launcher never hands its
+ * command to a host running another installation's code.
+ */
 static const char *socket_dir(char *buf, size_t n) {
   const char *dir = getenv("BERTH_CLI_DIR");
   uid_t uid = getuid();
   if (dir && *dir) {
     snprintf(buf, n, "%s", dir);
-  } else if (uid == 0) {
+    return private_dir(buf, uid) ? buf : NULL;
+  }
+  if (uid == 0) {
     snprintf(buf, n, "/run/berth-cli");
   } else if (getenv("XDG_RUNTIME_DIR") && *getenv("XDG_RUNTIME_DIR")) {
     snprintf(buf, n, "%s/berth-cli", getenv("XDG_RUNTIME_DIR"));
   } else {
     snprintf(buf, n, "/tmp/berth-cli-%u", (unsigned)uid);
   }
-  if (mkdir(buf, 0700) != 0 && errno != EEXIST) return NULL;
-  struct stat st;
-  if (lstat(buf, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != uid || (st.st_mode & 077) != 0) return NULL;
-  return buf;
+  if (!private_dir(buf, uid)) return NULL;
+  uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+  for (const unsigned char *p = (const unsigned char *)root_dir; *p; p++) h = (h ^ *p) * 1099511628211ULL;
+  size_t len = strlen(buf);
+  if ((size_t)snprintf(buf + len, n - len, "/%016llx", (unsigned long long)h) >= n - len) return NULL;
+  return private_dir(buf, uid) ? buf : NULL;
 }
 
 /* Starts a CLI host in the background (double fork, own session, stdio to its log file). */

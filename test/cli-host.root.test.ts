@@ -5,8 +5,8 @@
  * retires the host; a socket directory that is not private is never used.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -167,6 +167,28 @@ describe('the berth launcher and its CLI host', { timeout: 240_000 }, () => {
       assert.equal(readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim(), mask === hostMask ? 'berth' : 'node');
       assert.equal(await exited(child), 0);
     }
+  });
+
+  it('keeps one host per installation: a launcher never hands its command to another installation\'s host', async () => {
+    // A second installation: a copy of the compiled tree elsewhere. In a mount namespace of its
+    // own with a fresh /run, so the user's /run/berth-cli is never touched.
+    const other = join(scratch, 'other');
+    mkdirSync(join(other, 'dist'), { recursive: true });
+    for (const part of ['native', 'src']) cpSync(join(distRoot, part), join(other, 'dist', part), { recursive: true });
+    cpSync(join(distRoot, '..', 'package.json'), join(other, 'package.json'));
+    const script = [
+      'mount -t tmpfs tmpfs /run',
+      'for b in "$1" "$2" "$1" "$2"; do "$b" --version >/dev/null || exit 1; sleep 0.7; done',
+      'for p in /run/berth-cli/*/host.pid; do pid=$(cat "$p"); echo "$(dirname "$p") $(grep -o "/[^ ]*/dist/native/berth_native.node" /proc/$pid/maps | head -1)"; kill "$pid"; done',
+    ].join('\n');
+    const env = { ...process.env };
+    delete env.BERTH_CLI_DIR;
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', berthBin, join(other, 'dist', 'native', 'berth')], { env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const hosts = r.stdout.trim().split('\n').map((l) => l.split(' '));
+    assert.equal(hosts.length, 2, r.stdout);
+    for (const [dir] of hosts) assert.match(dir!, /^\/run\/berth-cli\/[0-9a-f]{16}$/);
+    assert.deepEqual(hosts.map(([, lib]) => lib).sort(), [join(distRoot, 'native', 'berth_native.node'), join(other, 'dist', 'native', 'berth_native.node')].sort());
   });
 
   it('declines a caller whose TZ differs, and never uses a socket directory others can enter', async () => {
