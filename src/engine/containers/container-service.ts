@@ -90,11 +90,20 @@ export class DefaultContainerService implements ContainerService {
     checkImagePlatform(req.Image, opts.platform, image.config);
     const id = newContainerId();
     const name = opts.name ? normalizeName(opts.name) : this.#uniqueName();
-    const shared = containerModeTarget(req.HostConfig?.NetworkMode);
-    if (shared) this.#ctx.store.resolve(shared);
-    for (const mode of [req.HostConfig?.PidMode, req.HostConfig?.IpcMode]) {
-      const donor = joinedContainer(mode);
-      if (donor && !this.#ctx.store.find(donor)) throw new InvalidArgument(`No such container: ${donor}`);
+    // dockerd records another container's namespaces by its ID. A network donor may be missing
+    // until start (the error comes then); a PID or IPC donor must exist now.
+    if (req.HostConfig) {
+      const h = (req = { ...req, HostConfig: { ...req.HostConfig } }).HostConfig!;
+      const shared = containerModeTarget(h.NetworkMode);
+      const nc = shared ? this.#ctx.store.find(shared) : undefined;
+      if (nc) h.NetworkMode = `container:${nc.ID}`;
+      for (const key of ['PidMode', 'IpcMode'] as const) {
+        const donor = joinedContainer(h[key]);
+        if (donor === undefined) continue;
+        const found = this.#ctx.store.find(donor);
+        if (!found) throw new InvalidArgument(`No such container: ${donor}`);
+        h[key] = `container:${found.ID}`;
+      }
     }
     const networks = this.#ctx.deps.networking?.plan(req.HostConfig?.NetworkMode ?? '', req.NetworkingConfig?.EndpointsConfig as Record<string, EndpointConfigWire | null> | undefined);
     const { record, mounts } = buildRecord({

@@ -10,7 +10,7 @@
  */
 import type { HostSettings } from '../../runtime/types.js';
 import type { ContainerNetworkHooks } from '../networks/types.js';
-import { Conflict, NotFound, SystemError } from '../../errdefs/index.js';
+import { Conflict, SystemError } from '../../errdefs/index.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
 import { containerModeTarget } from './create-config.js';
@@ -24,18 +24,11 @@ const log = logger('containers');
  * recorded as the other container's, as dockerd records it.
  */
 function joinContainerNamespace(ctx: Pick<ContainerContext, 'deps' | 'store'>, rec: ContainerRecord, target: string, host: HostSettings): void {
-  let nc: ContainerRecord;
-  try {
-    nc = ctx.store.resolve(target);
-  } catch (e) {
-    if (e instanceof NotFound) throw new NotFound(`joining network namespace of container: ${e.message}`, { cause: e });
-    throw e;
-  }
+  // dockerd 20.10's words; `target` is the ID create recorded (or the name it was given, when missing then).
+  const nc = ctx.store.resolve(target);
   if (nc.ID === rec.ID) throw new SystemError('cannot join own network namespace');
-  if (!nc.State.Running || !nc.State.Pid) {
-    throw new Conflict(`cannot join network namespace of a non running container: container ${nc.Name.replace(/^\//, '')} is ${nc.State.Status}`);
-  }
-  if (nc.State.Restarting) throw new Conflict(`cannot join network namespace of container: Container ${nc.ID} is restarting, wait until the container is running`);
+  if (!nc.State.Running || !nc.State.Pid) throw new Conflict(`cannot join network of a non running container: ${target}`);
+  if (nc.State.Restarting) throw new Conflict(`Container ${nc.ID} is restarting, wait until the container is running`);
   const files = ctx.deps.runtime.paths(ctx.store.dirOf(nc.ID), nc.ID);
   host.network = { mode: 'path', path: `/proc/${nc.State.Pid}/ns/net` };
   host.hostname = nc.Config.Hostname ?? nc.ID.slice(0, 12);
