@@ -69,7 +69,7 @@ describe('docker CLI: networks and published ports', { skip: !hasDocker, timeout
     const out = await docker(['run', '--rm', '--network', 'dnet', 'busybox', 'sh', '-c', 'wget -q -O - http://srv/hostname; wget -q -O - http://api/hostname']);
     assert.equal(out, `${id.slice(0, 12)}\n${id.slice(0, 12)}\n`);
     const ep = JSON.parse(await docker(['inspect', '-f', '{{json .NetworkSettings.Networks.dnet}}', 'srv']));
-    assert.deepEqual([ep.Aliases, ep.DNSNames, ep.Gateway, ep.IPPrefixLen], [['api'], ['srv', 'api', id.slice(0, 12)], '10.251.6.1', 24]);
+    assert.deepEqual([ep.Aliases, ep.DNSNames, ep.Gateway, ep.IPPrefixLen], [['api', id.slice(0, 12)], ['srv', 'api', id.slice(0, 12)], '10.251.6.1', 24]);
     assert.match(ep.IPAddress, /^10\.251\.6\.\d+$/);
     assert.match(ep.MacAddress, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
     const net = JSON.parse(await docker(['network', 'inspect', 'dnet']))[0];

@@ -97,7 +97,7 @@ describe('networks', { timeout: 300_000 }, () => {
     assert.equal(s.IPAddress, '10.251.1.2');
     assert.equal(s.Gateway, '10.251.1.1');
     assert.equal(s.MacAddress, '02:42:0a:fb:01:02');
-    assert.deepEqual(s.Aliases, ['www']);
+    assert.deepEqual(s.Aliases, ['www', web.slice(0, 12)], 'API 1.41 lists the short ID among the aliases');
     assert.deepEqual(s.DNSNames, ['web', 'www', web.slice(0, 12)]);
     assert.equal(s.NetworkID, (await api(d, 'GET', '/networks/usernet')).json.Id);
     const containers = (await api(d, 'GET', '/networks/usernet')).json.Containers;

@@ -12,7 +12,7 @@ import { etcSettings } from '../../network/etc-files.js';
 import type { Attachment, NetworkManager, PortRequest, PublishedPort } from '../../network/types.js';
 import { parsePortProto, PortSpecError, type Protocol } from '../../util/port-spec.js';
 import type { ContainerNetworking, JoinedNetwork } from '../containers/networking.js';
-import type { ContainerRecord } from '../containers/record.js';
+import { type ContainerRecord, ZERO_TIME } from '../containers/record.js';
 import type { EventSink } from '../events/event-log.js';
 
 /** The container's networks (name → endpoint settings), kept in its record. */
@@ -166,8 +166,13 @@ export class ManagedContainerNetworking implements ContainerNetworking {
         if (!(e instanceof NotFound)) throw e;
       }
       const ep = a?.endpoints.find((e) => e.networkName === name);
+      // On a user network, an endpoint that exists or existed answers to the short ID too: API
+      // 1.41 lists it among the aliases (dockerd 25+ moved it to DNSNames for API >= 1.45).
+      const aliases = [...(cfg.Aliases ?? [])];
+      const shortId = rec.ID.slice(0, 12);
+      if (name !== 'bridge' && (ep || rec.State.StartedAt !== ZERO_TIME) && !aliases.includes(shortId)) aliases.push(shortId);
       out[name] = {
-        IPAMConfig: cfg.IPAMConfig ?? null, Links: null, Aliases: cfg.Aliases?.length ? cfg.Aliases : null, MacAddress: ep?.macAddress ?? '',
+        IPAMConfig: cfg.IPAMConfig ?? null, Links: null, Aliases: aliases.length ? aliases : null, MacAddress: ep?.macAddress ?? '',
         DriverOpts: null, NetworkID: networkId, EndpointID: ep?.endpointId ?? '', Gateway: ep?.gateway ?? '', IPAddress: ep?.ipAddress ?? '',
         IPPrefixLen: ep?.prefixLen ?? 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: ep?.dnsNames.length ? ep.dnsNames : null,
       };
