@@ -118,6 +118,38 @@ describe('networks', { timeout: 300_000 }, () => {
     assert.match(other, /GATEWAY-OK/);
   });
 
+  it('legacy links (--link): /etc/hosts and dockerd\'s variables on the default bridge, the alias on a user network, dockerd\'s errors', async () => {
+    const db = await run(['--name', 'linkdb', '-e', 'PW=secret', '-e', 'PATH=/bin', '--expose', '5432', '--expose', '7000-7001/udp', 'busybox', 'sleep', '300']);
+    const dbIp = (await ok(d.berth(['inspect', '-f', '{{.NetworkSettings.Networks.bridge.IPAddress}}', db]))).trim();
+    const out = await ok(d.berth(['run', '--rm', '--name', 'linker', '--link', 'linkdb:data-base', 'busybox', 'sh', '-c', 'grep base /etc/hosts; env | grep ^DATA_BASE_ | sort']));
+    const v = (k: string, val: string) => `DATA_BASE_${k}=${val}`;
+    assert.equal(out, [`${dbIp}\tdata-base ${db.slice(0, 12)} linkdb`,
+      v('ENV_PW', 'secret'), v('NAME', '/linker/data-base'), v('PORT', `tcp://${dbIp}:5432`),
+      v('PORT_5432_TCP', `tcp://${dbIp}:5432`), v('PORT_5432_TCP_ADDR', dbIp), v('PORT_5432_TCP_PORT', '5432'), v('PORT_5432_TCP_PROTO', 'tcp'),
+      v('PORT_7000_UDP', `udp://${dbIp}:7000`), v('PORT_7000_UDP_ADDR', dbIp), v('PORT_7000_UDP_END', `udp://${dbIp}:7001`), v('PORT_7000_UDP_PORT', '7000'),
+      v('PORT_7000_UDP_PORT_END', '7001'), v('PORT_7000_UDP_PORT_START', '7000'), v('PORT_7000_UDP_PROTO', 'udp'), v('PORT_7000_UDP_START', `udp://${dbIp}:7000`),
+      v('PORT_7001_UDP', `udp://${dbIp}:7001`), v('PORT_7001_UDP_ADDR', dbIp), v('PORT_7001_UDP_PORT', '7001'), v('PORT_7001_UDP_PROTO', 'udp'), ''].join('\n'));
+    const created = (await ok(d.berth(['create', '--name', 'linked', '--link', 'linkdb', 'busybox', 'true']))).trim();
+    assert.equal((await ok(d.berth(['inspect', '-f', '{{json .HostConfig.Links}}', created]))).trim(), '["/linkdb:/linked/linkdb"]');
+    await ok(d.berth(['rm', created]));
+    // On a user network the alias resolves (web runs on usernet since the test above).
+    assert.match(await ok(d.berth(['run', '--rm', '--network', 'usernet', '--link', 'web:webalias', 'busybox', 'wget', '-q', '-O', '-', 'http://webalias/hostname'])), /^[0-9a-f]{12}\n$/);
+    const refused: [string[], RegExp][] = [
+      [['--link', 'nosuch:x'], /could not get container for nosuch: No such container: nosuch/],
+      [['--network', 'host', '--link', 'linkdb:x'], /conflicting options: host type networking can't be used with links/],
+    ];
+    for (const [flags, re] of refused) {
+      const r = await d.berth(['run', '--rm', ...flags, 'busybox', 'true']);
+      assert.equal(r.code, 125, flags.join(' '));
+      assert.match(r.stderr, re);
+    }
+    ids.push((await ok(d.berth(['create', '--name', 'notrunning', 'busybox', 'true']))).trim());
+    ids.push((await ok(d.berth(['create', '--name', 'tolink', '--link', 'notrunning:nr', 'busybox', 'true']))).trim());
+    const start = await api(d, 'POST', '/containers/tolink/start');
+    assert.deepEqual([start.status, start.json.message], [500, 'Cannot link to a non running container: /notrunning AS /tolink/nr']);
+    await ok(d.berth(['rm', '-f', 'linkdb', 'notrunning', 'tolink']));
+  });
+
   it('-p 0:80 publishes on a free port of 127.0.0.1; port, ps and a taken port', async () => {
     const id = await run(['--name', 'pub', '-p', '0:80', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
     const lines = (await ok(d.berth(['port', 'pub']))).split('\n').filter(Boolean);

@@ -32,6 +32,7 @@ import { adoptBuildContainer } from './adopt.js';
 import { duBytes, pruneContainers, topOf } from './maintenance.js';
 import type { ContainerService, ListOptions } from './types.js';
 import { containerEvent } from './events.js';
+import { recordLinks } from './links.js';
 import { blkioWeightSupported, checkImagePlatform, createWarnings, joinedContainer } from './run-options.js';
 
 const log = logger('containers');
@@ -104,6 +105,9 @@ export class DefaultContainerService implements ContainerService {
         if (!found) throw new InvalidArgument(`No such container: ${donor}`);
         h[key] = `container:${found.ID}`;
       }
+    }
+    if (req.HostConfig?.Links?.length) {
+      req = { ...req, HostConfig: { ...req.HostConfig, Links: recordLinks(req.HostConfig.Links, req.HostConfig.NetworkMode ?? '', name, (ref) => this.#ctx.store.find(ref)) } };
     }
     const networks = this.#ctx.deps.networking?.plan(req.HostConfig?.NetworkMode ?? '', req.NetworkingConfig?.EndpointsConfig as Record<string, EndpointConfigWire | null> | undefined);
     const { record, mounts } = buildRecord({

@@ -25,15 +25,30 @@ import { securitySettings } from './security-opts.js';
 import { DEFAULT_LOG_CONFIG, logSettings } from './log-config.js';
 import { containerEvent } from './events.js';
 import { namespaceSettings, type NamespaceDonor } from './run-options.js';
+import { linkSettings } from './links.js';
 
 const log = logger('containers');
 const execFileP = promisify(execFile);
 
-function processConfig(rec: ContainerRecord): ProcessConfig {
+/** The links' /etc/hosts entries and environment, from the addresses the containers have now. */
+function containerLinks(ctx: ContainerContext, rec: ContainerRecord): { hosts: string[]; env: string[] } {
+  if (!rec.HostConfig.Links?.length || !ctx.deps.networking) return { hosts: [], env: [] };
+  const networking = ctx.deps.networking;
+  const networksOf = (r: ContainerRecord) => (networking.inspectSettings(r).Networks ?? {}) as Record<string, { IPAddress?: string }>;
+  const mine = Object.keys(networksOf(rec));
+  return linkSettings(rec, (ref) => ctx.store.find(ref), (target) => {
+    const theirs = networksOf(target);
+    const shared = mine.find((n) => theirs[n]?.IPAddress);
+    return shared ? { ip: theirs[shared]!.IPAddress!, defaultBridge: shared === 'bridge' } : undefined;
+  });
+}
+
+/** The main process; `linkEnv` (the links' variables) comes before the container's own. */
+function processConfig(rec: ContainerRecord, linkEnv: string[] = []): ProcessConfig {
   const size = rec.HostConfig.ConsoleSize;
   return {
     args: [rec.Path, ...rec.Args],
-    env: rec.Config.Env,
+    env: linkEnv.length ? [...linkEnv, ...(rec.Config.Env ?? [])] : rec.Config.Env,
     cwd: rec.Config.WorkingDir ?? '',
     user: rec.Config.User ?? '',
     groupAdd: rec.HostConfig.GroupAdd ?? undefined,
@@ -168,13 +183,23 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     await failStart(ctx, rec, (e as Error).message, 128);
     throw e;
   }
+  let linkEnv: string[];
+  try {
+    const links = containerLinks(ctx, rec);
+    if (links.hosts.length) host.extraHosts = [...(host.extraHosts ?? []), ...links.hosts];
+    linkEnv = links.env;
+  } catch (e) {
+    await leaveNetwork(ctx, rec.ID);
+    await failStart(ctx, rec, (e as Error).message, 128);
+    throw e;
+  }
   let created: CreatedProcess;
   try {
     created = await ctx.deps.runtime.create({
       id: rec.ID,
       dir,
       layers: { layersRoot: ctx.deps.layers.root, lowerLinks: ctx.deps.layers.lowerLinks(image.topChainId) },
-      process: processConfig(rec),
+      process: processConfig(rec, linkEnv),
       host,
       prepare: points.some((m) => (m as { CopyUp?: boolean }).CopyUp) ? (rootfs) => copyUp(rootfs, points) : undefined,
     });
