@@ -66,7 +66,7 @@ describe('dockerode against berthd', { timeout: 300_000 }, () => {
     assert.ok(port > 0);
     assert.deepEqual(s.Ports['80/tcp'], [{ HostIp: '0.0.0.0', HostPort: String(port) }, { HostIp: '::', HostPort: String(port) }]);
     assert.equal(s.Networks.dnode!.Gateway, '10.251.7.1');
-    assert.deepEqual(s.Networks.dnode!.Aliases, ['site']);
+    assert.deepEqual(s.Networks.dnode!.Aliases, ['site', web.id.slice(0, 12)]);
     assert.equal((await httpGet(port, '/hostname')).trim(), web.id.slice(0, 12));
 
     const listed = (await docker.listContainers({ filters: { name: ['web'] } }))[0]!;

@@ -90,9 +90,15 @@ describe('networks', { timeout: 300_000 }, () => {
     const web = await run(['--name', 'web', '--network', 'usernet', '--network-alias', 'www', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc']);
     const out = await ok(d.berth(['run', '--rm', '--network', 'usernet', 'busybox', 'sh', '-c',
       `cat /etc/resolv.conf; nslookup www; ping -c1 -W5 web && ping -c1 -W5 ${web.slice(0, 12)} && echo PINGS-OK`]));
-    assert.match(out, /nameserver 10\.251\.1\.1/);
+    assert.match(out, /^nameserver 127\.0\.0\.11$/m, 'Docker\'s embedded resolver');
+    assert.match(out, /^options ndots:0$/m);
     assert.match(out, /Name:\s+www\s+Address:?\s+10\.251\.1\.2/);
     assert.match(out, /PINGS-OK/);
+    // 127.0.0.11 answers, also with --dns (which Docker's resolver forwards to).
+    const viaEmbedded = await ok(d.berth(['run', '--rm', '--network', 'usernet', '--dns', '192.0.2.1', 'busybox', 'sh', '-c',
+      'nslookup www 127.0.0.11; grep nameserver /etc/resolv.conf']));
+    assert.match(viaEmbedded, /Name:\s+www\s+Address:?\s+10\.251\.1\.2/);
+    assert.match(viaEmbedded, /\nnameserver 127\.0\.0\.11\n$/);
     const s = JSON.parse(await ok(d.berth(['inspect', '-f', '{{json .NetworkSettings.Networks.usernet}}', 'web'])));
     assert.equal(s.IPAddress, '10.251.1.2');
     assert.equal(s.Gateway, '10.251.1.1');

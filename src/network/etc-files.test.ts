@@ -11,9 +11,9 @@ test('default bridge: host resolvers, own address in /etc/hosts', () => {
   assert.deepEqual(s, { addresses: ['172.17.0.2'] });
 });
 
-test('user network: the network resolver on the gateway, host search kept', () => {
-  const s = etcSettings({ endpoints: [ep('u', '10.5.0.2', '10.5.0.1')] as never }, () => user);
-  assert.deepEqual(s, { nameservers: ['10.5.0.1'], addresses: ['10.5.0.2'] });
+test('user network: Docker\'s 127.0.0.11, sent to the first user network\'s resolver on its gateway', () => {
+  const s = etcSettings({ endpoints: [ep('b', '172.17.0.3', '172.17.0.1'), ep('u', '10.5.0.2', '10.5.0.1'), ep('v', '10.6.0.2', '10.6.0.1')] as never }, (id) => (id === 'b' ? bridge : user));
+  assert.deepEqual(s, { nameservers: ['127.0.0.11'], dnsTarget: { resolver: '10.5.0.1', source: '10.5.0.2' }, addresses: ['172.17.0.3', '10.5.0.2', '10.6.0.2'] });
 });
 
 test('DNS names: name, aliases, short ID on user networks; none on the default bridge', () => {

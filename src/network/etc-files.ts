@@ -2,10 +2,12 @@
  * @module network/etc-files
  * What a container's networks put in its /etc/resolv.conf and /etc/hosts. On the default
  * bridge: the host's resolvers (loopback ones dropped by the file writer) and no names of other
- * containers; on a user network: the network's own resolver (aardvark-dns on the gateway
- * address, which answers container names, aliases and short IDs and forwards the rest to the
- * host's resolvers), and the container's own addresses with its hostname. Pure.
+ * containers; on a user network: Docker's 127.0.0.11, which the container's namespace sends to
+ * the network's own resolver (embedded-dns.ts: aardvark-dns on the gateway address, which
+ * answers container names, aliases and short IDs and forwards the rest to the host's
+ * resolvers), and the container's own addresses with its hostname. Pure.
  */
+import { EMBEDDED_DNS } from './embedded-dns.js';
 import type { Attachment, EtcSettings, NetworkRecord } from './types.js';
 
 export function isDefaultBridge(n: Pick<NetworkRecord, 'Options'>): boolean {
@@ -19,11 +21,11 @@ export function hasDns(n: Pick<NetworkRecord, 'Options' | 'Driver'>): boolean {
 
 export function etcSettings(att: Pick<Attachment, 'endpoints'>, networkOf: (id: string) => Pick<NetworkRecord, 'Options' | 'Driver'> | undefined): EtcSettings {
   const addresses = att.endpoints.map((e) => e.ipAddress).filter(Boolean);
-  const resolvers = att.endpoints.filter((e) => {
+  const first = att.endpoints.find((e) => {
     const n = networkOf(e.networkId);
     return n && hasDns(n);
   });
-  return resolvers.length ? { nameservers: [...new Set(resolvers.map((e) => e.gateway))], addresses } : { addresses };
+  return first ? { nameservers: [EMBEDDED_DNS], dnsTarget: { resolver: first.gateway, source: first.ipAddress }, addresses } : { addresses };
 }
 
 /** The names a container answers to on a network: its name, its aliases and its short ID (user networks only). */

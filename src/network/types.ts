@@ -18,6 +18,7 @@
  *   docker-proxy, on 0.0.0.0 and [::]): they keep answering while berthd is down.
  */
 import type { Protocol } from '../util/port-spec.js';
+import type { DnsTarget } from './embedded-dns.js';
 
 export interface IpamConfig {
   Subnet: string;
@@ -141,8 +142,10 @@ export interface NetworkManager extends NetworkRegistry, EndpointManager {}
 
 /** The settings of a container's /etc/resolv.conf and /etc/hosts that come from its networks. */
 export interface EtcSettings {
-  /** Nameservers to use instead of the host's (the network's resolver on user networks). */
+  /** Nameservers to use instead of the host's (Docker's 127.0.0.11 on user networks). */
   nameservers?: string[];
+  /** Where the namespace's 127.0.0.11 goes (with `nameservers`). */
+  dnsTarget?: DnsTarget;
   /** The container's own addresses, listed with its hostname in /etc/hosts. */
   addresses: string[];
 }

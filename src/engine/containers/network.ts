@@ -13,6 +13,7 @@ import type { ContainerNetworkHooks } from '../networks/types.js';
 import { Conflict, SystemError } from '../../errdefs/index.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
+import { embeddedDnsOptions } from '../../network/embedded-dns.js';
 import { containerModeTarget } from './create-config.js';
 import type { ContainerRecord } from './record.js';
 
@@ -46,7 +47,12 @@ export async function joinNetwork(ctx: Pick<ContainerContext, 'deps' | 'store'>,
   if (!joined) return;
   host.network = { mode: 'path', path: joined.netnsPath };
   host.addresses = joined.addresses;
-  if (joined.nameservers && !host.dns?.length) host.dns = joined.nameservers;
+  // On a user network Docker's 127.0.0.11 answers, whatever `--dns` says (dockerd's embedded
+  // resolver forwards to those; aardvark-dns to the host's).
+  if (joined.nameservers) {
+    host.dns = joined.nameservers;
+    host.dnsOptions = embeddedDnsOptions(host.dnsOptions);
+  }
 }
 
 /** Releases what joinNetwork took (idempotent; nothing when it took nothing); failures are logged. */
@@ -65,9 +71,11 @@ export function containerNetworkHooks(ctx: Pick<ContainerContext, 'store' | 'loc
     all: () => ctx.store.all().map((r) => r.ID),
     resolversChanged: async (id, nameservers) => {
       const r = ctx.store.get(id);
-      // `--dns` stays the container's own choice.
-      if (!r?.State.Running || r.HostConfig.Dns?.length) return;
-      await ctx.deps.runtime.writeResolvConf(ctx.store.dirOf(id), id, { dns: nameservers, dnsSearch: r.HostConfig.DnsSearch ?? undefined, dnsOptions: r.HostConfig.DnsOptions ?? undefined });
+      if (!r?.State.Running) return;
+      const h = r.HostConfig;
+      // 127.0.0.11 on a user network; else `--dns`, or the host's resolvers.
+      const dns = nameservers ? { dns: nameservers, dnsOptions: embeddedDnsOptions(h.DnsOptions) } : { dns: h.Dns?.length ? h.Dns : undefined, dnsOptions: h.DnsOptions ?? undefined };
+      await ctx.deps.runtime.writeResolvConf(ctx.store.dirOf(id), id, { ...dns, dnsSearch: h.DnsSearch ?? undefined });
     },
     setEndpointConfig: (id, network, config) =>
       ctx.locks.run(id, async () => {

@@ -8,6 +8,7 @@
 import type { PortWire } from '../../api/types/containers.js';
 import type { EndpointConfigWire } from '../../api/types/networks.js';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { pointEmbeddedDns } from '../../network/embedded-dns.js';
 import { etcSettings } from '../../network/etc-files.js';
 import type { Attachment, NetworkManager, PortRequest, PublishedPort } from '../../network/types.js';
 import { parsePortProto, PortSpecError, type Protocol } from '../../util/port-spec.js';
@@ -135,6 +136,7 @@ export class ManagedContainerNetworking implements ContainerNetworking {
     });
     for (const ep of a.endpoints) this.#event('connect', ep.networkId, ep.networkName, rec.ID);
     const etc = etcSettings(a, (id) => this.#net.list().find((n) => n.Id === id));
+    if (etc.dnsTarget) await pointEmbeddedDns(a.netnsPath, etc.dnsTarget);
     return { netnsPath: a.netnsPath, nameservers: etc.nameservers, addresses: etc.addresses };
   }
 

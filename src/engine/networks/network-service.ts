@@ -8,6 +8,7 @@ import type {
   EndpointConfigWire, NetworkCreateRequest, NetworkCreateResponse, NetworkPruneReport, NetworkWire,
 } from '../../api/types/networks.js';
 import { Conflict, Forbidden, InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { pointEmbeddedDns } from '../../network/embedded-dns.js';
 import { etcSettings } from '../../network/etc-files.js';
 import type { NetworkManager, NetworkRecord } from '../../network/types.js';
 import { matches, PRUNE_FILTERS } from './filters.js';
@@ -124,13 +125,14 @@ export class DefaultNetworkService implements NetworkService {
   }
 
   /**
-   * A running container joined or left a network: its resolv.conf names the resolvers of its
-   * user networks now, or the host's when it has none left (as Docker starts or stops its
-   * embedded resolver).
+   * A running container joined or left a network: its 127.0.0.11 goes to the resolver of its
+   * first user network now, and its resolv.conf names 127.0.0.11, or the host's resolvers when
+   * it has no user network left (as Docker starts or stops its embedded resolver).
    */
   async #resolversChanged(containerId: string): Promise<void> {
     const a = this.#net.attachment(containerId);
     const etc = etcSettings({ endpoints: a?.endpoints ?? [] }, (id) => this.#net.list().find((x) => x.Id === id));
+    if (a) await pointEmbeddedDns(a.netnsPath, etc.dnsTarget);
     await this.#hooks().resolversChanged(containerId, etc.nameservers);
   }
 
