@@ -60,7 +60,7 @@ describe('networks', { timeout: 300_000 }, () => {
     const dup = await api(d, 'POST', '/networks/create', { Name: 'apinet' });
     assert.deepEqual([dup.status, dup.json.message], [409, 'network with name apinet already exists']);
     const overlap = await api(d, 'POST', '/networks/create', { Name: 'overlap', IPAM: { Config: [{ Subnet: SUBNET_A }] } });
-    assert.equal(overlap.status, 403);
+    assert.deepEqual([overlap.status, overlap.json.message], [403, 'Pool overlaps with other one on this address space']);
     const n = (await api(d, 'GET', `/networks/${created.json.Id.slice(0, 10)}`)).json;
     assert.deepEqual([n.Name, n.IPAM.Config, n.Labels, n.Containers], ['apinet', [{ Subnet: SUBNET_A, Gateway: '10.251.1.1' }], { a: 'b' }, {}]);
     const filtered = (await api(d, 'GET', `/networks?filters=${encodeURIComponent(JSON.stringify({ label: { a: true } }))}`)).json;

@@ -138,7 +138,7 @@ export class BridgeNetworkManager implements NetworkManager {
         if (c.Subnet) {
           if (c.Subnet.includes(':')) throw new InvalidArgument('IPv6 networks are not supported by berth');
           subnet = parseCidr(c.Subnet, true);
-          if (existing.some((e) => overlaps(e, subnet))) throw new Forbidden('invalid pool request: Pool overlaps with other one on this address space');
+          if (existing.some((e) => overlaps(e, subnet))) throw new Forbidden('Pool overlaps with other one on this address space');
         } else {
           if (c.Gateway || c.IPRange) throw new InvalidArgument('Invalid IPAM configuration: a gateway or ip-range needs a subnet');
           const routes = this.#opts.hostRoutes().map((r) => r.cidr);
