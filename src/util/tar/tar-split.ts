@@ -10,14 +10,11 @@
  *   'R' u32be length, bytes                      raw bytes
  *   'F' u16be pathLength, path, u32be hi, u32be lo   content of file #n (n counts F records)
  */
-import { closeSync, createReadStream, fstatSync, openSync, read, readSync, writeSync, constants as C } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, writeSync, constants as C } from 'node:fs';
 import { gzipSync, createGunzip } from 'node:zlib';
 import { DataLoss } from '../../errdefs/index.js';
 
 const FLUSH_AT = 1 << 20;
-function readAsync(fd: number, buf: Buffer, off: number, len: number, pos: null): Promise<number> {
-  return new Promise((resolve, reject) => read(fd, buf, off, len, pos, (e, n) => (e ? reject(e) : resolve(n))));
-}
 
 export class TarSplitWriter {
   readonly #fd: number;
@@ -161,10 +158,7 @@ export async function* replayTarSplit(splitPath: string, resolve: FileResolver):
   if (outLen > 0) yield drain();
 }
 
-/** Files at least this big are read on the thread pool; smaller ones at once (fewer round trips). */
-const ASYNC_READ_AT = 256 << 10;
-
-async function* readFile(abs: string, path: string, size: number): AsyncGenerator<Buffer> {
+function* readFile(abs: string, path: string, size: number): Generator<Buffer> {
   let fd: number;
   try {
     fd = openSync(abs, C.O_RDONLY | C.O_NOFOLLOW);
@@ -176,13 +170,12 @@ async function* readFile(abs: string, path: string, size: number): AsyncGenerato
     if (!st.isFile() || st.size !== size) {
       throw new DataLoss(`layer content changed: ${path} has ${st.size} bytes, the layer recorded ${size}`);
     }
-    const readAt = size >= ASYNC_READ_AT ? readAsync : readSync;
     let left = size;
     while (left > 0) {
       const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, left));
       let got = 0;
       while (got < buf.length) {
-        const n = await readAt(fd, buf, got, buf.length - got, null);
+        const n = readSync(fd, buf, got, buf.length - got, null);
         if (n === 0) throw new DataLoss(`layer content changed: ${path} is shorter than recorded`);
         got += n;
       }
