@@ -1,7 +1,8 @@
 /*
  * berth_native: the few system calls Node.js does not expose and berth needs on a hot path:
  * device nodes (overlay whiteouts, /dev entries in layers), extended attributes
- * (security.capability, trusted.overlay.opaque) and mount/umount for overlay roots.
+ * (security.capability, trusted.overlay.opaque) and mount/umount for overlay roots; and
+ * SHA-256 on libuv's thread pool, so hashing layers costs the event loop nothing.
  * Every function throws a JS Error with `code` set to the errno name on failure.
  */
 #define _GNU_SOURCE

@@ -1,7 +1,9 @@
 /**
  * @module util/native
  * Typed access to berth's small C addon (native/addon.c): device nodes, extended attributes
- * mounts, and file descriptors received over a unix socket, which Node.js does not expose. Errors carry `code` (e.g. "ENOENT") like fs errors.
+ * mounts, and file descriptors received over a unix socket, which Node.js does not expose; and
+ * SHA-256 on the thread pool (Node.js hashes only on the event loop). Errors carry `code`
+ * (e.g. "ENOENT") like fs errors.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
