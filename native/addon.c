@@ -1,7 +1,8 @@
 /*
  * berth_native: the few system calls Node.js does not expose and berth needs on a hot path:
  * device nodes (overlay whiteouts, /dev entries in layers), extended attributes
- * (security.capability, trusted.overlay.opaque) and mount/umount for overlay roots.
+ * (security.capability, trusted.overlay.opaque) and mount/umount for overlay roots; and
+ * SHA-256 on libuv's thread pool, so hashing layers costs the event loop nothing.
  * Every function throws a JS Error with `code` set to the errno name on failure.
  */
 #define _GNU_SOURCE
@@ -667,6 +668,163 @@ static napi_value js_flock(napi_env env, napi_callback_info info) {
 }
 /* ---- end flock ---------------------------------------------------------------------------- */
 
+/* ---- SHA-256 off the event loop ---------------------------------------------------------------
+ * sha256New() -> handle; sha256Update(handle, buffers[]) -> Promise<void>; sha256Digest(handle)
+ * -> "hex". Updates hash their buffers, in order, on libuv's thread pool with the OpenSSL that
+ * Node.js itself carries (its EVP symbols), so hashing a layer costs the event loop nothing.
+ * The caller keeps at most one update in flight per handle and digests once, after the last.
+ */
+#include <openssl/evp.h>
+
+struct sha_job {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref bufs_ref; /* the array of buffers, alive until hashed */
+  napi_ref ctx_ref;  /* the handle, alive until hashed */
+  EVP_MD_CTX *ctx;
+  size_t n;
+  const unsigned char **ptrs;
+  size_t *lens;
+  int ok;
+};
+
+static void sha_ctx_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  EVP_MD_CTX_free((EVP_MD_CTX *)data);
+}
+
+static napi_value js_sha256_new(napi_env env, napi_callback_info info) {
+  (void)info;
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+    EVP_MD_CTX_free(ctx);
+    napi_throw_error(env, NULL, "berth_native: sha256: cannot initialize");
+    return NULL;
+  }
+  napi_value ext;
+  if (napi_create_external(env, ctx, sha_ctx_finalize, NULL, &ext) != napi_ok) {
+    EVP_MD_CTX_free(ctx);
+    napi_throw_error(env, NULL, "berth_native: sha256: cannot create the handle");
+    return NULL;
+  }
+  return ext;
+}
+
+static void sha_execute(napi_env env, void *data) {
+  (void)env;
+  struct sha_job *j = data;
+  j->ok = 1;
+  for (size_t i = 0; i < j->n && j->ok; i++)
+    if (j->lens[i] > 0 && EVP_DigestUpdate(j->ctx, j->ptrs[i], j->lens[i]) != 1) j->ok = 0;
+}
+
+static void sha_job_free(napi_env env, struct sha_job *j) {
+  if (j->bufs_ref) napi_delete_reference(env, j->bufs_ref);
+  if (j->ctx_ref) napi_delete_reference(env, j->ctx_ref);
+  if (j->work) napi_delete_async_work(env, j->work);
+  free(j->ptrs);
+  free(j->lens);
+  free(j);
+}
+
+static void sha_complete(napi_env env, napi_status status, void *data) {
+  struct sha_job *j = data;
+  napi_value v;
+  if (status == napi_ok && j->ok) {
+    napi_get_undefined(env, &v);
+    napi_resolve_deferred(env, j->deferred, v);
+  } else {
+    napi_value msg;
+    napi_create_string_utf8(env, "sha256: update failed", NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &v);
+    napi_reject_deferred(env, j->deferred, v);
+  }
+  sha_job_free(env, j);
+}
+
+static napi_value js_sha256_update(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void *ctx = NULL;
+  uint32_t n = 0;
+  bool is_array = false;
+  if (argc < 2 || napi_get_value_external(env, argv[0], &ctx) != napi_ok || napi_is_array(env, argv[1], &is_array) != napi_ok ||
+      !is_array || napi_get_array_length(env, argv[1], &n) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sha256Update(handle, buffers)");
+    return NULL;
+  }
+  struct sha_job *j = calloc(1, sizeof *j);
+  if (j) {
+    j->ptrs = calloc(n ? n : 1, sizeof *j->ptrs);
+    j->lens = calloc(n ? n : 1, sizeof *j->lens);
+  }
+  if (!j || !j->ptrs || !j->lens) {
+    if (j) sha_job_free(env, j);
+    napi_throw_error(env, NULL, "berth_native: sha256Update: out of memory");
+    return NULL;
+  }
+  j->ctx = ctx;
+  j->n = n;
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    void *p = NULL;
+    size_t len = 0;
+    bool is_buf = false;
+    if (napi_get_element(env, argv[1], i, &el) != napi_ok || napi_is_buffer(env, el, &is_buf) != napi_ok || !is_buf ||
+        napi_get_buffer_info(env, el, &p, &len) != napi_ok) {
+      sha_job_free(env, j);
+      napi_throw_type_error(env, NULL, "sha256Update: every element must be a Buffer");
+      return NULL;
+    }
+    j->ptrs[i] = p;
+    j->lens[i] = len;
+  }
+  napi_value promise, name;
+  if (napi_create_reference(env, argv[1], 1, &j->bufs_ref) != napi_ok || napi_create_reference(env, argv[0], 1, &j->ctx_ref) != napi_ok ||
+      napi_create_promise(env, &j->deferred, &promise) != napi_ok ||
+      napi_create_string_utf8(env, "berth:sha256Update", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, sha_execute, sha_complete, j, &j->work) != napi_ok) {
+    sha_job_free(env, j);
+    napi_throw_error(env, NULL, "berth_native: sha256Update: cannot start the work");
+    return NULL;
+  }
+  if (napi_queue_async_work(env, j->work) != napi_ok) {
+    napi_value err = errno_error(env, EAGAIN, "sha256Update: cannot queue the work");
+    napi_reject_deferred(env, j->deferred, err);
+    sha_job_free(env, j);
+  }
+  return promise;
+}
+
+static napi_value js_sha256_digest(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void *ctx = NULL;
+  if (argc < 1 || napi_get_value_external(env, argv[0], &ctx) != napi_ok) {
+    napi_throw_type_error(env, NULL, "sha256Digest(handle)");
+    return NULL;
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx, md, &len) != 1) {
+    napi_throw_error(env, NULL, "berth_native: sha256Digest: failed");
+    return NULL;
+  }
+  static const char hexd[] = "0123456789abcdef";
+  char hex[2 * EVP_MAX_MD_SIZE + 1];
+  for (unsigned int i = 0; i < len; i++) {
+    hex[2 * i] = hexd[md[i] >> 4];
+    hex[2 * i + 1] = hexd[md[i] & 15];
+  }
+  napi_value r;
+  CHECK(napi_create_string_latin1(env, hex, 2 * len, &r));
+  return r;
+}
+/* ---- end SHA-256 ------------------------------------------------------------------------------ */
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -679,6 +837,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"overlayMount", NULL, js_overlay_mount, NULL, NULL, NULL, napi_enumerable, NULL},
       {"openat2", NULL, js_openat2, NULL, NULL, NULL, napi_enumerable, NULL},
       {"flock", NULL, js_flock, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sha256New", NULL, js_sha256_new, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sha256Update", NULL, js_sha256_update, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sha256Digest", NULL, js_sha256_digest, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S node --max-semi-space-size=2 --initial-old-space-size=64
 /**
  * @module daemon/main
  * berthd: takes the data-root lock, recovers state, serves the Engine API on its sockets, and

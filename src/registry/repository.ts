@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { Cancelled, DataLoss, SystemError, Unauthorized, Unavailable } from '../errdefs/index.js';
 import { digestOf, isDigest, type Digest } from '../image/digest.js';
 import { MediaType, type Descriptor } from '../image/manifest.js';
+import { AsyncSha256 } from '../util/async-sha256.js';
 import { logger } from '../util/log.js';
 import { Authorizer } from './authorizer.js';
 import { registryError } from './errors.js';
@@ -263,18 +264,21 @@ export class RemoteRepository implements Repository {
     opts: { expected?: Digest; size?: number; onProgress?: (n: number) => void },
   ): Promise<{ digest: Digest; size: number }> {
     let { location } = await this.#startUpload();
-    let hash = createHash('sha256');
+    // Hashed on the thread pool while the event loop sends (util/async-sha256).
+    let hash = new AsyncSha256();
     let size = 0;
     const chunkSize = this.#d.chunkSize;
     // Starts counting again when called again (a request re-sent after a 401).
     const counted = async function* () {
-      hash = createHash('sha256');
+      hash = new AsyncSha256();
       size = 0;
       for await (const c of source()) {
         hash.update(c);
         size += c.length;
         opts.onProgress?.(size);
         yield c;
+        const behind = hash.backlog();
+        if (behind) await behind;
       }
     };
     const small = opts.expected !== undefined && opts.size !== undefined && opts.size <= 1 << 20;
@@ -320,7 +324,7 @@ export class RemoteRepository implements Repository {
       drain(res);
       if (res.headers.location) location = this.#resolve(res, res.headers.location);
     }
-    const digest = `sha256:${hash.digest('hex')}` as Digest;
+    const digest = (await hash.digest()) as Digest;
     if (opts.expected && opts.expected !== digest) throw new DataLoss(`blob changed while uploading: expected ${opts.expected}, sent ${digest}`);
     const res = await this.#req(withDigest(location, digest), { method: 'PUT', headers: { 'Content-Length': '0' }, attempts: 1 });
     if (res.status !== 201) await this.#fail(res);

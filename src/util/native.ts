@@ -1,7 +1,9 @@
 /**
  * @module util/native
  * Typed access to berth's small C addon (native/addon.c): device nodes, extended attributes
- * mounts, and file descriptors received over a unix socket, which Node.js does not expose. Errors carry `code` (e.g. "ENOENT") like fs errors.
+ * mounts, and file descriptors received over a unix socket, which Node.js does not expose; and
+ * SHA-256 on the thread pool (Node.js hashes only on the event loop). Errors carry `code`
+ * (e.g. "ENOENT") like fs errors.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +38,16 @@ export interface Native {
   openat2(dirfd: number, path: string, flags: number, mode: number, resolve: number): number;
   /** flock(2) on an open descriptor: true when locked, false when LOCK_NB and someone else holds it. */
   flock(fd: number, operation: number): boolean;
+  /** A SHA-256 state for {@link Native.sha256Update} and {@link Native.sha256Digest}. */
+  sha256New(): Sha256Handle;
+  /** Hashes `buffers`, in order, on libuv's thread pool; one call in flight per handle. */
+  sha256Update(h: Sha256Handle, buffers: Buffer[]): Promise<void>;
+  /** The hex digest; once, after the last update settled. */
+  sha256Digest(h: Sha256Handle): string;
 }
+
+/** An opaque native SHA-256 state. */
+export type Sha256Handle = { readonly __sha256: unique symbol };
 
 /** Directory that holds the compiled C parts (dist/native/). */
 export const nativeBuildDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native');

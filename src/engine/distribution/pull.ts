@@ -8,7 +8,6 @@
  * lock; an interrupted pull leaves at most published layers, which start-up recovery removes
  * when no image uses them.
  */
-import { createHash } from 'node:crypto';
 import { Cancelled, DataLoss, InvalidArgument, NotFound } from '../../errdefs/index.js';
 import { chainIds } from '../../image/chain.js';
 import { decodeImageConfig } from '../../image/config.js';
@@ -111,38 +110,20 @@ async function pullOne(
       if (n >= d.maxDownloads) progress(status(ids[i], 'Waiting'));
       const p = limiter.run(async () => {
         const desc = manifest.layers[i]!;
-        // Hashed here, once, as it streams into the extraction: a blob whose bytes do not
-        // match its digest fails the extraction before the layer is staged.
+        // Hashed once, by the layer store, as it streams into the extraction: a blob whose
+        // bytes do not match its digest fails the extraction before the layer is staged.
         const blob = repo.openBlob(desc, { signal: abort.signal, verify: false });
         const th = new Throttle(progress, ids[i]!, 'Downloading', desc.size);
         let got = 0;
-        const hash = createHash('sha256');
-        let digest: string | undefined;
-        const mismatch = () => new DataLoss(`filesystem layer verification failed for digest ${desc.digest}`);
         const counted = async function* () {
           for await (const c of blob.body) {
             got += c.length;
-            hash.update(c);
             th.update(got);
             yield c;
           }
-          digest = `sha256:${hash.digest('hex')}`;
-          if (digest !== desc.digest) throw mismatch();
         };
-        let st: StagedLayer;
-        try {
-          st = await layers.stageTar(counted());
-        } catch (e) {
-          // A blob that fails to decompress at its end (gzip's own check) is reported as
-          // what it is when its bytes do not match the digest.
-          if (!(e instanceof DataLoss) && got === desc.size && (digest ?? `sha256:${hash.digest('hex')}`) !== desc.digest) throw mismatch();
-          throw e;
-        }
+        const st = await layers.stageTar(counted(), { blob: { digest: desc.digest, size: desc.size } });
         progress(status(ids[i], 'Verifying Checksum'));
-        if (digest !== desc.digest) {
-          await st.discard();
-          throw mismatch();
-        }
         progress(status(ids[i], 'Download complete'));
         return st;
       });

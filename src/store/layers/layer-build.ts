@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataLoss } from '../../errdefs/index.js';
 import type { Digest } from '../../image/digest.js';
 import type { Compression } from '../../util/tar/compression.js';
 import { Extractor } from '../../util/tar/extract.js';
@@ -40,15 +41,28 @@ export function prepareLayerDir(tmp: string, withDiff = true): void {
   mkdirSync(join(tmp, EXTRA_DIR), { mode: 0o700 });
 }
 
-/** Extracts a (plain or gzip) tar stream into `<tmp>/diff`, recording its tar-split. */
+/** What the bytes received must be: a blob from a registry, verified as it is extracted. */
+export interface ExpectedBlob {
+  digest: Digest;
+  size: number;
+}
+
+/**
+ * Extracts a (plain or gzip) tar stream into `<tmp>/diff`, recording its tar-split. With
+ * `expect`, the bytes received must have that digest, else DataLoss — also when extraction
+ * failed on bytes that turn out not to be the blob (a corrupt blob often fails gzip's own check
+ * first, and what went wrong is the digest).
+ */
 export async function extractLayer(
   tmp: string,
   source: AsyncIterable<Buffer>,
   limits?: Partial<ExtractLimits>,
+  expect?: ExpectedBlob,
 ): Promise<ExtractedLayer> {
   const split = new TarSplitWriter(join(tmp, SPLIT_FILE));
   const ex = new Extractor(join(tmp, DIFF_DIR), { whiteouts: 'overlay', split, extraDir: join(tmp, EXTRA_DIR), limits, asyncWrites: true });
   const ingest = new TarIngest(ex);
+  const mismatch = () => new DataLoss(`filesystem layer verification failed for digest ${expect!.digest}`);
   try {
     for await (const chunk of source) {
       const wait = ingest.write(chunk);
@@ -57,6 +71,7 @@ export async function extractLayer(
       if (full) await full;
     }
     const r = await ingest.end();
+    if (expect && (r.blob.digest !== expect.digest || r.blob.size !== expect.size)) throw mismatch();
     const stats = await ex.finishAsync();
     split.finish();
     return {
@@ -71,6 +86,7 @@ export async function extractLayer(
     ingest.abort();
     ex.abort();
     split.abort();
+    if (expect && !(e instanceof DataLoss) && ingest.received === expect.size && (await ingest.receivedDigest().catch(() => '')) !== expect.digest) throw mismatch();
     throw e;
   }
 }

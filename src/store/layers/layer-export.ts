@@ -3,11 +3,11 @@
  * Reproduces a stored layer's tar byte for byte by replaying its tar-split record against its
  * directory, and checks on the way that the bytes still hash to the diffID.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DataLoss } from '../../errdefs/index.js';
 import type { Digest } from '../../image/digest.js';
+import { AsyncSha256 } from '../../util/async-sha256.js';
 import { replayTarSplit } from '../../util/tar/tar-split.js';
 import { DIFF_DIR, EXTRA_DIR, SPLIT_FILE } from './layer-build.js';
 
@@ -20,7 +20,8 @@ export interface ExportSource {
 }
 
 async function* verified(src: ExportSource): AsyncGenerator<Buffer> {
-  const hash = createHash('sha256');
+  // Hashed on the thread pool while the event loop compresses and sends.
+  const hash = new AsyncSha256();
   let size = 0;
   const diff = join(src.dir, DIFF_DIR);
   const extra = join(src.dir, EXTRA_DIR);
@@ -32,8 +33,10 @@ async function* verified(src: ExportSource): AsyncGenerator<Buffer> {
     size += b.length;
     if (size > src.tarSize) throw new DataLoss(`layer ${src.diffId}: reproduced tar is longer than recorded`);
     yield b;
+    const behind = hash.backlog();
+    if (behind) await behind;
   }
-  const got = `sha256:${hash.digest('hex')}`;
+  const got = await hash.digest();
   if (got !== src.diffId || size !== src.tarSize) {
     throw new DataLoss(`layer ${src.diffId}: reproduced tar does not match (got ${got}, ${size} bytes); the layer directory was modified`);
   }

@@ -144,6 +144,22 @@ describe('LocalLayerStore', () => {
     assert.deepEqual(readdirSync(join(dataRoot, 'tmp', 'layers')), []);
   });
 
+  it('stages a blob verified against its digest, and stages nothing when the bytes differ', async () => {
+    const gz = gzipSync(tarFromEntries([{ name: 'verified', data: 'v'.repeat(100_000) }]));
+    const st = await store.stageTar(chunks(gz, 1000), { blob: { digest: sha(gz), size: gz.length } });
+    assert.equal(st.blob.digest, sha(gz));
+    await st.discard();
+    const staged = () => readdirSync(join(dataRoot, 'tmp', 'layers')).filter((n) => !n.startsWith('removed-'));
+    // Other bytes that still extract: the digest is what is wrong.
+    const other = gzipSync(tarFromEntries([{ name: 'verified', data: 'w'.repeat(100_000) }]));
+    await assert.rejects(store.stageTar(chunks(other), { blob: { digest: sha(gz), size: other.length } }), /filesystem layer verification failed/);
+    // A corrupt blob fails gzip's own check first; it is reported as a digest mismatch too.
+    const bad = Buffer.from(gz);
+    bad[bad.length - 6]! ^= 0xff;
+    await assert.rejects(store.stageTar(chunks(bad), { blob: { digest: sha(gz), size: bad.length } }), /filesystem layer verification failed/);
+    assert.deepEqual(staged(), []);
+  });
+
   it('rejects a diffID that does not match', async () => {
     await assert.rejects(
       store.applyTar(null, chunks(tarFromEntries([{ name: 'x', data: 'y' }])), { expectDiffId: sha(Buffer.from('other')) }),

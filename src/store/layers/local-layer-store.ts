@@ -146,12 +146,12 @@ export class LocalLayerStore implements LayerStore {
     }
   }
 
-  async stageTar(source: AsyncIterable<Buffer>, opts: { limits?: Partial<ExtractLimits> } = {}): Promise<StagedLayer> {
+  async stageTar(source: AsyncIterable<Buffer>, opts: { limits?: Partial<ExtractLimits>; blob?: { digest: Digest; size: number } } = {}): Promise<StagedLayer> {
     const tmp = await this.#stage();
     let built;
     try {
       prepareLayerDir(tmp);
-      built = await extractLayer(tmp, source, opts.limits);
+      built = await extractLayer(tmp, source, opts.limits, opts.blob);
     } catch (e) {
       await removeAll(tmp);
       throw e;

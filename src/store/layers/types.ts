@@ -109,8 +109,12 @@ export interface NewLayerDir {
 
 /** Creates layers. */
 export interface LayerWriter {
-  /** Extracts a tar (plain or gzip) into the staging area, to be committed on a parent later. */
-  stageTar(source: AsyncIterable<Buffer>, opts?: { limits?: Partial<ExtractLimits> }): Promise<StagedLayer>;
+  /**
+   * Extracts a tar (plain or gzip) into the staging area, to be committed on a parent later.
+   * With `blob`, the bytes received are verified against that digest and size as they are
+   * extracted (DataLoss and nothing staged when they differ), so a caller need not hash them too.
+   */
+  stageTar(source: AsyncIterable<Buffer>, opts?: { limits?: Partial<ExtractLimits>; blob?: { digest: Digest; size: number } }): Promise<StagedLayer>;
   /**
    * Commits staged layers in order, each on its `parent` (the store's or an earlier item's
    * chain), with one flush of the file system for all of them instead of one each. Same

@@ -5,10 +5,10 @@
  * recognized by its magic number and inflated on the way; plain tars pass straight through
  * without a copy. `write` returns a promise only when the inflater asks the caller to wait.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { InvalidArgument } from '../../errdefs/index.js';
+import { AsyncSha256 } from '../async-sha256.js';
 import { assertSupported, detectCompression, MAGIC_BYTES, type Compression } from './compression.js';
 import { TarParser } from './parser.js';
 import type { TarHandler } from './types.js';
@@ -30,8 +30,9 @@ export interface IngestResult {
 
 export class TarIngest {
   readonly #parser: TarParser;
-  readonly #blobHash: Hash = createHash('sha256');
-  readonly #tarHash: Hash = createHash('sha256');
+  // Hashed on the thread pool (util/async-sha256), while the event loop inflates and parses.
+  readonly #blobHash = new AsyncSha256();
+  readonly #tarHash = new AsyncSha256();
   #blobSize = 0;
   #tarSize = 0;
   #head: Buffer[] = [];
@@ -60,13 +61,19 @@ export class TarIngest {
     if (chunk.length === 0) return;
     this.#blobHash.update(chunk);
     this.#blobSize += chunk.length;
+    let fed: void | Promise<void>;
     if (this.#compression === undefined) {
       this.#head.push(chunk);
       this.#headLen += chunk.length;
-      if (this.#headLen < MAGIC_BYTES) return;
-      return this.#start();
+      if (this.#headLen < MAGIC_BYTES) return this.#blobHash.backlog();
+      fed = this.#start();
+    } else {
+      fed = this.#feed(chunk);
     }
-    return this.#feed(chunk);
+    // Both hashes may fall behind the thread pool: then wait for them too.
+    const hashing = this.#blobHash.backlog();
+    const behind = this.#tarHash.backlog();
+    return hashing || fed || behind ? Promise.all([hashing, fed, behind]).then(() => undefined) : undefined;
   }
 
   #start(): void | Promise<void> {
@@ -123,6 +130,16 @@ export class TarIngest {
     }
   }
 
+  /** Bytes received so far. */
+  get received(): number {
+    return this.#blobSize;
+  }
+
+  /** The digest of the bytes received; ends the blob's hashing (call it once all were written). */
+  receivedDigest(): Promise<`sha256:${string}`> {
+    return this.#blobHash.digest();
+  }
+
   /** Ends the stream; resolves with the digests once everything was handled. */
   async end(): Promise<IngestResult> {
     if (this.#error) throw this.#error;
@@ -144,8 +161,8 @@ export class TarIngest {
     }
     return {
       compression: this.#compression!,
-      blob: { digest: `sha256:${this.#blobHash.digest('hex')}`, size: this.#blobSize },
-      tar: { digest: `sha256:${this.#tarHash.digest('hex')}`, size: this.#tarSize },
+      blob: { digest: await this.receivedDigest(), size: this.#blobSize },
+      tar: { digest: await this.#tarHash.digest(), size: this.#tarSize },
       entries: this.#parser.entries,
     };
   }
