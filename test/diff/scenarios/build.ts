@@ -29,6 +29,17 @@ export const build: Scenario[] = [
     `,
   },
   {
+    name: 'build: instruction flag errors in the 20.10 parser\'s words',
+    script: `
+      printf 'FROM busybox\\nCOPY --bogus=1 --from=a --from=b a b\\n' > Dockerfile
+      ${B} -q .
+      printf 'FROM busybox\\nCOPY --from=a --from=b a b\\n' > Dockerfile
+      ${B} -q .
+      printf 'FROM busybox\\nCOPY --chown a b\\n' > Dockerfile
+      ${B} -q .
+    `,
+  },
+  {
     name: 'build: COPY patterns with - and non-ASCII names',
     script: `
       mkdir -p ctx/sub && echo 1 > ctx/a-b.txt && echo 2 > ctx/élan-x.txt && echo 3 > ctx/sub/c-d.txt && echo 4 > 'ctx/[x].txt'
