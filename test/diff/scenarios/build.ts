@@ -40,6 +40,13 @@ export const build: Scenario[] = [
     `,
   },
   {
+    name: 'build: empty continuation lines warn on the error stream',
+    script: `
+      printf 'FROM busybox\\nENV A=a \\\\\\n\\n  B=b\\nLABEL c=c \\\\\\n  \\n d=d\\n' > Dockerfile
+      ${B} . | grep -v -e '^ --->' -e '^Removing'
+    `,
+  },
+  {
     name: 'build: COPY patterns with - and non-ASCII names',
     script: `
       mkdir -p ctx/sub && echo 1 > ctx/a-b.txt && echo 2 > ctx/élan-x.txt && echo 3 > ctx/sub/c-d.txt && echo 4 > 'ctx/[x].txt'
