@@ -47,6 +47,22 @@ export const build: Scenario[] = [
     `,
   },
   {
+    name: 'build: empty CMD, ENTRYPOINT and RUN',
+    script: `
+      printf 'FROM busybox\\nCMD\\nENTRYPOINT []\\n' > Dockerfile
+      ${B} -q -t e:1 . >/dev/null
+      docker inspect -f '{{json .Config.Cmd}} {{json .Config.Entrypoint}}' e:1
+      docker history --no-trunc --format '{{.CreatedBy}}' e:1 | head -2
+      printf 'FROM busybox\\nRUN []\\n' > Dockerfile
+      ${B} -q -t e:2 . >/dev/null
+      docker history --no-trunc --format '{{.CreatedBy}}' e:2 | head -1
+      printf 'FROM scratch\\nRUN []\\n' > Dockerfile
+      ${B} -q .
+      printf 'FROM busybox\\nRUN\\n' > Dockerfile
+      ${B} -q .
+    `,
+  },
+  {
     name: 'build: COPY patterns with - and non-ASCII names',
     script: `
       mkdir -p ctx/sub && echo 1 > ctx/a-b.txt && echo 2 > ctx/élan-x.txt && echo 3 > ctx/sub/c-d.txt && echo 4 > 'ctx/[x].txt'
