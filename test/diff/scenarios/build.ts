@@ -63,6 +63,14 @@ export const build: Scenario[] = [
     `,
   },
   {
+    name: 'build: symlinks leading out of the context are kept, and followed within it',
+    script: `
+      mkdir -p c/etc && echo inside > c/etc/passwd && ln -s ../../x c/up && ln -s /etc/passwd c/abs
+      printf 'FROM busybox\\nCOPY . /c/\\nCOPY abs /abs\\nRUN readlink /c/up && cat /abs\\nCOPY up /up\\n' > c/Dockerfile
+      ${B} c 2>&1 | grep -v -e '^ --->' -e '^Removing' -e '^Sending'
+    `,
+  },
+  {
     name: 'build: COPY patterns with - and non-ASCII names',
     script: `
       mkdir -p ctx/sub && echo 1 > ctx/a-b.txt && echo 2 > ctx/élan-x.txt && echo 3 > ctx/sub/c-d.txt && echo 4 > 'ctx/[x].txt'
