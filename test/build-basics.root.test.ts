@@ -147,7 +147,7 @@ describe('berth build: output, config, cache, options', () => {
       [{ Dockerfile: 'FROM busybox\nCOPY --from=0 /x /\n' }, [], 1, /^invalid from flag value 0: refers to current build stage\n$/],
       [{ Dockerfile: 'FROM busybox\nSTOPSIGNAL SIGNOPE\n' }, [], 1, /^Invalid signal: SIGNOPE\n$/],
       // A missing base image is pulled: from a registry nobody listens at (tests stay on 127.0.0.1).
-      [{ Dockerfile: 'FROM 127.0.0.1:9/nosuchimage:1\n' }, [], 1, /^Get "http:\/\/127\.0\.0\.1:9\/v2\/nosuchimage\/manifests\/1": dial tcp 127\.0\.0\.1:9: connect: connection refused\n$/],
+      [{ Dockerfile: 'FROM 127.0.0.1:9/nosuchimage:1\n' }, [], 1, /^Get "http:\/\/127\.0\.0\.1:9\/v2\/": dial tcp 127\.0\.0\.1:9: connect: connection refused\n$/],
       [{ Dockerfile: 'ARG X\nFROM $X\n' }, [], 1, /^base name \(\$X\) should not be blank\n$/],
       [{ Dockerfile: 'FROM busybox\nNOPE x\n' }, [], 1, /^Error response from daemon: dockerfile parse error .*line 2: unknown instruction: NOPE\n$/],
       [{ Dockerfile: 'FROM busybox AS a\n' }, ['--target', 'b'], 1, /^Error response from daemon: failed to reach build target b in Dockerfile\n$/],
