@@ -58,8 +58,9 @@ export const build: Scenario[] = [
       docker history --no-trunc --format '{{.CreatedBy}}' e:2 | head -1
       printf 'FROM scratch\\nRUN []\\n' > Dockerfile
       ${B} -q .
+      # The shell's complaint comes in one write or two: only the status is compared.
       printf 'FROM busybox\\nRUN\\n' > Dockerfile
-      ${B} -q .
+      ${B} -q . 2>/dev/null
     `,
   },
   {
