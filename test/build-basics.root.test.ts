@@ -153,6 +153,7 @@ describe('berth build: output, config, cache, options', () => {
       [{ Dockerfile: 'FROM busybox AS a\n' }, ['--target', 'b'], 1, /^Error response from daemon: failed to reach build target b in Dockerfile\n$/],
       [{ Dockerfile: '' }, [], 1, /^Error response from daemon: the Dockerfile \(Dockerfile\) cannot be empty\n$/],
       [{ Dockerfile: 'FROM busybox\n' }, ['-t', 'Bad:Tag'], 125, /invalid reference format: repository name \(library\/Bad\) must be lowercase/],
+      [{ Dockerfile: 'FROM busybox\n' }, ['--squash'], 1, /^"--squash" is only supported on a Docker daemon with experimental features enabled\n$/],
     ];
     for (const [files, args, code, message] of cases) {
       const r = await b.build(ctx(files), args);
