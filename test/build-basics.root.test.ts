@@ -147,12 +147,13 @@ describe('berth build: output, config, cache, options', () => {
       [{ Dockerfile: 'FROM busybox\nCOPY --from=0 /x /\n' }, [], 1, /^invalid from flag value 0: refers to current build stage\n$/],
       [{ Dockerfile: 'FROM busybox\nSTOPSIGNAL SIGNOPE\n' }, [], 1, /^Invalid signal: SIGNOPE\n$/],
       // A missing base image is pulled: from a registry nobody listens at (tests stay on 127.0.0.1).
-      [{ Dockerfile: 'FROM 127.0.0.1:9/nosuchimage:1\n' }, [], 1, /^Get "http:\/\/127\.0\.0\.1:9\/v2\/nosuchimage\/manifests\/1": dial tcp 127\.0\.0\.1:9: connect: connection refused\n$/],
+      [{ Dockerfile: 'FROM 127.0.0.1:9/nosuchimage:1\n' }, [], 1, /^Get "http:\/\/127\.0\.0\.1:9\/v2\/": dial tcp 127\.0\.0\.1:9: connect: connection refused\n$/],
       [{ Dockerfile: 'ARG X\nFROM $X\n' }, [], 1, /^base name \(\$X\) should not be blank\n$/],
       [{ Dockerfile: 'FROM busybox\nNOPE x\n' }, [], 1, /^Error response from daemon: dockerfile parse error .*line 2: unknown instruction: NOPE\n$/],
       [{ Dockerfile: 'FROM busybox AS a\n' }, ['--target', 'b'], 1, /^Error response from daemon: failed to reach build target b in Dockerfile\n$/],
       [{ Dockerfile: '' }, [], 1, /^Error response from daemon: the Dockerfile \(Dockerfile\) cannot be empty\n$/],
       [{ Dockerfile: 'FROM busybox\n' }, ['-t', 'Bad:Tag'], 125, /invalid reference format: repository name \(library\/Bad\) must be lowercase/],
+      [{ Dockerfile: 'FROM busybox\n' }, ['--squash'], 1, /^"--squash" is only supported on a Docker daemon with experimental features enabled\n$/],
     ];
     for (const [files, args, code, message] of cases) {
       const r = await b.build(ctx(files), args);

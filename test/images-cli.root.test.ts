@@ -181,6 +181,9 @@ describe('image commands', () => {
     const missing = await d.berth(['rmi', 'rm:1', 'nope']);
     assert.equal(missing.code, 1);
     assert.equal(missing.stderr, 'Error response from daemon: No such image: rm:1\nError response from daemon: No such image: nope:latest\n');
+    // With --force, images that are not there are only reported (the docker CLI's rule).
+    const forcedMissing = await d.berth(['rmi', '-f', 'nope']);
+    assert.deepEqual([forcedMissing.code, forcedMissing.stderr], [0, 'Error response from daemon: No such image: nope:latest\n']);
     // The last image using a layer takes the layer with it.
     await ok(d.berth(['import', '-', 'solo:1'], { input: tarFromEntries([{ name: 'solo', data: 'unique content' }]) }));
     const solo = JSON.parse(await ok(d.berth(['inspect', 'solo:1'])))[0];
@@ -195,7 +198,10 @@ describe('image commands', () => {
   it('rejects bad references with Docker\'s messages, resolves ID prefixes, reports ambiguous ones', async () => {
     const bad = await d.berth(['tag', 'bb:1', 'Bad:1']);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /invalid reference format: repository name \(library\/Bad\) must be lowercase/);
+    // The docker CLI checks the names itself before asking the daemon.
+    assert.equal(bad.stderr, 'Error parsing reference: "Bad:1" is not a valid repository/tag: invalid reference format: repository name (library/Bad) must be lowercase\n');
+    const digest = await d.berth(['tag', 'bb:1', `x@sha256:${'0'.repeat(64)}`]);
+    assert.deepEqual([digest.code, digest.stderr], [1, 'refusing to create a tag with a digest reference\n']);
     const badChars = await d.berth(['tag', 'bb:1', 'a b']);
     assert.match(badChars.stderr, /invalid reference format/);
     const upper = await api(d, 'GET', '/v1.41/images/Busybox/json');

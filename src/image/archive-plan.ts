@@ -27,6 +27,8 @@ export interface ArchiveImage {
   layers: { diffId: Digest; chainId: Digest; size: number }[];
   /** mtime (unix seconds) for the entries of this image. */
   mtime: number;
+  /** The image it was built on (legacy builder), recorded when that image is saved too. */
+  parent?: Digest;
 }
 
 export type PlanEntry =
@@ -39,6 +41,8 @@ export interface DockerArchiveManifestEntry {
   Config: string;
   RepoTags: string[] | null;
   Layers: string[];
+  /** The image's parent, when the archive holds it too (`sha256:…`). */
+  Parent?: string;
 }
 
 /** A stable v1-style directory name for a layer in a docker-archive. */
@@ -49,6 +53,12 @@ export function v1LayerId(chainId: Digest): string {
 /** The familiar `name:tag` strings Docker writes into archives. */
 function repoTagsOf(refs: Reference[]): string[] {
   return refs.filter((r) => r.tag !== undefined).map((r) => `${familiarName(r)}:${r.tag}`);
+}
+
+/** A two-level map with its keys in Go's (bytewise) order. */
+function sortedKeys(m: Record<string, Record<string, string>>): Record<string, Record<string, string>> {
+  const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return Object.fromEntries(Object.keys(m).sort(byBytes).map((k) => [k, Object.fromEntries(Object.keys(m[k]!).sort(byBytes).map((t) => [t, m[k]![t]!]))]));
 }
 
 export function dockerArchivePlan(images: readonly ArchiveImage[]): PlanEntry[] {
@@ -79,7 +89,8 @@ export function dockerArchivePlan(images: readonly ArchiveImage[]): PlanEntry[] 
     const cfgName = `${hexOf(img.id)}.json`;
     if (!byName.has(cfgName)) byName.set(cfgName, [{ name: cfgName, kind: 'file', data: img.config, mtime: img.mtime }]);
     const tags = repoTagsOf(img.refs);
-    manifest.push({ Config: cfgName, RepoTags: tags.length ? tags : null, Layers: layerPaths });
+    const parentSaved = img.parent !== undefined && img.parent !== img.id && images.some((o) => o.id === img.parent);
+    manifest.push({ Config: cfgName, RepoTags: tags.length ? tags : null, Layers: layerPaths, ...(parentSaved ? { Parent: img.parent } : {}) });
     for (const r of img.refs) {
       if (r.tag === undefined || !parent) continue;
       (repositories[familiarName(r)] ??= {})[r.tag] = parent;
@@ -87,9 +98,10 @@ export function dockerArchivePlan(images: readonly ArchiveImage[]): PlanEntry[] 
   }
   const out: PlanEntry[] = [];
   for (const k of [...byName.keys()].sort()) out.push(...byName.get(k)!);
-  out.push({ name: 'manifest.json', kind: 'file', data: Buffer.from(goJson(manifest)), mtime: 0 });
+  // As Go's json.Encoder writes them: a newline at the end, map keys sorted.
+  out.push({ name: 'manifest.json', kind: 'file', data: Buffer.from(`${goJson(manifest)}\n`), mtime: 0 });
   if (Object.keys(repositories).length) {
-    out.push({ name: 'repositories', kind: 'file', data: Buffer.from(goJson(repositories)), mtime: 0 });
+    out.push({ name: 'repositories', kind: 'file', data: Buffer.from(`${goJson(sortedKeys(repositories))}\n`), mtime: 0 });
   }
   return out;
 }

@@ -6,7 +6,7 @@
  * collected the small files and knows which entries were layer blobs.
  */
 import { DataLoss, InvalidArgument } from '../errdefs/index.js';
-import { hexOf } from './digest.js';
+import { hexOf, isDigest, type Digest } from './digest.js';
 import type { DockerArchiveManifestEntry } from './archive-plan.js';
 import { refFromAnnotations } from './archive-plan.js';
 import {
@@ -20,6 +20,8 @@ export interface ArchiveContent {
   /** Archive entry names of the layer tars, base first. */
   layers: string[];
   refs: Reference[];
+  /** docker-archive: the image's parent (`Parent`), another image of the archive. */
+  parent?: Digest;
 }
 
 /** Normalizes an archive entry name: no `./` prefix, no trailing `/`; rejects escapes. */
@@ -66,7 +68,8 @@ export function readDockerArchive(files: ArchiveFiles): ArchiveContent[] {
       if (!files.isLayer(n)) throw new DataLoss(`invalid archive: layer ${JSON.stringify(l)} not found`);
       return n;
     });
-    return { config: need(files, e.Config, 'config'), layers, refs };
+    const parent = typeof e.Parent === 'string' && isDigest(e.Parent) ? { parent: e.Parent as Digest } : {};
+    return { config: need(files, e.Config, 'config'), layers, refs, ...parent };
   });
 }
 

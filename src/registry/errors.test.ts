@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NotFound, Unauthorized, Unavailable } from '../errdefs/index.js';
-import { dialErrorText, registryError, registryErrorText } from './errors.js';
+import { registryError, registryErrorText } from './errors.js';
 
 const body = (x: unknown) => Buffer.from(JSON.stringify(x));
 
@@ -19,14 +19,4 @@ test('statuses map to errdefs classes', () => {
   assert.ok(registryError(404, Buffer.alloc(0), 'manifest for x not found: ') instanceof NotFound);
   assert.equal(registryError(404, body({ errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] }), 'manifest for x:1 not found: ').message, 'manifest for x:1 not found: manifest unknown: manifest unknown');
   assert.ok(registryError(503, Buffer.alloc(0)) instanceof Unavailable);
-});
-
-test('connection errors read as Go words them (dockerd prints those)', () => {
-  const err = (code: string, more: Record<string, unknown>) => Object.assign(new Error(`${more.syscall} ${code}`), { code, ...more });
-  assert.equal(dialErrorText(err('ECONNREFUSED', { syscall: 'connect', address: '127.0.0.1', port: 5999 })), 'dial tcp 127.0.0.1:5999: connect: connection refused');
-  assert.equal(dialErrorText(err('ECONNREFUSED', { syscall: 'connect', address: '::1', port: 5000 })), 'dial tcp [::1]:5000: connect: connection refused');
-  assert.equal(dialErrorText(err('ETIMEDOUT', { syscall: 'connect', address: '10.0.0.1', port: 443 })), 'dial tcp 10.0.0.1:443: i/o timeout');
-  assert.equal(dialErrorText(err('ENOTFOUND', { syscall: 'getaddrinfo', hostname: 'nosuch.invalid' })), 'dial tcp: lookup nosuch.invalid: no such host');
-  assert.equal(dialErrorText(err('ECONNRESET', { syscall: 'read' })), 'read ECONNRESET');
-  assert.equal(dialErrorText('plain'), 'plain');
 });

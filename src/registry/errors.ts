@@ -59,26 +59,3 @@ export function registryErrorCode(body: Buffer): string | undefined {
     return undefined;
   }
 }
-
-/** Go's net error text after a failed dial, for the connection errors Node reports. */
-const DIAL_ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'connect: connection refused',
-  EHOSTUNREACH: 'connect: no route to host',
-  ENETUNREACH: 'connect: network is unreachable',
-  ETIMEDOUT: 'i/o timeout',
-};
-
-/**
- * A connection error as Go's net package words it, which is what dockerd prints:
- * `dial tcp 127.0.0.1:5000: connect: connection refused`, `dial tcp: lookup HOST: no such host`.
- * Anything else keeps its own message.
- */
-export function dialErrorText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
-  if (err?.code === 'ENOTFOUND' || err?.code === 'EAI_NONAME') return `dial tcp: lookup ${err.hostname ?? 'host'}: no such host`;
-  if (err?.code === 'EAI_AGAIN') return `dial tcp: lookup ${err.hostname ?? 'host'}: Temporary failure in name resolution`;
-  const why = err?.code && err.syscall === 'connect' ? DIAL_ERRORS[err.code] : undefined;
-  if (why === undefined) return err instanceof Error ? err.message : String(e);
-  const addr = err.address ? (err.address.includes(':') ? `[${err.address}]` : err.address) : undefined;
-  return addr && err.port !== undefined ? `dial tcp ${addr}:${err.port}: ${why}` : why;
-}

@@ -104,7 +104,7 @@ export class RemoteRepository implements Repository {
   }
 
   async #getManifestFrom(ep: Endpoint, ref: string): Promise<FetchedManifest> {
-    const res = await this.#req(`/v2/${this.path}/manifests/${ref}`, { method: 'GET', headers: { Accept: MANIFEST_ACCEPT } }, ep);
+    const res = await this.#req(`/v2/${this.path}/manifests/${ref}`, { method: 'GET', headers: { Accept: MANIFEST_ACCEPT }, errorPath: '/v2/' }, ep);
     if (res.status === 404) {
       const what = isDigest(ref) ? `${this.name}@${ref}` : `${this.name}:${ref}`;
       await this.#fail(res, `manifest for ${what} not found: `);

@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Cancelled, Unavailable } from '../errdefs/index.js';
 import { logger } from '../util/log.js';
-import { dialErrorText } from './errors.js';
+import { dialErrorText } from '../util/go-net-error.js';
 import type { Endpoint } from './hosts.js';
 
 const log = logger('registry');
@@ -28,6 +28,11 @@ export interface RequestInit {
   attempts?: number;
   /** Return 3xx answers instead of following them. */
   noRedirect?: boolean;
+  /**
+   * The path a connection error names instead of the request's: dockerd pings `/v2/` before
+   * it pulls, so that is the request that meets a registry nobody answers at.
+   */
+  errorPath?: string;
 }
 
 export interface Response {
@@ -175,8 +180,8 @@ export class Transport {
         log.debug('registry request failed, retrying', { url: url.href, error: (e as Error).message, attempt: n });
       }
     }
-    const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : this.baseOf(ep) + pathOrUrl;
     if (last instanceof Unavailable) throw last;
+    const url = init.errorPath !== undefined ? this.baseOf(ep) + init.errorPath : /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : this.baseOf(ep) + pathOrUrl;
     const why = dialErrorText(last);
     throw new Unavailable(`${init.method === 'HEAD' ? 'Head' : init.method === 'GET' ? 'Get' : init.method} "${url}": ${why}`, { cause: last });
   }

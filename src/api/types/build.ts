@@ -55,8 +55,11 @@ export type BuildProgressEvent =
   | { kind: 'folded'; step: number }
   /** A stage is complete (the API's `aux` message with the image ID). */
   | { kind: 'stage'; stage: number; id: string }
-  /** A build-wide warning, e.g. build args nobody consumed. */
-  | { kind: 'warning'; text: string }
+  /**
+   * A build-wide warning, e.g. build args nobody consumed; `stderr`: Docker writes it to the
+   * build's error stream (the classic text shows it in red).
+   */
+  | { kind: 'warning'; text: string; stderr?: boolean }
   /** The build produced this image: `Successfully built <id>`. */
   | { kind: 'built'; id: string }
   /** A tag was applied: `Successfully tagged <name>`. */

@@ -40,8 +40,12 @@ export interface BuildPlan {
   /** Stages the target needs, in index order. */
   needed: number[];
   frontend: Frontend;
-  /** The `# syntax=` note, then parser warnings, as Docker prints them. */
-  warnings: string[];
+  /**
+   * The `# syntax=` note, then the parser's warnings as Docker 20.10 prints them (one write to
+   * the build's error stream: each warning, then that empty continuation lines will become
+   * errors).
+   */
+  warnings: { text: string; stderr?: boolean }[];
 }
 
 /** The frontend command each instruction came from (to expand it with the frontend). */
@@ -209,6 +213,11 @@ export function planBuild(text: string, options: BuildOptions, file = 'Dockerfil
     target,
     needed: neededStages(deps, target),
     frontend,
-    warnings: [...(note ? [note] : []), ...df.warnings.map((w) => `[WARNING]: ${w.message}\n`)],
+    warnings: [
+      ...(note ? [{ text: note }] : []),
+      ...(df.warnings.length
+        ? [{ text: [...df.warnings.map((w) => `[WARNING]: ${w.message}\n`), '[WARNING]: Empty continuation lines will become errors in a future release.\n'].join(''), stderr: true }]
+        : []),
+    ],
   };
 }

@@ -53,7 +53,7 @@ export function classicMessages(e: BuildEvent): ClassicMessage[] {
     case 'stage':
       return e.id ? [{ aux: { ID: e.id } }] : [];
     case 'warning':
-      return [s(e.text)];
+      return [s(e.stderr ? `${RED}${e.text}${RESET}` : e.text)];
     case 'built':
       return [s(`Successfully built ${truncateId(e.id)}\n`)];
     case 'tagged':

@@ -81,7 +81,7 @@ export async function runBuild(input: RunBuildInput): Promise<Digest> {
     resolveStageRef: (current, ref, allowIndex) => findStage(plan.refs, current, ref, allowIndex),
   };
   const { total, first } = numberSteps(plan);
-  for (const w of plan.warnings) events({ kind: 'warning', text: w });
+  for (const w of plan.warnings) events({ kind: 'warning', ...w });
   plan.metaArgs.forEach((text, i) => events({ kind: 'step', step: i + 1, total, stage: -1, text }));
 
   const ordered = new OrderedEvents(plan.needed, events);

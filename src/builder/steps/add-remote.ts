@@ -8,7 +8,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, promises as fs } from 'node:fs';
 import { join, posix } from 'node:path';
-import { InvalidArgument, Unavailable } from '../../errdefs/index.js';
+import { InvalidArgument } from '../../errdefs/index.js';
+import { getWithStatusError } from '../../util/http-get.js';
 
 export function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
@@ -37,14 +38,8 @@ export interface Downloaded {
 }
 
 export async function downloadSource(url: string, dest: string, scratch: string, checksum: string | undefined, signal: AbortSignal): Promise<Downloaded> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal, redirect: 'follow' });
-  } catch (e) {
-    throw new Unavailable(`Get "${url}": ${(e as Error).message}`, { cause: e });
-  }
-  if (!res.ok) throw new Unavailable(`failed to GET ${url} with status ${res.status} ${res.statusText}`);
-  let name = filenameFor(new URL(url), res.headers.get('content-disposition'));
+  const res = await getWithStatusError(url, { signal });
+  let name = filenameFor(new URL(url), res.header('content-disposition') ?? null);
   if (!name) {
     if (dest.endsWith('/')) throw new InvalidArgument(`cannot determine filename for source ${url}`);
     name = '__unnamed__';
@@ -55,11 +50,9 @@ export async function downloadSource(url: string, dest: string, scratch: string,
   const h = createHash('sha256');
   const fh = await fs.open(file, 'wx', 0o600);
   try {
-    if (res.body) {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        h.update(chunk);
-        await fh.write(chunk);
-      }
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      h.update(chunk);
+      await fh.write(chunk);
     }
   } finally {
     await fh.close();
@@ -69,7 +62,7 @@ export async function downloadSource(url: string, dest: string, scratch: string,
     throw new InvalidArgument(`digest mismatch for ${url}: expected ${checksum}, got ${digest}`);
   }
   await fs.chmod(file, 0o600);
-  const lm = res.headers.get('last-modified');
+  const lm = res.header('last-modified');
   const t = lm && Number.isFinite(Date.parse(lm)) ? Date.parse(lm) / 1000 : 0;
   await fs.utimes(file, t, t);
   return { dir, name, digest };

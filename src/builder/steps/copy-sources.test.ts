@@ -17,6 +17,7 @@ function context(): string {
   writeFileSync(join(root, 'dir/sub/c'), 'c');
   symlinkSync('a.txt', join(root, 'link'));
   symlinkSync('../outside', join(root, 'out'));
+  symlinkSync('/dir/../a.txt', join(root, 'abs'));
   mkdirSync(join(root, 'ignored'));
   writeFileSync(join(root, 'ignored/x'), 'x');
   return root;
@@ -48,7 +49,9 @@ describe('COPY sources', () => {
     const ctx = new DirContext(context(), { filter });
     assert.throws(() => resolveSources(ctx, ['ignored/x'], { strict: true }), /^NotFound: file not found in build context or excluded by \.dockerignore: stat ignored\/x: file does not exist$/);
     assert.throws(() => resolveSources(ctx, ['../x'], { strict: true }), /forbidden path outside the build context: \.\.\/x \(\)/);
-    assert.throws(() => resolveSources(ctx, ['out'], { strict: true }), /forbidden path outside the build context: out \(\.\.\/outside\)/);
+    // Symlinks resolve within the context, as dockerd's FollowSymlinkInScope.
+    assert.throws(() => resolveSources(ctx, ['out'], { strict: true }), /^NotFound: file not found in build context or excluded by \.dockerignore: stat out: file does not exist$/);
+    assert.deepEqual(resolveSources(ctx, ['abs'], { strict: true }).map((s) => [s.name, s.rel]), [['abs', 'a.txt']]);
     assert.throws(() => resolveSources(ctx, ['*.none'], { strict: true }), /no source files were specified/);
   });
 

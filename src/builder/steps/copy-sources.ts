@@ -33,7 +33,11 @@ export interface ResolvedSource {
 }
 
 export interface ResolveOptions {
-  /** Build context (true): leaving the root is an error. Image (false): paths stay inside. */
+  /**
+   * Build context (true): a path that climbs out with `..` is an error. Symlinks are followed
+   * within the root either way, as dockerd does (`abs -> /etc/passwd` names the context's
+   * own `etc/passwd`).
+   */
   strict: boolean;
 }
 
@@ -51,8 +55,8 @@ function resolveOne(tree: SourceTree, path: string, opts: ResolveOptions): Resol
     throw new InvalidArgument(`forbidden path outside the build context: ${path} ()`);
   }
   // The named path itself, with symlinks in its parents followed.
-  const named = resolveInScope(path, reader, { strict: opts.strict, followLast: false, describe: path });
-  const rel = resolveInScope(path, reader, { strict: opts.strict, followLast: true, describe: path });
+  const named = resolveInScope(path, reader, { strict: false, followLast: false, describe: path });
+  const rel = resolveInScope(path, reader, { strict: false, followLast: true, describe: path });
   const entry = rel === '' ? tree.lstat('') : tree.lstat(rel);
   if (!entry) throw notFound(path, opts.strict);
   const name = named.slice(named.lastIndexOf('/') + 1);

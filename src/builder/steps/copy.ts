@@ -150,7 +150,7 @@ function selectFlags(ins: CopyInstruction, kept: readonly string[]): string[] {
 }
 
 function checkCopyUrls(op: string, sources: readonly string[]): void {
-  if (op === 'COPY' && sources.some(isUrl)) throw new InvalidArgument('source can\'t be a URL for COPY');
+  if (op === 'COPY' && sources.some(isUrl)) throw new InvalidArgument('COPY failed: source can\'t be a URL for COPY');
 }
 
 /** Docker prefixes errors about the sources with `COPY failed: ` (or `ADD failed: `). */

@@ -21,9 +21,12 @@ export interface MetaResult {
 
 export type MetadataOp = Exclude<Instruction['op'], 'RUN' | 'COPY' | 'ADD' | 'WORKDIR'>;
 
-/** The command a CMD/ENTRYPOINT/RUN line stands for: shell form goes through SHELL. */
+/**
+ * The command a CMD/ENTRYPOINT/RUN line stands for: shell form goes through SHELL. An empty
+ * shell form is the shell alone (`RUN` runs `/bin/sh -c`, which fails, as in Docker).
+ */
 export function resolveCmdLine(c: CommandLine, shell: readonly string[]): string[] {
-  return c.prependShell ? [...shell, c.cmdLine.join(' ')] : [...c.cmdLine];
+  return c.prependShell ? [...shell, ...(c.cmdLine.length ? [c.cmdLine.join(' ')] : [])] : [...c.cmdLine];
 }
 
 /** Whether a signal name or number is one Docker accepts (signal.ParseSignal). */
@@ -92,7 +95,8 @@ export function applyMetadata(state: StageState, ins: InstructionOf<MetadataOp>)
       if (ins.cmdLine.length) state.cmdSet = true;
       return done(`CMD ${goQuoteList(rc.Cmd)}`);
     case 'ENTRYPOINT':
-      rc.Entrypoint = resolveCmdLine(ins, state.shell());
+      // An empty ENTRYPOINT (either form) unsets it.
+      rc.Entrypoint = ins.cmdLine.length ? resolveCmdLine(ins, state.shell()) : null;
       if (!state.cmdSet) rc.Cmd = null;
       return done(`ENTRYPOINT ${goQuoteList(rc.Entrypoint)}`);
     case 'HEALTHCHECK': {

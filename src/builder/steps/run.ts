@@ -63,6 +63,10 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
     c.Entrypoint = null;
     c.Healthcheck = { Test: ['NONE'] };
   });
+  // `RUN []`: dockerd creates the step's container with no command, so it runs the image's own
+  // entrypoint and command, and refuses when there are none.
+  const argv = cmd.length ? cmd : [...(state.runConfig.Entrypoint ?? []), ...(state.runConfig.Cmd ?? [])];
+  if (argv.length === 0) throw new InvalidArgument('No command specified');
   const top = state.imageId ? run.backend.images.get(state.imageId)?.topChainId ?? null : null;
   const t0 = performance.now();
   const prepared = mounts ? await prepareMounts(ctx, mounts.inputs, run.backend.layers.lowerLinks(top)) : undefined;
@@ -71,7 +75,7 @@ export async function runStep(ctx: StepContext, state: StageState, ins: RunInstr
     container = await run.backend.runner.create({
       imageId: state.imageId,
       topChainId: top,
-      argv: cmd,
+      argv,
       env,
       workingDir: state.runConfig.WorkingDir,
       user: state.runConfig.User,

@@ -11,8 +11,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { InvalidArgument, NotFound } from '../../errdefs/index.js';
-import type { Command } from '../command.js';
 import { FlagError, type FlagSpec, type Flags } from '../../util/flags.js';
+import { ExitError, type Command } from '../command.js';
 import { parseNormalizedNamed } from '../../image/reference.js';
 import { parseCacheSpec } from '../../image/cache-spec.js';
 import { allowOf, secretsOf, sshOf } from '../build/session-options.js';
@@ -42,6 +42,7 @@ export const buildFlags: FlagSpec[] = [
   { long: 'timeline', type: 'string', help: 'Write an HTML picture of the build (stages, steps, cache hits, critical path) to a file' },
   { long: 'explain-cache', type: 'bool', help: 'Say why each step missed the cache (classic output; plain and tty always do)' },
   { long: 'cache-from', type: 'list', help: 'External cache sources (e.g., "user/app:cache", "type=registry,ref=user/app:cache", "type=local,src=path/to/dir")' },
+  { long: 'squash', type: 'bool', help: 'Squash newly built layers into a single new layer (needs an experimental daemon)' },
   { long: 'cache-to', type: 'list', help: 'Cache export destinations (e.g., "type=registry,ref=user/app:cache,mode=max", "type=local,dest=path/to/dir")' },
 ];
 
@@ -174,6 +175,8 @@ export const build: Command = {
   args: { min: 1, max: 1 },
   flags: buildFlags,
   async run(ctx, args, flags) {
+    // The docker CLI's refusal: berthd, like dockerd by default, has no experimental features.
+    if (flags.bool('squash')) throw new ExitError(1, '"--squash" is only supported on a Docker daemon with experimental features enabled');
     if (flags.bool('check')) {
       if (args[0] === '-') throw new InvalidArgument('--check needs a build context directory, not "-"');
       return runCheck(ctx, args[0]!, flags.string('file'));

@@ -1,8 +1,9 @@
 /**
  * @module dockerfile/instructions/flags
- * An instruction's `--flags`, read with BuildKit's rules and words: each instruction declares
- * the flags it accepts and their kind (bool, string, or a repeatable list); a lone `--` ends
- * the flags; `--bool` alone means true.
+ * An instruction's `--flags`, read with BuildKit's rules and the words of the parser in Docker
+ * 20.10 (`Unknown flag: chown`, capitalized, the flag named without its dashes): each
+ * instruction declares the flags it accepts and their kind (bool, string, or a repeatable
+ * list); a lone `--` ends the flags; `--bool` alone means true.
  */
 import { InvalidArgument } from '../../errdefs/index.js';
 
@@ -19,29 +20,29 @@ export class InstructionFlags {
   constructor(raw: readonly string[], accepted: Readonly<Record<string, FlagKind>>) {
     for (const a of raw) {
       if (a === '--') break; // the end of the options
-      if (!a.startsWith('--')) throw new InvalidArgument(`arg should start with -- : ${a}`);
+      if (!a.startsWith('--')) throw new InvalidArgument(`Arg should start with -- : ${a}`);
       const eq = a.indexOf('=');
       const flagName = eq < 0 ? a : a.slice(0, eq);
       const value = eq < 0 ? undefined : a.slice(eq + 1);
       const name = flagName.slice(2);
       const kind = Object.hasOwn(accepted, name) ? accepted[name] : undefined;
-      if (!kind) throw new InvalidArgument(`unknown flag: ${flagName}`);
-      if (this.used.includes(name) && kind !== 'strings') throw new InvalidArgument(`duplicate flag specified: ${flagName}`);
+      if (!kind) throw new InvalidArgument(`Unknown flag: ${name}`);
+      if (this.used.includes(name) && kind !== 'strings') throw new InvalidArgument(`Duplicate flag specified: ${name}`);
       this.used.push(name);
       switch (kind) {
         case 'bool': {
-          if (value === '') throw new InvalidArgument(`missing a value on flag: ${flagName}`);
+          if (value === '') throw new InvalidArgument(`Missing a value on flag: ${name}`);
           const v = (value ?? 'true').toLowerCase();
-          if (v !== 'true' && v !== 'false') throw new InvalidArgument(`expecting boolean value for flag ${flagName}, not: ${value}`);
+          if (v !== 'true' && v !== 'false') throw new InvalidArgument(`Expecting boolean value for flag ${name}, not: ${value}`);
           this.#bools.set(name, v === 'true');
           break;
         }
         case 'string':
-          if (value === undefined) throw new InvalidArgument(`missing a value on flag: ${flagName}`);
+          if (value === undefined) throw new InvalidArgument(`Missing a value on flag: ${name}`);
           this.#strings.set(name, value);
           break;
         case 'strings':
-          if (value === undefined) throw new InvalidArgument(`missing a value on flag: ${flagName}`);
+          if (value === undefined) throw new InvalidArgument(`Missing a value on flag: ${name}`);
           this.#lists.set(name, [...(this.#lists.get(name) ?? []), value]);
           break;
       }

@@ -38,7 +38,7 @@ describe('parser: lines and continuations', () => {
     const ast = parse('RUN a \\\n# comment\n  b \\\n\n  c\n');
     assert.deepEqual(ast.children.map(dumpNode), ['run "a   b   c"']);
     assert.equal(ast.children[0]!.endLine, 5);
-    assert.deepEqual(ast.warnings, [{ rule: 'NoEmptyContinuation', line: 5, message: 'Empty continuation line found in: RUN a   b   c' }]);
+    assert.deepEqual(ast.warnings, [{ rule: 'NoEmptyContinuation', line: 5, message: 'Empty continuation line found in:\n    RUN a   b   c' }]);
     assert.deepEqual(parse('RUN a \\\n# c\n b\n').warnings, []);
   });
 

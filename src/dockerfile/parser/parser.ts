@@ -152,7 +152,7 @@ export function parse(text: string, file = 'Dockerfile'): DockerfileAst {
       more = t.more;
     }
     if (emptyContinuation) {
-      warnings.push({ rule: 'NoEmptyContinuation', line: currentLine, message: `Empty continuation line found in: ${joined}` });
+      warnings.push({ rule: 'NoEmptyContinuation', line: currentLine, message: `Empty continuation line found in:\n    ${joined}` });
     }
 
     let node: Node;

@@ -4,11 +4,12 @@
  * request body or a URL) becomes a one-layer image with the config dockerd writes:
  * comment and history "Imported from <src>" unless a message is given, `-c` changes applied.
  */
-import { InvalidArgument, Unavailable } from '../../errdefs/index.js';
+import { InvalidArgument } from '../../errdefs/index.js';
 import { emptyContainerConfig, encodeImageConfig, nowRfc3339Nano } from '../../image/config.js';
 import type { Digest } from '../../image/digest.js';
 import { hostPlatform } from '../../image/manifest.js';
 import { parseNormalizedNamed, tagNameOnly, withTag, type Reference } from '../../image/reference.js';
+import { getWithStatusError } from '../../util/http-get.js';
 import { BERTH_VERSION } from '../../util/version.js';
 import { applyChanges } from './changes.js';
 import type { ImageContext } from './context.js';
@@ -38,17 +39,9 @@ function platformOf(p: string | undefined): { architecture: string; os: string; 
 
 async function* fetchBody(url: string, progress: ProgressSink): AsyncGenerator<Buffer> {
   const u = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`;
-  let res: Response;
-  try {
-    res = await fetch(u);
-  } catch (e) {
-    throw new Unavailable(`Get "${u}": ${(e as Error).message}`, { cause: e });
-  }
-  if (!res.ok || !res.body) {
-    throw new Unavailable(`Get "${u}": failed with status: ${res.status} ${res.statusText}`);
-  }
+  const res = await getWithStatusError(u);
   progress({ status: `Downloading from ${u}` });
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  for await (const chunk of res.body as AsyncIterable<Buffer>) yield chunk;
 }
 
 export async function importImage(ctx: ImageContext, req: ImportRequest, progress: ProgressSink): Promise<Digest> {

@@ -123,7 +123,7 @@ class ArchiveCollector implements TarHandler {
 async function createImage(
   ctx: ImageContext, c: ArchiveContent, col: ArchiveCollector, lease: Lease,
   committed: Map<StagedLayer, Digest>, progress: ProgressSink,
-): Promise<void> {
+): Promise<Digest> {
   const config = decodeImageConfig(c.config);
   const expected = config.rootfs.diff_ids;
   if (expected.length !== c.layers.length) {
@@ -158,6 +158,24 @@ async function createImage(
     }
     if (c.refs.length === 0) progress({ stream: `Loaded image ID: ${id}\n` });
   });
+  return digestOf(c.config);
+}
+
+/**
+ * Restores the parent an archive names (dockerd's setParentID), when that image is here and
+ * is one: its layers and history a prefix of the child's.
+ */
+async function restoreParent(ctx: ImageContext, id: Digest, parentId: Digest): Promise<void> {
+  const img = ctx.images.get(id);
+  const parent = ctx.images.get(parentId);
+  if (!img || !parent || id === parentId) return;
+  const [h, ph] = [img.config.history ?? [], parent.config.history ?? []];
+  const [d, pd] = [img.config.rootfs.diff_ids, parent.config.rootfs.diff_ids];
+  const valid = (h.length === 0 && ph.length === 0) || (
+    ph.length < h.length && pd.length <= d.length &&
+    ph.every((e, i) => JSON.stringify(e) === JSON.stringify(h[i])) && pd.every((x, i) => x === d[i])
+  );
+  if (valid) await ctx.images.setParent(id, parentId);
 }
 
 export async function loadImages(ctx: ImageContext, source: AsyncIterable<Buffer>, progress: ProgressSink): Promise<void> {
@@ -187,7 +205,9 @@ export async function loadImages(ctx: ImageContext, source: AsyncIterable<Buffer
       if (m && digestOf(data) !== `sha256:${m[1]}`) throw new DataLoss(`blob ${name} does not match its digest`);
     }
     const contents = readArchive({ get: (n) => col.small.get(col.resolve(n)), isLayer: (n) => col.staged.has(col.resolve(n)) });
-    for (const c of contents) await createImage(ctx, c, col, lease, committed, progress);
+    const created: [Digest, ArchiveContent][] = [];
+    for (const c of contents) created.push([await createImage(ctx, c, col, lease, committed, progress), c]);
+    for (const [id, c] of created) if (c.parent) await restoreParent(ctx, id, c.parent);
   } catch (e) {
     failure = e;
     throw e;

@@ -101,6 +101,7 @@ export async function saveImages(ctx: ImageContext, names: string[], format: 'do
           return { diffId: l.diffId, chainId: c, size: l.tarSize };
         }),
         mtime: unixSeconds(img.config.created),
+        ...(img.record.parent ? { parent: img.record.parent } : {}),
       });
     }
     const plan = format === 'oci' ? ociLayoutPlan(images) : dockerArchivePlan(images);

@@ -100,6 +100,15 @@ export class LocalImageStore implements ImageStore {
     });
   }
 
+  async setParent(id: Digest, parent: Digest): Promise<void> {
+    await this.#mutex.run(async () => {
+      const img = this.#index.get(id);
+      if (!img || !this.#index.has(parent) || img.record.parent === parent) return;
+      img.record = { ...img.record, parent };
+      await writeJsonAtomic(this.#recordPath(id), img.record);
+    });
+  }
+
   async recover(): Promise<void> {
     await fs.mkdir(this.#dir, { recursive: true, mode: 0o700 });
     this.#index.clear();

@@ -69,6 +69,8 @@ export interface ImageWriter {
   create(configBytes: Buffer, opts?: { parent?: Digest }): Promise<StoredImage>;
   delete(id: Digest): Promise<void>;
   setLastTagTime(id: Digest, time: string): Promise<void>;
+  /** Records `parent` as the image's parent (`docker load` of an archive that names it). */
+  setParent(id: Digest, parent: Digest): Promise<void>;
 }
 
 export interface ImageStore extends ImageReader, ImageWriter {

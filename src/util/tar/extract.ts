@@ -2,9 +2,12 @@
  * @module util/tar/extract
  * A safe tar extractor, fed by {@link TarParser}. It never writes outside its root:
  * absolute names, `..`, writing through a symlink (planted earlier in the same tar or already
- * present in the target, e.g. a lower layer), hard links and relative symlinks leading out
- * are rejected with an {@link UnsafePathError} before anything is written for that entry.
- * Parent directories are checked component by component with lstat, never followed.
+ * present in the target, e.g. a lower layer) and hard links leading out are rejected with an
+ * {@link UnsafePathError} before anything is written for that entry. Parent directories are
+ * checked component by component with lstat, never followed. A symlink's target is only data:
+ * absolute or climbing out with `..`, it is created as it is (dockerd extracts in a chroot, where
+ * `../../x` from the root is `/x`; build contexts and layers carry such links), and readers
+ * resolve links within their root (builder/rootfs/scope.ts).
  *
  * Creates regular files, directories, symlinks, hard links, fifos and device nodes with
  * owner, mode (setuid/setgid/sticky), xattrs (security.capability set after chown) and mtimes
@@ -26,7 +29,7 @@ import {
 import { InvalidArgument, SystemError } from '../../errdefs/index.js';
 import { chmodAt, fdPath, openDirAt, removeAllAt } from '../fd-path.js';
 import { native } from '../native.js';
-import { baseOf, cleanEntryName, cleanLinkTarget, parentOf, symlinkEscapes, UnsafePathError } from './paths.js';
+import { baseOf, cleanEntryName, cleanLinkTarget, parentOf, UnsafePathError } from './paths.js';
 import type { TarSplitWriter } from './tar-split.js';
 import { ReplacedFiles } from './replaced-files.js';
 import { WriteQueue, type QueuedFile } from './write-queue.js';
@@ -211,9 +214,6 @@ export class Extractor implements TarHandler {
         return;
       }
       case 'symlink': {
-        if (symlinkEscapes(rel, h.linkname)) {
-          throw new UnsafePathError(`invalid symlink ${JSON.stringify(h.name)} -> ${JSON.stringify(h.linkname)}: it points outside the extraction root`);
-        }
         this.#create(rel, () => symlinkSync(h.linkname, abs));
         this.#size += Buffer.byteLength(h.linkname);
         this.#meta(rel, abs, h, true);

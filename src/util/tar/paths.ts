@@ -38,20 +38,6 @@ export function cleanLinkTarget(entry: string, linkname: string): string {
   return parts.join('/');
 }
 
-/** Whether a relative symlink target, resolved from the link's directory, climbs above the root. */
-export function symlinkEscapes(entryRel: string, linkname: string): boolean {
-  if (linkname.startsWith('/')) return false; // absolute targets resolve inside the container root
-  const stack = entryRel.split('/').slice(0, -1);
-  for (const p of linkname.split('/')) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') {
-      if (stack.length === 0) return true;
-      stack.pop();
-    } else stack.push(p);
-  }
-  return false;
-}
-
 /** The parent of a root-relative path ('' for top-level entries). */
 export function parentOf(rel: string): string {
   const i = rel.lastIndexOf('/');

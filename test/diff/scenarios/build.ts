@@ -29,6 +29,49 @@ export const build: Scenario[] = [
     `,
   },
   {
+    name: 'build: instruction flag errors in the 20.10 parser\'s words',
+    script: `
+      printf 'FROM busybox\\nCOPY --bogus=1 --from=a --from=b a b\\n' > Dockerfile
+      ${B} -q .
+      printf 'FROM busybox\\nCOPY --from=a --from=b a b\\n' > Dockerfile
+      ${B} -q .
+      printf 'FROM busybox\\nCOPY --chown a b\\n' > Dockerfile
+      ${B} -q .
+    `,
+  },
+  {
+    name: 'build: empty continuation lines warn on the error stream',
+    script: `
+      printf 'FROM busybox\\nENV A=a \\\\\\n\\n  B=b\\nLABEL c=c \\\\\\n  \\n d=d\\n' > Dockerfile
+      ${B} . | grep -v -e '^ --->' -e '^Removing'
+    `,
+  },
+  {
+    name: 'build: empty CMD, ENTRYPOINT and RUN',
+    script: `
+      printf 'FROM busybox\\nCMD\\nENTRYPOINT []\\n' > Dockerfile
+      ${B} -q -t e:1 . >/dev/null
+      docker inspect -f '{{json .Config.Cmd}} {{json .Config.Entrypoint}}' e:1
+      docker history --no-trunc --format '{{.CreatedBy}}' e:1 | head -2
+      printf 'FROM busybox\\nRUN []\\n' > Dockerfile
+      ${B} -q -t e:2 . >/dev/null
+      docker history --no-trunc --format '{{.CreatedBy}}' e:2 | head -1
+      printf 'FROM scratch\\nRUN []\\n' > Dockerfile
+      ${B} -q .
+      # The shell's complaint comes in one write or two: only the status is compared.
+      printf 'FROM busybox\\nRUN\\n' > Dockerfile
+      ${B} -q . 2>/dev/null
+    `,
+  },
+  {
+    name: 'build: symlinks leading out of the context are kept, and followed within it',
+    script: `
+      mkdir -p c/etc && echo inside > c/etc/passwd && ln -s ../../x c/up && ln -s /etc/passwd c/abs
+      printf 'FROM busybox\\nCOPY . /c/\\nCOPY abs /abs\\nRUN readlink /c/up && cat /abs\\nCOPY up /up\\n' > c/Dockerfile
+      ${B} c 2>&1 | grep -v -e '^ --->' -e '^Removing' -e '^Sending'
+    `,
+  },
+  {
     name: 'build: COPY patterns with - and non-ASCII names',
     script: `
       mkdir -p ctx/sub && echo 1 > ctx/a-b.txt && echo 2 > ctx/élan-x.txt && echo 3 > ctx/sub/c-d.txt && echo 4 > 'ctx/[x].txt'

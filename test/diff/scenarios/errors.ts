@@ -37,6 +37,7 @@ export const errors: Scenario[] = [
     name: 'registry errors: a tag that is not here, a registry that does not answer',
     script: `
       docker push 127.0.0.1:9/nosuch:1
+      docker pull 127.0.0.1:9/nosuch:1
       docker login -u someone -p secret 127.0.0.1:9
     `,
   },

@@ -92,6 +92,23 @@ export const images: Scenario[] = [
     `,
   },
   {
+    name: 'save records the parent saved with an image, and load restores it',
+    script: `
+      printf 'FROM busybox\\nRUN echo x > /x\\n' > Dockerfile
+      DOCKER_BUILDKIT=0 docker build -q -t p:1 . >/dev/null 2>&1
+      docker save -o a.tar p:1 busybox
+      tar -xOf a.tar repositories
+      tar -xOf a.tar manifest.json | grep -o '"Parent":"[^"]*"'
+      tar -xOf a.tar manifest.json repositories | wc -l
+      docker save p:1 | tar -xOf - manifest.json | grep -c Parent
+      docker rmi p:1
+      docker load -q -i a.tar
+      docker inspect -f '{{.Parent}}' p:1
+    `,
+    // dockerd writes and loads the images in Go's map order.
+    sortLines: true,
+  },
+  {
     name: 'images filters',
     script: `
       docker tag busybox bb:1
