@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { embeddedDnsOptions, embeddedDnsRules } from './embedded-dns.js';
+import { embeddedDnsRules } from './embedded-dns.js';
 
 test('127.0.0.11:53 goes to the resolver from the container\'s address; loopback from outside is dropped', () => {
   const rules = embeddedDnsRules({ resolver: '10.5.0.1', source: '10.5.0.2' });
@@ -10,10 +10,4 @@ test('127.0.0.11:53 goes to the resolver from the container\'s address; loopback
   }
   assert.ok(rules.includes('*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING ! -i lo -d 127.0.0.0/8 -j DROP\nCOMMIT\n'), rules);
   assert.equal((embeddedDnsRules(undefined).match(/^-A /gm) ?? []).length, 0, 'no target: both tables emptied');
-});
-
-test('resolv.conf options: ndots:0 unless the user set ndots', () => {
-  assert.deepEqual(embeddedDnsOptions(undefined), ['ndots:0']);
-  assert.deepEqual(embeddedDnsOptions(['timeout:2']), ['timeout:2', 'ndots:0']);
-  assert.deepEqual(embeddedDnsOptions(['ndots:3']), ['ndots:3']);
 });

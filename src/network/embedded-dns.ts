@@ -8,7 +8,7 @@
  * and `route_localnet` so the kernel routes the rewritten packet at all. That setting would
  * also let a neighbour on the bridge reach the container's loopback services, so packets for
  * 127.0.0.0/8 arriving on any other interface are dropped first (as kube-proxy does).
- * /etc/resolv.conf then says `nameserver 127.0.0.11` and `options ndots:0`, as Docker writes it,
+ * /etc/resolv.conf then says `nameserver 127.0.0.11` (and `ndots:0`, runtime/files.ts), as Docker writes it,
  * and configurations that name 127.0.0.11 (nginx's `resolver 127.0.0.11`) work.
  */
 import { execFile } from 'node:child_process';
@@ -48,10 +48,4 @@ export async function pointEmbeddedDns(netnsPath: string, t: DnsTarget | undefin
     rules,
     execFileP('nsenter', [`--net=${netnsPath}`, 'sysctl', '-qw', `net.ipv4.conf.all.route_localnet=${t ? 1 : 0}`]),
   ]);
-}
-
-/** resolv.conf options with the embedded resolver: Docker adds ndots:0 unless the user set ndots. */
-export function embeddedDnsOptions(userOptions: readonly string[] | null | undefined): string[] {
-  const own = [...(userOptions ?? [])];
-  return own.some((o) => o.startsWith('ndots:')) ? own : [...own, 'ndots:0'];
 }

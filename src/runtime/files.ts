@@ -50,7 +50,7 @@ const isLoopback = (ns: string) => /^127\./.test(ns) || ns === '::1' || ns === '
 /**
  * resolv.conf for a container from the host's: loopback nameservers dropped (unreachable from
  * another network namespace), Google's public ones used when none remain; `--dns*` replace the
- * respective parts.
+ * respective parts; with Docker's embedded resolver, `ndots:0` is added unless ndots is set.
  */
 export function resolvConf(host: string, opts: ResolvOptions = {}): string {
   const lines = host.split('\n');
@@ -68,6 +68,8 @@ export function resolvConf(host: string, opts: ResolvOptions = {}): string {
   if (nameservers.length === 0) nameservers = ['8.8.8.8', '8.8.4.4'];
   if (opts.dnsSearch?.length) search = opts.dnsSearch.filter((s) => s !== '.');
   if (opts.dnsOptions?.length) options = opts.dnsOptions;
+  // Docker's embedded resolver (127.0.0.11, user networks) comes with ndots:0 unless an ndots is set.
+  if (nameservers.includes('127.0.0.11') && !options?.some((o) => o.startsWith('ndots:'))) options = [...(options ?? []), 'ndots:0'];
   let out = '';
   if (search?.length) out += `search ${search.join(' ')}\n`;
   for (const n of nameservers) out += `nameserver ${n}\n`;

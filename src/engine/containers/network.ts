@@ -13,7 +13,6 @@ import type { ContainerNetworkHooks } from '../networks/types.js';
 import { Conflict, SystemError } from '../../errdefs/index.js';
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
-import { embeddedDnsOptions } from '../../network/embedded-dns.js';
 import { containerModeTarget } from './create-config.js';
 import type { ContainerRecord } from './record.js';
 
@@ -49,10 +48,7 @@ export async function joinNetwork(ctx: Pick<ContainerContext, 'deps' | 'store'>,
   host.addresses = joined.addresses;
   // On a user network Docker's 127.0.0.11 answers, whatever `--dns` says (dockerd's embedded
   // resolver forwards to those; aardvark-dns to the host's).
-  if (joined.nameservers) {
-    host.dns = joined.nameservers;
-    host.dnsOptions = embeddedDnsOptions(host.dnsOptions);
-  }
+  if (joined.nameservers) host.dns = joined.nameservers;
 }
 
 /** Releases what joinNetwork took (idempotent; nothing when it took nothing); failures are logged. */
@@ -74,8 +70,8 @@ export function containerNetworkHooks(ctx: Pick<ContainerContext, 'store' | 'loc
       if (!r?.State.Running) return;
       const h = r.HostConfig;
       // 127.0.0.11 on a user network; else `--dns`, or the host's resolvers.
-      const dns = nameservers ? { dns: nameservers, dnsOptions: embeddedDnsOptions(h.DnsOptions) } : { dns: h.Dns?.length ? h.Dns : undefined, dnsOptions: h.DnsOptions ?? undefined };
-      await ctx.deps.runtime.writeResolvConf(ctx.store.dirOf(id), id, { ...dns, dnsSearch: h.DnsSearch ?? undefined });
+      const dns = nameservers ?? (h.Dns?.length ? h.Dns : undefined);
+      await ctx.deps.runtime.writeResolvConf(ctx.store.dirOf(id), id, { dns, dnsSearch: h.DnsSearch ?? undefined, dnsOptions: h.DnsOptions ?? undefined });
     },
     setEndpointConfig: (id, network, config) =>
       ctx.locks.run(id, async () => {

@@ -47,5 +47,6 @@ test('resolv.conf and hosts as Docker writes them: default bridge vs user networ
     '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n172.17.0.2\tabc\n',
   );
   const onUser = etcSettings({ endpoints: [{ networkId: 'u', ipAddress: '10.5.0.2', gateway: '10.5.0.1' }] as never }, () => user);
-  assert.equal(resolvConf(host, { dns: onUser.nameservers }), 'search example.org\nnameserver 10.5.0.1\noptions edns0\n');
+  assert.equal(resolvConf(host, { dns: onUser.nameservers }), 'search example.org\nnameserver 127.0.0.11\noptions edns0 ndots:0\n');
+  assert.equal(resolvConf(host, { dns: onUser.nameservers, dnsOptions: ['ndots:2'] }), 'search example.org\nnameserver 127.0.0.11\noptions ndots:2\n');
 });
