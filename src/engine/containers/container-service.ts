@@ -44,6 +44,12 @@ export function newContainerId(): string {
   }
 }
 
+/** A start or restart by hand counts the policy's restarts from zero again (as dockerd). */
+function resetRestarts(rec: ContainerRecord): ContainerRecord {
+  if (!rec.State.Running) rec.RestartCount = 0;
+  return rec;
+}
+
 export class DefaultContainerService implements ContainerService {
   readonly #ctx: ContainerContext;
 
@@ -126,7 +132,7 @@ export class DefaultContainerService implements ContainerService {
   async start(ref: string): Promise<void> {
     const rec = this.#ctx.store.resolve(ref);
     try {
-      await this.#ctx.locks.run(rec.ID, () => startContainer(this.#ctx, rec));
+      await this.#ctx.locks.run(rec.ID, () => startContainer(this.#ctx, resetRestarts(rec)));
     } catch (e) {
       if (!(e instanceof NotModified) && rec.HostConfig.AutoRemove && !rec.State.Running && this.#ctx.store.get(rec.ID)) {
         await this.#ctx.locks.run(rec.ID, () => removeStopped(this.#ctx, rec, { volumes: true })).catch(() => {});
@@ -152,7 +158,7 @@ export class DefaultContainerService implements ContainerService {
           if (!(e instanceof NotModified)) throw e;
         });
       }
-      await startContainer(this.#ctx, rec);
+      await startContainer(this.#ctx, resetRestarts(rec));
       containerEvent(this.#ctx, rec, 'restart');
     });
   }

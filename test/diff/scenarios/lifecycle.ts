@@ -318,6 +318,24 @@ export const lifecycle: Scenario[] = [
     `,
   },
   {
+    name: 'kill ends the restart policy; a start counts restarts from zero',
+    script: `
+      docker run -d --name kr ${N} --restart always busybox sh -c 'trap "exit 3" USR1; while :; do sleep 0.1; done'
+      docker run -d --name ks ${N} --restart always --stop-signal USR2 busybox sh -c 'trap "exit 3" USR1; trap "exit 4" USR2; while :; do sleep 0.1; done'
+      sleep 0.5
+      # With no stop signal set any signal counts; with one, only it (or SIGKILL) does.
+      docker kill -s USR1 kr
+      docker kill -s USR1 ks
+      sleep 1.5
+      docker kill -s USR2 ks
+      sleep 1
+      docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}' kr ks
+      docker start ks
+      docker inspect -f '{{.State.Status}} {{.RestartCount}}' ks
+      docker rm -f kr ks
+    `,
+  },
+  {
     name: 'state errors of start, stop, kill, pause, wait',
     script: `
       docker create --name se ${N} busybox sleep 1000
