@@ -336,6 +336,15 @@ export const lifecycle: Scenario[] = [
     `,
   },
   {
+    name: 'commit -m and -a in the image',
+    script: `
+      docker create --name cm ${N} busybox
+      docker commit -m 'a message' -a someone cm cm:1
+      docker inspect -f '{{.Comment}}|{{.Author}}|{{.Container}}' cm:1
+      docker history --format '{{.Comment}}|{{.CreatedBy}}' cm:1
+    `,
+  },
+  {
     name: 'state errors of start, stop, kill, pause, wait',
     script: `
       docker create --name se ${N} busybox sleep 1000
