@@ -114,7 +114,7 @@ export class DefaultContainerService implements ContainerService {
       for (const m of mounts) {
         if (m.Type !== 'volume') continue;
         const volName = m.Name || randomBytes(32).toString('hex');
-        const { volume, created } = await this.#ctx.deps.volumes.ensure(volName, { anonymous: !m.Name });
+        const { volume, created } = await this.#ctx.deps.volumes.ensure(volName, { anonymous: !m.Name, labels: m.VolumeLabels });
         m.Name = volName;
         m.Source = volume.Mountpoint;
         if (created && !m.NoCopy) (m as { CopyUp?: boolean }).CopyUp = true;
