@@ -87,6 +87,7 @@ function checkHostConfig(h: HostConfigWire, ncpu: number, networksChecked: boole
   if (h.MemorySwap && h.MemorySwap > 0 && h.Memory && h.MemorySwap < h.Memory) {
     throw new InvalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
   }
+  if (h.KernelMemory && h.KernelMemory > 0 && h.KernelMemory < 6 * 1024 * 1024) throw new InvalidArgument('Minimum kernel memory limit allowed is 6MB');
   if (h.NanoCpus && (h.NanoCpus < 1e7 || h.NanoCpus > ncpu * 1e9)) {
     throw new InvalidArgument(`Range of CPUs is from 0.01 to ${ncpu}.00, as there are only ${ncpu} CPUs available`);
   }

@@ -345,6 +345,16 @@ export const lifecycle: Scenario[] = [
     `,
   },
   {
+    name: 'kernel memory limits: the deprecation warning and the minimum',
+    script: `
+      docker create --name km ${N} --kernel-memory 10m busybox
+      docker create ${N} --kernel-memory 1m busybox
+      docker update --kernel-memory 8m km
+      docker update --kernel-memory 1m km
+      docker inspect -f '{{.HostConfig.KernelMemory}}' km
+    `,
+  },
+  {
     name: 'state errors of start, stop, kill, pause, wait',
     script: `
       docker create --name se ${N} busybox sleep 1000
