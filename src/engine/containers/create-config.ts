@@ -151,6 +151,11 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
   // Docker's default: swap (memory + swap) twice the memory limit, recorded as such.
   if (host.Memory && host.Memory > 0 && !host.MemorySwap) host.MemorySwap = host.Memory * 2;
   checkRequest(req);
+  // As dockerd: a privileged container, or one in the host's IPC or PID namespace, is recorded
+  // with SELinux labelling off, unless the request says something of labels itself.
+  if ((host.Privileged || host.IpcMode === 'host' || host.PidMode === 'host') && !(host.SecurityOpt ?? []).some((o) => o.split('=')[0] === 'label')) {
+    host.SecurityOpt = [...(host.SecurityOpt ?? []), 'label=disable'];
+  }
   host.NetworkMode = host.NetworkMode || 'default';
   host.RestartPolicy = host.RestartPolicy && host.RestartPolicy.Name ? host.RestartPolicy : { Name: 'no', MaximumRetryCount: 0 };
   host.LogConfig = mergeLogConfig(host.LogConfig, inp.logDefault);

@@ -25,7 +25,7 @@ import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 import { securitySettings } from './security-opts.js';
 import { DEFAULT_LOG_CONFIG, logSettings } from './log-config.js';
 import { containerEvent } from './events.js';
-import { namespaceSettings, type NamespaceDonor } from './run-options.js';
+import { joinedContainer, namespaceSettings, type NamespaceDonor } from './run-options.js';
 
 const log = logger('containers');
 const execFileP = promisify(execFile);
@@ -87,7 +87,8 @@ export function hostSettings(rec: ContainerRecord, mounts: OciMount[], donors: N
     rlimits: h.Ulimits?.map((u) => ({ type: `RLIMIT_${u.Name.toUpperCase()}`, soft: u.Soft, hard: u.Hard })),
     shmSize: h.ShmSize,
     sysctls: h.Sysctls ?? undefined,
-    init: !!h.Init,
+    // As dockerd: the init process only in a PID namespace of the container's own.
+    init: !!h.Init && h.PidMode !== 'host' && !joinedContainer(h.PidMode),
     extraHosts: h.ExtraHosts ?? undefined,
     dns: h.Dns ?? undefined,
     dnsSearch: h.DnsSearch ?? undefined,

@@ -355,6 +355,16 @@ export const lifecycle: Scenario[] = [
     `,
   },
   {
+    name: 'host PID and IPC namespaces: no init process, SELinux labels off',
+    script: `
+      docker run --rm ${N} --init --pid host busybox sh -c 'tr "\\0" " " < /proc/$PPID/cmdline | grep -c docker-init'
+      docker create --name so1 ${N} --privileged busybox
+      docker create --name so2 ${N} --ipc host --security-opt no-new-privileges busybox
+      docker create --name so3 ${N} --pid host --security-opt label=disable busybox
+      docker inspect -f '{{json .HostConfig.SecurityOpt}}' so1 so2 so3
+    `,
+  },
+  {
     name: 'state errors of start, stop, kill, pause, wait',
     script: `
       docker create --name se ${N} busybox sleep 1000
