@@ -191,6 +191,7 @@ describe('containers with the berth CLI', { timeout: 300_000 }, () => {
     await ok(d.berth(['run', '--rm', 'bbuser', 'sh', '-c', 'test -d /data']));
     assert.doesNotMatch(await ok(d.berth(['volume', 'ls', '-q'])), /^[0-9a-f]{64}$/m);
     const inUse = (await ok(d.berth(['create', '-v', 'vol1:/v', 'busybox', 'true']))).trim();
+    assert.equal(await ok(d.berth(['run', '--rm', '--volumes-from', `${inUse}:ro`, 'busybox', 'cat', '/v/file'])), 'kept\n');
     const rmInUse = await d.berth(['volume', 'rm', 'vol1']);
     assert.equal(rmInUse.code, 1);
     assert.match(rmInUse.stderr, /volume is in use/);
