@@ -324,11 +324,10 @@ export const lifecycle: Scenario[] = [
       docker run -d --name ks ${N} --restart always --stop-signal USR2 busybox sh -c 'trap "exit 3" USR1; trap "exit 4" USR2; while :; do sleep 0.1; done'
       sleep 0.5
       # With no stop signal set any signal counts; with one, only it (or SIGKILL) does.
-      docker kill -s USR1 kr
-      docker kill -s USR1 ks
+      docker kill -s USR1 kr ks
       sleep 1.5
       docker kill -s USR2 ks
-      sleep 1
+      docker wait ks
       docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}' kr ks
       docker start ks
       docker inspect -f '{{.State.Status}} {{.RestartCount}}' ks
