@@ -67,18 +67,23 @@ static void js_path(char *out, size_t n, const char *name) {
   snprintf(out, n, "%s/src/cli/%s", root_dir, name);
 }
 
-/* Runs the command the plain way: node dist/src/cli/main.js ARGS (replaces this process). */
+/*
+ * Runs the command the plain way: node -- dist/src/cli/main.js ARGS (replaces this process).
+ * The `--`: Node.js 20 reads `--env-file` anywhere in its argv up to a `--`, script arguments
+ * included, so `berth run --env-file F` would have node load F (or fail) instead of berth.
+ */
 static void run_plain(int argc, char **argv) {
   char main_js[PATH_MAX];
   js_path(main_js, sizeof main_js, "main.js");
-  char **args = calloc((size_t)argc + 2, sizeof *args);
+  char **args = calloc((size_t)argc + 3, sizeof *args);
   if (!args) {
     perror("berth");
     exit(125);
   }
   args[0] = "node";
-  args[1] = main_js;
-  for (int i = 1; i < argc; i++) args[i + 1] = argv[i];
+  args[1] = "--";
+  args[2] = main_js;
+  for (int i = 1; i < argc; i++) args[i + 2] = argv[i];
   execvp("node", args);
   fprintf(stderr, "berth: cannot run node: %s\n", strerror(errno));
   exit(125);

@@ -17,7 +17,8 @@
  *   --pid-file PATH      the file runc writes the process ID to (also given in RUNC_ARGV)
  *   --exit-file PATH     where the exit status goes (JSON, written tmp -> fsync -> rename)
  *   --log PATH           json-file log to append to (optional)
- *   --log-max-size N     rotate the log before it would exceed N bytes: PATH -> PATH.1 ->
+ *   --log-max-size N     rotate the log once it holds N bytes or more (before the next record,
+ *                        as dockerd's json-file: a file ends past N by its last record): PATH -> PATH.1 ->
  *                        PATH.2 …, keeping --log-max-file files in all (1: PATH starts over)
  *   --log-max-file N     (default 1)
  *   --log-compress       gzip rotated files (PATH.K.gz) in a child process, as Docker does
@@ -607,7 +608,7 @@ static void log_record(const char *stream, const unsigned char *p, size_t n) {
     note("berth-shim: out of memory formatting a log line");
     return;
   }
-  if (opt.log_max_size > 0 && log_size > 0 && log_size + (long long)o.len > opt.log_max_size) log_rotate();
+  if (opt.log_max_size > 0 && log_size >= opt.log_max_size) log_rotate();
   if (write_all(log_fd, o.data, o.len) < 0) {
     note("berth-shim: writing the log: %s (further log lines are dropped)", strerror(errno));
     log_failed = 1;

@@ -135,6 +135,13 @@ describe('the berth launcher and its CLI host', { timeout: 240_000 }, () => {
     assert.equal(await ok(d.berth(['ps', '-aq'], { env: env() })), '');
   });
 
+  it('run the plain way, an --env-file is berth\'s option, not one Node.js reads itself', async () => {
+    const missing = join(scratch, 'no-such-env.list');
+    const r = await d.berth(['run', '--rm', '--network', 'none', '--env-file', missing, 'busybox', 'true'], { env: { ...env(), BERTH_CLI_HOST: '0' } });
+    assert.equal(r.stderr, `open ${missing}: no such file or directory\n`);
+    assert.equal(r.code, 125);
+  });
+
   it('retires when the CLI is rebuilt, running the command the plain way meanwhile', async () => {
     const old = hostPid(cliDir);
     assert.ok(old > 0 && alive(old));

@@ -140,6 +140,11 @@ describe('containers with the berth CLI', { timeout: 300_000 }, () => {
     assert.match(dup.stderr, /Conflict\. The container name "\/taken" is already in use by container "[0-9a-f]{64}"\. You have to remove \(or rename\) that container to be able to reuse that name\./);
     await ok(d.berth(['rename', 'taken', 'renamed']));
     assert.equal((await ok(d.berth(['container', 'inspect', '-f', '{{.Name}}', 'renamed']))).trim(), '/renamed');
+    // The docker CLI's words: empty names refused at once, a daemon error followed by its own line.
+    assert.deepEqual(await d.berth(['rename', 'renamed', ' ']), { code: 1, stdout: '', stderr: 'Error: Neither old nor new names may be empty\n' });
+    const same = await d.berth(['rename', 'renamed', 'renamed']);
+    assert.equal(same.stderr, 'Error response from daemon: Renaming a container with the same name as its current name\nError: failed to rename container named renamed\n');
+    assert.equal(same.code, 1);
     await ok(d.berth(['rm', 'renamed', id]));
   });
 
@@ -191,6 +196,7 @@ describe('containers with the berth CLI', { timeout: 300_000 }, () => {
     await ok(d.berth(['run', '--rm', 'bbuser', 'sh', '-c', 'test -d /data']));
     assert.doesNotMatch(await ok(d.berth(['volume', 'ls', '-q'])), /^[0-9a-f]{64}$/m);
     const inUse = (await ok(d.berth(['create', '-v', 'vol1:/v', 'busybox', 'true']))).trim();
+    assert.equal(await ok(d.berth(['run', '--rm', '--volumes-from', `${inUse}:ro`, 'busybox', 'cat', '/v/file'])), 'kept\n');
     const rmInUse = await d.berth(['volume', 'rm', 'vol1']);
     assert.equal(rmInUse.code, 1);
     assert.match(rmInUse.stderr, /volume is in use/);

@@ -1,6 +1,6 @@
 /**
  * Logging drivers against a real berthd: json-file rotation done by the shim while a container
- * writes 1 GB (the files never pass max-size × max-file), rotated and gzip'd files read back
+ * writes 1 GB (the files never pass max-size × max-file but by a record each), rotated and gzip'd files read back
  * in order (`logs`, `--tail`, `-f` across rotations), the `local` and `none` drivers, daemon.json
  * defaults, dockerd's errors, and the docker CLI's `run --log-opt` and `logs --details`.
  */
@@ -71,9 +71,10 @@ describe('logging drivers', { timeout: 900_000 }, () => {
     console.log(`1 GB run: peak ${peak} bytes in the log files over ${samples} samples`);
     const files = logFiles(d, id);
     assert.deepEqual(files.map((f) => f.name), [`${id}-json.log`, `${id}-json.log.1`, `${id}-json.log.2`]);
-    for (const f of files) assert.ok(f.size <= 10 * MB, `${f.name} is ${f.size} bytes`);
+    // As dockerd's, a file is rotated once it reaches max-size: it ends past it by at most its last record.
+    for (const f of files) assert.ok(f.size < 10 * MB + 1100, `${f.name} is ${f.size} bytes`);
     assert.ok(samples > 10 && sawRotation, `sampled ${samples} times`);
-    assert.ok(peak <= 30 * MB, `the log files reached ${peak} bytes`);
+    assert.ok(peak < 30 * MB + 3 * 1100, `the log files reached ${peak} bytes`);
     const x = 'x'.repeat(999);
     assert.equal(await ok(d.berth(['logs', '--tail', '3', id])), `${x}\nend-1\nend-2\n`);
     // Every record kept is whole and in order: the three files hold about 30 MB of records.

@@ -60,3 +60,17 @@ export function unmountBelow(dir: string): number {
   }
   return n;
 }
+
+/** The mount `path` is on in mountinfo text (the deepest mount point above it), with its optional fields (`shared:N`, `master:N`). */
+export function mountOf(mountinfo: string, path: string): { point: string; optional: string[] } | undefined {
+  let best: { point: string; optional: string[] } | undefined;
+  for (const line of mountinfo.split('\n')) {
+    const f = line.split(' ');
+    const end = f.indexOf('-');
+    if (f.length < 7 || end < 6) continue;
+    const point = unescapeMountField(f[4]!);
+    const under = point === '/' || path === point || path.startsWith(`${point}/`);
+    if (under && (!best || point.length >= best.point.length)) best = { point, optional: f.slice(6, end) };
+  }
+  return best;
+}

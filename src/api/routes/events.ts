@@ -5,6 +5,7 @@
  */
 import { eventFilter, type EventLog } from '../../engine/events/event-log.js';
 import type { Route } from '../router.js';
+import { InvalidArgument } from '../../errdefs/index.js';
 import { parseTimeParam } from './containers-io.js';
 
 export function eventRoutes(events: Pick<EventLog, 'subscribe'>): Route[] {
@@ -13,8 +14,14 @@ export function eventRoutes(events: Pick<EventLog, 'subscribe'>): Route[] {
       method: 'GET',
       path: '/events',
       handler: async (ctx) => {
-        const sinceNs = parseTimeParam(ctx.query.string('since'), 'since');
-        const untilNs = parseTimeParam(ctx.query.string('until'), 'until');
+        // 0 is the epoch here, not "none" as in logs.
+        const since = ctx.query.string('since');
+        const until = ctx.query.string('until');
+        const sinceNs = since === '0' ? 0n : parseTimeParam(since, 'since');
+        const untilNs = until === '0' ? 0n : parseTimeParam(until, 'until');
+        if (sinceNs !== undefined && untilNs !== undefined && untilNs < sinceNs) {
+          throw new InvalidArgument(`\`since\` time (${since}) cannot be after \`until\` time (${until})`);
+        }
         const filter = eventFilter(ctx.query.filters());
         const out = ctx.startStream(200, 'application/json');
         // Headers now: clients wait for them before they do what they want to watch.

@@ -102,6 +102,7 @@ export interface HostConfigWire {
   CpusetMems?: string;
   Devices?: DeviceMappingWire[] | null;
   MemoryReservation?: number;
+  KernelMemory?: number;
   MemorySwap?: number;
   MemorySwappiness?: number | null;
   OomKillDisable?: boolean | null;

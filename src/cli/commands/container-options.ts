@@ -95,6 +95,7 @@ export const createFlags: FlagSpec[] = [
   stringFlag('user', 'Username or UID (format: <name|uid>[:<group|gid>])', 'u'),
   stringFlag('uts', 'UTS namespace to use'),
   listFlag('volume', 'Bind mount a volume', 'v'),
+  listFlag('volumes-from', 'Mount volumes from the specified container(s)'),
   stringFlag('workdir', 'Working directory inside the container', 'w'),
 ];
 
@@ -337,6 +338,7 @@ function createRequestOf(
   const { exposed, bindings } = parsePorts(flags.list('publish'), flags.list('expose'));
   const host: HostConfigWire = {
     Binds: flags.list('volume').length ? flags.list('volume') : null,
+    ...(flags.list('volumes-from').length ? { VolumesFrom: flags.list('volumes-from') } : {}),
     NetworkMode: flags.string('network') || flags.string('net') || 'default',
     PortBindings: bindings,
     RestartPolicy: parseRestart(flags.string('restart')) ?? { Name: 'no', MaximumRetryCount: 0 },

@@ -6,12 +6,15 @@
  * quoted.
  */
 import type { ContainerSummary, PortWire } from '../../api/types/containers.js';
+import type { Headers } from '../format/output.js';
 import { humanSize, since } from '../format/units.js';
 
-export const containerHeaders: Record<string, string> = {
+export const containerHeaders: Headers = {
   ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED', Ports: 'PORTS',
   State: 'STATE', Status: 'STATUS', Size: 'SIZE', Names: 'NAMES', Labels: 'LABELS', Mounts: 'MOUNTS', Networks: 'NETWORKS',
   LocalVolumes: 'LOCAL VOLUMES',
+  // The docker CLI heads a `{{.Label "com.example.the-key"}}` column with "the key".
+  Label: (name: string) => name.split('.').pop()!.replace(/[-_]/g, ' '),
 };
 
 export const PS_TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
@@ -66,7 +69,8 @@ export function containerRows(list: ContainerSummary[], opts: { trunc: boolean }
       Ports: portsText(c.Ports ?? []),
       State: c.State,
       Status: c.Status,
-      Size: c.SizeRw !== undefined ? `${humanSize(c.SizeRw ?? 0)} (virtual ${humanSize(c.SizeRootFs ?? 0)})` : '',
+      // As the docker CLI: 0B when the sizes were not asked for.
+      Size: c.SizeRootFs ? `${humanSize(c.SizeRw ?? 0)} (virtual ${humanSize(c.SizeRootFs)})` : humanSize(c.SizeRw ?? 0),
       Names: names.join(','),
       Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(','),
       Mounts: (c.Mounts ?? []).map((m) => (m.Name ? (opts.trunc ? ellipsis(m.Name, 15) : m.Name) : m.Source)).join(','),

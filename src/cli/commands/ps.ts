@@ -27,11 +27,18 @@ export const ps: Command = {
   async run(ctx, _args, flags) {
     const client = await ctx.client();
     const limit = flags.bool('latest') ? 1 : flags.int('last') > 0 ? flags.int('last') : undefined;
+    // As the docker CLI: a --format that shows .Size asks for the sizes.
+    const size = flags.bool('size') || (!flags.bool('quiet') && /\.Size\b/.test(flags.string('format') ?? ''));
     const list = await client.json<ContainerSummary[]>('GET', '/containers/json', {
-      query: { all: flags.bool('all') ? '1' : undefined, limit, size: flags.bool('size') ? '1' : undefined, filters: filtersOf(flags.list('filter')) },
+      query: { all: flags.bool('all') ? '1' : undefined, limit, size: size ? '1' : undefined, filters: filtersOf(flags.list('filter')) },
     });
     const rows = containerRows(list, { trunc: !flags.bool('no-trunc') });
     const table = flags.bool('size') ? `${PS_TABLE}\t{{.Size}}` : PS_TABLE;
-    ctx.out(renderList(flags.string('format') || undefined, rows, { defaultTable: table, headers: containerHeaders }, flags.bool('quiet') ? 'ID' : undefined));
+    let format = flags.string('format') || undefined;
+    if (format && flags.bool('quiet')) {
+      ctx.err('WARNING: Ignoring custom format, because both --format and --quiet are set.\n');
+      format = undefined;
+    }
+    ctx.out(renderList(format, rows, { defaultTable: table, headers: containerHeaders }, flags.bool('quiet') ? 'ID' : undefined));
   },
 };

@@ -9,9 +9,11 @@ import { Template } from './template.js';
 export interface ListFormat {
   /** The command's default table template, e.g. `table {{.ID}}\t{{.Image}}`. */
   defaultTable: string;
-  /** Header text per field name, e.g. { ID: 'CONTAINER ID' }. */
-  headers: Record<string, string>;
+  /** Header text per field name, e.g. { ID: 'CONTAINER ID' } (for a method such as `Label "k"`, a function). */
+  headers: Headers;
 }
+
+export type Headers = Record<string, string | ((arg: string) => string)>;
 
 /** Renders rows; returns the text to print (ending in a newline unless empty). */
 export function renderList(format: string | undefined, rows: readonly object[], spec: ListFormat, quietField?: string): string {
@@ -31,7 +33,7 @@ export function renderList(format: string | undefined, rows: readonly object[], 
 }
 
 /** A header object answering every field with its upper-case header text. */
-function headerRow(headers: Record<string, string>): object {
+function headerRow(headers: Headers): object {
   return new Proxy(
     {},
     {

@@ -12,6 +12,13 @@ describe('Template', () => {
     assert.equal(t('{{.Missing}}', {}), '<no value>');
   });
 
+  it('calls methods with arguments, the pipeline\'s value last', () => {
+    const row = { Names: 'a1', Label: (k: string) => ({ k: 'v' })[k] ?? '' };
+    assert.equal(t('{{.Names}} {{.Label "k"}} [{{.Label "x"}}]', row), 'a1 v []');
+    assert.equal(t('{{"k" | .Label}}', row), 'v');
+    assert.throws(() => t('{{.Names "k"}}', row), /can't give argument to non-function/);
+  });
+
   it('applies functions and pipelines', () => {
     assert.equal(t('{{json .}}', { a: 1 }), '{"a":1}');
     assert.equal(t('{{json .}}', { cmd: 'a<b>&c' }), '{"cmd":"a\\u003cb\\u003e\\u0026c"}', 'escaped as Go does');

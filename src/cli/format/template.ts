@@ -237,21 +237,32 @@ export class Template {
   #evalPipe(pipe: Cmd[], dot: unknown, vars: Map<string, unknown>): unknown {
     let prev: unknown;
     pipe.forEach((cmd, i) => {
-      const args = cmd.map((a) => this.#evalArg(a, dot, vars));
       const head = cmd[0]!;
+      const rest = () => cmd.slice(1).map((a) => this.#evalArg(a, dot, vars));
       if (head.t === 'fn') {
-        const fnArgs = args.slice(1);
+        const fnArgs = rest();
         if (i > 0) fnArgs.push(prev);
         prev = builtins[head.name]!(...fnArgs);
+      } else if (cmd.length > 1 || (i > 0 && head.t === 'field')) {
+        // A method with arguments (`.Label "key"`), the pipeline's value last, as Go calls it.
+        const method = head.t === 'field' ? this.#evalArg(head, dot, vars, false) : undefined;
+        if (typeof method !== 'function') {
+          if (cmd.length > 1) throw new InvalidArgument('template: can\'t give argument to non-function');
+          prev = this.#evalArg(head, dot, vars);
+          return;
+        }
+        const methodArgs = rest();
+        if (i > 0) methodArgs.push(prev);
+        prev = (method as (...a: unknown[]) => unknown)(...methodArgs);
       } else {
-        if (cmd.length > 1) throw new InvalidArgument('template: can\'t give argument to non-function');
-        prev = args[0];
+        prev = this.#evalArg(head, dot, vars);
       }
     });
     return prev;
   }
 
-  #evalArg(a: Arg, dot: unknown, vars: Map<string, unknown>): unknown {
+  /** An argument's value; `call` false leaves a method at the end of a field path uncalled. */
+  #evalArg(a: Arg, dot: unknown, vars: Map<string, unknown>, call = true): unknown {
     switch (a.t) {
       case 'lit':
         return a.v;
@@ -262,12 +273,12 @@ export class Template {
       case 'field': {
         let v: unknown = a.base === '.' ? dot : vars.get(a.base);
         if (a.base !== '.' && !vars.has(a.base)) throw new InvalidArgument(`template: undefined variable "${a.base}"`);
-        for (const p of a.path) {
+        for (const [i, p] of a.path.entries()) {
           if (v === null || v === undefined || typeof v !== 'object') {
             throw new InvalidArgument(`template: can't evaluate field ${p} in type ${v === null || v === undefined ? 'interface {}' : typeof v}`);
           }
           v = (v as Record<string, unknown>)[p];
-          if (typeof v === 'function') v = (v as () => unknown)();
+          if (typeof v === 'function' && (call || i < a.path.length - 1)) v = (v as () => unknown)();
         }
         return v;
       }

@@ -45,6 +45,12 @@ export function newContainerId(): string {
   }
 }
 
+/** A start or restart by hand counts the policy's restarts from zero again (as dockerd). */
+function resetRestarts(rec: ContainerRecord): ContainerRecord {
+  if (!rec.State.Running) rec.RestartCount = 0;
+  return rec;
+}
+
 export class DefaultContainerService implements ContainerService {
   readonly #ctx: ContainerContext;
 
@@ -121,7 +127,7 @@ export class DefaultContainerService implements ContainerService {
       for (const m of mounts) {
         if (m.Type !== 'volume') continue;
         const volName = m.Name || randomBytes(32).toString('hex');
-        const { volume, created } = await this.#ctx.deps.volumes.ensure(volName, { anonymous: !m.Name });
+        const { volume, created } = await this.#ctx.deps.volumes.ensure(volName, { anonymous: !m.Name, labels: m.VolumeLabels });
         m.Name = volName;
         m.Source = volume.Mountpoint;
         if (created && !m.NoCopy) (m as { CopyUp?: boolean }).CopyUp = true;
@@ -139,7 +145,7 @@ export class DefaultContainerService implements ContainerService {
   async start(ref: string): Promise<void> {
     const rec = this.#ctx.store.resolve(ref);
     try {
-      await this.#ctx.locks.run(rec.ID, () => startContainer(this.#ctx, rec));
+      await this.#ctx.locks.run(rec.ID, () => startContainer(this.#ctx, resetRestarts(rec)));
     } catch (e) {
       if (!(e instanceof NotModified) && rec.HostConfig.AutoRemove && !rec.State.Running && this.#ctx.store.get(rec.ID)) {
         await this.#ctx.locks.run(rec.ID, () => removeStopped(this.#ctx, rec, { volumes: true })).catch(() => {});
@@ -165,7 +171,7 @@ export class DefaultContainerService implements ContainerService {
           if (!(e instanceof NotModified)) throw e;
         });
       }
-      await startContainer(this.#ctx, rec);
+      await startContainer(this.#ctx, resetRestarts(rec));
       containerEvent(this.#ctx, rec, 'restart');
     });
   }

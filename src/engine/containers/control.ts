@@ -27,6 +27,12 @@ export async function killContainer(ctx: ContainerContext, ref: string, signal?:
   }
   const sig = parseSignal(signal, 'SIGKILL');
   if (!rec.State.Running) throw new Conflict(`Cannot kill container: ${ref}: Container ${rec.ID} is not running`);
+  // As dockerd: SIGKILL, the container's stop signal, or any signal when it has none set,
+  // ends its restart policy until it is started by hand.
+  if (sig === SIGKILL || !rec.Config.StopSignal || parseSignal(rec.Config.StopSignal, 'SIGTERM') === sig) {
+    rec.ManuallyStopped = true;
+    await ctx.store.save(rec);
+  }
   containerEvent(ctx, rec, 'kill', { signal: String(sig) });
   await ctx.deps.runtime.kill(rec.ID, sig, { all: sig === SIGKILL });
   if (rec.State.Paused && sig === SIGKILL) await ctx.deps.runtime.resume(rec.ID).catch(() => {});

@@ -87,6 +87,7 @@ function checkHostConfig(h: HostConfigWire, ncpu: number, networksChecked: boole
   if (h.MemorySwap && h.MemorySwap > 0 && h.Memory && h.MemorySwap < h.Memory) {
     throw new InvalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
   }
+  if (h.KernelMemory && h.KernelMemory > 0 && h.KernelMemory < 6 * 1024 * 1024) throw new InvalidArgument('Minimum kernel memory limit allowed is 6MB');
   if (h.NanoCpus && (h.NanoCpus < 1e7 || h.NanoCpus > ncpu * 1e9)) {
     throw new InvalidArgument(`Range of CPUs is from 0.01 to ${ncpu}.00, as there are only ${ncpu} CPUs available`);
   }
@@ -150,6 +151,11 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
   // Docker's default: swap (memory + swap) twice the memory limit, recorded as such.
   if (host.Memory && host.Memory > 0 && !host.MemorySwap) host.MemorySwap = host.Memory * 2;
   checkRequest(req);
+  // As dockerd: a privileged container, or one in the host's IPC or PID namespace, is recorded
+  // with SELinux labelling off, unless the request says something of labels itself.
+  if ((host.Privileged || host.IpcMode === 'host' || host.PidMode === 'host') && !(host.SecurityOpt ?? []).some((o) => o.split('=')[0] === 'label')) {
+    host.SecurityOpt = [...(host.SecurityOpt ?? []), 'label=disable'];
+  }
   host.NetworkMode = host.NetworkMode || 'default';
   host.RestartPolicy = host.RestartPolicy && host.RestartPolicy.Name ? host.RestartPolicy : { Name: 'no', MaximumRetryCount: 0 };
   host.LogConfig = mergeLogConfig(host.LogConfig, inp.logDefault);

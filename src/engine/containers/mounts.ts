@@ -10,7 +10,7 @@ import { isAbsolute } from 'node:path';
 import type { MountPointWire, MountWire } from '../../api/types/containers.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import type { OciMount } from '../../runtime/types.js';
-import { cleanAbsPath } from '../../util/go-path.js';
+import { cleanAbsPath, cleanPath } from '../../util/go-path.js';
 
 export interface PlannedMount extends MountPointWire {
   /** Anonymous volume (removed with `rm -v`). */
@@ -21,10 +21,41 @@ export interface PlannedMount extends MountPointWire {
   NoCopy?: boolean;
   /** A bind whose source must exist (--mount), rather than be created (-v). */
   MustExist?: boolean;
+  /** Labels of the named volume, if this creates it (--mount volume-label=…). */
+  VolumeLabels?: Record<string, string>;
 }
 
 const PROPAGATIONS = ['shared', 'slave', 'private', 'rshared', 'rslave', 'rprivate'];
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+/** The kinds of `-v` mode words; a mode names each kind at most once (Docker's rule). */
+const MODE_KINDS: string[][] = [['rw', 'ro'], ['z', 'Z'], PROPAGATIONS, ['nocopy'], ['consistent', 'cached', 'delegated']];
+/** Mount flags Docker's tmpfs options may name, and the tmpfs data options it lets through. */
+const TMPFS_FLAGS = new Set([
+  'defaults', 'ro', 'rw', 'suid', 'nosuid', 'dev', 'nodev', 'exec', 'noexec', 'sync', 'async', 'dirsync', 'remount', 'mand', 'nomand',
+  'atime', 'noatime', 'diratime', 'nodiratime', 'bind', 'rbind', 'unbindable', 'runbindable', 'private', 'rprivate', 'shared', 'rshared',
+  'slave', 'rslave', 'relatime', 'norelatime', 'strictatime', 'nostrictatime',
+]);
+const TMPFS_DATA = new Set(['', 'size', 'mode', 'uid', 'gid', 'nr_inodes', 'nr_blocks', 'mpol']);
+const ROOT_TARGET = "invalid specification: destination can't be '/'";
+
+/** A `--tmpfs` value's options, checked as dockerd checks them (at start). */
+export function checkTmpfsOptions(opts: string): void {
+  for (const o of opts.split(',')) {
+    if (TMPFS_FLAGS.has(o)) continue;
+    const kv = o.split('=');
+    const pair = kv.length > 1 ? [kv[0]!, kv.slice(1).join('=')] : kv;
+    if (!TMPFS_DATA.has(pair[0]!)) throw new InvalidArgument(`invalid tmpfs option [${pair.map((p) => JSON.stringify(p)).join(' ')}]`);
+  }
+}
+
+function validMode(opts: string): boolean {
+  const counts = MODE_KINDS.map(() => 0);
+  for (const o of opts.split(',')) {
+    const kind = MODE_KINDS.findIndex((k) => k.includes(o));
+    if (kind < 0 || ++counts[kind]! > 1) return false;
+  }
+  return true;
+}
 
 export function validateVolumeName(name: string): void {
   if (!VOLUME_NAME.test(name)) {
@@ -44,10 +75,12 @@ export function parseBind(spec: string): PlannedMount {
     return { Type: 'volume', Name: '', Source: '', Destination: cleanAbsPath(parts[0]!), Driver: 'local', Mode: '', RW: true, Propagation: '', Anonymous: true };
   }
   const [src, dst, opts = ''] = parts as [string, string, string?];
+  if (cleanPath(dst) === '/') throw new InvalidArgument(`invalid volume specification: '${spec}': invalid mount config for type "${src.startsWith('/') ? 'bind' : 'volume'}": ${ROOT_TARGET}`);
   if (!isAbsolute(dst)) throw new InvalidArgument(`invalid volume specification: '${spec}': invalid mount config for type "${src.startsWith('/') ? 'bind' : 'volume'}": invalid mount path: '${dst}' mount path must be absolute`);
   let rw = true;
   let propagation = '';
   let nocopy = false;
+  if (opts && !validMode(opts)) throw new InvalidArgument(`invalid mode: ${opts}`);
   for (const o of opts ? opts.split(',') : []) {
     if (o === 'ro') rw = false;
     else if (o === 'rw') rw = true;
@@ -70,6 +103,7 @@ export function parseMount(m: MountWire): PlannedMount {
   const type = m.Type;
   const fail = (detail: string) => new InvalidArgument(`invalid mount config for type "${type}": ${detail}`);
   if (!m.Target) throw fail('field Target must not be empty');
+  if (cleanPath(m.Target) === '/') throw fail(ROOT_TARGET);
   if (!isAbsolute(m.Target)) throw fail(`invalid mount path: '${m.Target}' mount path must be absolute`);
   const dst = cleanAbsPath(m.Target);
   const rw = !m.ReadOnly;
@@ -88,6 +122,7 @@ export function parseMount(m: MountWire): PlannedMount {
       return {
         Type: 'volume', Name: m.Source ?? '', Source: '', Destination: dst, Driver: m.VolumeOptions?.DriverConfig?.Name || 'local',
         Mode: 'z', RW: rw, Propagation: '', Anonymous: !m.Source, NoCopy: !!m.VolumeOptions?.NoCopy,
+        ...(m.VolumeOptions?.Labels && Object.keys(m.VolumeOptions.Labels).length ? { VolumeLabels: m.VolumeOptions.Labels } : {}),
       };
     }
     case 'tmpfs': {
@@ -122,6 +157,7 @@ export function planMounts(inp: MountInputs): PlannedMount[] {
   for (const b of inp.binds ?? []) add(parseBind(b));
   for (const m of inp.mounts ?? []) add(parseMount(m));
   for (const dst of Object.keys(inp.tmpfs ?? {})) {
+    if (cleanPath(dst) === '/') throw new InvalidArgument(ROOT_TARGET);
     if (!isAbsolute(dst)) throw new InvalidArgument(`invalid mount path: '${dst}' mount path must be absolute`);
     seen.add(cleanAbsPath(dst));
   }

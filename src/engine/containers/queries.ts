@@ -143,6 +143,34 @@ function nameMatches(pattern: string, slashName: string): boolean {
 
 const HEALTH_VALUES = ['starting', 'healthy', 'unhealthy', 'none'];
 
+/** Go's strconv.ParseUint(s, 10, 16), with its errors. */
+function parsePortNumber(s: string): number {
+  if (!/^\d+$/.test(s)) throw new Error(`strconv.ParseUint: parsing ${JSON.stringify(s)}: invalid syntax`);
+  const n = Number(s);
+  if (n > 65535) throw new Error(`strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range`);
+  return n;
+}
+
+/** The ports a `publish` or `expose` filter names (`80`, `80/udp`, `8000-8080/tcp`), as `PORT/PROTO`; dockerd's errors. */
+function portFilter(key: string, values: string[] | undefined): Set<string> | undefined {
+  if (!values?.length) return undefined;
+  const out = new Set<string>();
+  for (const v of values) {
+    if (v.includes(':')) throw new InvalidArgument(`filter for '${key}' should not contain ':': ${v}`);
+    const parts = v.split('/');
+    const [port, proto] = !v || !parts[0] ? ['', ''] : parts.length === 1 || !parts[1] ? [parts[0]!, 'tcp'] : [parts[0]!, parts[1]!];
+    try {
+      if (!port) throw new Error('Empty string specified for ports.');
+      const [a, b] = port.includes('-') ? port.split('-', 2).map(parsePortNumber) : [parsePortNumber(port), parsePortNumber(port)];
+      if (b! < a!) throw new Error(`Invalid range specified for the Port: ${port}`);
+      for (let i = a!; i <= b!; i++) out.add(`${i}/${proto}`);
+    } catch (e) {
+      throw new InvalidArgument(`error while looking up for ${key} ${v}: ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
+
 export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, opts: ListOptions, ancestorIds: (ref: string) => string[]): ContainerSummary[] {
   const f = opts.filters;
   for (const k of f.keys()) if (!FILTERS.includes(k)) throw new InvalidArgument(`Invalid filter '${k}'`);
@@ -163,6 +191,8 @@ export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, op
   const before = f.get('before')?.map(createdOf);
   const since = f.get('since')?.map(createdOf);
   const ancestors = f.has('ancestor') ? new Set(f.get('ancestor')!.flatMap(ancestorIds)) : undefined;
+  const publish = portFilter('publish', f.get('publish'));
+  const expose = portFilter('expose', f.get('expose'));
   const all = opts.all || (opts.limit !== undefined && opts.limit > 0) || f.has('status') || f.has('exited') || !!before || !!since;
   recs = recs.filter((r) => {
     if (!all && !r.State.Running) return false;
@@ -179,6 +209,12 @@ export function listContainers(ctx: Pick<ContainerContext, 'store' | 'deps'>, op
     if (isTask?.[0] === 'true') return false;
     if (f.has('volume') && !f.get('volume')!.some((v) => (r.Mounts as PlannedMount[]).some((m) => m.Name === v || m.Destination === v || m.Source === v))) return false;
     if (f.has('network') && !f.get('network')!.some((n) => n === networkName(r) || (n === 'bridge' && r.HostConfig.NetworkMode === 'default') || Object.keys(r.NetworkConfig ?? {}).includes(n))) return false;
+    if (publish || expose) {
+      // As dockerd: the ports of the container's network attachment (none while it is not on a network).
+      const ports = ctx.deps.networking?.summary(r).ports ?? [];
+      if (publish && !ports.some((p) => p.PublicPort && publish.has(`${p.PrivatePort}/${p.Type}`))) return false;
+      if (expose && !ports.some((p) => expose.has(`${p.PrivatePort}/${p.Type}`))) return false;
+    }
     return true;
   });
   if (opts.limit !== undefined && opts.limit > 0) recs = recs.slice(0, opts.limit);

@@ -84,6 +84,11 @@ export function blkioWeightSupported(cgroupRoot = '/sys/fs/cgroup'): boolean {
  * The warnings dockerd answers a create with, and the HostConfig as it records it: a block I/O
  * weight this kernel cannot apply is discarded (unchecked, as dockerd does), else checked.
  */
+/** dockerd 20.10's warning for a kernel memory limit (kept, and shown in inspect). */
+export function kernelMemoryWarnings(kernelMemory: number | undefined): string[] {
+  return kernelMemory && kernelMemory > 0 ? ['Specifying a kernel memory limit is deprecated and will be removed in a future release.'] : [];
+}
+
 export function createWarnings(h: HostConfigWire, opts: { blkioWeight: boolean }): string[] {
   const out: string[] = [];
   if (h.BlkioWeight && h.BlkioWeight > 0 && !opts.blkioWeight) {
@@ -91,6 +96,7 @@ export function createWarnings(h: HostConfigWire, opts: { blkioWeight: boolean }
     h.BlkioWeight = 0;
   }
   if (h.BlkioWeight && (h.BlkioWeight < 10 || h.BlkioWeight > 1000)) throw new InvalidArgument('Range of blkio weight is from 10 to 1000');
+  out.push(...kernelMemoryWarnings(h.KernelMemory));
   if (h.OomKillDisable && !(h.Memory && h.Memory > 0)) {
     out.push('OOM killer is disabled for the container, but no memory limit is set, this can result in the system running out of resources.');
   }

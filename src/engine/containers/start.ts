@@ -6,7 +6,7 @@
  * found, 126 not runnable, 128 other) and Docker's error text.
  */
 import { execFile } from 'node:child_process';
-import { promises as fs, statSync } from 'node:fs';
+import { promises as fs, readFileSync, realpathSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { InvalidArgument, NotModified, SystemError } from '../../errdefs/index.js';
 import {
@@ -14,17 +14,18 @@ import {
 } from '../../runtime/types.js';
 import { secureJoin } from '../../util/secure-join.js';
 import { logger } from '../../util/log.js';
+import { mountOf } from '../../util/mounts.js';
 import type { ContainerContext } from './context.js';
 import { effectiveNetworkMode } from './create-config.js';
 import { handleExit } from './exit.js';
 import { startHealthCheck } from './health.js';
-import { ociMounts, type PlannedMount } from './mounts.js';
+import { checkTmpfsOptions, ociMounts, type PlannedMount } from './mounts.js';
 import { joinNetwork, leaveNetwork } from './network.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 import { securitySettings } from './security-opts.js';
 import { DEFAULT_LOG_CONFIG, logSettings } from './log-config.js';
 import { containerEvent } from './events.js';
-import { namespaceSettings, type NamespaceDonor } from './run-options.js';
+import { joinedContainer, namespaceSettings, type NamespaceDonor } from './run-options.js';
 import { linkSettings } from './links.js';
 
 const log = logger('containers');
@@ -101,7 +102,8 @@ export function hostSettings(rec: ContainerRecord, mounts: OciMount[], donors: N
     rlimits: h.Ulimits?.map((u) => ({ type: `RLIMIT_${u.Name.toUpperCase()}`, soft: u.Soft, hard: u.Hard })),
     shmSize: h.ShmSize,
     sysctls: h.Sysctls ?? undefined,
-    init: !!h.Init,
+    // As dockerd: the init process only in a PID namespace of the container's own.
+    init: !!h.Init && h.PidMode !== 'host' && !joinedContainer(h.PidMode),
     extraHosts: h.ExtraHosts ?? undefined,
     dns: h.Dns ?? undefined,
     dnsSearch: h.DnsSearch ?? undefined,
@@ -119,6 +121,27 @@ async function prepareBindSources(points: PlannedMount[]): Promise<void> {
     } catch {
       if (m.MustExist) throw new InvalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${m.Source}`);
       await fs.mkdir(m.Source, { recursive: true, mode: 0o755 });
+    }
+  }
+}
+
+/**
+ * What dockerd checks of the mounts only at start: `--tmpfs` options, and that a shared bind has a
+ * shared source mount, a slave bind a shared or slave one.
+ */
+function checkMounts(points: PlannedMount[], tmpfs: Record<string, string> | null | undefined): void {
+  for (const opts of Object.values(tmpfs ?? {})) checkTmpfsOptions(opts);
+  const binds = points.filter((m) => m.Type === 'bind' && /shared|slave/.test(m.Propagation));
+  if (!binds.length) return;
+  const info = readFileSync('/proc/self/mountinfo', 'utf8');
+  for (const m of binds) {
+    const mount = mountOf(info, realpathSync(m.Source));
+    if (!mount) continue;
+    const shared = mount.optional.some((o) => o.startsWith('shared:'));
+    const slave = mount.optional.some((o) => o.startsWith('master:'));
+    if (m.Propagation.endsWith('shared') && !shared) throw new InvalidArgument(`path ${m.Source} is mounted on ${mount.point} but it is not a shared mount`);
+    if (m.Propagation.endsWith('slave') && !shared && !slave) {
+      throw new InvalidArgument(`path ${m.Source} is mounted on ${mount.point} but it is not a shared or slave mount`);
     }
   }
 }
@@ -157,6 +180,12 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   if (!image) throw new SystemError(`the image ${rec.ImageID} of container ${rec.ID} no longer exists`);
   const points = rec.Mounts as PlannedMount[];
   await prepareBindSources(points);
+  try {
+    checkMounts(points, rec.HostConfig.Tmpfs);
+  } catch (e) {
+    await failStart(ctx, rec, (e as Error).message, 128);
+    throw e;
+  }
   const dir = ctx.store.dirOf(rec.ID);
   ctx.running.setCleaned(rec.ID, false);
   // Exec records of the last run go.

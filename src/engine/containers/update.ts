@@ -12,6 +12,7 @@ import type { ContainerUpdateRequest, ContainerUpdateResponse, HostConfigWire } 
 import { Conflict, InvalidArgument, SystemError } from '../../errdefs/index.js';
 import type { ContainerContext } from './context.js';
 import { containerEvent } from './events.js';
+import { kernelMemoryWarnings } from './run-options.js';
 
 const MIN_MEMORY = 6 * 1024 * 1024;
 const RESTART_POLICIES = ['', 'no', 'always', 'unless-stopped', 'on-failure'];
@@ -41,6 +42,7 @@ export function checkUpdate(u: ContainerUpdateRequest, ncpu: number): void {
     throw new InvalidArgument('Minimum memory limit can not be less than memory reservation limit, see usage');
   }
   if (reservation > 0 && reservation < MIN_MEMORY) throw new InvalidArgument('Minimum memory reservation allowed is 6MB');
+  if (u.KernelMemory && u.KernelMemory > 0 && u.KernelMemory < MIN_MEMORY) throw new InvalidArgument('Minimum kernel memory limit allowed is 6MB');
   const nano = u.NanoCpus ?? 0;
   if (nano && u.CpuQuota) throw new InvalidArgument('Conflicting options: Nano CPUs and CPU Quota cannot both be set');
   if (nano && u.CpuPeriod) throw new InvalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
@@ -118,19 +120,19 @@ export async function updateContainer(ctx: ContainerContext, ref: string, u: Con
   return ctx.locks.run(rec.ID, async () => {
     const before = rec.HostConfig;
     const after = mergeUpdate(rec.ID, before, u);
-    let warnings: string[] = [];
+    let warnings = kernelMemoryWarnings(u.KernelMemory);
     rec.HostConfig = after;
     try {
       await ctx.store.save(rec);
       if (rec.State.Running && !rec.State.Restarting) {
-        warnings = await ctx.deps.runtime.updateResources(rec.ID, {
+        warnings = [...warnings, ...await ctx.deps.runtime.updateResources(rec.ID, {
           memory: after.Memory, memorySwap: after.MemorySwap, memoryReservation: after.MemoryReservation,
           nanoCpus: after.NanoCpus, cpuShares: after.CpuShares, cpuQuota: after.CpuQuota, cpuPeriod: after.CpuPeriod,
           cpusetCpus: after.CpusetCpus, cpusetMems: after.CpusetMems, blkioWeight: after.BlkioWeight,
           ...(u.PidsLimit !== undefined && u.PidsLimit !== null ? { pidsLimit: u.PidsLimit } : {}),
         }).catch((e: unknown) => {
           throw new SystemError(`Cannot update container ${rec.ID}: ${(e as Error).message}`, { cause: e });
-        });
+        })];
       }
     } catch (e) {
       rec.HostConfig = before;

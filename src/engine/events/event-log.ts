@@ -6,7 +6,7 @@
  * Filters are dockerd's: type, event, container, image, label, network, volume, daemon.
  */
 import type { EventMessage } from '../../api/types/system.js';
-import { InvalidArgument } from '../../errdefs/index.js';
+import { familiarName, parseNormalizedNamed } from '../../image/reference.js';
 
 /** What an engine reports; the log adds the times and Docker's legacy fields. */
 export interface EngineEvent {
@@ -22,8 +22,6 @@ export interface EngineEvent {
 export type EventSink = (e: EngineEvent) => void;
 
 const KEEP = 256;
-const FILTERS = ['container', 'daemon', 'event', 'image', 'label', 'network', 'node', 'plugin', 'scope', 'service', 'type', 'volume', 'config', 'secret'];
-const TYPES = ['container', 'image', 'volume', 'network', 'daemon', 'plugin', 'node', 'service', 'secret', 'config', 'builder'];
 
 /** An event's time in nanoseconds; strictly increasing, so `since` never loses or repeats one. */
 let lastNs = 0n;
@@ -46,25 +44,37 @@ export function toMessage(e: EngineEvent, ns: bigint): EventMessage {
   };
 }
 
-/** Checks `filters` against dockerd's list; returns a predicate. */
+/** The image's name without tag or digest, as dockerd compares it (the text itself if it is no reference). */
+function stripTag(image: string): string {
+  try {
+    return familiarName(parseNormalizedNamed(image));
+  } catch {
+    return image;
+  }
+}
+
+/**
+ * A predicate for dockerd's event filters. As dockerd: `container`, `volume`, `network` and the
+ * other object filters match any event whose actor ID or `name` starts with a value; `image`
+ * matches the image exactly (with or without its tag); an unknown filter is ignored and an
+ * unknown type matches nothing, with no error.
+ */
 export function eventFilter(filters: Map<string, string[]>): (m: EventMessage) => boolean {
-  for (const k of filters.keys()) if (!FILTERS.includes(k)) throw new InvalidArgument(`invalid filter '${k}'`);
-  for (const t of filters.get('type') ?? []) if (!TYPES.includes(t)) throw new InvalidArgument(`Invalid filter 'type=${t}'`);
-  const any = (k: string, test: (v: string) => boolean) => !filters.has(k) || filters.get(k)!.some(test);
+  const values = (k: string) => filters.get(k) ?? [];
+  const exact = (k: string, v: string | undefined) => !values(k).length || (v !== undefined && values(k).includes(v));
+  const fuzzy = (k: string, v: string | undefined) => exact(k, v) || (v !== undefined && values(k).some((p) => v.startsWith(p)));
+  const fuzzyEvent = values('event').some((v) => ['health_status', 'exec_create', 'exec_start'].includes(v));
   return (m) => {
     const a = m.Actor.Attributes;
-    // `health_status: healthy` matches event=health_status, as dockerd's prefix match.
-    if (!any('event', (v) => m.Action === v || m.Action.startsWith(`${v}:`))) return false;
-    if (!any('type', (v) => m.Type === v)) return false;
-    if (!any('scope', (v) => v === 'local')) return false;
-    const isType = (t: string) => m.Type === t;
-    if (filters.has('container') && !(isType('container') && filters.get('container')!.some((v) => m.Actor.ID.startsWith(v) || a.name === v))
-      && !(isType('network') && filters.get('container')!.some((v) => a.container?.startsWith(v)))) return false;
-    if (filters.has('image') && !filters.get('image')!.some((v) => (isType('image') && (m.Actor.ID === v || a.name === v)) || (isType('container') && (a.image === v || m.from === v)))) return false;
-    if (filters.has('network') && !(isType('network') && filters.get('network')!.some((v) => m.Actor.ID.startsWith(v) || a.name === v))) return false;
-    if (filters.has('volume') && !(isType('volume') && filters.get('volume')!.some((v) => m.Actor.ID === v))) return false;
-    if (filters.has('daemon') && !isType('daemon')) return false;
-    if (filters.has('label') && !filters.get('label')!.every((l) => {
+    if (!(fuzzyEvent ? fuzzy('event', m.Action) : exact('event', m.Action))) return false;
+    if (!exact('type', m.Type) || !exact('scope', m.scope)) return false;
+    for (const k of ['daemon', 'container', 'plugin', 'volume', 'network', 'service', 'node', 'secret', 'config']) {
+      if (!fuzzy(k, m.Actor.ID) && !fuzzy(k, a.name)) return false;
+    }
+    const imageName = m.Type === 'image' ? a.name : a.image;
+    const images = [m.Actor.ID, imageName, stripTag(m.Actor.ID), imageName === undefined ? undefined : stripTag(imageName)];
+    if (values('image').length && !images.some((v) => v !== undefined && values('image').includes(v))) return false;
+    if (filters.has('label') && !values('label').every((l) => {
       const i = l.indexOf('=');
       return i < 0 ? l in a : a[l.slice(0, i)] === l.slice(i + 1);
     })) return false;
@@ -88,9 +98,10 @@ export class EventLog {
   }
 
   /**
-   * The events of one GET /events: those kept from `sinceNs` (when given), then new ones while
-   * `untilNs` is not past, until `signal` aborts. Without `since` only new events; with an
-   * `until` in the past, only the kept ones.
+   * The events of one GET /events: those kept from `sinceNs` up to `untilNs` (when either is
+   * given), then new ones while `untilNs` is not past, until `signal` aborts. Without `since` or
+   * `until` only new events; with an `until` in the past, only the kept ones. As dockerd, an
+   * `until` of 0 (the epoch) limits nothing kept, and ends the stream once they are sent.
    */
   async *subscribe(opts: { sinceNs?: bigint; untilNs?: bigint; filter: (m: EventMessage) => boolean; signal: AbortSignal }): AsyncGenerator<EventMessage> {
     // What is kept now, and from now on what the subscription receives: no event twice.
@@ -105,10 +116,10 @@ export class EventLog {
     const onAbort = () => wake?.();
     opts.signal.addEventListener('abort', onAbort);
     try {
-      const past = (ns: bigint) => opts.untilNs !== undefined && ns > opts.untilNs;
-      if (opts.sinceNs !== undefined) {
+      const past = (ns: bigint) => !!opts.untilNs && ns > opts.untilNs;
+      if (opts.sinceNs !== undefined || opts.untilNs !== undefined) {
         for (const k of kept) {
-          if (k.ns < opts.sinceNs || past(k.ns)) continue;
+          if (k.ns < (opts.sinceNs ?? 0n) || past(k.ns)) continue;
           if (opts.filter(k.m)) yield k.m;
         }
       }

@@ -103,6 +103,7 @@ export async function commitImage(ctx: ImageContext, req: CommitImageRequest): P
       architecture: pc.architecture,
       ...(pc.variant ? { variant: pc.variant } : {}),
       ...(req.author ? { author: req.author } : {}),
+      ...(req.comment ? { comment: req.comment } : {}),
       config,
       container: req.containerId,
       container_config: normalizeContainerConfig(req.containerConfig),

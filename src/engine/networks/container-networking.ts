@@ -81,6 +81,8 @@ export class ManagedContainerNetworking implements ContainerNetworking {
 
   readonly #events: EventSink | undefined;
   readonly #leaving = new Map<string, Promise<void>>();
+  /** Containers on `none` or `host`: no endpoint, but dockerd's connect and disconnect events all the same. */
+  readonly #builtin = new Map<string, { id: string; name: string }>();
 
   constructor(net: NetworkManager, events?: EventSink) {
     this.#net = net;
@@ -116,7 +118,15 @@ export class ManagedContainerNetworking implements ContainerNetworking {
   async join(rec: ContainerRecord): Promise<JoinedNetwork | undefined> {
     const networks = (rec as WithNetworks).NetworkConfig ?? {};
     const names = Object.keys(networks);
-    if (!names.length) return undefined;
+    if (!names.length) {
+      const mode = modeNetwork(rec.HostConfig.NetworkMode);
+      if (mode === 'none' || mode === 'host') {
+        const n = this.#net.get(mode);
+        this.#builtin.set(rec.ID, { id: n.Id, name: n.Name });
+        this.#event('connect', n.Id, n.Name, rec.ID);
+      }
+      return undefined;
+    }
     let ports: PortRequest[];
     try {
       ports = portRequests(rec);
@@ -141,6 +151,11 @@ export class ManagedContainerNetworking implements ContainerNetworking {
   }
 
   leave(containerId: string): Promise<void> {
+    const builtin = this.#builtin.get(containerId);
+    if (builtin) {
+      this.#builtin.delete(containerId);
+      this.#event('disconnect', builtin.id, builtin.name, containerId);
+    }
     // An exit and a removal may both release the same container at once: one release, one event each.
     let p = this.#leaving.get(containerId);
     if (!p) {
@@ -155,7 +170,8 @@ export class ManagedContainerNetworking implements ContainerNetworking {
 
   /** dockerd's network events: the network as Actor, the container and the network's name and type as attributes. */
   #event(action: string, networkId: string, name: string, containerId: string): void {
-    this.#events?.({ type: 'network', action, id: networkId, attributes: { container: containerId, name, type: 'bridge' } });
+    const type = name === 'none' ? 'null' : name === 'host' ? 'host' : 'bridge';
+    this.#events?.({ type: 'network', action, id: networkId, attributes: { container: containerId, name, type } });
   }
 
   #endpoints(rec: ContainerRecord, a: Attachment | undefined): Record<string, unknown> {

@@ -124,8 +124,8 @@ export class LocalVolumeService implements VolumeService {
     });
   }
 
-  ensure(name: string, opts: { anonymous?: boolean } = {}): Promise<{ volume: VolumeWire; created: boolean }> {
-    return this.#mutex.run(() => this.#create(name, {}, !!opts.anonymous));
+  ensure(name: string, opts: { anonymous?: boolean; labels?: Record<string, string> } = {}): Promise<{ volume: VolumeWire; created: boolean }> {
+    return this.#mutex.run(() => this.#create(name, { Labels: opts.labels }, !!opts.anonymous));
   }
 
   async inspect(name: string): Promise<VolumeWire> {

@@ -12,7 +12,8 @@ export type VolumeUsers = (name: string) => string[];
 export interface VolumeService {
   create(req: VolumeCreateRequest): Promise<VolumeWire>;
   /** Creates the volume when missing (a container's `-v name:/x`); returns it and whether it is new. */
-  ensure(name: string, opts?: { anonymous?: boolean }): Promise<{ volume: VolumeWire; created: boolean }>;
+  /** The named volume, created (with `labels`) if there is none. */
+  ensure(name: string, opts?: { anonymous?: boolean; labels?: Record<string, string> }): Promise<{ volume: VolumeWire; created: boolean }>;
   inspect(name: string): Promise<VolumeWire>;
   list(filters: Map<string, string[]>): Promise<VolumeListResponse>;
   /** Every volume with its UsageData (size of its files, containers using it), for /system/df. */

@@ -29,7 +29,7 @@ export interface LogRecord {
 /** How the shim writes a container's log (the json-file and local drivers). */
 export interface LogSettings {
   driver: 'json-file' | 'local';
-  /** Rotate before the file would exceed this many bytes; undefined = never. */
+  /** Rotate once the file holds this many bytes or more (before the next record, as dockerd); undefined = never. */
   maxSize?: number;
   /** Files kept in all, the current one included (1 = the file starts over when full). */
   maxFiles: number;

@@ -21,7 +21,7 @@ export interface ShimLaunch {
   exitFile: string;
   /** json-file log; none for execs. */
   log?: string;
-  /** Rotation of the log: before it would exceed maxSize bytes, keeping maxFiles files (gzip'd with compress). */
+  /** Rotation of the log: once it holds maxSize bytes or more, keeping maxFiles files (gzip'd with compress). */
   logRotate?: { maxSize: number; maxFiles: number; compress: boolean };
   /** Attributes written into every log record (`"attrs":{…}`). */
   logAttrs?: Record<string, string>;

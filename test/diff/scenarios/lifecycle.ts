@@ -318,6 +318,52 @@ export const lifecycle: Scenario[] = [
     `,
   },
   {
+    name: 'kill ends the restart policy; a start counts restarts from zero',
+    script: `
+      docker run -d --name kr ${N} --restart always busybox sh -c 'trap "exit 3" USR1; while :; do sleep 0.1; done'
+      docker run -d --name ks ${N} --restart always --stop-signal USR2 busybox sh -c 'trap "exit 3" USR1; trap "exit 4" USR2; while :; do sleep 0.1; done'
+      sleep 0.5
+      # With no stop signal set any signal counts; with one, only it (or SIGKILL) does.
+      docker kill -s USR1 kr ks
+      sleep 1.5
+      docker kill -s USR2 ks
+      docker wait ks
+      docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}' kr ks
+      docker start ks
+      docker inspect -f '{{.State.Status}} {{.RestartCount}}' ks
+      docker rm -f kr ks
+    `,
+  },
+  {
+    name: 'commit -m and -a in the image',
+    script: `
+      docker create --name cm ${N} busybox
+      docker commit -m 'a message' -a someone cm cm:1
+      docker inspect -f '{{.Comment}}|{{.Author}}|{{.Container}}' cm:1
+      docker history --format '{{.Comment}}|{{.CreatedBy}}' cm:1
+    `,
+  },
+  {
+    name: 'kernel memory limits: the deprecation warning and the minimum',
+    script: `
+      docker create --name km ${N} --kernel-memory 10m busybox
+      docker create ${N} --kernel-memory 1m busybox
+      docker update --kernel-memory 8m km
+      docker update --kernel-memory 1m km
+      docker inspect -f '{{.HostConfig.KernelMemory}}' km
+    `,
+  },
+  {
+    name: 'host PID and IPC namespaces: no init process, SELinux labels off',
+    script: `
+      docker run --rm ${N} --init --pid host busybox sh -c 'tr "\\0" " " < /proc/$PPID/cmdline | grep -c docker-init'
+      docker create --name so1 ${N} --privileged busybox
+      docker create --name so2 ${N} --ipc host --security-opt no-new-privileges busybox
+      docker create --name so3 ${N} --pid host --security-opt label=disable busybox
+      docker inspect -f '{{json .HostConfig.SecurityOpt}}' so1 so2 so3
+    `,
+  },
+  {
     name: 'state errors of start, stop, kill, pause, wait',
     script: `
       docker create --name se ${N} busybox sleep 1000

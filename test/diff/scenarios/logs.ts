@@ -44,4 +44,13 @@ export const logs: Scenario[] = [
       docker logs -t lt | cut -c1-4 | sort -u | wc -l
     `,
   },
+  {
+    name: 'json-file max-size: a file is rotated once it reaches the size',
+    script: `
+      # Records of about 330 bytes: 4 to a file of max-size 1k, as dockerd fills them (not 3).
+      docker run --name lr ${N} --log-opt max-size=1k --log-opt max-file=2 busybox sh -c 'x=$(head -c 256 /dev/zero | tr "\\0" x); for i in $(seq 100 199); do echo line-$i-$x; done'
+      docker logs lr | wc -l
+      docker logs lr | head -1 | cut -c1-12
+    `,
+  },
 ];

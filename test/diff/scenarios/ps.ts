@@ -80,6 +80,20 @@ export const ps: Scenario[] = [
     `,
   },
   {
+    name: 'ps --filter publish and expose',
+    script: `
+      # A container on no network has no ports to match, exposed or not.
+      docker create --name pe1 ${N} --expose 80 --expose 90-91/udp busybox
+      docker ps -a --filter expose=80 --filter expose=85-95/udp --format '{{.Names}}'
+      docker ps -a --filter publish=80/tcp --format '{{.Names}}'
+      docker ps -a --filter publish=a:b
+      docker ps -a --filter publish=abc
+      docker ps -a --filter expose=9-1
+      docker ps -a --filter 'publish='
+      docker ps -a --filter expose=1-70000
+    `,
+  },
+  {
     name: 'ps --filter volume, network, id and health',
     script: `
       docker create --name fv ${N} -v fvol:/data busybox

@@ -41,4 +41,26 @@ export const system: Scenario[] = [
       docker info --format '{{.CgroupDriver}} {{.CgroupVersion}} {{.LoggingDriver}} {{.DefaultRuntime}} {{.SecurityOptions}}'
     `,
   },
+  {
+    name: 'events: since 0, until alone or 0, filters as dockerd matches them, none network connects',
+    script: `
+      docker create --name evqx ${N} -l a=b busybox sh -c 'exit 2'
+      docker start -a evqx
+      docker inspect -f '{{.Id}}' evqx > id
+      docker volume create evqvol
+      docker rm evqx
+      docker volume rm evqvol
+      sleep 1
+      # An unknown filter is ignored; the container filter matches actor IDs and names by prefix.
+      docker events --since 0 --until "$(date +%s)" --filter container=$(cat id) --filter bogus=1 --format '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}'
+      docker events --since 0 --until "$(date +%s)" --filter container=evq --filter type=container --filter type=volume --format '{{.Type}} {{.Action}} {{.Actor.ID}}'
+      docker events --since 0 --until "$(date +%s)" --filter image=busybox --filter event=create --filter container=evqx --format '{{.Action}}'
+      docker events --since 0 --until "$(date +%s)" --filter network=none --filter event=connect --filter label=a --format '{{.Type}} {{.Action}}'
+      docker events --since 0 --until "$(date +%s)" --filter network=none --filter event=connect --format '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.type}}' | tail -1
+      docker events --until "$(date +%s)" --filter container=$(cat id) --filter event=die --format '{{.Action}}'
+      docker events --since 0 --until 0 --filter container=$(cat id) --filter event=destroy --format '{{.Action}}'
+      docker events --since 0 --until "$(date +%s)" --filter container=$(cat id) --filter type=bogus
+      docker events --since 100 --until 50
+    `,
+  },
 ];

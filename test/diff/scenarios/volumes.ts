@@ -69,4 +69,24 @@ export const volumes: Scenario[] = [
       docker run --rm ${N} --volumes-from nosuch busybox true
     `,
   },
+  {
+    name: 'mount options dockerd refuses, and volume labels from --mount',
+    script: `
+      mkdir d
+      docker run --name tb ${N} --tmpfs /t:size=1m,bogus=1 busybox true
+      docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' tb
+      docker run --rm ${N} --tmpfs /t:huge busybox true
+      docker create ${N} --tmpfs / busybox
+      docker create ${N} -v $PWD/d:/x:rw,ro busybox
+      docker create ${N} -v $PWD/d:/x:z,Z busybox
+      docker create ${N} -v /:/ busybox
+      docker create ${N} -v vol:/. busybox
+      docker create ${N} --mount type=tmpfs,dst=/ busybox
+      # The test's directory is not on a shared mount.
+      docker run --name pr ${N} --mount type=bind,src=$PWD/d,dst=/x,bind-propagation=rshared busybox true
+      docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' pr
+      docker create ${N} --mount type=volume,src=lv,dst=/v,volume-label=a=b,volume-label=c busybox
+      docker volume inspect -f '{{json .Labels}}' lv
+    `,
+  },
 ];
