@@ -34,7 +34,7 @@ const builtins: Record<string, TemplateFn> = {
   upper: (s) => String(s).toUpperCase(),
   lower: (s) => String(s).toLowerCase(),
   title: (s) => String(s).replace(/\b\w/g, (c) => c.toUpperCase()),
-  join: (a, sep) => (Array.isArray(a) ? a.map(goString).join(String(sep)) : goString(a)),
+  join: (a, sep) => (Array.isArray(a) ? a.map((x) => goString(x)).join(String(sep)) : goString(a)),
   split: (s, sep) => String(s).split(String(sep)),
   index: (v, ...keys) =>
     keys.reduce<unknown>((o, k) => {
@@ -44,8 +44,8 @@ const builtins: Record<string, TemplateFn> = {
       return x === undefined && typeof o === 'object' && !Array.isArray(o) ? zeroElem(o) : x;
     }, v),
   len: (v) => (Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
-  println: (...a) => a.map(goString).join(' ') + '\n',
-  print: (...a) => a.map(goString).join(''),
+  println: (...a) => a.map((x) => goString(x)).join(' ') + '\n',
+  print: (...a) => a.map((x) => goString(x)).join(''),
   printf: (f, ...a) => {
     let i = 0;
     return String(f).replace(/%[-+ #0]*\d*(?:\.\d+)?[svdqtf%]/g, (m) => (m === '%%' ? '%' : m.endsWith('q') ? JSON.stringify(goString(a[i++])) : goString(a[i++])));
