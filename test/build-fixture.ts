@@ -171,9 +171,10 @@ export async function imageId(d: TestDaemon, ref: string): Promise<string> {
 }
 
 export async function inspectConfig(d: TestDaemon, ref: string): Promise<Record<string, unknown>> {
-  const r = await d.berth(['image', 'inspect', '--format', '{{json .Config}}', ref]);
+  // The daemon's JSON itself: a template's `json .Config` is the docker CLI's re-marshalled OCI config, empty fields left out.
+  const r = await d.berth(['image', 'inspect', ref]);
   if (r.code !== 0) throw new Error(`inspect ${ref}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
+  return (JSON.parse(r.stdout) as { Config: Record<string, unknown> }[])[0]!.Config;
 }
 
 /** `history --no-trunc` CREATED BY column, newest first. */

@@ -2,14 +2,15 @@
  * Containers end to end through a real berthd and the berth CLI: run (exit statuses, --rm,
  * -d, entrypoint/cmd, env, user, workdir, --init, limits, read-only, volumes, mounts),
  * ps, logs, exec, stop, kill, restart, rm, wait, inspect, rename, pause, top, cp, prune,
- * restart policies, isolation (and --privileged), and the rmi conflict.
+ * restart policies, isolation (and --privileged), and the rmi conflict; inspect -f templates
+ * against the docker CLI on the same daemon.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { TestDaemon } from './helpers/daemon.js';
+import { hasDocker, type TestDaemon } from './helpers/daemon.js';
 import { cleanupDaemon, daemonWithBusybox, ok } from './containers-helpers.js';
 
 describe('containers with the berth CLI', { timeout: 300_000 }, () => {
@@ -278,5 +279,32 @@ describe('containers with the berth CLI', { timeout: 300_000 }, () => {
     assert.ok(existsSync(join(upper, 'newfile')));
     assert.ok(!existsSync(join(upper, 'etc', 'hosts')), 'mount points live in the init layer');
     await ok(d.berth(['rm', 'writer']));
+  });
+
+  it('renders inspect -f templates as the docker CLI does on the same daemon', { skip: !hasDocker && 'no docker CLI' }, async () => {
+    await ok(d.berth(['run', '-d', '--name', 'tmpl', 'busybox', 'sleep', '60']));
+    await ok(d.berth(['volume', 'create', 'tmplvol']));
+    // Nil and omitted fields print as the Go types' zero values; a key the type lacks fails over to the raw map.
+    const cases: [string[], string][] = [
+      [['inspect'], '{{.Config.Healthcheck}}|{{.HostConfig.Links}}|{{.State.Health}}|{{.Config.Volumes}}|{{.NetworkSettings.Networks.bridge.Aliases}}|{{.Config.StopSignal}}'],
+      [['inspect'], '{{.State.Status}} {{.HostConfig.RestartPolicy}} {{.HostConfig.ConsoleSize}} {{.Config.StopTimeout}} {{index .Config.Labels "x"}} {{.NetworkSettings.Networks.nope}}'],
+      [['inspect'], '{{json .Config}} {{json .HostConfig}} {{json .NetworkSettings}} {{json .Mounts}}'],
+      [['inspect'], '{{.Node}}'],
+      [['inspect'], '{{.Id}} {{.HostConfig.CpuShares}}'],
+      [['inspect'], 'x\n{{.State.Health.Status}}'],
+      [['container', 'inspect'], '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.IPAMConfig}} {{$v.Links}} {{$v.DriverOpts}}{{end}}'],
+      [['image', 'inspect'], '{{.Config.Volumes}} {{.Config.Healthcheck}} {{.RootFS}} {{.ContainerConfig.Volumes}} {{json .}}'],
+      [['network', 'inspect'], '{{.Created}} {{.IPAM.Options}} {{.Peers}} {{range .IPAM.Config}}{{.AuxAddress}}{{end}} {{json .}}'],
+      [['volume', 'inspect'], '{{.Labels}} {{.Status}} {{.UsageData}} {{json .}}'],
+      [['volume', 'inspect'], '{{.UsageData.Size}}'],
+    ];
+    const target: Record<string, string> = { inspect: 'tmpl', container: 'tmpl', image: 'busybox', network: 'bridge', volume: 'tmplvol' };
+    for (const [cmd, format] of cases) {
+      const args = [...cmd, '-f', format, target[cmd[0]!]!];
+      const [docker, berth] = await Promise.all([d.docker(args), d.berth(args)]);
+      assert.deepEqual(berth, docker, args.join(' '));
+    }
+    await ok(d.berth(['rm', '-f', 'tmpl']));
+    await ok(d.berth(['volume', 'rm', 'tmplvol']));
   });
 });

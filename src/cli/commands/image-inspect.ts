@@ -8,7 +8,7 @@ import { isDaemonError, type Client } from '../../client/client.js';
 import { NotFound, messageOf } from '../../errdefs/index.js';
 import { ExitError, type CliContext, type Command } from '../command.js';
 import type { Flags } from '../../util/flags.js';
-import { renderOne } from '../format/output.js';
+import { renderInspect } from '../format/output.js';
 
 const formatFlag = { long: 'format', short: 'f', type: 'string', help: 'Format output using a custom template', placeholder: 'string' } as const;
 
@@ -17,10 +17,23 @@ function indentJson(v: unknown): string {
   return JSON.stringify(v, null, 4).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
 }
 
-function print(ctx: CliContext, found: unknown[], flags: Flags): void {
+/** One name's outcome: what the daemon returned (and which Go type it decodes into), or an error line. */
+type Found = { kind: 'container' | 'image'; v: unknown } | { error: string };
+
+/** Prints what was found (JSON array or one template run each); returns the error lines in order. */
+function print(ctx: CliContext, results: Found[], flags: Flags): string[] {
   const format = flags.string('format');
-  if (format) for (const v of found) ctx.out(renderOne(format, v));
-  else ctx.out(indentJson(found) + '\n');
+  const errors: string[] = [];
+  if (!format) ctx.out(indentJson(results.flatMap((r) => ('v' in r ? [r.v] : []))) + '\n');
+  for (const r of results) {
+    if ('error' in r) errors.push(r.error);
+    else if (format) {
+      const out = renderInspect(format, r.v, r.kind);
+      ctx.out(out.text);
+      if (out.error) errors.push(out.error);
+    }
+  }
+  return errors;
 }
 
 async function tryGet(client: Client, path: string): Promise<unknown | undefined> {
@@ -40,17 +53,16 @@ export const imageInspect: Command = {
   flags: [formatFlag],
   async run(ctx, args, flags) {
     const client = await ctx.client();
-    const found: unknown[] = [];
-    const errors: string[] = [];
+    const results: Found[] = [];
     for (const name of args) {
       try {
-        found.push(await client.json('GET', `/images/${encodeURIComponent(name)}/json`));
+        results.push({ kind: 'image', v: await client.json('GET', `/images/${encodeURIComponent(name)}/json`) });
       } catch (e) {
         if (!isDaemonError(e)) throw e;
-        errors.push(`Error response from daemon: ${messageOf(e)}`);
+        results.push({ error: `Error response from daemon: ${messageOf(e)}` });
       }
     }
-    print(ctx, found, flags);
+    const errors = print(ctx, results, flags);
     if (errors.length) throw new ExitError(1, errors.join('\n'));
   },
 };
@@ -65,17 +77,17 @@ export const inspect: Command = {
     const client = await ctx.client();
     const type = flags.string('type');
     if (type && type !== 'container' && type !== 'image') throw new ExitError(1, `"${type}" is not a valid value for --type`);
-    const found: unknown[] = [];
-    const errors: string[] = [];
+    const results: Found[] = [];
     for (const name of args) {
       const n = encodeURIComponent(name);
       let v: unknown;
       if (type !== 'image') v = await tryGet(client, `/containers/${n}/json`);
-      if (v === undefined && type !== 'container') v = await tryGet(client, `/images/${n}/json`);
-      if (v === undefined) errors.push(`Error: No such ${type ? (type === 'image' ? 'image' : 'container') : 'object'}: ${name}`);
-      else found.push(v);
+      if (v !== undefined) results.push({ kind: 'container', v });
+      else if (type !== 'container' && (v = await tryGet(client, `/images/${n}/json`)) !== undefined) results.push({ kind: 'image', v });
+      else results.push({ error: `Error: No such ${type ? (type === 'image' ? 'image' : 'container') : 'object'}: ${name}` });
     }
-    if (found.length || !flags.string('format')) print(ctx, found, flags);
-    if (errors.length) throw new ExitError(1, errors.join('\n'), { cause: new NotFound(errors[0]!) });
+    const errors = print(ctx, results, flags);
+    const missing = results.find((r) => 'error' in r);
+    if (errors.length) throw new ExitError(1, errors.join('\n'), missing && 'error' in missing ? { cause: new NotFound(missing.error) } : undefined);
   },
 };

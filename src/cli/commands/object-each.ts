@@ -7,11 +7,12 @@
 import { isDaemonError, type Client } from '../../client/client.js';
 import { messageOf } from '../../errdefs/index.js';
 import { ExitError, type CliContext } from '../command.js';
-import { renderOne } from '../format/output.js';
+import type { InspectKind } from '../format/go-types.js';
+import { renderInspect } from '../format/output.js';
 
 export interface InspectEachOptions<T> {
-  /** `container`, `network`, `volume`: names the object in `Error: No such KIND: NAME`. */
-  kind: string;
+  /** Names the object in `Error: No such KIND: NAME`, and picks the Go type templates run on. */
+  kind: Exclude<InspectKind, 'image'>;
   /** `--format`; empty: the JSON array, indented as docker's. */
   format: string;
   get(client: Client, name: string): Promise<T>;
@@ -25,14 +26,19 @@ export async function inspectEach<T>(ctx: CliContext, names: string[], opts: Ins
   const errors: string[] = [];
   for (const n of names) {
     try {
-      found.push(await opts.get(client, n));
+      const v = await opts.get(client, n);
+      if (!opts.format) found.push(v);
+      else {
+        const r = renderInspect(opts.format, v, opts.kind);
+        ctx.out(r.text);
+        if (r.error) errors.push(r.error);
+      }
     } catch (e) {
       if (!isDaemonError(e)) throw e;
       errors.push(`Error: No such ${opts.kind}: ${n}`);
     }
   }
-  if (opts.format) for (const v of found) ctx.out(renderOne(opts.format, v));
-  else {
+  if (!opts.format) {
     const json = JSON.stringify(found, null, 4);
     ctx.out((opts.escapeHtml ? json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : json) + '\n');
   }

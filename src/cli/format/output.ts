@@ -4,7 +4,8 @@
  * `table TEMPLATE`, `json` (one JSON object per line), or a bare Go template per row.
  */
 import { tabulate } from './tabwriter.js';
-import { Template } from './template.js';
+import { typedView, type InspectKind } from './go-types.js';
+import { Template, TemplateExecError } from './template.js';
 
 export interface ListFormat {
   /** The command's default table template, e.g. `table {{.ID}}\t{{.Image}}`. */
@@ -46,4 +47,28 @@ function headerRow(headers: Headers): object {
 export function renderOne(format: string, value: unknown): string {
   if (format === 'json') return JSON.stringify(value) + '\n';
   return new Template(format.replace(/\\t/g, '\t').replace(/\\n/g, '\n')).execute(value) + '\n';
+}
+
+/**
+ * Renders one inspect result as the docker CLI does: the template runs on the typed view of the
+ * JSON (cli/format/go-types); if that fails (a field the Go type lacks), once more on the raw JSON
+ * with missingkey=error (not for volumes), whose failure is the error returned (`template parsing error: …`).
+ */
+export function renderInspect(format: string, raw: unknown, kind: InspectKind): { text: string; error?: string } {
+  if (format === 'json') return { text: JSON.stringify(raw) + '\n' };
+  const tmpl = new Template(format.replace(/\\t/g, '\t').replace(/\\n/g, '\n'));
+  try {
+    return { text: tmpl.execute(typedView(kind, raw)) + '\n' };
+  } catch (e) {
+    if (!(e instanceof TemplateExecError)) throw e;
+    // The docker CLI keeps no raw JSON of a volume to retry on.
+    if (kind === 'volume') return { text: '\n', error: `template parsing error: ${e.message}` };
+  }
+  try {
+    return { text: tmpl.execute(raw, { missingKey: 'error' }) + '\n' };
+  } catch (e) {
+    if (!(e instanceof TemplateExecError)) throw e;
+    // The docker CLI still ends the failed element's output with a newline.
+    return { text: '\n', error: `template parsing error: ${e.message}` };
+  }
 }
