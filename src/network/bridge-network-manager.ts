@@ -202,8 +202,6 @@ export class BridgeNetworkManager implements NetworkManager {
     return this.#locked(async () => {
       const n = this.get(idOrName);
       if (n.Driver !== 'bridge' || isDefaultBridge(n)) throw new Forbidden(`${n.Name} is a pre-defined network and cannot be removed`);
-      // Endpoints of removed containers still being undone go first.
-      await Promise.all([...this.#releasing].filter(([id]) => this.#store.attachments.get(id)?.endpoints.some((e) => e.networkId === n.Id)).map(([, p]) => p));
       if (this.attachments().some((a) => a.endpoints.some((e) => e.networkId === n.Id))) {
         throw new Conflict(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
       }
@@ -386,17 +384,26 @@ export class BridgeNetworkManager implements NetworkManager {
     });
   }
 
+  #onDefaultBridge(ep: Endpoint): boolean {
+    const n = this.#store.networks.get(ep.networkId);
+    return !!n && isDefaultBridge(n);
+  }
+
   /**
-   * Released at once: the published ports (their proxies have exited when this returns) and the
-   * attachment as the engine sees it. The host side (netavark teardown, the namespace) is undone
-   * after, off the caller's path; until that is done the addresses stay taken, a new attach of
-   * the same container waits for it, and so do `network rm` and `close`.
+   * The published ports are released at once (their proxies have exited when this returns).
+   * On user networks the rest is undone before the answer too. On the default bridge only
+   * (nothing resolves names there) the attachment leaves the engine's view at once and the host
+   * side (namespace given back to the pool, or netavark teardown) is done after, off the
+   * caller's path; until then its address stays taken, and a new attach of the same container,
+   * `network rm` and `close` wait for it.
    */
   detach(containerId: string): Promise<void> {
     return this.#locked(async () => {
       const a = this.#store.attachments.get(containerId) as Attached | undefined;
       if (!a || !this.#visible(containerId)) return;
       await stopProxies(a.proxies ?? []);
+      // On user networks the container's DNS names must be gone before the answer, as Docker's.
+      if (!a.endpoints.every((e) => this.#onDefaultBridge(e))) return this.#undo(a, a.endpoints);
       const undoing = this.#recycle(a)
         .catch((e) => void log.debug('keeping a network namespace for reuse', { id: containerId, error: String(e) }))
         .then(async (kept) => void (kept || (await this.#undo(a, a.endpoints))))
@@ -435,8 +442,7 @@ export class BridgeNetworkManager implements NetworkManager {
   async #recycle(a: Attached): Promise<boolean> {
     const ep = a.endpoints[0];
     if (!this.#pool?.open || !a.reusable || a.endpoints.length !== 1 || !ep || ep.fixedIp || ep.macAddress !== macFor(ep.ipAddress)) return false;
-    const n = this.#store.networks.get(ep.networkId);
-    if (!n || !isDefaultBridge(n)) return false;
+    if (!this.#onDefaultBridge(ep)) return false;
     // The container's last processes may take a moment to be gone.
     for (let i = 0; await this.#opts.driver.netnsInUse(a.containerId); i++) {
       if (i === 10) return false;
