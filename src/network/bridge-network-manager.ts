@@ -10,9 +10,10 @@ import { Conflict, Forbidden, InvalidArgument, NotFound, SystemError } from '../
 import { logger } from '../util/log.js';
 import { dnsNamesFor, hasDns, isDefaultBridge } from './etc-files.js';
 import {
-  allocate, claim, contains, firstHost, formatCidr, ipToNum, IpamError, macFor, overlaps, parseCidr, pickSubnet, type AddressPool, type Cidr,
+  allocate, claim, formatCidr, ipToNum, IpamError, macFor, parseCidr, type AddressPool, type Cidr,
 } from './ipam.js';
 import { bridgeName, type NetavarkDriver, setupOptions } from './netavark-driver.js';
+import { defaultBridgeRecord, predefinedNetwork, userNetworkRecord } from './network-records.js';
 import { NetworkStore } from './network-store.js';
 import { listenAddresses, type ProxyProcess, startProxy, stopProxies } from './port-proxy.js';
 import { allocatePorts, PortAllocatedError } from './ports.js';
@@ -50,16 +51,6 @@ const hex = (n: number) => randomBytes(n).toString('hex');
 /** The key of a pool entry's attachment (and of its namespace file); never a container ID (64 hex digits). */
 const POOL_KEY = 'pool-';
 const isPoolKey = (id: string) => id.startsWith(POOL_KEY);
-const now = () => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
-
-function predefined(name: 'host' | 'none', id: string): NetworkRecord {
-  return {
-    Name: name, Id: id, Created: now(), Scope: 'local', Driver: name === 'host' ? 'host' : 'null', EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: null, Config: [] }, Internal: false, Attachable: false, Ingress: false,
-    ConfigFrom: { Network: '' }, ConfigOnly: false, Options: {}, Labels: {},
-  };
-}
-
 class ProxyFailure extends Error {}
 
 export class BridgeNetworkManager implements NetworkManager {
@@ -81,7 +72,7 @@ export class BridgeNetworkManager implements NetworkManager {
           // The lowest address first, as a container without the pool would get it.
           compare: (x, y) => ipToNum(x.endpoints[0]!.ipAddress) - ipToNum(y.endpoints[0]!.ipAddress),
           // A namespace given back by a container that ended takes the place before a new one is made.
-          refillDelayMs: 1000,
+          refillDelayMs: 3000,
           onError: (what, e) => log.warn(`network namespace pool: ${what} failed`, { error: String(e) }),
         },
       );
@@ -98,36 +89,13 @@ export class BridgeNetworkManager implements NetworkManager {
   async init(): Promise<void> {
     await this.#store.load();
     const byName = (n: string) => [...this.#store.networks.values()].find((x) => x.Name === n);
-    for (const n of ['host', 'none'] as const) if (!byName(n)) await this.#store.saveNetwork(predefined(n, hex(32)));
+    for (const n of ['host', 'none'] as const) if (!byName(n)) await this.#store.saveNetwork(predefinedNetwork(n, hex(32)));
     const cur = byName('bridge');
     const wantBridge = this.#opts.bridgeName;
     if (cur && bridgeName(cur) === wantBridge && (!this.#opts.bip || cur.IPAM.Config[0]?.Subnet === formatCidr(parseCidr(this.#opts.bip, true)))) return;
-    let subnet: Cidr;
-    let gateway: string;
-    if (this.#opts.bip) {
-      subnet = parseCidr(this.#opts.bip, true);
-      const ip = this.#opts.bip.split('/')[0]!;
-      gateway = ipToNum(ip) === subnet.base ? firstHost(subnet) : ip;
-    } else {
-      const routes = this.#opts.hostRoutes().filter((r) => r.iface !== wantBridge).map((r) => r.cidr);
-      const others = [...this.#store.networks.values()].filter((n) => n.Name !== 'bridge').flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet, true)));
-      subnet = pickSubnet([...routes, ...others], this.#opts.addressPools);
-      gateway = firstHost(subnet);
-    }
-    const rec: NetworkRecord = {
-      Name: 'bridge', Id: cur?.Id ?? hex(32), Created: now(), Scope: 'local', Driver: 'bridge', EnableIPv6: false,
-      IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: formatCidr(subnet), Gateway: gateway }] },
-      Internal: false, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
-      Options: {
-        'com.docker.network.bridge.default_bridge': 'true',
-        'com.docker.network.bridge.enable_icc': 'true',
-        'com.docker.network.bridge.enable_ip_masquerade': 'true',
-        'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
-        'com.docker.network.bridge.name': wantBridge,
-        'com.docker.network.driver.mtu': '1500',
-      },
-      Labels: {},
-    };
+    const routes = this.#opts.hostRoutes().filter((r) => r.iface !== wantBridge).map((r) => r.cidr);
+    const others = [...this.#store.networks.values()].filter((n) => n.Name !== 'bridge').flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet, true)));
+    const rec = defaultBridgeRecord({ id: cur?.Id ?? hex(32), bridgeName: wantBridge, bip: this.#opts.bip, taken: [...routes, ...others], pools: this.#opts.addressPools });
     await this.#store.saveNetwork(rec);
   }
 
@@ -147,54 +115,9 @@ export class BridgeNetworkManager implements NetworkManager {
 
   create(req: CreateNetworkRequest): Promise<NetworkRecord> {
     return this.#locked(async () => {
-      const name = req.Name ?? '';
-      if (!name) throw new InvalidArgument('network name must not be empty');
-      if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) throw new InvalidArgument(`invalid network name "${name}": must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
-      if (this.list().some((n) => n.Name === name)) throw new Conflict(`network with name ${name} already exists`);
-      const driver = req.Driver || 'bridge';
-      if (driver === 'host' || driver === 'null') throw new Forbidden(`only one instance of "${driver}" network is allowed`);
-      if (driver !== 'bridge') throw new NotFound(`plugin "${driver}" not found`);
-      if (req.EnableIPv6) throw new InvalidArgument('IPv6 networks are not supported by berth');
-      const ipamConf = req.IPAM?.Config ?? [];
-      if (ipamConf.length > 1) throw new InvalidArgument('berth networks take one IPv4 subnet');
-      const existing = this.list().flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet, true)));
-      const c = ipamConf[0] ?? {};
-      let subnet: Cidr;
-      try {
-        if (c.Subnet) {
-          if (c.Subnet.includes(':')) throw new InvalidArgument('IPv6 networks are not supported by berth');
-          subnet = parseCidr(c.Subnet, true);
-          if (existing.some((e) => overlaps(e, subnet))) throw new Forbidden('invalid pool request: Pool overlaps with other one on this address space');
-        } else {
-          if (c.Gateway || c.IPRange) throw new InvalidArgument('Invalid IPAM configuration: a gateway or ip-range needs a subnet');
-          const routes = this.#opts.hostRoutes().map((r) => r.cidr);
-          subnet = pickSubnet([...routes, ...existing], this.#opts.addressPools);
-        }
-        const gateway = c.Gateway || firstHost(subnet);
-        if (!contains(subnet, ipToNum(gateway))) throw new InvalidArgument(`Invalid gateway ${gateway}: not in subnet ${formatCidr(subnet)}`);
-        if (c.IPRange) {
-          const r = parseCidr(c.IPRange, true);
-          if (!contains(subnet, r.base) || r.prefix < subnet.prefix) throw new InvalidArgument(`Invalid IP range ${c.IPRange}: not in subnet ${formatCidr(subnet)}`);
-        }
-        const id = hex(32);
-        const rec: NetworkRecord = {
-          Name: name, Id: id, Created: now(), Scope: 'local', Driver: 'bridge', EnableIPv6: false,
-          IPAM: {
-            Driver: 'default', Options: req.IPAM?.Options ?? {},
-            Config: [{ Subnet: formatCidr(subnet), Gateway: gateway, ...(c.IPRange ? { IPRange: formatCidr(parseCidr(c.IPRange, true)) } : {}) }],
-          },
-          Internal: !!req.Internal, Attachable: !!req.Attachable, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
-          Options: { ...(req.Options ?? {}) }, Labels: { ...(req.Labels ?? {}) },
-        };
-        const br = rec.Options['com.docker.network.bridge.name'];
-        if (br !== undefined && !/^[a-zA-Z0-9_.-]{1,15}$/.test(br)) throw new InvalidArgument(`invalid bridge name "${br}": at most 15 characters of [a-zA-Z0-9_.-]`);
-        if (br && this.list().some((n) => n.Driver === 'bridge' && bridgeName(n) === br)) throw new Conflict(`bridge name ${br} is already used by another network`);
-        await this.#store.saveNetwork(rec);
-        return rec;
-      } catch (e) {
-        if (e instanceof IpamError) throw new InvalidArgument(e.message, { cause: e });
-        throw e;
-      }
+      const rec = userNetworkRecord(req, { id: hex(32), existing: this.list(), routes: this.#opts.hostRoutes().map((r) => r.cidr), pools: this.#opts.addressPools });
+      await this.#store.saveNetwork(rec);
+      return rec;
     });
   }
 

@@ -141,18 +141,23 @@ test('take goes by compare order; a full pool keeps the first in that order', as
   await s.close(pool);
 });
 
-test('the refill waits refillDelayMs, and an entry given back meanwhile takes the place', async () => {
+test('the refill waits refillDelayMs while some are ready, and an entry given back meanwhile takes the place', async () => {
   const s = source();
-  const pool = new WarmPool(s.src, { size: 1, refillDelayMs: 40 });
+  const pool = new WarmPool(s.src, { size: 2, refillDelayMs: 40 });
   pool.start();
+  await s.finish();
   await s.finish();
   const e = (await pool.take())!;
   assert.equal(s.making(), 0, 'not at once');
   pool.giveBack(e);
   await new Promise((r) => setTimeout(r, 60));
   assert.equal(s.making(), 0, 'full again: nothing to make');
-  assert.equal(await pool.take(), e);
+  assert.deepEqual([await pool.take(), e], [2, 1], 'the oldest first (no order given)');
   await new Promise((r) => setTimeout(r, 60));
   assert.equal(s.making(), 1, 'refilled after the delay');
+  await s.finish();
+  await pool.take();
+  await pool.take();
+  assert.equal(s.making(), 1, 'none left: refilling at once');
   await s.close(pool);
 });

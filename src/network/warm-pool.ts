@@ -8,8 +8,8 @@
  *   mostly host-wide serialized work, so making two at once gains nothing).
  * - `take` hands out the first ready entry in `compare` order; with none ready but one being
  *   made, it waits for that one (a fresh one would queue behind it anyway). Else `undefined`:
- *   the caller makes its own. A take refills `refillDelayMs` later, so that entries given back
- *   meanwhile fill the place first.
+ *   the caller makes its own. A take that leaves entries ready refills `refillDelayMs` later,
+ *   so that entries given back meanwhile fill the place first; one that leaves none, at once.
  * - `giveBack` returns an entry (one taken and not used, or one as good as new). A full pool
  *   keeps the first `size` entries in `compare` order and releases the rest.
  * - A failed make is reported and retried after `retryMs`, never in a tight loop.
@@ -69,7 +69,8 @@ export class WarmPool<T> {
     if (!this.#open) return undefined;
     if (!this.#ready.length && this.#making) await this.#making;
     const e = this.#ready.shift();
-    this.#later(this.#opts.refillDelayMs ?? 0);
+    // The last one taken: refill now; else later, so that entries given back meanwhile fill the place.
+    this.#later(this.#ready.length ? (this.#opts.refillDelayMs ?? 0) : 0);
     return e;
   }
 
@@ -96,9 +97,11 @@ export class WarmPool<T> {
     return this.#source.release(entry).catch((e) => this.#opts.onError?.('release', e));
   }
 
-  /** Fills after `ms` (a fill already scheduled stands). */
+  /** Fills after `ms` (0: now, in place of a fill scheduled for later). */
   #later(ms: number): void {
     if (!ms) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
       this.#fill();
       return;
     }
