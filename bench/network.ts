@@ -92,7 +92,11 @@ async function many(cli: Cli, tag: string): Promise<{ up: number; down: number }
     return { up, down: performance.now() - t1 };
   } finally {
     await cli(['rm', '-f', ...names]);
-    await okOut(cli(['network', 'rm', net]));
+    // dockerd may release the last endpoints a moment after its rm -f has answered.
+    for (let i = 0; (await cli(['network', 'rm', net])).code !== 0; i++) {
+      if (i === 20) throw new Error(`${tag}: network ${net} could not be removed`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
 
