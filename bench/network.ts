@@ -91,12 +91,16 @@ async function many(cli: Cli, tag: string): Promise<{ up: number; down: number }
     await okOut(cli(['rm', '-f', ...names]));
     return { up, down: performance.now() - t1 };
   } finally {
-    await cli(['rm', '-f', ...names]);
-    // dockerd may release the last endpoints a moment after its rm -f has answered.
-    for (let i = 0; (await cli(['network', 'rm', net])).code !== 0; i++) {
-      if (i === 20) throw new Error(`${tag}: network ${net} could not be removed`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await removeAll(cli, names, net);
+  }
+}
+
+/** The containers, then the network (dockerd may release the last endpoints a moment after its rm -f has answered). */
+async function removeAll(cli: Cli, names: string[], net: string): Promise<void> {
+  await cli(['rm', '-f', ...names]);
+  for (let i = 0; (await cli(['network', 'rm', net])).code !== 0; i++) {
+    if (i === 20) throw new Error(`network ${net} could not be removed`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
