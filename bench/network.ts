@@ -63,30 +63,45 @@ async function firstAnswer(cli: Cli): Promise<number> {
   return ms;
 }
 
-/** MANY containers at once on one user network, each resolving and pinging the next by name; then rm -f. */
+/**
+ * MANY containers at once on one user network, each resolving and pinging the next by name; then
+ * rm -f. The subnet is random (10.249.X.0/24, which no test uses), so that a bench elsewhere on the
+ * host does not share it; whatever happens, the containers and the network go at the end.
+ */
 async function many(cli: Cli, tag: string): Promise<{ up: number; down: number }> {
   const net = `benchnet-${tag}`;
-  await okOut(cli(['network', 'create', '--subnet', '10.253.0.0/24', net]));
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: MANY }, (_, i) =>
-      okOut(cli(['run', '-d', '--name', `${tag}-${i}`, '--network', net, 'busybox', 'sh', '-c',
-        `for t in $(seq 100); do nslookup ${tag}-${(i + 1) % MANY} >/dev/null 2>&1 && ping -c1 -W2 ${tag}-${(i + 1) % MANY} >/dev/null 2>&1 && touch /ok && break; sleep 0.2; done; sleep 600`])),
-    ),
-  );
+  await okOut(cli(['network', 'create', '--subnet', `10.249.${Math.floor(Math.random() * 250)}.0/24`, net]));
   const names = Array.from({ length: MANY }, (_, i) => `${tag}-${i}`);
-  for (;;) {
-    const oks = await Promise.all(names.map((n) => cli(['exec', n, 'test', '-e', '/ok']).then((r) => r.code === 0)));
-    if (oks.every(Boolean)) break;
-    if (performance.now() - t0 > 300_000) throw new Error(`${tag}: ${oks.filter((x) => !x).length} containers did not resolve their neighbour`);
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    const t0 = performance.now();
+    await Promise.all(
+      names.map((name, i) =>
+        okOut(cli(['run', '-d', '--name', name, '--network', net, 'busybox', 'sh', '-c',
+          `for t in $(seq 100); do nslookup ${names[(i + 1) % MANY]} >/dev/null 2>&1 && ping -c1 -W2 ${names[(i + 1) % MANY]} >/dev/null 2>&1 && touch /ok && break; sleep 0.2; done; sleep 600`])),
+      ),
+    );
+    for (;;) {
+      const oks = await Promise.all(names.map((n) => cli(['exec', n, 'test', '-e', '/ok']).then((r) => r.code === 0)));
+      if (oks.every(Boolean)) break;
+      if (performance.now() - t0 > 300_000) throw new Error(`${tag}: ${oks.filter((x) => !x).length} containers did not resolve their neighbour`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const up = performance.now() - t0;
+    const t1 = performance.now();
+    await okOut(cli(['rm', '-f', ...names]));
+    return { up, down: performance.now() - t1 };
+  } finally {
+    await removeAll(cli, names, net);
   }
-  const up = performance.now() - t0;
-  const t1 = performance.now();
-  await okOut(cli(['rm', '-f', ...names]));
-  const down = performance.now() - t1;
-  await okOut(cli(['network', 'rm', net]));
-  return { up, down };
+}
+
+/** The containers, then the network (dockerd may release the last endpoints a moment after its rm -f has answered). */
+async function removeAll(cli: Cli, names: string[], net: string): Promise<void> {
+  await cli(['rm', '-f', ...names]);
+  for (let i = 0; (await cli(['network', 'rm', net])).code !== 0; i++) {
+    if (i === 20) throw new Error(`network ${net} could not be removed`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 export const networkWorkload: Workload = {

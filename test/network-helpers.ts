@@ -71,6 +71,8 @@ export function footprint(d: TestDaemon, bridges: string[], subnets: string[], i
     .split('\n')
     .filter((l) => !l.startsWith('#') && (subnets.some((s) => l.includes(s)) || ids.some((id) => l.includes(id)) || bridges.some((b) => l.includes(` ${b} `))));
   const dir = join(d.execRoot, 'netns');
-  const netns = existsSync(dir) ? readdirSync(dir) : [];
+  // While berthd runs, the default bridge's pool of ready namespaces (pool-…) is no leftover.
+  const running = d.process.exitCode === null && d.process.signalCode === null;
+  const netns = (existsSync(dir) ? readdirSync(dir) : []).filter((n) => !(running && n.startsWith('pool-')));
   return { links, rules, netns };
 }

@@ -124,6 +124,8 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
     bip: config.bip,
     addressPools: config.defaultAddressPools,
     hostRoutes: () => routesFromProc(readFileSync('/proc/net/route', 'utf8')),
+    // Two ready namespaces on the default bridge: `run` there need not wait for netavark.
+    poolSize: 2,
   });
   await network.init();
   closers.push(() => network.close());

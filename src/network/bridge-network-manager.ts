@@ -10,12 +10,14 @@ import { Conflict, Forbidden, InvalidArgument, NotFound, SystemError } from '../
 import { logger } from '../util/log.js';
 import { dnsNamesFor, hasDns, isDefaultBridge } from './etc-files.js';
 import {
-  allocate, claim, contains, firstHost, formatCidr, ipToNum, IpamError, macFor, overlaps, parseCidr, pickSubnet, type AddressPool, type Cidr,
+  allocate, claim, formatCidr, ipToNum, IpamError, macFor, parseCidr, type AddressPool, type Cidr,
 } from './ipam.js';
 import { bridgeName, type NetavarkDriver, setupOptions } from './netavark-driver.js';
+import { defaultBridgeRecord, predefinedNetwork, userNetworkRecord } from './network-records.js';
 import { NetworkStore } from './network-store.js';
-import { listenAddresses, type ProxyProcess, startProxy, stopProxy } from './port-proxy.js';
+import { listenAddresses, type ProxyProcess, startProxy, stopProxies } from './port-proxy.js';
 import { allocatePorts, PortAllocatedError } from './ports.js';
+import { WarmPool } from './warm-pool.js';
 import type {
   Attachment, AttachRequest, CreateNetworkRequest, Endpoint, EndpointRequest, NetworkManager, NetworkRecord, PublishedPort,
 } from './types.js';
@@ -34,32 +36,47 @@ export interface BridgeManagerOptions {
   addressPools?: AddressPool[];
   /** The host's IPv4 routes (subnets picked must not overlap them). */
   hostRoutes(): { iface: string; cidr: Cidr }[];
+  /**
+   * Namespaces kept ready on the default bridge (0: none). `attach` takes one for a container
+   * that asks nothing special of its endpoint there, instead of waiting for a netavark setup.
+   */
+  poolSize?: number;
 }
 
-/** On disk: the network the ports are published on, and the IPv6 proxies of those ports. */
-type Attached = Attachment & { portsNetwork?: string; proxies?: ProxyProcess[] };
+/** On disk: the network the ports are published on, the proxies of those ports, whether the namespace may serve again (AttachRequest.reusable). */
+type Attached = Attachment & { portsNetwork?: string; proxies?: ProxyProcess[]; reusable?: boolean };
 
 const hex = (n: number) => randomBytes(n).toString('hex');
-const now = () => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
 
-function predefined(name: 'host' | 'none', id: string): NetworkRecord {
-  return {
-    Name: name, Id: id, Created: now(), Scope: 'local', Driver: name === 'host' ? 'host' : 'null', EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: null, Config: [] }, Internal: false, Attachable: false, Ingress: false,
-    ConfigFrom: { Network: '' }, ConfigOnly: false, Options: {}, Labels: {},
-  };
-}
-
+/** The key of a pool entry's attachment (and of its namespace file); never a container ID (64 hex digits). */
+const POOL_KEY = 'pool-';
+const isPoolKey = (id: string) => id.startsWith(POOL_KEY);
 class ProxyFailure extends Error {}
 
 export class BridgeNetworkManager implements NetworkManager {
   readonly #store: NetworkStore;
   readonly #opts: BridgeManagerOptions;
   #tail: Promise<unknown> = Promise.resolve();
+  /** Attachments being undone after their container's release was answered (by container ID). */
+  readonly #releasing = new Map<string, Promise<void>>();
+  readonly #pool: WarmPool<Attached> | undefined;
 
   constructor(opts: BridgeManagerOptions) {
     this.#opts = opts;
     this.#store = new NetworkStore(opts.stateDir);
+    if (opts.poolSize) {
+      this.#pool = new WarmPool<Attached>(
+        { make: () => this.#makePooled(), release: (a) => this.#undo(a, a.endpoints) },
+        {
+          size: opts.poolSize,
+          // The lowest address first, as a container without the pool would get it.
+          compare: (x, y) => ipToNum(x.endpoints[0]!.ipAddress) - ipToNum(y.endpoints[0]!.ipAddress),
+          // A namespace given back by a container that ended takes the place before a new one is made.
+          refillDelayMs: 3000,
+          onError: (what, e) => log.warn(`network namespace pool: ${what} failed`, { error: String(e) }),
+        },
+      );
+    }
   }
 
   #locked<T>(fn: () => Promise<T>): Promise<T> {
@@ -72,36 +89,13 @@ export class BridgeNetworkManager implements NetworkManager {
   async init(): Promise<void> {
     await this.#store.load();
     const byName = (n: string) => [...this.#store.networks.values()].find((x) => x.Name === n);
-    for (const n of ['host', 'none'] as const) if (!byName(n)) await this.#store.saveNetwork(predefined(n, hex(32)));
+    for (const n of ['host', 'none'] as const) if (!byName(n)) await this.#store.saveNetwork(predefinedNetwork(n, hex(32)));
     const cur = byName('bridge');
     const wantBridge = this.#opts.bridgeName;
     if (cur && bridgeName(cur) === wantBridge && (!this.#opts.bip || cur.IPAM.Config[0]?.Subnet === formatCidr(parseCidr(this.#opts.bip, true)))) return;
-    let subnet: Cidr;
-    let gateway: string;
-    if (this.#opts.bip) {
-      subnet = parseCidr(this.#opts.bip, true);
-      const ip = this.#opts.bip.split('/')[0]!;
-      gateway = ipToNum(ip) === subnet.base ? firstHost(subnet) : ip;
-    } else {
-      const routes = this.#opts.hostRoutes().filter((r) => r.iface !== wantBridge).map((r) => r.cidr);
-      const others = [...this.#store.networks.values()].filter((n) => n.Name !== 'bridge').flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet, true)));
-      subnet = pickSubnet([...routes, ...others], this.#opts.addressPools);
-      gateway = firstHost(subnet);
-    }
-    const rec: NetworkRecord = {
-      Name: 'bridge', Id: cur?.Id ?? hex(32), Created: now(), Scope: 'local', Driver: 'bridge', EnableIPv6: false,
-      IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: formatCidr(subnet), Gateway: gateway }] },
-      Internal: false, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
-      Options: {
-        'com.docker.network.bridge.default_bridge': 'true',
-        'com.docker.network.bridge.enable_icc': 'true',
-        'com.docker.network.bridge.enable_ip_masquerade': 'true',
-        'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
-        'com.docker.network.bridge.name': wantBridge,
-        'com.docker.network.driver.mtu': '1500',
-      },
-      Labels: {},
-    };
+    const routes = this.#opts.hostRoutes().filter((r) => r.iface !== wantBridge).map((r) => r.cidr);
+    const others = [...this.#store.networks.values()].filter((n) => n.Name !== 'bridge').flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet, true)));
+    const rec = defaultBridgeRecord({ id: cur?.Id ?? hex(32), bridgeName: wantBridge, bip: this.#opts.bip, taken: [...routes, ...others], pools: this.#opts.addressPools });
     await this.#store.saveNetwork(rec);
   }
 
@@ -121,54 +115,9 @@ export class BridgeNetworkManager implements NetworkManager {
 
   create(req: CreateNetworkRequest): Promise<NetworkRecord> {
     return this.#locked(async () => {
-      const name = req.Name ?? '';
-      if (!name) throw new InvalidArgument('network name must not be empty');
-      if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) throw new InvalidArgument(`invalid network name "${name}": must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
-      if (this.list().some((n) => n.Name === name)) throw new Conflict(`network with name ${name} already exists`);
-      const driver = req.Driver || 'bridge';
-      if (driver === 'host' || driver === 'null') throw new Forbidden(`only one instance of "${driver}" network is allowed`);
-      if (driver !== 'bridge') throw new NotFound(`plugin "${driver}" not found`);
-      if (req.EnableIPv6) throw new InvalidArgument('IPv6 networks are not supported by berth');
-      const ipamConf = req.IPAM?.Config ?? [];
-      if (ipamConf.length > 1) throw new InvalidArgument('berth networks take one IPv4 subnet');
-      const existing = this.list().flatMap((n) => n.IPAM.Config.map((c) => parseCidr(c.Subnet, true)));
-      const c = ipamConf[0] ?? {};
-      let subnet: Cidr;
-      try {
-        if (c.Subnet) {
-          if (c.Subnet.includes(':')) throw new InvalidArgument('IPv6 networks are not supported by berth');
-          subnet = parseCidr(c.Subnet, true);
-          if (existing.some((e) => overlaps(e, subnet))) throw new Forbidden('Pool overlaps with other one on this address space');
-        } else {
-          if (c.Gateway || c.IPRange) throw new InvalidArgument('Invalid IPAM configuration: a gateway or ip-range needs a subnet');
-          const routes = this.#opts.hostRoutes().map((r) => r.cidr);
-          subnet = pickSubnet([...routes, ...existing], this.#opts.addressPools);
-        }
-        const gateway = c.Gateway || firstHost(subnet);
-        if (!contains(subnet, ipToNum(gateway))) throw new InvalidArgument(`Invalid gateway ${gateway}: not in subnet ${formatCidr(subnet)}`);
-        if (c.IPRange) {
-          const r = parseCidr(c.IPRange, true);
-          if (!contains(subnet, r.base) || r.prefix < subnet.prefix) throw new InvalidArgument(`Invalid IP range ${c.IPRange}: not in subnet ${formatCidr(subnet)}`);
-        }
-        const id = hex(32);
-        const rec: NetworkRecord = {
-          Name: name, Id: id, Created: now(), Scope: 'local', Driver: 'bridge', EnableIPv6: false,
-          IPAM: {
-            Driver: 'default', Options: req.IPAM?.Options ?? {},
-            Config: [{ Subnet: formatCidr(subnet), Gateway: gateway, ...(c.IPRange ? { IPRange: formatCidr(parseCidr(c.IPRange, true)) } : {}) }],
-          },
-          Internal: !!req.Internal, Attachable: !!req.Attachable, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
-          Options: { ...(req.Options ?? {}) }, Labels: { ...(req.Labels ?? {}) },
-        };
-        const br = rec.Options['com.docker.network.bridge.name'];
-        if (br !== undefined && !/^[a-zA-Z0-9_.-]{1,15}$/.test(br)) throw new InvalidArgument(`invalid bridge name "${br}": at most 15 characters of [a-zA-Z0-9_.-]`);
-        if (br && this.list().some((n) => n.Driver === 'bridge' && bridgeName(n) === br)) throw new Conflict(`bridge name ${br} is already used by another network`);
-        await this.#store.saveNetwork(rec);
-        return rec;
-      } catch (e) {
-        if (e instanceof IpamError) throw new InvalidArgument(e.message, { cause: e });
-        throw e;
-      }
+      const rec = userNetworkRecord(req, { id: hex(32), existing: this.list(), routes: this.#opts.hostRoutes().map((r) => r.cidr), pools: this.#opts.addressPools });
+      await this.#store.saveNetwork(rec);
+      return rec;
     });
   }
 
@@ -184,12 +133,17 @@ export class BridgeNetworkManager implements NetworkManager {
     });
   }
 
+  /** Containers' attachments: pool entries and attachments being undone are not (though their addresses stay taken). */
+  #visible(id: string): boolean {
+    return !isPoolKey(id) && !this.#releasing.has(id);
+  }
+
   attachment(containerId: string): Attachment | undefined {
-    return this.#store.attachments.get(containerId);
+    return this.#visible(containerId) ? this.#store.attachments.get(containerId) : undefined;
   }
 
   attachments(): Attachment[] {
-    return [...this.#store.attachments.values()];
+    return [...this.#store.attachments.values()].filter((a) => this.#visible(a.containerId));
   }
 
   #used(networkId: string): Set<string> {
@@ -235,42 +189,76 @@ export class BridgeNetworkManager implements NetworkManager {
     return setupOptions({ id: a.containerId, name: a.containerName }, n, ep, hasDns(n));
   }
 
-  attach(req: AttachRequest): Promise<Attachment> {
-    return this.#locked(async () => {
-      if (this.#store.attachments.has(req.containerId)) await this.#detach(req.containerId);
-      const a: Attached = { containerId: req.containerId, containerName: req.containerName, netnsPath: this.#opts.driver.netnsPath(req.containerId), endpoints: [], ports: [] };
-      for (const r of req.networks) a.endpoints.push(this.#endpoint(a, r));
-      const inUse = this.attachments().flatMap((x) => x.ports);
-      try {
-        a.ports = req.ports.length ? await allocatePorts(req.ports, inUse) : [];
-      } catch (e) {
-        if (e instanceof PortAllocatedError) {
-          const ep = a.endpoints[0];
-          throw new SystemError(`driver failed programming external connectivity on endpoint ${req.containerName} (${ep?.endpointId ?? ''}): ${e.message}`, { cause: e });
+  /** Whether a pool entry fits: one endpoint, on the default bridge, with nothing asked of it. */
+  #poolable(req: AttachRequest): boolean {
+    const r = req.networks[0];
+    if (!this.#pool || req.networks.length !== 1 || !r || r.ipv4 || r.mac || r.aliases?.length) return false;
+    try {
+      return isDefaultBridge(this.get(r.network));
+    } catch {
+      return false;
+    }
+  }
+
+  /** A container's endpoint from a pool entry's: same address and MAC (derived from it), its own ID and names. */
+  #pooledEndpoint(a: Attached, entry: Attached): Endpoint {
+    const ep = entry.endpoints[0]!;
+    const n = this.get(ep.networkId);
+    return { ...ep, endpointId: hex(32), aliases: [], dnsNames: dnsNamesFor(n, a.containerId, a.containerName, []) };
+  }
+
+  async attach(req: AttachRequest): Promise<Attachment> {
+    // Taken before the lock: making a pool entry takes the lock itself.
+    let pooled = this.#poolable(req) ? await this.#pool!.take() : undefined;
+    try {
+      return await this.#locked(async () => {
+        await this.#settle(req.containerId);
+        const a: Attached = { containerId: req.containerId, containerName: req.containerName, netnsPath: this.#opts.driver.netnsPath(req.containerId), endpoints: [], ports: [] };
+        if (req.reusable) a.reusable = true;
+        for (const r of req.networks) a.endpoints.push(pooled && !a.endpoints.length ? this.#pooledEndpoint(a, pooled) : this.#endpoint(a, r));
+        const inUse = this.attachments().flatMap((x) => x.ports);
+        try {
+          a.ports = req.ports.length ? await allocatePorts(req.ports, inUse) : [];
+        } catch (e) {
+          if (e instanceof PortAllocatedError) {
+            const ep = a.endpoints[0];
+            throw new SystemError(`driver failed programming external connectivity on endpoint ${req.containerName} (${ep?.endpointId ?? ''}): ${e.message}`, { cause: e });
+          }
+          throw new InvalidArgument((e as Error).message, { cause: e });
         }
-        throw new InvalidArgument((e as Error).message, { cause: e });
-      }
-      if (a.ports.length && !a.endpoints.length) throw new InvalidArgument('published ports need a network');
-      a.portsNetwork = a.endpoints[0]?.networkId;
-      await this.#store.saveAttachment(a);
-      const done: Endpoint[] = [];
-      try {
-        await this.#opts.driver.createNetns(req.containerId);
-        for (const ep of a.endpoints) {
-          await this.#opts.driver.setup(a.netnsPath, this.#netavarkOptions(a, ep));
-          done.push(ep);
+        if (a.ports.length && !a.endpoints.length) throw new InvalidArgument('published ports need a network');
+        a.portsNetwork = a.endpoints[0]?.networkId;
+        await this.#store.saveAttachment(a);
+        const done: Endpoint[] = [];
+        try {
+          if (pooled) {
+            // The pool entry's namespace becomes the container's; its record goes (the address is the container's now).
+            await this.#opts.driver.adoptNetns(pooled.containerId, req.containerId);
+            done.push(a.endpoints[0]!);
+            const entry = pooled;
+            pooled = undefined;
+            await this.#store.deleteAttachment(entry.containerId);
+          } else {
+            await this.#opts.driver.createNetns(req.containerId);
+          }
+          for (const ep of a.endpoints) {
+            if (done.includes(ep)) continue;
+            await this.#opts.driver.setup(a.netnsPath, this.#netavarkOptions(a, ep));
+            done.push(ep);
+          }
+          await this.#startProxies(a);
+        } catch (e) {
+          await stopProxies(a.proxies ?? []);
+          await this.#undo(a, done);
+          if (e instanceof ProxyFailure) throw new SystemError(`driver failed programming external connectivity on endpoint ${req.containerName} (${a.endpoints[0]?.endpointId ?? ''}): ${e.message}`, { cause: e });
+          throw new SystemError(`setting up the network of container ${req.containerName}: ${(e as Error).message}`, { cause: e });
         }
-        await this.#startProxies(a);
-      } catch (e) {
-        for (const p of a.proxies ?? []) stopProxy(p);
-        for (const ep of done.reverse()) await this.#opts.driver.teardown(a.netnsPath, this.#netavarkOptions(a, ep)).catch(() => {});
-        await this.#opts.driver.removeNetns(req.containerId).catch(() => {});
-        await this.#store.deleteAttachment(req.containerId);
-        if (e instanceof ProxyFailure) throw new SystemError(`driver failed programming external connectivity on endpoint ${req.containerName} (${a.endpoints[0]?.endpointId ?? ''}): ${e.message}`, { cause: e });
-        throw new SystemError(`setting up the network of container ${req.containerName}: ${(e as Error).message}`, { cause: e });
-      }
-      return a;
-    });
+        return a;
+      });
+    } finally {
+      // Taken but not used (the attach failed before adopting it).
+      if (pooled) this.#pool!.giveBack(pooled);
+    }
   }
 
   /** The published ports' proxies (port-proxy.ts), recorded with the attachment. */
@@ -286,7 +274,7 @@ export class BridgeNetworkManager implements NetworkManager {
 
   connect(containerId: string, req: EndpointRequest): Promise<Endpoint> {
     return this.#locked(async () => {
-      const a = this.#store.attachments.get(containerId) as Attached | undefined;
+      const a = this.attachment(containerId) as Attached | undefined;
       if (!a) throw new InvalidArgument(`container ${containerId} is not running`);
       const ep = this.#endpoint(a, req);
       const next: Attached = { ...a, endpoints: [...a.endpoints, ep] };
@@ -303,14 +291,14 @@ export class BridgeNetworkManager implements NetworkManager {
 
   disconnect(containerId: string, network: string): Promise<void> {
     return this.#locked(async () => {
-      const a = this.#store.attachments.get(containerId) as Attached | undefined;
+      const a = this.attachment(containerId) as Attached | undefined;
       const n = this.get(network);
       const ep = a?.endpoints.find((e) => e.networkId === n.Id);
       if (!a || !ep) throw new Forbidden(`container ${containerId} is not connected to network ${n.Name}`);
       await this.#opts.driver.teardown(a.netnsPath, this.#netavarkOptions(a, ep)).catch((e) => log.warn('netavark teardown', { error: String(e) }));
       const next: Attached = { ...a, endpoints: a.endpoints.filter((e) => e !== ep) };
       if (a.portsNetwork === n.Id) {
-        for (const p of a.proxies ?? []) stopProxy(p);
+        await stopProxies(a.proxies ?? []);
         next.ports = [];
         delete next.portsNetwork;
         delete next.proxies;
@@ -319,24 +307,109 @@ export class BridgeNetworkManager implements NetworkManager {
     });
   }
 
-  detach(containerId: string): Promise<void> {
-    return this.#locked(() => this.#detach(containerId));
+  #onDefaultBridge(ep: Endpoint): boolean {
+    const n = this.#store.networks.get(ep.networkId);
+    return !!n && isDefaultBridge(n);
   }
 
-  async #detach(containerId: string): Promise<void> {
+  /**
+   * The published ports are released at once (their proxies have exited when this returns).
+   * On user networks the rest is undone before the answer too. On the default bridge only
+   * (nothing resolves names there) the attachment leaves the engine's view at once and the host
+   * side (namespace given back to the pool, or netavark teardown) is done after, off the
+   * caller's path; until then its address stays taken, and a new attach of the same container,
+   * `network rm` and `close` wait for it.
+   */
+  detach(containerId: string): Promise<void> {
+    return this.#locked(async () => {
+      const a = this.#store.attachments.get(containerId) as Attached | undefined;
+      if (!a || !this.#visible(containerId)) return;
+      await stopProxies(a.proxies ?? []);
+      // On user networks the container's DNS names must be gone before the answer, as Docker's.
+      if (!a.endpoints.every((e) => this.#onDefaultBridge(e))) return this.#undo(a, a.endpoints);
+      const undoing = this.#recycle(a)
+        .catch((e) => void log.debug('keeping a network namespace for reuse', { id: containerId, error: String(e) }))
+        .then(async (kept) => void (kept || (await this.#undo(a, a.endpoints))))
+        .finally(() => this.#releasing.delete(containerId));
+      this.#releasing.set(containerId, undoing);
+    });
+  }
+
+  /** Under the lock: what is left of an earlier attachment of this container is gone when this returns. */
+  async #settle(containerId: string): Promise<void> {
+    await this.#releasing.get(containerId);
     const a = this.#store.attachments.get(containerId) as Attached | undefined;
     if (!a) return;
-    for (const p of a.proxies ?? []) stopProxy(p);
-    for (const ep of [...a.endpoints].reverse()) {
-      await this.#opts.driver.teardown(a.netnsPath, this.#netavarkOptions(a, ep)).catch((e) => log.debug('netavark teardown', { id: containerId, error: String(e) }));
-    }
-    await this.#opts.driver.removeNetns(containerId);
-    await this.#store.deleteAttachment(containerId);
+    await stopProxies(a.proxies ?? []);
+    await this.#undo(a, a.endpoints);
   }
 
-  /** Shutdown: with no container attached, nothing needs the bridges and rules; else all stays (ports keep answering). */
-  close(): Promise<void> {
+  /**
+   * Undoes an attachment on the host (netavark teardown of `endpoints`, the namespace) and
+   * forgets it; failures are logged. Needs no lock: its addresses stay taken until its record goes.
+   */
+  async #undo(a: Attached, endpoints: Endpoint[]): Promise<void> {
+    for (const ep of [...endpoints].reverse()) {
+      await this.#opts.driver.teardown(a.netnsPath, this.#netavarkOptions(a, ep)).catch((e) => log.debug('netavark teardown', { id: a.containerId, error: String(e) }));
+    }
+    await this.#opts.driver.removeNetns(a.containerId).catch((e) => log.warn('removing a network namespace', { id: a.containerId, error: String(e) }));
+    await this.#store.deleteAttachment(a.containerId).catch((e) => log.warn('removing an endpoint record', { id: a.containerId, error: String(e) }));
+  }
+
+  /**
+   * A namespace as good as new goes back to the pool instead of being undone (no netavark
+   * teardown now, no setup for the next container): the container could not change it
+   * (`reusable`), it is on the default bridge only with the address's own MAC, and no process
+   * is in it any more. (A full pool keeps the lowest addresses and undoes the highest.)
+   */
+  async #recycle(a: Attached): Promise<boolean> {
+    const ep = a.endpoints[0];
+    if (!this.#pool?.open || !a.reusable || a.endpoints.length !== 1 || !ep || ep.fixedIp || ep.macAddress !== macFor(ep.ipAddress)) return false;
+    if (!this.#onDefaultBridge(ep)) return false;
+    // The container's last processes may take a moment to be gone.
+    for (let i = 0; await this.#opts.driver.netnsInUse(a.containerId); i++) {
+      if (i === 10) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const key = `${POOL_KEY}${hex(8)}`;
+    const entry: Attached = { containerId: key, containerName: key, netnsPath: this.#opts.driver.netnsPath(key), endpoints: [{ ...ep, endpointId: hex(32), aliases: [], dnsNames: [] }], ports: [] };
+    await this.#store.saveAttachment(entry);
+    try {
+      await this.#opts.driver.adoptNetns(a.containerId, key);
+    } catch (e) {
+      log.debug('keeping a network namespace for reuse', { id: a.containerId, error: String(e) });
+      await this.#store.deleteAttachment(key);
+      return false;
+    }
+    await this.#store.deleteAttachment(a.containerId);
+    this.#pool.giveBack(entry);
+    return true;
+  }
+
+  /** A pool entry: an address on the default bridge and a namespace set up with it. */
+  async #makePooled(): Promise<Attached> {
+    const key = `${POOL_KEY}${hex(8)}`;
+    const a = await this.#locked(async () => {
+      const a: Attached = { containerId: key, containerName: key, netnsPath: this.#opts.driver.netnsPath(key), endpoints: [], ports: [] };
+      a.endpoints.push(this.#endpoint(a, { network: 'bridge' }));
+      await this.#store.saveAttachment(a);
+      return a;
+    });
+    try {
+      await this.#opts.driver.createNetns(key);
+      await this.#opts.driver.setup(a.netnsPath, this.#netavarkOptions(a, a.endpoints[0]!));
+    } catch (e) {
+      await this.#undo(a, []);
+      throw e;
+    }
+    return a;
+  }
+
+  /** Shutdown: the pool's entries and pending releases are undone; with no container attached, nothing needs the bridges and rules; else all stays (ports keep answering). */
+  async close(): Promise<void> {
+    await this.#pool?.close();
     return this.#locked(async () => {
+      await Promise.all(this.#releasing.values());
       if (this.#store.attachments.size === 0) await this.#idle();
     });
   }
@@ -347,17 +420,19 @@ export class BridgeNetworkManager implements NetworkManager {
     await this.#opts.driver.pruneSharedChains().catch((e) => log.debug('pruning netavark chains', { error: String(e) }));
   }
 
+  /** Start-up: undoes what belongs to no running container (pool entries of an earlier run too), then fills the pool. */
   reconcile(isLive: (containerId: string) => boolean): Promise<void> {
     return this.#locked(async () => {
-      for (const a of this.attachments()) {
+      for (const a of [...this.#store.attachments.values()]) {
         if (isLive(a.containerId)) continue;
         log.info('releasing the network of a container that is not running', { id: a.containerId });
-        await this.#detach(a.containerId);
+        await this.#settle(a.containerId);
       }
       for (const f of await this.#opts.driver.netnsFiles()) {
         if (!this.#store.attachments.has(f)) await this.#opts.driver.removeNetns(f);
       }
       if (this.#store.attachments.size === 0) await this.#idle();
+      this.#pool?.start();
     });
   }
 

@@ -8,10 +8,11 @@
  * uses them. Published ports are port-proxy.ts's processes.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { MNT_DETACH, native } from '../util/native.js';
+import { MNT_DETACH, MS_BIND, native } from '../util/native.js';
 import { logger } from '../util/log.js';
 import type { Endpoint, NetworkRecord } from './types.js';
 
@@ -131,13 +132,52 @@ export class NetavarkDriver {
     await fs.mkdir(this.#netnsDir, { recursive: true, mode: 0o700 });
     await this.removeNetns(containerId);
     await fs.writeFile(p, '', { mode: 0o600 });
+    const t0 = performance.now();
     try {
       await execFileP('unshare', [`--net=${p}`, 'true']);
+      log.debug('netns created', { ms: Math.round(performance.now() - t0) });
     } catch (e) {
       await fs.rm(p, { force: true });
       throw new NetavarkError(`creating network namespace: ${(e as Error).message}`, { cause: e });
     }
     return p;
+  }
+
+  /**
+   * Moves namespace `from` to `to`'s path (a bind mount of it there, then `from`'s removed);
+   * when it throws, `from` is as it was.
+   */
+  async adoptNetns(from: string, to: string): Promise<string> {
+    const p = this.netnsPath(to);
+    await this.removeNetns(to);
+    await fs.writeFile(p, '', { mode: 0o600 });
+    try {
+      native().mount(this.netnsPath(from), p, null, MS_BIND);
+    } catch (e) {
+      await fs.rm(p, { force: true });
+      throw new NetavarkError(`moving a network namespace: ${(e as Error).message}`, { cause: e });
+    }
+    await this.removeNetns(from).catch((e) => log.warn('removing a network namespace', { id: from, error: String(e) }));
+    return p;
+  }
+
+  /** Whether a process (of any container or none) is in that namespace. */
+  async netnsInUse(key: string): Promise<boolean> {
+    let want: string;
+    try {
+      want = `net:[${(await fs.stat(this.netnsPath(key))).ino}]`;
+    } catch {
+      return false;
+    }
+    for (const pid of await fs.readdir('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (readlinkSync(`/proc/${pid}/ns/net`) === want) return true;
+      } catch {
+        /* gone, or a zombie */
+      }
+    }
+    return false;
   }
 
   async removeNetns(containerId: string): Promise<void> {
@@ -157,6 +197,7 @@ export class NetavarkDriver {
 
   async #run(cmd: 'setup' | 'teardown', netns: string, opts: Record<string, unknown>, bridge: string): Promise<string> {
     await fs.mkdir(this.#configDir, { recursive: true, mode: 0o700 });
+    const t0 = performance.now();
     return new Promise((resolve, reject) => {
       const args = [NETAVARK, '--config', this.#configDir, '--aardvark-binary', AARDVARK, cmd, netns];
       // Isolation first on setup (before the container's veth joins the bridge); after a
@@ -174,6 +215,7 @@ export class NetavarkDriver {
       child.stderr.on('data', (d) => (err += d));
       child.on('error', reject);
       child.on('close', (code) => {
+        log.debug('netavark', { cmd, bridge, ms: Math.round(performance.now() - t0) });
         if (code === 0) return resolve(out);
         let msg = err.trim() || out.trim();
         try {

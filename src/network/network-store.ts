@@ -1,7 +1,7 @@
 /**
  * @module network/network-store
  * Network records and attachments on disk: `<root>/networks/<id>.json` and
- * `<root>/endpoints/<containerId>.json`, each written tmp → fsync → rename, kept in memory too.
+ * `<root>/endpoints/<containerId>.json`, each written tmp → (fsync →) rename, kept in memory too.
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -51,8 +51,9 @@ export class NetworkStore {
     this.networks.delete(id);
   }
 
+  /** Not fsynced: an attachment describes namespaces, links and processes that a reboot ends anyway. */
   async saveAttachment(a: Attachment): Promise<void> {
-    await writeFileAtomic(join(this.#root, 'endpoints', `${a.containerId}.json`), JSON.stringify(a), 0o600);
+    await writeFileAtomic(join(this.#root, 'endpoints', `${a.containerId}.json`), JSON.stringify(a), 0o600, { durable: false });
     this.attachments.set(a.containerId, a);
   }
 

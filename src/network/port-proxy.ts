@@ -90,3 +90,18 @@ export function stopProxy(p: ProxyProcess): void {
     /* gone meanwhile */
   }
 }
+
+/** True while that PID runs (a zombie has closed its sockets: gone). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Ends proxies and waits (up to a second) until they have exited, so their ports are free again. */
+export async function stopProxies(ps: ProxyProcess[]): Promise<void> {
+  for (const p of ps) stopProxy(p);
+  for (let i = 0; i < 100 && ps.some((p) => running(p.pid)); i++) await new Promise((r) => setTimeout(r, 10));
+}

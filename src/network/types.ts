@@ -14,7 +14,8 @@
  * - Life cycle: `attach` before the container's process starts (the runtime gets the netns
  *   path), `connect`/`disconnect` while it runs, `detach` when it exits or is removed.
  *   IP addresses and host ports are allocated by `attach`/`connect` and released by
- *   `detach`/`disconnect`. Published ports are proxy processes of their own (as Docker's
+ *   `detach`/`disconnect`; `detach` answers once the ports are free and the attachment is gone
+ *   from view, and undoes the namespace afterwards (its address stays taken until then). Published ports are proxy processes of their own (as Docker's
  *   docker-proxy, on 0.0.0.0 and [::]): they keep answering while berthd is down.
  */
 import type { Protocol } from '../util/port-spec.js';
@@ -112,6 +113,11 @@ export interface AttachRequest {
   containerName: string;
   networks: EndpointRequest[];
   ports: PortRequest[];
+  /**
+   * The container cannot change its network namespace (no NET_ADMIN, no net.* sysctls…): once
+   * it has ended and nothing else is in the namespace, the namespace may serve another container.
+   */
+  reusable?: boolean;
 }
 
 /** Networks: create, look up, list, remove. */

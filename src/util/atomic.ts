@@ -14,13 +14,18 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-/** Write `data` to `target` atomically: temp file, fsync, rename, fsync of the directory. */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+/**
+ * Write `data` to `target` atomically: temp file, fsync, rename, fsync of the directory.
+ * `durable: false` leaves out both fsyncs: still all or nothing for a crash of the process, but
+ * not for one of the machine (for records of host state that does not outlive a reboot anyway).
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array, mode = 0o644, opts: { durable?: boolean } = {}): Promise<void> {
+  const durable = opts.durable ?? true;
   const tmp = tempPathFor(target);
   const h = await fs.open(tmp, 'wx', mode);
   try {
     await h.writeFile(data);
-    await h.sync();
+    if (durable) await h.sync();
   } catch (e) {
     await h.close().catch(() => {});
     await fs.rm(tmp, { force: true });
@@ -33,7 +38,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     await fs.rm(tmp, { force: true });
     throw e;
   }
-  await fsyncDir(dirname(target));
+  if (durable) await fsyncDir(dirname(target));
 }
 
 /** Write a JSON value atomically (pretty-printing is left to the caller: this is compact). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hostsFile, resolvConf } from '../../runtime/files.js';
 import { etcSettings } from '../../network/etc-files.js';
-import { modeNetwork, portMap, portRequests, portWires } from './container-networking.js';
+import { leavesNamespaceAsMade, modeNetwork, portMap, portRequests, portWires } from './container-networking.js';
 
 const rec = (cfg: object, host: object) => ({ Config: cfg, HostConfig: host }) as never;
 
@@ -10,6 +10,14 @@ test('default network mode is bridge', () => {
   assert.equal(modeNetwork(''), 'bridge');
   assert.equal(modeNetwork('default'), 'bridge');
   assert.equal(modeNetwork('mynet'), 'mynet');
+});
+
+test('a namespace may serve again unless the container could change it', () => {
+  assert.ok(leavesNamespaceAsMade(rec({}, {})));
+  assert.ok(leavesNamespaceAsMade(rec({}, { CapAdd: ['NET_RAW', 'SYS_TIME'], Sysctls: { 'kernel.shm_rmid_forced': '1' } })));
+  assert.ok(!leavesNamespaceAsMade(rec({}, { Privileged: true })));
+  for (const cap of ['NET_ADMIN', 'cap_net_admin', 'SYS_ADMIN', 'ALL']) assert.ok(!leavesNamespaceAsMade(rec({}, { CapAdd: [cap] })), cap);
+  assert.ok(!leavesNamespaceAsMade(rec({}, { Sysctls: { 'net.ipv4.ip_forward': '1' } })));
 });
 
 test('port requests: bindings, -P adds every exposed port, "" and "0" pick', () => {

@@ -76,6 +76,18 @@ export function portWires(rec: Pick<ContainerRecord, 'Config' | 'HostConfig'>, p
   return out;
 }
 
+/**
+ * Whether the container cannot change its network namespace: not privileged, no NET_ADMIN or
+ * SYS_ADMIN, no net.* sysctls. Then, once it has ended, the namespace is as it was made.
+ */
+export function leavesNamespaceAsMade(rec: Pick<ContainerRecord, 'HostConfig'>): boolean {
+  const h = rec.HostConfig;
+  if (h.Privileged) return false;
+  const caps = (h.CapAdd ?? []).map((c) => c.toUpperCase().replace(/^CAP_/, ''));
+  if (caps.some((c) => c === 'ALL' || c === 'NET_ADMIN' || c === 'SYS_ADMIN')) return false;
+  return !Object.keys(h.Sysctls ?? {}).some((k) => k.startsWith('net.'));
+}
+
 export class ManagedContainerNetworking implements ContainerNetworking {
   readonly #net: NetworkManager;
 
@@ -143,6 +155,7 @@ export class ManagedContainerNetworking implements ContainerNetworking {
         return { network: n, aliases: cfg.Aliases ?? [], ipv4: cfg.IPAMConfig?.IPv4Address || undefined, mac: mac || undefined };
       }),
       ports,
+      reusable: leavesNamespaceAsMade(rec),
     });
     for (const ep of a.endpoints) this.#event('connect', ep.networkId, ep.networkName, rec.ID);
     const etc = etcSettings(a, (id) => this.#net.list().find((n) => n.Id === id));
