@@ -32,7 +32,7 @@ const PROTOCOL = 'berth-cli/1';
 const UMASK_VAR = 'BERTH_CLI_UMASK';
 
 /** This process's umask, from /proc (process.umask() without an argument is deprecated). */
-export function ownUmask(): number {
+function ownUmask(): number {
   const m = /^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
   return m ? Number.parseInt(m[1]!, 8) : 0o022;
 }

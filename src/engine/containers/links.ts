@@ -28,7 +28,7 @@ export function parseLink(link: string): LinkTarget {
 
 /** Create: every target exists; the links as dockerd records them. */
 export function recordLinks(links: readonly string[] | null | undefined, networkMode: string, containerName: string, find: (ref: string) => ContainerRecord | undefined): string[] | null {
-  if (!links?.length) return links === undefined ? null : (links as string[] | null);
+  if (!links?.length) return links ? [...links] : null;
   if (networkMode === 'host') throw new InvalidArgument("conflicting options: host type networking can't be used with links. This would result in undefined behavior");
   return links.map((l) => {
     const { name, alias } = parseLink(l);
