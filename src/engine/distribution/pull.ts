@@ -83,8 +83,16 @@ async function pullOne(
       throw new InvalidArgument(`unsupported layer media type ${l.mediaType} in ${familiarString(ref)}` + (l.mediaType.includes('zstd') ? ' (zstd needs a newer Node.js)' : ''));
     }
   }
-  const chains = chainIds(diffIds);
   const imageId = digestOf(configBytes);
+  // An image already here has all its layers: nothing to download, no per-layer lines (dockerd
+  // returns before its layer phase too); only the references may move.
+  // (An image removed meanwhile is pulled the usual way.)
+  if (local) {
+    await d.blobMap.addAll(manifest.layers.map((l, i) => [diffIds[i]!, { digest: l.digest, host: ref.domain, repo: ref.path }]));
+    const changed = await recordImage(d, ref, imageId, configBytes, manifestDigest, progress, true);
+    if (changed !== undefined) return changed;
+  }
+  const chains = chainIds(diffIds);
   const layers = d.images.layers;
   const lease = layers.lease();
   const abort = new AbortController();
@@ -147,18 +155,7 @@ async function pullOne(
     if (items.length > 0) await layers.commitStaged(items, lease);
     for (const i of missing) progress(status(ids[i], 'Pull complete'));
     await d.blobMap.addAll(manifest.layers.map((l, i) => [diffIds[i]!, { digest: l.digest, host: ref.domain, repo: ref.path }]));
-    const ctx = d.images;
-    const upToDate = await ctx.lock.run(async () => {
-      const existed = ctx.images.get(imageId) !== undefined;
-      const before = ref.tag !== undefined ? ctx.refs.get(ref) : imageId;
-      if (!existed) await ctx.images.create(configBytes);
-      const digestRef = { domain: ref.domain, path: ref.path, digest: manifestDigest };
-      if (ctx.refs.get(digestRef) !== imageId) await ctx.refs.add(digestRef, imageId);
-      if (ref.tag !== undefined && before !== imageId) await ctx.refs.add(ref, imageId);
-      return existed && before === imageId;
-    });
-    progress(message(undefined, `Digest: ${manifestDigest}`));
-    return !upToDate;
+    return (await recordImage(d, ref, imageId, configBytes, manifestDigest, progress))!;
   } catch (e) {
     failed = true;
     abort.abort();
@@ -173,4 +170,29 @@ async function pullOne(
     if (failed) abort.abort();
     lease.release();
   }
+}
+
+/**
+ * Creates the image when it is new and points the digest reference and the tag at it, under the
+ * image lock; says `Digest:`. True when something changed (a new image or a moved tag);
+ * undefined, with nothing done, when `onlyIfPresent` and the image is not here.
+ */
+async function recordImage(
+  d: DistributionDeps, ref: Reference, imageId: Digest, configBytes: Buffer, manifestDigest: Digest, progress: ProgressSink,
+  onlyIfPresent = false,
+): Promise<boolean | undefined> {
+  const ctx = d.images;
+  const upToDate = await ctx.lock.run(async () => {
+    const existed = ctx.images.get(imageId) !== undefined;
+    if (!existed && onlyIfPresent) return undefined;
+    const before = ref.tag !== undefined ? ctx.refs.get(ref) : imageId;
+    if (!existed) await ctx.images.create(configBytes);
+    const digestRef = { domain: ref.domain, path: ref.path, digest: manifestDigest };
+    if (ctx.refs.get(digestRef) !== imageId) await ctx.refs.add(digestRef, imageId);
+    if (ref.tag !== undefined && before !== imageId) await ctx.refs.add(ref, imageId);
+    return existed && before === imageId;
+  });
+  if (upToDate === undefined) return undefined;
+  progress(message(undefined, `Digest: ${manifestDigest}`));
+  return !upToDate;
 }
