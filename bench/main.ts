@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   // The berth launcher's CLI host for this run, in a directory of its own; stopped at the end.
   process.env.BERTH_CLI_DIR = join(scratch, 'cli');
-  const berth = await startDaemon();
+  // At the default log level, as a user runs it (dockerd runs at its default level here too).
+  const berth = await startDaemon({ extraArgs: ['--log-level', 'info'] });
   const docker = selected.some((w) => w.usesDocker !== false) ? await startDockerd(scratch) : undefined;
   if (!docker && selected.some((w) => w.usesDocker !== false)) console.log('(dockerd not installed: Docker columns are empty; `apt-get install docker.io` to compare)');
   const rows: Figure[] = [];
