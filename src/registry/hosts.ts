@@ -7,7 +7,7 @@
  * - every other host is HTTPS with the system CAs plus `<certsDir>/<host[:port]>/ca.crt`
  *   (and `*.crt` there), Docker's certs.d layout.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
@@ -70,14 +70,17 @@ export function isInsecure(host: string, insecure: string[]): boolean {
 
 /** CAs from `<certsDir>/<host>/*.crt`; undefined when there are none. */
 export function extraCas(certsDir: string, host: string): string[] | undefined {
+  const dir = join(certsDir, host);
+  // Most hosts have no directory: asked without an exception (every pull and push asks).
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
   let names: string[];
   try {
-    names = readdirSync(join(certsDir, host)).filter((n) => n.endsWith('.crt'));
+    names = readdirSync(dir).filter((n) => n.endsWith('.crt'));
   } catch {
     return undefined;
   }
   if (names.length === 0) return undefined;
-  return [...rootCertificates, ...names.map((n) => readFileSync(join(certsDir, host, n), 'utf8'))];
+  return [...rootCertificates, ...names.map((n) => readFileSync(join(dir, n), 'utf8'))];
 }
 
 function normalizeMirror(m: string): string {
