@@ -124,7 +124,8 @@ function readableOn(fd: number): NodeJS.ReadStream {
 
 /** Waits until everything written so far has been handed to the kernel. */
 function flushed(s: Writable): Promise<void> {
-  if (s.destroyed || s.writableEnded) return Promise.resolve();
+  // Nothing queued: every write's callback has run, so the kernel has it all.
+  if (s.destroyed || s.writableEnded || s.writableLength === 0) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => resolve();
     s.once('error', done);
