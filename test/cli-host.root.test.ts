@@ -10,7 +10,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { berthBin, distRoot, stopCliHost, type TestDaemon } from './helpers/daemon.js';
+import { berthBin, distRoot, run, stopCliHost, type TestDaemon } from './helpers/daemon.js';
 import { cleanupDaemon, daemonWithBusybox, ok } from './containers-helpers.js';
 
 const stampPath = join(distRoot, 'native', 'cli-stamp');
@@ -91,6 +91,15 @@ describe('the berth launcher and its CLI host', { timeout: 240_000 }, () => {
     viaEnv.stdout!.on('data', (c) => (out += c));
     assert.equal(await new Promise((r) => viaEnv.once('exit', r)), 0);
     assert.equal(out, 'linux\n');
+    // DOCKER_HOST as docker reads it, after BERTH_HOST (an empty BERTH_HOST counts as unset).
+    for (const vars of [{ DOCKER_HOST: d.host }, { BERTH_HOST: '', DOCKER_HOST: d.host }, { BERTH_HOST: d.host, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }]) {
+      const r = await run(berthBin, ['version', '--format', '{{.Server.Os}}'], { env: { ...process.env, ...env(), ...vars } });
+      assert.equal(r.code, 0, `${JSON.stringify(vars)}: ${r.stderr}`);
+      assert.equal(r.stdout, 'linux\n');
+    }
+    const wrong = await run(berthBin, ['ps'], { env: { ...process.env, ...env(), DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /Cannot connect to the berth daemon at unix:\/\/\/nonexistent\/docker\.sock/);
     // Output into a pipe that closes early does not hurt the host.
     const head = spawn('sh', ['-c', `"${berthBin}" -H "${d.host}" run --rm busybox sh -c 'yes | head -c 3000000' | head -c 10 >/dev/null`], { env: { ...process.env, ...env() } });
     await new Promise((r) => head.once('exit', r));

@@ -1,6 +1,7 @@
 /**
  * @module cli/connect
- * Finds the daemon: `-H`, then `BERTH_HOST`, then the default socket. When nothing answers at
+ * Finds the daemon: `-H`, then `BERTH_HOST`, then `DOCKER_HOST` (as docker reads it), then the
+ * default socket. When nothing answers at
  * the default socket, starts berthd itself (detached, logging into the data root), says so in
  * one line on stderr, and waits for `/_ping`.
  */
@@ -15,14 +16,15 @@ import { DAEMON_NODE_FLAGS } from '../util/daemon-flags.js';
 
 export interface ConnectOptions {
   host?: string;
-  /** The caller's environment (BERTH_HOST, BERTH_DATA_ROOT, BERTH_EXEC_ROOT). */
+  /** The caller's environment (BERTH_HOST, DOCKER_HOST, BERTH_DATA_ROOT, BERTH_EXEC_ROOT). */
   env: NodeJS.ProcessEnv;
   /** Where to say that berthd was started. */
   notify: (line: string) => void;
 }
 
 export async function connect(opts: ConnectOptions): Promise<Client> {
-  const explicit = opts.host ?? opts.env.BERTH_HOST;
+  // An empty variable counts as unset, as docker treats DOCKER_HOST.
+  const explicit = opts.host ?? (opts.env.BERTH_HOST || opts.env.DOCKER_HOST);
   const client = new Client(explicit || defaultHost(opts.env));
   if (explicit) return client;
   try {
