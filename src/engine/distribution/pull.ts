@@ -66,7 +66,7 @@ async function pullOne(
   // The config of an image already here is not fetched again.
   const local = d.images.images.get(manifest.config.digest);
   const configBytes = local ? local.configBytes : await repo.readBlob(manifest.config);
-  const config = decodeImageConfig(configBytes);
+  const config = local ? local.config : decodeImageConfig(configBytes);
   if (wanted) {
     const actual = normalizePlatform({ os: config.os ?? 'linux', architecture: config.architecture ?? '', ...(config.variant ? { variant: config.variant } : {}) });
     const w = normalizePlatform(wanted);
@@ -83,7 +83,7 @@ async function pullOne(
       throw new InvalidArgument(`unsupported layer media type ${l.mediaType} in ${familiarString(ref)}` + (l.mediaType.includes('zstd') ? ' (zstd needs a newer Node.js)' : ''));
     }
   }
-  const imageId = digestOf(configBytes);
+  const imageId = local ? local.record.id : digestOf(configBytes);
   // An image already here has all its layers: nothing to download, no per-layer lines (dockerd
   // returns before its layer phase too); only the references may move.
   // (An image removed meanwhile is pulled the usual way.)
