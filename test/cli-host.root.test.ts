@@ -100,6 +100,11 @@ describe('the berth launcher and its CLI host', { timeout: 240_000 }, () => {
     const wrong = await run(berthBin, ['ps'], { env: { ...process.env, ...env(), DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
     assert.notEqual(wrong.code, 0);
     assert.match(wrong.stderr, /Cannot connect to the berth daemon at unix:\/\/\/nonexistent\/docker\.sock/);
+    // As docker: a server field in --format without a server prints the line's end; the error is the connection's.
+    const noServer = await run(berthBin, ['version', '--format', '{{.Server.Os}}'], { env: { ...process.env, ...env(), DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    assert.equal(noServer.code, 1);
+    assert.equal(noServer.stdout, '\n');
+    assert.match(noServer.stderr, /^Cannot connect to the berth daemon at unix:\/\/\/nonexistent\/docker\.sock\. Is the berth daemon running\?\n$/);
     // Output into a pipe that closes early does not hurt the host.
     const head = spawn('sh', ['-c', `"${berthBin}" -H "${d.host}" run --rm busybox sh -c 'yes | head -c 3000000' | head -c 10 >/dev/null`], { env: { ...process.env, ...env() } });
     await new Promise((r) => head.once('exit', r));

@@ -8,6 +8,7 @@ import { CLIENT_API_VERSION } from '../../client/client.js';
 import { BERTH_VERSION } from '../../util/version.js';
 import type { Command } from '../command.js';
 import { renderOne } from '../format/output.js';
+import { TemplateExecError } from '../format/template.js';
 import { tabulate } from '../format/tabwriter.js';
 
 const goArch = arch() === 'x64' ? 'amd64' : arch();
@@ -40,7 +41,14 @@ export const version: Command = {
       serverError = e;
     }
     if (flags.string('format')) {
-      ctx.out(renderOne(flags.string('format'), { Client: clientInfo, Server: server ?? null }));
+      try {
+        ctx.out(renderOne(flags.string('format'), { Client: clientInfo, Server: server ?? null }));
+      } catch (e) {
+        // Without a server, `{{.Server…}}` cannot run: docker prints the line's end and reports
+        // the connection, not the template.
+        if (!serverError || !(e instanceof TemplateExecError)) throw e;
+        ctx.out('\n');
+      }
     } else {
       let text =
         `Client:\n Version:\t${clientInfo.Version}\n API version:\t${clientInfo.ApiVersion}\n` +
