@@ -8,6 +8,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { buildArchive } from '../src/store/testing/archive.js';
+import { busyboxRootfsTar } from '../src/store/testing/busybox-rootfs.js';
 import { berthBin, berthdBin, hasDocker, run, startDaemon, type TestDaemon } from './helpers/daemon.js';
 
 function get(socket: string, method: string, path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
@@ -192,7 +194,20 @@ describe('berthd lifecycle', () => {
 
   it('berth starts berthd by itself when nothing answers at the default socket', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-auto-'));
-    const env = { ...process.env, BERTH_DATA_ROOT: join(dir, 'data'), BERTH_EXEC_ROOT: join(dir, 'run'), BERTH_HOST: '' };
+    const env = { ...process.env, BERTH_DATA_ROOT: join(dir, 'data'), BERTH_EXEC_ROOT: join(dir, 'run'), BERTH_HOST: '', DOCKER_HOST: '' };
+    const stopAuto = async () => {
+      const pid = Number((await fs.readFile(join(dir, 'run', 'berthd.pid'), 'utf8').catch(() => '0')).trim());
+      if (!pid) return;
+      process.kill(pid, 'SIGTERM');
+      for (let i = 0; i < 200; i++) {
+        try {
+          process.kill(pid, 0);
+          await new Promise((r) => setTimeout(r, 50));
+        } catch {
+          break;
+        }
+      }
+    };
     try {
       const r = await run(berthBin, ['version'], { env });
       assert.equal(r.code, 0, r.stderr);
@@ -202,19 +217,22 @@ describe('berthd lifecycle', () => {
       const again = await run(berthBin, ['version'], { env });
       assert.equal(again.code, 0);
       assert.equal(again.stderr, '');
+      // A command whose request streams its body (load) starts it too, and its body arrives whole.
+      await stopAuto();
+      const tar = join(dir, 'bb.tar');
+      await fs.writeFile(tar, buildArchive([{ tags: ['auto:1'], layers: [busyboxRootfsTar()], created: '2024-01-01T00:00:00Z' }]));
+      const load = await run(berthBin, ['load', '-i', tar], { env });
+      assert.equal(load.code, 0, load.stderr);
+      assert.match(load.stderr, /started berthd/);
+      assert.equal(load.stdout, 'Loaded image: auto:1\n');
+      // And one that does not (images): sent again once the daemon is up.
+      await stopAuto();
+      const images = await run(berthBin, ['images', '--format', '{{.Repository}}:{{.Tag}}'], { env });
+      assert.equal(images.code, 0, images.stderr);
+      assert.match(images.stderr, /started berthd/);
+      assert.equal(images.stdout, 'auto:1\n');
     } finally {
-      const pid = Number((await fs.readFile(join(dir, 'run', 'berthd.pid'), 'utf8').catch(() => '0')).trim());
-      if (pid) {
-        process.kill(pid, 'SIGTERM');
-        for (let i = 0; i < 100; i++) {
-          try {
-            process.kill(pid, 0);
-            await new Promise((r) => setTimeout(r, 50));
-          } catch {
-            break;
-          }
-        }
-      }
+      await stopAuto();
       await fs.rm(dir, { recursive: true, force: true });
     }
   });

@@ -1,15 +1,15 @@
 /**
  * @module cli/connect
  * Finds the daemon: `-H`, then `BERTH_HOST`, then `DOCKER_HOST` (as docker reads it), then the
- * default socket. When nothing answers at
- * the default socket, starts berthd itself (detached, logging into the data root), says so in
- * one line on stderr, and waits for `/_ping`.
+ * default socket. When the first request finds nothing listening at the default socket, starts
+ * berthd itself (detached, logging into the data root), says so in one line on stderr, waits
+ * for `/_ping` and sends the request again.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, ConnectError } from '../client/client.js';
+import { Client } from '../client/client.js';
 import { defaultDataRoot, defaultExecRoot, defaultHost } from '../util/default-paths.js';
 import { Unavailable } from '../errdefs/index.js';
 import { DAEMON_NODE_FLAGS } from '../util/daemon-flags.js';
@@ -25,15 +25,10 @@ export interface ConnectOptions {
 export async function connect(opts: ConnectOptions): Promise<Client> {
   // An empty variable counts as unset, as docker treats DOCKER_HOST.
   const explicit = opts.host ?? (opts.env.BERTH_HOST || opts.env.DOCKER_HOST);
-  const client = new Client(explicit || defaultHost(opts.env));
-  if (explicit) return client;
-  try {
-    await client.ping();
-    return client;
-  } catch (e) {
-    if (!(e instanceof ConnectError) || (e.code !== 'ENOENT' && e.code !== 'ECONNREFUSED')) throw e;
-  }
-  await startDaemon(client, opts.env, opts.notify);
+  if (explicit) return new Client(explicit);
+  // The default socket: no ping first; the first request that finds nothing listening starts
+  // berthd and is sent again (see Client).
+  const client: Client = new Client(defaultHost(opts.env), { startDaemon: () => startDaemon(client, opts.env, opts.notify) });
   return client;
 }
 

@@ -67,9 +67,36 @@ export class Client {
   readonly #agent = new Agent({ keepAlive: true });
   readonly #hijacked = new Set<Socket>();
 
-  constructor(host: string) {
+  /**
+   * Called when a request finds no daemon listening (the socket missing or refusing): starts
+   * one; the request is then sent again. Until a request has reached the daemon, a request
+   * whose body cannot be sent twice (a stream) or a hijack asks `/_ping` first.
+   */
+  #start: (() => Promise<void>) | undefined;
+  #starting: Promise<void> | undefined;
+  #reached = false;
+
+  constructor(host: string, opts: { startDaemon?: () => Promise<void> } = {}) {
     this.hostString = host;
     this.endpoint = parseHost(host);
+    this.#start = opts.startDaemon;
+  }
+
+  /** Starts the daemon once, for every request that found none. */
+  #startOnce(): Promise<void> {
+    this.#starting ??= this.#start!();
+    return this.#starting;
+  }
+
+  /** Before a request that cannot be repeated: makes sure a daemon listens (starting one if need be). */
+  async #ensureReachable(): Promise<void> {
+    if (!this.#start || this.#reached) return;
+    try {
+      await this.ping();
+    } catch (e) {
+      if (!isNotListening(e)) throw e;
+      await this.#startOnce();
+    }
   }
 
   /** Ends every connection of this client, pending requests and hijacked streams included. */
@@ -102,6 +129,20 @@ export class Client {
 
   /** Sends a request; resolves with the response once headers arrive; throws daemon errors. */
   async request(method: string, p: string, opts: CallOptions = {}): Promise<IncomingMessage> {
+    if (opts.body instanceof Readable) {
+      await this.#ensureReachable();
+      return this.#request(method, p, opts);
+    }
+    try {
+      return await this.#request(method, p, opts);
+    } catch (e) {
+      if (!this.#start || this.#reached || !isNotListening(e)) throw e;
+      await this.#startOnce();
+      return this.#request(method, p, opts);
+    }
+  }
+
+  async #request(method: string, p: string, opts: CallOptions): Promise<IncomingMessage> {
     const headers: Record<string, string> = { ...opts.headers };
     let body: Buffer | Readable | undefined;
     if (opts.body instanceof Readable) body = opts.body;
@@ -113,7 +154,10 @@ export class Client {
     }
     if (Buffer.isBuffer(body)) headers['Content-Length'] = String(body.length);
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest(this.#options(method, this.path(p, opts.query), headers), resolve);
+      const req = httpRequest(this.#options(method, this.path(p, opts.query), headers), (res) => {
+        this.#reached = true;
+        resolve(res);
+      });
       req.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES') {
           reject(new ConnectError(`Cannot connect to the berth daemon at ${this.hostString}. Is the berth daemon running?`, e.code, e));
@@ -173,6 +217,7 @@ export class Client {
       req.end();
     });
     res.resume();
+    this.#reached = true;
     return res.headers;
   }
 
@@ -181,6 +226,7 @@ export class Client {
    * answers 101, with any bytes that arrived with the headers pushed back onto it.
    */
   async hijack(method: string, p: string, opts: CallOptions = {}): Promise<Socket> {
+    await this.#ensureReachable();
     const headers: Record<string, string> = { Connection: 'Upgrade', Upgrade: 'tcp', ...opts.headers };
     let body: Buffer | undefined;
     if (opts.body !== undefined) {
@@ -213,6 +259,11 @@ export class Client {
       req.end(body);
     });
   }
+}
+
+/** A connection error that means nothing listens at the socket (so a daemon can be started). */
+function isNotListening(e: unknown): boolean {
+  return e instanceof ConnectError && (e.code === 'ENOENT' || e.code === 'ECONNREFUSED');
 }
 
 export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
