@@ -60,3 +60,35 @@ test('random files amid text inside one chunk: stored runs and deflated runs joi
   const random = parts.filter((_, i) => i % 2 === 0).reduce((n, p) => n + p.length, 0);
   assert.ok(a.length < random * 1.05, 'text runs beside random ones still compress');
 });
+
+/** `n` bytes that look random but are the same on every run (SHA-256 of a counter). */
+function pseudoRandom(n: number, seed: string): Buffer {
+  const out = Buffer.allocUnsafe(n);
+  for (let o = 0, i = 0; o < n; i++) o += createHash('sha256').update(`${seed}:${i}`).digest().copy(out, o);
+  return out;
+}
+
+test('the output is pinned: a pushed layer keeps its blob digest across berth versions', async () => {
+  // Any change to the format (chunking, level, the stored/deflated choice, block layout,
+  // header) changes these digests; they may change only with Node's zlib itself.
+  const line = (k: number | string) => Buffer.from(`pinned gzip input, line kind ${k}: the quick brown fox jumps over the lazy dog\n`);
+  const parts: Buffer[] = [];
+  [5000, 70_000, 300_000, 65_536, 1_200_000, 33_000, 150_000, 1].forEach((n, i) => parts.push(pseudoRandom(n, String(i)), Buffer.alloc(n + 777 * i, line(i))));
+  const mixed = Buffer.concat(parts);
+  // Two whole chunks: the last chunk is empty.
+  const exact = Buffer.concat([pseudoRandom(GZIP_CHUNK - 40_000, 'x'), Buffer.alloc(GZIP_CHUNK + 40_000, line('x'))]);
+  const cases: [Buffer, number, string][] = [
+    [mixed, 1839373, '925ff9bdc7972357ac751b35061021cb6863b3e058e4da98e16d2fea73536885'],
+    [exact, 1016384, '52ba9e6d98ac8605cc484c58133b06c28dcf92e077440729fbd2163236a45ef0'],
+    [Buffer.from('x'), 21, '5e59f6a6ade59da906eaee8bb73bf797aad45c04291ba75fb7c1a42d56e2592e'],
+    [Buffer.alloc(0), 23, '5c48a1ad421525c99c7627bd93b1ee8cc2a80e1167d7f8d091bec8caa20ceddb'],
+  ];
+  for (const [data, size, digest] of cases) {
+    for (const pieces of [[100_000], [GZIP_CHUNK], [1, 65_535, 3 * GZIP_CHUNK]]) {
+      const a = await gz(data, pieces);
+      assert.equal(a.length, size);
+      assert.equal(sha(a), digest);
+      assert.ok(gunzipSync(a).equals(data));
+    }
+  }
+});
