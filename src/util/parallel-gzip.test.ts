@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { gunzipSync } from 'node:zlib';
+import { deflateRawSync, gunzipSync } from 'node:zlib';
 import { crc32, entropy, GZIP_CHUNK, parallelGzip } from './parallel-gzip.js';
 
 async function gz(data: Buffer, pieces: number[], parallel = 4): Promise<Buffer> {
@@ -90,5 +90,17 @@ test('the output is pinned: a pushed layer keeps its blob digest across berth ve
       assert.equal(sha(a), digest);
       assert.ok(gunzipSync(a).equals(data));
     }
+  }
+});
+
+test('a chunk that compresses is deflated as node:zlib deflates it', async () => {
+  // One chunk, one deflated run, no dictionary, finished: node:zlib's deflateRaw exactly.
+  const data = Buffer.concat([Buffer.alloc(300_000, 'text that node:zlib and the native chunk job deflate alike\n'), pseudoRandom(20_000, 'd')]);
+  for (const level of [1, 6, 9]) {
+    const out: Buffer[] = [];
+    for await (const b of parallelGzip((async function* () { yield data; })(), { level })) out.push(b);
+    const gz = Buffer.concat(out);
+    assert.ok(gz.subarray(10, -8).equals(deflateRawSync(data, { level })));
+    assert.equal(gz.readUInt32LE(gz.length - 8), crc32(data));
   }
 });
