@@ -840,6 +840,9 @@ static napi_value js_sha256_digest(napi_env env, napi_callback_info info) {
  * crc32 is the CRC-32 of the chunk alone (join them with crc32Combine).
  */
 #include <zlib.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #define GZ_WINDOW (32 << 10)
 #define GZ_SEGMENT (64 << 10)
@@ -864,6 +867,77 @@ struct gz_job {
   uint32_t crc;
   const char *error;
 };
+
+#if defined(__x86_64__)
+/*
+ * CRC-32 (gzip's, bit-reflected) of p[0..len) by folding with carry-less multiplication
+ * (PCLMULQDQ): four 128-bit lanes folded 64 bytes at a time, then into one, then reduced to
+ * 32 bits (Barrett). The constants are x^k mod P(x) for the fold distances, bit-reflected.
+ * Several times as fast as zlib's table-driven crc32. len >= 64 and a multiple of 16.
+ */
+__attribute__((target("pclmul,sse4.1"))) static uint32_t crc32_fold(uint32_t crc, const unsigned char *p, size_t len) {
+  const __m128i k12 = _mm_set_epi64x(0x1c6e41596LL, 0x154442bd4LL); /* fold by 512 bits */
+  const __m128i k34 = _mm_set_epi64x(0x0ccaa009eLL, 0x1751997d0LL); /* fold by 128 bits */
+  const __m128i k5 = _mm_set_epi64x(0, 0x163cd6124LL);
+  const __m128i kp = _mm_set_epi64x(0x1f7011641LL, 0x1db710641LL); /* mu, P(x) */
+  const __m128i mask32 = _mm_set_epi32(0, 0, 0, -1);
+  __m128i x0 = _mm_xor_si128(_mm_loadu_si128((const __m128i *)p), _mm_cvtsi32_si128((int)~crc));
+  __m128i x1 = _mm_loadu_si128((const __m128i *)(p + 16));
+  __m128i x2 = _mm_loadu_si128((const __m128i *)(p + 32));
+  __m128i x3 = _mm_loadu_si128((const __m128i *)(p + 48));
+  p += 64;
+  len -= 64;
+#define GZ_FOLD(x, k, d) _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x00), _mm_clmulepi64_si128(x, k, 0x11)), d)
+  for (; len >= 64; p += 64, len -= 64) {
+    x0 = GZ_FOLD(x0, k12, _mm_loadu_si128((const __m128i *)p));
+    x1 = GZ_FOLD(x1, k12, _mm_loadu_si128((const __m128i *)(p + 16)));
+    x2 = GZ_FOLD(x2, k12, _mm_loadu_si128((const __m128i *)(p + 32)));
+    x3 = GZ_FOLD(x3, k12, _mm_loadu_si128((const __m128i *)(p + 48)));
+  }
+  __m128i x = GZ_FOLD(x0, k34, x1);
+  x = GZ_FOLD(x, k34, x2);
+  x = GZ_FOLD(x, k34, x3);
+  for (; len >= 16; p += 16, len -= 16) x = GZ_FOLD(x, k34, _mm_loadu_si128((const __m128i *)p));
+#undef GZ_FOLD
+  x = _mm_xor_si128(_mm_srli_si128(x, 8), _mm_clmulepi64_si128(x, k34, 0x10));
+  x = _mm_xor_si128(_mm_srli_si128(x, 4), _mm_clmulepi64_si128(_mm_and_si128(x, mask32), k5, 0x00));
+  __m128i t = _mm_clmulepi64_si128(_mm_and_si128(x, mask32), kp, 0x10);
+  t = _mm_clmulepi64_si128(_mm_and_si128(t, mask32), kp, 0x00);
+  x = _mm_xor_si128(x, t);
+  return ~(uint32_t)_mm_extract_epi32(x, 1);
+}
+#endif
+
+/* CRC-32 of p[0..len) continuing from crc: folded where the CPU can, zlib's otherwise and for the tail. */
+static uint32_t gz_crc32(uint32_t crc, const unsigned char *p, size_t len) {
+#if defined(__x86_64__)
+  if (len >= 64 && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1")) {
+    size_t n = len & ~(size_t)15;
+    crc = crc32_fold(crc, p, n);
+    p += n;
+    len -= n;
+  }
+#endif
+  return (uint32_t)crc32_z(crc, p, len);
+}
+
+/* crc32(buf, crc): the chunk job's CRC-32, for the tests. */
+static napi_value js_crc32(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], r;
+  void *p = NULL;
+  size_t len = 0;
+  uint32_t crc = 0;
+  bool is_buf = false;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || napi_is_buffer(env, argv[0], &is_buf) != napi_ok || !is_buf || napi_get_buffer_info(env, argv[0], &p, &len) != napi_ok ||
+      napi_get_value_uint32(env, argv[1], &crc) != napi_ok) {
+    napi_throw_type_error(env, NULL, "crc32(buf, crc)");
+    return NULL;
+  }
+  CHECK(napi_create_uint32(env, gz_crc32(crc, p, len), &r));
+  return r;
+}
 
 static bool gz_reserve(struct gz_job *j, size_t more) {
   if (j->out_cap - j->out_len >= more) return true;
@@ -954,12 +1028,23 @@ static void gz_execute(napi_env env, void *data) {
   for (size_t i = 0; i < j->n; i++) len += j->lens[i];
   for (size_t i = 0; i < j->n_prev; i++) prev_len += j->prev_lens[i];
   size_t tail = prev_len < GZ_WINDOW ? prev_len : GZ_WINDOW;
-  /* [the last `tail` bytes of the previous chunk | this chunk]: a run's dictionary is what precedes it. */
-  unsigned char *buf = malloc(tail + len + 1);
-  if (!buf) {
-    j->error = "gzipChunk: out of memory";
-    return;
+  /*
+   * [the last `tail` bytes of the previous chunk | this chunk]: a run's dictionary is what
+   * precedes it. Gathered into a buffer each pool thread keeps (fresh memory costs page faults).
+   */
+  static __thread unsigned char *kept;
+  static __thread size_t kept_cap;
+  if (kept_cap < tail + len + 1) {
+    free(kept);
+    kept_cap = 0;
+    kept = malloc(tail + len + 1);
+    if (!kept) {
+      j->error = "gzipChunk: out of memory";
+      return;
+    }
+    kept_cap = tail + len + 1;
   }
+  unsigned char *buf = kept;
   size_t skip = prev_len - tail, o = 0;
   for (size_t i = 0; i < j->n_prev; i++) {
     size_t l = j->prev_lens[i];
@@ -976,10 +1061,9 @@ static void gz_execute(napi_env env, void *data) {
     o += j->lens[i];
   }
   const unsigned char *chunk = buf + tail;
-  j->crc = (uint32_t)crc32(0L, chunk, (uInt)len);
+  j->crc = gz_crc32(0, chunk, len);
   size_t blocks = len / GZ_STORED_MAX + 2;
   if (!gz_reserve(j, len + 5 * blocks + 1024)) {
-    free(buf);
     j->error = "gzipChunk: out of memory";
     return;
   }
@@ -1008,7 +1092,6 @@ static void gz_execute(napi_env env, void *data) {
     }
     a = b;
   }
-  free(buf);
   if (!ok && !j->error) j->error = "gzipChunk: out of memory";
   /* Give back what a compressible chunk did not use. */
   if (ok && j->out_cap - j->out_len > (64 << 10)) {
@@ -1190,6 +1273,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sha256Digest", NULL, js_sha256_digest, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gzipChunk", NULL, js_gzip_chunk, NULL, NULL, NULL, napi_enumerable, NULL},
       {"crc32Combine", NULL, js_crc32_combine, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"crc32", NULL, js_crc32, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -52,6 +52,8 @@ export interface Native {
    * and for the chunk's shorter last segment. The buffers must not change until it settles.
    */
   gzipChunk(pieces: Buffer[], prev: Buffer[] | null, level: number, last: boolean, table: Float64Array, shortTable: Float64Array | null): Promise<[Buffer, number]>;
+  /** The CRC-32 {@link Native.gzipChunk} computes (carry-less multiplication where the CPU has it), from `crc`. */
+  crc32(buf: Buffer, crc: number): number;
   /** zlib's crc32_combine: the CRC-32 of A then B from crc(A), crc(B) and B's length. */
   crc32Combine(crc1: number, crc2: number, len2: number): number;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { deflateRawSync, gunzipSync } from 'node:zlib';
+import { native } from './native.js';
 import { crc32, entropy, GZIP_CHUNK, parallelGzip } from './parallel-gzip.js';
 
 async function gz(data: Buffer, pieces: number[], parallel = 4): Promise<Buffer> {
@@ -25,6 +26,20 @@ test('crc32 matches the known values', () => {
   assert.equal(crc32(Buffer.alloc(0)), 0);
   const b = randomBytes(1000);
   assert.equal(crc32(b.subarray(300), crc32(b.subarray(0, 300))), crc32(b));
+});
+
+test("the chunk job's CRC-32 is zlib's, at every length and alignment", () => {
+  const b = randomBytes(300_000);
+  for (let len = 0; len < 300; len++) {
+    for (const off of [0, 1, 7, 15]) {
+      const s = b.subarray(off, off + len);
+      assert.equal(native().crc32(s, 0), crc32(s));
+      assert.equal(native().crc32(s, 0x12345678), crc32(s, 0x12345678));
+    }
+  }
+  for (const len of [1000, 4096 + 13, 65_536, 299_990]) assert.equal(native().crc32(b.subarray(3, 3 + len), 0), crc32(b.subarray(3, 3 + len)));
+  const big = b.subarray(0, 250_000);
+  assert.equal(native().crc32Combine(crc32(big.subarray(0, 100_001)), crc32(big.subarray(100_001)), big.length - 100_001), crc32(big));
 });
 
 test('entropy tells random from text', () => {
