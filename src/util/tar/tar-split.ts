@@ -10,7 +10,7 @@
  *   'R' u32be length, bytes                      raw bytes
  *   'F' u16be pathLength, path, u32be hi, u32be lo   content of file #n (n counts F records)
  */
-import { closeSync, createReadStream, fstatSync, openSync, readSync, writeSync, constants as C } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, read, writeSync, constants as C } from 'node:fs';
 import { gzipSync, createGunzip } from 'node:zlib';
 import { DataLoss } from '../../errdefs/index.js';
 
@@ -158,31 +158,57 @@ export async function* replayTarSplit(splitPath: string, resolve: FileResolver):
   if (outLen > 0) yield drain();
 }
 
-function* readFile(abs: string, path: string, size: number): Generator<Buffer> {
+/** Reads of a file kept in flight ahead of the consumer (each {@link READ_CHUNK}). */
+const READ_AHEAD = 3;
+
+/** `buf.length` bytes of `fd` at `pos`, read on the thread pool; fewer only at the end of the file. */
+function readAt(fd: number, buf: Buffer, pos: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let got = 0;
+    const more = (): void =>
+      read(fd, buf, got, buf.length - got, pos + got, (err, n) => {
+        if (err) reject(err);
+        else if (n === 0 || (got += n) === buf.length) resolve(got);
+        else more();
+      });
+    more();
+  });
+}
+
+/**
+ * The file's bytes, read on the thread pool a few chunks ahead, so the event loop neither
+ * waits for the disk nor spends its time copying from the page cache.
+ */
+async function* readFile(abs: string, path: string, size: number): AsyncGenerator<Buffer> {
   let fd: number;
   try {
     fd = openSync(abs, C.O_RDONLY | C.O_NOFOLLOW);
   } catch (e) {
     throw new DataLoss(`layer content missing: ${path}: ${(e as Error).message}`, { cause: e });
   }
+  const inflight: { buf: Buffer; done: Promise<number> }[] = [];
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || st.size !== size) {
       throw new DataLoss(`layer content changed: ${path} has ${st.size} bytes, the layer recorded ${size}`);
     }
-    let left = size;
-    while (left > 0) {
-      const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, left));
-      let got = 0;
-      while (got < buf.length) {
-        const n = readSync(fd, buf, got, buf.length - got, null);
-        if (n === 0) throw new DataLoss(`layer content changed: ${path} is shorter than recorded`);
-        got += n;
+    let pos = 0;
+    while (pos < size || inflight.length > 0) {
+      while (inflight.length < READ_AHEAD && pos < size) {
+        const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - pos));
+        const done = readAt(fd, buf, pos);
+        // Awaited in order below; one failing while the consumer stopped is no unhandled rejection.
+        done.catch(() => undefined);
+        inflight.push({ buf, done });
+        pos += buf.length;
       }
-      left -= got;
+      const { buf, done } = inflight.shift()!;
+      if ((await done) < buf.length) throw new DataLoss(`layer content changed: ${path} is shorter than recorded`);
       yield buf;
     }
   } finally {
+    // No read may still use the descriptor when it is closed (and its number reused).
+    await Promise.allSettled(inflight.map((r) => r.done));
     closeSync(fd);
   }
 }
