@@ -69,7 +69,18 @@ const HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
  * fresh ones). Each chunk is judged by {@link SEGMENT}: runs of high-entropy segments are
  * stored, the runs between them deflated, each run ending byte-aligned.
  */
-export async function* parallelGzip(source: AsyncIterable<Uint8Array>, opts: { level?: number; parallel?: number } = {}): AsyncGenerator<Buffer> {
+export async function* parallelGzip(
+  source: AsyncIterable<Uint8Array>,
+  opts: {
+    level?: number;
+    parallel?: number;
+    /**
+     * Told, as it rises, how many bytes from the start of the input this no longer holds (the
+     * source may then use their buffers again).
+     */
+    onConsumed?: (bytes: number) => void;
+  } = {},
+): AsyncGenerator<Buffer> {
   const level = opts.level ?? constants.Z_BEST_SPEED;
   const parallel = Math.max(1, opts.parallel ?? 4);
   const addon = native();
@@ -77,19 +88,24 @@ export async function* parallelGzip(source: AsyncIterable<Uint8Array>, opts: { l
   let crc = 0;
   let size = 0;
   let prev: Buffer[] | null = null;
-  const inflight: { done: Promise<[Buffer, number]>; len: number }[] = [];
+  /** Input bytes given to chunk jobs so far. */
+  let started = 0;
+  const inflight: { done: Promise<[Buffer, number]>; len: number; start: number }[] = [];
   const start = (pieces: Buffer[], len: number, last: boolean): void => {
     const rest = len % SEGMENT;
     const done = addon.gzipChunk(pieces, prev, level, last, fullTable!, rest ? entropyTable(Math.ceil(rest / SAMPLE)) : null);
     // Awaited in order below; a generator abandoned early leaves no unhandled rejection.
     done.catch(() => undefined);
-    inflight.push({ done, len });
+    inflight.push({ done, len, start: started });
+    started += len;
     prev = pieces;
   };
   const next = async (): Promise<Buffer> => {
-    const { done, len } = inflight.shift()!;
+    const { done, len, start } = inflight.shift()!;
     const [out, c] = await done;
     crc = addon.crc32Combine(crc, c, len);
+    // This chunk's pieces are the next job's dictionary still; everything before them is free.
+    opts.onConsumed?.(start);
     return out;
   };
   yield HEADER;

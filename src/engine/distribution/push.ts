@@ -129,7 +129,9 @@ export async function pushLayer(d: DistributionDeps, repo: Repository, ref: Refe
   const th = new Throttle(progress, id, 'Pushing', l.tarSize);
   const source = () => {
     let n = 0;
-    const tar = d.images.layers.exportTar(l.chainId);
+    // parallelGzip says how much of the tar it is done with, so the export reuses read buffers.
+    let consumed = 0;
+    const tar = d.images.layers.exportTar(l.chainId, { consumed: () => consumed });
     const counted = async function* () {
       for await (const c of tar as AsyncIterable<Buffer>) {
         n += c.length;
@@ -137,7 +139,7 @@ export async function pushLayer(d: DistributionDeps, repo: Repository, ref: Refe
         yield c;
       }
     };
-    return parallelGzip(counted(), { level: PUSH_GZIP_LEVEL });
+    return parallelGzip(counted(), { level: PUSH_GZIP_LEVEL, onConsumed: (b) => (consumed = b) });
   };
   const up = await repo.uploadBlob(source);
   progress(status(id, 'Pushed'));

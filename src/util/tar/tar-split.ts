@@ -93,6 +93,35 @@ export class TarSplitWriter {
   }
 }
 
+/**
+ * Read buffers ({@link READ_CHUNK} each) used again once nobody holds them: every holder of the
+ * replayed stream reports how far it is (a stream offset below which it holds nothing), and a
+ * buffer is taken again when all of them are past its end. Spares the garbage collector the
+ * hundreds of megabytes a layer's file contents would otherwise allocate.
+ */
+export class ReadBuffers {
+  readonly #free: Buffer[] = [];
+  /** Buffers handed out, in stream order, with the offset their bytes end at. */
+  readonly #out: { buf: Buffer; end: number }[] = [];
+  readonly #released: () => number;
+
+  /** `released`: the offset below which no byte of the stream is held any more. */
+  constructor(released: () => number) {
+    this.#released = released;
+  }
+
+  /** A buffer of `n` bytes (at most READ_CHUNK) for the stream's bytes up to offset `end`. */
+  take(n: number, end: number): Buffer {
+    if (this.#out.length > 0) {
+      const released = this.#released();
+      while (this.#out.length > 0 && this.#out[0]!.end <= released) this.#free.push(this.#out.shift()!.buf);
+    }
+    const buf = this.#free.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK);
+    this.#out.push({ buf, end });
+    return n === buf.length ? buf : buf.subarray(0, n);
+  }
+}
+
 /** Where replay finds file #index recorded under `path` (absolute path to read). */
 export type FileResolver = (index: number, path: string) => string;
 
@@ -100,15 +129,18 @@ const READ_CHUNK = 1 << 20;
 
 /**
  * Replays a tar-split record: yields the exact tar stream. Files are opened without
- * following symlinks and must still have their recorded size (else DataLoss).
+ * following symlinks and must still have their recorded size (else DataLoss). File contents
+ * are read into `buffers` when given (see {@link ReadBuffers}), into fresh buffers otherwise.
  */
-export async function* replayTarSplit(splitPath: string, resolve: FileResolver): AsyncGenerator<Buffer> {
+export async function* replayTarSplit(splitPath: string, resolve: FileResolver, buffers?: ReadBuffers): AsyncGenerator<Buffer> {
   const gunzip = createReadStream(splitPath).pipe(createGunzip());
   let pending: Buffer = Buffer.alloc(0);
   let rawLeft = 0;
   let fileIndex = 0;
   let out: Buffer[] = [];
   let outLen = 0;
+  /** Bytes yielded so far. */
+  let offset = 0;
   const take = (b: Buffer) => {
     out.push(b);
     outLen += b.length;
@@ -116,6 +148,7 @@ export async function* replayTarSplit(splitPath: string, resolve: FileResolver):
   const drain = (): Buffer => {
     const b = out.length === 1 ? out[0]! : Buffer.concat(out, outLen);
     out = [];
+    offset += outLen;
     outLen = 0;
     return b;
   };
@@ -145,7 +178,8 @@ export async function* replayTarSplit(splitPath: string, resolve: FileResolver):
         const size = pending.readUInt32BE(off + 3 + plen) * 0x100000000 + pending.readUInt32BE(off + 7 + plen);
         off += 3 + plen + 8;
         if (outLen > 0) yield drain();
-        yield* readFile(resolve(fileIndex++, path), path, size);
+        yield* readFile(resolve(fileIndex++, path), path, size, offset, buffers);
+        offset += size;
       } else {
         throw new DataLoss(`corrupt tar-split record ${splitPath}`);
       }
@@ -179,7 +213,7 @@ function readAt(fd: number, buf: Buffer, pos: number): Promise<number> {
  * The file's bytes, read on the thread pool a few chunks ahead, so the event loop neither
  * waits for the disk nor spends its time copying from the page cache.
  */
-async function* readFile(abs: string, path: string, size: number): AsyncGenerator<Buffer> {
+async function* readFile(abs: string, path: string, size: number, offset: number, buffers: ReadBuffers | undefined): AsyncGenerator<Buffer> {
   let fd: number;
   try {
     fd = openSync(abs, C.O_RDONLY | C.O_NOFOLLOW);
@@ -195,7 +229,8 @@ async function* readFile(abs: string, path: string, size: number): AsyncGenerato
     let pos = 0;
     while (pos < size || inflight.length > 0) {
       while (inflight.length < READ_AHEAD && pos < size) {
-        const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - pos));
+        const n = Math.min(READ_CHUNK, size - pos);
+        const buf = buffers ? buffers.take(n, offset + pos + n) : Buffer.allocUnsafe(n);
         const done = readAt(fd, buf, pos);
         // Awaited in order below; one failing while the consumer stopped is no unhandled rejection.
         done.catch(() => undefined);
