@@ -839,6 +839,7 @@ static napi_value js_sha256_digest(napi_env env, napi_callback_info info) {
  * it: all input with Z_NO_FLUSH, then no input with the flush, into 16 KiB output windows.
  * crc32 is the CRC-32 of the chunk alone (join them with crc32Combine).
  */
+#include <pthread.h>
 #include <zlib.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -939,9 +940,20 @@ static napi_value js_crc32(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/*
+ * Output blocks sized for a whole chunk stored (parallel-gzip's 1 MiB), kept when their buffers
+ * are collected and handed to the next jobs: fresh memory costs a page fault every 4 KiB.
+ */
+#define GZ_CHUNK (1 << 20)
+#define GZ_BLOCK_CAP (GZ_CHUNK + 5 * (GZ_CHUNK / GZ_STORED_MAX + 2) + 1024)
+#define GZ_KEEP_BLOCKS 16
+static pthread_mutex_t gz_keep_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char *gz_keep[GZ_KEEP_BLOCKS];
+static size_t gz_kept;
+
 static bool gz_reserve(struct gz_job *j, size_t more) {
   if (j->out_cap - j->out_len >= more) return true;
-  size_t cap = j->out_cap ? j->out_cap : 1 << 16;
+  size_t cap = j->out_cap ? j->out_cap : more;
   while (cap - j->out_len < more) cap *= 2;
   unsigned char *p = realloc(j->out, cap);
   if (!p) return false;
@@ -1063,6 +1075,14 @@ static void gz_execute(napi_env env, void *data) {
   const unsigned char *chunk = buf + tail;
   j->crc = gz_crc32(0, chunk, len);
   size_t blocks = len / GZ_STORED_MAX + 2;
+  if (len + 5 * blocks + 1024 == GZ_BLOCK_CAP) {
+    pthread_mutex_lock(&gz_keep_lock);
+    if (gz_kept > 0) {
+      j->out = gz_keep[--gz_kept];
+      j->out_cap = GZ_BLOCK_CAP;
+    }
+    pthread_mutex_unlock(&gz_keep_lock);
+  }
   if (!gz_reserve(j, len + 5 * blocks + 1024)) {
     j->error = "gzipChunk: out of memory";
     return;
@@ -1116,9 +1136,16 @@ static void gz_job_free(napi_env env, struct gz_job *j) {
   free(j);
 }
 
+/* The output buffer's finalizer; `hint` is its block's capacity. */
 static void gz_free_out(napi_env env, void *data, void *hint) {
   (void)env;
-  (void)hint;
+  if ((uintptr_t)hint == GZ_BLOCK_CAP) {
+    pthread_mutex_lock(&gz_keep_lock);
+    bool kept = gz_kept < GZ_KEEP_BLOCKS;
+    if (kept) gz_keep[gz_kept++] = data;
+    pthread_mutex_unlock(&gz_keep_lock);
+    if (kept) return;
+  }
   free(data);
 }
 
@@ -1126,7 +1153,7 @@ static void gz_complete(napi_env env, napi_status status, void *data) {
   struct gz_job *j = data;
   napi_value result, buf, crc, err, msg;
   if (status == napi_ok && !j->error &&
-      napi_create_external_buffer(env, j->out_len, j->out, gz_free_out, NULL, &buf) == napi_ok) {
+      napi_create_external_buffer(env, j->out_len, j->out, gz_free_out, (void *)(uintptr_t)j->out_cap, &buf) == napi_ok) {
     j->out = NULL; /* the buffer owns it now */
     napi_create_array_with_length(env, 2, &result);
     napi_create_uint32(env, j->crc, &crc);
