@@ -119,3 +119,33 @@ test('a chunk that compresses is deflated as node:zlib deflates it', async () =>
     assert.equal(gz.readUInt32LE(gz.length - 8), crc32(data));
   }
 });
+
+test('onConsumed: input below the offset it reports is never read again', async () => {
+  // A source whose buffers are overwritten as soon as parallelGzip says it is past them: the
+  // output must still be that of the untouched input.
+  const line = Buffer.from('consumed input may be overwritten at once\n');
+  const data = Buffer.concat([pseudoRandom(3 * GZIP_CHUNK + 5000, 'c'), Buffer.alloc(2 * GZIP_CHUNK + 777, line), pseudoRandom(GZIP_CHUNK, 'e')]);
+  const expected = await gz(data, [GZIP_CHUNK]);
+  for (const [size, parallel] of [[100_000, 1], [100_000, 4], [1 << 20, 1], [3 << 20, 2]] as const) {
+    const given: { buf: Buffer; end: number }[] = [];
+    let consumed = 0;
+    async function* src() {
+      for (let o = 0; o < data.length; o += size) {
+        const buf = Buffer.from(data.subarray(o, o + size));
+        given.push({ buf, end: o + buf.length });
+        yield buf;
+      }
+    }
+    const out: Buffer[] = [];
+    for await (const b of parallelGzip(src(), {
+      parallel,
+      onConsumed: (n) => {
+        assert.ok(n >= consumed, 'it only rises');
+        consumed = n;
+        for (const g of given) if (g.end <= n) g.buf.fill(0xa5);
+      },
+    })) out.push(b);
+    assert.ok(consumed > 0);
+    assert.ok(Buffer.concat(out).equals(expected));
+  }
+});
