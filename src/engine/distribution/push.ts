@@ -76,16 +76,20 @@ async function pushOne(d: DistributionDeps, repo: Repository, ref: Reference, pr
       p.catch(() => undefined);
       results.set(l.chainId, p);
     });
-    const layers: { digest: Digest; size: number }[] = [];
-    for (const l of infos) layers.push(await results.get(l.chainId)!);
-
+    // The config goes up while the layers do (its round trips would otherwise follow the last layer).
     const configDigest = img.record.id;
     const configSize = img.configBytes.length;
-    if ((await repo.statBlob(configDigest)) === undefined) {
-      await repo.uploadBlob(async function* () {
-        yield img.configBytes;
-      }, { expected: configDigest, size: configSize });
-    }
+    const config = (async () => {
+      if ((await repo.statBlob(configDigest)) === undefined) {
+        await repo.uploadBlob(async function* () {
+          yield img.configBytes;
+        }, { expected: configDigest, size: configSize });
+      }
+    })();
+    config.catch(() => undefined);
+    const layers: { digest: Digest; size: number }[] = [];
+    for (const l of infos) layers.push(await results.get(l.chainId)!);
+    await config;
     const manifest = {
       schemaVersion: 2,
       mediaType: MediaType.dockerManifest,
