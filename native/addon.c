@@ -825,6 +825,464 @@ static napi_value js_sha256_digest(napi_env env, napi_callback_info info) {
 }
 /* ---- end SHA-256 ------------------------------------------------------------------------------ */
 
+/* ---- gzip chunks off the event loop ----------------------------------------------------------
+ * gzipChunk(pieces, prev, level, last, table, shortTable) -> Promise<[Buffer, crc32]>: one chunk
+ * of util/parallel-gzip, done on libuv's thread pool with the zlib Node.js itself carries (its
+ * exported symbols, the library behind node:zlib), so the bytes are the ones node:zlib gives.
+ * The chunk (the concatenation of `pieces`) is judged in 64 KiB segments: a segment whose
+ * sampled byte entropy is above 7.9 bits is stored, runs of the other kind are deflated raw
+ * with the 32 KiB of input before them as dictionary (`prev`'s pieces, the previous chunk,
+ * come before this one), flushed with Z_SYNC_FLUSH, or Z_FINISH for the last run when `last`.
+ * The entropy is summed from `table` (entry c: p·log2(p) for p = c/4096, as JavaScript computed
+ * it), in the order JavaScript sums it, so the decision is the same bit for bit; `shortTable`
+ * does the same for a last segment shorter than 64 KiB. deflate is called as node:zlib calls
+ * it: all input with Z_NO_FLUSH, then no input with the flush, into 16 KiB output windows.
+ * crc32 is the CRC-32 of the chunk alone (join them with crc32Combine).
+ */
+#include <pthread.h>
+#include <zlib.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#define GZ_WINDOW (32 << 10)
+#define GZ_SEGMENT (64 << 10)
+#define GZ_STORED_MAX 65535
+#define GZ_OUT_WINDOW (16 << 10)
+#define GZ_STORE_ENTROPY 7.9
+
+struct gz_job {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref pieces_ref, prev_ref, table_ref, short_ref; /* alive until the job is done */
+  size_t n, n_prev;
+  const unsigned char **ptrs, **prev_ptrs;
+  size_t *lens, *prev_lens;
+  const double *table, *short_table;
+  size_t short_n; /* entries in short_table */
+  int level;
+  bool last;
+  /* results */
+  unsigned char *out;
+  size_t out_len, out_cap;
+  uint32_t crc;
+  const char *error;
+};
+
+#if defined(__x86_64__)
+/*
+ * CRC-32 (gzip's, bit-reflected) of p[0..len) by folding with carry-less multiplication
+ * (PCLMULQDQ): four 128-bit lanes folded 64 bytes at a time, then into one, then reduced to
+ * 32 bits (Barrett). The constants are x^k mod P(x) for the fold distances, bit-reflected.
+ * Several times as fast as zlib's table-driven crc32. len >= 64 and a multiple of 16.
+ */
+__attribute__((target("pclmul,sse4.1"))) static uint32_t crc32_fold(uint32_t crc, const unsigned char *p, size_t len) {
+  const __m128i k12 = _mm_set_epi64x(0x1c6e41596LL, 0x154442bd4LL); /* fold by 512 bits */
+  const __m128i k34 = _mm_set_epi64x(0x0ccaa009eLL, 0x1751997d0LL); /* fold by 128 bits */
+  const __m128i k5 = _mm_set_epi64x(0, 0x163cd6124LL);
+  const __m128i kp = _mm_set_epi64x(0x1f7011641LL, 0x1db710641LL); /* mu, P(x) */
+  const __m128i mask32 = _mm_set_epi32(0, 0, 0, -1);
+  __m128i x0 = _mm_xor_si128(_mm_loadu_si128((const __m128i *)p), _mm_cvtsi32_si128((int)~crc));
+  __m128i x1 = _mm_loadu_si128((const __m128i *)(p + 16));
+  __m128i x2 = _mm_loadu_si128((const __m128i *)(p + 32));
+  __m128i x3 = _mm_loadu_si128((const __m128i *)(p + 48));
+  p += 64;
+  len -= 64;
+#define GZ_FOLD(x, k, d) _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x00), _mm_clmulepi64_si128(x, k, 0x11)), d)
+  for (; len >= 64; p += 64, len -= 64) {
+    x0 = GZ_FOLD(x0, k12, _mm_loadu_si128((const __m128i *)p));
+    x1 = GZ_FOLD(x1, k12, _mm_loadu_si128((const __m128i *)(p + 16)));
+    x2 = GZ_FOLD(x2, k12, _mm_loadu_si128((const __m128i *)(p + 32)));
+    x3 = GZ_FOLD(x3, k12, _mm_loadu_si128((const __m128i *)(p + 48)));
+  }
+  __m128i x = GZ_FOLD(x0, k34, x1);
+  x = GZ_FOLD(x, k34, x2);
+  x = GZ_FOLD(x, k34, x3);
+  for (; len >= 16; p += 16, len -= 16) x = GZ_FOLD(x, k34, _mm_loadu_si128((const __m128i *)p));
+#undef GZ_FOLD
+  x = _mm_xor_si128(_mm_srli_si128(x, 8), _mm_clmulepi64_si128(x, k34, 0x10));
+  x = _mm_xor_si128(_mm_srli_si128(x, 4), _mm_clmulepi64_si128(_mm_and_si128(x, mask32), k5, 0x00));
+  __m128i t = _mm_clmulepi64_si128(_mm_and_si128(x, mask32), kp, 0x10);
+  t = _mm_clmulepi64_si128(_mm_and_si128(t, mask32), kp, 0x00);
+  x = _mm_xor_si128(x, t);
+  return ~(uint32_t)_mm_extract_epi32(x, 1);
+}
+#endif
+
+/* CRC-32 of p[0..len) continuing from crc: folded where the CPU can, zlib's otherwise and for the tail. */
+static uint32_t gz_crc32(uint32_t crc, const unsigned char *p, size_t len) {
+#if defined(__x86_64__)
+  if (len >= 64 && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1")) {
+    size_t n = len & ~(size_t)15;
+    crc = crc32_fold(crc, p, n);
+    p += n;
+    len -= n;
+  }
+#endif
+  return (uint32_t)crc32_z(crc, p, len);
+}
+
+/* crc32(buf, crc): the chunk job's CRC-32, for the tests. */
+static napi_value js_crc32(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], r;
+  void *p = NULL;
+  size_t len = 0;
+  uint32_t crc = 0;
+  bool is_buf = false;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || napi_is_buffer(env, argv[0], &is_buf) != napi_ok || !is_buf || napi_get_buffer_info(env, argv[0], &p, &len) != napi_ok ||
+      napi_get_value_uint32(env, argv[1], &crc) != napi_ok) {
+    napi_throw_type_error(env, NULL, "crc32(buf, crc)");
+    return NULL;
+  }
+  CHECK(napi_create_uint32(env, gz_crc32(crc, p, len), &r));
+  return r;
+}
+
+/*
+ * Output blocks sized for a whole chunk stored (parallel-gzip's 1 MiB), kept when their buffers
+ * are collected and handed to the next jobs: fresh memory costs a page fault every 4 KiB.
+ */
+#define GZ_CHUNK (1 << 20)
+#define GZ_BLOCK_CAP (GZ_CHUNK + 5 * (GZ_CHUNK / GZ_STORED_MAX + 2) + 1024)
+#define GZ_KEEP_BLOCKS 16
+static pthread_mutex_t gz_keep_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char *gz_keep[GZ_KEEP_BLOCKS];
+static size_t gz_kept;
+
+static bool gz_reserve(struct gz_job *j, size_t more) {
+  if (j->out_cap - j->out_len >= more) return true;
+  size_t cap = j->out_cap ? j->out_cap : more;
+  while (cap - j->out_len < more) cap *= 2;
+  unsigned char *p = realloc(j->out, cap);
+  if (!p) return false;
+  j->out = p;
+  j->out_cap = cap;
+  return true;
+}
+
+/* Sampled entropy of seg[0..len) (every 16th byte), in bits per byte. */
+static double gz_entropy(const unsigned char *seg, size_t len, const double *table, size_t entries) {
+  uint32_t counts[256] = {0};
+  size_t n = 0;
+  for (size_t i = 0; i < len; i += 16, n++) counts[seg[i]]++;
+  if (n == 0 || n >= entries) return 0;
+  double h = 0;
+  for (int c = 0; c < 256; c++)
+    if (counts[c]) h -= table[counts[c]];
+  return h;
+}
+
+static bool gz_stored(struct gz_job *j, const unsigned char *p, size_t len, bool final) {
+  size_t blocks = len ? (len + GZ_STORED_MAX - 1) / GZ_STORED_MAX : 1;
+  if (!gz_reserve(j, len + 5 * blocks)) return false;
+  unsigned char *o = j->out + j->out_len;
+  for (size_t b = 0; b < blocks; b++) {
+    size_t k = len - b * GZ_STORED_MAX < GZ_STORED_MAX ? len - b * GZ_STORED_MAX : GZ_STORED_MAX;
+    *o++ = final && b == blocks - 1 ? 1 : 0;
+    o[0] = k & 0xff;
+    o[1] = k >> 8;
+    o[2] = ~k & 0xff;
+    o[3] = (~k >> 8) & 0xff;
+    o += 4;
+    memcpy(o, p + b * GZ_STORED_MAX, k);
+    o += k;
+  }
+  j->out_len = (size_t)(o - j->out);
+  return true;
+}
+
+/* deflate(flush) until it leaves output space unused, window by window as node:zlib does. */
+static int gz_deflate_call(struct gz_job *j, z_stream *s, int flush, size_t *window_left) {
+  for (;;) {
+    if (*window_left == 0) *window_left = GZ_OUT_WINDOW;
+    if (!gz_reserve(j, *window_left)) return Z_MEM_ERROR;
+    s->next_out = j->out + j->out_len;
+    s->avail_out = (uInt)*window_left;
+    int err = deflate(s, flush);
+    size_t have = *window_left - s->avail_out;
+    j->out_len += have;
+    *window_left = s->avail_out;
+    if (err != Z_OK && err != Z_STREAM_END && err != Z_BUF_ERROR) return err;
+    if (s->avail_out != 0) return Z_OK;
+  }
+}
+
+static bool gz_deflated(struct gz_job *j, const unsigned char *dict, size_t dict_len, const unsigned char *p, size_t len, bool final) {
+  z_stream s;
+  memset(&s, 0, sizeof s);
+  if (deflateInit2(&s, j->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    j->error = "gzipChunk: deflateInit2 failed";
+    return false;
+  }
+  bool ok = dict_len == 0 || deflateSetDictionary(&s, dict, (uInt)dict_len) == Z_OK;
+  size_t window_left = GZ_OUT_WINDOW;
+  if (ok) {
+    s.next_in = (unsigned char *)p;
+    s.avail_in = (uInt)len;
+    ok = gz_deflate_call(j, &s, Z_NO_FLUSH, &window_left) == Z_OK;
+  }
+  if (ok) {
+    s.next_in = (unsigned char *)p + len;
+    s.avail_in = 0;
+    ok = gz_deflate_call(j, &s, final ? Z_FINISH : Z_SYNC_FLUSH, &window_left) == Z_OK;
+  }
+  deflateEnd(&s);
+  if (!ok) j->error = "gzipChunk: deflate failed";
+  return ok;
+}
+
+static void gz_execute(napi_env env, void *data) {
+  (void)env;
+  struct gz_job *j = data;
+  size_t len = 0, prev_len = 0;
+  for (size_t i = 0; i < j->n; i++) len += j->lens[i];
+  for (size_t i = 0; i < j->n_prev; i++) prev_len += j->prev_lens[i];
+  size_t tail = prev_len < GZ_WINDOW ? prev_len : GZ_WINDOW;
+  /*
+   * [the last `tail` bytes of the previous chunk | this chunk]: a run's dictionary is what
+   * precedes it. Gathered into a buffer each pool thread keeps (fresh memory costs page faults).
+   */
+  static __thread unsigned char *kept;
+  static __thread size_t kept_cap;
+  if (kept_cap < tail + len + 1) {
+    free(kept);
+    kept_cap = 0;
+    kept = malloc(tail + len + 1);
+    if (!kept) {
+      j->error = "gzipChunk: out of memory";
+      return;
+    }
+    kept_cap = tail + len + 1;
+  }
+  unsigned char *buf = kept;
+  size_t skip = prev_len - tail, o = 0;
+  for (size_t i = 0; i < j->n_prev; i++) {
+    size_t l = j->prev_lens[i];
+    if (skip >= l) {
+      skip -= l;
+      continue;
+    }
+    memcpy(buf + o, j->prev_ptrs[i] + skip, l - skip);
+    o += l - skip;
+    skip = 0;
+  }
+  for (size_t i = 0; i < j->n; i++) {
+    memcpy(buf + o, j->ptrs[i], j->lens[i]);
+    o += j->lens[i];
+  }
+  const unsigned char *chunk = buf + tail;
+  j->crc = gz_crc32(0, chunk, len);
+  size_t blocks = len / GZ_STORED_MAX + 2;
+  if (len + 5 * blocks + 1024 == GZ_BLOCK_CAP) {
+    pthread_mutex_lock(&gz_keep_lock);
+    if (gz_kept > 0) {
+      j->out = gz_keep[--gz_kept];
+      j->out_cap = GZ_BLOCK_CAP;
+    }
+    pthread_mutex_unlock(&gz_keep_lock);
+  }
+  if (!gz_reserve(j, len + 5 * blocks + 1024)) {
+    j->error = "gzipChunk: out of memory";
+    return;
+  }
+  /* Runs of segments of one kind. */
+  size_t a = 0;
+  bool ok = true;
+  if (len == 0) ok = gz_stored(j, chunk, 0, j->last);
+  while (ok && a < len) {
+    bool stored = false;
+    size_t b = a;
+    for (bool first = true; b < len; first = false) {
+      size_t end = b + GZ_SEGMENT < len ? b + GZ_SEGMENT : len;
+      bool full = end - b == GZ_SEGMENT;
+      double h = gz_entropy(chunk + b, end - b, full ? j->table : j->short_table, full ? 4097 : j->short_n);
+      bool st = h > GZ_STORE_ENTROPY;
+      if (first) stored = st;
+      else if (st != stored) break;
+      b = end;
+    }
+    bool final = j->last && b == len;
+    if (stored) ok = gz_stored(j, chunk + a, b - a, final);
+    else {
+      size_t avail = tail + a; /* bytes before the run in buf */
+      size_t dl = avail < GZ_WINDOW ? avail : GZ_WINDOW;
+      ok = gz_deflated(j, chunk + a - dl, dl, chunk + a, b - a, final);
+    }
+    a = b;
+  }
+  if (!ok && !j->error) j->error = "gzipChunk: out of memory";
+  /* Give back what a compressible chunk did not use. */
+  if (ok && j->out_cap - j->out_len > (64 << 10)) {
+    unsigned char *p = realloc(j->out, j->out_len ? j->out_len : 1);
+    if (p) {
+      j->out = p;
+      j->out_cap = j->out_len ? j->out_len : 1;
+    }
+  }
+}
+
+static void gz_job_free(napi_env env, struct gz_job *j) {
+  napi_ref *refs[] = {&j->pieces_ref, &j->prev_ref, &j->table_ref, &j->short_ref};
+  for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++)
+    if (*refs[i]) napi_delete_reference(env, *refs[i]);
+  if (j->work) napi_delete_async_work(env, j->work);
+  free(j->out);
+  free(j->ptrs);
+  free(j->lens);
+  free(j->prev_ptrs);
+  free(j->prev_lens);
+  free(j);
+}
+
+/* The output buffer's finalizer; `hint` is its block's capacity. */
+static void gz_free_out(napi_env env, void *data, void *hint) {
+  (void)env;
+  if ((uintptr_t)hint == GZ_BLOCK_CAP) {
+    pthread_mutex_lock(&gz_keep_lock);
+    bool kept = gz_kept < GZ_KEEP_BLOCKS;
+    if (kept) gz_keep[gz_kept++] = data;
+    pthread_mutex_unlock(&gz_keep_lock);
+    if (kept) return;
+  }
+  free(data);
+}
+
+static void gz_complete(napi_env env, napi_status status, void *data) {
+  struct gz_job *j = data;
+  napi_value result, buf, crc, err, msg;
+  if (status == napi_ok && !j->error &&
+      napi_create_external_buffer(env, j->out_len, j->out, gz_free_out, (void *)(uintptr_t)j->out_cap, &buf) == napi_ok) {
+    j->out = NULL; /* the buffer owns it now */
+    napi_create_array_with_length(env, 2, &result);
+    napi_create_uint32(env, j->crc, &crc);
+    napi_set_element(env, result, 0, buf);
+    napi_set_element(env, result, 1, crc);
+    napi_resolve_deferred(env, j->deferred, result);
+  } else {
+    napi_create_string_utf8(env, j->error ? j->error : "gzipChunk: failed", NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &err);
+    napi_reject_deferred(env, j->deferred, err);
+  }
+  gz_job_free(env, j);
+}
+
+/* The buffers of array `v` into ptrs and lens (n of them); false (with a TypeError thrown) if not an array of Buffers. */
+static bool gz_buffers(napi_env env, napi_value v, const unsigned char ***ptrs, size_t **lens, size_t *n) {
+  bool is_array = false;
+  uint32_t count = 0;
+  if (napi_is_array(env, v, &is_array) != napi_ok || !is_array || napi_get_array_length(env, v, &count) != napi_ok) {
+    napi_throw_type_error(env, NULL, "gzipChunk: pieces must be an array of Buffers");
+    return false;
+  }
+  *ptrs = calloc(count ? count : 1, sizeof **ptrs);
+  *lens = calloc(count ? count : 1, sizeof **lens);
+  if (!*ptrs || !*lens) {
+    napi_throw_error(env, NULL, "berth_native: gzipChunk: out of memory");
+    return false;
+  }
+  *n = count;
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value el;
+    void *p = NULL;
+    size_t len = 0;
+    bool is_buf = false;
+    if (napi_get_element(env, v, i, &el) != napi_ok || napi_is_buffer(env, el, &is_buf) != napi_ok || !is_buf ||
+        napi_get_buffer_info(env, el, &p, &len) != napi_ok) {
+      napi_throw_type_error(env, NULL, "gzipChunk: pieces must be an array of Buffers");
+      return false;
+    }
+    (*ptrs)[i] = p;
+    (*lens)[i] = len;
+  }
+  return true;
+}
+
+/* A Float64Array's data and length; false (with a TypeError thrown) if it is not one. */
+static bool gz_table(napi_env env, napi_value v, const double **data, size_t *n) {
+  bool is_ta = false;
+  napi_typedarray_type type;
+  void *p = NULL;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, v, &type, n, &p, NULL, NULL) != napi_ok || type != napi_float64_array) {
+    napi_throw_type_error(env, NULL, "gzipChunk: entropy tables must be Float64Arrays");
+    return false;
+  }
+  *data = p;
+  return true;
+}
+
+static napi_value js_gzip_chunk(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6) {
+    napi_throw_type_error(env, NULL, "gzipChunk(pieces, prev, level, last, table, shortTable)");
+    return NULL;
+  }
+  struct gz_job *j = calloc(1, sizeof *j);
+  if (!j) {
+    napi_throw_error(env, NULL, "berth_native: gzipChunk: out of memory");
+    return NULL;
+  }
+  napi_valuetype prev_type, short_type;
+  int32_t level = 0;
+  size_t table_n = 0;
+  bool ok = gz_buffers(env, argv[0], &j->ptrs, &j->lens, &j->n) && napi_typeof(env, argv[1], &prev_type) == napi_ok &&
+            (prev_type == napi_null || prev_type == napi_undefined || gz_buffers(env, argv[1], &j->prev_ptrs, &j->prev_lens, &j->n_prev)) &&
+            napi_get_value_int32(env, argv[2], &level) == napi_ok && napi_get_value_bool(env, argv[3], &j->last) == napi_ok &&
+            gz_table(env, argv[4], &j->table, &table_n) && napi_typeof(env, argv[5], &short_type) == napi_ok &&
+            (short_type == napi_null || short_type == napi_undefined || gz_table(env, argv[5], &j->short_table, &j->short_n));
+  if (ok && (table_n != 4097 || level < 0 || level > 9)) {
+    napi_throw_range_error(env, NULL, "gzipChunk: level 0-9 and a table of 4097 entries");
+    ok = false;
+  }
+  if (!ok) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (!pending) napi_throw_type_error(env, NULL, "gzipChunk(pieces, prev, level, last, table, shortTable)");
+    gz_job_free(env, j);
+    return NULL;
+  }
+  j->level = level;
+  napi_value promise, name;
+  if (napi_create_reference(env, argv[0], 1, &j->pieces_ref) != napi_ok ||
+      (j->prev_ptrs && napi_create_reference(env, argv[1], 1, &j->prev_ref) != napi_ok) ||
+      napi_create_reference(env, argv[4], 1, &j->table_ref) != napi_ok ||
+      (j->short_table && napi_create_reference(env, argv[5], 1, &j->short_ref) != napi_ok) ||
+      napi_create_promise(env, &j->deferred, &promise) != napi_ok ||
+      napi_create_string_utf8(env, "berth:gzipChunk", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, gz_execute, gz_complete, j, &j->work) != napi_ok) {
+    gz_job_free(env, j);
+    napi_throw_error(env, NULL, "berth_native: gzipChunk: cannot start the work");
+    return NULL;
+  }
+  if (napi_queue_async_work(env, j->work) != napi_ok) {
+    napi_value err = errno_error(env, EAGAIN, "gzipChunk: cannot queue the work");
+    napi_reject_deferred(env, j->deferred, err);
+    gz_job_free(env, j);
+  }
+  return promise;
+}
+
+/* crc32Combine(crc1, crc2, len2): the CRC-32 of A·B from crc1 = crc(A), crc2 = crc(B), len2 = |B|. */
+static napi_value js_crc32_combine(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], r;
+  uint32_t a = 0, b = 0;
+  int64_t len = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3 || napi_get_value_uint32(env, argv[0], &a) != napi_ok || napi_get_value_uint32(env, argv[1], &b) != napi_ok ||
+      napi_get_value_int64(env, argv[2], &len) != napi_ok || len < 0) {
+    napi_throw_type_error(env, NULL, "crc32Combine(crc1, crc2, len2)");
+    return NULL;
+  }
+  CHECK(napi_create_uint32(env, (uint32_t)crc32_combine(a, b, (z_off_t)len), &r));
+  return r;
+}
+/* ---- end gzip chunks -------------------------------------------------------------------------- */
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -840,6 +1298,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sha256New", NULL, js_sha256_new, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sha256Update", NULL, js_sha256_update, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sha256Digest", NULL, js_sha256_digest, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gzipChunk", NULL, js_gzip_chunk, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"crc32Combine", NULL, js_crc32_combine, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"crc32", NULL, js_crc32, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

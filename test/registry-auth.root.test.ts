@@ -8,10 +8,19 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { buildArchive } from '../src/store/testing/archive.js';
 import { busyboxRootfsTar } from '../src/store/testing/busybox-rootfs.js';
+import { tarFromEntries } from '../src/util/tar/memory-tar.js';
 import { hasDocker, startDaemon, type RunResult, type TestDaemon } from './helpers/daemon.js';
 import { hasRegistry, startRegistry, type TestRegistry } from './helpers/registry.js';
 import { startTokenServer, type TokenServer } from './helpers/token-server.js';
+
+/** Loads an image of four small layers as `ref`: a push sends their first requests together. */
+async function loadLayered(d: TestDaemon, ref: string): Promise<void> {
+  const layers = [0, 1, 2, 3].map((i) => tarFromEntries([{ name: `layer-${i}`, data: `layer ${i} of ${ref}\n` }]));
+  writeFileSync(join(d.dir, 'layered.tar'), buildArchive([{ tags: [ref], layers, created: '2024-01-01T00:00:00Z' }]));
+  await ok(d.berth(['load', '-i', join(d.dir, 'layered.tar')]));
+}
 
 async function ok(p: Promise<RunResult>): Promise<string> {
   const r = await p;
@@ -62,6 +71,14 @@ describe('registry auth: basic (htpasswd)', { skip: !hasRegistry && 'docker-regi
     const r = await d.berth(['pull', `${reg.host}/private/bb:1`], { env });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /no basic auth credentials/);
+  });
+
+  it('pushes an image of several layers, whose first requests meet the challenge together', async () => {
+    await ok(d.berth(['login', '-u', 'alice', '--password-stdin', reg.host], { env, input: 's3cret\n' }));
+    await loadLayered(d, `${reg.host}/private/layered:1`);
+    const push = await ok(d.berth(['push', `${reg.host}/private/layered:1`], { env }));
+    assert.equal(push.match(/: Pushed$/gm)?.length, 4, push);
+    await ok(d.berth(['logout', reg.host], { env }));
   });
 
   it('works with docker login and docker push against berthd', { skip: !hasDocker && 'docker CLI not installed' }, async () => {
@@ -120,5 +137,11 @@ describe('registry auth: bearer tokens', { skip: !hasRegistry && 'docker-registr
     } finally {
       await fresh.cleanup();
     }
+  });
+
+  it('pushes an image of several layers, whose first requests meet the challenge together', async () => {
+    await loadLayered(d, `${reg.host}/public/layered:1`);
+    const push = await ok(d.berth(['push', `${reg.host}/public/layered:1`], { env }));
+    assert.equal(push.match(/: Pushed$/gm)?.length, 4, push);
   });
 });

@@ -67,9 +67,16 @@ export class RemoteRepository implements Repository {
   async #req(path: string, init: RequestInit, ep: Endpoint = this.#ep): Promise<Response> {
     const auth = this.#authorizer(ep);
     for (let attempt = 0; ; attempt++) {
-      const res = await this.#d.transport.request(ep, path, { ...init, headers: { ...init.headers, ...(await auth.headers()) } });
+      const sent = await auth.headers();
+      const res = await this.#d.transport.request(ep, path, { ...init, headers: { ...init.headers, ...sent } });
       if (res.status !== 401 || attempt > 0) return res;
       if (!(await auth.unauthorized(res))) {
+        // A request sent at the same time met the same challenge and answered it (the layers of
+        // a push start together): once more with the credentials or token it got.
+        if ((await auth.headers()).Authorization !== sent.Authorization) {
+          drain(res);
+          continue;
+        }
         if (auth.lacksBasicCredentials) {
           drain(res);
           const verb = init.method.charAt(0) + init.method.slice(1).toLowerCase();

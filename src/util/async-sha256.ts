@@ -23,11 +23,17 @@ export class AsyncSha256 {
   #done = false;
   #waiters: (() => void)[] = [];
   #size = 0;
+  #hashed = 0;
   #digest: Promise<`sha256:${string}`> | undefined;
 
   /** Bytes given so far. */
   get size(): number {
     return this.#size;
+  }
+
+  /** Bytes hashed so far: the buffers holding the first this many bytes are no longer read. */
+  get hashed(): number {
+    return this.#hashed;
   }
 
   /**
@@ -57,6 +63,7 @@ export class AsyncSha256 {
   /** Hands what waits to the thread pool; when that is hashed, the next batch if full. */
   #next(): void {
     const batch = this.#queue;
+    const bytes = this.#queued;
     this.#queue = [];
     this.#queued = 0;
     this.#inflight = native()
@@ -64,6 +71,7 @@ export class AsyncSha256 {
       .then(
         () => {
           this.#inflight = undefined;
+          this.#hashed += bytes;
           if (this.#queued >= MIN_BATCH) this.#next();
         },
         (e: unknown) => {

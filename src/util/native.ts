@@ -44,6 +44,18 @@ export interface Native {
   sha256Update(h: Sha256Handle, buffers: Buffer[]): Promise<void>;
   /** The hex digest; once, after the last update settled. */
   sha256Digest(h: Sha256Handle): string;
+  /**
+   * One chunk of util/parallel-gzip, on libuv's thread pool: the concatenation of `pieces`
+   * (after `prev`'s, the previous chunk, whose last 32 KiB are the dictionary) as stored and
+   * raw-deflated runs, the last one final when `last`; and the chunk's CRC-32. `table` and
+   * `shortTable` are entropy tables (util/parallel-gzip's entropyTable) for a 64 KiB segment
+   * and for the chunk's shorter last segment. The buffers must not change until it settles.
+   */
+  gzipChunk(pieces: Buffer[], prev: Buffer[] | null, level: number, last: boolean, table: Float64Array, shortTable: Float64Array | null): Promise<[Buffer, number]>;
+  /** The CRC-32 {@link Native.gzipChunk} computes (carry-less multiplication where the CPU has it), from `crc`. */
+  crc32(buf: Buffer, crc: number): number;
+  /** zlib's crc32_combine: the CRC-32 of A then B from crc(A), crc(B) and B's length. */
+  crc32Combine(crc1: number, crc2: number, len2: number): number;
 }
 
 /** An opaque native SHA-256 state. */

@@ -7,30 +7,35 @@
  * (64 KiB segments of byte entropy near 8 bits, e.g. already compressed files) is stored
  * rather than searched, which is what makes zlib slow on such data. The same input always gives the same bytes
  * (for a given zlib), whatever the timing, so a pushed layer keeps its blob digest.
+ *
+ * A chunk is one job of the native addon (`gzipChunk`, native/addon.c) on the thread pool:
+ * gathering its pieces, judging its segments, storing or deflating (with the zlib node:zlib
+ * uses, called the way node:zlib calls it) and its CRC-32, which the event loop only joins
+ * (`crc32Combine`). So the event loop spends nothing per byte here.
  */
-import { promisify } from 'node:util';
-import { constants, crc32 as zlibCrc32, deflateRaw as deflateRawCb, type ZlibOptions } from 'node:zlib';
-
-const deflateRaw = promisify<Buffer, ZlibOptions, Buffer>(deflateRawCb);
+import { constants, crc32 as zlibCrc32 } from 'node:zlib';
+import { native } from './native.js';
 
 export const GZIP_CHUNK = 1 << 20;
-const WINDOW = 32 << 10;
-/** Above this many bits per byte (of 8) a segment is stored, not compressed. */
-const STORE_ENTROPY = 7.9;
 /** The unit judged for storing: small enough that random files amid text are found. */
-const SEGMENT = 64 << 10;
+export const SEGMENT = 64 << 10;
+/** One byte in this many is sampled for a segment's entropy. */
+const SAMPLE = 16;
 
 /** CRC-32 (gzip's) of `buf`, continuing from `crc` (0 to start): zlib's. */
 export function crc32(buf: Uint8Array, crc = 0): number {
   return zlibCrc32(buf, crc);
 }
 
-/** Shannon entropy of a sample of `buf`, in bits per byte. */
+/**
+ * Shannon entropy of a sample of `buf`, in bits per byte. Above 7.9 a segment is stored; the
+ * native chunk job sums the same terms ({@link entropyTable}) in the same order.
+ */
 export function entropy(buf: Uint8Array): number {
   const counts = new Uint32Array(256);
   // Every 16th byte is enough to tell random from structured data.
   let n = 0;
-  for (let i = 0; i < buf.length; i += 16) {
+  for (let i = 0; i < buf.length; i += SAMPLE) {
     counts[buf[i]!]!++;
     n++;
   }
@@ -44,105 +49,70 @@ export function entropy(buf: Uint8Array): number {
   return h;
 }
 
-/**
- * `chunk` as deflate stored blocks (at most 65535 bytes each), the last one final when `last`.
- * Every chunk ends byte-aligned (a sync flush or stored blocks), so a block starts on a byte.
- */
-export function storedBlocks(chunk: Buffer, last: boolean): Buffer {
-  return storedBlocksOf([chunk], chunk.length, last);
+/** Entry c: the term `p * Math.log2(p)` (p = c/n) of {@link entropy} for a sample of n bytes. */
+export function entropyTable(n: number): Float64Array {
+  const t = new Float64Array(n + 1);
+  for (let c = 1; c <= n; c++) {
+    const p = c / n;
+    t[c] = p * Math.log2(p);
+  }
+  return t;
 }
 
-/** {@link storedBlocks} of consecutive pieces, copied once. */
-function storedBlocksOf(pieces: Buffer[], len: number, last: boolean): Buffer {
-  const MAX = 65535;
-  const blocks = Math.max(1, Math.ceil(len / MAX));
-  const out = Buffer.allocUnsafe(len + blocks * 5);
-  let o = 0;
-  let pi = 0;
-  let po = 0;
-  for (let b = 0; b < blocks; b++) {
-    const n = Math.min(MAX, len - b * MAX);
-    out[o++] = last && b === blocks - 1 ? 1 : 0;
-    out.writeUInt16LE(n, o);
-    out.writeUInt16LE(~n & 0xffff, o + 2);
-    o += 4;
-    for (let left = n; left > 0;) {
-      const p = pieces[pi]!;
-      const k = p.copy(out, o, po, Math.min(p.length, po + left));
-      o += k;
-      po += k;
-      left -= k;
-      if (po === p.length) {
-        pi++;
-        po = 0;
-      }
-    }
-  }
-  return out;
-}
+let fullTable: Float64Array | undefined;
 
 const HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
 
-/** Consecutive pieces as one buffer: the piece itself when there is one, else copied into `into`. */
-function joinInto(pieces: Buffer[], len: number, into: () => Buffer): Buffer {
-  if (pieces.length === 1) return pieces[0]!;
-  const out = into().subarray(0, len);
-  let o = 0;
-  for (const p of pieces) o += p.copy(out, o);
-  return out;
-}
-
 /**
- * Compresses a byte stream to gzip; `parallel` chunks at a time. Each chunk is gathered into
- * a reused buffer (fresh memory costs page faults, a reused one does not), then judged by
- * {@link SEGMENT}: runs of high-entropy segments are stored, the runs between them deflated,
- * each run ending byte-aligned, so random data costs a copy wherever it sits in the chunk.
+ * Compresses a byte stream to gzip; `parallel` chunks at a time. The source's buffers are read
+ * later, on the thread pool: they must not change once yielded (streams and sockets yield
+ * fresh ones). Each chunk is judged by {@link SEGMENT}: runs of high-entropy segments are
+ * stored, the runs between them deflated, each run ending byte-aligned.
  */
-export async function* parallelGzip(source: AsyncIterable<Uint8Array>, opts: { level?: number; parallel?: number } = {}): AsyncGenerator<Buffer> {
+export async function* parallelGzip(
+  source: AsyncIterable<Uint8Array>,
+  opts: {
+    level?: number;
+    parallel?: number;
+    /**
+     * Told, as it rises, how many bytes from the start of the input this no longer holds (the
+     * source may then use their buffers again).
+     */
+    onConsumed?: (bytes: number) => void;
+  } = {},
+): AsyncGenerator<Buffer> {
   const level = opts.level ?? constants.Z_BEST_SPEED;
   const parallel = Math.max(1, opts.parallel ?? 4);
+  const addon = native();
+  fullTable ??= entropyTable(SEGMENT / SAMPLE);
   let crc = 0;
   let size = 0;
-  let prevTail: Buffer | undefined;
-  const inflight: Promise<Buffer[]>[] = [];
-  const pool: Buffer[] = [];
+  let prev: Buffer[] | null = null;
+  /** Input bytes given to chunk jobs so far. */
+  let started = 0;
+  const inflight: { done: Promise<[Buffer, number]>; len: number; start: number }[] = [];
   const start = (pieces: Buffer[], len: number, last: boolean): void => {
-    let pooled: Buffer | undefined;
-    const chunk = joinInto(pieces, len, () => (pooled = pool.pop() ?? Buffer.allocUnsafeSlow(GZIP_CHUNK)));
-    // Runs of segments of one kind: [start, end, stored].
-    const runs: [number, number, boolean][] = [];
-    for (let o = 0; o < len; o += SEGMENT) {
-      const end = Math.min(len, o + SEGMENT);
-      const stored = entropy(chunk.subarray(o, end)) > STORE_ENTROPY;
-      const prev = runs[runs.length - 1];
-      if (prev && prev[2] === stored) prev[1] = end;
-      else runs.push([o, end, stored]);
-    }
-    if (runs.length === 0) runs.push([0, 0, true]);
-    const parts = runs.map(([a, b, stored], i): Buffer | Promise<Buffer> => {
-      const final = last && i === runs.length - 1;
-      if (stored) return storedBlocks(chunk.subarray(a, b), final);
-      const dict = a >= WINDOW ? chunk.subarray(a - WINDOW, a) : prevTail ? Buffer.concat([prevTail, chunk.subarray(0, a)]).subarray(-WINDOW) : chunk.subarray(0, a);
-      return deflateRaw(chunk.subarray(a, b), {
-        level,
-        finishFlush: final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
-        ...(dict.length > 0 ? { dictionary: dict } : {}),
-      });
-    });
-    const done = Promise.all(parts);
-    if (pooled) {
-      const buf = pooled;
-      done.then(() => pool.push(buf), () => undefined);
-    }
-    inflight.push(done);
-    prevTail = len >= WINDOW || !prevTail ? Buffer.from(chunk.subarray(Math.max(0, len - WINDOW), len)) : Buffer.concat([prevTail, chunk.subarray(0, len)]).subarray(-WINDOW);
+    const rest = len % SEGMENT;
+    const done = addon.gzipChunk(pieces, prev, level, last, fullTable!, rest ? entropyTable(Math.ceil(rest / SAMPLE)) : null);
+    // Awaited in order below; a generator abandoned early leaves no unhandled rejection.
+    done.catch(() => undefined);
+    inflight.push({ done, len, start: started });
+    started += len;
+    prev = pieces;
+  };
+  const next = async (): Promise<Buffer> => {
+    const { done, len, start } = inflight.shift()!;
+    const [out, c] = await done;
+    crc = addon.crc32Combine(crc, c, len);
+    // This chunk's pieces are the next job's dictionary still; everything before them is free.
+    opts.onConsumed?.(start);
+    return out;
   };
   yield HEADER;
   let pending: Buffer[] = [];
   let pendingLen = 0;
   for await (const data of source) {
     let b = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    crc = zlibCrc32(b, crc);
     size += b.length;
     while (b.length > 0) {
       const take = Math.min(b.length, GZIP_CHUNK - pendingLen);
@@ -153,12 +123,12 @@ export async function* parallelGzip(source: AsyncIterable<Uint8Array>, opts: { l
         start(pending, pendingLen, false);
         pending = [];
         pendingLen = 0;
-        while (inflight.length >= parallel) yield* await inflight.shift()!;
+        while (inflight.length >= parallel) yield await next();
       }
     }
   }
-  start(pending.length ? pending : [Buffer.alloc(0)], pendingLen, true);
-  while (inflight.length) yield* await inflight.shift()!;
+  start(pending, pendingLen, true);
+  while (inflight.length) yield await next();
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc >>> 0, 0);
   trailer.writeUInt32LE(size % 2 ** 32, 4);

@@ -76,16 +76,20 @@ async function pushOne(d: DistributionDeps, repo: Repository, ref: Reference, pr
       p.catch(() => undefined);
       results.set(l.chainId, p);
     });
-    const layers: { digest: Digest; size: number }[] = [];
-    for (const l of infos) layers.push(await results.get(l.chainId)!);
-
+    // The config goes up while the layers do (its round trips would otherwise follow the last layer).
     const configDigest = img.record.id;
     const configSize = img.configBytes.length;
-    if ((await repo.statBlob(configDigest)) === undefined) {
-      await repo.uploadBlob(async function* () {
-        yield img.configBytes;
-      }, { expected: configDigest, size: configSize });
-    }
+    const config = (async () => {
+      if ((await repo.statBlob(configDigest)) === undefined) {
+        await repo.uploadBlob(async function* () {
+          yield img.configBytes;
+        }, { expected: configDigest, size: configSize });
+      }
+    })();
+    config.catch(() => undefined);
+    const layers: { digest: Digest; size: number }[] = [];
+    for (const l of infos) layers.push(await results.get(l.chainId)!);
+    await config;
     const manifest = {
       schemaVersion: 2,
       mediaType: MediaType.dockerManifest,
@@ -129,7 +133,9 @@ export async function pushLayer(d: DistributionDeps, repo: Repository, ref: Refe
   const th = new Throttle(progress, id, 'Pushing', l.tarSize);
   const source = () => {
     let n = 0;
-    const tar = d.images.layers.exportTar(l.chainId);
+    // parallelGzip says how much of the tar it is done with, so the export reuses read buffers.
+    let consumed = 0;
+    const tar = d.images.layers.exportTar(l.chainId, { consumed: () => consumed });
     const counted = async function* () {
       for await (const c of tar as AsyncIterable<Buffer>) {
         n += c.length;
@@ -137,7 +143,7 @@ export async function pushLayer(d: DistributionDeps, repo: Repository, ref: Refe
         yield c;
       }
     };
-    return parallelGzip(counted(), { level: PUSH_GZIP_LEVEL });
+    return parallelGzip(counted(), { level: PUSH_GZIP_LEVEL, onConsumed: (b) => (consumed = b) });
   };
   const up = await repo.uploadBlob(source);
   progress(status(id, 'Pushed'));

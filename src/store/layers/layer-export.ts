@@ -8,8 +8,9 @@ import { Readable } from 'node:stream';
 import { DataLoss } from '../../errdefs/index.js';
 import type { Digest } from '../../image/digest.js';
 import { AsyncSha256 } from '../../util/async-sha256.js';
-import { replayTarSplit } from '../../util/tar/tar-split.js';
+import { ReadBuffers, replayTarSplit } from '../../util/tar/tar-split.js';
 import { DIFF_DIR, EXTRA_DIR, SPLIT_FILE } from './layer-build.js';
+import type { ExportOptions } from './types.js';
 
 export interface ExportSource {
   /** The layer's directory (`layers/<chain-hex>`). */
@@ -19,16 +20,19 @@ export interface ExportSource {
   moved: Record<string, string>;
 }
 
-async function* verified(src: ExportSource): AsyncGenerator<Buffer> {
+async function* verified(src: ExportSource, opts: ExportOptions): AsyncGenerator<Buffer> {
   // Hashed on the thread pool while the event loop compresses and sends.
   const hash = new AsyncSha256();
+  // The hash holds what it has not hashed yet; the consumer, what it says.
+  const consumed = opts.consumed;
+  const buffers = consumed ? new ReadBuffers(() => Math.min(hash.hashed, consumed())) : undefined;
   let size = 0;
   const diff = join(src.dir, DIFF_DIR);
   const extra = join(src.dir, EXTRA_DIR);
   for await (const b of replayTarSplit(join(src.dir, SPLIT_FILE), (idx, p) => {
     const moved = src.moved[String(idx)];
     return moved ? join(extra, moved) : join(diff, p);
-  })) {
+  }, buffers)) {
     hash.update(b);
     size += b.length;
     if (size > src.tarSize) throw new DataLoss(`layer ${src.diffId}: reproduced tar is longer than recorded`);
@@ -46,7 +50,7 @@ async function* verified(src: ExportSource): AsyncGenerator<Buffer> {
  * The tar as a stream of Buffers, each as replay read it: object mode, so that a consumer's
  * `for await` gets them one by one rather than joined into one copy of all that is buffered.
  */
-export function exportLayer(src: ExportSource): Readable {
-  return Readable.from(verified(src), { objectMode: true, highWaterMark: 4 });
+export function exportLayer(src: ExportSource, opts: ExportOptions = {}): Readable {
+  return Readable.from(verified(src, opts), { objectMode: true, highWaterMark: 4 });
 }
 

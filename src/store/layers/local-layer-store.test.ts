@@ -56,6 +56,24 @@ describe('LocalLayerStore', () => {
     assert.deepEqual(readdirSync(join(dataRoot, 'tmp', 'layers')), [], 'staging is empty');
   });
 
+  it('exports with read buffers used again past what the consumer says it no longer holds', async () => {
+    const files = [8 << 20, 1, (6 << 20) + 7, 5000, 5 << 20].map((n, i) => ({ name: `big/f${i}`, data: Buffer.alloc(n, `file ${i} `) }));
+    const tar = tarFromEntries([{ name: 'big/', type: 'dir' as const }, ...files]);
+    const { layer } = await store.applyTar(null, chunks(tar));
+    // A consumer that keeps copies, and so holds nothing of what it was given.
+    let seen = 0;
+    const copies: Buffer[] = [];
+    const bufs = new Set<ArrayBufferLike>();
+    for await (const c of store.exportTar(layer.chainId, { consumed: () => seen })) {
+      copies.push(Buffer.from(c as Buffer));
+      if ((c as Buffer).buffer.byteLength === 1 << 20) bufs.add((c as Buffer).buffer);
+      seen += (c as Buffer).length;
+    }
+    assert.ok(Buffer.concat(copies).equals(tar));
+    // 22 reads of file contents, in far fewer buffers.
+    assert.ok(bufs.size <= 14, `read buffers are used again (${bufs.size} distinct)`);
+  });
+
   it('commits staged layers together on their parents, reusing one that exists, and refuses a second commit', async () => {
     const a = tarFromEntries([{ name: 'batch-a', data: 'A' }]);
     const b = tarFromEntries([{ name: 'batch-b', data: 'B' }]);

@@ -17,7 +17,7 @@ import { Mutex } from '../../util/mutex.js';
 import { LeaseTable } from './lease-table.js';
 import { DIFF_DIR, extractLayer, packLayer, prepareLayerDir, type BuiltLayer } from './layer-build.js';
 import { exportLayer } from './layer-export.js';
-import { MAX_LAYER_DEPTH, type AppliedLayer, type ApplyOptions, type LayerInfo, type LayerStore, type Lease, type NewLayerDir, type StagedLayer } from './types.js';
+import { MAX_LAYER_DEPTH, type AppliedLayer, type ApplyOptions, type ExportOptions, type LayerInfo, type LayerStore, type Lease, type NewLayerDir, type StagedLayer } from './types.js';
 import type { ExtractLimits } from '../../util/tar/types.js';
 import { unmountBelow } from '../../util/mounts.js';
 
@@ -97,9 +97,9 @@ export class LocalLayerStore implements LayerStore {
     return this.ancestry(chainId).reverse().map((l) => `l/${l.linkId}`);
   }
 
-  exportTar(chainId: Digest): Readable {
+  exportTar(chainId: Digest, opts?: ExportOptions): Readable {
     const r = this.#must(chainId);
-    return exportLayer({ dir: this.#dir(chainId), diffId: r.diffId, tarSize: r.tarSize, moved: r.moved });
+    return exportLayer({ dir: this.#dir(chainId), diffId: r.diffId, tarSize: r.tarSize, moved: r.moved }, opts);
   }
 
   // --- leases ----------------------------------------------------------------------------

@@ -133,10 +133,20 @@ export interface LayerWriter {
   createDir(parent: Digest | null, opts?: { lease?: Lease }): Promise<NewLayerDir>;
 }
 
+export interface ExportOptions {
+  /** How many bytes from the start of the stream the consumer no longer holds (see exportTar). */
+  consumed?: () => number;
+}
+
 /** Produces layer tars. */
 export interface LayerExporter {
-  /** The layer's tar, byte for byte the one whose sha256 is its diffID (verified while streaming). */
-  exportTar(chainId: Digest): Readable;
+  /**
+   * The layer's tar, byte for byte the one whose sha256 is its diffID (verified while streaming).
+   * With `consumed`, the consumer promises to hold no byte of the stream below the offset it
+   * returns (it rises as the consumer finishes with them), and the buffers of file contents are
+   * used again past it, which spares the garbage collector hundreds of megabytes on a push.
+   */
+  exportTar(chainId: Digest, opts?: ExportOptions): Readable;
 }
 
 export interface LayerStore extends LayerReader, LayerWriter, LayerExporter {

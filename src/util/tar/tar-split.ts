@@ -10,7 +10,7 @@
  *   'R' u32be length, bytes                      raw bytes
  *   'F' u16be pathLength, path, u32be hi, u32be lo   content of file #n (n counts F records)
  */
-import { closeSync, createReadStream, fstatSync, openSync, readSync, writeSync, constants as C } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, read, writeSync, constants as C } from 'node:fs';
 import { gzipSync, createGunzip } from 'node:zlib';
 import { DataLoss } from '../../errdefs/index.js';
 
@@ -93,6 +93,35 @@ export class TarSplitWriter {
   }
 }
 
+/**
+ * Read buffers ({@link READ_CHUNK} each) used again once nobody holds them: every holder of the
+ * replayed stream reports how far it is (a stream offset below which it holds nothing), and a
+ * buffer is taken again when all of them are past its end. Spares the garbage collector the
+ * hundreds of megabytes a layer's file contents would otherwise allocate.
+ */
+export class ReadBuffers {
+  readonly #free: Buffer[] = [];
+  /** Buffers handed out, in stream order, with the offset their bytes end at. */
+  readonly #out: { buf: Buffer; end: number }[] = [];
+  readonly #released: () => number;
+
+  /** `released`: the offset below which no byte of the stream is held any more. */
+  constructor(released: () => number) {
+    this.#released = released;
+  }
+
+  /** A buffer of `n` bytes (at most READ_CHUNK) for the stream's bytes up to offset `end`. */
+  take(n: number, end: number): Buffer {
+    if (this.#out.length > 0) {
+      const released = this.#released();
+      while (this.#out.length > 0 && this.#out[0]!.end <= released) this.#free.push(this.#out.shift()!.buf);
+    }
+    const buf = this.#free.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK);
+    this.#out.push({ buf, end });
+    return n === buf.length ? buf : buf.subarray(0, n);
+  }
+}
+
 /** Where replay finds file #index recorded under `path` (absolute path to read). */
 export type FileResolver = (index: number, path: string) => string;
 
@@ -100,15 +129,18 @@ const READ_CHUNK = 1 << 20;
 
 /**
  * Replays a tar-split record: yields the exact tar stream. Files are opened without
- * following symlinks and must still have their recorded size (else DataLoss).
+ * following symlinks and must still have their recorded size (else DataLoss). File contents
+ * are read into `buffers` when given (see {@link ReadBuffers}), into fresh buffers otherwise.
  */
-export async function* replayTarSplit(splitPath: string, resolve: FileResolver): AsyncGenerator<Buffer> {
+export async function* replayTarSplit(splitPath: string, resolve: FileResolver, buffers?: ReadBuffers): AsyncGenerator<Buffer> {
   const gunzip = createReadStream(splitPath).pipe(createGunzip());
   let pending: Buffer = Buffer.alloc(0);
   let rawLeft = 0;
   let fileIndex = 0;
   let out: Buffer[] = [];
   let outLen = 0;
+  /** Bytes yielded so far. */
+  let offset = 0;
   const take = (b: Buffer) => {
     out.push(b);
     outLen += b.length;
@@ -116,6 +148,7 @@ export async function* replayTarSplit(splitPath: string, resolve: FileResolver):
   const drain = (): Buffer => {
     const b = out.length === 1 ? out[0]! : Buffer.concat(out, outLen);
     out = [];
+    offset += outLen;
     outLen = 0;
     return b;
   };
@@ -145,7 +178,8 @@ export async function* replayTarSplit(splitPath: string, resolve: FileResolver):
         const size = pending.readUInt32BE(off + 3 + plen) * 0x100000000 + pending.readUInt32BE(off + 7 + plen);
         off += 3 + plen + 8;
         if (outLen > 0) yield drain();
-        yield* readFile(resolve(fileIndex++, path), path, size);
+        yield* readFile(resolve(fileIndex++, path), path, size, offset, buffers);
+        offset += size;
       } else {
         throw new DataLoss(`corrupt tar-split record ${splitPath}`);
       }
@@ -158,31 +192,58 @@ export async function* replayTarSplit(splitPath: string, resolve: FileResolver):
   if (outLen > 0) yield drain();
 }
 
-function* readFile(abs: string, path: string, size: number): Generator<Buffer> {
+/** Reads of a file kept in flight ahead of the consumer (each {@link READ_CHUNK}). */
+const READ_AHEAD = 3;
+
+/** `buf.length` bytes of `fd` at `pos`, read on the thread pool; fewer only at the end of the file. */
+function readAt(fd: number, buf: Buffer, pos: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let got = 0;
+    const more = (): void =>
+      read(fd, buf, got, buf.length - got, pos + got, (err, n) => {
+        if (err) reject(err);
+        else if (n === 0 || (got += n) === buf.length) resolve(got);
+        else more();
+      });
+    more();
+  });
+}
+
+/**
+ * The file's bytes, read on the thread pool a few chunks ahead, so the event loop neither
+ * waits for the disk nor spends its time copying from the page cache.
+ */
+async function* readFile(abs: string, path: string, size: number, offset: number, buffers: ReadBuffers | undefined): AsyncGenerator<Buffer> {
   let fd: number;
   try {
     fd = openSync(abs, C.O_RDONLY | C.O_NOFOLLOW);
   } catch (e) {
     throw new DataLoss(`layer content missing: ${path}: ${(e as Error).message}`, { cause: e });
   }
+  const inflight: { buf: Buffer; done: Promise<number> }[] = [];
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || st.size !== size) {
       throw new DataLoss(`layer content changed: ${path} has ${st.size} bytes, the layer recorded ${size}`);
     }
-    let left = size;
-    while (left > 0) {
-      const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, left));
-      let got = 0;
-      while (got < buf.length) {
-        const n = readSync(fd, buf, got, buf.length - got, null);
-        if (n === 0) throw new DataLoss(`layer content changed: ${path} is shorter than recorded`);
-        got += n;
+    let pos = 0;
+    while (pos < size || inflight.length > 0) {
+      while (inflight.length < READ_AHEAD && pos < size) {
+        const n = Math.min(READ_CHUNK, size - pos);
+        const buf = buffers ? buffers.take(n, offset + pos + n) : Buffer.allocUnsafe(n);
+        const done = readAt(fd, buf, pos);
+        // Awaited in order below; one failing while the consumer stopped is no unhandled rejection.
+        done.catch(() => undefined);
+        inflight.push({ buf, done });
+        pos += buf.length;
       }
-      left -= got;
+      const { buf, done } = inflight.shift()!;
+      if ((await done) < buf.length) throw new DataLoss(`layer content changed: ${path} is shorter than recorded`);
       yield buf;
     }
   } finally {
+    // No read may still use the descriptor when it is closed (and its number reused).
+    await Promise.allSettled(inflight.map((r) => r.done));
     closeSync(fd);
   }
 }

@@ -70,7 +70,10 @@ export function localCache(dir: string, layers: LayerExporter, blobMap: BlobMap 
       const hash = createHash('sha256');
       let size = 0;
       try {
-        const gz = parallelGzip(layers.exportTar(layer.chainId) as AsyncIterable<Buffer>, { level: PUSH_GZIP_LEVEL });
+        // parallelGzip says how much of the tar it is done with, so the export reuses read buffers.
+        let consumed = 0;
+        const tar = layers.exportTar(layer.chainId, { consumed: () => consumed }) as AsyncIterable<Buffer>;
+        const gz = parallelGzip(tar, { level: PUSH_GZIP_LEVEL, onConsumed: (b) => (consumed = b) });
         await pipeline(async function* () {
           for await (const c of gz) {
             hash.update(c);
