@@ -55,6 +55,24 @@ services:
     stop_grace_period: 1s
 `;
 
+const OPTIONS_PROJECT = `version: "2.4"
+services:
+  app:
+    image: busybox
+    command: ["sleep", "300"]
+    hostname: apphost
+    healthcheck:
+      disable: true
+    stop_grace_period: 1s
+  peer:
+    image: busybox
+    command: ["sleep", "300"]
+    stop_grace_period: 1s
+  quiet:
+    image: busybox
+    command: ["sh", "-c", "echo q; sleep 1; echo q2"]
+`;
+
 // compose runs `exec` and attached `run` through the docker CLI (its own docker-py path attaches
 // after the start and loses the first output, against dockerd too).
 describe('docker-compose 1.29 against berthd', { skip: !existsSync(COMPOSE) || !hasDocker, timeout: 300_000 }, () => {
@@ -114,6 +132,44 @@ describe('docker-compose 1.29 against berthd', { skip: !existsSync(COMPOSE) || !
     assert.equal(await ok(d.berth(['ps', '-aq'])), '');
     assert.equal((await api(d, 'GET', '/networks/bt_default')).status, 404);
     assert.equal((await api(d, 'GET', '/volumes/bt_data')).status, 404);
+  });
+
+  it('a service as dockerd records it: its hostname resolves, HostConfig has every key, no nulls in its health check', async () => {
+    const odir = mkdtempSync(join(tmpdir(), 'berth-compose-opts-'));
+    try {
+      writeFileSync(join(odir, 'docker-compose.yml'), OPTIONS_PROJECT);
+      const oc = (args: string[]) => run(COMPOSE, ['-p', 'bto', ...args], { cwd: odir, env: { ...process.env, DOCKER_HOST: d.host }, timeoutMs: 120_000 });
+      const up = await oc(['up', '-d', 'app', 'peer']);
+      assert.equal(up.code, 0, up.stderr);
+      const net = (await api(d, 'GET', '/networks/bto_default')).json;
+      bridges.push(`br-${net.Id.slice(0, 12)}`);
+      subnets.push(net.IPAM.Config[0].Subnet.replace(/0\/\d+$/, ''));
+      const app = (await api(d, 'GET', '/containers/bto_app_1/json')).json;
+      ids.push(app.Id, (await api(d, 'GET', '/containers/bto_peer_1/json')).json.Id);
+      // dockerd: the hostname is one more name of the container on a user network.
+      assert.ok(app.NetworkSettings.Networks.bto_default.Aliases.includes('apphost'), JSON.stringify(app.NetworkSettings.Networks));
+      const ping = await oc(['exec', '-T', 'peer', 'ping', '-c1', '-W2', 'apphost']);
+      assert.equal(ping.code, 0, ping.stdout + ping.stderr);
+      // docker-py sends few HostConfig keys: dockerd answers them all, the restart policy unnamed.
+      assert.deepEqual([app.HostConfig.Privileged, app.HostConfig.AutoRemove, app.HostConfig.CapAdd, app.HostConfig.Memory], [false, false, null, 0]);
+      assert.deepEqual(app.HostConfig.RestartPolicy, { Name: '', MaximumRetryCount: 0 });
+      assert.deepEqual(app.Config.Healthcheck, { Test: ['NONE'] });
+
+      // logs -f ends as the service ends, with compose's exit line (it needs the log's end and
+      // the wait to come with the die).
+      for (let i = 0; i < 3; i++) {
+        const q = await oc(['up', '-d', '--force-recreate', 'quiet']);
+        assert.equal(q.code, 0, q.stderr);
+        ids.push((await api(d, 'GET', '/containers/bto_quiet_1/json')).json.Id);
+        const logs = await oc(['logs', '-f', '--no-color', 'quiet']);
+        assert.equal(logs.code, 0, logs.stderr);
+        assert.match(logs.stdout, /quiet_1 +\| q2\nbto_quiet_1 exited with code 0\n$/);
+      }
+      const down = await oc(['down']);
+      assert.equal(down.code, 0, down.stderr);
+    } finally {
+      rmSync(odir, { recursive: true, force: true });
+    }
   });
 
   it('depends_on with condition service_healthy: the dependent starts once the first is healthy', async () => {

@@ -52,7 +52,7 @@ describe('dockerode against berthd', { timeout: 300_000 }, () => {
     const net = await docker.createNetwork({ Name: 'dnode', Driver: 'bridge', IPAM: { Config: [{ Subnet: SUBNET }] }, Labels: { suite: 'dockerode' } });
     bridges.push(`br-${net.id.slice(0, 12)}`);
     const info = await net.inspect();
-    assert.deepEqual([info.Name, info.IPAM?.Config, info.Labels], ['dnode', [{ Subnet: SUBNET, Gateway: '10.251.7.1' }], { suite: 'dockerode' }]);
+    assert.deepEqual([info.Name, info.IPAM?.Config, info.Labels], ['dnode', [{ Subnet: SUBNET }], { suite: 'dockerode' }]);
 
     const web = await docker.createContainer({
       name: 'web', Image: 'busybox', Cmd: ['httpd', '-f', '-p', '80', '-h', '/etc'], ExposedPorts: { '80/tcp': {} },

@@ -152,7 +152,7 @@ export class BridgeNetworkManager implements NetworkManager {
     return used;
   }
 
-  #endpoint(a: Pick<Attachment, 'containerId' | 'containerName' | 'endpoints'>, req: EndpointRequest): Endpoint {
+  #endpoint(a: Pick<Attachment, 'containerId' | 'containerName' | 'hostname' | 'endpoints'>, req: EndpointRequest): Endpoint {
     const n = this.get(req.network);
     if (n.Driver !== 'bridge') throw new InvalidArgument(`container cannot be connected to network "${n.Name}" alongside others (host and none are network modes)`);
     if (a.endpoints.some((e) => e.networkId === n.Id)) throw new Forbidden(`endpoint with name ${a.containerName} already exists in network ${n.Name}`);
@@ -178,7 +178,7 @@ export class BridgeNetworkManager implements NetworkManager {
     const aliases = req.aliases ?? [];
     return {
       networkId: n.Id, networkName: n.Name, endpointId: hex(32), ipAddress: ip, prefixLen: subnet.prefix, gateway: conf.Gateway,
-      macAddress: req.mac || macFor(ip), aliases, dnsNames: dnsNamesFor(n, a.containerId, a.containerName, aliases),
+      macAddress: req.mac || macFor(ip), aliases, dnsNames: dnsNamesFor(n, a.containerId, a.containerName, aliases, a.hostname),
       ...(req.ipv4 ? { fixedIp: req.ipv4 } : {}), interfaceName: `eth${i}`,
     };
   }
@@ -204,7 +204,7 @@ export class BridgeNetworkManager implements NetworkManager {
   #pooledEndpoint(a: Attached, entry: Attached): Endpoint {
     const ep = entry.endpoints[0]!;
     const n = this.get(ep.networkId);
-    return { ...ep, endpointId: hex(32), aliases: [], dnsNames: dnsNamesFor(n, a.containerId, a.containerName, []) };
+    return { ...ep, endpointId: hex(32), aliases: [], dnsNames: dnsNamesFor(n, a.containerId, a.containerName, [], a.hostname) };
   }
 
   async attach(req: AttachRequest): Promise<Attachment> {
@@ -214,6 +214,7 @@ export class BridgeNetworkManager implements NetworkManager {
       return await this.#locked(async () => {
         await this.#settle(req.containerId);
         const a: Attached = { containerId: req.containerId, containerName: req.containerName, netnsPath: this.#opts.driver.netnsPath(req.containerId), endpoints: [], ports: [] };
+        if (req.hostname) a.hostname = req.hostname;
         if (req.reusable) a.reusable = true;
         for (const r of req.networks) a.endpoints.push(pooled && !a.endpoints.length ? this.#pooledEndpoint(a, pooled) : this.#endpoint(a, r));
         const inUse = this.attachments().flatMap((x) => x.ports);

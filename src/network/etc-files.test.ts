@@ -21,3 +21,10 @@ test('DNS names: name, aliases, short ID on user networks; none on the default b
   assert.deepEqual(dnsNamesFor(user, id, 'web', ['www', 'web']), ['web', 'www', 'ffffffffffff']);
   assert.deepEqual(dnsNamesFor(bridge, id, 'web', ['www']), []);
 });
+
+test('DNS names: the hostname too (dockerd resolves it on user networks), once', () => {
+  const id = 'f'.repeat(64);
+  assert.deepEqual(dnsNamesFor(user, id, 'p_app_1', ['app'], 'apphost'), ['p_app_1', 'app', 'ffffffffffff', 'apphost']);
+  assert.deepEqual(dnsNamesFor(user, id, 'web', [], 'ffffffffffff'), ['web', 'ffffffffffff']);
+  assert.deepEqual(dnsNamesFor(bridge, id, 'web', [], 'apphost'), []);
+});

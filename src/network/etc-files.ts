@@ -28,8 +28,11 @@ export function etcSettings(att: Pick<Attachment, 'endpoints'>, networkOf: (id: 
   return first ? { nameservers: [EMBEDDED_DNS], dnsTarget: { resolver: first.gateway, source: first.ipAddress }, addresses } : { addresses };
 }
 
-/** The names a container answers to on a network: its name, its aliases and its short ID (user networks only). */
-export function dnsNamesFor(n: Pick<NetworkRecord, 'Options' | 'Driver'>, containerId: string, containerName: string, aliases: string[]): string[] {
+/**
+ * The names a container answers to on a network: its name, its aliases, its short ID and its
+ * hostname (user networks only), as dockerd resolves them.
+ */
+export function dnsNamesFor(n: Pick<NetworkRecord, 'Options' | 'Driver'>, containerId: string, containerName: string, aliases: string[], hostname = ''): string[] {
   if (!hasDns(n)) return [];
-  return [...new Set([containerName, ...aliases, containerId.slice(0, 12)].filter(Boolean))];
+  return [...new Set([containerName, ...aliases, containerId.slice(0, 12), hostname].filter(Boolean))];
 }

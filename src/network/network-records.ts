@@ -81,11 +81,12 @@ export function userNetworkRecord(req: CreateNetworkRequest, ctx: { id: string; 
     const rec: NetworkRecord = {
       Name: name, Id: id, Created: now(), Scope: 'local', Driver: 'bridge', EnableIPv6: false,
       IPAM: {
-        Driver: 'default', Options: req.IPAM?.Options ?? {},
+        Driver: 'default', Options: req.IPAM?.Options ?? null,
         Config: [{ Subnet: formatCidr(subnet), Gateway: gateway, ...(c.IPRange ? { IPRange: formatCidr(parseCidr(c.IPRange, true)) } : {}) }],
       },
       Internal: !!req.Internal, Attachable: !!req.Attachable, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
       Options: { ...(req.Options ?? {}) }, Labels: { ...(req.Labels ?? {}) },
+      ...(c.Subnet && !c.Gateway ? { GatewayImplied: true } : {}),
     };
     const br = rec.Options['com.docker.network.bridge.name'];
     if (br !== undefined && !/^[a-zA-Z0-9_.-]{1,15}$/.test(br)) throw new InvalidArgument(`invalid bridge name "${br}": at most 15 characters of [a-zA-Z0-9_.-]`);

@@ -43,6 +43,11 @@ export interface NetworkRecord {
   ConfigOnly: boolean;
   Options: Record<string, string>;
   Labels: Record<string, string>;
+  /**
+   * A subnet was asked for without a gateway: the gateway in IPAM.Config is the one berth took
+   * (the subnet's first address), which dockerd does not show, as it shows the IPAM config as asked.
+   */
+  GatewayImplied?: boolean;
 }
 
 export interface CreateNetworkRequest {
@@ -102,6 +107,8 @@ export interface Endpoint {
 export interface Attachment {
   containerId: string;
   containerName: string;
+  /** The container's hostname, one more name it answers to on user networks. */
+  hostname?: string;
   netnsPath: string;
   endpoints: Endpoint[];
   ports: PublishedPort[];
@@ -111,6 +118,8 @@ export interface AttachRequest {
   containerId: string;
   /** Without the leading slash. */
   containerName: string;
+  /** Config.Hostname: resolvable on user networks, as in dockerd. */
+  hostname?: string;
   networks: EndpointRequest[];
   ports: PortRequest[];
   /**

@@ -18,7 +18,7 @@ export interface NetworkWire {
   Scope: string;
   Driver: string;
   EnableIPv6: boolean;
-  IPAM: { Driver: string; Options: Record<string, string> | null; Config: { Subnet: string; Gateway: string; IPRange?: string }[] };
+  IPAM: { Driver: string; Options: Record<string, string> | null; Config: { Subnet: string; Gateway?: string; IPRange?: string }[] };
   Internal: boolean;
   Attachable: boolean;
   Ingress: boolean;

@@ -23,10 +23,19 @@ describe('buildRecord', () => {
     assert.equal(record.Config.Hostname, 'aaaaaaaaaaaa');
     assert.equal(record.Name, '/w');
     assert.equal(record.HostConfig.NetworkMode, 'default');
-    assert.deepEqual(record.HostConfig.RestartPolicy, { Name: 'no', MaximumRetryCount: 0 });
+    // Left out (docker-py, compose), the policy is recorded with an empty name, as dockerd does.
+    assert.deepEqual(record.HostConfig.RestartPolicy, { Name: '', MaximumRetryCount: 0 });
     assert.deepEqual(record.Config.ExposedPorts, { '80/tcp': {} });
     assert.equal(mounts.length, 1);
     assert.equal(mounts[0]!.Anonymous, true);
+  });
+  it('keeps a restart policy asked for by name', () => {
+    const rp = buildRecord({ ...base, request: { Image: 'b', HostConfig: { RestartPolicy: { Name: 'no', MaximumRetryCount: 0 } } } }).record.HostConfig.RestartPolicy;
+    assert.deepEqual(rp, { Name: 'no', MaximumRetryCount: 0 });
+  });
+  it('drops the null and zero health check settings docker-py sends, as dockerd keeps none', () => {
+    const hc = { Test: ['NONE'], Interval: null, Timeout: null, Retries: null, StartPeriod: null } as never;
+    assert.deepEqual(buildRecord({ ...base, request: { Image: 'b', Healthcheck: hc } }).record.Config.Healthcheck, { Test: ['NONE'] });
   });
   it('uses the host name for host networking', () => {
     assert.equal(buildRecord({ ...base, request: { Image: 'b', HostConfig: { NetworkMode: 'host' } } }).record.Config.Hostname, 'vm');

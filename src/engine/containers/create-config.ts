@@ -117,7 +117,13 @@ export function healthcheckField(req: HealthConfig | undefined, img: HealthConfi
   const merged: HealthConfig = { ...req };
   if (!merged.Test?.length && img?.Test) merged.Test = img.Test;
   for (const k of ['Interval', 'Timeout', 'StartPeriod', 'Retries'] as const) if (!merged[k] && img?.[k]) merged[k] = img[k];
-  return { Healthcheck: merged as Record<string, unknown> };
+  // dockerd keeps no zero or null setting (docker-py sends `"Interval": null` for those unset).
+  const out = merged as Record<string, unknown>;
+  for (const k of ['Test', 'Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries']) {
+    const v = out[k];
+    if (v === null || v === 0 || (Array.isArray(v) && !v.length)) delete out[k];
+  }
+  return { Healthcheck: out };
 }
 
 /** dockerd's checks of a health check's settings. */
@@ -157,7 +163,8 @@ export function buildRecord(inp: CreateInputs): { record: ContainerRecord; mount
     host.SecurityOpt = [...(host.SecurityOpt ?? []), 'label=disable'];
   }
   host.NetworkMode = host.NetworkMode || 'default';
-  host.RestartPolicy = host.RestartPolicy && host.RestartPolicy.Name ? host.RestartPolicy : { Name: 'no', MaximumRetryCount: 0 };
+  // Left out, it stays as sent (an empty name, as dockerd records it); `no` only when asked.
+  host.RestartPolicy = { Name: host.RestartPolicy?.Name ?? '', MaximumRetryCount: host.RestartPolicy?.MaximumRetryCount ?? 0 };
   host.LogConfig = mergeLogConfig(host.LogConfig, inp.logDefault);
 
   const cmd = mergeCommand({ Entrypoint: strSlice(req.Entrypoint), Cmd: strSlice(req.Cmd) }, { Entrypoint: img.Entrypoint ?? null, Cmd: img.Cmd ?? null });

@@ -50,6 +50,20 @@ export function summary(rec: ContainerRecord, ctx?: Pick<ContainerContext, 'deps
   };
 }
 
+/** The keys of dockerd 20.10's HostConfig that it always answers, at their zero values. */
+const HOST_CONFIG_ZERO: Readonly<Record<string, unknown>> = {
+  Binds: null, ContainerIDFile: '', LogConfig: null, NetworkMode: '', PortBindings: null, RestartPolicy: null, AutoRemove: false,
+  VolumeDriver: '', VolumesFrom: null, CapAdd: null, CapDrop: null, CgroupnsMode: '', Dns: null, DnsOptions: null, DnsSearch: null,
+  ExtraHosts: null, GroupAdd: null, IpcMode: '', Cgroup: '', Links: null, OomScoreAdj: 0, PidMode: '', Privileged: false,
+  PublishAllPorts: false, ReadonlyRootfs: false, SecurityOpt: null, UTSMode: '', UsernsMode: '', ShmSize: 0, ConsoleSize: [0, 0],
+  Isolation: '', CpuShares: 0, Memory: 0, NanoCpus: 0, CgroupParent: '', BlkioWeight: 0, BlkioWeightDevice: null,
+  BlkioDeviceReadBps: null, BlkioDeviceWriteBps: null, BlkioDeviceReadIOps: null, BlkioDeviceWriteIOps: null, CpuPeriod: 0,
+  CpuQuota: 0, CpuRealtimePeriod: 0, CpuRealtimeRuntime: 0, CpusetCpus: '', CpusetMems: '', Devices: null, DeviceCgroupRules: null,
+  DeviceRequests: null, KernelMemory: 0, KernelMemoryTCP: 0, MemoryReservation: 0, MemorySwap: 0, MemorySwappiness: null,
+  OomKillDisable: false, PidsLimit: null, Ulimits: null, CpuCount: 0, CpuPercent: 0, IOMaximumIOps: 0, IOMaximumBandwidth: 0,
+  MaskedPaths: null, ReadonlyPaths: null,
+};
+
 /**
  * HostConfig as dockerd 20.10 answers it: every key present, with the value berth applies where
  * the request left one out (private IPC namespace, runc, the host's cgroup namespace, a 64 MiB
@@ -58,6 +72,8 @@ export function summary(rec: ContainerRecord, ctx?: Pick<ContainerContext, 'deps
 function inspectHostConfig(h: ContainerRecord['HostConfig']): Record<string, unknown> {
   const privileged = !!h.Privileged;
   return {
+    // A client sending only some keys (docker-py, compose) still sees them all, in dockerd's order.
+    ...HOST_CONFIG_ZERO,
     ...h,
     IpcMode: h.IpcMode || 'private',
     Runtime: h.Runtime || 'runc',

@@ -149,6 +149,7 @@ export class ManagedContainerNetworking implements ContainerNetworking {
     const a = await this.#net.attach({
       containerId: rec.ID,
       containerName: rec.Name.replace(/^\//, ''),
+      hostname: rec.Config.Hostname,
       networks: names.map((n) => {
         const cfg = networks[n]!;
         const mac = cfg.MacAddress || (n === names[0] ? rec.Config.MacAddress : undefined);
@@ -197,11 +198,13 @@ export class ManagedContainerNetworking implements ContainerNetworking {
         if (!(e instanceof NotFound)) throw e;
       }
       const ep = a?.endpoints.find((e) => e.networkName === name);
-      // On a user network, an endpoint that exists or existed answers to the short ID too: API
-      // 1.41 lists it among the aliases (dockerd 25+ moved it to DNSNames for API >= 1.45).
+      // On a user network, an endpoint that exists or existed answers to the short ID and the
+      // hostname too: API 1.41 lists them among the aliases (dockerd 25+ moved them to DNSNames
+      // for API >= 1.45).
       const aliases = [...(cfg.Aliases ?? [])];
-      const shortId = rec.ID.slice(0, 12);
-      if (name !== 'bridge' && (ep || rec.State.StartedAt !== ZERO_TIME) && !aliases.includes(shortId)) aliases.push(shortId);
+      if (name !== 'bridge' && (ep || rec.State.StartedAt !== ZERO_TIME)) {
+        for (const extra of [rec.ID.slice(0, 12), rec.Config.Hostname]) if (extra && !aliases.includes(extra)) aliases.push(extra);
+      }
       out[name] = {
         IPAMConfig: cfg.IPAMConfig ?? null, Links: null, Aliases: aliases.length ? aliases : null, MacAddress: ep?.macAddress ?? '',
         DriverOpts: null, NetworkID: networkId, EndpointID: ep?.endpointId ?? '', Gateway: ep?.gateway ?? '', IPAddress: ep?.ipAddress ?? '',

@@ -43,8 +43,10 @@ export class DefaultNetworkService implements NetworkService {
         }
       }
     }
+    // As dockerd, the IPAM config as asked: a subnet given without a gateway is shown without one.
+    const ipam = n.GatewayImplied ? { ...n.IPAM, Config: n.IPAM.Config.map(({ Gateway: _, ...c }) => c) } : n.IPAM;
     return {
-      Name: n.Name, Id: n.Id, Created: n.Created, Scope: n.Scope, Driver: n.Driver, EnableIPv6: n.EnableIPv6, IPAM: n.IPAM,
+      Name: n.Name, Id: n.Id, Created: n.Created, Scope: n.Scope, Driver: n.Driver, EnableIPv6: n.EnableIPv6, IPAM: ipam,
       Internal: n.Internal, Attachable: n.Attachable, Ingress: n.Ingress, ConfigFrom: n.ConfigFrom, ConfigOnly: n.ConfigOnly,
       Containers: containers, Options: n.Options, Labels: n.Labels,
     };
