@@ -22,10 +22,12 @@ export class DefaultDistributionService implements DistributionService {
     this.#events = deps.events;
   }
 
-  /** dockerd's pull and push events: the reference as Actor, its repository as `name`. */
+  /**
+   * dockerd's pull and push events: the reference as Actor (the bare repository when every tag
+   * went), its repository as `name`.
+   */
   #event(action: string, name: string, tag: string | undefined): void {
-    let ref = requestRef(name, tag);
-    if (!ref.tag && !ref.digest) ref = tagNameOnly(ref);
+    const ref = requestRef(name, tag);
     this.#events?.({ type: 'image', action, id: familiarString(ref), attributes: { name: familiarName(ref) } });
   }
 

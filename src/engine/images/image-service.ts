@@ -19,7 +19,7 @@ import { commitImage, type CommitImageRequest } from './commit.js';
 import { imageHistory, inspectImage } from './inspect.js';
 import { listImages } from './list.js';
 import { loadImages } from './load.js';
-import { pruneImages, removeImage } from './remove.js';
+import { pruneImages, removeImage, unannounced } from './remove.js';
 import { saveImages, selectImages } from './save.js';
 import { tagImage } from './tag.js';
 import type { ImageFilters, ImageService, ImportRequest, ProgressSink } from './types.js';
@@ -75,8 +75,9 @@ export class DefaultImageService implements ImageService {
     const id = this.#ctx.resolve(name).record.id;
     const items = await removeImage(this.#ctx, name, opts.force ?? false, !opts.noprune);
     for (const item of items) {
-      if ('Untagged' in item) this.#event('untag', id);
-      else this.#event('delete', item.Deleted);
+      if ('Untagged' in item) {
+        if (!unannounced.has(item)) this.#event('untag', id);
+      } else this.#event('delete', item.Deleted);
     }
     return items;
   }

@@ -96,6 +96,9 @@ async function deleteHelper(ctx: ImageContext, id: Digest, out: DeleteItem[], fo
   if (prune && parent && ctx.images.get(parent)) await deleteHelper(ctx, parent, out, false, true, true);
 }
 
+/** Untagged items dockerd logs no `untag` event for: digest references that went with the repository's last tag. */
+export const unannounced = new WeakSet<DeleteItem>();
+
 export async function removeImage(ctx: ImageContext, name: string, force: boolean, prune: boolean): Promise<DeleteItem[]> {
   return ctx.lock.run(async () => {
     const img = ctx.resolve(name);
@@ -123,7 +126,9 @@ export async function removeImage(ctx: ImageContext, name: string, force: boolea
         for (const r of refs) {
           if (r.digest !== undefined && sameRepo(r, ref)) {
             await ctx.refs.delete(r);
-            out.push({ Untagged: familiarString(r) });
+            const item = { Untagged: familiarString(r) };
+            unannounced.add(item);
+            out.push(item);
           } else keep.push(r);
         }
         refs = keep;
