@@ -73,7 +73,8 @@ export class RemoteRepository implements Repository {
         if (auth.lacksBasicCredentials) {
           drain(res);
           const verb = init.method.charAt(0) + init.method.slice(1).toLowerCase();
-          throw new Unauthorized(`${verb} "${res.url.href}": no basic auth credentials`);
+          // Go's url.Error around the auth handler's error (the cause, what a push shows).
+          throw new Unauthorized(`${verb} "${res.url.href}": no basic auth credentials`, { cause: new Unauthorized('no basic auth credentials') });
         }
         return res;
       }

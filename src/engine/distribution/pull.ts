@@ -8,12 +8,13 @@
  * lock; an interrupted pull leaves at most published layers, which start-up recovery removes
  * when no image uses them.
  */
-import { Cancelled, Conflict, DataLoss, InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { Cancelled, Conflict, DataLoss, InvalidArgument, NotFound, SystemError, Unauthorized } from '../../errdefs/index.js';
 import { chainIds } from '../../image/chain.js';
 import { decodeImageConfig } from '../../image/config.js';
 import { digestOf, shortId, type Digest } from '../../image/digest.js';
 import { isIndexMediaType, isManifestMediaType, MediaType, parseIndex, parseManifest, type Platform } from '../../image/manifest.js';
 import { familiarName, familiarString, referenceString, tagNameOnly, type Reference } from '../../image/reference.js';
+import { registryCodeOf } from '../../registry/errors.js';
 import { parsePlatform, selectManifest } from '../../registry/platform.js';
 import type { Repository } from '../../registry/types.js';
 import type { StagedLayer } from '../../store/layers/types.js';
@@ -29,6 +30,28 @@ const LAYER_TYPES = new Set<string>([MediaType.dockerLayerGzip, MediaType.ociLay
 
 export async function pull(d: DistributionDeps, req: PullRequest, progress: ProgressSink): Promise<void> {
   const ref = requestRef(req.image, req.tag);
+  try {
+    await pullRef(d, ref, req, progress);
+  } catch (e) {
+    throw translatePullError(e, ref);
+  }
+}
+
+/**
+ * dockerd's words for a failed pull: a registry's DENIED and NAME_UNKNOWN name the repository
+ * (HTTP 404), and a refusal of credentials is no 401 (dockerd answers 500, so the docker CLI
+ * does not ask for a login and pull again).
+ */
+function translatePullError(e: unknown, ref: Reference): unknown {
+  const code = registryCodeOf(e);
+  const text = e instanceof Error ? (e.cause instanceof Error && registryCodeOf(e.cause) ? e.cause : e).message : String(e);
+  if (code === 'DENIED') return new NotFound(`pull access denied for ${familiarName(ref)}, repository does not exist or may require 'docker login': ${text}`, { cause: e });
+  if (code === 'NAME_UNKNOWN') return new NotFound(`repository ${familiarName(ref)} not found: ${text}`, { cause: e });
+  if (e instanceof Unauthorized) return new SystemError(e.message, { cause: e });
+  return e;
+}
+
+async function pullRef(d: DistributionDeps, ref: Reference, req: PullRequest, progress: ProgressSink): Promise<void> {
   const wanted = req.platform ? parsePlatform(req.platform, d.platform) : undefined;
   const repo = d.registry.repository(ref.domain, ref.path, req.auth, ['pull']);
   if (req.all && ref.tag === undefined && ref.digest === undefined) {
