@@ -87,6 +87,10 @@ export class RemoteRepository implements Repository {
     throw registryError(res.status, body, prefix);
   }
 
+  async ping(): Promise<void> {
+    drain(await this.#d.transport.request(this.#ep, '/v2/', { method: 'GET' }));
+  }
+
   async getManifest(ref: string): Promise<FetchedManifest> {
     const eps = this.#d.endpoints;
     let lastErr: unknown;

@@ -56,6 +56,8 @@ export async function push(d: DistributionDeps, req: PushRequest, progress: Prog
     if (targets.length === 0) throw new NotFound(`no tags to push for ${familiarName(ref)}`);
   }
   const repo = d.registry.repository(ref.domain, ref.path, req.auth, ['pull', 'push']);
+  // dockerd pings the registry before the first layer: one that does not answer fails here.
+  await repo.ping();
   for (const t of targets) await pushOne(d, repo, t, progress);
 }
 
