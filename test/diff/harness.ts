@@ -176,7 +176,7 @@ export function api(host: string, method: string, path: string, body?: Buffer): 
   });
 }
 
-/** Removes every container, volume and image a scenario left, keeping the base image with its one tag. */
+/** Removes every container, volume and image a scenario left, keeping the base image with its one tag and no digest. */
 export async function clean(host: string, baseId: string, baseTag: string, baseTar: Buffer): Promise<void> {
   const cs = await api(host, 'GET', '/containers/json?all=1');
   for (const c of cs.body as { Id: string }[]) await api(host, 'DELETE', `/containers/${c.Id}?force=1&v=1`);
@@ -184,10 +184,12 @@ export async function clean(host: string, baseId: string, baseTag: string, baseT
   for (const v of ((vs.body as { Volumes: { Name: string }[] | null }).Volumes ?? [])) await api(host, 'DELETE', `/volumes/${v.Name}?force=1`);
   const is = await api(host, 'GET', '/images/json?all=1');
   let haveBase = false;
-  for (const im of is.body as { Id: string; RepoTags: string[] | null }[]) {
+  for (const im of is.body as { Id: string; RepoTags: string[] | null; RepoDigests: string[] | null }[]) {
     if (im.Id === baseId) {
       haveBase = true;
       for (const tag of im.RepoTags ?? []) if (tag !== baseTag) await api(host, 'DELETE', `/images/${encodeURIComponent(tag)}`);
+      // Digest references a scenario's pull or push left on it (the base has none of its own).
+      for (const d of im.RepoDigests ?? []) await api(host, 'DELETE', `/images/${encodeURIComponent(d)}`);
       continue;
     }
     await api(host, 'DELETE', `/images/${im.Id}?force=1`);

@@ -246,3 +246,77 @@ export const registry: Scenario[] = [
     `,
   },
 ];
+export const registryMore: Scenario[] = [
+  {
+    name: 'registry: pull of layers not here, push of several layers',
+    registry: true,
+    // Kept on purpose: dockerd's transfer watchers pass on only the latest progress of a layer
+    // (a quick one's 'Verifying Checksum' may never show) and say 'Waiting' only for a layer
+    // whose turn has not come when it is queued (quick uploads free their slot first); berth
+    // says each status, and 'Waiting' for every layer beyond the limit.
+    normalize: [
+      [/^(?:<id\d+>: Verifying Checksum| +\d+ Waiting| +\d+ Verifying Checksum)\n/gm, ''],
+    ],
+    script: `
+      mkdir r && echo one > r/one && tar -cf r.tar -C r one
+      docker import r.tar $REG/n/one:1 > /dev/null
+      for f in a b c d e f; do echo $f > $f; done
+      printf 'FROM %s/n/one:1\\nCOPY a /a\\nCOPY b /b\\nCOPY c /c\\nCOPY d /d\\nCOPY e /e\\nCOPY f /f\\n' $REG > Dockerfile
+      DOCKER_BUILDKIT=0 docker build -q -t $REG/n/many:1 . > /dev/null
+      # Layers go in parallel: each status counted.
+      docker push $REG/n/many:1 | sed 's/^[0-9a-f]\\{12\\}: //' | sort | uniq -c
+      docker push $REG/n/one:1
+      docker rmi $REG/n/many:1 $REG/n/one:1 | grep -c Deleted
+      docker pull $REG/n/one:1
+      docker pull $REG/n/many:1 | sed 's/^[0-9a-f]\\{12\\}: //' | sort | uniq -c
+      docker inspect -f '{{.RepoTags}} {{len .RootFS.Layers}}' $REG/n/many:1
+      docker image inspect -f '{{json .Metadata}}' $REG/n/many:1 | grep -c 0001-01-01
+      docker history --format '{{.CreatedBy}}' $REG/n/many:1 | head -3
+    `,
+  },
+  {
+    name: 'registry: stored credentials that the registry refuses',
+    registry: true,
+    script: `
+      docker tag busybox $AREG/w/bb:1
+      echo p | docker login -u u --password-stdin $AREG 2>/dev/null
+      docker push -q $AREG/w/bb:1
+      sed -i 's/"auth": "[^"]*"/"auth": "dTp3cm9uZw=="/' "$DOCKER_CONFIG/config.json"
+      docker push $AREG/w/bb:1
+      docker pull $AREG/w/bb:1
+      docker run --rm --network none --pull always $AREG/w/bb:1 true
+      docker logout $AREG
+      docker logout $AREG
+    `,
+  },
+  {
+    name: 'registry: run and pull when the registry does not answer',
+    registry: true,
+    script: `
+      docker tag busybox 127.0.0.1:9/x/bb:1
+      docker run --rm --network none --pull always 127.0.0.1:9/x/bb:1 true
+      docker run --rm --network none --pull missing 127.0.0.1:9/x/bb:1 echo here
+      docker create --network none 127.0.0.1:9/x/bb:nosuch
+      docker pull 127.0.0.1:9/x/bb@sha256:0000000000000000000000000000000000000000000000000000000000000000
+      docker push 127.0.0.1:9/x/bb:1
+      docker login -u u -p p 127.0.0.1:9
+    `,
+  },
+  {
+    name: 'registry: push events and digest references after push',
+    registry: true,
+    script: `
+      sleep 1
+      date +%s > t0
+      docker tag busybox $REG/pe/bb:1
+      docker tag busybox $REG/pe/bb:2
+      docker push -a -q $REG/pe/bb
+      docker inspect -f '{{.RepoTags}} {{len .RepoDigests}}' busybox
+      docker rmi busybox:latest > /dev/null
+      docker rmi $REG/pe/bb:1
+      docker images --digests --format '{{.Repository}}:{{.Tag}}' | sort
+      docker rmi $REG/pe/bb:2
+      docker events --since $(cat t0) --until $(($(date +%s) + 1)) --filter type=image --format '{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}}'
+    `,
+  },
+];
