@@ -2,7 +2,7 @@
  * @module engine/distribution/distribution-service
  * The distribution service: pull, push, login and registry inspection over one registry client.
  */
-import { NotFound, Unauthorized } from '../../errdefs/index.js';
+import { NotFound, SystemError, Unauthorized } from '../../errdefs/index.js';
 import { isIndexMediaType, parseIndex, parseManifest } from '../../image/manifest.js';
 import { decodeImageConfig } from '../../image/config.js';
 import type { AuthConfig } from '../../registry/types.js';
@@ -42,7 +42,6 @@ export class DefaultDistributionService implements DistributionService {
   }
 
   async login(auth: AuthConfig): Promise<{ IdentityToken: string; Status: string }> {
-    if (!auth.username && !auth.identitytoken && !auth.auth) throw new Unauthorized('unauthorized: username and password are required');
     const r = await this.#d.registry.login(auth);
     // dockerd's field order.
     return { IdentityToken: r.identityToken ?? '', Status: r.status };
@@ -52,7 +51,9 @@ export class DefaultDistributionService implements DistributionService {
     const ref = tagNameOnly(requestRef(name, undefined));
     const repo = this.#d.registry.repository(ref.domain, ref.path, auth, ['pull']);
     // dockerd shows a missing manifest with the registry's words alone (a pull names the reference).
+    // Refused credentials are dockerd's plain error (500), as in a pull.
     const m = await repo.getManifest(ref.digest ?? ref.tag!).catch((e) => {
+      if (e instanceof Unauthorized) throw new SystemError(e.message, { cause: e });
       throw e instanceof NotFound && e.cause instanceof NotFound ? e.cause : e;
     });
     const Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.bytes.length };
