@@ -320,3 +320,69 @@ export const registryMore: Scenario[] = [
     `,
   },
 ];
+
+export const registryEdges: Scenario[] = [
+  {
+    name: 'registry: login forms and POST /auth without credentials',
+    registry: true,
+    // Kept on purpose: dockerd asks for a tag's manifest with a HEAD first, berth with one GET.
+    normalize: [[/Get \\"(http:\/\/\$AREG\/v2\/l\/bb\/manifests\/1)\\"/g, 'Head \\"$1\\"']],
+    script: `
+      docker login -u u -p p http://$AREG 2>/dev/null
+      docker login -u u -p p $AREG/ 2>/dev/null
+      sed 's/"auth": ".*"/"auth": "<auth>"/' "$DOCKER_CONFIG/config.json"
+      docker logout http://$AREG
+      docker logout $AREG
+      ${API}/auth -H 'Content-Type: application/json' -d '{"serveraddress":"'$REG'"}'
+      ${API}/auth -H 'Content-Type: application/json' -d '{"serveraddress":"'$AREG'"}'
+      ${API}/auth -H 'Content-Type: application/json' -d '{"username":"u","password":"p","serveraddress":"http://'$AREG'/v2/"}'
+      ${API}/distribution/$AREG/l/bb:1/json
+    `,
+  },
+  {
+    name: 'registry: a pull that moves a tag leaves the old image dangling; rmi of a digest in use',
+    registry: true,
+    script: `
+      mkdir r && echo one > r/one && tar -cf r.tar -C r one
+      docker import r.tar $REG/mv/x:1 > /dev/null
+      docker push -q $REG/mv/x:1
+      docker tag busybox $REG/mv/x:1
+      docker pull -q $REG/mv/x:1
+      docker images --filter dangling=true --format '{{.Repository}}:{{.Tag}}'
+      docker images --digests --format '{{.Repository}}:{{.Tag}} {{.Digest}}' $REG/mv/x
+      docker inspect -f '{{index .RepoDigests 0}}' $REG/mv/x:1 > dref
+      docker create --network none --name user1 $(cat dref) true > /dev/null
+      docker rmi $(cat dref)
+      docker rmi $REG/mv/x:1
+      docker images --digests --format '{{.Repository}}:{{.Tag}} {{.Digest}}' $REG/mv/x
+      docker rmi $(cat dref)
+      docker ps -a --format '{{.Names}} {{.Image}}'
+      docker push $(cat dref)
+      docker images --filter reference=$REG/mv/x --format '{{.Repository}}:{{.Tag}}'
+    `,
+  },
+  {
+    name: 'registry: image events of rmi and prune of pulled images',
+    registry: true,
+    // Kept on purpose: berth counts the removed images' configs in the space reclaimed, dockerd
+    // only their layers (see pruneImages).
+    normalize: [[/^prune {2}<no value> \d+$/gm, 'prune  <no value> N']],
+    script: `
+      mkdir r && echo one > r/one && tar -cf r.tar -C r one
+      docker import r.tar $REG/pr/x:1 > /dev/null
+      printf 'FROM %s/pr/x:1\\nCOPY Dockerfile /d\\n' $REG > Dockerfile
+      DOCKER_BUILDKIT=0 docker build -q -t $REG/pr/y:1 . > /dev/null 2>&1
+      docker push -q $REG/pr/x:1
+      docker push -q $REG/pr/y:1
+      docker rmi $REG/pr/y:1 $REG/pr/x:1 | grep -c Deleted
+      docker pull -q $REG/pr/y:1
+      docker pull -q $REG/pr/x:1
+      docker tag $REG/pr/x:1 other:1
+      sleep 1
+      date +%s > t0
+      docker rmi other:1 $REG/pr/x:1
+      docker image prune -a -f | grep -c sha256
+      docker events --since $(cat t0) --until $(($(date +%s) + 1)) --filter type=image --format '{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}} {{.Actor.Attributes.reclaimed}}'
+    `,
+  },
+];
