@@ -2,11 +2,12 @@
  * `node make-index.js HOST/REPO:TAG HOST/REPO:SRC=OS/ARCH[/VARIANT]...` puts a Docker manifest
  * list under TAG with one manifest per source: the image at SRC (same registry and repository),
  * its config rewritten to the platform given (a new config blob and manifest when it differs).
- * How a differential scenario makes a multi-platform image on a plain registry.
+ * How a differential scenario makes a multi-platform image on a plain registry. With OCI=1 in
+ * the environment, an OCI image index instead.
  */
 import { createHash } from 'node:crypto';
 
-const LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const LIST = process.env.OCI ? 'application/vnd.oci.image.index.v1+json' : 'application/vnd.docker.distribution.manifest.list.v2+json';
 const ACCEPT = 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json';
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;

@@ -385,4 +385,28 @@ export const registryEdges: Scenario[] = [
       docker events --since $(cat t0) --until $(($(date +%s) + 1)) --filter type=image --format '{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.name}} {{.Actor.Attributes.reclaimed}}'
     `,
   },
+  {
+    name: 'registry: pull of OCI manifests and an OCI index (pushed by skopeo)',
+    registry: true,
+    // Kept on purpose: dockerd 20.10's /distribution reads platforms of Docker manifests and
+    // lists only (an OCI image manifest gets "Platforms":null, fixed in later dockerd); berth
+    // reads the OCI manifest's config as it does a Docker one's.
+    normalize: [[/"Platforms":\[\{"architecture":"amd64","os":"linux"\}\]\}/g, '"Platforms":null}']],
+    script: `
+      mkdir r && echo oci > r/oci && tar -cf r.tar -C r oci
+      docker import r.tar oci:1 > /dev/null
+      docker save -o o.tar oci:1
+      skopeo --insecure-policy copy -q --format oci --dest-tls-verify=false docker-archive:o.tar docker://$REG/oci/x:1
+      docker rmi oci:1 | grep -c Deleted
+      docker pull $REG/oci/x:1
+      docker inspect -f '{{.RepoTags}} {{len .RepoDigests}} {{.Os}}/{{.Architecture}}' $REG/oci/x:1
+      ${API}/distribution/$REG/oci/x:1/json | sed 's/"size":[0-9]*/"size":N/'
+      OCI=1 $INDEX $REG/oci/x:multi $REG/oci/x:1=linux/amd64 $REG/oci/x:1=linux/arm64/v8
+      docker pull -q $REG/oci/x:multi
+      docker pull --platform linux/arm64 $REG/oci/x:multi
+      ${API}/distribution/$REG/oci/x:multi/json | sed 's/"size":[0-9]*/"size":N/g'
+      ${API}/distribution/$REG/oci/x:nosuch/json
+      docker push $REG/oci/x:1
+    `,
+  },
 ];
