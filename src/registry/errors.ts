@@ -40,15 +40,31 @@ function statusText(status: number): string {
   return t[status] ?? '';
 }
 
-/** The errdefs class for a registry status. */
+const CODE = Symbol('registryCode');
+
+/**
+ * The errdefs class for a registry status, carrying the registry's first error code (see
+ * {@link registryCodeOf}); with a `prefix`, the error without it is the `cause`.
+ */
 export function registryError(status: number, body: Buffer, prefix = ''): BerthError {
+  const bare = prefix ? registryError(status, body) : undefined;
   const msg = prefix + registryErrorText(status, body);
-  if (status === 401) return new Unauthorized(msg);
-  if (status === 403) return new Forbidden(msg);
-  if (status === 404) return new NotFound(msg);
-  if (status === 400 || status === 405 || status === 413) return new InvalidArgument(msg);
-  if (status >= 500) return new Unavailable(msg);
-  return new SystemError(msg);
+  const opts = bare ? { cause: bare } : undefined;
+  const e =
+    status === 401 ? new Unauthorized(msg, opts)
+    : status === 403 ? new Forbidden(msg, opts)
+    : status === 404 ? new NotFound(msg, opts)
+    : status === 400 || status === 405 || status === 413 ? new InvalidArgument(msg, opts)
+    : status >= 500 ? new Unavailable(msg, opts)
+    : new SystemError(msg, opts);
+  const code = registryErrorCode(body);
+  if (code) Object.defineProperty(e, CODE, { value: code });
+  return e;
+}
+
+/** The registry's error code (`DENIED`, `NAME_UNKNOWN`, …) behind an error of {@link registryError}. */
+export function registryCodeOf(e: unknown): string | undefined {
+  return e && typeof e === 'object' ? (e as { [CODE]?: string })[CODE] : undefined;
 }
 
 /** The first registry error code in a body (`MANIFEST_UNKNOWN`), if any. */

@@ -25,18 +25,70 @@ export function normalizePlatform(p: Platform): Platform {
   return { os: p.os.toLowerCase(), ...normalizeArch(p.architecture.toLowerCase(), p.variant?.toLowerCase()) };
 }
 
-/** Parses `os/arch[/variant]` or `arch`; `host` fills what is missing. */
+/** GOOS and GOARCH values containerd's platform parser knows (a lone word must be one of them). */
+const KNOWN_OS = new Set('aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris windows zos'.split(' '));
+const KNOWN_ARCH = new Set(
+  ('386 amd64 amd64p32 arm armbe arm64 arm64be ppc64 ppc64le loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc riscv riscv64 ' +
+    's390 s390x sparc sparc64 wasm').split(' '),
+);
+const COMPONENT = /^[A-Za-z0-9_-]+$/;
+
+/** containerd's normalizeArch: aliases, and the variant as `--platform` spells it (arm64's v8 dropped, arm's default v7). */
+function specArch(arch: string, variant: string): { architecture: string; variant: string } {
+  switch (arch) {
+    case 'i386':
+      return { architecture: '386', variant: '' };
+    case 'x86_64':
+    case 'x86-64':
+      return { architecture: 'amd64', variant: '' };
+    case 'aarch64':
+    case 'arm64':
+      return { architecture: 'arm64', variant: variant === '8' || variant === 'v8' ? '' : variant };
+    case 'armhf':
+      return { architecture: 'arm', variant: 'v7' };
+    case 'armel':
+      return { architecture: 'arm', variant: 'v6' };
+    case 'arm':
+      return { architecture: 'arm', variant: variant === '' || variant === '7' ? 'v7' : ['5', '6', '8'].includes(variant) ? `v${variant}` : variant };
+    default:
+      return { architecture: arch, variant };
+  }
+}
+
+function spec(os: string, a: { architecture: string; variant: string }): Platform {
+  return { os, architecture: a.architecture, ...(a.variant ? { variant: a.variant } : {}) };
+}
+
+/**
+ * Parses `os/arch[/variant]`, `os` or `arch` as containerd's `platforms.Parse` does, with its
+ * errors and its result (`linux/arm64` has no variant, `linux/arm64/v8` has; compare platforms
+ * through {@link normalizePlatform}); `host` fills what is missing.
+ */
 export function parsePlatform(s: string, host: Platform): Platform {
-  const parts = s.trim().toLowerCase().split('/');
-  if (parts.some((p) => p === '') || parts.length > 3) {
-    throw new InvalidArgument(`"${s}": invalid platform: expected os[/arch[/variant]]`);
+  if (s.includes('*')) throw new InvalidArgument(`${JSON.stringify(s)}: wildcards not yet supported: invalid argument`);
+  const parts = s.split('/');
+  for (const p of parts) {
+    if (!COMPONENT.test(p)) {
+      throw new InvalidArgument(`${JSON.stringify(p)} is an invalid component of ${JSON.stringify(s)}: platform specifier component must match "${COMPONENT.source}": invalid argument`);
+    }
   }
-  if (parts.length === 1) {
-    const known = new Set(['linux', 'windows', 'darwin', 'freebsd']);
-    if (known.has(parts[0]!)) return normalizePlatform({ os: parts[0]!, architecture: host.architecture, variant: host.variant });
-    return normalizePlatform({ os: 'linux', architecture: parts[0]! });
+  const lower = parts.map((p) => p.toLowerCase());
+  const os = lower[0] === 'macos' ? 'darwin' : lower[0]!;
+  const noV7 = (a: { architecture: string; variant: string }) => (a.architecture === 'arm' && a.variant === 'v7' ? { ...a, variant: '' } : a);
+  if (lower.length === 1) {
+    if (KNOWN_OS.has(os)) {
+      return spec(os, { architecture: host.architecture, variant: host.architecture === 'arm' && host.variant !== 'v7' ? (host.variant ?? '') : '' });
+    }
+    const a = noV7(specArch(lower[0]!, ''));
+    if (KNOWN_ARCH.has(a.architecture)) return spec(host.os, a);
+    throw new InvalidArgument(`${JSON.stringify(s)}: unknown operating system or architecture: invalid argument`);
   }
-  return normalizePlatform({ os: parts[0]!, architecture: parts[1]!, ...(parts[2] ? { variant: parts[2] } : {}) });
+  if (lower.length === 2) return spec(os, noV7(specArch(lower[1]!, '')));
+  if (lower.length === 3) {
+    const a = specArch(lower[1]!, lower[2]!);
+    return spec(os, a.architecture === 'arm64' && a.variant === '' ? { ...a, variant: 'v8' } : a);
+  }
+  throw new InvalidArgument(`${JSON.stringify(s)}: cannot parse platform specifier: invalid argument`);
 }
 
 /** `linux/arm64/v8` */
@@ -69,6 +121,6 @@ export function selectManifest(manifests: Descriptor[], want: Platform): Descrip
       bestScore = s;
     }
   }
-  if (!best) throw new NotFound(`no matching manifest for ${formatPlatform(w)} in the manifest list entries`);
+  if (!best) throw new NotFound(`no matching manifest for ${formatPlatform(want)} in the manifest list entries`);
   return best;
 }

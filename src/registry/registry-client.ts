@@ -1,9 +1,10 @@
 /**
  * @module registry/registry-client
  * The daemon's registry client: endpoints per host (hosts.ts), one shared transport, and
- * `docker login`'s credential check against `/v2/`.
+ * `docker login`'s credential check against `/v2/` (a refusal by status is dockerd's plain error,
+ * HTTP 500; a refused token request stays a 401, as dockerd's translateV2AuthError).
  */
-import { Unauthorized } from '../errdefs/index.js';
+import { SystemError } from '../errdefs/index.js';
 import { Authorizer } from './authorizer.js';
 import { endpointsFor, hostOfServerAddress } from './hosts.js';
 import { RemoteRepository } from './repository.js';
@@ -35,13 +36,15 @@ export class DefaultRegistryClient implements RegistryClient {
     drain(first);
     const url = () => `${this.#transport.baseOf(ep)}/v2/`;
     if (first.status === 200) return { status: 'Login Succeeded' };
-    if (first.status !== 401) throw new Unauthorized(`login attempt to ${url()} failed with status: ${first.status} ${statusText(first.status)}`);
-    if (!authorizer.hasCredentials) throw new Unauthorized('unauthorized: authentication required');
+    if (first.status !== 401) throw new SystemError(`login attempt to ${url()} failed with status: ${first.status} ${statusText(first.status)}`);
     await authorizer.unauthorized(first);
+    // As dockerd, a login without credentials is tried too: a basic-auth registry refuses it
+    // with Go's client error, a token registry may hand out an anonymous token.
+    if (authorizer.lacksBasicCredentials) throw new SystemError(`Get "${url()}": no basic auth credentials`);
     const res = await this.#transport.request(ep, '/v2/', { method: 'GET', headers: await authorizer.headers() });
     drain(res);
     if (res.status === 200) return { status: 'Login Succeeded' };
-    throw new Unauthorized(`login attempt to ${url()} failed with status: ${res.status} ${statusText(res.status)}`);
+    throw new SystemError(`login attempt to ${url()} failed with status: ${res.status} ${statusText(res.status)}`);
   }
 
   close(): void {

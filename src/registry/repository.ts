@@ -80,7 +80,8 @@ export class RemoteRepository implements Repository {
         if (auth.lacksBasicCredentials) {
           drain(res);
           const verb = init.method.charAt(0) + init.method.slice(1).toLowerCase();
-          throw new Unauthorized(`${verb} "${res.url.href}": no basic auth credentials`);
+          // Go's url.Error around the auth handler's error (the cause, what a push shows).
+          throw new Unauthorized(`${verb} "${res.url.href}": no basic auth credentials`, { cause: new Unauthorized('no basic auth credentials') });
         }
         return res;
       }
@@ -91,6 +92,10 @@ export class RemoteRepository implements Repository {
   async #fail(res: Response, prefix = ''): Promise<never> {
     const body = res.body.readable ? await readAll(res, 1 << 20).catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
     throw registryError(res.status, body, prefix);
+  }
+
+  async ping(): Promise<void> {
+    drain(await this.#d.transport.request(this.#ep, '/v2/', { method: 'GET' }));
   }
 
   async getManifest(ref: string): Promise<FetchedManifest> {

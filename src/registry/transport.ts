@@ -183,7 +183,9 @@ export class Transport {
     if (last instanceof Unavailable) throw last;
     const url = init.errorPath !== undefined ? this.baseOf(ep) + init.errorPath : /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : this.baseOf(ep) + pathOrUrl;
     const why = dialErrorText(last);
-    throw new Unavailable(`${init.method === 'HEAD' ? 'Head' : init.method === 'GET' ? 'Get' : init.method} "${url}": ${why}`, { cause: last });
+    // Go's url.Error names the method as `Get`, `Post`, `Put`…
+    const op = init.method.charAt(0) + init.method.slice(1).toLowerCase();
+    throw new Unavailable(`${op} "${url}": ${why}`, { cause: last });
   }
 
   close(): void {

@@ -73,6 +73,8 @@ export interface Repository {
   readonly name: string;
   readonly host: string;
   readonly path: string;
+  /** GET /v2/ (any answer will do): a registry that does not answer fails as dockerd's ping does. */
+  ping(): Promise<void>;
   /** GET a manifest by tag or digest; verified against the digest when asked by digest. */
   getManifest(tagOrDigest: string): Promise<FetchedManifest>;
   /** The repository's tags (`GET /v2/NAME/tags/list`, following `Link` pages). */

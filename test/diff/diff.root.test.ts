@@ -4,7 +4,8 @@
  * berthd, both holding the same busybox image (same ID); the normalized transcripts must be
  * equal. One dockerd and one berthd serve the whole file; both run their scenarios at the same
  * time, each scenario after the other, with everything a scenario made removed before the next.
- * DIFF_ONLY=REGEX runs only the scenarios whose name matches; DIFF_TIMES=1 prints each one's time.
+ * DIFF_ONLY=REGEX runs only the scenarios whose name matches; DIFF_TIMES=1 prints each one's time;
+ * DIFF_OUT=DIR writes both transcripts of each scenario there (NNN-name.docker, NNN-name.berth).
  *
  * Networks: the reference dockerd runs with `--bridge=none` (no default bridge, no iptables), while
  * berthd has its default bridge network. To compare like with like, every scenario that creates or
@@ -23,6 +24,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { busyboxRootfsTar } from '../../src/store/testing/busybox-rootfs.js';
 import { dockerBin, hasDocker, startDaemon, unmountUnder, type TestDaemon } from '../helpers/daemon.js';
+import { hasRegistry, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { startDockerd, dockerdBin, type Dockerd } from './dockerd.js';
 import { api, clean, normalize, runScenario, type Scenario, type Target } from './harness.js';
 import { scenarios as all } from './scenarios.js';
@@ -34,7 +36,8 @@ const skip = !dockerdBin
     : false;
 
 const only = process.env.DIFF_ONLY ? new RegExp(process.env.DIFF_ONLY) : undefined;
-const scenarios = only ? all.filter((s) => only.test(s.name)) : all;
+// Registry scenarios need Debian's docker-registry (scripts/setup.sh --test installs it).
+const scenarios = (only ? all.filter((s) => only.test(s.name)) : all).filter((s) => hasRegistry || !s.registry);
 const BASE = 'busybox:latest';
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -42,6 +45,7 @@ describe('differential: the docker CLI against dockerd and berthd', { skip, time
   let dir: string;
   let berthd: TestDaemon | undefined;
   let dockerd: Dockerd | undefined;
+  const registries: TestRegistry[] = [];
   const results = new Map<string, { docker: string; berth: string }>();
 
   before(async () => {
@@ -71,27 +75,46 @@ describe('differential: the docker CLI against dockerd and berthd', { skip, time
     const baseId = (await api(berthd.host, 'GET', `/images/${BASE}/json`)).body.Id as string;
     assert.equal((await api(dockerd.host, 'GET', `/images/${BASE}/json`)).body.Id, baseId, 'the base image has the same ID in both daemons');
 
+    // Registries of each daemon's own (plain and htpasswd), when a scenario wants them: both
+    // daemons push the same names at the same time.
+    const registryVars = async (): Promise<Record<string, string> | undefined> => {
+      if (!scenarios.some((s) => s.registry)) return undefined;
+      const reg = await startRegistry();
+      registries.push(reg);
+      const areg = await startRegistry({ auth: { htpasswd: { user: 'u', password: 'p' } } });
+      registries.push(areg);
+      return { REG: reg.host, AREG: areg.host };
+    };
     const targets: Target[] = [
-      { name: 'docker', host: dockerd.host, dir: join(dir, 'docker'), binDir },
-      { name: 'berth', host: berthd.host, dir: join(dir, 'berth'), binDir },
+      { name: 'docker', host: dockerd.host, dir: join(dir, 'docker'), binDir, vars: await registryVars() },
+      { name: 'berth', host: berthd.host, dir: join(dir, 'berth'), binDir, vars: await registryVars() },
     ];
     const transcripts = await Promise.all(
       targets.map(async (t) => {
         const out: string[] = [];
         for (const [i, s] of scenarios.entries()) {
           const t0 = Date.now();
-          const { steps, dir: sdir } = await runScenario(t, s, i);
+          const { steps, dir: sdir, vars } = await runScenario(t, s, i);
           if (process.env.DIFF_TIMES) console.log(`${t.name} ${Date.now() - t0}ms ${s.name}`);
-          out.push(normalize(steps, sdir, s));
+          out.push(normalize(steps, sdir, s, vars));
           await clean(t.host, baseId, BASE, baseTar);
         }
         return out;
       }),
     );
     for (const [i, s] of scenarios.entries()) results.set(s.name, { docker: transcripts[0]![i]!, berth: transcripts[1]![i]! });
+    if (process.env.DIFF_OUT) {
+      await fs.mkdir(process.env.DIFF_OUT, { recursive: true });
+      for (const [i, s] of scenarios.entries()) {
+        const base = join(process.env.DIFF_OUT, `${String(i).padStart(3, '0')}-${s.name.replace(/[^A-Za-z0-9]+/g, '-')}`);
+        await fs.writeFile(`${base}.docker`, transcripts[0]![i]!);
+        await fs.writeFile(`${base}.berth`, transcripts[1]![i]!);
+      }
+    }
   });
 
   after(async () => {
+    for (const r of registries) await r.stop();
     await dockerd?.stop();
     await berthd?.cleanup();
     if (dir) {

@@ -23,6 +23,11 @@ export interface Scenario {
   sortLines?: boolean;
   /** Seconds each line may take (default 30). */
   timeout?: number;
+  /**
+   * Runs with registries of the target's own: `$REG` (no auth) and `$AREG` (htpasswd, user
+   * `u`, password `p`), both `127.0.0.1:PORT`, printed as `$REG` and `$AREG` in the transcript.
+   */
+  registry?: boolean;
 }
 
 export interface Target {
@@ -33,6 +38,8 @@ export interface Target {
   dir: string;
   /** A `docker` next to nothing else, prepended to PATH. */
   binDir: string;
+  /** Variables for the scenarios (the registries' addresses); their values print as `$NAME`. */
+  vars?: Record<string, string>;
 }
 
 interface Step {
@@ -68,7 +75,7 @@ function runLine(line: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: n
 }
 
 /** Runs every line of a scenario against one daemon and returns the raw transcript. */
-export async function runScenario(t: Target, s: Scenario, index: number): Promise<{ steps: Step[]; dir: string }> {
+export async function runScenario(t: Target, s: Scenario, index: number): Promise<{ steps: Step[]; dir: string; vars?: Record<string, string> }> {
   const dir = join(t.dir, 'scenarios', String(index).padStart(3, '0'));
   await fs.mkdir(dir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
@@ -81,6 +88,9 @@ export async function runScenario(t: Target, s: Scenario, index: number): Promis
     DOCKER_CLI_HINTS: 'false',
     // `docker inspect X | $KEYS` prints the shape of a JSON document (test/diff/json-keys.ts).
     KEYS: `${process.execPath} ${join(here, 'json-keys.js')}`,
+    // `$INDEX HOST/REPO:TAG HOST/REPO:SRC=OS/ARCH...` puts a manifest list (test/diff/make-index.ts).
+    INDEX: `${process.execPath} ${join(here, 'make-index.js')}`,
+    ...t.vars,
   };
   const steps: Step[] = [];
   for (const raw of s.script.split('\n')) {
@@ -88,7 +98,7 @@ export async function runScenario(t: Target, s: Scenario, index: number): Promis
     if (!line || line.startsWith('#')) continue;
     steps.push(await runLine(line, dir, env, (s.timeout ?? 30) * 1000));
   }
-  return { steps, dir };
+  return { steps, dir, vars: { ...t.vars, DOCKER_CONFIG: env.DOCKER_CONFIG! } };
 }
 
 const LONG_HEX = /\b[0-9a-f]{64}\b/g;
@@ -121,7 +131,7 @@ const STANDARD: [RegExp, string][] = [
   [/^2> time="<TIME>" level=error msg="Can't (?:add file .* to tar|close tar writer): io: read\/write on closed pipe"\n/gm, ''],
 ];
 
-export function normalize(steps: Step[], dir: string, s: Scenario): string {
+export function normalize(steps: Step[], dir: string, s: Scenario, vars: Record<string, string> = {}): string {
   let text = '';
   for (const st of steps) {
     let out = st.stdout;
@@ -132,6 +142,8 @@ export function normalize(steps: Step[], dir: string, s: Scenario): string {
     text += `[exit ${st.code}]\n`;
   }
   text = text.split(dir).join('$DIR');
+  // Longest first, so a value that contains another is replaced whole.
+  for (const [k, v] of Object.entries(vars).sort((a, b) => b[1].length - a[1].length)) text = text.split(v).join(`$${k}`);
   text = normalizeIds(text);
   for (const [re, to] of [...STANDARD, ...(s.normalize ?? [])]) text = text.replace(re, to);
   return text;
@@ -164,7 +176,7 @@ export function api(host: string, method: string, path: string, body?: Buffer): 
   });
 }
 
-/** Removes every container, volume and image a scenario left, keeping the base image with its one tag. */
+/** Removes every container, volume and image a scenario left, keeping the base image with its one tag and no digest. */
 export async function clean(host: string, baseId: string, baseTag: string, baseTar: Buffer): Promise<void> {
   const cs = await api(host, 'GET', '/containers/json?all=1');
   for (const c of cs.body as { Id: string }[]) await api(host, 'DELETE', `/containers/${c.Id}?force=1&v=1`);
@@ -172,10 +184,12 @@ export async function clean(host: string, baseId: string, baseTag: string, baseT
   for (const v of ((vs.body as { Volumes: { Name: string }[] | null }).Volumes ?? [])) await api(host, 'DELETE', `/volumes/${v.Name}?force=1`);
   const is = await api(host, 'GET', '/images/json?all=1');
   let haveBase = false;
-  for (const im of is.body as { Id: string; RepoTags: string[] | null }[]) {
+  for (const im of is.body as { Id: string; RepoTags: string[] | null; RepoDigests: string[] | null }[]) {
     if (im.Id === baseId) {
       haveBase = true;
       for (const tag of im.RepoTags ?? []) if (tag !== baseTag) await api(host, 'DELETE', `/images/${encodeURIComponent(tag)}`);
+      // Digest references a scenario's pull or push left on it (the base has none of its own).
+      for (const d of im.RepoDigests ?? []) await api(host, 'DELETE', `/images/${encodeURIComponent(d)}`);
       continue;
     }
     await api(host, 'DELETE', `/images/${im.Id}?force=1`);

@@ -13,7 +13,8 @@ import { inspect } from './scenarios/inspect.js';
 import { lifecycle } from './scenarios/lifecycle.js';
 import { logs } from './scenarios/logs.js';
 import { ps } from './scenarios/ps.js';
+import { registry, registryEdges, registryMore } from './scenarios/registry.js';
 import { system } from './scenarios/system.js';
 import { volumes } from './scenarios/volumes.js';
 
-export const scenarios: Scenario[] = [...lifecycle, ...ps, ...inspect, ...logs, ...exec, ...files, ...volumes, ...images, ...system, ...errors, ...build];
+export const scenarios: Scenario[] = [...lifecycle, ...ps, ...inspect, ...logs, ...exec, ...files, ...volumes, ...images, ...system, ...errors, ...build, ...registry, ...registryMore, ...registryEdges];

@@ -21,7 +21,7 @@ import { readOnlyView } from '../../builder/rootfs/overlay.js';
 import type { KeptContainer, RunSpec, StepContainer, StepMount, StepRunner } from '../../builder/types.js';
 import { Cancelled, SystemError } from '../../errdefs/index.js';
 import type { LayerReader } from '../../store/layers/types.js';
-import type { ContainerFileAccess, HostSettings, OciMount, ProcessRuntime } from '../../runtime/types.js';
+import { ProcessCreateError, type ContainerFileAccess, type HostSettings, type OciMount, type ProcessRuntime } from '../../runtime/types.js';
 import { logger } from '../../util/log.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 
@@ -185,6 +185,8 @@ export class RuntimeStepRunner implements StepRunner {
           });
         } catch (e) {
           if (mode === 'bridge') await networking!.leave(id).catch((err) => log.warn('releasing the network of a build container', { id, error: String(err) }));
+          // In dockerd's words, as a container's start failure (containers/start.ts).
+          if (e instanceof ProcessCreateError) throw new SystemError(`failed to create shim task: OCI runtime create failed: ${e.detail}: unknown`, { cause: e });
           throw e;
         }
         const onAbort = () => void runtime.kill(id, 9).catch(() => {});

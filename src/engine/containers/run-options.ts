@@ -106,7 +106,7 @@ export function createWarnings(h: HostConfigWire, opts: { blkioWeight: boolean }
 /** The `platform` query of a create: the local image must be of that platform (404 otherwise, so clients pull). */
 export function checkImagePlatform(ref: string, platform: string | undefined, image: { os?: string; architecture?: string; variant?: string }): void {
   if (!platform) return;
-  const want = parsePlatform(platform, hostPlatform());
+  const want = normalizePlatform(parsePlatform(platform, hostPlatform()));
   const have: Platform = normalizePlatform({ os: image.os || 'linux', architecture: image.architecture || hostPlatform().architecture, ...(image.variant ? { variant: image.variant } : {}) });
   const variantsDiffer = want.variant && have.variant && want.variant !== have.variant;
   if (want.os !== have.os || want.architecture !== have.architecture || variantsDiffer) {

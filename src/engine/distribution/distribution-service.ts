@@ -2,7 +2,7 @@
  * @module engine/distribution/distribution-service
  * The distribution service: pull, push, login and registry inspection over one registry client.
  */
-import { Unauthorized } from '../../errdefs/index.js';
+import { NotFound, SystemError, Unauthorized } from '../../errdefs/index.js';
 import { isIndexMediaType, parseIndex, parseManifest } from '../../image/manifest.js';
 import { decodeImageConfig } from '../../image/config.js';
 import type { AuthConfig } from '../../registry/types.js';
@@ -22,10 +22,12 @@ export class DefaultDistributionService implements DistributionService {
     this.#events = deps.events;
   }
 
-  /** dockerd's pull and push events: the reference as Actor, its repository as `name`. */
+  /**
+   * dockerd's pull and push events: the reference as Actor (the bare repository when every tag
+   * went), its repository as `name`.
+   */
   #event(action: string, name: string, tag: string | undefined): void {
-    let ref = requestRef(name, tag);
-    if (!ref.tag && !ref.digest) ref = tagNameOnly(ref);
+    const ref = requestRef(name, tag);
     this.#events?.({ type: 'image', action, id: familiarString(ref), attributes: { name: familiarName(ref) } });
   }
 
@@ -39,16 +41,21 @@ export class DefaultDistributionService implements DistributionService {
     this.#event('push', req.name, req.tag);
   }
 
-  async login(auth: AuthConfig): Promise<{ Status: string; IdentityToken: string }> {
-    if (!auth.username && !auth.identitytoken && !auth.auth) throw new Unauthorized('unauthorized: username and password are required');
+  async login(auth: AuthConfig): Promise<{ IdentityToken: string; Status: string }> {
     const r = await this.#d.registry.login(auth);
-    return { Status: r.status, IdentityToken: r.identityToken ?? '' };
+    // dockerd's field order.
+    return { IdentityToken: r.identityToken ?? '', Status: r.status };
   }
 
   async inspect(name: string, auth: AuthConfig | undefined): Promise<DistributionInspect> {
     const ref = tagNameOnly(requestRef(name, undefined));
     const repo = this.#d.registry.repository(ref.domain, ref.path, auth, ['pull']);
-    const m = await repo.getManifest(ref.digest ?? ref.tag!);
+    // dockerd shows a missing manifest with the registry's words alone (a pull names the reference).
+    // Refused credentials are dockerd's plain error (500), as in a pull.
+    const m = await repo.getManifest(ref.digest ?? ref.tag!).catch((e) => {
+      if (e instanceof Unauthorized) throw new SystemError(e.message, { cause: e });
+      throw e instanceof NotFound && e.cause instanceof NotFound ? e.cause : e;
+    });
     const Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.bytes.length };
     if (isIndexMediaType(m.mediaType)) {
       const Platforms = parseIndex(m.bytes).manifests.filter((x) => x.platform).map((x) => x.platform!);

@@ -8,13 +8,14 @@
  * lock; an interrupted pull leaves at most published layers, which start-up recovery removes
  * when no image uses them.
  */
-import { Cancelled, DataLoss, InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { Cancelled, Conflict, DataLoss, InvalidArgument, NotFound, SystemError, Unauthorized } from '../../errdefs/index.js';
 import { chainIds } from '../../image/chain.js';
 import { decodeImageConfig } from '../../image/config.js';
 import { digestOf, shortId, type Digest } from '../../image/digest.js';
 import { isIndexMediaType, isManifestMediaType, MediaType, parseIndex, parseManifest, type Platform } from '../../image/manifest.js';
-import { familiarName, familiarString, tagNameOnly, type Reference } from '../../image/reference.js';
-import { formatPlatform, normalizePlatform, parsePlatform, selectManifest } from '../../registry/platform.js';
+import { familiarName, familiarString, referenceString, tagNameOnly, type Reference } from '../../image/reference.js';
+import { registryCodeOf } from '../../registry/errors.js';
+import { parsePlatform, selectManifest } from '../../registry/platform.js';
 import type { Repository } from '../../registry/types.js';
 import type { StagedLayer } from '../../store/layers/types.js';
 import type { DistributionDeps } from './context.js';
@@ -29,6 +30,28 @@ const LAYER_TYPES = new Set<string>([MediaType.dockerLayerGzip, MediaType.ociLay
 
 export async function pull(d: DistributionDeps, req: PullRequest, progress: ProgressSink): Promise<void> {
   const ref = requestRef(req.image, req.tag);
+  try {
+    await pullRef(d, ref, req, progress);
+  } catch (e) {
+    throw translatePullError(e, ref);
+  }
+}
+
+/**
+ * dockerd's words for a failed pull: a registry's DENIED and NAME_UNKNOWN name the repository
+ * (HTTP 404), and a refusal of credentials is no 401 (dockerd answers 500, so the docker CLI
+ * does not ask for a login and pull again).
+ */
+function translatePullError(e: unknown, ref: Reference): unknown {
+  const code = registryCodeOf(e);
+  const text = e instanceof Error ? (e.cause instanceof Error && registryCodeOf(e.cause) ? e.cause : e).message : String(e);
+  if (code === 'DENIED') return new NotFound(`pull access denied for ${familiarName(ref)}, repository does not exist or may require 'docker login': ${text}`, { cause: e });
+  if (code === 'NAME_UNKNOWN') return new NotFound(`repository ${familiarName(ref)} not found: ${text}`, { cause: e });
+  if (e instanceof Unauthorized) return new SystemError(e.message, { cause: e });
+  return e;
+}
+
+async function pullRef(d: DistributionDeps, ref: Reference, req: PullRequest, progress: ProgressSink): Promise<void> {
   const wanted = req.platform ? parsePlatform(req.platform, d.platform) : undefined;
   const repo = d.registry.repository(ref.domain, ref.path, req.auth, ['pull']);
   if (req.all && ref.tag === undefined && ref.digest === undefined) {
@@ -52,7 +75,8 @@ async function pullOne(
   const tagOrDigest = ref.digest ?? ref.tag!;
   let fetched = await repo.getManifest(tagOrDigest);
   const manifestDigest = fetched.digest;
-  progress(message(tagOrDigest, `Pulling from ${ref.path}`));
+  // dockerd names a digest by the whole reference (`host/repo@sha256:…`), a tag by itself.
+  progress(message(ref.digest ? referenceString(ref) : tagOrDigest, `Pulling from ${ref.path}`));
   const platform = wanted ?? d.platform;
   if (isIndexMediaType(fetched.mediaType)) {
     const chosen = selectManifest(parseIndex(fetched.bytes).manifests, platform);
@@ -67,13 +91,6 @@ async function pullOne(
   const local = d.images.images.get(manifest.config.digest);
   const configBytes = local ? local.configBytes : await repo.readBlob(manifest.config);
   const config = local ? local.config : decodeImageConfig(configBytes);
-  if (wanted) {
-    const actual = normalizePlatform({ os: config.os ?? 'linux', architecture: config.architecture ?? '', ...(config.variant ? { variant: config.variant } : {}) });
-    const w = normalizePlatform(wanted);
-    if (actual.os !== w.os || actual.architecture !== w.architecture) {
-      throw new NotFound(`image with reference ${familiarString(ref)} was found but does not match the specified platform: wanted ${formatPlatform(w)}, actual: ${formatPlatform(actual)}`);
-    }
-  }
   const diffIds = config.rootfs.diff_ids;
   if (diffIds.length !== manifest.layers.length) {
     throw new DataLoss(`invalid manifest for ${familiarString(ref)}: ${manifest.layers.length} layers, but the config names ${diffIds.length}`);
@@ -185,14 +202,20 @@ async function recordImage(
   const upToDate = await ctx.lock.run(async () => {
     const existed = ctx.images.get(imageId) !== undefined;
     if (!existed && onlyIfPresent) return undefined;
-    const before = ref.tag !== undefined ? ctx.refs.get(ref) : imageId;
-    if (!existed) await ctx.images.create(configBytes);
+    // As dockerd: up to date when the reference pulled (tag or digest) was already this image.
+    const before = ctx.refs.get(ref);
     const digestRef = { domain: ref.domain, path: ref.path, digest: manifestDigest };
-    if (ctx.refs.get(digestRef) !== imageId) await ctx.refs.add(digestRef, imageId);
+    const digestWas = ctx.refs.get(digestRef);
+    if (!existed) await ctx.images.create(configBytes);
+    // dockerd's reference store never re-points a digest: pulled by that digest, it is an error
+    // (after `Digest:`); pulled by a tag (another platform of the same list), it stays put.
+    if (ref.digest !== undefined && digestWas !== undefined && digestWas !== imageId) return 'conflict';
+    if (digestWas === undefined) await ctx.refs.add(digestRef, imageId);
     if (ref.tag !== undefined && before !== imageId) await ctx.refs.add(ref, imageId);
     return existed && before === imageId;
   });
   if (upToDate === undefined) return undefined;
   progress(message(undefined, `Digest: ${manifestDigest}`));
+  if (upToDate === 'conflict') throw new Conflict(`Cannot overwrite digest ${manifestDigest}`);
   return !upToDate;
 }

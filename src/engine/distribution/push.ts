@@ -8,10 +8,10 @@
  * gives the same blob digest, and the blob map remembers it for the next push.
  */
 import { constants } from 'node:zlib';
-import { InvalidArgument, NotFound } from '../../errdefs/index.js';
+import { InvalidArgument, NotFound, Unauthorized } from '../../errdefs/index.js';
 import { shortId, type Digest } from '../../image/digest.js';
 import { MediaType } from '../../image/manifest.js';
-import { familiarName, fullName, parseNormalizedNamed, withTag, type Reference } from '../../image/reference.js';
+import { familiarName, familiarString, fullName, parseNormalizedNamed, withTag, type Reference } from '../../image/reference.js';
 import type { Repository } from '../../registry/types.js';
 import type { LayerInfo } from '../../store/layers/types.js';
 import { parallelGzip } from '../../util/parallel-gzip.js';
@@ -40,15 +40,24 @@ export async function push(d: DistributionDeps, req: PushRequest, progress: Prog
   const ctx = d.images;
   // dockerd names the repository before it looks for the image: a missing tag is an error in the stream.
   progress(status(undefined, `The push refers to repository [${fullName(ref)}]`));
+  // As dockerd: first any reference to the repository (a tag or a digest), then the tag asked
+  // for, or for a push of every tag, at least one tag (pushed in the order of their full names).
+  const named = ctx.refs
+    .all()
+    .map(([r]) => r)
+    .filter((r) => r.domain === ref.domain && r.path === ref.path);
+  if (named.length === 0) throw new NotFound(`An image does not exist locally with the tag: ${familiarName(ref)}`);
   let targets: Reference[];
   if (ref.tag !== undefined) {
-    if (!ctx.refs.get(ref)) throw new NotFound(`An image does not exist locally with the tag: ${familiarName(ref)}`);
+    if (!ctx.refs.get(ref)) throw new NotFound(`tag does not exist: ${familiarString(ref)}`);
     targets = [ref];
   } else {
-    targets = ctx.refs.all().map(([r]) => r).filter((r) => r.domain === ref.domain && r.path === ref.path && r.tag !== undefined);
-    if (targets.length === 0) throw new NotFound(`An image does not exist locally with the tag: ${familiarName(ref)}`);
+    targets = named.filter((r) => r.tag !== undefined).sort((a, b) => (a.tag! < b.tag! ? -1 : a.tag! > b.tag! ? 1 : 0));
+    if (targets.length === 0) throw new NotFound(`no tags to push for ${familiarName(ref)}`);
   }
   const repo = d.registry.repository(ref.domain, ref.path, req.auth, ['pull', 'push']);
+  // dockerd pings the registry before the first layer: one that does not answer fails here.
+  await repo.ping();
   for (const t of targets) await pushOne(d, repo, t, progress);
 }
 
@@ -72,7 +81,12 @@ async function pushOne(d: DistributionDeps, repo: Repository, ref: Reference, pr
     top.forEach((l, n) => {
       if (results.has(l.chainId)) return;
       if (n >= d.maxUploads) progress(status(shortId(l.diffId), 'Waiting'));
-      const p = limiter.run(() => pushLayer(d, repo, ref, l, progress));
+      // dockerd's upload retry logic unwraps a missing-credentials error from its URL.
+      const p = limiter.run(() =>
+        pushLayer(d, repo, ref, l, progress).catch((e) => {
+          throw e instanceof Unauthorized && e.cause instanceof Unauthorized ? e.cause : e;
+        }),
+      );
       p.catch(() => undefined);
       results.set(l.chainId, p);
     });

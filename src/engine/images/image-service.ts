@@ -19,7 +19,7 @@ import { commitImage, type CommitImageRequest } from './commit.js';
 import { imageHistory, inspectImage } from './inspect.js';
 import { listImages } from './list.js';
 import { loadImages } from './load.js';
-import { pruneImages, removeImage } from './remove.js';
+import { pruneImages, removeImage, unannounced } from './remove.js';
 import { saveImages, selectImages } from './save.js';
 import { tagImage } from './tag.js';
 import type { ImageFilters, ImageService, ImportRequest, ProgressSink } from './types.js';
@@ -74,15 +74,24 @@ export class DefaultImageService implements ImageService {
   async remove(name: string, opts: { force?: boolean; noprune?: boolean } = {}): Promise<DeleteItem[]> {
     const id = this.#ctx.resolve(name).record.id;
     const items = await removeImage(this.#ctx, name, opts.force ?? false, !opts.noprune);
-    for (const item of items) {
-      if ('Untagged' in item) this.#event('untag', id);
-      else this.#event('delete', item.Deleted);
-    }
+    this.#removed(id, items);
     return items;
   }
 
-  prune(filters: ImageFilters): Promise<PruneReport> {
-    return pruneImages(this.#ctx, filters);
+  /** dockerd's untag and delete events of a removal. */
+  #removed(id: string, items: DeleteItem[]): void {
+    for (const item of items) {
+      if (unannounced.has(item)) continue;
+      if ('Untagged' in item) this.#event('untag', id);
+      else this.#event('delete', item.Deleted);
+    }
+  }
+
+  async prune(filters: ImageFilters): Promise<PruneReport> {
+    const report = await pruneImages(this.#ctx, filters, (id, items) => this.#removed(id, items));
+    // As dockerd: the removals' events, then one `prune` with the space reclaimed.
+    this.#events?.({ type: 'image', action: 'prune', id: '', attributes: { reclaimed: String(report.SpaceReclaimed) } });
+    return report;
   }
 
   async importImage(req: ImportRequest, progress: ProgressSink): Promise<Digest> {

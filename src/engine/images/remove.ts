@@ -68,6 +68,12 @@ async function conflictOf(ctx: ImageContext, id: Digest, mask: number): Promise<
   return undefined;
 }
 
+/**
+ * Items dockerd logs no event for: digest references that went with the repository's last tag
+ * (no `untag`), and the layers an image's deletion released (no `delete`: only the image has one).
+ */
+export const unannounced = new WeakSet<DeleteItem>();
+
 /** Removes layers the deleted image held that nothing else uses; returns their chain IDs. */
 async function releaseLayers(ctx: ImageContext, chains: Digest[]): Promise<Digest[]> {
   const used = new Set<Digest>();
@@ -92,7 +98,11 @@ async function deleteHelper(ctx: ImageContext, id: Digest, out: DeleteItem[], fo
   for (const r of await ctx.refs.deleteAll(id)) out.push({ Untagged: familiarString(r) });
   await ctx.images.delete(id);
   out.push({ Deleted: id });
-  for (const c of await releaseLayers(ctx, img.chainIds)) out.push({ Deleted: c });
+  for (const c of await releaseLayers(ctx, img.chainIds)) {
+    const item = { Deleted: c };
+    unannounced.add(item);
+    out.push(item);
+  }
   if (prune && parent && ctx.images.get(parent)) await deleteHelper(ctx, parent, out, false, true, true);
 }
 
@@ -123,7 +133,9 @@ export async function removeImage(ctx: ImageContext, name: string, force: boolea
         for (const r of refs) {
           if (r.digest !== undefined && sameRepo(r, ref)) {
             await ctx.refs.delete(r);
-            out.push({ Untagged: familiarString(r) });
+            const item = { Untagged: familiarString(r) };
+            unannounced.add(item);
+            out.push(item);
           } else keep.push(r);
         }
         refs = keep;
@@ -146,7 +158,8 @@ export async function removeImage(ctx: ImageContext, name: string, force: boolea
 const PRUNE_FILTERS = ['dangling', 'label', 'label!', 'until'];
 
 
-export async function pruneImages(ctx: ImageContext, filters: ImageFilters): Promise<PruneReport> {
+/** `onRemove` hears each removal the prune made: the image named and what went (for its events). */
+export async function pruneImages(ctx: ImageContext, filters: ImageFilters, onRemove?: (id: Digest, items: DeleteItem[]) => void): Promise<PruneReport> {
   checkFilters(filters, PRUNE_FILTERS);
   const danglingOnly = danglingFilter(filters) ?? true;
   const until = filters.get('until')?.[0];
@@ -174,7 +187,9 @@ export async function pruneImages(ctx: ImageContext, filters: ImageFilters): Pro
       : [id.slice(7)];
     for (const n of names) {
       try {
-        deleted.push(...(await removeImage(ctx, n, false, true)));
+        const items = await removeImage(ctx, n, false, true);
+        onRemove?.(id, items);
+        deleted.push(...items);
       } catch (e) {
         if (!(e instanceof Conflict) && !(e instanceof NotFound)) throw e;
       }

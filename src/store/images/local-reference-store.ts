@@ -34,7 +34,11 @@ export class LocalReferenceStore implements ReferenceStore {
   }
 
   referencesOf(id: Digest): Reference[] {
-    return [...this.#refs.values()].filter(([, i]) => i === id).map(([r]) => r);
+    // Sorted by the full reference string, as dockerd's reference store sorts them (so RepoTags
+    // and RepoDigests list `127.0.0.1:5000/x:1` before `docker.io/library/busybox:latest`).
+    const out: [string, Reference][] = [];
+    for (const [k, [r, i]] of this.#refs) if (i === id) out.push([k, r]);
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, r]) => r);
   }
 
   all(): [Reference, Digest][] {

@@ -80,7 +80,7 @@ export interface ImageStore extends ImageReader, ImageWriter {
 export interface ReferenceStore {
   /** The image a normalized reference points at. */
   get(ref: Reference): Digest | undefined;
-  /** References to an image, in the order they were added. */
+  /** References to an image, sorted by their full strings (dockerd's order). */
   referencesOf(id: Digest): Reference[];
   all(): [Reference, Digest][];
   /** Points `ref` at `id`; returns the image it pointed at before, if another. */

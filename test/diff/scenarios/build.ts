@@ -14,6 +14,17 @@ export const build: Scenario[] = [
     `,
   },
   {
+    name: 'build: RUN in an image without a shell fails in dockerd\'s words',
+    script: `
+      mkdir r && echo one > r/one && tar -cf r.tar -C r one
+      docker import r.tar noshell:1 > /dev/null
+      printf 'FROM noshell:1\\nRUN echo a\\n' > Dockerfile
+      ${B} -q --network none .
+      printf 'FROM noshell:1\\nRUN ["/nosuch"]\\n' > Dockerfile
+      ${B} -q --network none .
+    `,
+  },
+  {
     name: 'build: parse errors',
     script: `
       mkdir a b c d
