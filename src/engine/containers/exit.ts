@@ -57,7 +57,6 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   );
   // Addresses, published ports and the namespace go with the process.
   const leaving = leaveNetwork(ctx, id);
-  ctx.running.settling(id, Promise.all([cleaning, leaving]));
   const removing = rec.State.Status === 'removing';
   const startedAt = Date.parse(rec.State.StartedAt);
   rec.State = {
@@ -70,15 +69,13 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   await startEvents.get(rec);
   if (oom) containerEvent(ctx, rec, 'oom');
   containerEvent(ctx, rec, 'die', { exitCode: String(rec.State.ExitCode) });
-  // Waits and followed logs end with the `die`, as dockerd's do (it releases the root and the
-  // network after): compose, having seen the die, gives up on an exit it does not hear soon.
-  ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
   // As dockerd: a container its policy restarts says `restarting` from the moment it exits,
   // not `exited` while its root is unmounted and its network released.
   const restart = !autoRemove && !removing && shouldRestart(rec);
   if (restart) rec.State = { ...rec.State, Status: 'restarting', Restarting: true };
   if (autoRemove) {
+    ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
     await removeStopped(ctx, rec, { volumes: true }, cleaning).catch((e) => log.error('auto-remove failed', { id, error: String(e) }));
     log.debug('container exited and removed', { id, ms: +(performance.now() - t0).toFixed(1) });
     return;
@@ -88,6 +85,7 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   // saving now would bring its record back.
   const removed = removing || rec.State.Status === 'removing' || ctx.store.get(id) !== rec;
   if (!removed) await ctx.store.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
+  ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
   if (removed) return;
   // A stop or start by hand meanwhile took the restart back.
   if (restart && rec.State.Restarting && !rec.State.Running) scheduleRestart(ctx, rec, Date.now() - startedAt);

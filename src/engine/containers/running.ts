@@ -19,7 +19,6 @@ interface Watched {
 export class RunningContainers {
   readonly #watched = new Map<string, Watched>();
   readonly #cleaned = new Set<string>();
-  readonly #settling = new Map<string, Promise<void>>();
   #released = false;
 
   /** Watches a process's monitor; `onExit` runs when the connection ends, with the status it announced. */
@@ -69,25 +68,6 @@ export class RunningContainers {
 
   isCleaned(id: string): boolean {
     return this.#cleaned.has(id);
-  }
-
-  /**
-   * An exit's release of the root and the network, under way after the exit is known (waiters
-   * hear of it first): a start of the same container waits for it.
-   */
-  settling(id: string, p: Promise<unknown>): void {
-    const done: Promise<void> = p.then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => {
-      if (this.#settling.get(id) === done) this.#settling.delete(id);
-    });
-    this.#settling.set(id, done);
-  }
-
-  /** Resolves once the last exit's release is done (at once when none is under way). */
-  settled(id: string): Promise<void> {
-    return this.#settling.get(id) ?? Promise.resolve();
   }
 
   /** berthd shuts down: lets go of every monitor (the containers keep running). */

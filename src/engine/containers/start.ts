@@ -173,8 +173,6 @@ export const startEvents = new WeakMap<ContainerRecord, Promise<void>>();
 
 /** Starts a container (the caller holds its lock). */
 export async function startContainer(ctx: ContainerContext, rec: ContainerRecord): Promise<void> {
-  // The last run's root and network may still be being released (a wait hears of an exit first).
-  await ctx.running.settled(rec.ID);
   if (rec.State.Running) throw new NotModified(`container ${rec.ID} is already running`);
   if (rec.State.Status === 'removing') throw new InvalidArgument(`container is marked for removal and cannot be started`);
   ctx.restarts.cancel(rec.ID);
