@@ -168,6 +168,12 @@ describe('the berth launcher and its CLI host', { timeout: 240_000 }, () => {
     } finally {
       writeFileSync(stampPath, stamp);
     }
+    // The host started meanwhile read the "-rebuilt" stamp, so it is stale now in its turn: let it
+    // retire and a current one take its place, so that the next test starts from a current host.
+    const rebuilt = hostPid(cliDir);
+    assert.equal(await ok(d.berth(['version', '--format', '{{.Server.Os}}'], { env: env() })), 'linux\n');
+    await waitFor('the rebuilt host to exit', () => !alive(rebuilt));
+    await waitFor('a current host', () => hostPid(cliDir) > 0 && hostPid(cliDir) !== rebuilt && existsSync(join(cliDir, 'host.sock')));
   });
 
   it('creates files with the caller\'s umask: a caller whose umask differs from the host\'s runs by itself', async () => {
