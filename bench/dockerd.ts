@@ -7,11 +7,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { dockerBin, run } from '../test/helpers/daemon.js';
+import { repeatTimed } from './repeat.js';
 
 export interface Dockerd {
   host: string;
+  /** dockerd's PID (for memory figures). */
   pid?: number;
   run(args: string[], opts?: { input?: string | Buffer; cwd?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Runs `docker ARGS` n times in a shell loop (bench/repeat.ts): the mean time of one, in ms. */
+  repeat(args: string[], n: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -44,6 +48,7 @@ export async function startDockerd(scratch: string, opts: { bridge?: string; nam
     host,
     ...(child.pid ? { pid: child.pid } : {}),
     run: dockerRun,
+    repeat: (args, n) => repeatTimed(dockerBin, ['-H', host, ...args], n, env),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

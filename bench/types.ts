@@ -4,12 +4,13 @@
  * same work done by the plain system tools) and Docker's figure measured in the same run.
  */
 import type { TestDaemon } from '../test/helpers/daemon.js';
+import type { Dockerd } from './dockerd.js';
 
 export interface BenchContext {
   /** A berthd on a temporary data root, started for the run. */
   berth: TestDaemon;
   /** A dockerd (Debian docker.io) on a temporary data root, when installed. */
-  docker?: { host: string; /** dockerd's PID (for memory figures). */ pid?: number; run(args: string[], opts?: { input?: string | Buffer; cwd?: string }): Promise<{ code: number; stdout: string; stderr: string }> };
+  docker?: Omit<Dockerd, 'stop'>;
   /** A scratch directory removed after the run. */
   scratch: string;
 }

@@ -420,9 +420,12 @@ struct recv_job {
   int timeout_ms; /* for the whole message */
   int fds[RECV_MAX_FDS];
   int nfds;
+  unsigned char head[4]; /* the length prefix, u32 big-endian */
+  size_t head_have;
   char *data;
   size_t len;
-  int err; /* errno of the failure; 0 when the message arrived */
+  size_t have; /* bytes of data read */
+  int err;     /* errno of the failure; 0 when the message arrived */
 };
 
 /* Keeps the descriptors that came with msg (up to RECV_MAX_FDS; any more are closed). */
@@ -439,54 +442,67 @@ static void recv_keep_fds(struct recv_job *j, struct msghdr *msg) {
   }
 }
 
-/* Worker thread: reads the header (with the descriptors), then the body. Sets j->err on failure. */
+/*
+ * Reads what it can of the message: the header (with the descriptors), then the body. With
+ * deadline < 0 it never waits: 1 when the rest has not arrived yet. 0 once the whole message
+ * is in; -1 on failure (errno set). Resumable: the job keeps how far it got.
+ */
+static int recv_step(struct recv_job *j, int64_t deadline) {
+  while (j->head_have < sizeof j->head) {
+    union {
+      char buf[CMSG_SPACE(RECV_MAX_FDS * sizeof(int))];
+      struct cmsghdr align;
+    } control;
+    struct iovec iov = {.iov_base = j->head + j->head_have, .iov_len = sizeof j->head - j->head_have};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+    ssize_t n = recvmsg(j->sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    if (n > 0) recv_keep_fds(j, &msg);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      if (deadline < 0) return 1;
+      if (wait_readable(j->sock, deadline) != 0) return -1;
+      continue;
+    }
+    if (n <= 0) {
+      if (n == 0) errno = EPROTO;
+      return -1;
+    }
+    j->head_have += (size_t)n;
+    if (j->head_have == sizeof j->head) {
+      j->len = ((size_t)j->head[0] << 24) | ((size_t)j->head[1] << 16) | ((size_t)j->head[2] << 8) | j->head[3];
+      if (j->len > (64u << 20)) {
+        errno = EPROTO;
+        return -1;
+      }
+      j->data = malloc(j->len ? j->len : 1);
+      if (!j->data) return -1;
+    }
+  }
+  while (j->have < j->len) {
+    ssize_t n = recv(j->sock, j->data + j->have, j->len - j->have, MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      if (deadline < 0) return 1;
+      if (wait_readable(j->sock, deadline) != 0) return -1;
+      continue;
+    }
+    if (n <= 0) {
+      if (n == 0) errno = EPROTO;
+      return -1;
+    }
+    j->have += (size_t)n;
+  }
+  return 0;
+}
+
+/* Worker thread: reads the rest of the message within the timeout. Sets j->err on failure. */
 static void recv_execute(napi_env env, void *arg) {
   (void)env;
   struct recv_job *j = arg;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
   int64_t deadline = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 + j->timeout_ms;
-  unsigned char head[4];
-  size_t have = 0;
-  while (have < sizeof head) {
-    if (wait_readable(j->sock, deadline) != 0) goto fail;
-    union {
-      char buf[CMSG_SPACE(RECV_MAX_FDS * sizeof(int))];
-      struct cmsghdr align;
-    } control;
-    struct iovec iov = {.iov_base = head + have, .iov_len = sizeof head - have};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf};
-    ssize_t n = recvmsg(j->sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-    if (n > 0) recv_keep_fds(j, &msg);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EPROTO;
-      goto fail;
-    }
-    have += (size_t)n;
-  }
-  j->len = ((size_t)head[0] << 24) | ((size_t)head[1] << 16) | ((size_t)head[2] << 8) | head[3];
-  if (j->len > (64u << 20)) {
-    errno = EPROTO;
-    goto fail;
-  }
-  j->data = malloc(j->len ? j->len : 1);
-  if (!j->data) goto fail;
-  have = 0;
-  while (have < j->len) {
-    if (wait_readable(j->sock, deadline) != 0) goto fail;
-    ssize_t n = recv(j->sock, j->data + have, j->len - have, MSG_DONTWAIT);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) {
-      if (n == 0) errno = EPROTO;
-      goto fail;
-    }
-    have += (size_t)n;
-  }
-  j->err = 0;
-  return;
-fail:
-  j->err = errno ? errno : EIO;
+  j->err = recv_step(j, deadline) == 0 ? 0 : errno ? errno : EIO;
 }
 
 /* A JS Error like throw_errno's, returned instead of thrown. */
@@ -508,10 +524,8 @@ static napi_value recv_result(napi_env env, struct recv_job *j) {
   return obj;
 }
 
-/* JS thread: settles the promise. The descriptors belong to JS only once it is resolved. */
-static void recv_complete(napi_env env, napi_status status, void *arg) {
-  struct recv_job *j = arg;
-  if (status != napi_ok && j->err == 0) j->err = ECANCELED;
+/* JS thread: settles the promise and frees the job. The descriptors belong to JS only once it is resolved. */
+static void recv_settle(napi_env env, struct recv_job *j) {
   napi_value result = j->err == 0 ? recv_result(env, j) : NULL;
   if (result && napi_resolve_deferred(env, j->deferred, result) == napi_ok) {
     j->nfds = 0;
@@ -526,16 +540,22 @@ static void recv_complete(napi_env env, napi_status status, void *arg) {
   for (int i = 0; i < j->nfds; i++) close(j->fds[i]);
   free(j->data);
   close(j->sock);
-  napi_delete_async_work(env, j->work);
+  if (j->work) napi_delete_async_work(env, j->work);
   free(j);
+}
+
+static void recv_complete(napi_env env, napi_status status, void *arg) {
+  struct recv_job *j = arg;
+  if (status != napi_ok && j->err == 0) j->err = ECANCELED;
+  recv_settle(env, j);
 }
 
 /*
  * recvCommand(fd, timeoutMs) -> Promise<{ fds: number[], data: Buffer }>
  * Reads one length-prefixed message (u32 big-endian length, then the bytes) from a connected
  * unix stream socket, with the file descriptors sent alongside it (SCM_RIGHTS, close-on-exec).
- * The reading runs on a worker thread, on a duplicate of fd, so a peer that sends slowly or not
- * at all never blocks the event loop; timeoutMs bounds the whole message. On failure no
+ * What has arrived is read at once; the rest on a worker thread, on a duplicate of fd, so a peer
+ * that sends slowly or not at all never blocks the event loop; timeoutMs bounds the whole message. On failure no
  * received descriptor stays open.
  */
 static napi_value js_recv_command(napi_env env, napi_callback_info info) {
@@ -562,6 +582,14 @@ static napi_value js_recv_command(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "berth_native: cannot create a promise");
     return NULL;
   }
+  /* The launcher sends its message right after connecting: it is usually all there already, and
+     read here it costs no trip to a worker thread and back. */
+  int step = recv_step(j, -1);
+  if (step <= 0) {
+    j->err = step == 0 ? 0 : errno ? errno : EIO;
+    recv_settle(env, j);
+    return promise;
+  }
   if (napi_create_string_utf8(env, "berth:recvCommand", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_create_async_work(env, NULL, name, recv_execute, recv_complete, j, &j->work) != napi_ok) {
     j->work = NULL;
@@ -570,10 +598,8 @@ static napi_value js_recv_command(napi_env env, napi_callback_info info) {
     j->work = NULL;
   }
   if (!j->work) {
-    napi_value err = errno_error(env, EAGAIN, "recvCommand: cannot queue the work");
-    napi_reject_deferred(env, j->deferred, err);
-    close(j->sock);
-    free(j);
+    j->err = EAGAIN;
+    recv_settle(env, j);
   }
   return promise;
 }

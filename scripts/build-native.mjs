@@ -39,9 +39,11 @@ const nativeDir = join(root, 'native');
 build(join(out, 'berth_native.node'), [join(nativeDir, 'addon.c')], [
   '-shared', '-fPIC', '-I', nodeInclude, '-DNODE_GYP_MODULE_NAME=berth_native',
 ]);
+// The programs are linked statically: `berth` starts for every command, the shim for every
+// container, and a static program starts in about half the time (no dynamic loader).
 for (const f of readdirSync(nativeDir)) {
   const m = /^(.*)-main\.c$/.exec(f);
-  if (m) build(join(out, m[1]), [join(nativeDir, f)], []);
+  if (m) build(join(out, m[1]), [join(nativeDir, f)], ['-static']);
 }
 
 // A new stamp for every build: a running CLI host (src/cli/host.ts) that sees it change retires,

@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(runc netavark aardvark-dns iptables busybox-static tini catatonit file debootstrap docker-registry)
+pkgs=(runc netavark aardvark-dns iptables busybox-static tini catatonit file debootstrap docker-registry libc6-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(tmux libc6-dev openssl python3 skopeo docker.io docker-compose chromium)
+  pkgs+=(tmux openssl python3 skopeo docker.io docker-compose chromium)
 fi
 
 missing=()

@@ -16,12 +16,12 @@
  * (which the launcher puts in BERTH_CLI_UMASK) differs from the host's. It exits after BERTH_CLI_IDLE_SECONDS (default 600) without commands.
  */
 import { EventEmitter } from 'node:events';
-import { closeSync, createReadStream, createWriteStream, fstatSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, readFileSync, realpathSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { connect as netConnect, createServer, Socket, type Server } from 'node:net';
 import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { isatty, ReadStream as TtyReadStream, WriteStream as TtyWriteStream } from 'node:tty';
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { native, nativeBuildDir } from '../util/native.js';
 import { runCli } from './cli.js';
@@ -106,7 +106,36 @@ function writableOn(fd: number): NodeJS.WriteStream {
   }
   const st = fstatSync(fd);
   if (st.isFIFO() || st.isSocket()) return new Socket({ fd, readable: false, writable: true }) as unknown as NodeJS.WriteStream;
-  return createWriteStream('', { fd, autoClose: true }) as unknown as NodeJS.WriteStream;
+  return new FileWriteStream(fd) as unknown as NodeJS.WriteStream;
+}
+
+/**
+ * Output to a file or a device other than a terminal (`> out.txt`, `> /dev/null`): written at
+ * once, as Node.js writes process.stdout to a file, rather than in trips to the thread pool;
+ * the descriptor is closed with the stream.
+ */
+class FileWriteStream extends Writable {
+  readonly fd: number;
+  constructor(fd: number) {
+    super();
+    this.fd = fd;
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    try {
+      for (let off = 0; off < chunk.length; ) off += writeSync(this.fd, chunk, off);
+      cb();
+    } catch (e) {
+      cb(e as Error);
+    }
+  }
+  override _destroy(e: Error | null, cb: (e?: Error | null) => void): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+    cb(e);
+  }
 }
 
 /** A readable stream on a received descriptor, of the kind Node.js would make for process.stdin. */

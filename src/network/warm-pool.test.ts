@@ -80,14 +80,29 @@ test('with none ready, take waits for the one being made; a second taker gets no
 test('a failed make is reported and retried later, not at once', async () => {
   const s = source();
   const errors: string[] = [];
-  const pool = new WarmPool(s.src, { size: 1, retryMs: 30, onError: (what) => errors.push(what) });
+  // A retry delay far above a loaded machine's timer lag, and no fixed wait for the retry.
+  const pool = new WarmPool(s.src, { size: 1, retryMs: 400, onError: (what) => errors.push(what) });
   pool.start();
   await s.fail();
+  const failedAt = Date.now();
   assert.deepEqual(errors, ['make']);
   assert.equal(s.making(), 0, 'no retry at once');
-  assert.equal(await pool.take(), undefined);
-  await new Promise((r) => setTimeout(r, 60));
+  while (s.making() === 0 && Date.now() - failedAt < 10_000) await new Promise((r) => setTimeout(r, 10));
   assert.equal(s.making(), 1, 'retried');
+  assert.ok(Date.now() - failedAt >= 350, `retried after ${Date.now() - failedAt} ms, not at once`);
+  await s.finish();
+  assert.equal(await pool.take(), 1);
+  await s.close(pool);
+});
+
+test('a take after a failed make finds none, and starts the next make without waiting for the retry', async () => {
+  const s = source();
+  const pool = new WarmPool(s.src, { size: 1, retryMs: 60_000, onError: () => {} });
+  pool.start();
+  await s.fail();
+  assert.equal(s.making(), 0);
+  assert.equal(await pool.take(), undefined);
+  assert.equal(s.making(), 1);
   await s.finish();
   assert.equal(await pool.take(), 1);
   await s.close(pool);

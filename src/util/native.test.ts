@@ -48,6 +48,17 @@ describe('native recvCommand', () => {
     assert.ok(ticks >= 5, `the event loop ran ${ticks} times while waiting`);
   });
 
+  it('reads a message that has all arrived, and the one after it on the same connection', async () => {
+    const client = connect(sock);
+    const conn = await nextConnection();
+    const frame = (t: string) => Buffer.concat([Buffer.from([0, 0, 0, Buffer.byteLength(t)]), Buffer.from(t)]);
+    await new Promise<void>((r) => client.write(Buffer.concat([frame('first'), frame('second!')]), () => r()));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await native().recvCommand(fdOf(conn), 5_000), { fds: [], data: Buffer.from('first') });
+    assert.deepEqual(await native().recvCommand(fdOf(conn), 5_000), { fds: [], data: Buffer.from('second!') });
+    client.destroy();
+  });
+
   it('fails with EPROTO when the peer goes away in the middle of the message', async () => {
     const client = connect(sock);
     const conn = await nextConnection();
