@@ -203,10 +203,12 @@ export class Ctx {
    * Starts a chunked response and flushes its headers at once (clients such as the docker CLI
    * wait for the headers of /wait before they send /start). Returns the body writer.
    */
-  startStream(status: number, contentType: string, headers: Record<string, string> = {}): Writable {
+  startStream(status: number, contentType: string, headers: Record<string, string> = {}, opts: { withFirstWrite?: boolean } = {}): Writable {
     const res = this.#mustRespond();
     res.writeHead(status, { 'Content-Type': contentType, ...headers });
-    res.flushHeaders();
+    // A stream that starts with its first message sends the headers with it; one that may wait
+    // (events, logs -f) sends them now, so that the client knows it is under way.
+    if (!opts.withFirstWrite) res.flushHeaders();
     return res;
   }
 

@@ -133,7 +133,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       ...io,
       resolve: (p) => resolve(io.cwd, p),
       client: () => {
-        io.client ??= connect({ host, env: io.env, notify: (l) => stderr.write(l + '\n') });
+        io.client ??= connect({ host, env: io.env, notify: (l) => stderr.write(l + '\n'), agent: io.agent });
         return io.client;
       },
       out: (t) => void stdout.write(t),

@@ -4,6 +4,7 @@
  * its help text, its flags, argument-count rules, and a `run` that gets a context with the API
  * client. Management commands (`berth image ls`) are commands with subcommands.
  */
+import type { Agent } from 'node:http';
 import type { Client } from '../client/client.js';
 import { BerthError } from '../errdefs/index.js';
 import type { FlagSpec, Flags } from '../util/flags.js';
@@ -21,6 +22,8 @@ export interface CliIO {
   onSignals(signals: NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void;
   /** The API client once connected (the CLI host closes it when the command ends). */
   client?: Promise<Client>;
+  /** Connections to the daemon kept open between commands (the CLI host's). */
+  readonly agent?: Agent;
 }
 
 export interface CliContext extends Omit<CliIO, 'client'> {

@@ -6,6 +6,7 @@
  * for `/_ping` and sends the request again.
  */
 import { spawn } from 'node:child_process';
+import type { Agent } from 'node:http';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,15 +21,17 @@ export interface ConnectOptions {
   env: NodeJS.ProcessEnv;
   /** Where to say that berthd was started. */
   notify: (line: string) => void;
+  /** Connections shared with other clients (the CLI host's); the client's own when absent. */
+  agent?: Agent;
 }
 
 export async function connect(opts: ConnectOptions): Promise<Client> {
   // An empty variable counts as unset, as docker treats DOCKER_HOST.
   const explicit = opts.host ?? (opts.env.BERTH_HOST || opts.env.DOCKER_HOST);
-  if (explicit) return new Client(explicit);
+  if (explicit) return new Client(explicit, { agent: opts.agent });
   // The default socket: no ping first; the first request that finds nothing listening starts
   // berthd and is sent again (see Client).
-  const client: Client = new Client(defaultHost(opts.env), { startDaemon: () => startDaemon(client, opts.env, opts.notify) });
+  const client: Client = new Client(defaultHost(opts.env), { startDaemon: () => startDaemon(client, opts.env, opts.notify), agent: opts.agent });
   return client;
 }
 

@@ -6,7 +6,8 @@
  *
  * Each connection is one command: the launcher's working directory, arguments, environment and
  * its stdin/stdout/stderr as file descriptors. The command runs on streams made from those
- * descriptors (a terminal stays a terminal), with its own API client; signals the launcher
+ * descriptors (a terminal stays a terminal), with its own API client (on connections to the
+ * daemon the host keeps open between commands); signals the launcher
  * forwards go to the command's handlers, and a signal it does not handle ends it the way it
  * would end a process of its own. When the command returns, its descriptors are closed and the
  * status goes back to the launcher.
@@ -16,6 +17,7 @@
  * (which the launcher puts in BERTH_CLI_UMASK) differs from the host's. It exits after BERTH_CLI_IDLE_SECONDS (default 600) without commands.
  */
 import { EventEmitter } from 'node:events';
+import { Agent } from 'node:http';
 import { closeSync, createReadStream, fstatSync, readFileSync, realpathSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { connect as netConnect, createServer, Socket, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -37,6 +39,13 @@ function ownUmask(): number {
   return m ? Number.parseInt(m[1]!, 8) : 0o022;
 }
 const IGNORED_BY_DEFAULT = new Set<NodeJS.Signals>(['SIGWINCH', 'SIGCHLD', 'SIGURG', 'SIGCONT']);
+
+/**
+ * Connections to daemons, kept open between commands: a command's requests skip the connect
+ * and the daemon's accept. An idle one is dropped after 4 s, before berthd would close it (5 s,
+ * which its Keep-Alive header says; Node.js drops it a second early by that hint too).
+ */
+const daemonAgent = new Agent({ keepAlive: true, timeout: 4_000, maxFreeSockets: 4 });
 
 /** A parsed command message. */
 export interface CommandMessage {
@@ -209,6 +218,7 @@ class Session {
       stderr,
       cwd: msg.cwd,
       env: msg.env,
+      agent: daemonAgent,
       onSignals(list, handler) {
         for (const s of list) signals.on(s, handler);
         return () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,59 @@ describe('client: daemon errors become errdefs classes by status', () => {
         assert.equal((e as Error).message, `answered ${status}`);
         return true;
       });
+    }
+  });
+});
+
+describe('client: connections shared between clients (the CLI host)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-client-test-'));
+  const socket = join(dir, 'api.sock');
+  let server: Server;
+  let connections = 0;
+  const aborted: string[] = [];
+  before(async () => {
+    server = createServer((req, res) => {
+      if (req.url?.includes('/slow')) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write('{"status":"started"}\r\n');
+        req.socket.once('close', () => aborted.push(req.url!));
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"ok":true}\n');
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('one command after another uses one connection; closing a client ends only its own requests', async () => {
+    const agent = new Agent({ keepAlive: true, timeout: 4_000 });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const c = new Client(`unix://${socket}`, { agent });
+        assert.deepEqual(await c.json('GET', '/ok'), { ok: true });
+        c.close();
+      }
+      assert.equal(connections, 1, 'the connection is kept between clients');
+
+      const slow = new Client(`unix://${socket}`, { agent });
+      const other = new Client(`unix://${socket}`, { agent });
+      const seen: unknown[] = [];
+      const streaming = slow.jsonStream('GET', '/slow', {}, (m) => seen.push(m));
+      while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+      slow.close();
+      await assert.rejects(streaming);
+      while (aborted.length === 0) await new Promise((r) => setTimeout(r, 5));
+      assert.deepEqual(aborted, ['/v1.41/slow']);
+      assert.deepEqual(await other.json('GET', '/ok'), { ok: true });
+      other.close();
+    } finally {
+      agent.destroy();
     }
   });
 });

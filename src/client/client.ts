@@ -5,7 +5,7 @@
  * `Upgrade: tcp`. Errors from the daemon become errdefs classes carrying the HTTP status and
  * the daemon's message, which the CLI prints as `Error response from daemon: …`.
  */
-import { Agent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { Agent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import {
@@ -63,8 +63,14 @@ export class Client {
   readonly endpoint: Endpoint;
   readonly hostString: string;
   #version = CLIENT_API_VERSION;
-  /** Its own connections, so that close() ends exactly this client's requests. */
-  readonly #agent = new Agent({ keepAlive: true });
+  /**
+   * Its own connections, so that close() ends exactly this client's requests; or connections
+   * shared with other clients (the CLI host's, kept open between commands), and then close()
+   * ends this client's requests one by one.
+   */
+  readonly #agent: Agent;
+  readonly #sharedAgent: boolean;
+  readonly #requests = new Set<ClientRequest>();
   readonly #hijacked = new Set<Socket>();
 
   /**
@@ -76,10 +82,19 @@ export class Client {
   #starting: Promise<void> | undefined;
   #reached = false;
 
-  constructor(host: string, opts: { startDaemon?: () => Promise<void> } = {}) {
+  constructor(host: string, opts: { startDaemon?: () => Promise<void>; agent?: Agent } = {}) {
     this.hostString = host;
     this.endpoint = parseHost(host);
     this.#start = opts.startDaemon;
+    this.#agent = opts.agent ?? new Agent({ keepAlive: true });
+    this.#sharedAgent = opts.agent !== undefined;
+  }
+
+  /** A request of this client's, until it is over. */
+  #track(req: ClientRequest): ClientRequest {
+    this.#requests.add(req);
+    req.once('close', () => this.#requests.delete(req));
+    return req;
   }
 
   /** Starts the daemon once, for every request that found none. */
@@ -101,7 +116,9 @@ export class Client {
 
   /** Ends every connection of this client, pending requests and hijacked streams included. */
   close(): void {
-    this.#agent.destroy();
+    if (this.#sharedAgent) for (const r of this.#requests) r.destroy();
+    else this.#agent.destroy();
+    this.#requests.clear();
     for (const s of this.#hijacked) s.destroy();
     this.#hijacked.clear();
   }
@@ -154,10 +171,12 @@ export class Client {
     }
     if (Buffer.isBuffer(body)) headers['Content-Length'] = String(body.length);
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest(this.#options(method, this.path(p, opts.query), headers), (res) => {
-        this.#reached = true;
-        resolve(res);
-      });
+      const req = this.#track(
+        httpRequest(this.#options(method, this.path(p, opts.query), headers), (res) => {
+          this.#reached = true;
+          resolve(res);
+        }),
+      );
       req.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES') {
           reject(new ConnectError(`Cannot connect to the berth daemon at ${this.hostString}. Is the berth daemon running?`, e.code, e));
@@ -209,7 +228,7 @@ export class Client {
   /** HEAD /_ping: resolves with the response headers. */
   async ping(): Promise<IncomingMessage['headers']> {
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest(this.#options('HEAD', '/_ping', {}), resolve);
+      const req = this.#track(httpRequest(this.#options('HEAD', '/_ping', {}), resolve));
       req.on('error', (e: NodeJS.ErrnoException) =>
         reject(new ConnectError(`Cannot connect to the berth daemon at ${this.hostString}. Is the berth daemon running?`, e.code, e)),
       );
@@ -235,7 +254,7 @@ export class Client {
       headers['Content-Length'] = String(body.length);
     }
     return new Promise<Socket>((resolve, reject) => {
-      const req = httpRequest(this.#options(method, this.path(p, opts.query), headers));
+      const req = this.#track(httpRequest(this.#options(method, this.path(p, opts.query), headers)));
       req.on('upgrade', (_res, socket, head) => {
         if (head.length) socket.unshift(head);
         this.#hijacked.add(socket);

@@ -29,7 +29,14 @@ export function registryAuth(header: string | undefined): AuthConfig | undefined
 async function progressStream(ctx: Ctx, work: (sink: (m: JsonMessage) => void) => Promise<void>): Promise<void> {
   let out: Writable | undefined;
   const sink = (m: JsonMessage) => {
-    out ??= ctx.startStream(200, 'application/json');
+    out ??= ctx.startStream(200, 'application/json', {}, { withFirstWrite: true });
+    // Messages of one turn of the event loop go out together (with the headers, for the first):
+    // a pull of an image already here is one write, and one wake-up of the client.
+    if (!out.writableCorked) {
+      const o = out;
+      o.cork();
+      process.nextTick(() => o.uncork());
+    }
     Ctx.writeJsonMessage(out, m);
   };
   try {
