@@ -274,11 +274,13 @@ class Session {
     this.#ended = true;
     const [stdin, stdout, stderr] = this.#streams as [NodeJS.ReadStream, NodeJS.WriteStream, NodeJS.WriteStream];
     if (answer?.startsWith('X')) await Promise.all([flushed(stdout), flushed(stderr)]);
-    void this.#io.client?.then((c) => c.close(), () => {});
     if (stdin.isTTY && (stdin as TtyReadStream).isRaw) (stdin as TtyReadStream).setRawMode(false);
-    for (const s of new Set(this.#streams)) s.destroy();
+    // The answer first: the caller goes on at once, while the host closes its copies of the
+    // caller's descriptors and ends the command's requests (everything written is out already).
     if (answer && !this.#conn.destroyed) this.#conn.end(answer);
     else this.#conn.destroy();
+    void this.#io.client?.then((c) => c.close(), () => {});
+    for (const s of new Set(this.#streams)) s.destroy();
   }
 }
 
