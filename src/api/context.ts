@@ -201,7 +201,8 @@ export class Ctx {
 
   /**
    * Starts a chunked response and flushes its headers at once (clients such as the docker CLI
-   * wait for the headers of /wait before they send /start). Returns the body writer.
+   * wait for the headers of /wait before they send /start), or with `withFirstWrite`, with the
+   * first bytes written (for streams that start with their first message). Returns the body writer.
    */
   startStream(status: number, contentType: string, headers: Record<string, string> = {}, opts: { withFirstWrite?: boolean } = {}): Writable {
     const res = this.#mustRespond();

@@ -256,6 +256,8 @@ export class Client {
     return new Promise<Socket>((resolve, reject) => {
       const req = this.#track(httpRequest(this.#options(method, this.path(p, opts.query), headers)));
       req.on('upgrade', (_res, socket, head) => {
+        // Yours now: no idle timeout of the agent's (the CLI host's drops idle connections).
+        socket.setTimeout(0);
         if (head.length) socket.unshift(head);
         this.#hijacked.add(socket);
         socket.once('close', () => this.#hijacked.delete(socket));
