@@ -47,6 +47,7 @@ describe('client: connections shared between clients (the CLI host)', () => {
   const socket = join(dir, 'api.sock');
   let server: Server;
   let connections = 0;
+  const serverSockets: import('node:net').Socket[] = [];
   const aborted: string[] = [];
   before(async () => {
     server = createServer((req, res) => {
@@ -59,7 +60,10 @@ describe('client: connections shared between clients (the CLI host)', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end('{"ok":true}\n');
     });
-    server.on('connection', () => connections++);
+    server.on('connection', (sock) => {
+      connections++;
+      serverSockets.push(sock);
+    });
     await new Promise<void>((resolve) => server.listen(socket, resolve));
   });
   after(async () => {
@@ -89,6 +93,23 @@ describe('client: connections shared between clients (the CLI host)', () => {
       assert.deepEqual(aborted, ['/v1.41/slow']);
       assert.deepEqual(await other.json('GET', '/ok'), { ok: true });
       other.close();
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('sends a request again when the kept connection it went out on was closed by the daemon', async () => {
+    const agent = new Agent({ keepAlive: true, timeout: 4_000 });
+    try {
+      const c = new Client(`unix://${socket}`, { agent });
+      assert.deepEqual(await c.json('GET', '/ok'), { ok: true });
+      await new Promise((r) => setImmediate(r));
+      const before = connections;
+      // The daemon drops the connection; the client has not seen it yet when it sends again.
+      serverSockets.at(-1)!.destroy();
+      assert.deepEqual(await c.json('GET', '/ok'), { ok: true });
+      assert.equal(connections, before + 1, 'a new connection');
+      c.close();
     } finally {
       agent.destroy();
     }

@@ -159,7 +159,7 @@ export class Client {
     }
   }
 
-  async #request(method: string, p: string, opts: CallOptions): Promise<IncomingMessage> {
+  async #request(method: string, p: string, opts: CallOptions, retried = false): Promise<IncomingMessage> {
     const headers: Record<string, string> = { ...opts.headers };
     let body: Buffer | Readable | undefined;
     if (opts.body instanceof Readable) body = opts.body;
@@ -180,6 +180,10 @@ export class Client {
       req.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'EACCES') {
           reject(new ConnectError(`Cannot connect to the berth daemon at ${this.hostString}. Is the berth daemon running?`, e.code, e));
+        } else if (req.reusedSocket && !retried && !(body instanceof Readable) && !opts.signal?.aborted && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
+          // A kept connection the daemon closed (it stopped, or dropped it idle) as this request
+          // went out on it: nothing was answered, so the request goes again on a new connection.
+          reject(new StaleConnection(e));
         } else reject(e);
       });
       if (opts.signal) opts.signal.addEventListener('abort', () => req.destroy(), { once: true });
@@ -187,6 +191,9 @@ export class Client {
         body.on('error', (e) => req.destroy(e));
         body.pipe(req);
       } else req.end(body);
+    }).catch((e: unknown) => {
+      if (e instanceof StaleConnection) return this.#request(method, p, opts, true);
+      throw e;
     });
     if ((res.statusCode ?? 500) >= 300 && res.statusCode !== 101) {
       const text = await readAll(res);
@@ -279,6 +286,13 @@ export class Client {
       );
       req.end(body);
     });
+  }
+}
+
+/** A request that failed on a kept connection the daemon had closed; it is sent again. */
+class StaleConnection extends Error {
+  constructor(cause: Error) {
+    super('the daemon closed a kept connection', { cause });
   }
 }
 
