@@ -95,17 +95,20 @@ describe('exits: waits end at the die, what follows waits for the release', { sk
     const id = (await ok(d.docker(['create', 'busybox', 'true']))).trim();
     gate('start', true);
     const start = pending(d.docker(['start', id]));
-    // Held until the process has gone (runc start has returned meanwhile; only the wrapper holds).
-    while (!events(id).includes('start-begin')) await sleep(20);
-    for (;;) {
-      const pid = (await api(d, 'GET', `/containers/${id}/json`)).json.State.Pid;
-      if (!pid || !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z')) break;
-      await sleep(20);
+    try {
+      // Held until the process has gone (runc start has returned meanwhile; only the wrapper holds).
+      while (!events(id).includes('start-begin')) await sleep(20);
+      for (;;) {
+        const pid = (await api(d, 'GET', `/containers/${id}/json`)).json.State.Pid;
+        if (!pid || !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z')) break;
+        await sleep(20);
+      }
+      await sleep(300);
+      assert.ok(!events(id).includes('delete-begin'), `runc delete ran while runc start had not returned: ${events(id).join(' ')}`);
+      assert.equal(start.done(), false);
+    } finally {
+      gate('start', false);
     }
-    await sleep(300);
-    assert.ok(!events(id).includes('delete-begin'), `runc delete ran while runc start had not returned: ${events(id).join(' ')}`);
-    assert.equal(start.done(), false);
-    gate('start', false);
     const r = await start.result;
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await ok(d.docker(['wait', id]))).trim(), '0');
@@ -121,12 +124,25 @@ describe('exits: waits end at the die, what follows waits for the release', { sk
     ).trim();
     await ok(d.docker(['start', id]));
     // Both follow the running container before it is let go (a late one would only pass).
-    const logs = pending(d.docker(['logs', '-f', id], { timeoutMs: 60_000 }));
-    const wait = pending(d.docker(['wait', id], { timeoutMs: 60_000 }));
+    const logs = pending(d.docker(['logs', '-f', id], { timeoutMs: 30_000 }));
+    const wait = pending(d.docker(['wait', id], { timeoutMs: 30_000 }));
     await sleep(500);
     // The release is held: the exit's runc delete does not run until the gate opens.
     gate('delete', true);
-    await ok(d.docker(['exec', id, 'touch', '/tmp/go']));
+    try {
+      await heldRelease(id, logs, wait);
+    } finally {
+      gate('delete', false);
+    }
+    // The second run finds /tmp/go and ends at once: rm right after its wait.
+    assert.equal((await ok(d.docker(['wait', id]))).trim(), '3');
+    await ok(d.docker(['rm', id]));
+    await ok(d.docker(['rmi', 'exitnet-commit']));
+    await ok(d.docker(['network', 'rm', 'exitnet']));
+  });
+
+  async function heldRelease(id: string, logs: ReturnType<typeof pending>, wait: ReturnType<typeof pending>): Promise<void> {
+    await ok(d.docker(['exec', id, 'touch', '/tmp/go'], { timeoutMs: 30_000 }));
     const w = await wait.result;
     assert.deepEqual([w.code, w.stdout], [0, '3\n'], w.stderr);
     const l = await logs.result;
@@ -142,12 +158,7 @@ describe('exits: waits end at the die, what follows waits for the release', { sk
     gate('delete', false);
     const a = await again.result;
     assert.equal(a.code, 0, a.stderr);
-    // The second run finds /tmp/go and ends at once: rm right after its wait.
-    assert.equal((await ok(d.docker(['wait', id]))).trim(), '3');
-    await ok(d.docker(['rm', id]));
-    await ok(d.docker(['rmi', 'exitnet-commit']));
-    await ok(d.docker(['network', 'rm', 'exitnet']));
-  });
+  }
 
   it('short --rm containers never fail, from docker and berth', async () => {
     for (let i = 0; i < 15; i++) {
