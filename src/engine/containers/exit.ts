@@ -1,9 +1,10 @@
 /**
  * @module engine/containers/exit
- * What happens when a container's process ends: the exit status from the shim's file, the root
- * unmounted and runc's state dropped, the record updated, waiters told, and then AutoRemove or
- * the restart policy (with Docker's back-off, see restarts.ts). Also the removal of a stopped
- * container.
+ * What happens when a container's process ends: the exit status from the shim's file; once its
+ * `runc start` has returned, the root unmounted and runc's state dropped alongside the record
+ * updated, the `die` and waiters told (as dockerd, before that release is done: use cases under
+ * the container's lock wait for it, see running.ts); then AutoRemove or the restart policy (with
+ * Docker's back-off, see restarts.ts). Also the removal of a stopped container.
  */
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
