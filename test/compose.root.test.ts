@@ -68,6 +68,9 @@ services:
     image: busybox
     command: ["sleep", "300"]
     stop_grace_period: 1s
+  quiet:
+    image: busybox
+    command: ["sh", "-c", "echo q; sleep 1; echo q2"]
 `;
 
 // compose runs `exec` and attached `run` through the docker CLI (its own docker-py path attaches
@@ -152,6 +155,16 @@ describe('docker-compose 1.29 against berthd', { skip: !existsSync(COMPOSE) || !
       assert.deepEqual(app.HostConfig.RestartPolicy, { Name: '', MaximumRetryCount: 0 });
       assert.deepEqual(app.Config.Healthcheck, { Test: ['NONE'] });
 
+      // logs -f ends as the service ends, with compose's exit line (it needs the log's end and
+      // the wait to come with the die).
+      for (let i = 0; i < 3; i++) {
+        const q = await oc(['up', '-d', '--force-recreate', 'quiet']);
+        assert.equal(q.code, 0, q.stderr);
+        ids.push((await api(d, 'GET', '/containers/bto_quiet_1/json')).json.Id);
+        const logs = await oc(['logs', '-f', '--no-color', 'quiet']);
+        assert.equal(logs.code, 0, logs.stderr);
+        assert.match(logs.stdout, /quiet_1 +\| q2\nbto_quiet_1 exited with code 0\n$/);
+      }
       const down = await oc(['down']);
       assert.equal(down.code, 0, down.stderr);
     } finally {

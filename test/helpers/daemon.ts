@@ -115,7 +115,8 @@ export async function unmountUnder(dir: string): Promise<void> {
   }
 }
 
-export async function startDaemon(opts: { extraArgs?: string[]; dir?: string } = {}): Promise<TestDaemon> {
+/** `env`: the daemon's environment (default: the test's). */
+export async function startDaemon(opts: { extraArgs?: string[]; dir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TestDaemon> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'berth-test-'));
   const dataRoot = join(dir, 'data');
   const execRoot = join(dir, 'run');
@@ -135,7 +136,7 @@ export async function startDaemon(opts: { extraArgs?: string[]; dir?: string } =
     const child = spawn(
       process.execPath,
       [...DAEMON_NODE_FLAGS, berthdBin, '-H', host, '--data-root', dataRoot, '--exec-root', execRoot, '--log-level', 'debug', ...bridgeArgs, ...(opts.extraArgs ?? [])],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env },
     );
     child.stdout!.on('data', (d) => (logText += d));
     child.stderr!.on('data', (d) => (logText += d));

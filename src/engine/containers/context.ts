@@ -41,14 +41,26 @@ export interface ContainerDeps {
   logDefault?: LogConfig;
 }
 
-/** One lock per container: every state change of a container runs under its lock, in arrival order. */
+/**
+ * One lock per container: every state change of a container runs under its lock, in arrival order,
+ * and only once the container's last exit has been handled (`settled`: a wait hears of an exit
+ * before its root and network are released; the exit handling never takes the lock).
+ */
 export class ContainerLocks {
   readonly #locks = new Map<string, Mutex>();
+  readonly #settled: (id: string) => Promise<void>;
+
+  constructor(settled: (id: string) => Promise<void> = () => Promise.resolve()) {
+    this.#settled = settled;
+  }
 
   run<T>(id: string, fn: () => Promise<T>): Promise<T> {
     let m = this.#locks.get(id);
     if (!m) this.#locks.set(id, (m = new Mutex()));
-    return m.run(fn);
+    return m.run(async () => {
+      await this.#settled(id);
+      return fn();
+    });
   }
 
   /** The container is gone: its lock with it. */
@@ -87,15 +99,16 @@ export interface ContainerContext {
 
 /** The shared parts of a container engine over a record store (no I/O until recovery). */
 export function newContainerContext(store: ContainerStore, deps: ContainerDeps): ContainerContext {
+  const running = new RunningContainers();
   return {
     store,
     deps,
-    running: new RunningContainers(),
+    running,
     restarts: new RestartScheduler(),
     waiters: new ContainerWaiters(),
     attaches: new PendingAttaches(),
     execs: new ExecRecords(),
-    locks: new ContainerLocks(),
+    locks: new ContainerLocks((id) => running.settled(id)),
     background: new BackgroundWork(),
     health: new HealthMonitors(),
   };

@@ -1,9 +1,10 @@
 /**
  * @module engine/containers/exit
- * What happens when a container's process ends: the exit status from the shim's file, the root
- * unmounted and runc's state dropped, the record updated, waiters told, and then AutoRemove or
- * the restart policy (with Docker's back-off, see restarts.ts). Also the removal of a stopped
- * container.
+ * What happens when a container's process ends: the exit status from the shim's file; once its
+ * `runc start` has returned, the root unmounted and runc's state dropped alongside the record
+ * updated, the `die` and waiters told (as dockerd, before that release is done: use cases under
+ * the container's lock wait for it, see running.ts); then AutoRemove or the restart policy (with
+ * Docker's back-off, see restarts.ts). Also the removal of a stopped container.
  */
 import { logger } from '../../util/log.js';
 import type { ContainerContext } from './context.js';
@@ -38,6 +39,15 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     ctx.running.forget(id);
     return;
   }
+  // Waiters hear of the exit at its `die`, before the release below is done: until it is, a use
+  // case under the container's lock (rm, start, …) waits for it.
+  const handling = handleRecordedExit(ctx, rec, monitorCode);
+  ctx.running.settling(id, handling);
+  await handling;
+}
+
+async function handleRecordedExit(ctx: ContainerContext, rec: ContainerRecord, monitorCode: number | undefined): Promise<void> {
+  const id = rec.ID;
   const dir = ctx.store.dirOf(id);
   const t0 = performance.now();
   const [status, oom] = await Promise.all([
@@ -50,6 +60,10 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     error = 'the container monitor exited unexpectedly';
     await ctx.deps.runtime.kill(id, 9, { all: true }).catch(() => {});
   }
+  // A process that ended at once may be seen gone before `runc start` has returned (it removes its
+  // exec.fifo after letting the process go): runc's state goes only after that, and the `die`
+  // only after the `start` event.
+  await startEvents.get(rec);
   // cleanup() unmounts the root before it first waits, so removal may go on alongside.
   const cleaning = ctx.deps.runtime.cleanup(id, dir).then(
     () => void (ctx.store.get(id) && ctx.running.setCleaned(id, true)),
@@ -65,17 +79,17 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   };
   // Only now: a stop waiting on `running` must see the state as exited.
   ctx.running.forget(id);
-  // A process that ended at once may be seen gone before its start was announced.
-  await startEvents.get(rec);
   if (oom) containerEvent(ctx, rec, 'oom');
   containerEvent(ctx, rec, 'die', { exitCode: String(rec.State.ExitCode) });
+  // Waits and followed logs end with the `die`, as dockerd's do (it releases the root and the
+  // network after): compose, having seen the die, gives up on an exit it does not hear of soon.
+  ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
   // As dockerd: a container its policy restarts says `restarting` from the moment it exits,
   // not `exited` while its root is unmounted and its network released.
   const restart = !autoRemove && !removing && shouldRestart(rec);
   if (restart) rec.State = { ...rec.State, Status: 'restarting', Restarting: true };
   if (autoRemove) {
-    ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
     await removeStopped(ctx, rec, { volumes: true }, cleaning).catch((e) => log.error('auto-remove failed', { id, error: String(e) }));
     log.debug('container exited and removed', { id, ms: +(performance.now() - t0).toFixed(1) });
     return;
@@ -85,7 +99,6 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   // saving now would bring its record back.
   const removed = removing || rec.State.Status === 'removing' || ctx.store.get(id) !== rec;
   if (!removed) await ctx.store.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
-  ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
   if (removed) return;
   // A stop or start by hand meanwhile took the restart back.
   if (restart && rec.State.Restarting && !rec.State.Running) scheduleRestart(ctx, rec, Date.now() - startedAt);

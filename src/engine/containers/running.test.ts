@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProcessConnection } from '../../runtime/types.js';
+import { ContainerLocks } from './context.js';
 import { RunningContainers } from './running.js';
 
 function monitor(): { conn: ProcessConnection; end: (code: number | undefined) => void; closed: () => boolean } {
@@ -54,5 +55,23 @@ describe('RunningContainers', () => {
     assert.equal(r.isCleaned('a'), true);
     r.setCleaned('a', false);
     assert.equal(r.isCleaned('a'), false);
+  });
+
+  it('settled() resolves once the last exit handling has, whatever its outcome; the container lock waits for it', async () => {
+    const r = new RunningContainers();
+    const locks = new ContainerLocks((id) => r.settled(id));
+    let finish!: (e?: Error) => void;
+    r.settling('a', new Promise<void>((res, rej) => (finish = (e) => (e ? rej(e) : res()))));
+    const order: string[] = [];
+    const locked = locks.run('a', async () => void order.push('lock'));
+    const other = locks.run('b', async () => void order.push('other'));
+    await other;
+    await new Promise((res) => setTimeout(res, 10));
+    assert.deepEqual(order, ['other'], 'the lock waits for the exit handling of its own container only');
+    order.push('settled');
+    finish(new Error('release failed'));
+    await locked;
+    assert.deepEqual(order, ['other', 'settled', 'lock']);
+    await r.settled('a');
   });
 });

@@ -7,6 +7,11 @@
  * Lifecycle: `watch` when the process is created → `exited(id)` resolves once `onExit` has run
  * (state saved, root unmounted) → `forget` (called by the exit handling). `release` at shutdown
  * closes every connection without treating it as an exit (`released` tells the exit handling).
+ *
+ * Waits and followed logs end at the exit's `die`, before the root and the network are released
+ * (as dockerd's do): the exit handling marks that span with `settling`, and every use case that
+ * takes the container's lock waits for `settled` first (see ContainerLocks), so a `rm` or `start`
+ * right after a wait finds the release done.
  */
 import type { ProcessConnection } from '../../runtime/types.js';
 
@@ -19,6 +24,7 @@ interface Watched {
 export class RunningContainers {
   readonly #watched = new Map<string, Watched>();
   readonly #cleaned = new Set<string>();
+  readonly #settling = new Map<string, Promise<void>>();
   #released = false;
 
   /** Watches a process's monitor; `onExit` runs when the connection ends, with the status it announced. */
@@ -68,6 +74,22 @@ export class RunningContainers {
 
   isCleaned(id: string): boolean {
     return this.#cleaned.has(id);
+  }
+
+  /** The exit handling of `id` is under way until `p` settles (its outcome does not matter). */
+  settling(id: string, p: Promise<unknown>): void {
+    const done: Promise<void> = p.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => {
+      if (this.#settling.get(id) === done) this.#settling.delete(id);
+    });
+    this.#settling.set(id, done);
+  }
+
+  /** Resolves once the last exit's handling (release, state, auto-remove) is done; at once when none is under way. */
+  settled(id: string): Promise<void> {
+    return this.#settling.get(id) ?? Promise.resolve();
   }
 
   /** berthd shuts down: lets go of every monitor (the containers keep running). */

@@ -168,7 +168,7 @@ export function startFailure(e: ProcessCreateError): { error: Error; exitCode: n
   return { error: new SystemError(msg, { cause: e }), exitCode: 128 };
 }
 
-/** A run's `start` event, emitted or abandoned: an exit's `die` comes after it. */
+/** A run's `runc start` and `start` event, done or abandoned: an exit's release and `die` come after it. */
 export const startEvents = new WeakMap<ContainerRecord, Promise<void>>();
 
 /** Starts a container (the caller holds its lock). */
@@ -244,6 +244,11 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
   }
   const tCreated = performance.now();
   let watched = false;
+  // This run's `runc start`, done or abandoned: its exit's handling waits for it (set before the
+  // monitor is watched, so a process killed before it runs is handled after it too).
+  let announced!: () => void;
+  startEvents.set(rec, new Promise<void>((resolve) => (announced = resolve)));
+  let started: Promise<void> | undefined;
   try {
     const monitor = await ctx.deps.runtime.attach(rec.ID, {});
     rec.State = {
@@ -262,13 +267,15 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     await Promise.all(ctx.attaches.take(rec.ID).map((p) => p.connect().catch((err) => log.debug('attach lost', { error: String(err) }))));
     const tPending = performance.now();
     // The `start` event as soon as runc has started the process: its `die` waits for it.
-    const started = ctx.deps.runtime.start(rec.ID).then(() => containerEvent(ctx, rec, 'start'));
-    startEvents.set(rec, started.catch(() => {}));
+    started = ctx.deps.runtime.start(rec.ID).then(() => containerEvent(ctx, rec, 'start'));
+    void started.then(announced, announced);
     await Promise.all([saved, started]);
     log.debug('container started', {
       id: rec.ID, createMs: +(tCreated - t0).toFixed(1), attachMs: +(tPending - tCreated).toFixed(1), startMs: +(performance.now() - tPending).toFixed(1),
     });
   } catch (e) {
+    await started?.catch(() => {});
+    announced();
     await ctx.deps.runtime.kill(rec.ID, 9, { all: true }).catch(() => {});
     if (watched) await ctx.running.exited(rec.ID);
     else await Promise.all([leaveNetwork(ctx, rec.ID), ctx.deps.runtime.cleanup(rec.ID, dir).catch(() => {})]);
