@@ -32,6 +32,7 @@ import { adoptBuildContainer } from './adopt.js';
 import { duBytes, pruneContainers, topOf } from './maintenance.js';
 import type { ContainerService, ListOptions } from './types.js';
 import { containerEvent } from './events.js';
+import { pruneEvent } from '../events/event-log.js';
 import { recordLinks } from './links.js';
 import { blkioWeightSupported, checkImagePlatform, createWarnings, joinedContainer } from './run-options.js';
 
@@ -263,8 +264,11 @@ export class DefaultContainerService implements ContainerService {
     return unpauseContainer(this.#ctx, ref);
   }
 
-  prune(filters: Map<string, string[]>): Promise<ContainerPruneReport> {
-    return pruneContainers(this.#ctx, filters);
+  async prune(filters: Map<string, string[]>): Promise<ContainerPruneReport> {
+    const report = await pruneContainers(this.#ctx, filters);
+    // As dockerd: each removal's `destroy`, then one `prune` with the space reclaimed.
+    this.#ctx.deps.events?.(pruneEvent('container', report.SpaceReclaimed));
+    return report;
   }
 
   update(ref: string, req: ContainerUpdateRequest): Promise<ContainerUpdateResponse> {

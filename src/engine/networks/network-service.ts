@@ -13,7 +13,7 @@ import { etcSettings } from '../../network/etc-files.js';
 import type { NetworkManager, NetworkRecord } from '../../network/types.js';
 import { matches, PRUNE_FILTERS } from './filters.js';
 import type { ContainerNetworkHooks, NetworkService } from './types.js';
-import type { EventSink } from '../events/event-log.js';
+import { pruneEvent, type EventSink } from '../events/event-log.js';
 
 const BUILTIN = new Set(['bridge', 'host', 'none']);
 
@@ -103,6 +103,8 @@ export class DefaultNetworkService implements NetworkService {
         if (!(e instanceof Conflict)) throw e;
       }
     }
+    // Removing a network frees no disk space: dockerd reports 0.
+    this.#events?.(pruneEvent('network', 0));
     return { NetworksDeleted: deleted };
   }
 

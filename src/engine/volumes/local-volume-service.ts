@@ -14,7 +14,7 @@ import { Mutex } from '../../util/mutex.js';
 import { hasLabel } from '../../util/until-time.js';
 import { validateVolumeName } from '../containers/mounts.js';
 import type { VolumeService, VolumeUsers } from './types.js';
-import type { EventSink } from '../events/event-log.js';
+import { pruneEvent, type EventSink } from '../events/event-log.js';
 
 interface VolumeMeta {
   CreatedAt: string;
@@ -204,6 +204,8 @@ export class LocalVolumeService implements VolumeService {
         /* in use meanwhile */
       }
     }
+    // dockerd 20.10 sends no `destroy` for a pruned volume (later dockerd does, as berth), only this.
+    this.#events?.(pruneEvent('volume', reclaimed));
     return { VolumesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
   }
 }
