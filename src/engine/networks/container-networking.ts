@@ -206,7 +206,7 @@ export class ManagedContainerNetworking implements ContainerNetworking {
         for (const extra of [rec.ID.slice(0, 12), rec.Config.Hostname]) if (extra && !aliases.includes(extra)) aliases.push(extra);
       }
       out[name] = {
-        IPAMConfig: cfg.IPAMConfig ?? null, Links: null, Aliases: aliases.length ? aliases : null, MacAddress: ep?.macAddress ?? '',
+        IPAMConfig: cfg.IPAMConfig ?? null, Links: cfg.Links ?? null, Aliases: aliases.length ? aliases : null, MacAddress: ep?.macAddress ?? '',
         DriverOpts: null, NetworkID: networkId, EndpointID: ep?.endpointId ?? '', Gateway: ep?.gateway ?? '', IPAddress: ep?.ipAddress ?? '',
         IPPrefixLen: ep?.prefixLen ?? 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: ep?.dnsNames.length ? ep.dnsNames : null,
       };
