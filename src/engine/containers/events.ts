@@ -13,3 +13,27 @@ export function containerEvent(ctx: Pick<ContainerContext, 'deps'>, rec: Contain
     attributes: { ...(rec.Config.Labels ?? {}), image, name: rec.Name.replace(/^\//, ''), ...extra },
   });
 }
+
+/** Containers whose volumes said `mount` and have not said `unmount` yet. */
+const mounted = new WeakSet<ContainerRecord>();
+
+/** At start, after the network's `connect`: each volume's `mount`, as dockerd sends it. */
+export function volumesMounted(ctx: Pick<ContainerContext, 'deps'>, rec: ContainerRecord): void {
+  for (const m of rec.Mounts) {
+    if (m.Type !== 'volume' || !m.Name) continue;
+    ctx.deps.events?.({
+      type: 'volume', action: 'mount', id: m.Name,
+      attributes: { container: rec.ID, destination: m.Destination, driver: m.Driver || 'local', propagation: m.Propagation ?? '', 'read/write': String(m.RW) },
+    });
+  }
+  mounted.add(rec);
+}
+
+/** After the exit's `die` and `disconnect` (before a removal's `destroy`): each volume's `unmount`, once. */
+export function volumesUnmounted(ctx: Pick<ContainerContext, 'deps'>, rec: ContainerRecord): void {
+  if (!mounted.delete(rec)) return;
+  for (const m of rec.Mounts) {
+    if (m.Type !== 'volume' || !m.Name) continue;
+    ctx.deps.events?.({ type: 'volume', action: 'unmount', id: m.Name, attributes: { container: rec.ID, driver: m.Driver || 'local' } });
+  }
+}

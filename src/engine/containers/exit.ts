@@ -11,7 +11,7 @@ import type { PlannedMount } from './mounts.js';
 import { leaveNetwork } from './network.js';
 import { startContainer, startEvents } from './start.js';
 import { nowRfc3339Nano, type ContainerRecord } from './record.js';
-import { containerEvent } from './events.js';
+import { containerEvent, volumesUnmounted } from './events.js';
 
 const log = logger('containers');
 
@@ -55,8 +55,6 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     () => void (ctx.store.get(id) && ctx.running.setCleaned(id, true)),
     (e) => log.warn('cleanup after exit failed', { id, error: String(e) }),
   );
-  // Addresses, published ports and the namespace go with the process.
-  const leaving = leaveNetwork(ctx, id);
   const removing = rec.State.Status === 'removing';
   const startedAt = Date.parse(rec.State.StartedAt);
   rec.State = {
@@ -69,6 +67,9 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   await startEvents.get(rec);
   if (oom) containerEvent(ctx, rec, 'oom');
   containerEvent(ctx, rec, 'die', { exitCode: String(rec.State.ExitCode) });
+  // Addresses, published ports and the namespace go with the process (their `disconnect` after
+  // the `die`, then the volumes' `unmount`, as dockerd's cleanup sends them).
+  const leaving = leaveNetwork(ctx, id).then(() => volumesUnmounted(ctx, rec));
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
   // As dockerd: a container its policy restarts says `restarting` from the moment it exits,
   // not `exited` while its root is unmounted and its network released.
@@ -131,8 +132,8 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
   }
   ctx.running.setCleaned(rec.ID, false);
   await leaveNetwork(ctx, rec.ID);
-  containerEvent(ctx, rec, 'destroy');
-  ctx.waiters.gone(rec.ID);
+  volumesUnmounted(ctx, rec);
+  // As dockerd: the anonymous volumes' `destroy` before the container's.
   if (opts.volumes) {
     for (const m of rec.Mounts as PlannedMount[]) {
       if (m.Type === 'volume' && m.Anonymous && m.Name) {
@@ -140,6 +141,8 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
       }
     }
   }
+  containerEvent(ctx, rec, 'destroy');
+  ctx.waiters.gone(rec.ID);
   ctx.locks.drop(rec.ID);
   ctx.execs.forget(rec.ID);
   ctx.waiters.removed(rec.ID, { Error: null, StatusCode: rec.State.ExitCode });

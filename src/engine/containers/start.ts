@@ -24,7 +24,7 @@ import { joinNetwork, leaveNetwork } from './network.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 import { securitySettings } from './security-opts.js';
 import { DEFAULT_LOG_CONFIG, logSettings } from './log-config.js';
-import { containerEvent } from './events.js';
+import { containerEvent, volumesMounted } from './events.js';
 import { joinedContainer, namespaceSettings, type NamespaceDonor } from './run-options.js';
 import { endpointLinkHosts, linkSettings } from './links.js';
 
@@ -218,6 +218,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     await failStart(ctx, rec, (e as Error).message, 128);
     throw e;
   }
+  volumesMounted(ctx, rec);
   let linkEnv: string[];
   try {
     const links = containerLinks(ctx, rec);

@@ -91,7 +91,11 @@ export class LocalVolumeService implements VolumeService {
 
   async #create(name: string, req: VolumeCreateRequest, anonymous: boolean): Promise<{ volume: VolumeWire; created: boolean }> {
     const existing = this.#meta.get(name);
-    if (existing) return { volume: this.#wire(name, existing), created: false };
+    if (existing) {
+      // As dockerd: creating a volume that exists (`volume create` again, a container's `-v NAME:…`) says `create` too.
+      this.#events?.({ type: 'volume', action: 'create', id: name, attributes: { driver: 'local' } });
+      return { volume: this.#wire(name, existing), created: false };
+    }
     if (req.Driver && req.Driver !== 'local') throw new NotFound(`plugin "${req.Driver}" not found`);
     // A volume is a directory named after it: a file name holds 255 bytes.
     if (Buffer.byteLength(name) > 255) throw new InvalidArgument(`create ${name.slice(0, 64)}…: volume name is longer than 255 bytes`);

@@ -63,4 +63,17 @@ export const system: Scenario[] = [
       docker events --since 100 --until 50
     `,
   },
+  {
+    name: "events: a container's volumes (create, mount, unmount, destroy) around its network's connect and disconnect",
+    script: `
+      docker volume create evv
+      date +%s.%N > since
+      docker volume create evv
+      docker create --name eva ${N} -v evv:/a busybox true
+      docker start -a eva
+      docker run --rm --name evb ${N} -v /b busybox true
+      docker rm -v eva
+      docker events --since "$(cat since)" --until "$(date +%s.%N)" --format '{{.Type}} {{.Action}} {{.Actor.ID}} {{json .Actor.Attributes}}'
+    `,
+  },
 ];
