@@ -29,11 +29,14 @@ export function volumesMounted(ctx: Pick<ContainerContext, 'deps'>, rec: Contain
   mounted.add(rec);
 }
 
-/** After the exit's `die` and `disconnect` (before a removal's `destroy`): each volume's `unmount`, once. */
-export function volumesUnmounted(ctx: Pick<ContainerContext, 'deps'>, rec: ContainerRecord): void {
-  if (!mounted.delete(rec)) return;
-  for (const m of rec.Mounts) {
-    if (m.Type !== 'volume' || !m.Name) continue;
-    ctx.deps.events?.({ type: 'volume', action: 'unmount', id: m.Name, attributes: { container: rec.ID, driver: m.Driver || 'local' } });
-  }
+/**
+ * As the exit begins (a restart may mount them again before it ends): the `unmount` events of
+ * the run that ends, to send after its `die` and `disconnect`; nothing if none said `mount`.
+ */
+export function volumesUnmount(ctx: Pick<ContainerContext, 'deps'>, rec: ContainerRecord): () => void {
+  if (!mounted.delete(rec)) return () => {};
+  const volumes = rec.Mounts.filter((m) => m.Type === 'volume' && m.Name);
+  return () => {
+    for (const m of volumes) ctx.deps.events?.({ type: 'volume', action: 'unmount', id: m.Name!, attributes: { container: rec.ID, driver: m.Driver || 'local' } });
+  };
 }

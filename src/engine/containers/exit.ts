@@ -11,7 +11,7 @@ import type { PlannedMount } from './mounts.js';
 import { leaveNetwork } from './network.js';
 import { startContainer, startEvents } from './start.js';
 import { nowRfc3339Nano, type ContainerRecord } from './record.js';
-import { containerEvent, volumesUnmounted } from './events.js';
+import { containerEvent, volumesUnmount } from './events.js';
 
 const log = logger('containers');
 
@@ -28,6 +28,9 @@ export function shouldRestart(rec: ContainerRecord): boolean {
       return false;
   }
 }
+
+/** The release of each container's last exit, with its `disconnect` and `unmount` events. */
+const releases = new WeakMap<ContainerRecord, Promise<void>>();
 
 export async function handleExit(ctx: ContainerContext, id: string, monitorCode: number | undefined): Promise<void> {
   // A monitor connection closed by berthd's own shutdown is not an exit.
@@ -55,6 +58,11 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
     () => void (ctx.store.get(id) && ctx.running.setCleaned(id, true)),
     (e) => log.warn('cleanup after exit failed', { id, error: String(e) }),
   );
+  // Addresses, published ports and the namespace go with the process, now (a restart may start
+  // it again at once); their `disconnect` after the `die`, then the volumes' `unmount`, as dockerd's cleanup.
+  let dieSent!: () => void;
+  const leaving = leaveNetwork(ctx, id, new Promise<void>((resolve) => (dieSent = resolve))).then(volumesUnmount(ctx, rec));
+  releases.set(rec, leaving);
   const removing = rec.State.Status === 'removing';
   const startedAt = Date.parse(rec.State.StartedAt);
   rec.State = {
@@ -64,12 +72,13 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   // Only now: a stop waiting on `running` must see the state as exited.
   ctx.running.forget(id);
   // A process that ended at once may be seen gone before its start was announced.
-  await startEvents.get(rec);
-  if (oom) containerEvent(ctx, rec, 'oom');
-  containerEvent(ctx, rec, 'die', { exitCode: String(rec.State.ExitCode) });
-  // Addresses, published ports and the namespace go with the process (their `disconnect` after
-  // the `die`, then the volumes' `unmount`, as dockerd's cleanup sends them).
-  const leaving = leaveNetwork(ctx, id).then(() => volumesUnmounted(ctx, rec));
+  try {
+    await startEvents.get(rec);
+    if (oom) containerEvent(ctx, rec, 'oom');
+    containerEvent(ctx, rec, 'die', { exitCode: String(rec.State.ExitCode) });
+  } finally {
+    dieSent();
+  }
   const autoRemove = !!rec.HostConfig.AutoRemove && !removing;
   // As dockerd: a container its policy restarts says `restarting` from the moment it exits,
   // not `exited` while its root is unmounted and its network released.
@@ -131,8 +140,9 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
     await ctx.store.delete(rec.ID);
   }
   ctx.running.setCleaned(rec.ID, false);
+  // The exit's release with its events first (a removal of a container just killed).
+  await releases.get(rec);
   await leaveNetwork(ctx, rec.ID);
-  volumesUnmounted(ctx, rec);
   // As dockerd: the anonymous volumes' `destroy` before the container's.
   if (opts.volumes) {
     for (const m of rec.Mounts as PlannedMount[]) {

@@ -125,7 +125,12 @@ export class DefaultNetworkService implements NetworkService {
       await this.#net.connect(c.id, { network: n.Id, aliases: config.Aliases ?? [], ipv4: config.IPAMConfig?.IPv4Address || undefined, mac: config.MacAddress || undefined });
       await this.#resolversChanged(c.id);
     }
-    await this.#hooks().setEndpointConfig(c.id, n.Name, config);
+    // As dockerd: on a user network the short ID is one of the aliases from now on, and the
+    // settings name the network only once an endpoint was made.
+    const shortId = c.id.slice(0, 12);
+    const aliases = config.Aliases ?? [];
+    const withShortId = n.Name !== 'bridge' && !aliases.includes(shortId) ? [...aliases, shortId] : config.Aliases;
+    await this.#hooks().setEndpointConfig(c.id, n.Name, { ...config, ...(withShortId ? { Aliases: withShortId } : {}), NetworkID: c.running ? n.Id : '' });
   }
 
   /**
@@ -154,7 +159,12 @@ export class DefaultNetworkService implements NetworkService {
     const attached = !!this.#net.attachment(c.id)?.endpoints.some((e) => e.networkId === n.Id);
     if (!configured && !attached) throw new Forbidden(`container ${c.id} is not connected to network ${n.Name}`);
     if (attached) {
-      await this.#net.disconnect(c.id, n.Id);
+      try {
+        await this.#net.disconnect(c.id, n.Id);
+      } catch (e) {
+        // Its exit released the endpoint meanwhile: what is left is the configuration.
+        if (!(e instanceof Forbidden && configured)) throw e;
+      }
       await this.#resolversChanged(c.id);
     }
     if (configured) await this.#hooks().setEndpointConfig(c.id, n.Name, null);

@@ -66,4 +66,23 @@ export const inspect: Scenario[] = [
       docker network rm lnet
     `,
   },
+  {
+    name: "inspect before the first start: no /etc or log paths, endpoints name no network; connect and disconnect while stopped",
+    script: `
+      docker network create inn1
+      docker network create inn2
+      docker create --name ic1 --network inn1 busybox true
+      docker create --name ic2 ${N} busybox true
+      docker network connect inn2 ic1
+      docker inspect -f '{{.Name}} {{if .HostnamePath}}paths{{else}}no-paths{{end}} {{if .LogPath}}log{{else}}no-log{{end}}{{range $k, $v := .NetworkSettings.Networks}} {{$k}}:{{if $v.NetworkID}}id{{else}}no-id{{end}}:{{$v.Aliases}}{{end}}' ic1 ic2
+      docker start ic1 ic2
+      docker wait ic1 ic2
+      docker inspect -f '{{.Name}} {{if .HostnamePath}}paths{{else}}no-paths{{end}} {{if .LogPath}}log{{else}}no-log{{end}}{{range $k, $v := .NetworkSettings.Networks}} {{$k}}:{{if $v.NetworkID}}id{{else}}no-id{{end}}:{{$v.Aliases}}{{end}}' ic1 ic2
+      docker network disconnect inn2 ic1
+      docker network connect inn2 ic1
+      docker inspect -f '{{.Name}}{{range $k, $v := .NetworkSettings.Networks}} {{$k}}:{{if $v.NetworkID}}id{{else}}no-id{{end}}:{{$v.Aliases}}{{end}}' ic1
+      docker rm ic1 ic2
+      docker network rm inn1 inn2
+    `,
+  },
 ];
