@@ -11,7 +11,7 @@ import { Conflict, Forbidden, InvalidArgument, NotFound } from '../../errdefs/in
 import { pointEmbeddedDns } from '../../network/embedded-dns.js';
 import { etcSettings } from '../../network/etc-files.js';
 import type { NetworkManager, NetworkRecord } from '../../network/types.js';
-import { matches, PRUNE_FILTERS } from './filters.js';
+import { matches, PRUNE_FILTERS, untilMs } from './filters.js';
 import type { ContainerNetworkHooks, NetworkService } from './types.js';
 import { pruneEvent, type EventSink } from '../events/event-log.js';
 
@@ -91,6 +91,9 @@ export class DefaultNetworkService implements NetworkService {
   }
 
   async prune(filters: Map<string, string[]>): Promise<NetworkPruneReport> {
+    // Checked before any network is looked at, so with no network to prune they are refused too (dockerd's words).
+    for (const k of filters.keys()) if (!PRUNE_FILTERS.includes(k)) throw new InvalidArgument(`Invalid filter '${k}'`);
+    for (const u of filters.get('until') ?? []) untilMs(u);
     const deleted: string[] = [];
     for (const n of this.#net.list()) {
       if (BUILTIN.has(n.Name) || !matches({ ...n, builtin: false, inUse: false }, filters, PRUNE_FILTERS)) continue;

@@ -53,4 +53,33 @@ export const prune: Scenario[] = [
       [/^volume destroy psv \{"driver":"local"\}\n/gm, ''],
     ],
   },
+  {
+    name: 'prune filters: what each prune accepts, refused before anything is looked at',
+    script: `
+      docker network prune -f --filter bogus=1
+      docker network prune -f --filter until=bogus
+      docker network prune -f --filter dangling=true
+      docker network prune -f --filter driver=bridge
+      docker volume prune -f --filter bogus=1
+      docker volume prune -f --filter dangling=true
+      docker container prune -f --filter bogus=1
+      docker container prune -f --filter until=bogus
+      docker network create --label a=b pfl1
+      docker network create pfl2
+      docker network prune -f --filter label=a=c
+      docker network prune -f --filter until=2000-01-01
+      docker network prune -f --filter label!=a
+      docker network prune -f --filter label=a
+      docker volume create --label a=b pfv1
+      docker volume create pfv2
+      docker volume prune -f --filter label=a=c
+      docker volume prune -f --filter label!=a
+      docker volume prune -f --filter label=a=b
+      docker create --name pfc ${N} -l x=1 busybox
+      docker container prune -f --filter label=x=2
+      docker container prune -f --filter until=2000-01-01T00:00:00
+      docker container prune -f --filter label!=x
+      docker container prune -f --filter label=x
+    `,
+  },
 ];
