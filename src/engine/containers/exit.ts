@@ -12,6 +12,7 @@ import { leaveNetwork } from './network.js';
 import { startContainer, startEvents } from './start.js';
 import { nowRfc3339Nano, type ContainerRecord } from './record.js';
 import { containerEvent, volumesUnmount } from './events.js';
+import { released, trackRelease } from './exit-release.js';
 
 const log = logger('containers');
 
@@ -28,9 +29,6 @@ export function shouldRestart(rec: ContainerRecord): boolean {
       return false;
   }
 }
-
-/** The release of each container's last exit, with its `disconnect` and `unmount` events. */
-const releases = new WeakMap<ContainerRecord, Promise<void>>();
 
 export async function handleExit(ctx: ContainerContext, id: string, monitorCode: number | undefined): Promise<void> {
   // A monitor connection closed by berthd's own shutdown is not an exit.
@@ -62,7 +60,7 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   // it again at once); their `disconnect` after the `die`, then the volumes' `unmount`, as dockerd's cleanup.
   let dieSent!: () => void;
   const leaving = leaveNetwork(ctx, id, new Promise<void>((resolve) => (dieSent = resolve))).then(volumesUnmount(ctx, rec));
-  releases.set(rec, leaving);
+  trackRelease(rec, leaving);
   const removing = rec.State.Status === 'removing';
   const startedAt = Date.parse(rec.State.StartedAt);
   rec.State = {
@@ -141,7 +139,7 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
   }
   ctx.running.setCleaned(rec.ID, false);
   // The exit's release with its events first (a removal of a container just killed).
-  await releases.get(rec);
+  await released(rec);
   await leaveNetwork(ctx, rec.ID);
   // As dockerd: the anonymous volumes' `destroy` before the container's.
   if (opts.volumes) {

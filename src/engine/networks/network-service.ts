@@ -134,6 +134,13 @@ export class DefaultNetworkService implements NetworkService {
     const aliases = config.Aliases ?? [];
     const withShortId = n.Name !== 'bridge' && !aliases.includes(shortId) ? [...aliases, shortId] : config.Aliases;
     await this.#hooks().setEndpointConfig(c.id, n.Name, { ...config, ...(withShortId ? { Aliases: withShortId } : {}), NetworkID: c.running ? n.Id : '' });
+    // As dockerd: a stopped container's `connect` is its next start's.
+    if (c.running) this.#endpointEvent('connect', n, c.id);
+  }
+
+  /** dockerd's connect and disconnect events: the network as Actor, the container, the network's name and type. */
+  #endpointEvent(action: 'connect' | 'disconnect', n: NetworkRecord, containerId: string): void {
+    this.#events?.({ type: 'network', action, id: n.Id, attributes: { container: containerId, name: n.Name, type: n.Driver } });
   }
 
   /**
@@ -171,5 +178,8 @@ export class DefaultNetworkService implements NetworkService {
       await this.#resolversChanged(c.id);
     }
     if (configured) await this.#hooks().setEndpointConfig(c.id, n.Name, null);
+    // As dockerd 20.10: a running container's disconnect is announced twice (its endpoint's release, then the request).
+    if (c.running && attached) this.#endpointEvent('disconnect', n, c.id);
+    this.#endpointEvent('disconnect', n, c.id);
   }
 }
