@@ -171,7 +171,7 @@ export async function wire(config: DaemonConfig): Promise<Wired> {
   const holds = new BuildHolds();
   const build = new DefaultBuildService({
     dataRoot: config.dataRoot, images, imageStore, layers, cache, runtime: buildRuntime, runner, afterBuild: () => stepNetworking.releaseIdle(),
-    cacheMounts, insecureEntitlements: config.allowInsecureEntitlements, holds, distribution: distributionDeps,
+    cacheMounts, insecureEntitlements: config.allowInsecureEntitlements, holds, distribution: distributionDeps, events: events.sink,
     cacheUsage: new BuildCacheUsage(cache, images.context, cacheMounts, holds),
     pull: (name, progress, auth) => distribution.pull({ image: name, tag: undefined, all: false, ...(auth ? { auth } : {}) }, progress),
   });

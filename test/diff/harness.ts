@@ -176,10 +176,12 @@ export function api(host: string, method: string, path: string, body?: Buffer): 
   });
 }
 
-/** Removes every container, volume and image a scenario left, keeping the base image with its one tag and no digest. */
+/** Removes every container, user network, volume and image a scenario left, keeping the base image with its one tag and no digest. */
 export async function clean(host: string, baseId: string, baseTag: string, baseTar: Buffer): Promise<void> {
   const cs = await api(host, 'GET', '/containers/json?all=1');
   for (const c of cs.body as { Id: string }[]) await api(host, 'DELETE', `/containers/${c.Id}?force=1&v=1`);
+  const ns = await api(host, 'GET', '/networks');
+  for (const n of ns.body as { Id: string; Name: string }[]) if (!['bridge', 'host', 'none'].includes(n.Name)) await api(host, 'DELETE', `/networks/${n.Id}`);
   const vs = await api(host, 'GET', '/volumes');
   for (const v of ((vs.body as { Volumes: { Name: string }[] | null }).Volumes ?? [])) await api(host, 'DELETE', `/volumes/${v.Name}?force=1`);
   const is = await api(host, 'GET', '/images/json?all=1');

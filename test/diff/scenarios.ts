@@ -12,9 +12,10 @@ import { images } from './scenarios/images.js';
 import { inspect } from './scenarios/inspect.js';
 import { lifecycle } from './scenarios/lifecycle.js';
 import { logs } from './scenarios/logs.js';
+import { prune } from './scenarios/prune.js';
 import { ps } from './scenarios/ps.js';
 import { registry, registryEdges, registryMore } from './scenarios/registry.js';
 import { system } from './scenarios/system.js';
 import { volumes } from './scenarios/volumes.js';
 
-export const scenarios: Scenario[] = [...lifecycle, ...ps, ...inspect, ...logs, ...exec, ...files, ...volumes, ...images, ...system, ...errors, ...build, ...registry, ...registryMore, ...registryEdges];
+export const scenarios: Scenario[] = [...lifecycle, ...ps, ...inspect, ...logs, ...exec, ...files, ...volumes, ...images, ...system, ...prune, ...errors, ...build, ...registry, ...registryMore, ...registryEdges];

@@ -55,6 +55,8 @@ export interface EndpointConfigWire {
   Aliases?: string[] | null;
   MacAddress?: string;
   DriverOpts?: Record<string, string> | null;
+  /** The network's ID, as the endpoint was last made (by a start, or a connect while running); empty before. */
+  NetworkID?: string;
 }
 
 export interface NetworkConnectRequest {

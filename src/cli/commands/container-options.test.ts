@@ -16,6 +16,15 @@ describe('run/create options', () => {
     assert.equal(parseBytes('1.5k', 'memory'), 1536);
     assert.throws(() => parseBytes('lots', 'memory'), /invalid argument "lots" for "--memory" flag/);
   });
+  it('--link: in HostConfig, and on a user network in its endpoint too (as the docker CLI)', () => {
+    const onDefault = plan(['--link', 'db:x', 'busybox']).body;
+    assert.deepEqual(onDefault.HostConfig!.Links, ['db:x']);
+    assert.deepEqual(onDefault.NetworkingConfig, { EndpointsConfig: {} });
+    const onUser = plan(['--network', 'net1', '--link', 'db:x', '--network-alias', 'a', 'busybox']).body;
+    assert.deepEqual(onUser.HostConfig!.Links, ['db:x']);
+    assert.deepEqual(onUser.NetworkingConfig, { EndpointsConfig: { net1: { Aliases: ['a'], Links: ['db:x'] } } });
+    assert.deepEqual(plan(['--network', 'none', '--link', 'db', 'busybox']).body.NetworkingConfig, { EndpointsConfig: {} });
+  });
   it('parses --mount', () => {
     assert.deepEqual(parseMountFlag('type=bind,src=/a,dst=/b,readonly'), { Type: 'bind', Source: '/a', Target: '/b', ReadOnly: true });
     assert.deepEqual(parseMountFlag('type=tmpfs,target=/t,tmpfs-size=1m'), { Type: 'tmpfs', Target: '/t', TmpfsOptions: { SizeBytes: 1 << 20 } });

@@ -238,10 +238,16 @@ function endpointsConfig(flags: Flags): Record<string, unknown> {
   const aliases = [...flags.list('network-alias'), ...flags.list('net-alias')];
   const ip = flags.string('ip');
   const mac = flags.string('mac-address');
-  if (!aliases.length && !ip && !mac) return {};
   const net = flags.string('network') || flags.string('net') || 'default';
+  // As the docker CLI: on a user network `--link` goes to the endpoint too (dockerd takes it from there).
+  const userNetwork = !['default', 'bridge', 'host', 'none'].includes(net) && !net.startsWith('container:');
+  const links = userNetwork ? flags.list('link') : [];
+  if (!aliases.length && !ip && !mac && !links.length) return {};
   return {
-    [net]: { ...(aliases.length ? { Aliases: aliases } : {}), ...(ip ? { IPAMConfig: { IPv4Address: ip } } : {}), ...(mac ? { MacAddress: mac } : {}) },
+    [net]: {
+      ...(aliases.length ? { Aliases: aliases } : {}), ...(ip ? { IPAMConfig: { IPv4Address: ip } } : {}), ...(mac ? { MacAddress: mac } : {}),
+      ...(links.length ? { Links: links } : {}),
+    },
   };
 }
 

@@ -18,6 +18,7 @@ import type { BuildHolds } from './build-holds.js';
 import { authConfigFor } from '../../registry/auth-configs.js';
 import type { AuthConfig } from '../../registry/types.js';
 import type { DistributionDeps } from '../distribution/context.js';
+import type { EventSink } from '../events/event-log.js';
 
 export interface BuildDeps {
   dataRoot: string;
@@ -47,6 +48,8 @@ export interface BuildDeps {
   holds?: BuildHolds;
   /** The registry client and blob map, for `--cache-to`/`--cache-from` registry caches. */
   distribution?: DistributionDeps;
+  /** Where `builder prune` reports its `prune` event; absent: none is sent. */
+  events?: EventSink;
 }
 
 const noRunner: StepRunner = {

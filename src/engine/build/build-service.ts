@@ -19,6 +19,7 @@ import { runBuild } from '../../builder/solver/run-build.js';
 import type { BuildBackend } from '../../builder/types.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import { parseNormalizedNamed, type Reference } from '../../image/reference.js';
+import { pruneEvent } from '../events/event-log.js';
 import { holdingImages } from './build-holds.js';
 import { buildBackend, scratchRoot, stepContainersRoot, type BuildDeps } from './backend.js';
 import { openContext } from './context-source.js';
@@ -85,7 +86,10 @@ export class DefaultBuildService implements BuildService {
   }
 
   async pruneCache(opts: BuildPruneOptions): Promise<BuildPruneReport> {
-    return (await this.#deps.cacheUsage?.prune(opts)) ?? { CachesDeleted: null, SpaceReclaimed: 0 };
+    const report = (await this.#deps.cacheUsage?.prune(opts)) ?? { CachesDeleted: null, SpaceReclaimed: 0 };
+    // As dockerd: one `builder` `prune` event with the space reclaimed.
+    this.#deps.events?.(pruneEvent('builder', report.SpaceReclaimed));
+    return report;
   }
 
   exportRootfs(name: string): Readable {

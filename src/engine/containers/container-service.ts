@@ -32,7 +32,8 @@ import { adoptBuildContainer } from './adopt.js';
 import { duBytes, pruneContainers, topOf } from './maintenance.js';
 import type { ContainerService, ListOptions } from './types.js';
 import { containerEvent } from './events.js';
-import { recordLinks } from './links.js';
+import { pruneEvent } from '../events/event-log.js';
+import { recordLinks, renameInLinks } from './links.js';
 import { blkioWeightSupported, checkImagePlatform, createWarnings, joinedContainer } from './run-options.js';
 
 const log = logger('containers');
@@ -112,7 +113,7 @@ export class DefaultContainerService implements ContainerService {
         h[key] = `container:${found.ID}`;
       }
     }
-    if (req.HostConfig?.Links?.length) {
+    if (req.HostConfig?.Links) {
       req = { ...req, HostConfig: { ...req.HostConfig, Links: recordLinks(req.HostConfig.Links, req.HostConfig.NetworkMode ?? '', name, (ref) => this.#ctx.store.find(ref)) } };
     }
     const networks = this.#ctx.deps.networking?.plan(req.HostConfig?.NetworkMode ?? '', req.NetworkingConfig?.EndpointsConfig as Record<string, EndpointConfigWire | null> | undefined);
@@ -233,7 +234,7 @@ export class DefaultContainerService implements ContainerService {
       if (!(e instanceof InvalidArgument)) throw e;
       throw new InvalidArgument(`Error when allocating new name: Invalid container name (/${newName.replace(/^\//, '')}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`, { cause: e });
     }
-    await this.#ctx.locks.run(rec.ID, async () => {
+    const old = await this.#ctx.locks.run(rec.ID, async () => {
       const old = rec.Name.slice(1);
       if (old === name) throw new InvalidArgument('Renaming a container with the same name as its current name');
       try {
@@ -252,7 +253,18 @@ export class DefaultContainerService implements ContainerService {
       }
       this.#ctx.store.releaseName(old, rec.ID);
       containerEvent(this.#ctx, rec, 'rename', { oldName: `/${old}` });
+      return old;
     });
+    // Links to or from it follow it, each record under its own lock (after this one's: no lock order to keep).
+    for (const other of this.#ctx.store.all()) {
+      if (!renameInLinks(other.HostConfig.Links, old, name)) continue;
+      await this.#ctx.locks.run(other.ID, async () => {
+        const links = renameInLinks(other.HostConfig.Links, old, name);
+        if (!links) return;
+        other.HostConfig.Links = links;
+        await this.#ctx.store.save(other);
+      });
+    }
   }
 
   pause(ref: string): Promise<void> {
@@ -263,8 +275,11 @@ export class DefaultContainerService implements ContainerService {
     return unpauseContainer(this.#ctx, ref);
   }
 
-  prune(filters: Map<string, string[]>): Promise<ContainerPruneReport> {
-    return pruneContainers(this.#ctx, filters);
+  async prune(filters: Map<string, string[]>): Promise<ContainerPruneReport> {
+    const report = await pruneContainers(this.#ctx, filters);
+    // As dockerd: each removal's `destroy`, then one `prune` with the space reclaimed.
+    this.#ctx.deps.events?.(pruneEvent('container', report.SpaceReclaimed));
+    return report;
   }
 
   update(ref: string, req: ContainerUpdateRequest): Promise<ContainerUpdateResponse> {

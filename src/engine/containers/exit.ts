@@ -12,7 +12,8 @@ import type { PlannedMount } from './mounts.js';
 import { leaveNetwork } from './network.js';
 import { startContainer, startEvents } from './start.js';
 import { nowRfc3339Nano, type ContainerRecord } from './record.js';
-import { containerEvent } from './events.js';
+import { containerEvent, volumesUnmount } from './events.js';
+import { released, trackRelease } from './exit-release.js';
 
 const log = logger('containers');
 
@@ -69,8 +70,11 @@ async function handleRecordedExit(ctx: ContainerContext, rec: ContainerRecord, m
     () => void (ctx.store.get(id) && ctx.running.setCleaned(id, true)),
     (e) => log.warn('cleanup after exit failed', { id, error: String(e) }),
   );
-  // Addresses, published ports and the namespace go with the process.
-  const leaving = leaveNetwork(ctx, id);
+  // Addresses, published ports and the namespace go with the process, now (a restart may start
+  // it again at once); their `disconnect` after the `die`, then the volumes' `unmount`, as dockerd's cleanup.
+  let dieSent!: () => void;
+  const leaving = leaveNetwork(ctx, id, new Promise<void>((resolve) => (dieSent = resolve))).then(volumesUnmount(ctx, rec));
+  trackRelease(rec, leaving);
   const removing = rec.State.Status === 'removing';
   const startedAt = Date.parse(rec.State.StartedAt);
   rec.State = {
@@ -79,8 +83,13 @@ async function handleRecordedExit(ctx: ContainerContext, rec: ContainerRecord, m
   };
   // Only now: a stop waiting on `running` must see the state as exited.
   ctx.running.forget(id);
-  if (oom) containerEvent(ctx, rec, 'oom');
-  containerEvent(ctx, rec, 'die', { exitCode: String(rec.State.ExitCode) });
+  // (The start was awaited above, before the cleanup: the `die` comes after the `start` event.)
+  try {
+    if (oom) containerEvent(ctx, rec, 'oom');
+    containerEvent(ctx, rec, 'die', { exitCode: String(rec.State.ExitCode) });
+  } finally {
+    dieSent();
+  }
   // Waits and followed logs end with the `die`, as dockerd's do (it releases the root and the
   // network after): compose, having seen the die, gives up on an exit it does not hear of soon.
   ctx.waiters.exited(id, { Error: null, StatusCode: rec.State.ExitCode });
@@ -143,9 +152,10 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
     await ctx.store.delete(rec.ID);
   }
   ctx.running.setCleaned(rec.ID, false);
+  // The exit's release with its events first (a removal of a container just killed).
+  await released(rec);
   await leaveNetwork(ctx, rec.ID);
-  containerEvent(ctx, rec, 'destroy');
-  ctx.waiters.gone(rec.ID);
+  // As dockerd: the anonymous volumes' `destroy` before the container's.
   if (opts.volumes) {
     for (const m of rec.Mounts as PlannedMount[]) {
       if (m.Type === 'volume' && m.Anonymous && m.Name) {
@@ -153,6 +163,8 @@ export async function removeStopped(ctx: ContainerContext, rec: ContainerRecord,
       }
     }
   }
+  containerEvent(ctx, rec, 'destroy');
+  ctx.waiters.gone(rec.ID);
   ctx.locks.drop(rec.ID);
   ctx.execs.forget(rec.ID);
   ctx.waiters.removed(rec.ID, { Error: null, StatusCode: rec.State.ExitCode });

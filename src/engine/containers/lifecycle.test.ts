@@ -37,6 +37,15 @@ describe('start and exit (fake runtime)', () => {
     assert.equal(await h.runtime.state(id), undefined, 'the runtime forgot the process');
   });
 
+  it('inspect names the /etc files and the log file from the first start on, as dockerd', async () => {
+    const id = await h.create({ Cmd: ['sleep', '1000'] });
+    const before = await h.inspect(id);
+    assert.deepEqual([before.HostnamePath, before.HostsPath, before.ResolvConfPath, before.LogPath], ['', '', '', '']);
+    await h.containers.start(id);
+    const after = await h.inspect(id);
+    for (const p of [after.HostnamePath, after.HostsPath, after.ResolvConfPath, after.LogPath]) assert.ok(p.includes(id), p);
+  });
+
   it('a process that exits at once: wait not-running answers with its status', async () => {
     const id = await h.create({ Cmd: ['exit', '7'] });
     const { result } = await h.io.wait(id, 'next-exit');

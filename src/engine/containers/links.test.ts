@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InvalidArgument, SystemError } from '../../errdefs/index.js';
-import { linkSettings, parseLink, recordLinks } from './links.js';
+import { endpointLinkHosts, linkSettings, parseLink, recordLinks, renameInLinks, userNetworkMode } from './links.js';
 import type { ContainerRecord } from './record.js';
 
 const rec = (name: string, over: { running?: boolean; env?: string[]; ports?: string[]; links?: string[] } = {}) =>
@@ -25,6 +25,23 @@ test('create records links by the target\'s name, refuses missing targets and th
   assert.throws(() => recordLinks(['nosuch:x'], 'default', 'web', find), /could not get container for nosuch: No such container: nosuch/);
   assert.throws(() => recordLinks(['db'], 'host', 'web', find), /host type networking can't be used with links/);
   assert.equal(recordLinks(null, 'host', 'web', find), null);
+  assert.equal(recordLinks([], 'default', 'web', find), null, 'dockerd shows null for an empty list');
+  assert.deepEqual(recordLinks(['db'], 'none', 'web', find), ['/db:/web/db']);
+});
+
+test('on a user network links are no legacy links: not checked, not recorded', () => {
+  assert.equal(recordLinks(['nosuch:x'], 'net1', 'web', () => undefined), null);
+  for (const m of ['', 'default', 'bridge', 'host', 'none', 'container:abc']) assert.equal(userNetworkMode(m), false, m);
+  assert.equal(userNetworkMode('net1'), true);
+});
+
+test("start on a user network: the endpoints' links to running targets on that network become hosts entries; others fail nothing", () => {
+  const db = rec('db');
+  const stopped = rec('old', { running: false });
+  const find = (r: string) => ({ db, old: stopped })[r];
+  const eps = { net1: { Links: ['db:data', 'old:o', 'gone:g', ':bad'] }, bridge: { Links: ['db:legacy'] }, net2: { Links: ['db'] }, net3: {} };
+  const addressOn = (_t: ContainerRecord, network: string) => ({ net1: '10.1.0.2' })[network];
+  assert.deepEqual(endpointLinkHosts(eps, find, addressOn), ['data:10.1.0.2']);
 });
 
 test('start: hosts entries and variables on the default bridge, the alias alone elsewhere; a stopped target fails', () => {
@@ -40,4 +57,13 @@ test('start: hosts entries and variables on the default bridge, the alias alone 
   assert.deepEqual(linkSettings(web, find, () => ({ ip: '10.0.0.2', defaultBridge: false })), { hosts: ['data-base:10.0.0.2'], env: [] });
   const stopped = rec('db', { running: false });
   assert.throws(() => linkSettings(web, (r) => (r === 'db' ? stopped : undefined), () => undefined), (e: unknown) => e instanceof SystemError && /Cannot link to a non running container: \/db AS \/web\/data-base/.test((e as Error).message));
+});
+
+test('a rename: links name the container by its new name, as target or as the linking one', () => {
+  const links = ['/db:/web/data', '/cache:/web/cache', '/db:/web/db'];
+  assert.deepEqual(renameInLinks(links, 'db', 'db2'), ['/db2:/web/data', '/cache:/web/cache', '/db2:/web/db']);
+  assert.deepEqual(renameInLinks(links, '/web', '/web2'), ['/db:/web2/data', '/cache:/web2/cache', '/db:/web2/db']);
+  assert.equal(renameInLinks(links, 'other', 'x'), undefined);
+  assert.equal(renameInLinks(null, 'db', 'x'), undefined);
+  assert.equal(renameInLinks(['/dbx:/web/d'], 'db', 'x'), undefined, 'names match whole');
 });

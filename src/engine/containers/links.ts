@@ -4,9 +4,13 @@
  * exist, and the link is recorded as dockerd records it (`/db:/web/database`). At start the
  * target must run; the linking container then finds it by the alias: an /etc/hosts line
  * (`IP ALIAS HOSTNAME NAME`) and, on the default bridge, dockerd's environment variables
- * (`ALIAS_PORT_5432_TCP_ADDR`, `ALIAS_NAME`, `ALIAS_ENV_…`). On a user network dockerd answers
- * the alias from its DNS for the linking container only; berth gives it an /etc/hosts line
- * (`IP ALIAS`) instead.
+ * (`ALIAS_PORT_5432_TCP_ADDR`, `ALIAS_NAME`, `ALIAS_ENV_…`).
+ *
+ * On a user network links are no legacy links: dockerd keeps them out of its link graph (inspect
+ * shows `HostConfig.Links` null, and checks no target), and takes them from the endpoint's
+ * settings (`EndpointsConfig[NET].Links`, where the docker CLI copies `--link`). It answers the
+ * alias from its DNS for the linking container only, when the target runs; berth gives the
+ * linking container an /etc/hosts line (`IP ALIAS`) instead, for targets running at its start.
  */
 import { InvalidArgument, SystemError } from '../../errdefs/index.js';
 import type { ContainerRecord } from './record.js';
@@ -26,16 +30,44 @@ export function parseLink(link: string): LinkTarget {
   return { name, alias };
 }
 
-/** Create: every target exists; the links as dockerd records them. */
+/** dockerd's `IsUserDefined`: a network mode that names a network of the user's. */
+export function userNetworkMode(mode: string | undefined): boolean {
+  return !!mode && !['default', 'bridge', 'host', 'none'].includes(mode) && !mode.startsWith('container:');
+}
+
+/**
+ * Create: every target exists; the links as dockerd's inspect shows them (null for none, `[]`
+ * too, and on a user network).
+ */
 export function recordLinks(links: readonly string[] | null | undefined, networkMode: string, containerName: string, find: (ref: string) => ContainerRecord | undefined): string[] | null {
-  if (!links?.length) return links ? [...links] : null;
+  if (!links?.length) return null;
   if (networkMode === 'host') throw new InvalidArgument("conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+  if (userNetworkMode(networkMode)) return null;
   return links.map((l) => {
     const { name, alias } = parseLink(l);
     const target = find(name);
     if (!target) throw new InvalidArgument(`could not get container for ${name}: No such container: ${name}`);
     return `${target.Name}:/${containerName.replace(/^\//, '')}/${alias}`;
   });
+}
+
+/**
+ * Rename: recorded links (`/TARGET:/CONTAINER/ALIAS`) that name the renamed container, as
+ * target or as the linking one, name it by its new name (dockerd's link graph holds containers,
+ * not names, so its inspect and the link follow a rename). Undefined when nothing changes.
+ */
+export function renameInLinks(links: readonly string[] | null | undefined, oldName: string, newName: string): string[] | undefined {
+  if (!links?.length) return undefined;
+  const old = oldName.replace(/^\//, '');
+  const now = newName.replace(/^\//, '');
+  let changed = false;
+  const out = links.map((l) => {
+    const m = /^\/([^:]+):\/([^/]+)\/(.+)$/.exec(l);
+    if (!m || (m[1] !== old && m[2] !== old)) return l;
+    changed = true;
+    return `/${m[1] === old ? now : m[1]}:/${m[2] === old ? now : m[2]}/${m[3]}`;
+  });
+  return changed ? out : undefined;
 }
 
 /** What a linked container's addresses look like to the link. */
@@ -114,4 +146,31 @@ export function linkSettings(rec: ContainerRecord, find: (ref: string) => Contai
     if (addr.defaultBridge) env.push(...linkEnv(alias, `/${self}/${alias}`, addr.ip, target));
   }
   return { hosts, env };
+}
+
+/**
+ * Start, on user networks: the /etc/hosts entries (`ALIAS:IP`) of the endpoints' links whose
+ * target runs on that network. A target missing or stopped fails nothing (dockerd's DNS would
+ * not answer for it).
+ */
+export function endpointLinkHosts(
+  endpoints: Record<string, { Links?: string[] | null }>, find: (ref: string) => ContainerRecord | undefined,
+  addressOn: (target: ContainerRecord, network: string) => string | undefined,
+): string[] {
+  const hosts: string[] = [];
+  for (const [network, ep] of Object.entries(endpoints)) {
+    if (!userNetworkMode(network)) continue;
+    for (const l of ep.Links ?? []) {
+      let link: LinkTarget;
+      try {
+        link = parseLink(l);
+      } catch {
+        continue;
+      }
+      const target = find(link.name);
+      const ip = target?.State.Running ? addressOn(target, network) : undefined;
+      if (ip) hosts.push(`${link.alias}:${ip}`);
+    }
+  }
+  return hosts;
 }

@@ -52,8 +52,8 @@ export async function joinNetwork(ctx: Pick<ContainerContext, 'deps' | 'store'>,
 }
 
 /** Releases what joinNetwork took (idempotent; nothing when it took nothing); failures are logged. */
-export async function leaveNetwork(ctx: Pick<ContainerContext, 'deps'>, id: string): Promise<void> {
-  await ctx.deps.networking?.leave(id).catch((e) => log.warn('releasing the network of a container', { id, error: String(e) }));
+export async function leaveNetwork(ctx: Pick<ContainerContext, 'deps'>, id: string, announced?: Promise<void>): Promise<void> {
+  await ctx.deps.networking?.leave(id, announced).catch((e) => log.warn('releasing the network of a container', { id, error: String(e) }));
 }
 
 /** What the network use cases need of containers: lookups, and the networks a container joins at its next start. */

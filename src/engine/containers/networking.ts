@@ -26,8 +26,11 @@ export interface ContainerNetworking {
   plan(networkMode: string, endpoints: Record<string, EndpointConfigWire | null> | undefined): Record<string, EndpointConfigWire>;
   /** Before `runc start`: joins the container's networks and publishes its ports. */
   join(rec: ContainerRecord): Promise<JoinedNetwork | undefined>;
-  /** At exit and removal: releases addresses, ports and the namespace (idempotent). */
-  leave(containerId: string): Promise<void>;
+  /**
+   * At exit and removal: releases addresses, ports and the namespace (idempotent). Its
+   * `disconnect` events wait for `announced` too (the exit's `die`, which dockerd sends first).
+   */
+  leave(containerId: string, announced?: Promise<void>): Promise<void>;
   /** Inspect's NetworkSettings. */
   inspectSettings(rec: ContainerRecord): Record<string, unknown>;
   /** ps: Ports and NetworkSettings.Networks. */

@@ -102,6 +102,8 @@ export function inspectRecord(ctx: Pick<ContainerContext, 'store' | 'deps'>, rec
   const nc = shared ? ctx.store.find(shared) : undefined;
   const etc = nc ? ctx.deps.runtime.paths(ctx.store.dirOf(nc.ID), nc.ID) : f;
   const net = networkName(rec);
+  // dockerd names a container's /etc files and its log file from its first start on.
+  const started = !!rec.HasBeenStarted;
   return {
     Id: rec.ID,
     Created: rec.Created,
@@ -109,11 +111,11 @@ export function inspectRecord(ctx: Pick<ContainerContext, 'store' | 'deps'>, rec
     Args: rec.Args,
     State: { ...rec.State },
     Image: rec.ImageID,
-    ResolvConfPath: etc.resolvConf,
-    HostnamePath: etc.hostname,
-    HostsPath: etc.hosts,
+    ResolvConfPath: started ? etc.resolvConf : '',
+    HostnamePath: started ? etc.hostname : '',
+    HostsPath: started ? etc.hosts : '',
     // dockerd names only the json-file driver's file.
-    LogPath: (rec.HostConfig.LogConfig?.Type || 'json-file') === 'json-file' ? f.log : '',
+    LogPath: started && (rec.HostConfig.LogConfig?.Type || 'json-file') === 'json-file' ? f.log : '',
     Name: rec.Name,
     RestartCount: rec.RestartCount,
     Driver: 'overlay2',

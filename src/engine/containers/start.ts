@@ -24,24 +24,30 @@ import { joinNetwork, leaveNetwork } from './network.js';
 import { nowRfc3339Nano, ZERO_TIME, type ContainerRecord } from './record.js';
 import { securitySettings } from './security-opts.js';
 import { DEFAULT_LOG_CONFIG, logSettings } from './log-config.js';
-import { containerEvent } from './events.js';
+import { containerEvent, volumesMounted } from './events.js';
 import { joinedContainer, namespaceSettings, type NamespaceDonor } from './run-options.js';
-import { linkSettings } from './links.js';
+import { endpointLinkHosts, linkSettings } from './links.js';
 
 const log = logger('containers');
 const execFileP = promisify(execFile);
 
 /** The links' /etc/hosts entries and environment, from the addresses the containers have now. */
 function containerLinks(ctx: ContainerContext, rec: ContainerRecord): { hosts: string[]; env: string[] } {
-  if (!rec.HostConfig.Links?.length || !ctx.deps.networking) return { hosts: [], env: [] };
+  if (!ctx.deps.networking) return { hosts: [], env: [] };
   const networking = ctx.deps.networking;
-  const networksOf = (r: ContainerRecord) => (networking.inspectSettings(r).Networks ?? {}) as Record<string, { IPAddress?: string }>;
-  const mine = Object.keys(networksOf(rec));
-  return linkSettings(rec, (ref) => ctx.store.find(ref), (target) => {
-    const theirs = networksOf(target);
-    const shared = mine.find((n) => theirs[n]?.IPAddress);
-    return shared ? { ip: theirs[shared]!.IPAddress!, defaultBridge: shared === 'bridge' } : undefined;
-  });
+  const networksOf = (r: ContainerRecord) => (networking.inspectSettings(r).Networks ?? {}) as Record<string, { IPAddress?: string; Links?: string[] | null }>;
+  const endpoints = networksOf(rec);
+  const mine = Object.keys(endpoints);
+  const find = (ref: string) => ctx.store.find(ref);
+  const legacy = rec.HostConfig.Links?.length
+    ? linkSettings(rec, find, (target) => {
+        const theirs = networksOf(target);
+        const shared = mine.find((n) => theirs[n]?.IPAddress);
+        return shared ? { ip: theirs[shared]!.IPAddress!, defaultBridge: shared === 'bridge' } : undefined;
+      })
+    : { hosts: [], env: [] };
+  const onUserNetworks = endpointLinkHosts(endpoints, find, (target, network) => networksOf(target)[network]?.IPAddress || undefined);
+  return { hosts: [...legacy.hosts, ...onUserNetworks], env: legacy.env };
 }
 
 /** The main process; `linkEnv` (the links' variables) comes before the container's own. */
@@ -212,6 +218,7 @@ export async function startContainer(ctx: ContainerContext, rec: ContainerRecord
     await failStart(ctx, rec, (e as Error).message, 128);
     throw e;
   }
+  volumesMounted(ctx, rec);
   let linkEnv: string[];
   try {
     const links = containerLinks(ctx, rec);

@@ -1,6 +1,6 @@
 /**
  * @module engine/containers/wait
- * POST /containers/{id}/wait: `not-running` (at once when stopped), `next-exit`, `removed`.
+ * POST /containers/{id}/wait: `not-running` (at once when stopped and its exit cleaned up), `next-exit`, `removed`.
  * The waiter is registered before the call returns, so an exit that happens while the API
  * flushes its headers is not missed.
  */
@@ -8,6 +8,7 @@ import type { WaitResponse } from '../../api/types/containers.js';
 import { InvalidArgument } from '../../errdefs/index.js';
 import type { ContainerContext } from './context.js';
 import type { WaitCondition } from './types.js';
+import { released } from './exit-release.js';
 
 export function parseCondition(c: string | undefined): WaitCondition {
   if (!c || c === 'not-running') return 'not-running';
@@ -18,7 +19,9 @@ export function parseCondition(c: string | undefined): WaitCondition {
 export function waitFor(ctx: Pick<ContainerContext, 'store' | 'waiters'>, ref: string, condition: WaitCondition, signal?: AbortSignal): { result: Promise<WaitResponse> } {
   const rec = ctx.store.resolve(ref);
   if (condition === 'not-running' && !rec.State.Running && !rec.State.Restarting) {
-    return { result: Promise.resolve({ Error: null, StatusCode: rec.State.ExitCode }) };
+    // An exit still being cleaned up answers once it is, as dockerd (its `disconnect` comes first).
+    const code = rec.State.ExitCode;
+    return { result: released(rec).then(() => ({ Error: null, StatusCode: code })) };
   }
   const result = new Promise<WaitResponse>((resolve) => {
     const onEvent = (r: WaitResponse) => {

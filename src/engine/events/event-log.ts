@@ -31,10 +31,19 @@ function nowNs(): bigint {
   return lastNs;
 }
 
+/**
+ * What a prune reports after its removals' own events, as dockerd: one `prune` of the object
+ * type, no actor ID, the bytes reclaimed as `reclaimed` (networks: always 0).
+ */
+export function pruneEvent(type: 'container' | 'image' | 'volume' | 'network' | 'builder', reclaimed: number): EngineEvent {
+  return { type, action: 'prune', id: '', attributes: { reclaimed: String(reclaimed) } };
+}
+
 export function toMessage(e: EngineEvent, ns: bigint): EventMessage {
   const legacy = e.type === 'container' || e.type === 'image';
   return {
-    ...(legacy ? { status: e.action, id: e.id, ...(e.from !== undefined ? { from: e.from } : {}) } : {}),
+    // dockerd leaves out the legacy fields that are empty (a prune's `id`).
+    ...(legacy ? { status: e.action, ...(e.id ? { id: e.id } : {}), ...(e.from ? { from: e.from } : {}) } : {}),
     Type: e.type,
     Action: e.action,
     Actor: { ID: e.id, Attributes: e.attributes ?? {} },

@@ -10,7 +10,7 @@ import type { Digest } from '../../image/digest.js';
 import { sweepLayers } from '../../store/gc/layer-sweep.js';
 import type { StoredImage } from '../../store/images/types.js';
 import { logger } from '../../util/log.js';
-import type { EventSink } from '../events/event-log.js';
+import { pruneEvent, type EventSink } from '../events/event-log.js';
 import { ImageContext, type ImageDeps } from './context.js';
 import { diskUsage } from './disk-usage.js';
 import { importImage, importRef } from './import.js';
@@ -90,7 +90,7 @@ export class DefaultImageService implements ImageService {
   async prune(filters: ImageFilters): Promise<PruneReport> {
     const report = await pruneImages(this.#ctx, filters, (id, items) => this.#removed(id, items));
     // As dockerd: the removals' events, then one `prune` with the space reclaimed.
-    this.#events?.({ type: 'image', action: 'prune', id: '', attributes: { reclaimed: String(report.SpaceReclaimed) } });
+    this.#events?.(pruneEvent('image', report.SpaceReclaimed));
     return report;
   }
 

@@ -158,28 +158,35 @@ export class ManagedContainerNetworking implements ContainerNetworking {
       ports,
       reusable: leavesNamespaceAsMade(rec),
     });
-    for (const ep of a.endpoints) this.#event('connect', ep.networkId, ep.networkName, rec.ID);
+    for (const ep of a.endpoints) {
+      this.#event('connect', ep.networkId, ep.networkName, rec.ID);
+      // As dockerd, the endpoint's settings keep the network's ID from now on (the start saves them).
+      const cfg = networks[ep.networkName];
+      if (cfg) cfg.NetworkID = ep.networkId;
+    }
     const etc = etcSettings(a, (id) => this.#net.list().find((n) => n.Id === id));
     if (etc.dnsTarget) await pointEmbeddedDns(a.netnsPath, etc.dnsTarget);
     return { netnsPath: a.netnsPath, nameservers: etc.nameservers, addresses: etc.addresses };
   }
 
-  leave(containerId: string): Promise<void> {
+  leave(containerId: string, announced: Promise<void> = Promise.resolve()): Promise<void> {
+    // Released now (a start right after the exit joins anew), announced once `announced` is.
     const builtin = this.#builtin.get(containerId);
+    let said: Promise<void> = Promise.resolve();
     if (builtin) {
       this.#builtin.delete(containerId);
-      this.#event('disconnect', builtin.id, builtin.name, containerId);
+      said = announced.then(() => this.#event('disconnect', builtin.id, builtin.name, containerId));
     }
     // An exit and a removal may both release the same container at once: one release, one event each.
     let p = this.#leaving.get(containerId);
     if (!p) {
       const endpoints = this.#net.attachment(containerId)?.endpoints ?? [];
-      p = this.#net.detach(containerId).then(() => {
+      p = Promise.all([this.#net.detach(containerId), announced]).then(() => {
         for (const ep of endpoints) this.#event('disconnect', ep.networkId, ep.networkName, containerId);
       }).finally(() => this.#leaving.delete(containerId));
       this.#leaving.set(containerId, p);
     }
-    return p;
+    return Promise.all([p, said]).then(() => {});
   }
 
   /** dockerd's network events: the network as Actor, the container and the network's name and type as attributes. */
@@ -198,6 +205,9 @@ export class ManagedContainerNetworking implements ContainerNetworking {
         if (!(e instanceof NotFound)) throw e;
       }
       const ep = a?.endpoints.find((e) => e.networkName === name);
+      // As dockerd: the settings name the network once an endpoint was made (a start, a connect
+      // while running), not before; a record from before berth kept that: once it has started.
+      if (!ep) networkId = cfg.NetworkID ?? (rec.HasBeenStarted ? networkId : '');
       // On a user network, an endpoint that exists or existed answers to the short ID and the
       // hostname too: API 1.41 lists them among the aliases (dockerd 25+ moved them to DNSNames
       // for API >= 1.45).
@@ -206,7 +216,7 @@ export class ManagedContainerNetworking implements ContainerNetworking {
         for (const extra of [rec.ID.slice(0, 12), rec.Config.Hostname]) if (extra && !aliases.includes(extra)) aliases.push(extra);
       }
       out[name] = {
-        IPAMConfig: cfg.IPAMConfig ?? null, Links: null, Aliases: aliases.length ? aliases : null, MacAddress: ep?.macAddress ?? '',
+        IPAMConfig: cfg.IPAMConfig ?? null, Links: cfg.Links ?? null, Aliases: aliases.length ? aliases : null, MacAddress: ep?.macAddress ?? '',
         DriverOpts: null, NetworkID: networkId, EndpointID: ep?.endpointId ?? '', Gateway: ep?.gateway ?? '', IPAddress: ep?.ipAddress ?? '',
         IPPrefixLen: ep?.prefixLen ?? 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: ep?.dnsNames.length ? ep.dnsNames : null,
       };
@@ -221,6 +231,7 @@ export class ManagedContainerNetworking implements ContainerNetworking {
       } catch {
         /* container:… or a removed network */
       }
+      if (!rec.HasBeenStarted) networkId = '';
       out[mode] = {
         IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, NetworkID: networkId, EndpointID: '', Gateway: '', IPAddress: '',
         IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null,

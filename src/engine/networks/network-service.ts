@@ -11,9 +11,9 @@ import { Conflict, Forbidden, InvalidArgument, NotFound } from '../../errdefs/in
 import { pointEmbeddedDns } from '../../network/embedded-dns.js';
 import { etcSettings } from '../../network/etc-files.js';
 import type { NetworkManager, NetworkRecord } from '../../network/types.js';
-import { matches, PRUNE_FILTERS } from './filters.js';
+import { matches, PRUNE_FILTERS, untilMs } from './filters.js';
 import type { ContainerNetworkHooks, NetworkService } from './types.js';
-import type { EventSink } from '../events/event-log.js';
+import { pruneEvent, type EventSink } from '../events/event-log.js';
 
 const BUILTIN = new Set(['bridge', 'host', 'none']);
 
@@ -91,6 +91,9 @@ export class DefaultNetworkService implements NetworkService {
   }
 
   async prune(filters: Map<string, string[]>): Promise<NetworkPruneReport> {
+    // Checked before any network is looked at, so with no network to prune they are refused too (dockerd's words).
+    for (const k of filters.keys()) if (!PRUNE_FILTERS.includes(k)) throw new InvalidArgument(`Invalid filter '${k}'`);
+    for (const u of filters.get('until') ?? []) untilMs(u);
     const deleted: string[] = [];
     for (const n of this.#net.list()) {
       if (BUILTIN.has(n.Name) || !matches({ ...n, builtin: false, inUse: false }, filters, PRUNE_FILTERS)) continue;
@@ -103,6 +106,8 @@ export class DefaultNetworkService implements NetworkService {
         if (!(e instanceof Conflict)) throw e;
       }
     }
+    // Removing a network frees no disk space: dockerd reports 0.
+    this.#events?.(pruneEvent('network', 0));
     return { NetworksDeleted: deleted };
   }
 
@@ -123,7 +128,19 @@ export class DefaultNetworkService implements NetworkService {
       await this.#net.connect(c.id, { network: n.Id, aliases: config.Aliases ?? [], ipv4: config.IPAMConfig?.IPv4Address || undefined, mac: config.MacAddress || undefined });
       await this.#resolversChanged(c.id);
     }
-    await this.#hooks().setEndpointConfig(c.id, n.Name, config);
+    // As dockerd: on a user network the short ID is one of the aliases from now on, and the
+    // settings name the network only once an endpoint was made.
+    const shortId = c.id.slice(0, 12);
+    const aliases = config.Aliases ?? [];
+    const withShortId = n.Name !== 'bridge' && !aliases.includes(shortId) ? [...aliases, shortId] : config.Aliases;
+    await this.#hooks().setEndpointConfig(c.id, n.Name, { ...config, ...(withShortId ? { Aliases: withShortId } : {}), NetworkID: c.running ? n.Id : '' });
+    // As dockerd: a stopped container's `connect` is its next start's.
+    if (c.running) this.#endpointEvent('connect', n, c.id);
+  }
+
+  /** dockerd's connect and disconnect events: the network as Actor, the container, the network's name and type. */
+  #endpointEvent(action: 'connect' | 'disconnect', n: NetworkRecord, containerId: string): void {
+    this.#events?.({ type: 'network', action, id: n.Id, attributes: { container: containerId, name: n.Name, type: n.Driver } });
   }
 
   /**
@@ -152,9 +169,17 @@ export class DefaultNetworkService implements NetworkService {
     const attached = !!this.#net.attachment(c.id)?.endpoints.some((e) => e.networkId === n.Id);
     if (!configured && !attached) throw new Forbidden(`container ${c.id} is not connected to network ${n.Name}`);
     if (attached) {
-      await this.#net.disconnect(c.id, n.Id);
+      try {
+        await this.#net.disconnect(c.id, n.Id);
+      } catch (e) {
+        // Its exit released the endpoint meanwhile: what is left is the configuration.
+        if (!(e instanceof Forbidden && configured)) throw e;
+      }
       await this.#resolversChanged(c.id);
     }
     if (configured) await this.#hooks().setEndpointConfig(c.id, n.Name, null);
+    // As dockerd 20.10: a running container's disconnect is announced twice (its endpoint's release, then the request).
+    if (c.running && attached) this.#endpointEvent('disconnect', n, c.id);
+    this.#endpointEvent('disconnect', n, c.id);
   }
 }

@@ -14,7 +14,7 @@ import { Mutex } from '../../util/mutex.js';
 import { hasLabel } from '../../util/until-time.js';
 import { validateVolumeName } from '../containers/mounts.js';
 import type { VolumeService, VolumeUsers } from './types.js';
-import type { EventSink } from '../events/event-log.js';
+import { pruneEvent, type EventSink } from '../events/event-log.js';
 
 interface VolumeMeta {
   CreatedAt: string;
@@ -91,7 +91,11 @@ export class LocalVolumeService implements VolumeService {
 
   async #create(name: string, req: VolumeCreateRequest, anonymous: boolean): Promise<{ volume: VolumeWire; created: boolean }> {
     const existing = this.#meta.get(name);
-    if (existing) return { volume: this.#wire(name, existing), created: false };
+    if (existing) {
+      // As dockerd: creating a volume that exists (`volume create` again, a container's `-v NAME:…`) says `create` too.
+      this.#events?.({ type: 'volume', action: 'create', id: name, attributes: { driver: 'local' } });
+      return { volume: this.#wire(name, existing), created: false };
+    }
     if (req.Driver && req.Driver !== 'local') throw new NotFound(`plugin "${req.Driver}" not found`);
     // A volume is a directory named after it: a file name holds 255 bytes.
     if (Buffer.byteLength(name) > 255) throw new InvalidArgument(`create ${name.slice(0, 64)}…: volume name is longer than 255 bytes`);
@@ -204,6 +208,8 @@ export class LocalVolumeService implements VolumeService {
         /* in use meanwhile */
       }
     }
+    // dockerd 20.10 sends no `destroy` for a pruned volume (later dockerd does, as berth), only this.
+    this.#events?.(pruneEvent('volume', reclaimed));
     return { VolumesDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
   }
 }

@@ -63,4 +63,38 @@ export const system: Scenario[] = [
       docker events --since 100 --until 50
     `,
   },
+  {
+    name: "events: a container's volumes (create, mount, unmount, destroy) around its network's connect and disconnect",
+    script: `
+      docker volume create evv
+      date +%s.%N > since
+      docker volume create evv
+      docker create --name eva ${N} -v evv:/a busybox true
+      docker start -a eva
+      docker run --rm --name evb ${N} -v /b busybox true
+      docker rm -v eva
+      docker events --since "$(cat since)" --until "$(date +%s.%N)" --format '{{.Type}} {{.Action}} {{.Actor.ID}} {{json .Actor.Attributes}}'
+    `,
+  },
+  {
+    name: 'events: network connect and disconnect of stopped and running containers; wait answers after the exit is cleaned up',
+    script: `
+      docker network create nev1
+      docker network create nev2
+      docker create --name ne1 --network nev1 busybox true
+      date +%s.%N > since
+      docker network connect nev2 ne1
+      docker network disconnect nev2 ne1
+      docker start ne1
+      docker wait ne1
+      docker events --since "$(cat since)" --until "$(date +%s.%N)" --format '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.container}}'
+      docker run -d --name ne2 --network nev1 busybox sleep 100
+      docker network connect nev2 ne2
+      docker network disconnect nev2 ne2
+      docker rm -f ne2
+      docker rm ne1
+      docker events --since "$(cat since)" --until "$(date +%s.%N)" --format '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.container}}'
+      docker network rm nev1 nev2
+    `,
+  },
 ];
