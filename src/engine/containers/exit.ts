@@ -73,8 +73,11 @@ async function handleRecordedExit(ctx: ContainerContext, rec: ContainerRecord, m
   // Addresses, published ports and the namespace go with the process, now (a restart may start
   // it again at once); their `disconnect` after the `die`, then the volumes' `unmount`, as dockerd's cleanup.
   let dieSent!: () => void;
-  const leaving = leaveNetwork(ctx, id, new Promise<void>((resolve) => (dieSent = resolve))).then(volumesUnmount(ctx, rec));
-  trackRelease(rec, leaving);
+  const died = new Promise<void>((resolve) => (dieSent = resolve));
+  const leaving = leaveNetwork(ctx, id, died);
+  // The events of the release (the networks' `disconnect`, then the volumes' `unmount`) follow
+  // the `die` at once; a wait that finds the container stopped answers after them.
+  trackRelease(rec, died.then(volumesUnmount(ctx, rec)));
   const removing = rec.State.Status === 'removing';
   const startedAt = Date.parse(rec.State.StartedAt);
   rec.State = {

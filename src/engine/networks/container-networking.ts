@@ -170,7 +170,9 @@ export class ManagedContainerNetworking implements ContainerNetworking {
   }
 
   leave(containerId: string, announced: Promise<void> = Promise.resolve()): Promise<void> {
-    // Released now (a start right after the exit joins anew), announced once `announced` is.
+    // Released now (a start right after the exit joins anew); the `disconnect` events go out as
+    // soon as `announced` is (the exit's `die`), not after the teardown (netavark takes a while on
+    // a user network): dockerd's waits answer after them, and compose waits only briefly.
     const builtin = this.#builtin.get(containerId);
     let said: Promise<void> = Promise.resolve();
     if (builtin) {
@@ -181,9 +183,10 @@ export class ManagedContainerNetworking implements ContainerNetworking {
     let p = this.#leaving.get(containerId);
     if (!p) {
       const endpoints = this.#net.attachment(containerId)?.endpoints ?? [];
-      p = Promise.all([this.#net.detach(containerId), announced]).then(() => {
+      const told = announced.then(() => {
         for (const ep of endpoints) this.#event('disconnect', ep.networkId, ep.networkName, containerId);
-      }).finally(() => this.#leaving.delete(containerId));
+      });
+      p = Promise.all([this.#net.detach(containerId), told]).then(() => {}).finally(() => this.#leaving.delete(containerId));
       this.#leaving.set(containerId, p);
     }
     return Promise.all([p, said]).then(() => {});
