@@ -83,8 +83,10 @@ test('a failed make is reported and retried later, not at once', async () => {
   // A retry delay far above a loaded machine's timer lag, and no fixed wait for the retry.
   const pool = new WarmPool(s.src, { size: 1, retryMs: 400, onError: (what) => errors.push(what) });
   pool.start();
-  await s.fail();
+  // The clock is read before the failure: read after it, it may be read late (a process kept off
+  // the CPU after the pool set its timer; "retried after 259 ms" under load).
   const failedAt = Date.now();
+  await s.fail();
   assert.deepEqual(errors, ['make']);
   assert.equal(s.making(), 0, 'no retry at once');
   while (s.making() === 0 && Date.now() - failedAt < 10_000) await new Promise((r) => setTimeout(r, 10));
