@@ -66,13 +66,14 @@ describe('CLI host: one stuck command does not hold up the others', { timeout: 1
   }
 
   it('serves a command while another caller is still sending its message, and drops that caller after 2 s', async () => {
-    // A caller that announced 256 bytes and sends one every 200 ms.
+    // A caller that announced 256 bytes and sends one every 200 ms. The clock is read before the
+    // connection: the host may accept it (and start its 2 s) before this process sees it connected.
+    const connectedAt = Date.now();
     const slow = netConnect(join(dir, 'host.sock'));
     let closedAt = 0;
     slow.on('error', () => {});
     slow.on('close', () => (closedAt = Date.now()));
     await new Promise((r) => slow.once('connect', r));
-    const connectedAt = Date.now();
     slow.write(Buffer.from([0, 0, 1, 0]));
     const trickle = setInterval(() => slow.write('x'), 200);
     try {
