@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,21 @@ import { after, before, describe, it } from 'node:test';
 import { native, nativeBuildDir } from './native.js';
 
 const fdOf = (s: Socket) => (s as unknown as { _handle: { fd: number } })._handle.fd;
+
+/** The state letter of a process (R, S, T…), from /proc/PID/stat. */
+function processState(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+}
+
+/** Polls until `cond` holds; fails after 10 s. */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 describe('native recvCommand', () => {
   let dir: string;
@@ -29,7 +44,7 @@ describe('native recvCommand', () => {
   /** The server side of the next connection. */
   async function nextConnection(): Promise<Socket> {
     const n = accepted.length;
-    while (accepted.length === n) await new Promise((r) => setTimeout(r, 5));
+    await until(() => accepted.length > n, 'a connection comes');
     return accepted[n]!;
   }
 
@@ -38,10 +53,13 @@ describe('native recvCommand', () => {
     const conn = await nextConnection();
     client.write(Buffer.from([0, 0, 0, 5]));
     client.write('hel');
+    // The rest comes only once the event loop has run five times: a read that blocked the loop
+    // would never get it (and time out), however slow the machine.
     let ticks = 0;
-    const ticker = setInterval(() => ticks++, 10);
-    setTimeout(() => client.write('lo'), 200);
-    const got = await native().recvCommand(fdOf(conn), 5_000);
+    const ticker = setInterval(() => {
+      if (++ticks === 5) client.write('lo');
+    }, 10);
+    const got = await native().recvCommand(fdOf(conn), 30_000);
     clearInterval(ticker);
     client.destroy();
     assert.deepEqual(got, { fds: [], data: Buffer.from('hello') });
@@ -75,16 +93,18 @@ describe('native recvCommand', () => {
     const launcher = spawn(join(nativeBuildDir, 'berth'), ['version'], { env: big, stdio: 'ignore' });
     try {
       const conn = await nextConnection();
-      await new Promise((r) => setTimeout(r, 200));
+      // Stopped only once it sleeps in sendmsg: the socket buffer is full, the descriptors are in it.
+      await until(() => processState(launcher.pid!) === 'S', 'the launcher blocks in sendmsg');
       launcher.kill('SIGSTOP');
       const started = Date.now();
       await assert.rejects(native().recvCommand(fdOf(conn), 500), { code: 'ETIMEDOUT' });
-      assert.ok(Date.now() - started < 3_000);
+      // A bound far above the timeout: it fails a read that hangs, not a slow machine.
+      assert.ok(Date.now() - started < 15_000, `timed out after ${Date.now() - started} ms`);
       conn.destroy();
     } finally {
       launcher.kill('SIGKILL');
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => readdirSync('/proc/self/fd').length <= before, 'the descriptors are closed');
     assert.equal(readdirSync('/proc/self/fd').length, before);
   });
 });

@@ -50,13 +50,30 @@ describe('health checks (fake runtime)', () => {
     h = await harness(new FakeRuntime());
   });
   afterEach(async () => {
-    await h.close();
+    // No probe starts once the engine closes; the ones under way end.
+    const closed = h.close();
+    endProbes();
+    await closed;
   });
 
+  // A probe of `sleep` runs until the test ends it: the health cannot change before the test
+  // says, however slow the machine (and the short interval keeps the test fast).
+  const heldProbe = { Test: ['CMD', 'sleep', '1000'], Interval: 10 * ms, Timeout: 60_000 * ms };
+  const probes = () => [...h.runtime.execs].filter(([execId, p]) => execId.startsWith('health-') && p.state === 'running').map(([, p]) => p);
+  /** Ends the probe under way with `code` (0: it passed). */
+  async function endProbe(code: number): Promise<void> {
+    await h.until(() => probes().length > 0, 'a probe runs');
+    for (const p of probes()) p.exit(code);
+  }
+  function endProbes(): void {
+    for (const p of h.runtime.execs.values()) p.exit(137, 9);
+  }
+
   it('a passing check makes the container healthy; ps shows it and filters on it', async () => {
-    const id = await h.create({ Cmd: ['sleep', '1000'], Healthcheck: { Test: ['CMD', 'true'], Interval: 150 * ms } });
+    const id = await h.create({ Cmd: ['sleep', '1000'], Healthcheck: heldProbe });
     await h.containers.start(id);
     assert.equal((await h.inspect(id)).State.Health?.Status, 'starting');
+    await endProbe(0);
     await h.until(async () => (await h.inspect(id)).State.Health?.Status === 'healthy', 'healthy');
     const [row] = await h.containers.list({ all: false, size: false, filters: new Map([['health', ['healthy']]]) });
     assert.match(row!.Status, / \(healthy\)$/);
@@ -76,14 +93,18 @@ describe('health checks (fake runtime)', () => {
   });
 
   it('a stopped container is no longer probed; a restart starts over; a daemon restart keeps the health', async () => {
-    const id = await h.create({ Cmd: ['sleep', '1000'], Healthcheck: { Test: ['CMD', 'true'], Interval: 150 * ms } });
+    const id = await h.create({ Cmd: ['sleep', '1000'], Healthcheck: heldProbe });
     await h.containers.start(id);
+    await endProbe(0);
     await h.until(async () => (await h.inspect(id)).State.Health?.Status === 'healthy', 'healthy');
     await h.restartDaemon();
     assert.equal((await h.inspect(id)).State.Health?.Status, 'healthy', 'kept across a daemon restart');
     const { result } = await h.io.wait(id, 'next-exit');
     h.runtime.exit(id, 0);
     await result;
+    // The probe under way dies with the container; a check still going would start the next
+    // one 10 ms later: 40 intervals without one.
+    endProbes();
     const execs = h.runtime.calls.get('exec') ?? 0;
     await new Promise((r) => setTimeout(r, 400));
     assert.equal(h.runtime.calls.get('exec') ?? 0, execs, 'no probe after the exit');
