@@ -53,7 +53,12 @@ export async function stopContainer(ctx: ContainerContext, rec: ContainerRecord,
     }
     throw new NotModified(`container ${rec.ID} is not running`);
   }
-  rec.ManuallyStopped = true;
+  // As dockerd: the manual stop is on disk before the signal goes, so a daemon that dies before
+  // it records the exit does not restart the container at its next start.
+  if (!rec.ManuallyStopped) {
+    rec.ManuallyStopped = true;
+    await ctx.store.save(rec);
+  }
   const sig = parseSignal(opts.signal ?? rec.Config.StopSignal, 'SIGTERM');
   const timeout = opts.timeout ?? rec.Config.StopTimeout ?? 10;
   if (sig !== SIGKILL) {

@@ -31,7 +31,11 @@ export function shouldRestart(rec: ContainerRecord): boolean {
   }
 }
 
-export async function handleExit(ctx: ContainerContext, id: string, monitorCode: number | undefined): Promise<void> {
+/**
+ * `atStartup`: berthd's start-up settles an exit it missed; a restart the policy wants is left
+ * `restarting` for the start-up to do at once (as dockerd's restore), not after the back-off.
+ */
+export async function handleExit(ctx: ContainerContext, id: string, monitorCode: number | undefined, atStartup = false): Promise<void> {
   // A monitor connection closed by berthd's own shutdown is not an exit.
   if (ctx.running.released) return;
   ctx.health.stop(id);
@@ -42,12 +46,12 @@ export async function handleExit(ctx: ContainerContext, id: string, monitorCode:
   }
   // Waiters hear of the exit at its `die`, before the release below is done: until it is, a use
   // case under the container's lock (rm, start, …) waits for it.
-  const handling = handleRecordedExit(ctx, rec, monitorCode);
+  const handling = handleRecordedExit(ctx, rec, monitorCode, atStartup);
   ctx.running.settling(id, handling);
   await handling;
 }
 
-async function handleRecordedExit(ctx: ContainerContext, rec: ContainerRecord, monitorCode: number | undefined): Promise<void> {
+async function handleRecordedExit(ctx: ContainerContext, rec: ContainerRecord, monitorCode: number | undefined, atStartup: boolean): Promise<void> {
   const id = rec.ID;
   const dir = ctx.store.dirOf(id);
   const t0 = performance.now();
@@ -113,7 +117,7 @@ async function handleRecordedExit(ctx: ContainerContext, rec: ContainerRecord, m
   if (!removed) await ctx.store.save(rec).catch((e) => log.error('saving container state', { id, error: String(e) }));
   if (removed) return;
   // A stop or start by hand meanwhile took the restart back.
-  if (restart && rec.State.Restarting && !rec.State.Running) scheduleRestart(ctx, rec, Date.now() - startedAt);
+  if (restart && !atStartup && rec.State.Restarting && !rec.State.Running) scheduleRestart(ctx, rec, Date.now() - startedAt);
 }
 
 function scheduleRestart(ctx: ContainerContext, rec: ContainerRecord, ranMs: number): void {

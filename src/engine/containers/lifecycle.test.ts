@@ -210,6 +210,38 @@ describe('restart policies (fake runtime)', () => {
     assert.equal((await h.inspect(unless)).State.Running, false, 'unless-stopped stays stopped');
   });
 
+  it('a stop is saved before its signal goes: a daemon that dies before the exit is recorded does not restart the container', async () => {
+    const id = await h.create({ Cmd: ['sleep', '1000'], ...restartPolicy('unless-stopped') });
+    await h.containers.start(id);
+    const kill = h.runtime.kill.bind(h.runtime);
+    let onDisk: boolean | undefined;
+    h.runtime.kill = async (cid, signal) => {
+      onDisk = h.saved(cid).ManuallyStopped;
+      return kill(cid, signal);
+    };
+    await h.containers.stop(id);
+    assert.equal(onDisk, true);
+  });
+
+  it('containers that ended while the daemon was away start at once at start-up, as their policies say', async () => {
+    const always = await h.create({ Cmd: ['sleep', '1000'], ...restartPolicy('always') });
+    const failing = await h.create({ Cmd: ['sleep', '1000'], ...restartPolicy('on-failure') });
+    const clean = await h.create({ Cmd: ['sleep', '1000'], ...restartPolicy('on-failure') });
+    const plain = await h.create({ Cmd: ['sleep', '1000'] });
+    for (const id of [always, failing, clean, plain]) await h.containers.start(id);
+    await h.restartDaemon(() => {
+      h.runtime.exit(always, 0);
+      h.runtime.exit(failing, 3);
+      h.runtime.exit(clean, 0);
+      h.runtime.exit(plain, 5);
+    });
+    // No back-off: running when the start-up is done.
+    assert.equal((await h.inspect(always)).State.Status, 'running');
+    assert.equal((await h.inspect(failing)).State.Status, 'running');
+    assert.deepEqual([(await h.inspect(clean)).State.Status, (await h.inspect(clean)).State.ExitCode], ['exited', 0]);
+    assert.deepEqual([(await h.inspect(plain)).State.Status, (await h.inspect(plain)).State.ExitCode], ['exited', 5]);
+  });
+
   it('reconnects to a container that kept running across a daemon restart, and handles its exit', async () => {
     const id = await h.create({ Cmd: ['sleep', '1000'] });
     await h.containers.start(id);

@@ -46,11 +46,13 @@ export async function recoverContainers(ctx: ContainerContext): Promise<void> {
       } catch (e) {
         if (!(e instanceof ProcessGone)) log.warn('reconnecting to container', { id, error: String(e) });
       }
-      await handleExit(ctx, id, undefined);
-      continue;
+      // Ended while berthd was away: settled now, then started below if its policy says so.
+      await handleExit(ctx, id, undefined, true);
+      if (ctx.store.get(id) !== rec || rec.State.Status === 'removing') continue;
+    } else {
+      // Not running: make sure nothing is left mounted from an unclean shutdown.
+      await ctx.deps.runtime.cleanup(id, ctx.store.dirOf(id)).catch(() => {});
     }
-    // Not running: make sure nothing is left mounted from an unclean shutdown.
-    await ctx.deps.runtime.cleanup(id, ctx.store.dirOf(id)).catch(() => {});
     // As dockerd at start-up: `always` starts again (even after a manual stop), `unless-stopped`
     // unless it was stopped by hand, and whatever was waiting to restart.
     const policy = rec.HostConfig.RestartPolicy?.Name;

@@ -4,7 +4,7 @@
  * helpers, for unit tests without root): the services built as daemon/wire.ts builds them, over
  * a temporary records directory and one make-believe image.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -17,6 +17,7 @@ import { DefaultContainerIO } from '../container-io.js';
 import { DefaultContainerService } from '../container-service.js';
 import { ContainerStore } from '../container-store.js';
 import { newContainerContext } from '../context.js';
+import type { ContainerRecord } from '../record.js';
 import { DefaultExecService } from '../exec.js';
 import type { ContainerNetworking } from '../networking.js';
 import type { ClientStreams } from '../types.js';
@@ -40,8 +41,10 @@ export interface Harness<R extends ContainerRuntime> {
   inspect(id: string): Promise<ContainerInspect>;
   /** Polls until `cond` holds (fails after 10 s). */
   until(cond: () => boolean | Promise<boolean>, what: string): Promise<void>;
-  /** A new engine over the same records and runtime, as after a berthd restart. */
-  restartDaemon(): Promise<void>;
+  /** A new engine over the same records and runtime, as after a berthd restart; `whileAway` runs in between. */
+  restartDaemon(whileAway?: () => void | Promise<void>): Promise<void>;
+  /** The container's record as saved on disk. */
+  saved(id: string): ContainerRecord;
   close(): Promise<void>;
 }
 
@@ -82,12 +85,14 @@ export async function harness<R extends ContainerRuntime>(runtime: R, opts: { ne
         await new Promise((r) => setTimeout(r, 5));
       }
     },
-    restartDaemon: async () => {
+    restartDaemon: async (whileAway) => {
       await services.containers.close();
+      await whileAway?.();
       services = build();
       Object.assign(h, services);
       await services.containers.recover();
     },
+    saved: (id) => JSON.parse(readFileSync(join(store.dirOf(id), 'container.json'), 'utf8')) as ContainerRecord,
     close: async () => {
       await services.containers.close();
       // A test may end before its last exit is saved: let the exit handling and its writes finish.
