@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync,
 } from 'node:fs';
@@ -270,6 +270,23 @@ describe('hostile archives', () => {
       ],
       /is a symbolic link/,
     ));
+
+  it('inflates a gzip of several megabytes and members as sockets hand it over, and writes large files whole', async () => {
+    const { root } = fresh();
+    const big = randomBytes(3 << 20);
+    const text = Buffer.alloc(5 << 20, 'compressible line of text\n');
+    const tar = tarFromEntries([{ name: 'r', data: big }, { name: 't', data: text }, { name: 's', data: 'small' }]);
+    // Two gzip members (as pigz and some registries write): one tar across both.
+    const cut = 2 << 20;
+    const gz = Buffer.concat([gzipSync(tar.subarray(0, cut), { level: 1 }), gzipSync(tar.subarray(cut), { level: 1 })]);
+    const r = await extract(gz, root, {}, 64 << 10);
+    assert.equal(r.compression, 'gzip');
+    assert.equal(r.tar.digest, sha(tar));
+    assert.equal(r.blob.digest, sha(gz));
+    assert.ok(readFileSync(join(root, 'r')).equals(big));
+    assert.ok(readFileSync(join(root, 't')).equals(text));
+    assert.equal(readFileSync(join(root, 's'), 'utf8'), 'small');
+  });
 
   it('rejects a truncated tar', () => {
     const tar = tarFromEntries([{ name: 'big', data: 'x'.repeat(10000) }]);

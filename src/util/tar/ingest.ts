@@ -13,6 +13,9 @@ import { assertSupported, detectCompression, MAGIC_BYTES, type Compression } fro
 import { TarParser } from './parser.js';
 import type { TarHandler } from './types.js';
 
+/** Compressed bytes are handed to the inflater in writes of at least this many. */
+const GZ_BATCH = 1 << 20;
+
 export interface Digested {
   digest: `sha256:${string}`;
   size: number;
@@ -39,6 +42,8 @@ export class TarIngest {
   #headLen = 0;
   #compression: Compression | undefined;
   #gunzip: Gunzip | undefined;
+  #gz: Buffer[] = [];
+  #gzLen = 0;
   #error: unknown;
 
   constructor(handler: TarHandler) {
@@ -104,7 +109,7 @@ export class TarIngest {
     return this.#feed(head);
   }
 
-  #feed(chunk: Buffer): void | Promise<void> {
+  #feed(chunk: Buffer, last = false): void | Promise<void> {
     const g = this.#gunzip;
     if (!g) {
       try {
@@ -114,7 +119,17 @@ export class TarIngest {
       }
       return;
     }
-    if (!g.write(chunk)) {
+    // Gathered into writes of GZ_BATCH: each write is a job on the thread pool, and handing
+    // one over costs more than copying the socket's 64 KiB chunks together.
+    if (chunk.length > 0) {
+      this.#gz.push(chunk);
+      this.#gzLen += chunk.length;
+    }
+    if (this.#gzLen < GZ_BATCH && !(last && this.#gzLen > 0)) return;
+    const batch = this.#gz.length === 1 ? this.#gz[0]! : Buffer.concat(this.#gz, this.#gzLen);
+    this.#gz = [];
+    this.#gzLen = 0;
+    if (!g.write(batch)) {
       // One listener pair per wait, removed when it ends (events.once left the loser's
       // 'close' and 'error' listeners behind on every drain).
       return new Promise<void>((resolve, reject) => {
@@ -149,6 +164,8 @@ export class TarIngest {
     }
     const g = this.#gunzip;
     if (g) {
+      await this.#feed(Buffer.alloc(0), true);
+      if (this.#error) throw this.#error;
       const done = Promise.race([once(g, 'end'), once(g, 'close')]);
       g.end();
       await done.catch((e: unknown) => this.#fail(e));
