@@ -604,6 +604,102 @@ static napi_value js_recv_command(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+/* ---- flushing to disk off the event loop -------------------------------------------------------
+ * flushFd(fd, whole) -> Promise<void>, on libuv's thread pool. whole: syncfs(2), everything
+ * written to the file system that holds fd, durable when it resolves. Otherwise
+ * sync_file_range(2) with SYNC_FILE_RANGE_WRITE: starts the writeback of fd's dirty pages and
+ * returns without waiting for it (no durability), so that a later syncfs has little left to do.
+ */
+struct flush_job {
+  napi_async_work work;
+  napi_deferred deferred;
+  int fd;
+  bool whole;
+  int err;
+};
+
+static void flush_execute(napi_env env, void *data) {
+  (void)env;
+  struct flush_job *j = data;
+  int r = j->whole ? syncfs(j->fd) : sync_file_range(j->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  j->err = r == 0 ? 0 : errno;
+}
+
+static void flush_complete(napi_env env, napi_status status, void *data) {
+  struct flush_job *j = data;
+  napi_value v;
+  if (status == napi_ok && j->err == 0) {
+    napi_get_undefined(env, &v);
+    napi_resolve_deferred(env, j->deferred, v);
+  } else {
+    napi_reject_deferred(env, j->deferred, errno_error(env, j->err ? j->err : EIO, j->whole ? "syncfs" : "sync_file_range"));
+  }
+  napi_delete_async_work(env, j->work);
+  free(j);
+}
+
+static napi_value js_flush_fd(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], promise, name;
+  int32_t fd = -1;
+  bool whole = false;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_bool(env, argv[1], &whole) != napi_ok) {
+    napi_throw_type_error(env, NULL, "flushFd(fd, whole)");
+    return NULL;
+  }
+  struct flush_job *j = calloc(1, sizeof *j);
+  if (!j) {
+    napi_throw_error(env, NULL, "berth_native: flushFd: out of memory");
+    return NULL;
+  }
+  j->fd = fd;
+  j->whole = whole;
+  if (napi_create_promise(env, &j->deferred, &promise) != napi_ok || napi_create_string_utf8(env, "berth:flushFd", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, flush_execute, flush_complete, j, &j->work) != napi_ok) {
+    free(j);
+    napi_throw_error(env, NULL, "berth_native: flushFd: cannot start the work");
+    return NULL;
+  }
+  if (napi_queue_async_work(env, j->work) != napi_ok) {
+    napi_reject_deferred(env, j->deferred, errno_error(env, EAGAIN, "flushFd: cannot queue the work"));
+    napi_delete_async_work(env, j->work);
+    free(j);
+  }
+  return promise;
+}
+
+/* ---- helper threads' scheduling ----------------------------------------------------------------
+ * batchHelperThreads() -> number: puts every thread of this process but the calling one under
+ * SCHED_BATCH (same nice value and CPU share, but a thread woken does not preempt the one
+ * running): handing a job to libuv's thread pool then no longer costs the event loop its CPU
+ * to the worker it woke. Returns how many threads it changed. Threads made later (and
+ * processes forked by the calling thread) keep the policy of the thread that makes them.
+ */
+#include <dirent.h>
+#include <sched.h>
+#include <sys/syscall.h>
+
+static napi_value js_batch_helper_threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  pid_t self = (pid_t)syscall(SYS_gettid);
+  DIR *d = opendir("/proc/self/task");
+  if (!d) return throw_error(env, errno_name(errno), errno, "opendir /proc/self/task");
+  int changed = 0;
+  struct dirent *e;
+  struct sched_param param = {0};
+  while ((e = readdir(d)) != NULL) {
+    char *end = NULL;
+    long tid = strtol(e->d_name, &end, 10);
+    if (e->d_name[0] == '.' || !end || *end || tid <= 0 || (pid_t)tid == self) continue;
+    if (sched_setscheduler((pid_t)tid, SCHED_BATCH, &param) == 0) changed++;
+  }
+  closedir(d);
+  napi_value r;
+  CHECK(napi_create_int32(env, changed, &r));
+  return r;
+}
+
 /* ---- in-root path resolution (openat2) -------------------------------------------------------
  * openat2(dirfd, path, flags, mode, resolve) -> fd
  * Opens `path` relative to the directory `dirfd` with openat2(2)'s RESOLVE_* flags, so a path
@@ -1327,6 +1423,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"gzipChunk", NULL, js_gzip_chunk, NULL, NULL, NULL, napi_enumerable, NULL},
       {"crc32Combine", NULL, js_crc32_combine, NULL, NULL, NULL, napi_enumerable, NULL},
       {"crc32", NULL, js_crc32, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"flushFd", NULL, js_flush_fd, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchHelperThreads", NULL, js_batch_helper_threads, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

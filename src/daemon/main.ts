@@ -15,6 +15,7 @@ import { parseHost } from '../util/endpoint.js';
 import { messageOf } from '../errdefs/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { logger, setLogLevel } from '../util/log.js';
+import { native } from '../util/native.js';
 import { BERTH_VERSION } from '../util/version.js';
 import { daemonUsage, parseDaemonArgs, type DaemonConfig } from './config.js';
 import { DataRootLock } from './lock.js';
@@ -74,6 +75,14 @@ async function start(config: DaemonConfig): Promise<void> {
   const lock = await DataRootLock.acquire(config.dataRoot);
   await writeFileAtomic(config.pidFile, `${process.pid}\n`);
   const wired = await wire(config);
+  // The thread pool's workers (started by now) and V8's helpers under SCHED_BATCH: a job the
+  // event loop hands over no longer costs it its CPU to the worker it wakes (a pull hands
+  // over thousands).
+  try {
+    log.debug('helper threads under SCHED_BATCH', { threads: native().batchHelperThreads() });
+  } catch (e) {
+    log.warn('cannot set the helper threads\' scheduling', { error: messageOf(e) });
+  }
   const gid = await groupId(config.group);
   const servers: Server[] = [];
   const sockets: string[] = [];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,5 +106,53 @@ describe('native recvCommand', () => {
     }
     await until(() => readdirSync('/proc/self/fd').length <= before, 'the descriptors are closed');
     assert.equal(readdirSync('/proc/self/fd').length, before);
+  });
+});
+
+describe('native flushFd and batchHelperThreads', () => {
+  it('syncfs of a directory and writeback of a file resolve; a closed descriptor rejects with EBADF', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'berth-flush-'));
+    try {
+      const file = join(d, 'f');
+      writeFileSync(file, Buffer.alloc(1 << 20, 1));
+      const fd = openSync(file, 'r+');
+      try {
+        await native().flushFd(fd, false);
+      } finally {
+        closeSync(fd);
+      }
+      const dfd = openSync(d, 'r');
+      try {
+        await native().flushFd(dfd, true);
+      } finally {
+        closeSync(dfd);
+      }
+      await assert.rejects(native().flushFd(fd, true), { code: 'EBADF' });
+      assert.equal(readFileSync(file).length, 1 << 20);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('puts every thread but the caller under SCHED_BATCH; processes the caller starts keep SCHED_OTHER', () => {
+    // In a process of its own: the test runner's threads stay as they are.
+    const script = `
+      const { readdirSync, readFileSync } = require('node:fs');
+      const { execFileSync } = require('node:child_process');
+      const { native } = await import(${JSON.stringify(new URL('./native.js', import.meta.url).href)});
+      await require('node:fs').promises.stat('/');
+      const policy = (t) => Number(readFileSync('/proc/self/task/' + t + '/stat', 'utf8').split(') ')[1].split(' ')[38]);
+      const changed = native().batchHelperThreads();
+      const tasks = readdirSync('/proc/self/task').map(Number);
+      const child = execFileSync('sh', ['-c', 'cut -d" " -f41 /proc/$$/stat']).toString().trim();
+      console.log(JSON.stringify({ changed, main: policy(process.pid), others: tasks.filter((t) => t !== process.pid).map(policy), child: Number(child) }));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `const require = (await import('node:module')).createRequire(import.meta.url);${script}`]).toString());
+    const SCHED_OTHER = 0;
+    const SCHED_BATCH = 3;
+    assert.ok(out.changed >= 4, `${out.changed} threads changed (libuv's pool has 4)`);
+    assert.equal(out.main, SCHED_OTHER);
+    assert.ok(out.others.length >= 4 && out.others.every((p: number) => p === SCHED_BATCH), JSON.stringify(out.others));
+    assert.equal(out.child, SCHED_OTHER);
   });
 });

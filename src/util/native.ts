@@ -56,6 +56,17 @@ export interface Native {
   crc32(buf: Buffer, crc: number): number;
   /** zlib's crc32_combine: the CRC-32 of A then B from crc(A), crc(B) and B's length. */
   crc32Combine(crc1: number, crc2: number, len2: number): number;
+  /**
+   * On libuv's thread pool: with `whole`, syncfs(2) of the file system holding `fd` (durable
+   * when it resolves); otherwise sync_file_range(2) SYNC_FILE_RANGE_WRITE, which starts the
+   * writeback of `fd`'s dirty pages without waiting for it. Rejects with the errno's code.
+   */
+  flushFd(fd: number, whole: boolean): Promise<void>;
+  /**
+   * Puts every other thread of this process (libuv's thread pool, V8's helpers) under
+   * SCHED_BATCH, so that one it wakes does not preempt the calling thread; returns how many.
+   */
+  batchHelperThreads(): number;
 }
 
 /** An opaque native SHA-256 state. */

@@ -3,11 +3,12 @@
  * File contents written through the libuv thread pool while the caller goes on parsing and
  * hashing on the main thread: the kernel's copy into the page cache then runs on another
  * core. Writes to one file carry explicit positions; a file is finished (owner, mode, times,
- * close) only once all its writes are done. In-flight bytes are bounded by the caller
- * waiting on {@link WriteQueue.pressure}.
+ * close) only once all its writes are done, and a large file's writeback is started before it
+ * is closed. In-flight bytes are bounded by the caller waiting on {@link WriteQueue.pressure}.
  */
 import { closeSync, writev } from 'node:fs';
 import { SystemError } from '../../errdefs/index.js';
+import { startWriteback } from '../fs-sync.js';
 
 export interface QueuedFile {
   fd: number;
@@ -18,10 +19,14 @@ export interface QueuedFile {
   batchLen: number;
   /** Runs once the entry ended and every write of it completed. */
   finalize?: () => void;
+  /** Its writeback was started (files of at least WRITEBACK_MIN bytes). */
+  flushing?: boolean;
 }
 
 /** Bytes gathered per file before a writev. */
 const BATCH = 1 << 20;
+/** Files at least this large have their writeback started once written (fs-sync's startWriteback). */
+const WRITEBACK_MIN = 256 << 10;
 
 export class WriteQueue {
   #inflight = 0;
@@ -90,6 +95,17 @@ export class WriteQueue {
   }
 
   #settle(f: QueuedFile): void {
+    if (f.pending === 0 && f.finalize && !f.flushing && f.position >= WRITEBACK_MIN && this.#error === undefined) {
+      // Its writeback started now, on the thread pool, while the rest is extracted: the
+      // syncfs before the layer is published then finds little left to write.
+      f.flushing = true;
+      f.pending++;
+      void startWriteback(f.fd).then(() => {
+        f.pending--;
+        this.#settle(f);
+      });
+      return;
+    }
     if (f.pending === 0 && f.finalize) {
       const fin = f.finalize;
       f.finalize = undefined;
