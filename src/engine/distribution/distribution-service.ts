@@ -10,7 +10,7 @@ import { requestRef, type DistributionDeps } from './context.js';
 import { pull } from './pull.js';
 import { push } from './push.js';
 import type { DistributionInspect, DistributionService, ProgressSink, PullRequest, PushRequest } from './types.js';
-import { familiarName, familiarString, tagNameOnly } from '../../image/reference.js';
+import { familiarName, familiarString, tagNameOnly, type Reference } from '../../image/reference.js';
 import type { EventSink } from '../events/event-log.js';
 
 export class DefaultDistributionService implements DistributionService {
@@ -26,19 +26,17 @@ export class DefaultDistributionService implements DistributionService {
    * dockerd's pull and push events: the reference as Actor (the bare repository when every tag
    * went), its repository as `name`.
    */
-  #event(action: string, name: string, tag: string | undefined): void {
-    const ref = requestRef(name, tag);
+  #event(action: string, ref: Reference): void {
     this.#events?.({ type: 'image', action, id: familiarString(ref), attributes: { name: familiarName(ref) } });
   }
 
   async pull(req: PullRequest, progress: ProgressSink): Promise<void> {
-    await pull(this.#d, req, progress);
-    this.#event('pull', req.image, req.tag);
+    this.#event('pull', await pull(this.#d, req, progress));
   }
 
   async push(req: PushRequest, progress: ProgressSink): Promise<void> {
     await push(this.#d, req, progress);
-    this.#event('push', req.name, req.tag);
+    this.#event('push', requestRef(req.name, req.tag));
   }
 
   async login(auth: AuthConfig): Promise<{ IdentityToken: string; Status: string }> {

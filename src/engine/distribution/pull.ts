@@ -28,10 +28,12 @@ import type { ProgressSink, PullRequest } from './types.js';
 const MAX_CONFIG = 32 << 20;
 const LAYER_TYPES = new Set<string>([MediaType.dockerLayerGzip, MediaType.ociLayerGzip, MediaType.ociLayer, MediaType.dockerLayer]);
 
-export async function pull(d: DistributionDeps, req: PullRequest, progress: ProgressSink): Promise<void> {
+/** Pulls what `req` names; resolves with the reference it named (for the `pull` event). */
+export async function pull(d: DistributionDeps, req: PullRequest, progress: ProgressSink): Promise<Reference> {
   const ref = requestRef(req.image, req.tag);
   try {
     await pullRef(d, ref, req, progress);
+    return ref;
   } catch (e) {
     throw translatePullError(e, ref);
   }
