@@ -169,6 +169,21 @@ describe('run/create options', { timeout: 600_000 }, () => {
     await ok(d.berth(['rm', '-f', 'donor', 'private', 'stopped']));
   });
 
+  it('runs containers and execs under the normal scheduling policy (berthd\'s helper threads are SCHED_BATCH; nothing inherits it)', async () => {
+    const id = (await ok(d.berth(['run', '-d', 'busybox', 'sleep', '100']))).trim();
+    try {
+      const policy = (pid: number | string) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[38];
+      const daemonThreads = readdirSync(`/proc/${d.process.pid}/task`).filter((t) => Number(t) !== d.process.pid);
+      assert.ok(daemonThreads.some((t) => policy(`${d.process.pid}/task/${t}`) === '3'), 'berthd helper threads are SCHED_BATCH');
+      assert.equal(policy(d.process.pid!), '0', 'berthd\'s main thread is SCHED_OTHER');
+      const pid = Number((await ok(d.berth(['inspect', '-f', '{{.State.Pid}}', id]))).trim());
+      assert.equal(policy(pid), '0', 'the container process is SCHED_OTHER');
+      assert.equal((await ok(d.berth(['exec', id, 'sh', '-c', "cut -d' ' -f41 /proc/self/stat"]))).trim(), '0', 'an exec is SCHED_OTHER');
+    } finally {
+      await d.berth(['rm', '-f', id]);
+    }
+  });
+
   it('refuses what docker refuses, with its words and exit 125', async () => {
     const cases: [string[], RegExp][] = [
       [['--sysctl', 'vm.swappiness=1'], /^invalid argument "vm.swappiness=1" for "--sysctl" flag: sysctl 'vm.swappiness=1' is not allowed\n/],
