@@ -180,7 +180,9 @@ class Session {
   readonly #signals = new EventEmitter();
   #ended = false;
   #io!: CliIO;
-  #streams: (NodeJS.ReadStream | NodeJS.WriteStream)[] = [];
+  #streams: NodeJS.WriteStream[] = [];
+  #stdin: NodeJS.ReadStream | undefined;
+  #inFd = -1;
 
   constructor(conn: Socket) {
     this.#conn = conn;
@@ -189,31 +191,42 @@ class Session {
   /** Runs the command; resolves once the launcher has its answer. */
   async run(msg: CommandMessage, fds: number[]): Promise<void> {
     const [inFd, outFd, errFd] = fds as [number, number, number];
-    const made: (NodeJS.ReadStream | NodeJS.WriteStream)[] = [];
+    const made: NodeJS.WriteStream[] = [];
     try {
-      made.push(readableOn(inFd));
       made.push(writableOn(outFd));
-      made.push(outFd === errFd ? made[1]! : writableOn(errFd));
+      made.push(outFd === errFd ? made[0]! : writableOn(errFd));
     } catch (e) {
       // The launcher runs the command itself then.
       for (const s of made) s.destroy();
-      closeFds(fds.slice(made.length));
+      closeFds([inFd, ...fds.slice(1 + made.length)]);
       process.stderr.write(`berth cli host: cannot use the caller's stdio: ${(e as Error).message}\n`);
       this.#conn.end('C 0\n');
       return;
     }
-    const [stdin, stdout, stderr] = made as [NodeJS.ReadStream, NodeJS.WriteStream, NodeJS.WriteStream];
+    const [stdout, stderr] = made as [NodeJS.WriteStream, NodeJS.WriteStream];
     this.#streams = made;
     // A reader that went away (EPIPE) ends the command as SIGPIPE ends a process (docker's CLI
     // dies of it); other stream errors end only that stream, never the host.
-    for (const s of this.#streams) {
+    const watch = (s: NodeJS.ReadStream | NodeJS.WriteStream) =>
       s.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'EPIPE') void this.#finish(`K ${osConstants.signals.SIGPIPE}\n`);
       });
-    }
+    for (const s of made) watch(s);
+    // stdin is made when the command first asks for it (most never do: making and destroying
+    // a stream for it cost more than some commands' whole run); else its descriptor is closed.
+    this.#inFd = inFd;
+    const openStdin = (): NodeJS.ReadStream => {
+      if (!this.#stdin) {
+        this.#stdin = readableOn(inFd);
+        watch(this.#stdin);
+      }
+      return this.#stdin;
+    };
     const signals = this.#signals;
     this.#io = {
-      stdin,
+      get stdin() {
+        return openStdin();
+      },
       stdout,
       stderr,
       cwd: msg.cwd,
@@ -272,15 +285,18 @@ class Session {
   async #finish(answer: string | undefined): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
-    const [stdin, stdout, stderr] = this.#streams as [NodeJS.ReadStream, NodeJS.WriteStream, NodeJS.WriteStream];
+    const [stdout, stderr] = this.#streams as [NodeJS.WriteStream, NodeJS.WriteStream];
+    const stdin = this.#stdin;
     if (answer?.startsWith('X')) await Promise.all([flushed(stdout), flushed(stderr)]);
-    if (stdin.isTTY && (stdin as TtyReadStream).isRaw) (stdin as TtyReadStream).setRawMode(false);
+    if (stdin?.isTTY && (stdin as TtyReadStream).isRaw) (stdin as TtyReadStream).setRawMode(false);
     // The answer first: the caller goes on at once, while the host closes its copies of the
     // caller's descriptors and ends the command's requests (everything written is out already).
     if (answer && !this.#conn.destroyed) this.#conn.end(answer);
     else this.#conn.destroy();
     void this.#io.client?.then((c) => c.close(), () => {});
     for (const s of new Set(this.#streams)) s.destroy();
+    if (stdin) stdin.destroy();
+    else closeFds([this.#inFd]);
   }
 }
 
