@@ -180,6 +180,20 @@ describe('networks', { timeout: 300_000 }, () => {
     assert.equal(execFileSync('iptables-save', { encoding: 'utf8' }).includes(`--dport ${port} `), false, 'the port rule goes with the container');
   });
 
+  it('a container on none has a namespace of its own with only lo, named by SandboxKey as nsenter takes it', async () => {
+    const id = (await ok(d.berth(['run', '-d', '--network', 'none', 'busybox', 'sleep', '300']))).trim();
+    try {
+      const s = (await api(d, 'GET', `/containers/${id}/json`)).json.NetworkSettings;
+      assert.equal(s.SandboxID, id);
+      assert.match(s.SandboxKey, /^\/proc\/\d+\/ns\/net$/);
+      const links = execFileSync('nsenter', [`--net=${s.SandboxKey}`, 'ip', '-o', 'link', 'show']).toString();
+      assert.deepEqual(links.trim().split('\n').map((l) => l.split(':')[1]!.trim()), ['lo']);
+      assert.deepEqual([s.IPAddress, s.Networks.none.IPAddress], ['', '']);
+    } finally {
+      await d.berth(['rm', '-f', id]);
+    }
+  });
+
   it('rm -f, exit and network rm release everything', async () => {
     await ok(d.berth(['rm', '-f', 'web']));
     await ok(d.berth(['network', 'rm', 'usernet', 'othernet']));

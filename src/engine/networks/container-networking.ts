@@ -250,8 +250,11 @@ export class ManagedContainerNetworking implements ContainerNetworking {
   inspectSettings(rec: ContainerRecord): Record<string, unknown> {
     const a = this.#attachment(rec);
     const main = a?.endpoints.find((e) => e.networkName === 'bridge');
+    // On `none` the running container has a namespace of its own all the same (runc made it):
+    // named as the kernel names it, so `nsenter --net=SandboxKey` works as with dockerd.
+    const own = !a && (rec.State.Running || rec.State.Paused) && rec.State.Pid > 0 && modeNetwork(rec.HostConfig.NetworkMode) === 'none';
     return {
-      Bridge: '', SandboxID: a ? rec.ID : '', SandboxKey: a?.netnsPath ?? '', Ports: a ? portMap(rec, a.ports) : {},
+      Bridge: '', SandboxID: a || own ? rec.ID : '', SandboxKey: a?.netnsPath ?? (own ? `/proc/${rec.State.Pid}/ns/net` : ''), Ports: a ? portMap(rec, a.ports) : {},
       HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
       EndpointID: main?.endpointId ?? '', Gateway: main?.gateway ?? '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
       IPAddress: main?.ipAddress ?? '', IPPrefixLen: main?.prefixLen ?? 0, IPv6Gateway: '', MacAddress: main?.macAddress ?? '',
