@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildArchive } from '../src/store/testing/archive.js';
 import { busyboxRootfsTar } from '../src/store/testing/busybox-rootfs.js';
-import { berthBin, berthdBin, hasDocker, run, startDaemon, type TestDaemon } from './helpers/daemon.js';
+import { berthBin, berthdBin, hasDocker, run, startDaemon, stopCliHost, type TestDaemon } from './helpers/daemon.js';
 
 function get(socket: string, method: string, path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
@@ -194,7 +194,14 @@ describe('berthd lifecycle', () => {
 
   it('berth starts berthd by itself when nothing answers at the default socket', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-auto-'));
-    const env = { ...process.env, BERTH_DATA_ROOT: join(dir, 'data'), BERTH_EXEC_ROOT: join(dir, 'run'), BERTH_HOST: '', DOCKER_HOST: '' };
+    // The daemon started this way takes the default bridge (berth0, 172.17.0.0/16) as a user's
+    // would: each command runs in a network namespace of its own (and with a CLI host of its
+    // own, started there), so that daemon never touches the host's berth0 or its rules.
+    const cliDir = join(dir, 'cli');
+    await fs.mkdir(cliDir, { mode: 0o700 });
+    const env = { ...process.env, BERTH_DATA_ROOT: join(dir, 'data'), BERTH_EXEC_ROOT: join(dir, 'run'), BERTH_HOST: '', DOCKER_HOST: '', BERTH_CLI_DIR: cliDir };
+    const berth = (args: string[]) => run('unshare', ['--net', '--', berthBin, ...args], { env });
+    const hostBridge = existsSync('/sys/class/net/berth0');
     const stopAuto = async () => {
       const pid = Number((await fs.readFile(join(dir, 'run', 'berthd.pid'), 'utf8').catch(() => '0')).trim());
       if (!pid) return;
@@ -209,30 +216,34 @@ describe('berthd lifecycle', () => {
       }
     };
     try {
-      const r = await run(berthBin, ['version'], { env });
+      const r = await berth(['version']);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /started berthd \(pid \d+, log .*berthd\.log\)/);
       assert.match(r.stdout, /Server: berth/);
+      const pid = Number((await fs.readFile(join(dir, 'run', 'berthd.pid'), 'utf8')).trim());
+      assert.notEqual(await fs.readlink(`/proc/${pid}/ns/net`), await fs.readlink('/proc/self/ns/net'), 'the daemon runs in a network namespace of its own');
       // A second call finds the running daemon and says nothing on stderr.
-      const again = await run(berthBin, ['version'], { env });
+      const again = await berth(['version']);
       assert.equal(again.code, 0);
       assert.equal(again.stderr, '');
       // A command whose request streams its body (load) starts it too, and its body arrives whole.
       await stopAuto();
       const tar = join(dir, 'bb.tar');
       await fs.writeFile(tar, buildArchive([{ tags: ['auto:1'], layers: [busyboxRootfsTar()], created: '2024-01-01T00:00:00Z' }]));
-      const load = await run(berthBin, ['load', '-i', tar], { env });
+      const load = await berth(['load', '-i', tar]);
       assert.equal(load.code, 0, load.stderr);
       assert.match(load.stderr, /started berthd/);
       assert.equal(load.stdout, 'Loaded image: auto:1\n');
       // And one that does not (images): sent again once the daemon is up.
       await stopAuto();
-      const images = await run(berthBin, ['images', '--format', '{{.Repository}}:{{.Tag}}'], { env });
+      const images = await berth(['images', '--format', '{{.Repository}}:{{.Tag}}']);
       assert.equal(images.code, 0, images.stderr);
       assert.match(images.stderr, /started berthd/);
       assert.equal(images.stdout, 'auto:1\n');
+      assert.equal(existsSync('/sys/class/net/berth0'), hostBridge, "the host's berth0 is as it was");
     } finally {
       await stopAuto();
+      await stopCliHost(cliDir);
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
