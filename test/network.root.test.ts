@@ -7,8 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { TestDaemon } from './helpers/daemon.js';
+import { startDaemon, type TestDaemon } from './helpers/daemon.js';
 import { cleanupDaemon, daemonWithBusybox, ok } from './containers-helpers.js';
 import { api, footprint, httpGet } from './network-helpers.js';
 
@@ -199,5 +200,27 @@ describe('networks', { timeout: 300_000 }, () => {
     await ok(d.berth(['network', 'rm', 'usernet', 'othernet']));
     const f = footprint(d, bridges.slice(1), [SUBNET_A.replace('.0/24', '.'), SUBNET_B.replace('.0/24', '.')], ids);
     assert.deepEqual(f, { links: [], rules: [], netns: [] });
+  });
+});
+
+describe('a bridge someone else uses', { timeout: 120_000 }, () => {
+  it('stays when berthd shuts down: it removes its idle bridges only when nothing else is on them', async () => {
+    const d = await startDaemon();
+    const dummy = `bdm${process.pid % 100000}`;
+    let bridge = '';
+    try {
+      bridge = (await ok(d.berth(['network', 'inspect', 'bridge', '-f', '{{index .Options "com.docker.network.bridge.name"}}']))).trim();
+      // The pool made the bridge at start-up; another user's interface joins it.
+      for (let i = 0; i < 200 && !existsSync(`/sys/class/net/${bridge}`); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(existsSync(`/sys/class/net/${bridge}`), `${bridge} exists`);
+      execFileSync('ip', ['link', 'add', dummy, 'type', 'veth', 'peer', 'name', `${dummy}p`]);
+      execFileSync('ip', ['link', 'set', dummy, 'master', bridge]);
+      await d.cleanup();
+      assert.ok(existsSync(`/sys/class/net/${bridge}`), 'the bridge with another interface on it stays');
+      assert.ok(existsSync(`/sys/class/net/${bridge}/brif/${dummy}`));
+    } finally {
+      await d.cleanup();
+      execFileSync('sh', ['-c', `ip link del ${dummy} 2>/dev/null; ip link del ${bridge || 'none-made'} 2>/dev/null; true`]);
+    }
   });
 });
