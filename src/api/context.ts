@@ -37,6 +37,8 @@ export class ClientGone extends Error {
   override name = 'AbortError';
 }
 
+const clientGone = () => new ClientGone('the client closed the connection');
+
 export class Ctx {
   readonly req: IncomingMessage;
   readonly method: string;
@@ -73,7 +75,7 @@ export class Ctx {
       this.#closed = true;
       // Made only when a handler asked for it; aborted with an Error of ours (the DOMException
       // an abort makes by default costs more than many a request's whole handling).
-      this.#abort?.abort(new ClientGone('the client closed the connection'));
+      this.#abort?.abort(clientGone());
     };
     if (this.#res) this.#res.on('close', onClose);
     if (this.#socket) this.#socket.on('close', onClose);
@@ -83,7 +85,7 @@ export class Ctx {
   get signal(): AbortSignal {
     if (!this.#abort) {
       this.#abort = new AbortController();
-      if (this.#closed) this.#abort.abort(new ClientGone('the client closed the connection'));
+      if (this.#closed) this.#abort.abort(clientGone());
     }
     return this.#abort.signal;
   }

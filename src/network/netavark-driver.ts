@@ -239,11 +239,13 @@ export class NetavarkDriver {
 
   /** Removes a network's bridge if it is still there (netavark removes it with the last veth), and the isolation rules of bridges that are gone. */
   async removeBridge(name: string): Promise<void> {
-    // A bridge with interfaces still on it serves someone else (another daemon given the same
-    // bridge name): it stays.
-    const ports = existsSync(`/sys/class/net/${name}`) ? await fs.readdir(`/sys/class/net/${name}/brif`).catch(() => [] as string[]) : undefined;
-    if (ports?.length) log.warn('leaving a bridge other interfaces are still on', { name, interfaces: ports.join(',') });
-    else if (ports) await execFileP('ip', ['link', 'del', name]).catch((e) => log.debug('removing bridge', { name, error: String(e) }));
+    if (existsSync(`/sys/class/net/${name}`)) {
+      // A bridge with interfaces still on it serves someone else (another daemon given the
+      // same bridge name): it stays.
+      const ports = await fs.readdir(`/sys/class/net/${name}/brif`).catch(() => [] as string[]);
+      if (ports.length) log.warn('leaving a bridge other interfaces are still on', { name, interfaces: ports.join(',') });
+      else await execFileP('ip', ['link', 'del', name]).catch((e) => log.debug('removing bridge', { name, error: String(e) }));
+    }
     await execFileP('flock', ['-o', HOST_LOCK, 'sh', '-c', `${ISOLATION_LIB} iso_gc`]).catch((e) => log.debug('removing isolation rules', { name, error: String(e) }));
   }
 

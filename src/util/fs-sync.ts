@@ -14,18 +14,14 @@ import { native } from './native.js';
 
 /** Flushes everything written on the file system holding `path` (syncfs). */
 export async function syncFilesystem(path: string): Promise<void> {
-  let h: FileHandle;
+  let h: FileHandle | undefined;
   try {
     h = await fs.open(path, constants.O_RDONLY | constants.O_DIRECTORY);
-  } catch (e) {
-    throw new SystemError(`syncfs ${path}: ${(e as Error).message}`, { cause: e });
-  }
-  try {
     await native().flushFd(h.fd, true);
   } catch (e) {
     throw new SystemError(`syncfs ${path}: ${(e as Error).message}`, { cause: e });
   } finally {
-    await h.close();
+    await h?.close();
   }
 }
 

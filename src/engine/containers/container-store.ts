@@ -27,6 +27,11 @@ export class ContainerStore {
     this.root = root;
   }
 
+  /** The file holding a container's record. */
+  recordFile(id: string): string {
+    return join(this.dirOf(id), RECORD);
+  }
+
   dirOf(id: string): string {
     return join(this.root, id);
   }
@@ -39,7 +44,7 @@ export class ContainerStore {
       if (!/^[0-9a-f]{64}$/.test(id)) continue;
       let rec: ContainerRecord | undefined;
       try {
-        rec = await readJsonIfExists<ContainerRecord>(join(this.root, id, RECORD));
+        rec = await readJsonIfExists<ContainerRecord>(this.recordFile(id));
       } catch (e) {
         log.warn('unreadable container record', { id, error: String(e) });
       }
@@ -130,7 +135,7 @@ export class ContainerStore {
     const prev = this.#writes.get(rec.ID) ?? Promise.resolve();
     const next = prev.catch(() => {}).then(async () => {
       await fs.mkdir(dir, { recursive: true, mode: 0o710 });
-      await writeFileAtomic(join(dir, RECORD), snapshot);
+      await writeFileAtomic(this.recordFile(rec.ID), snapshot);
     });
     this.#writes.set(rec.ID, next);
     void next.finally(() => {

@@ -109,7 +109,7 @@ export class TarIngest {
     return this.#feed(head);
   }
 
-  #feed(chunk: Buffer, last = false): void | Promise<void> {
+  #feed(chunk: Buffer): void | Promise<void> {
     const g = this.#gunzip;
     if (!g) {
       try {
@@ -121,11 +121,13 @@ export class TarIngest {
     }
     // Gathered into writes of GZ_BATCH: each write is a job on the thread pool, and handing
     // one over costs more than copying the socket's 64 KiB chunks together.
-    if (chunk.length > 0) {
-      this.#gz.push(chunk);
-      this.#gzLen += chunk.length;
-    }
-    if (this.#gzLen < GZ_BATCH && !(last && this.#gzLen > 0)) return;
+    this.#gz.push(chunk);
+    this.#gzLen += chunk.length;
+    if (this.#gzLen >= GZ_BATCH) return this.#inflate(g);
+  }
+
+  /** Hands what was gathered to the inflater; a promise when it asks the caller to wait. */
+  #inflate(g: Gunzip): void | Promise<void> {
     const batch = this.#gz.length === 1 ? this.#gz[0]! : Buffer.concat(this.#gz, this.#gzLen);
     this.#gz = [];
     this.#gzLen = 0;
@@ -164,7 +166,7 @@ export class TarIngest {
     }
     const g = this.#gunzip;
     if (g) {
-      await this.#feed(Buffer.alloc(0), true);
+      if (this.#gzLen > 0) await this.#inflate(g);
       if (this.#error) throw this.#error;
       const done = Promise.race([once(g, 'end'), once(g, 'close')]);
       g.end();

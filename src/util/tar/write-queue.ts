@@ -104,9 +104,7 @@ export class WriteQueue {
         f.pending--;
         this.#settle(f);
       });
-      return;
-    }
-    if (f.pending === 0 && f.finalize) {
+    } else if (f.pending === 0 && f.finalize) {
       const fin = f.finalize;
       f.finalize = undefined;
       this.#open.delete(f);

@@ -92,7 +92,7 @@ export async function harness<R extends ContainerRuntime>(runtime: R, opts: { ne
       Object.assign(h, services);
       await services.containers.recover();
     },
-    saved: (id) => JSON.parse(readFileSync(join(store.dirOf(id), 'container.json'), 'utf8')) as ContainerRecord,
+    saved: (id) => JSON.parse(readFileSync(store.recordFile(id), 'utf8')) as ContainerRecord,
     close: async () => {
       await services.containers.close();
       // A test may end before its last exit is saved: let the exit handling and its writes finish.
